@@ -1,0 +1,36 @@
+"""The `ogi` command line. Each command lives in ``ogi/commands/<name>.py`` as a thin wrapper
+over a public library function, and registers itself on :data:`app` here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="ogi",
+    help="Harvest government information disclosure annual reports into datasets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Exit codes, following cron habits (see the design notes).
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOTHING_DONE = 3
+
+
+def _register() -> None:
+    """Import the command modules; each adds its commands to :data:`app`."""
+    from ogi.commands import parse  # noqa: F401
+
+
+_register()
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""`ogi parse`: parse report files or folders into records."""

@@ -1,0 +1,1 @@
+"""Output: records → pandas frames (reports, cells, panel, codebook) → dataset files."""
