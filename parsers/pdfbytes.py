@@ -1,0 +1,157 @@
+"""Cheap scans of a PDF's raw bytes, done before (or instead of) a full parse.
+
+Two questions are answered from the bytes alone, with bounded work: how much do the
+compressed streams inflate to (a "flate bomb" must be refused before pdfminer inflates every
+stream whole in memory), and does the file have a text layer at all (a scanned report holds
+only images, so laying its pages out would be wasted time). Both walk the ``stream`` …
+``endstream`` sections; nothing here builds the object graph.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+_ENDSTREAM = b"endstream"
+# A direct length (``/Length 1234``), not a reference (``/Length 12 0 R``).
+_LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
+_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
+_OTHER_FILTER = re.compile(
+    rb"/(?:LZWDecode|LZW|ASCII85Decode|A85|ASCIIHexDecode|AHx|RunLengthDecode|RL|Crypt)\b"
+)
+_BT = re.compile(rb"(?:^|[\s\]\)>])BT[\s/\[]")
+_SHOW = re.compile(rb"[\)>\]]\s*(?:Tj|TJ|'|\")")
+_ENCRYPT = re.compile(rb"/Encrypt\s+(?:\d+\s+\d+\s+R|<<)")
+
+CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class RawStream:
+    """One ``stream`` section: its dictionary text and raw (still encoded) bytes."""
+
+    head: bytes
+    body: bytes
+
+    @property
+    def is_image(self) -> bool:
+        return _IMAGE.search(self.head) is not None
+
+    @property
+    def is_flate(self) -> bool:
+        return _FLATE.search(self.head) is not None and _OTHER_FILTER.search(self.head) is None
+
+    @property
+    def is_plain(self) -> bool:
+        return b"/Filter" not in self.head
+
+
+def iter_streams(data: bytes) -> Iterator[RawStream]:
+    """Every stream section of the file, in file order (including unreferenced ones)."""
+    pos = 0
+    while True:
+        m = _STREAM.search(data, pos)
+        if m is None:
+            return
+        start = m.end()
+        head_start = max(0, m.start() - 2000)
+        head_start = max(head_start, data.rfind(b"obj", head_start, m.start()))
+        head = data[head_start : m.start()]
+        lengths = _LENGTH.findall(head)
+        # The dictionary's direct /Length says where the stream ends (compressed bytes may
+        # hold "endstream" by chance); otherwise fall back to the keyword.
+        end = start + int(lengths[-1]) if lengths else -1
+        if not start <= end <= len(data):
+            end = data.find(_ENDSTREAM, start)
+            if end < 0:
+                end = len(data)
+        pos = max(end, start + 1)
+        yield RawStream(head, data[start:end])
+
+
+def inflate(body: bytes, cap: int) -> tuple[bytes, bool]:
+    """Inflate a Flate stream up to ``cap`` bytes. Returns (output, complete)."""
+    inflater = zlib.decompressobj()
+    parts: list[bytes] = []
+    size = 0
+    try:
+        out = inflater.decompress(body, CHUNK)
+        while True:
+            parts.append(out)
+            size += len(out)
+            if size > cap:
+                return b"".join(parts)[:cap], False
+            if not inflater.unconsumed_tail:
+                break
+            out = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+    except zlib.error:
+        return b"".join(parts), False
+    return b"".join(parts), True
+
+
+def inflated_size(body: bytes, cap: int) -> int:
+    """How many bytes a Flate stream inflates to, counted up to just over ``cap``, output dropped."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        out = inflater.decompress(body, CHUNK)
+        while True:
+            size += len(out)
+            if size > cap or not inflater.unconsumed_tail:
+                return size
+            out = inflater.decompress(inflater.unconsumed_tail, CHUNK)
+    except zlib.error:
+        return size
+
+
+def unpacked_size(data: bytes, cap: int) -> int:
+    """Total inflated size of the file's Flate streams, counted up to just over ``cap``."""
+    total = 0
+    for stream in iter_streams(data):
+        if stream.body[:1] and stream.body[0] & 0x0F == 8:  # zlib header: deflate
+            total += inflated_size(stream.body, cap - total + 1)
+            if total > cap:
+                return total
+    return total
+
+
+def is_encrypted(data: bytes) -> bool:
+    """The trailer names an /Encrypt dictionary (the file may still open without a password)."""
+    return _ENCRYPT.search(data) is not None
+
+
+def has_text_layer(data: bytes, *, budget: int = 32 << 20) -> bool | None:
+    """Does any content stream show text? True / False / None (cannot tell from the bytes).
+
+    ``False`` is returned only when every non-image stream could be read (plain or Flate)
+    and none holds a text-showing operator, while the file does hold images or streams —
+    the signature of a scan. Encrypted files and exotic filters give ``None``.
+    """
+    if is_encrypted(data):
+        return None
+    unreadable = False
+    seen = False
+    spent = 0
+    for stream in iter_streams(data):
+        seen = True
+        if stream.is_image:
+            continue
+        if stream.is_plain:
+            content = stream.body
+        elif stream.is_flate:
+            content, complete = inflate(stream.body, min(8 << 20, max(budget - spent, 0)))
+            spent += len(content)
+            if not complete and spent >= budget:
+                return None
+        else:
+            unreadable = True
+            continue
+        if _BT.search(content) and _SHOW.search(content):
+            return True
+    if unreadable or not seen:
+        return None
+    return False
