@@ -1,10 +1,196 @@
-"""`parse()`: bytes → Report. Sniffs the form, runs its cell source, then the one matcher."""
+"""`parse()`: bytes → Report.
+
+The stages run one way: sniff the format from the bytes → its cell source builds a
+:class:`~parsers.cells.base.Document` → the one matcher reads the tables → metadata, checks,
+prose (before 2019) and place are added. Formats we recognise but cannot read (DOC, WPS, OFD,
+scanned PDFs …) still give a record, with ``template: "unknown"`` and a warning naming the
+format, so the datasets list them.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import importlib
+import logging
+from collections.abc import Callable
+
+from parsers import schema, sniff
+from parsers.cells.base import Document
+from parsers.checks import run_checks
+from parsers.meta import read_meta
 from parsers.model import ParseError, Report
+from parsers.tables import read_tables
+
+log = logging.getLogger(__name__)
+
+MAX_INPUT_BYTES = 200 * 1024 * 1024
 
 
 def parse(data: bytes, *, source: str | None = None, content_type: str | None = None) -> Report:
     """Parse one report. Raises :class:`ParseError` when the bytes are not a readable report."""
-    raise ParseError("parser not implemented yet", reason="unsupported", where=source)
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise TypeError("parse() takes the document's bytes")
+    data = bytes(data)
+    if len(data) > MAX_INPUT_BYTES:
+        raise ParseError(
+            f"document of {len(data)} bytes exceeds the {MAX_INPUT_BYTES}-byte limit",
+            reason="too_large",
+            where=source,
+        )
+    sniffed = sniff.sniff(data, content_type)
+    if sniffed.kind == sniff.EMPTY:
+        raise ParseError("empty document", reason="empty", where=source)
+    if sniffed.kind == sniff.BINARY:
+        raise ParseError(
+            "not a report: unrecognised binary data", reason="not_a_report", where=source
+        )
+    if not sniffed.supported:
+        return _unsupported(sniffed, data, source)
+    doc = build_document(data, sniffed)
+    return report_from_document(doc, data, source=source, content_type=content_type)
+
+
+def build_document(data: bytes, sniffed: sniff.Sniffed) -> Document:
+    """Run the cell source for the sniffed format."""
+    kind = sniffed.kind
+    if kind in (sniff.PDF, sniff.DOCX):
+        source = _BINARY_SOURCES[kind]()
+        return source(data)
+    text = sniff.decode_text(data, sniffed)
+    if kind == sniff.HTML:
+        from parsers.cells.html import html_document
+
+        return html_document(text)
+    if kind == sniff.PIPE:
+        from parsers.cells.pipe import pipe_document
+
+        return pipe_document(text)
+    if kind == sniff.MARKDOWN:
+        from parsers.cells.markdown import markdown_document
+
+        return markdown_document(text)
+    return _text_source()(text)
+
+
+def _pdf_source() -> Callable[[bytes], Document]:
+    from parsers.cells.pdf import pdf_document
+
+    return pdf_document
+
+
+def _docx_source() -> Callable[[bytes], Document]:
+    from parsers.cells.docx import docx_document
+
+    return docx_document
+
+
+_BINARY_SOURCES = {sniff.PDF: _pdf_source, sniff.DOCX: _docx_source}
+
+
+def _text_source() -> Callable[[str], Document]:
+    """Flattened-text source when available (cells run together), else plain text."""
+    try:
+        from parsers.cells.flat import flat_document
+
+        return flat_document
+    except ImportError:
+        from parsers.cells.text import text_document
+
+        return text_document
+
+
+def report_from_document(
+    doc: Document, data: bytes, *, source: str | None = None, content_type: str | None = None
+) -> Report:
+    """The record of one document: metadata, tables, checks, prose and place."""
+    meta = read_meta(doc)
+    found = read_tables(doc, year_hint=meta.year)
+    report = Report(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        agency=meta.agency,
+        year=meta.year,
+        published=meta.published,
+        title=meta.title or doc.title,
+        form=doc.form,
+        content_type=content_type,
+    )
+    report.warnings.extend(doc.warnings)
+    report.warnings.extend(meta.warnings)
+    if found.template is not None and found.tables:
+        report.template = found.template
+        report.tables = found.tables
+        report.warnings.extend(found.warnings)
+        report.checks = run_checks(report.tables, report.template)
+    elif _is_pre2019(doc, meta.year):
+        report.template = schema.TEMPLATE_PRE2019
+        report.warnings.append("report before the 2019 national format: no statutory tables")
+    elif meta.title is None:
+        raise ParseError(
+            "not a report: no report title and no statutory tables found",
+            reason="not_a_report",
+            where=source,
+        )
+    else:
+        report.warnings.append(
+            "no statutory tables found (the tables may be an image or an attachment)"
+        )
+    if report.template == schema.TEMPLATE_PRE2019:
+        _add_prose(report, doc)
+    _add_place(report, doc)
+    return report
+
+
+def _is_pre2019(doc: Document, year: int | None) -> bool:
+    prose = _optional("parsers.prose")
+    if prose is not None and hasattr(prose, "is_pre2019"):
+        return bool(prose.is_pre2019(doc.text)) or (year is not None and year < 2019)
+    return year is not None and year < 2019
+
+
+def _add_prose(report: Report, doc: Document) -> None:
+    prose = _optional("parsers.prose")
+    if prose is None or not hasattr(prose, "extract_prose"):
+        return
+    try:
+        result = prose.extract_prose(doc.text)
+    except Exception as exc:  # a prose failure must not lose the record
+        log.warning("prose extraction failed for %s: %s", report.source, exc)
+        report.warnings.append(f"prose counts not extracted: {exc}")
+        return
+    report.prose = dict(result.values)
+    report.prose_evidence = dict(result.evidence)
+    report.warnings.extend(result.warnings)
+
+
+def _add_place(report: Report, doc: Document) -> None:
+    places = _optional("parsers.places")
+    if places is None or not hasattr(places, "resolve") or not report.agency:
+        return
+    try:
+        place = places.resolve(report.agency, context=doc.text[:4000])
+    except Exception as exc:  # a place failure must not lose the record
+        log.warning("place resolution failed for %s: %s", report.agency, exc)
+        return
+    report.place = place.to_dict() if hasattr(place, "to_dict") else dict(place)
+
+
+def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:
+    module = _optional("parsers.unsupported")
+    if module is not None and hasattr(module, "unsupported_report"):
+        return module.unsupported_report(sniffed, data, source)
+    return Report(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        template=schema.TEMPLATE_UNKNOWN,
+        warnings=[f"{sniffed.describe()}: not parsed"],
+        form=sniffed.kind,
+    )
+
+
+def _optional(name: str):
+    """Import an optional stage module; None when it is not installed."""
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None

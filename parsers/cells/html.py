@@ -1,0 +1,277 @@
+"""HTML cell source: a report page (or an article fragment) → :class:`Document`.
+
+Tables are expanded to their real grid (rowspan/colspan), so every cell knows the grid column
+it starts at; the matcher maps values to columns through the header cells above them. The
+report is found among navigation and boilerplate by walking up from its tables to the block
+that also holds the report's prose. Parsing uses selectolax's lexbor backend (fast, tolerant).
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.cells.base import Cell, Document
+from parsers.cells.fields import labeled_fields
+from parsers.labels import normalize_label, normalize_text
+
+# Tags whose content never belongs to the report text.
+_DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
+# Tags that start a new line in the text rendering.
+_BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "br",
+        "tr",
+        "li",
+        "ul",
+        "ol",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "blockquote",
+        "pre",
+        "dd",
+        "dt",
+        "dl",
+        "center",
+        "form",
+        "hr",
+        "caption",
+        "title",
+        "body",
+        "html",
+    ]
+)
+_CELL_TAGS = frozenset({"td", "th"})
+# Containers CMSs put the article body in (TRS, Hanweb, VSB, NFCMS, generic).
+_CONTENT_SELECTORS = (
+    "div.TRS_Editor",
+    "div.trs_editor_view",
+    ".TRS_UEDITOR",
+    "#UCAP-CONTENT",
+    ".Custom_UnionStyle",
+    "#zoom",
+    "#Zoom",
+    ".pages_content",
+    "#fontzoom",
+    ".article-content",
+    ".v_news_content",
+    ".news_cont_d_wrap",
+    "article",
+)
+# Text that marks a table as part of the report (section 二, 三 or 四).
+_REPORT_TABLE_KEYS = tuple(
+    normalize_label(k)
+    for k in ("本年新收", "上年结转", "第二十条", "信息内容", "结果维持", "行政复议", "予以公开")
+)
+# A line that reads like a report title (the page may have no <h1> or ArticleTitle).
+_TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
+# A span larger than this is treated as a typo (rowspan="99999") and clamped.
+MAX_SPAN = 200
+MAX_GRID_CELLS = 200_000
+_META_NAMES = (
+    "ArticleTitle",
+    "PubDate",
+    "ContentSource",
+    "SiteName",
+    "ColumnName",
+    "Url",
+    "firstpublishedtime",
+    "publishdate",
+)
+
+
+def html_document(html: str) -> Document:
+    """Turn an HTML page or fragment into a cell stream with the report's text."""
+    tree = LexborHTMLParser(html)
+    meta = _page_meta(tree)
+    title = _page_title(tree, meta)
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return Document(text="", form="html", title=title, meta=meta)
+    tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
+    report_tables = [t for t in tables if _is_report_table(t)]
+    article = _article_root(root, report_tables, tree)
+    page_lines = _text_lines(root)
+    for key, value in labeled_fields(page_lines[:80]).items():
+        meta.setdefault(key, value)
+    if title is None or not _TITLE_HINT.search(title):
+        title = next((line for line in page_lines[:80] if _TITLE_HINT.search(line)), title)
+    cells: list[Cell] = []
+    warnings: list[str] = []
+    for index, table in enumerate(report_tables):
+        grid_cells, warning = _table_cells(table, index)
+        cells.extend(grid_cells)
+        if warning:
+            warnings.append(warning)
+    text = "\n".join(_text_lines(article))
+    return Document(text=text, cells=cells, form="html", title=title, meta=meta, warnings=warnings)
+
+
+def _page_meta(tree: LexborHTMLParser) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    wanted = {n.lower(): n for n in _META_NAMES}
+    for node in tree.css("meta"):
+        name = (node.attributes.get("name") or node.attributes.get("property") or "").strip()
+        content = (node.attributes.get("content") or "").strip()
+        if name.lower() in wanted and content:
+            meta.setdefault(wanted[name.lower()], normalize_text(content))
+    return meta
+
+
+def _page_title(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
+    if meta.get("ArticleTitle"):
+        return meta["ArticleTitle"]
+    for selector in ("h1", "h2", ".article-title", ".title", "title"):
+        node = tree.css_first(selector)
+        if node is not None:
+            text = normalize_text(node.text(separator=""))
+            if text:
+                return re.split(r"[_|]| - ", text)[0].strip() or text
+    return None
+
+
+def _is_report_table(table: LexborNode) -> bool:
+    label = normalize_label(table.text(separator=""))
+    return any(key in label for key in _REPORT_TABLE_KEYS)
+
+
+def _article_root(root: LexborNode, tables: list[LexborNode], tree: LexborHTMLParser) -> LexborNode:
+    """The smallest block holding the report: its tables and its prose (总体情况 …)."""
+    if tables:
+        node = _common_ancestor(tables)
+        while node is not None and node.parent is not None and node.tag not in ("body", "html"):
+            label = normalize_label(node.text(separator=""))
+            if "总体情况" in label or "概述" in label or "一," in label:
+                return node
+            node = node.parent
+        return root
+    best: LexborNode | None = None
+    for selector in _CONTENT_SELECTORS:
+        for node in tree.css(selector):
+            if best is None or len(node.text()) > len(best.text()):
+                best = node
+    return best or root
+
+
+def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
+    def chain(node: LexborNode) -> list[LexborNode]:
+        out = []
+        current: LexborNode | None = node
+        while current is not None:
+            out.append(current)
+            current = current.parent
+        return out[::-1]
+
+    chains = [chain(n) for n in nodes]
+    common: LexborNode | None = None
+    for level in zip(*chains, strict=False):
+        first = level[0]
+        if all(n.mem_id == first.mem_id for n in level):
+            common = first
+        else:
+            break
+    return common
+
+
+def _text_lines(node: LexborNode) -> list[str]:
+    """The node's text, a line per block, table rows as ``cell | cell`` (no recursion limit)."""
+    parts: list[str] = []
+    stack: list[tuple[LexborNode, bool]] = [(node, False)]
+    while stack:
+        current, closing = stack.pop()
+        tag = current.tag
+        if closing:
+            if tag in _BLOCK_TAGS:
+                parts.append("\n")
+            elif tag in _CELL_TAGS:
+                parts.append(" | ")
+            continue
+        if tag == "-text":
+            parts.append(current.text_content or "")
+            continue
+        if tag == "br":
+            parts.append("\n")
+            continue
+        if tag in _BLOCK_TAGS:
+            parts.append("\n")
+        stack.append((current, True))
+        children = []
+        child = current.child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        for child in reversed(children):
+            stack.append((child, False))
+    lines = []
+    for line in "".join(parts).split("\n"):
+        line = normalize_text(line).strip(" |")
+        if line:
+            lines.append(line)
+    return lines
+
+
+def _cell_text(node: LexborNode) -> str:
+    return normalize_text(" ".join(_text_lines(node)))
+
+
+def _rows(table: LexborNode) -> list[LexborNode]:
+    rows = []
+    for child in table.iter():
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("thead", "tbody", "tfoot"):
+            rows.extend(c for c in child.iter() if c.tag == "tr")
+    return rows
+
+
+def _span(node: LexborNode, name: str) -> int:
+    raw = (node.attributes.get(name) or "1").strip()
+    match = re.match(r"\d+", raw)
+    if not match:
+        return 1
+    return max(1, min(int(match.group()), MAX_SPAN))
+
+
+def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
+    """Expand a table to its grid: each cell at the grid position it starts at."""
+    rows = _rows(table)
+    occupied: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    warning = None
+    for r, row in enumerate(rows):
+        col = 0
+        for node in row.iter():
+            if node.tag not in _CELL_TAGS:
+                continue
+            while (r, col) in occupied:
+                col += 1
+            rowspan = min(_span(node, "rowspan"), max(1, len(rows) - r))
+            colspan = _span(node, "colspan")
+            if len(occupied) + rowspan * colspan > MAX_GRID_CELLS:
+                warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+                return cells, warning
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied.add((r + dr, col + dc))
+            cells.append(Cell(_cell_text(node), index, r, col, colspan=colspan, rowspan=rowspan))
+            col += colspan
+    return cells, warning

@@ -1,0 +1,205 @@
+"""Who published the report, for which year, and when.
+
+Sources, most trusted first: the report title (``<agency><year>年…政府信息公开工作年度报告`` or
+``<year>年<agency>…``), from the page's ArticleTitle/heading or the first lines of the text
+(titles are often broken over two lines); the sentence that names the report
+(``编制完成<agency><year>年…报告``); the sign-off (agency and date closing the report); the
+page's labeled fields (发布日期, 时间, PubDate …). ``year`` is the year the report covers.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from parsers.cells.base import Document
+
+_CN_DIGITS = {
+    "〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3,
+    "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_CN_YEAR = r"[二][〇○零Ｏ0O][一二三四五六七八九〇○零Ｏ0O]{2}"
+YEAR = rf"(?P<year>(?:19|20)\d{{2}}|{_CN_YEAR})"
+_TITLE = re.compile(
+    rf"(?P<pre>[^。；;，,：:!！?？\n]{{0,60}}?){YEAR}\s*年\s*(?:度)?\s*"
+    r"(?P<mid>[^。；;，,\n]{0,40}?)(?:政府)?(?:信息公开|政务公开)(?:工作)?\s*(?:年度)?\s*(?:报告|年报)"
+)
+_LEAD = re.compile(
+    r"^.*?(?:编制完成了?|编制了|编制|现将|现予|予以|特发布|发布|公布|印发|关于|形成了?|完成了?)"
+)
+_NOISE = re.compile(r"^(?:标题|题目|名称|当前位置|首页)[:：\s]*")
+_AGENCY_SUFFIX = re.compile(
+    r"(?:政府|办公厅|办公室|局|委员会|委|办|区|县|市|镇|乡|街道|办事处|中心|院|所|厅|部|署|会|处|队|站|管委会|公司|集团|馆)$"
+)
+_DATE_NUM = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*(?:年|[-/.])\s*(?P<m>\d{1,2})\s*(?:月|[-/.])\s*(?P<d>\d{1,2})\s*日?"
+)
+_DATE_CN = re.compile(
+    rf"(?P<y>{_CN_YEAR})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<d>[一二三四五六七八九十]{{1,3}})\s*日"
+)
+_PERIOD = re.compile(r"(?:19|20)(\d{2})\s*年\s*1\s*月\s*1\s*日")
+_LABELED_DATES = ("PubDate", "发布日期", "发布时间", "发文日期", "成文日期", "时间", "上载日期")
+
+
+@dataclass
+class Meta:
+    agency: str | None = None
+    year: int | None = None
+    published: str | None = None
+    title: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def cn_number(text: str) -> int:
+    """Chinese numerals up to 99 (月/日) or digit by digit (years): 二十一 → 21, 二〇二三 → 2023."""
+    text = text.strip()
+    if "十" not in text:
+        value = 0
+        for ch in text:
+            value = value * 10 + _CN_DIGITS[ch]
+        return value
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def _year(text: str) -> int:
+    return int(text) if text.isdigit() else cn_number(text)
+
+
+def parse_date(text: str) -> date | None:
+    """The first date in ``text`` (2024年1月17日, 2024-01-17, 二〇二四年一月十七日)."""
+    for pattern in (_DATE_NUM, _DATE_CN):
+        match = pattern.search(text)
+        if match:
+            try:
+                return date(_year(match["y"]), _year(match["m"]), _year(match["d"]))
+            except (ValueError, KeyError):
+                continue
+    return None
+
+
+def _clean_agency(text: str) -> str | None:
+    text = re.sub(r"\s+", "", text)
+    text = _NOISE.sub("", text)
+    text = _LEAD.sub("", text)
+    text = text.strip("　 \t“”\"'《》()（）[]【】-—_|：:·")
+    if not (2 <= len(text) <= 40) or not re.search(r"[\u4e00-\u9fff]", text):
+        return None
+    if re.search(r"\d", text):
+        return None
+    return text
+
+
+@dataclass
+class _Title:
+    agency: str | None
+    year: int
+    text: str
+
+
+def parse_title(text: str) -> _Title | None:
+    """Agency and year from a report title (or the sentence that names the report)."""
+    match = _TITLE.search(text)
+    if not match:
+        return None
+    year = _year(match["year"])
+    if not 1990 <= year <= 2100:
+        return None
+    agency = _clean_agency(match["pre"]) or _clean_agency(match["mid"])
+    return _Title(agency, year, match.group(0))
+
+
+def read_meta(doc: Document) -> Meta:
+    meta = Meta()
+    lines = [line for line in doc.text.splitlines() if line.strip()]
+    candidates: list[str] = []
+    for key in ("ArticleTitle", "标题"):
+        if doc.meta.get(key):
+            candidates.append(doc.meta[key])
+    if doc.title:
+        candidates.append(doc.title)
+    head = lines[:60]
+    for i, line in enumerate(head):
+        candidates.append(line[:200])
+        if i + 1 < len(head):
+            candidates.append(line[-80:] + head[i + 1][:80])
+    found: _Title | None = None
+    for candidate in candidates:
+        title = parse_title(candidate)
+        if title is None:
+            continue
+        if found is None:
+            found = title
+        if title.agency:
+            found = title if found.agency is None or found.year == title.year else found
+            break
+    if found is None:
+        for match in _TITLE.finditer(doc.text):
+            title = parse_title(match.group(0))
+            if title:
+                found = title
+                break
+    signoff_agency, signoff_date = _signoff(lines)
+    if found is not None:
+        meta.title = found.text
+        meta.year = found.year
+        meta.agency = found.agency
+    if meta.agency is None:
+        meta.agency = signoff_agency or _clean_agency(
+            doc.meta.get("发布机构", "") or doc.meta.get("ContentSource", "")
+        )
+    published = None
+    if signoff_date and (meta.year is None or signoff_date.year >= meta.year):
+        published = signoff_date
+    if published is None:
+        for key in _LABELED_DATES:
+            if doc.meta.get(key):
+                published = parse_date(doc.meta[key])
+                if published:
+                    break
+    if published is not None and meta.year is not None and published.year < meta.year:
+        meta.warnings.append(f"publication date {published} is before the report year {meta.year}")
+    meta.published = published.isoformat() if published else None
+    if meta.year is None:
+        period = _PERIOD.search(doc.text)
+        if period:
+            meta.year = (
+                2000 + int(period.group(1))
+                if period.group(0).startswith("20")
+                else 1900 + int(period.group(1))
+            )
+            meta.warnings.append("report year taken from the statistics period (no title found)")
+        elif published is not None:
+            meta.year = published.year - 1
+            meta.warnings.append("report year inferred from the publication date (no title found)")
+    if meta.agency is None:
+        meta.warnings.append("agency not found in the title, text or page metadata")
+    return meta
+
+
+def _signoff(lines: list[str]) -> tuple[str | None, date | None]:
+    """The agency name and date that close a report (last lines, or the end of a flat text)."""
+    tail = lines[-12:]
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i].strip()
+        stripped = re.sub(r"\s+", "", line)
+        match = _DATE_NUM.fullmatch(stripped) or _DATE_CN.fullmatch(stripped)
+        if match is None:
+            end = re.search(
+                rf"(?P<agency>[\u4e00-\u9fff（）()]{{2,40}})\s*(?P<date>(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年[^年]{{2,12}}日)$",
+                line,
+            )
+            if end and parse_date(end["date"]):
+                agency = _clean_agency(end["agency"])
+                if agency and _AGENCY_SUFFIX.search(agency):
+                    return agency, parse_date(end["date"])
+            continue
+        when = parse_date(stripped)
+        agency = None
+        if i > 0:
+            candidate = _clean_agency(tail[i - 1])
+            if candidate and _AGENCY_SUFFIX.search(candidate) and len(candidate) <= 30:
+                agency = candidate
+        return agency, when
+    return None, None

@@ -1,0 +1,715 @@
+"""The one matcher: reads tables 二, 三 and 四 from any cell stream.
+
+Every input form arrives as a :class:`~parsers.cells.base.Document`. The matcher walks its
+cells, recognises row labels by the schema's normalized keys (never exact strings), groups the
+values that follow each label into a row, and then decides each value's column:
+
+1. through the header cells above it, when the source knows grid positions;
+2. by order, when the row holds exactly as many values as the table has columns;
+3. otherwise by the table's arithmetic (:mod:`parsers.solver`): every placement of the printed
+   values that is consistent with the form's rules is kept, and a cell is decided only when all
+   of them agree. Undecided cells stay null, with a warning naming them — never a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from parsers import schema
+from parsers.cells.base import Cell, Document
+from parsers.labels import find_key, normalize_label
+from parsers.model import BLANK, MISSING, NUMBER, UNCERTAIN, CellValue, Tables
+from parsers.solver import INCONSISTENT, TOO_MANY, Rule, Term, Vector, agreed, placements, solve
+from parsers.values import Printed, read_value
+
+# --------------------------------------------------------------------------------------------
+# Tokens and rows
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Token:
+    cell: Cell
+    printed: Printed | None  # None: the cell is a label
+    label: str = ""  # normalized label text (labels only)
+
+    @property
+    def is_label(self) -> bool:
+        return self.printed is None and not self.cell.empty_run
+
+    @property
+    def is_value(self) -> bool:
+        return self.printed is not None
+
+    @property
+    def is_blank(self) -> bool:
+        return self.printed is not None and self.printed.status == BLANK
+
+    @property
+    def grid_key(self) -> tuple[int, int] | None:
+        if self.cell.table is None or self.cell.row is None:
+            return None
+        return (self.cell.table, self.cell.row)
+
+
+def tokenize(cells: Sequence[Cell]) -> list[Token]:
+    tokens = []
+    for cell in cells:
+        if cell.empty_run:
+            tokens.append(Token(cell, None))
+            continue
+        printed = read_value(cell.text)
+        if printed is not None and printed.status == BLANK and cell.col is None:
+            continue  # an empty cell with no position carries no information
+        tokens.append(Token(cell, printed, "" if printed else normalize_label(cell.text)))
+    return tokens
+
+
+@dataclass
+class RowRead:
+    """The values printed after one row label."""
+
+    code: str | None
+    label: str
+    values: list[Token] = field(default_factory=list)
+    header: list[Token] = field(default_factory=list)  # label cells seen before it (headers)
+
+
+def read_rows(
+    tokens: Sequence[Token], match: Callable[[str, str | None], str | None]
+) -> list[RowRead]:
+    """Group tokens into labelled rows.
+
+    A row is its label cells followed by its value cells. A row ends at the next label after
+    values, at a change of grid row (sources that know rows), or at a pipe-text empty run. Label
+    cells of a row that shows no values (a group heading such as （三）不予公开) are carried into
+    the next row's label.
+    """
+    rows: list[RowRead] = []
+    pending: list[Token] = []
+    current: RowRead | None = None
+    current_key = None
+    previous_code: str | None = None
+
+    def start_row() -> RowRead:
+        nonlocal previous_code
+        label = "".join(t.label for t in pending)
+        code = match(label, previous_code)
+        row = RowRead(code, label, header=list(pending))
+        if code:
+            previous_code = code
+        rows.append(row)
+        return row
+
+    for token in tokens:
+        key = token.grid_key
+        if current is not None and key is not None and key != current_key:
+            current = None
+        if token.cell.empty_run:
+            if current is None and pending:
+                row = start_row()
+                if row.code is None:
+                    rows.pop()
+                pending = []
+            current = None
+            continue
+        if token.is_label:
+            if current is not None:
+                current = None
+            pending.append(token)
+            continue
+        if current is None:
+            if not pending:
+                if rows and key is None:
+                    rows[-1].values.append(token)  # a stray value: keep it with the last row
+                continue
+            current = start_row()
+            current_key = key
+            pending = []
+        current.values.append(token)
+    return [r for r in rows if r.code is not None]
+
+
+# --------------------------------------------------------------------------------------------
+# Label matching
+# --------------------------------------------------------------------------------------------
+
+
+def _best(label: str, fields: Sequence[schema.Field], previous: str | None) -> str | None:
+    best_code, best_pos = None, -1
+    for f in fields:
+        pos = find_key(label, f.keys) if f.keys else -1
+        if f.after and previous in f.after:
+            pos = max(pos, find_key(label, f.after_keys))
+        if pos > best_pos:
+            best_code, best_pos = f.code, pos
+    return best_code
+
+
+_COLUMN_HEADER_KEYS = tuple(
+    normalize_label(k) for k in ("自然人", "商业企业", "科研机构", "法律服务机构", "申请人情况")
+)
+
+
+def match_application_row(label: str, previous: str | None) -> str | None:
+    if not label:
+        return None
+    code = _best(label, schema.APPLICATION_ROWS, previous)
+    if code == "total" and any(k in label for k in _COLUMN_HEADER_KEYS):
+        return None  # the column header "总计", not the （七）总计 row
+    return code
+
+
+def match_item(items: Sequence[schema.Item]) -> Callable[[str, str | None], str | None]:
+    def match(label: str, previous: str | None) -> str | None:
+        best_code, best_pos = None, -1
+        for item in items:
+            pos = find_key(label, item.keys)
+            if pos > best_pos:
+                best_code, best_pos = item.code, pos
+        return best_code
+
+    return match
+
+
+def match_appeal_group(label: str, previous: str | None) -> str | None:
+    return _best(label, schema.APPEAL_GROUPS, previous)
+
+
+# --------------------------------------------------------------------------------------------
+# Column mapping
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Placed:
+    """The candidate readings of one row: each a vector over the row's columns."""
+
+    vectors: list[Vector]
+    prints: list[tuple[Printed | None, ...]]  # the printed cell at each position, per reading
+    note: str = ""  # how the columns were decided
+
+
+def _header_ranges(
+    headers: Sequence[Token], variants: dict[str, tuple[str, ...]]
+) -> dict[str, range] | None:
+    """Grid ranges of the column headers, when every column has exactly one header cell."""
+    found: dict[str, range] = {}
+    for token in headers:
+        if token.cell.col is None:
+            return None
+        for code, names in variants.items():
+            if token.label in names:
+                span = range(token.cell.col, token.cell.col + token.cell.colspan)
+                if code in found and found[code] != span:
+                    found[code] = range(-1, -1)  # two different headers for one column
+                else:
+                    found[code] = span
+    if len(found) != len(variants) or any(not r for r in found.values()):
+        return None
+    spans = sorted(found.values(), key=lambda r: r.start)
+    if any(a.stop > b.start for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return found
+
+
+def place_row(
+    values: Sequence[Token], columns: Sequence[str], headers: dict[str, range] | None
+) -> Placed:
+    """Decide the column of each printed value of a row (see the module docstring)."""
+    width = len(columns)
+    if headers is not None and all(t.cell.col is not None for t in values):
+        mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
+        ok = True
+        for token in values:
+            span = range(token.cell.col, token.cell.col + token.cell.colspan)
+            hits = [i for i, code in enumerate(columns) if set(span) & set(headers[code])]
+            if len(hits) == 1:
+                mapped[hits[0]].append(token)
+            elif not token.is_blank:
+                ok = False
+        if ok:
+            prints: list[Printed | None] = []
+            for i in range(width):
+                filled = [t for t in mapped[i] if not t.is_blank]
+                if len(filled) > 1:
+                    ok = False
+                    break
+                if filled:
+                    prints.append(filled[0].printed)
+                elif mapped[i]:
+                    prints.append(mapped[i][0].printed)
+                else:
+                    prints.append(None)
+            if ok:
+                return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "header")
+    if len(values) == width:
+        prints = [t.printed for t in values]
+        return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "order")
+    filled = [t for t in values if not t.is_blank]
+    if len(filled) == width:
+        prints = [t.printed for t in filled]
+        return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "order")
+    if len(filled) > width:
+        return Placed([], [], f"{len(filled)} values for {width} columns")
+    printed = [t.printed for t in filled]
+    index_vectors = placements(list(range(len(printed))), width)
+    prints_list = [tuple(None if i is None else printed[i] for i in vec) for vec in index_vectors]
+    return Placed([tuple(_v(p) for p in pr) for pr in prints_list], prints_list, "arithmetic")
+
+
+def _v(printed: Printed | None):
+    return None if printed is None else printed.value
+
+
+# --------------------------------------------------------------------------------------------
+# Sections
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    """What the matcher read: the template it saw and the three tables (when present)."""
+
+    template: str | None
+    tables: Tables = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    template_votes: dict[str, int] = field(default_factory=dict)
+
+
+_COLUMN_VARIANTS = {
+    "natural_person": ("自然人",),
+    "commercial": ("商业企业",),
+    "research": ("科研机构",),
+    "social_org": ("社会公益组织", "公益组织"),
+    "legal_service": ("法律服务机构",),
+    "other_org": ("其他", "其他组织"),
+    "total": ("总计", "合计"),
+}
+_RESULT_VARIANTS = {
+    "upheld": ("结果维持", "维持"),
+    "corrected": ("结果纠正", "纠正"),
+    "other": ("其他结果",),
+    "pending": ("尚未审结", "未审结"),
+    "total": ("总计", "合计"),
+}
+
+
+def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
+    """Read the three statutory tables from a document's cell stream."""
+    tokens = tokenize(doc.cells)
+    found = Found(template=None)
+    app_start = _find_label(tokens, ("本年新收",), 0)
+    appeals_from = app_start if app_start is not None else 0
+    appeals_start = _find_appeals(tokens, appeals_from)
+    if app_start is not None:
+        app_block = _block_start(tokens, app_start)
+        proactive_tokens = tokens[:app_block]
+        app_end = appeals_start if appeals_start is not None else len(tokens)
+        app_tokens = tokens[app_block:app_end]
+    else:
+        proactive_tokens = tokens[: appeals_start if appeals_start is not None else len(tokens)]
+        app_tokens = []
+    appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
+
+    votes = _template_votes(proactive_tokens)
+    app_rows = read_rows(app_tokens, match_application_row) if app_tokens else []
+    codes = {r.code for r in app_rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    found.template_votes = dict(votes)
+    template = _decide_template(votes, year_hint, found.warnings)
+    found.template = template
+    if template is None:
+        return found
+
+    proactive = _read_proactive(proactive_tokens, template, found.warnings)
+    if proactive is not None:
+        found.tables[schema.SECTION_PROACTIVE] = proactive
+    else:
+        found.warnings.append("table 二 (proactive disclosure) not found in the document")
+    if app_rows:
+        found.tables[schema.SECTION_APPLICATIONS] = _read_applications(
+            app_tokens, app_rows, template, found.warnings
+        )
+    else:
+        found.warnings.append("table 三 (applications) not found in the document")
+    appeals = _read_appeals(appeals_tokens, found.warnings) if appeals_tokens else None
+    if appeals is not None:
+        found.tables[schema.SECTION_APPEALS] = appeals
+    else:
+        found.warnings.append("table 四 (reconsideration and litigation) not found in the document")
+    return found
+
+
+def _find_label(tokens: Sequence[Token], keys: tuple[str, ...], start: int) -> int | None:
+    normalized = tuple(normalize_label(k) for k in keys)
+    for i in range(start, len(tokens)):
+        if tokens[i].is_label and any(k in tokens[i].label for k in normalized):
+            return i
+    return None
+
+
+def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
+    """The first 行政复议 header cell that is followed by result headers (结果维持 …)."""
+    i = start
+    while True:
+        i = _find_label(tokens, ("行政复议",), i)
+        if i is None:
+            return None
+        window = tokens[i : i + 40]
+        if any(t.is_label and "维持" in t.label for t in window):
+            return i
+        i += 1
+
+
+def _block_start(tokens: Sequence[Token], index: int) -> int:
+    """Walk back from a row label over the header cells of its table."""
+    anchor = tokens[index].cell.table
+    i = index
+    while i > 0:
+        previous = tokens[i - 1]
+        if anchor is not None and previous.cell.table != anchor:
+            break
+        if previous.is_value and not previous.is_blank:
+            break
+        i -= 1
+    return i
+
+
+def _template_votes(tokens: Sequence[Token]) -> dict[str, int]:
+    votes: dict[str, int] = {}
+    text = "".join(t.label for t in tokens if t.is_label)
+    for template, markers in schema.PROACTIVE_MARKERS.items():
+        hits = sum(1 for m in markers if normalize_label(m) in text)
+        if hits:
+            votes[template] = hits * 3
+    return votes
+
+
+def _decide_template(
+    votes: dict[str, int], year_hint: int | None, warnings: list[str]
+) -> str | None:
+    if votes:
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            warnings.append(
+                f"template signals conflict ({dict(ranked)}); decided by the report year"
+            )
+        else:
+            return ranked[0][0]
+    if year_hint is not None and votes:
+        return schema.TEMPLATE_2021 if year_hint >= 2021 else schema.TEMPLATE_2019
+    return None
+
+
+def _empty_section(template: str, section: str) -> dict[str, dict[str, CellValue]]:
+    return {
+        row: {col: CellValue.missing() for col in cols}
+        for row, cols in schema.shape(template).sections[section].items()
+    }
+
+
+def _read_proactive(tokens: Sequence[Token], template: str, warnings: list[str]) -> dict | None:
+    start = _find_label(tokens, ("第二十条", "信息内容"), 0)
+    if start is None:
+        return None
+    items = schema.PROACTIVE[template]
+    by_code = {item.code: item for item in items}
+    rows = read_rows(tokens[start:], match_item(items))
+    if not rows:
+        return None
+    table = _empty_section(template, schema.SECTION_PROACTIVE)
+    seen: set[str] = set()
+    for row in rows:
+        if row.code in seen or row.code not in by_code:
+            continue
+        seen.add(row.code)
+        item = by_code[row.code]
+        measures = [m.code for m in item.measures]
+        variants = {
+            m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures
+        }
+        headers = _measure_headers(tokens, row, variants)
+        placed = place_row(row.values, measures, headers)
+        _settle(
+            {row.code: placed},
+            [],
+            {row.code: measures},
+            table,
+            f"table 二 row {row.code}",
+            warnings,
+        )
+    missing = [item.code for item in items if item.code not in seen]
+    if missing:
+        warnings.append(f"table 二: rows not found: {', '.join(missing)}")
+    return table
+
+
+def _measure_headers(
+    tokens: Sequence[Token], row: RowRead, variants: dict[str, tuple[str, ...]]
+) -> dict[str, range] | None:
+    """Header cells of a section-二 sub-table: label cells of the same table above the row."""
+    if not row.values or row.values[0].cell.table is None:
+        return None
+    table = row.values[0].cell.table
+    grid_row = row.values[0].cell.row
+    candidates = [
+        t
+        for t in tokens
+        if t.is_label and t.cell.table == table and t.cell.row is not None and t.cell.row < grid_row
+    ]
+    # Only the nearest header row(s): those after the previous data row.
+    found: dict[str, range] = {}
+    for token in reversed(candidates):
+        for code, names in variants.items():
+            if code not in found and any(n and n in token.label for n in names):
+                found[code] = range(token.cell.col, token.cell.col + token.cell.colspan)
+        if len(found) == len(variants):
+            break
+    if len(found) != len(variants):
+        return None
+    spans = sorted(found.values(), key=lambda r: r.start)
+    if any(a.stop > b.start for a, b in zip(spans, spans[1:], strict=False)):
+        return None
+    return found
+
+
+def _application_rules(template: str, present: set[str]) -> list[Rule]:
+    columns = [c.code for c in schema.APPLICATION_COLUMNS]
+    total_col = columns.index("total")
+    rules = []
+    for row in present:
+        rules.append(
+            Rule(
+                f"applications.columns:{row}",
+                tuple(Term(row, i) for i in range(total_col)) + (Term(row, total_col, -1),),
+            )
+        )
+    outcomes = [r for r in schema.OUTCOME_ROWS[template] if r in present]
+    for i, col in enumerate(columns):
+        if outcomes and "total" in present:
+            rules.append(
+                Rule(
+                    f"applications.outcomes:{col}",
+                    tuple(Term(r, i) for r in outcomes) + (Term("total", i, -1),),
+                )
+            )
+        if {"new", "carried_over", "total", "carried_forward"} <= present:
+            rules.append(
+                Rule(
+                    f"applications.balance:{col}",
+                    (
+                        Term("new", i),
+                        Term("carried_over", i),
+                        Term("total", i, -1),
+                        Term("carried_forward", i, -1),
+                    ),
+                )
+            )
+    return rules
+
+
+def _read_applications(
+    tokens: Sequence[Token], rows: list[RowRead], template: str, warnings: list[str]
+) -> dict:
+    table = _empty_section(template, schema.SECTION_APPLICATIONS)
+    columns = [c.code for c in schema.APPLICATION_COLUMNS]
+    header_tokens = [t for t in tokens if t.is_label]
+    headers = _header_ranges(
+        [t for t in header_tokens if t.cell.col is not None],
+        {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()},
+    )
+    placed: dict[str, Placed] = {}
+    for row in rows:
+        code = row.code
+        if code not in table and code == "other" and template == schema.TEMPLATE_2021:
+            warnings.append(
+                "table 三: （六）其他处理 is printed as one row although the report follows the 2021 "
+                "format; its three sub-rows are left null"
+            )
+            continue
+        if code not in table:
+            warnings.append(
+                f"table 三: row {code} does not belong to the {template} format; ignored"
+            )
+            continue
+        if code in placed:
+            if row.values:
+                warnings.append(f"table 三: row {code} printed twice; the first is kept")
+            continue
+        placed[code] = place_row(row.values, columns, headers)
+    rules = _application_rules(template, set(placed))
+    _settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
+    missing = [
+        code
+        for code in table
+        if code not in placed
+        and not (
+            template == schema.TEMPLATE_2021
+            and code.startswith("other_")
+            and "other" in {r.code for r in rows}
+        )
+    ]
+    if missing:
+        warnings.append(f"table 三: rows not found: {', '.join(missing)}")
+    return table
+
+
+def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
+    groups = [g.code for g in schema.APPEAL_GROUPS]
+    results = [r.code for r in schema.APPEAL_RESULTS]
+    table: dict[str, dict[str, CellValue]] = {
+        g: {r: CellValue.missing() for r in results} for g in groups
+    }
+    header_end = 0
+    while header_end < len(tokens) and not (
+        tokens[header_end].is_value and not tokens[header_end].is_blank
+    ):
+        header_end += 1
+    headers = tokens[:header_end]
+    values: list[Token] = []
+    for token in tokens[header_end:]:
+        if token.is_label or token.cell.empty_run:
+            break
+        values.append(token)
+    if values and values[0].cell.row is not None:
+        first_row = values[0].grid_key
+        values = [
+            t
+            for t in tokens[header_end:]
+            if t.is_value and t.grid_key is not None and t.grid_key[0] == first_row[0]
+        ]
+        # blank cells of the data rows before the first number belong to them too
+        leading = [
+            t for t in headers if t.is_blank and t.grid_key is not None and t.grid_key == first_row
+        ]
+        values = leading + values
+    if not values:
+        return None
+    flat_columns = [f"{g}.{r}" for g in groups for r in results]
+    result_headers = _appeal_headers(headers)
+    placed = place_row(values, flat_columns, result_headers)
+    rules = [
+        Rule(
+            f"appeals.totals:{g}",
+            tuple(Term("appeals", gi * 5 + i) for i in range(4))
+            + (Term("appeals", gi * 5 + 4, -1),),
+        )
+        for gi, g in enumerate(groups)
+    ]
+    flat: dict[str, dict[str, CellValue]] = {
+        "appeals": {c: CellValue.missing() for c in flat_columns}
+    }
+    _settle({"appeals": placed}, rules, {"appeals": flat_columns}, flat, "table 四", warnings)
+    for key, cell in flat["appeals"].items():
+        group, result = key.split(".")
+        table[group][result] = cell
+    return table
+
+
+def _appeal_headers(headers: Sequence[Token]) -> dict[str, range] | None:
+    """Grid ranges of the 15 result header cells (the deepest header row of each column)."""
+    cells = [t for t in headers if t.is_label and t.cell.col is not None and t.cell.colspan == 1]
+    by_col: dict[int, Token] = {}
+    for token in cells:
+        code = next(
+            (
+                c
+                for c, names in _RESULT_VARIANTS.items()
+                if token.label in {normalize_label(n) for n in names}
+            ),
+            None,
+        )
+        if code is None:
+            continue
+        previous = by_col.get(token.cell.col)
+        if previous is None or (token.cell.row or 0) > (previous.cell.row or 0):
+            by_col[token.cell.col] = token
+    if len(by_col) != 15:
+        return None
+    groups = [g.code for g in schema.APPEAL_GROUPS]
+    results = [r.code for r in schema.APPEAL_RESULTS]
+    ranges: dict[str, range] = {}
+    for index, col in enumerate(sorted(by_col)):
+        group = groups[index // 5]
+        token = by_col[col]
+        result = next(
+            c
+            for c, names in _RESULT_VARIANTS.items()
+            if token.label in {normalize_label(n) for n in names}
+        )
+        if result != results[index % 5]:
+            return None
+        ranges[f"{group}.{result}"] = range(col, col + 1)
+    return ranges
+
+
+# --------------------------------------------------------------------------------------------
+# Settling: from candidate readings to cells
+# --------------------------------------------------------------------------------------------
+
+
+def _settle(
+    placed: dict[str, Placed],
+    rules: list[Rule],
+    columns: dict[str, Sequence[str]],
+    table: dict[str, dict[str, CellValue]],
+    where: str,
+    warnings: list[str],
+) -> None:
+    """Write each row's decided cells; undecided cells become UNCERTAIN with a warning."""
+    options = {code: p.vectors for code, p in placed.items() if p.vectors}
+    for code, p in placed.items():
+        if not p.vectors:
+            warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
+            for col in columns[code]:
+                table[code][col] = CellValue(None, None, UNCERTAIN)
+    if not options:
+        return
+    solution = solve(options, rules)
+    if solution.status in (INCONSISTENT, TOO_MANY):
+        ambiguous = [c for c, v in options.items() if len(v) > 1]
+        if ambiguous:
+            reason = (
+                "the printed numbers do not add up under any placement of the blank cells"
+                if solution.status == INCONSISTENT
+                else "too many possible placements of the blank cells"
+            )
+            warnings.append(
+                f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
+            )
+    for code, vectors in options.items():
+        indexes = solution.viable.get(code) or list(range(len(vectors)))
+        if solution.status in (INCONSISTENT, TOO_MANY):
+            indexes = list(range(len(vectors)))
+        chosen = [vectors[i] for i in indexes]
+        prints = [placed[code].prints[i] for i in indexes]
+        agree = agreed(chosen)
+        undecided = []
+        for position, col in enumerate(columns[code]):
+            if agree[position]:
+                printed = prints[0][position]
+                if printed is None:
+                    table[code][col] = CellValue(None, "", BLANK)
+                else:
+                    table[code][col] = CellValue(
+                        printed.value, printed.raw, printed.status, printed.unit
+                    )
+            else:
+                table[code][col] = CellValue(None, None, UNCERTAIN)
+                undecided.append(col)
+        if undecided:
+            shown = ", ".join(
+                p.raw for p in (placed[code].prints[0]) if p is not None and p.status == NUMBER
+            )
+            warnings.append(
+                f"{where}: row {code}: column of printed values ({shown}) not decided by the "
+                f"table's arithmetic; left null: {', '.join(undecided)}"
+            )
+
+
+__all__ = ["Found", "read_tables", "MISSING"]
