@@ -13,6 +13,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+@app.callback()
+def _root() -> None:
+    """Harvest 政府信息公开工作年度报告 into clean multi-year datasets."""
+
+
 # Exit codes, following cron habits (see the design notes).
 EXIT_OK = 0
 EXIT_SOME_FAILED = 1

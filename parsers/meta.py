@@ -178,28 +178,31 @@ def read_meta(doc: Document) -> Meta:
     return meta
 
 
+_SIGNOFF = re.compile(
+    rf"(?:^|[。；;\s])(?:(?P<agency>[\u4e00-\u9fff（）()]{{2,40}})\s*)?"
+    rf"(?P<date>(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*[\d一二三四五六七八九十]{{1,2}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日)"
+    r"\s*(?=$|附件|附表|附[:：]|\n)",
+    re.M,
+)
+
+
 def _signoff(lines: list[str]) -> tuple[str | None, date | None]:
-    """The agency name and date that close a report (last lines, or the end of a flat text)."""
-    tail = lines[-12:]
-    for i in range(len(tail) - 1, -1, -1):
-        line = tail[i].strip()
-        stripped = re.sub(r"\s+", "", line)
-        match = _DATE_NUM.fullmatch(stripped) or _DATE_CN.fullmatch(stripped)
-        if match is None:
-            end = re.search(
-                rf"(?P<agency>[\u4e00-\u9fff（）()]{{2,40}})\s*(?P<date>(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年[^年]{{2,12}}日)$",
-                line,
-            )
-            if end and parse_date(end["date"]):
-                agency = _clean_agency(end["agency"])
-                if agency and _AGENCY_SUFFIX.search(agency):
-                    return agency, parse_date(end["date"])
-            continue
-        when = parse_date(stripped)
+    """The agency name and date that close a report: a date on its own at the end of the text
+    (possibly after the agency's name, possibly followed only by the appendix)."""
+    tail_text = "\n".join(lines[-15:])
+    tail_text = tail_text[-3000:] if len(lines) > 3 else tail_text[-(len(tail_text) // 3 + 400) :]
+    matches = list(_SIGNOFF.finditer(tail_text))
+    if not matches:
+        return None, None
+    match = matches[-1]
+    when = parse_date(match["date"])
+    agency = None
+    if match["agency"]:
+        agency = _clean_agency(match["agency"])
+    else:
+        before = tail_text[: match.start("date")].rstrip().splitlines()
+        if before:
+            agency = _clean_agency(before[-1])
+    if agency and not (_AGENCY_SUFFIX.search(agency) and len(agency) <= 30):
         agency = None
-        if i > 0:
-            candidate = _clean_agency(tail[i - 1])
-            if candidate and _AGENCY_SUFFIX.search(candidate) and len(candidate) <= 30:
-                agency = candidate
-        return agency, when
-    return None, None
+    return agency, when

@@ -46,8 +46,18 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
         )
     if not sniffed.supported:
         return _unsupported(sniffed, data, source)
-    doc = build_document(data, sniffed)
-    return report_from_document(doc, data, source=source, content_type=content_type)
+    try:
+        doc = build_document(data, sniffed)
+        return report_from_document(doc, data, source=source, content_type=content_type)
+    except ParseError:
+        raise
+    except Exception as exc:  # one bad document must never stop a harvest
+        log.exception("parser failure on %s", source or "<bytes>")
+        raise ParseError(
+            f"could not read the {sniffed.describe()}: {type(exc).__name__}: {exc}",
+            reason="internal_error",
+            where=source,
+        ) from exc
 
 
 def build_document(data: bytes, sniffed: sniff.Sniffed) -> Document:
