@@ -1,0 +1,97 @@
+"""Column specifications: the one description of every dataset column that all writers share.
+
+A frame alone cannot say that ``division_code`` is an identifier that merely looks like a number
+(Excel would drop its leading zeros, pandas would read it back as an integer), or that a count is
+an integer even when a null forced it into floats. So each dataset carries a list of
+:class:`Column` objects; the writers map their ``kind`` onto each format's types and the codebook
+is generated from the same objects, so the documentation cannot drift from the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+# Column kinds (the codebook's `type` column uses these words).
+TEXT = "text"  # free text (names, warnings)
+CODE = "code"  # identifiers and codes: always text, even when they look like numbers
+INTEGER = "integer"  # counts
+NUMBER = "number"  # amounts and rates (may hold fractions)
+BOOLEAN = "boolean"
+DATE = "date"  # ISO 8601 date, kept as text so no tool shifts it by a time zone
+DATETIME = "datetime"  # ISO 8601 timestamp with its offset, as text
+KINDS = (TEXT, CODE, INTEGER, NUMBER, BOOLEAN, DATE, DATETIME)
+
+_PANDAS_DTYPES = {
+    TEXT: "string",
+    CODE: "string",
+    DATE: "string",
+    DATETIME: "string",
+    INTEGER: "Int64",
+    NUMBER: "Float64",
+    BOOLEAN: "boolean",
+}
+
+ALL_TEMPLATES = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of one dataset, with everything the codebook says about it."""
+
+    name: str
+    kind: str
+    label_zh: str = ""
+    label_en: str = ""
+    description: str = ""
+    templates: str = ALL_TEMPLATES  # comma-separated templates in which the column can be filled
+    formula: str = ""  # for derived columns: how it is computed from other columns
+    section: str = ""  # for table cells: the code triple
+    row: str = ""
+    col: str = ""
+
+    @property
+    def dtype(self) -> str:
+        return _PANDAS_DTYPES[self.kind]
+
+
+def typed_frame(data: dict[str, list], columns: list[Column]) -> pd.DataFrame:
+    """Build a frame whose columns follow ``columns`` exactly (order and nullable dtypes).
+
+    Integer columns that turn out to hold fractions (a parser may read ``1.5`` into a count)
+    would fail to cast; they fall back to numbers rather than losing the value, and the caller
+    sees the change in the returned frame's dtype (see :func:`effective_columns`).
+    """
+    out: dict[str, pd.Series] = {}
+    for column in columns:
+        values = data.get(column.name)
+        if values is None:
+            values = [None] * _length(data)
+        try:
+            out[column.name] = pd.Series(values, dtype=column.dtype)
+        except (TypeError, ValueError):
+            if column.kind != INTEGER:
+                raise
+            out[column.name] = pd.Series(values, dtype="Float64")
+    return pd.DataFrame(out, columns=[c.name for c in columns])
+
+
+def effective_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
+    """The columns as actually stored: an integer column that fell back to numbers says so."""
+    fixed = []
+    for column in columns:
+        if column.kind == INTEGER and str(frame[column.name].dtype) == "Float64":
+            column = Column(**{**_asdict(column), "kind": NUMBER})
+        fixed.append(column)
+    return fixed
+
+
+def _asdict(column: Column) -> dict:
+    return {name: getattr(column, name) for name in Column.__slots__}
+
+
+def _length(data: dict[str, list]) -> int:
+    for values in data.values():
+        return len(values)
+    return 0

@@ -1,0 +1,322 @@
+"""The ``panel`` dataset: one row per agency × year (current versions), one column per code.
+
+Columns, left to right: who and when (agency, place, year, provenance of the current report),
+how far to trust the row (parse status, failed checks, the cross-year carry-over check), the
+derived indicators, every table cell code of both templates (``applications__new__total``) and
+the pre-2019 prose counts (``prose__applications_received``).
+
+Prose and tables meet through the prose crosswalk: where a prose count means the same as a
+table cell, the table column of a pre-2019 row is filled from the prose count, ``prose_filled``
+lists the columns so filled and ``values_from`` says where the row's numbers came from — so one
+series runs from 2008 on and nobody mistakes a prose count for a table cell.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+
+import pandas as pd
+
+from output.columns import (
+    BOOLEAN,
+    CODE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    NUMBER,
+    TEXT,
+    Column,
+    typed_frame,
+)
+from output.dataset import Dataset
+from output.entries import Entry
+from output.indicators import INDICATORS, Indicator
+from output.prose import ProseField, code_name, prose_fields
+from output.reports import PLACE_COLUMNS, parse_status, place_values
+from parsers.schema import (
+    APPLICATION_COLUMNS,
+    SECTION_APPLICATIONS,
+    TEMPLATE_2019,
+    TEMPLATE_2021,
+    english_label,
+    official_label,
+    shape,
+)
+
+CARRIED_OVER = "carried_over"
+CARRIED_FORWARD = "carried_forward"
+TABLE_TEMPLATES = (TEMPLATE_2021, TEMPLATE_2019)  # newest first: its labels name the columns
+
+META_COLUMNS = [
+    Column("agency_id", CODE, "机关编号", "Agency id",
+           "Division code and normalized agency name: the row's agency key"),
+    Column("agency", TEXT, "发布机关", "Agency", "Agency named in the current report"),
+    *PLACE_COLUMNS,
+    Column("year", INTEGER, "报告年度", "Report year", "The year the report covers"),
+    Column("report_id", CODE, "报告编号", "Report id", "The current version (joins reports)"),
+    Column("template", CODE, "报告格式", "Template", "2021 / 2019 / pre2019 / unknown"),
+    Column("published", DATE, "发布日期", "Published"),
+    Column("url", TEXT, "网址", "URL"),
+    Column("fetched_at", DATETIME, "抓取时间", "Fetched at"),
+    Column("sha256", CODE, "SHA-256", "SHA-256"),
+    Column("warc_record_id", CODE, "WARC记录编号", "WARC record id"),
+    Column("n_versions", INTEGER, "版本数", "Versions",
+           "Versions of this agency-year; the row holds the current one"),
+    Column("parse_status", CODE, "解析状态", "Parse status",
+           "ok / warnings / checks_failed / no_data"),
+    Column("n_checks_failed", INTEGER, "未通过校验数", "Failed checks"),
+    Column("checks_failed", TEXT, "未通过的校验", "Failed check rules",
+           "Do not quote these rows' numbers without reading the source"),
+    Column("n_warnings", INTEGER, "警告数", "Warnings"),
+    Column("n_uncertain", INTEGER, "不确定单元格数", "Uncertain cells"),
+    Column("values_from", CODE, "数据来源", "Values from",
+           "tables / prose / tables+prose / none: where this row's numbers came from"),
+    Column("prose_filled", TEXT, "由文字填充的列", "Filled from prose",
+           "Table columns filled from the prose counts through the crosswalk, '; '-separated"),
+    Column("xyear_prev_carried_forward", INTEGER, "上年结转下年度继续办理", "Previous year's "
+           "carried forward", "applications__carried_forward__total of the same agency, year − 1"),
+    Column("xyear_carryover_ok", BOOLEAN, "跨年结转一致", "Carry-over consistent",
+           "This year's carried_over equals last year's carried_forward in every column both "
+           "print; null when last year's report or the numbers are missing",
+           formula="applications__carried_over__<col>(t) = applications__carried_forward__<col>(t−1)"),
+    Column("xyear_carryover_detail", TEXT, "跨年结转说明", "Carry-over detail",
+           "The columns that differ, or why nothing could be compared"),
+]  # fmt: skip
+
+
+def table_code_columns(extra_codes: set[str] = frozenset()) -> list[Column]:
+    """One column per table cell code of both templates, in printed order."""
+    per_template = {t: shape(t).codes() for t in TABLE_TEMPLATES}
+    ordered: list[tuple[str, str, str]] = []
+    for section in shape(TEMPLATE_2021).sections:
+        merged = _merge(*[[c for c in per_template[t] if c[0] == section] for t in TABLE_TEMPLATES])
+        ordered.extend(merged)
+    columns = []
+    for section, row, col in ordered:
+        present = [t for t in TABLE_TEMPLATES if (section, row, col) in set(per_template[t])]
+        labels = {t: official_label(t, section, row, col) for t in present}
+        main = present[0]
+        notes = [f"{t} format: {labels[t]}" for t in present[1:] if labels[t] != labels[main]]
+        if col == "amount":
+            notes.append("Amount as printed; its unit is in cells.unit")
+        columns.append(
+            Column(
+                code_name(section, row, col),
+                NUMBER if col == "amount" else INTEGER,
+                labels[main],
+                english_label(main, section, row, col),
+                "; ".join(notes),
+                ",".join(sorted(present)),
+                section=section,
+                row=row,
+                col=col,
+            )
+        )
+    known = {c.name for c in columns}
+    for code in sorted(extra_codes - known):
+        section, row, col = code.split("__")
+        columns.append(
+            Column(
+                code,
+                NUMBER,
+                "",
+                "",
+                "Cell read by the parser but not in the spec",
+                "",
+                section=section,
+                row=row,
+                col=col,
+            )  # fmt: skip
+        )
+    return columns
+
+
+def _merge(a: list, b: list) -> list:
+    """Interleave two ordered lists keeping both orders (2019-only rows land where printed)."""
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        out.extend(a[i1:i2])
+        if tag in ("replace", "insert"):
+            out.extend(x for x in b[j1:j2] if x not in out)
+    return out
+
+
+def indicator_columns() -> list[Column]:
+    return [
+        Column(
+            i.code,
+            NUMBER if i.is_rate else INTEGER,
+            i.label_zh,
+            i.label_en,
+            i.description,
+            ",".join(sorted(TABLE_TEMPLATES)),
+            i.formula,
+        )
+        for i in INDICATORS
+    ]
+
+
+def prose_columns(fields: list[ProseField]) -> list[Column]:
+    out = []
+    for f in fields:
+        note = f"Continues {f.code} through the crosswalk" if f.code else ""
+        out.append(
+            Column(
+                f.column,
+                NUMBER,
+                f.label_zh,
+                f.label_en or f.key.replace("_", " "),
+                note,
+                "pre2019",
+                section="prose",
+                row=f.key,
+            )  # fmt: skip
+        )
+    return out
+
+
+def panel_dataset(
+    entries: list[Entry],
+    crosswalk: Mapping[str, ProseField] | None = None,
+    *,
+    fill_from_prose: bool = True,
+    indicators: tuple[Indicator, ...] = INDICATORS,
+) -> Dataset:
+    current = sorted(
+        (e for e in entries if e.is_current and e.year is not None and e.agency_id),
+        key=lambda e: (e.agency_id, e.year),
+    )
+    table_codes = {code for e in current for code in e.numbers if not code.startswith("prose__")}
+    code_columns = table_code_columns(table_codes)
+    seen_prose = {k for e in current for k in (e.report.prose or {})}
+    fields = prose_fields(crosswalk, seen_prose)
+    columns = META_COLUMNS + indicator_columns() + code_columns + prose_columns(fields)
+    rows: dict[str, list] = {c.name: [] for c in columns}
+    fill = [(f.column, f.code) for f in fields if f.code] if fill_from_prose else []
+    for entry in current:
+        numbers = entry.numbers
+        filled = []
+        values: dict = {}
+        for f in fields:
+            values[f.column] = (entry.report.prose or {}).get(f.key)
+        for column, code in fill:
+            if values[column] is not None and numbers.get(code) is None:
+                filled.append(code)
+        meta = _meta(entry, filled)
+        for column in META_COLUMNS:
+            rows[column.name].append(meta.get(column.name))
+        for column in code_columns:
+            value = numbers.get(column.name)
+            rows[column.name].append(value)
+        for column, code in fill:
+            if code in filled:
+                rows[code][-1] = values[column]
+        for f in fields:
+            rows[f.column].append(values[f.column])
+    frame = typed_frame(rows, columns)
+    _cross_year(frame)
+    for ind in indicators:
+        frame[ind.code] = ind.compute(frame).astype(
+            "Float64" if ind.is_rate else _count_dtype(frame, ind)
+        )
+    return Dataset(
+        "panel",
+        frame,
+        columns,
+        key=("agency_id", "year"),
+        indexes=(("agency",), ("year",), ("division_code",)),
+        search=("agency",),
+        partition="year",
+        description="One row per agency × year (current versions): every cell code, "
+        "prose counts, derived indicators and the cross-year check.",
+    )
+
+
+def _count_dtype(frame: pd.DataFrame, ind: Indicator) -> str:
+    inputs = [frame[c] for c in ind.inputs if c in frame.columns]
+    return "Int64" if all(str(s.dtype) == "Int64" for s in inputs) else "Float64"
+
+
+def _meta(entry: Entry, filled: list[str]) -> dict:
+    report, item = entry.report, entry.item
+    has_tables = entry.n_cells > 0
+    has_prose = bool(report.prose)
+    if has_tables:
+        source = "tables+prose" if filled else "tables"
+    else:
+        source = "prose" if has_prose else "none"
+    return {
+        "agency_id": entry.agency_id,
+        "agency": entry.agency or None,
+        **place_values(entry),
+        "year": entry.year,
+        "report_id": entry.report_id,
+        "template": report.template,
+        "published": entry.published,
+        "url": item.url,
+        "fetched_at": entry.fetched_at,
+        "sha256": entry.sha256,
+        "warc_record_id": item.warc_record_id,
+        "n_versions": entry.n_versions,
+        "parse_status": parse_status(entry),
+        "n_checks_failed": len(entry.failed_checks),
+        "checks_failed": "; ".join(entry.failed_checks) or None,
+        "n_warnings": entry.n_warnings,
+        "n_uncertain": entry.n_uncertain,
+        "values_from": source,
+        "prose_filled": "; ".join(filled) or None,
+    }
+
+
+def _cross_year(frame: pd.DataFrame) -> None:
+    """Fill the xyear_* columns: carried_over(t) against carried_forward(t − 1), per column."""
+    cols = [c.code for c in APPLICATION_COLUMNS]
+    over = [_values(frame, code_name(SECTION_APPLICATIONS, CARRIED_OVER, c)) for c in cols]
+    forward = [_values(frame, code_name(SECTION_APPLICATIONS, CARRIED_FORWARD, c)) for c in cols]
+    agencies, years = frame["agency_id"].tolist(), frame["year"].tolist()
+    position = {
+        (agency, year): i for i, (agency, year) in enumerate(zip(agencies, years, strict=True))
+    }
+    prev_total, ok, detail = [], [], []
+    for i, (agency, year) in enumerate(zip(agencies, years, strict=True)):
+        prev = position.get((agency, year - 1))
+        if prev is None:
+            prev_total.append(None)
+            ok.append(None)
+            detail.append(f"no report for {year - 1}")
+            continue
+        prev_total.append(forward[-1][prev])
+        compared, differ = 0, []
+        for col, o, f in zip(cols, over, forward, strict=True):
+            now, before = o[i], f[prev]
+            if now is None or before is None:
+                continue
+            compared += 1
+            if now != before:
+                differ.append(f"{col}: carried over {_fmt(now)}, {year - 1} carried forward "
+                              f"{_fmt(before)}")  # fmt: skip
+        if differ:
+            ok.append(False)
+            detail.append("; ".join(differ))
+        elif compared:
+            ok.append(True)
+            detail.append(None)
+        else:
+            ok.append(None)
+            detail.append("carried-over figures missing")
+    total = code_name(SECTION_APPLICATIONS, CARRIED_FORWARD, cols[-1])
+    frame["xyear_prev_carried_forward"] = pd.Series(
+        prev_total, index=frame.index, dtype=str(frame[total].dtype)
+    )
+    frame["xyear_carryover_ok"] = pd.Series(ok, index=frame.index, dtype="boolean")
+    frame["xyear_carryover_detail"] = pd.Series(detail, index=frame.index, dtype="string")
+
+
+def _values(frame: pd.DataFrame, column: str) -> list:
+    """A column as Python values with None for null (fast to index row by row)."""
+    return [None if pd.isna(v) else v for v in frame[column].tolist()]
+
+
+def _fmt(value) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
