@@ -1,2 +1,17 @@
 """Scraper: finds and fetches report pages and attachments from government sites, politely,
-and hands the raw bytes (with URL, headers and fetch time) to the archive and state DB."""
+and hands the raw bytes (with URL, headers and fetch time) to the archive and state DB.
+
+Public interface (see each module's docstrings):
+
+- :func:`scraper.registry.load_registry` — read a sites file (TOML) into a ``Registry``;
+- :func:`scraper.crawl.crawl` — one crawl run over a registry, returns a ``CrawlResult``;
+- :class:`scraper.state.State` — what was fetched: ``documents(changed_since=run_id)``,
+  ``read_body(doc)``, runs and failures; the harvest stage reads new/changed documents here.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("ogi-reports")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0.0.0"

@@ -1,0 +1,37 @@
+"""CMS adapters: the quirks of one publishing system each (pagination written in JavaScript,
+list records hidden in XML, list APIs). An adapter adds anchors and list pages that plain link
+extraction cannot see; the generic link reading in :mod:`scraper.discovery` always runs too.
+
+``auto`` (the default) lets every adapter look at the page and join in when it recognises its
+system; a registry ``adapter = "trs"`` forces one.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from scraper.adapters.hanweb import HanwebAdapter
+from scraper.adapters.trs import TrsAdapter
+from scraper.discovery import Anchor, Link
+
+
+class Adapter(Protocol):
+    name: str
+
+    def detect(self, text: str, url: str) -> bool: ...
+
+    def anchors(self, text: str, url: str) -> list[Anchor]: ...
+
+    def pages(self, text: str, url: str, *, column_url: str) -> list[Link]: ...
+
+
+ADAPTERS: dict[str, Adapter] = {"trs": TrsAdapter(), "hanweb": HanwebAdapter()}
+
+
+def adapters_for(name: str, text: str, url: str) -> list[Adapter]:
+    """The adapters that apply to a page: the named one, or every one that recognises it."""
+    if name == "generic":
+        return []
+    if name != "auto":
+        return [ADAPTERS[name]]
+    return [a for a in ADAPTERS.values() if a.detect(text, url)]

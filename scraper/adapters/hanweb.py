@@ -1,0 +1,85 @@
+"""Hanweb 大汉 jcms + jpage (``/col/col<ID>/index.html``).
+
+The first records of a column sit inside ``<script type="text/xml"><datastore>…<record>
+<![CDATA[<li>…</li>]]></record>…`` — invisible to a link extractor until the CDATA is unwrapped.
+Later records come from ``POST /module/web/jpage/dataproxy.jsp?startrecord=46&endrecord=90&
+perpage=15`` with the column's ``param`` object as the form body and the column page as Referer;
+answers are the same XML, in groups of three pages, and consecutive groups overlap by one record
+(URL canonicalisation removes the duplicate). Older installs use ``/module/jpage/dataproxy.jsp``;
+the ``proxyUrl`` in the page says which.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode, urljoin
+
+from scraper.discovery import Anchor, Link, html_anchors
+
+_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S | re.I)
+_PARAM = re.compile(r"var\s+param_\w+\s*=\s*\{(.*?)\}", re.S)
+_PAIR = re.compile(r"""(\w+)\s*:\s*(?:'([^']*)'|"([^"]*)"|([^,}\s]+))""")
+_TOTAL = re.compile(
+    r"totalRecord\s*[:=]\s*['\"]?(\d+)|<totalrecord>\s*(\d+)\s*</totalrecord>", re.I
+)
+_PERPAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)|[?&]perpage=(\d+)", re.I)
+_PROXY = re.compile(r"""proxyUrl\s*[:=]\s*['"]([^'"]+)['"]""")
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]+href=['\"]([^'\"]+)['\"]", re.I)
+
+DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
+MAX_RECORDS = 20000
+
+
+class HanwebAdapter:
+    name = "hanweb"
+
+    def detect(self, text: str, url: str) -> bool:
+        return "<datastore" in text.lower() or "dataproxy.jsp" in text
+
+    def anchors(self, text: str, url: str) -> list[Anchor]:
+        out: list[Anchor] = []
+        for rec in _RECORD.findall(text):
+            out.extend(html_anchors(rec, url))
+        return out
+
+    def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:
+        if "dataproxy.jsp" in url:
+            return []  # a proxy answer: the column page already planned every group
+        m = _PARAM.search(text)
+        tot = _TOTAL.search(text)
+        if not m or not tot:
+            return self._nextgroup(text, url)
+        params: dict[str, str] = {}
+        for k, a, b, c in _PAIR.findall(m.group(1)):
+            params[k] = a or b or c
+        total = min(int(tot.group(1) or tot.group(2)), MAX_RECORDS)
+        pp = _PERPAGE.search(text)
+        per_page = int(pp.group(1) or pp.group(2)) if pp else 15
+        px = _PROXY.search(text)
+        proxy = urljoin(url, px.group(1) if px else DEFAULT_PROXY)
+        group = per_page * 3
+        shown = len(_RECORD.findall(text))
+        body = urlencode(params).encode()
+        links = []
+        start = max(shown, group) + 1
+        while start <= total:
+            end = min(start + group - 1, total)
+            q = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
+            links.append(
+                Link(
+                    f"{proxy}?{q}",
+                    "list",
+                    method="POST",
+                    data=body,
+                    headers=(
+                        ("Content-Type", "application/x-www-form-urlencoded"),
+                        ("Referer", url),
+                    ),
+                )
+            )
+            start = end + 1
+        return links
+
+    def _nextgroup(self, text: str, url: str) -> list[Link]:
+        m = _NEXTGROUP.search(text)
+        return [Link(urljoin(url, m.group(1)), "list", headers=(("Referer", url),))] if m else []

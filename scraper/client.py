@@ -1,0 +1,698 @@
+"""The polite HTTP client: one place that decides whether, when and how a request is sent.
+
+Everything a government web server should be able to expect from us lives here:
+
+- robots.txt per origin via Protego; ``Crawl-delay`` honoured; an unreachable robots.txt (5xx,
+  timeout, reset) means "try this host again next run", never "allow all";
+- per-host pacing: at least ``delay`` seconds between two request starts and at most
+  ``concurrency`` requests in flight on a host, plus a global in-flight limit;
+- an identifying User-Agent with a contact URL;
+- retries with exponential backoff and jitter for network errors, 429 and 5xx, honouring
+  ``Retry-After`` (capped); a host that keeps failing is paused for the rest of the run;
+- limits: connect/read/total timeouts, a body size cap, http(s) only, hosts limited to the
+  site's own (redirects may stay within the same registrable domain), redirect loops stopped;
+- conditional GET (``If-None-Match`` / ``If-Modified-Since``);
+- anti-bot challenges (412 with a ``$_ts`` script, 521 cookie stubs) are *flagged* ``blocked``
+  and the host is left alone — never bypassed.
+
+Tests and users behind odd DNS map host names to addresses with ``resolve`` entries in curl's
+``HOST:PORT:ADDR`` form; with ``offline=True`` a host missing from the map fails like NXDOMAIN
+instead of reaching the real DNS.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import random
+import re
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+from protego import Protego
+
+from scraper import __version__
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CONTACT = "https://pypi.org/project/ogi-reports/"
+
+
+def default_user_agent(contact: str | None = None) -> str:
+    """``ogi-reports/<version> (+<contact>)``: who we are and how to reach the operator."""
+    return f"ogi-reports/{__version__} (+{contact or DEFAULT_CONTACT}; annual-report harvester)"
+
+
+# --- options -------------------------------------------------------------------------------
+
+
+@dataclass
+class ClientOptions:
+    """Knobs of the client. Defaults suit real sites; tests shrink the timeouts."""
+
+    user_agent: str = field(default_factory=default_user_agent)
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    total_timeout: float = 120.0
+    """Whole exchange (headers + body) of one attempt."""
+    max_body: int = 50 * 1024 * 1024
+    retries: int = 3
+    """Extra attempts after the first for retryable failures."""
+    backoff_base: float = 1.0
+    backoff_max: float = 60.0
+    max_retry_after: float = 120.0
+    """A Retry-After longer than this is not waited for: the URL fails for this run."""
+    max_redirects: int = 10
+    host_failure_limit: int = 5
+    """Consecutive failed URLs after which a host is paused for the rest of the run."""
+    global_concurrency: int = 32
+    max_crawl_delay: float = 60.0
+    robots_ttl: float = 24 * 3600
+    """Seconds a stored robots.txt is reused before it is fetched again (RFC 9309: 24 h)."""
+    offline: bool = False
+    """Only hosts in the resolve map can be reached (no real DNS)."""
+    verify: bool = True
+
+
+# --- resolving -----------------------------------------------------------------------------
+
+
+class ResolveError(ValueError):
+    """A ``--resolve`` entry that is not ``HOST:PORT:ADDR``."""
+
+
+def parse_resolve(entries: Iterable[str] | None) -> dict[tuple[str, int], str]:
+    """Parse curl-style ``HOST:PORT:ADDR`` entries into {(host, port): addr}.
+
+    ``HOST`` may be ``*`` (any host on that port); ``ADDR`` may be an IPv6 literal in brackets
+    and may list several addresses separated by commas (the first is used).
+    """
+    out: dict[tuple[str, int], str] = {}
+    for entry in entries or ():
+        m = re.fullmatch(
+            r"\+?([^:\s]+):(\d{1,5}):(\[[0-9A-Fa-f:.]+\]|[^,\s]+)(?:,.*)?", entry.strip()
+        )
+        if not m:
+            raise ResolveError(f"--resolve entry {entry!r} is not HOST:PORT:ADDR")
+        host, port, addr = m.group(1).lower(), int(m.group(2)), m.group(3).strip("[]")
+        if not 0 < port < 65536:
+            raise ResolveError(f"--resolve entry {entry!r}: port out of range")
+        out[(host, port)] = addr
+    return out
+
+
+class _ResolvingBackend(httpcore.AsyncNetworkBackend):
+    """Connects to the mapped address for (host, port); the URL, Host header and TLS SNI keep
+    the original name, exactly like curl's ``--resolve``."""
+
+    def __init__(
+        self,
+        inner: httpcore.AsyncNetworkBackend,
+        mapping: dict[tuple[str, int], str],
+        offline: bool,
+    ) -> None:
+        self.inner = inner
+        self.mapping = mapping
+        self.offline = offline
+
+    async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        h = host.lower()
+        addr = self.mapping.get((h, port)) or self.mapping.get(("*", port))
+        if addr is None:
+            if self.offline:
+                raise httpcore.ConnectError(
+                    f"cannot resolve {host} (offline: not in the resolve map)"
+                )
+            addr = host
+        return await self.inner.connect_tcp(
+            addr, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+
+    async def connect_unix_socket(
+        self, path, timeout=None, socket_options=None
+    ):  # pragma: no cover
+        return await self.inner.connect_unix_socket(
+            path, timeout=timeout, socket_options=socket_options
+        )
+
+    async def sleep(self, seconds: float) -> None:  # pragma: no cover
+        await self.inner.sleep(seconds)
+
+
+def make_transport(
+    resolve: dict[tuple[str, int], str] | None,
+    *,
+    offline: bool = False,
+    verify: bool = True,
+    limits: httpx.Limits | None = None,
+) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose connections go through the resolve map."""
+    transport = httpx.AsyncHTTPTransport(
+        verify=verify,
+        limits=limits or httpx.Limits(max_connections=200, max_keepalive_connections=100),
+        retries=0,
+    )
+    if resolve or offline:
+        pool = getattr(transport, "_pool", None)
+        if pool is None or not hasattr(
+            pool, "_network_backend"
+        ):  # pragma: no cover - httpx internals moved
+            raise RuntimeError("this httpx version does not allow a resolver override")
+        pool._network_backend = _ResolvingBackend(pool._network_backend, resolve or {}, offline)
+    return transport
+
+
+# --- domains -------------------------------------------------------------------------------
+
+_CN_SECOND_LEVEL = {"gov", "com", "net", "org", "edu", "ac", "mil"} | {
+    "bj", "sh", "tj", "cq", "he", "sx", "nm", "ln", "jl", "hl", "js", "zj", "ah", "fj", "jx", "sd", "ha", "hb",
+    "hn", "gd", "gx", "hi", "sc", "gz", "yn", "xz", "sn", "gs", "qh", "nx", "xj", "tw", "hk", "mo",
+}  # fmt: skip
+
+
+def registrable_domain(host: str) -> str:
+    """The domain a host belongs to, knowing China's second-level suffixes (``gov.cn``, …):
+    ``www.mhk.gov.cn`` → ``mhk.gov.cn``; ``zyk.bjhd.gov.cn`` → ``bjhd.gov.cn``."""
+    h = host.lower().rstrip(".")
+    if re.fullmatch(r"[\d.]+|\[?[0-9a-f:]+\]?", h):
+        return h
+    parts = h.split(".")
+    if len(parts) >= 3 and parts[-1] == "cn" and parts[-2] in _CN_SECOND_LEVEL:
+        return ".".join(parts[-3:])
+    if (
+        len(parts) >= 3
+        and len(parts[-1]) == 2
+        and parts[-2] in {"com", "net", "org", "gov", "edu", "ac", "co"}
+    ):
+        return ".".join(parts[-3:])
+    return ".".join(parts[-2:])
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+@dataclass
+class FetchResult:
+    """What came back for one request (after redirects and retries)."""
+
+    url: str
+    method: str
+    final_url: str
+    status: int | None = None
+    reason: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    body: bytes = b""
+    truncated: bool = False
+    redirects: list[tuple[str, int]] = field(default_factory=list)
+    """(url, status) of every redirect hop followed, in order."""
+    error_kind: str | None = None
+    """timeout, connect, reset, dns, protocol, http_4xx/5xx codes, too_large, redirect_loop,
+    too_many_redirects, offsite, blocked, disallowed, robots_unreachable, host_paused,
+    retry_after_too_long, not_http."""
+    error: str | None = None
+    attempts: int = 0
+    request_headers: list[tuple[str, str]] = field(default_factory=list)
+    request_body: bytes | None = None
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    seconds: float = 0.0
+    sent: bool = False
+    """Whether any request reached the network (False for robots/scope/paused refusals)."""
+
+    def header(self, name: str) -> str | None:
+        n = name.lower()
+        for k, v in self.headers:
+            if k.lower() == n:
+                return v
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return self.error_kind is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def not_modified(self) -> bool:
+        return self.error_kind is None and self.status == 304
+
+
+_RETRY_STATUS = {429, 500, 502, 503, 504, 507, 509}
+_CHALLENGE_COOKIES = re.compile(
+    r"FSSBBIl1UgzbN7N\d+|__jsluid|__jsl_clearance|acw_sc__v2|ccsrf", re.I
+)
+
+
+def classify_challenge(status: int, headers: list[tuple[str, str]], body: bytes) -> str | None:
+    """Name the anti-bot scheme if this response is a JavaScript/cookie challenge."""
+    head = body[:20000]
+    cookies = " ".join(v for k, v in headers if k.lower() == "set-cookie")
+    if b"$_ts" in head and (
+        status in (202, 400, 403, 412) or b"$_ts=window" in head or b"$_ts.nsd" in head
+    ):
+        return "ruishu_412"
+    if status == 521 or (status in (403, 412, 503) and b"__jsl_clearance" in head):
+        return "jsl_521"
+    if status in (202, 403, 412, 521) and _CHALLENGE_COOKIES.search(cookies):
+        return "js_cookie_challenge"
+    return None
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    v = value.strip()
+    if v.isdigit():
+        return float(v)
+    try:
+        when = email.utils.parsedate_to_datetime(v)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
+
+
+# --- hosts ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Host:
+    name: str
+    delay: float
+    concurrency: int
+    sem: asyncio.Semaphore
+    next_start: float = 0.0
+    failures: int = 0
+    paused: str | None = None
+    requests: int = 0
+
+
+class RobotsStore:
+    """Where robots.txt bodies are kept between runs (the crawler backs it with the state DB)."""
+
+    def load(self, origin: str) -> tuple[int, bytes, float] | None:
+        """(HTTP status, body, fetched-at epoch seconds) of the stored robots.txt, if any."""
+        return None
+
+    def save(self, origin: str, result: FetchResult) -> None:
+        return None
+
+
+@dataclass
+class _Robots:
+    parser: Protego | None  # None = allow all
+    unreachable: str | None = None
+
+
+class Client:
+    """Polite fetching for one crawl run. Use as ``async with Client(...) as c``."""
+
+    def __init__(
+        self,
+        options: ClientOptions | None = None,
+        *,
+        resolve: dict[tuple[str, int], str] | None = None,
+        robots_store: RobotsStore | None = None,
+        clock: Callable[[], datetime] | None = None,
+        on_request: Callable[[str, str], None] | None = None,
+    ) -> None:
+        self.options = options or ClientOptions()
+        self.resolve = resolve or {}
+        self.robots_store = robots_store or RobotsStore()
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.on_request = on_request
+        self._hosts: dict[str, _Host] = {}
+        self._robots: dict[str, _Robots] = {}
+        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self._global = asyncio.Semaphore(self.options.global_concurrency)
+        self._http: httpx.AsyncClient | None = None
+        self.paused_hosts: dict[str, str] = {}
+
+    async def __aenter__(self) -> Client:
+        o = self.options
+        self._http = httpx.AsyncClient(
+            transport=make_transport(self.resolve, offline=o.offline, verify=o.verify),
+            timeout=httpx.Timeout(
+                connect=o.connect_timeout, read=o.read_timeout, write=o.read_timeout, pool=None
+            ),
+            follow_redirects=False,
+            headers={
+                "User-Agent": o.user_agent,
+                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                "Accept-Language": "zh-CN,zh;q=0.9",
+            },
+        )
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+
+    # -- hosts ------------------------------------------------------------------------------
+
+    def configure_host(self, host: str, *, delay: float, concurrency: int) -> None:
+        """Set a host's pacing; several sites on one host share it (the strictest wins)."""
+        h = host.lower()
+        cur = self._hosts.get(h)
+        if cur is None:
+            self._hosts[h] = _Host(h, delay, concurrency, asyncio.Semaphore(concurrency))
+        else:
+            cur.delay = max(cur.delay, delay)
+            if concurrency < cur.concurrency:
+                cur.concurrency = concurrency
+                cur.sem = asyncio.Semaphore(concurrency)
+
+    def _host(self, host: str) -> _Host:
+        h = host.lower()
+        if h not in self._hosts:
+            self.configure_host(h, delay=1.0, concurrency=1)
+        return self._hosts[h]
+
+    def pause_host(self, host: str, reason: str) -> None:
+        hs = self._host(host)
+        if hs.paused is None:
+            hs.paused = reason
+            self.paused_hosts[hs.name] = reason
+            log.warning("pausing host %s for this run: %s", host, reason)
+
+    def host_paused(self, host: str) -> str | None:
+        return self._host(host).paused
+
+    def host_requests(self) -> dict[str, int]:
+        return {h.name: h.requests for h in self._hosts.values()}
+
+    def host_delay(self, host: str) -> float:
+        return self._host(host).delay
+
+    # -- robots -----------------------------------------------------------------------------
+
+    async def _robots_for(self, scheme: str, host: str, port: int | None) -> _Robots:
+        origin = f"{scheme}://{host}" + (f":{port}" if port else "")
+        if origin in self._robots:
+            return self._robots[origin]
+        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
+        async with lock:
+            if origin in self._robots:
+                return self._robots[origin]
+            rb = await self._load_robots(origin, host)
+            self._robots[origin] = rb
+            return rb
+
+    async def _load_robots(self, origin: str, host: str) -> _Robots:
+        stored = self.robots_store.load(origin)
+        now = self.clock().timestamp()
+        if stored is not None and now - stored[2] < self.options.robots_ttl:
+            status, body, _ = stored
+        else:
+            res = await self._exchange_with_retries(
+                origin + "/robots.txt", "GET", None, {}, robots=True
+            )
+            if res.sent:
+                self.robots_store.save(origin, res)
+            if res.error_kind is not None or res.status is None:
+                if res.error_kind in ("offsite",):  # robots redirected off-site: treat as missing
+                    return _Robots(None)
+                return _Robots(None, unreachable=f"robots.txt: {res.error_kind}: {res.error}")
+            status, body = res.status, res.body
+        if 200 <= status < 300:
+            parser = Protego.parse(body.decode("utf-8", errors="replace"))
+            delay = parser.crawl_delay(self.options.user_agent)
+            if delay:
+                hs = self._host(host)
+                hs.delay = max(hs.delay, min(float(delay), self.options.max_crawl_delay))
+            return _Robots(parser)
+        if 400 <= status < 500:  # RFC 9309: unavailable → no restrictions
+            return _Robots(None)
+        return _Robots(None, unreachable=f"robots.txt: HTTP {status}")
+
+    async def allowed(self, url: str) -> tuple[bool, str | None]:
+        """(allowed, reason-if-not). Fetches robots.txt for the origin on first use."""
+        parts = urlsplit(url)
+        rb = await self._robots_for(parts.scheme, parts.hostname or "", parts.port)
+        if rb.unreachable:
+            return False, rb.unreachable
+        if rb.parser is not None and not rb.parser.can_fetch(url, self.options.user_agent):
+            return False, "disallowed"
+        return True, None
+
+    # -- fetching ---------------------------------------------------------------------------
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        method: str = "GET",
+        data: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        scope: Callable[[str], bool] | None = None,
+    ) -> FetchResult:
+        """Fetch ``url`` politely; never raises for network or HTTP trouble (see ``error_kind``).
+
+        ``scope(host)`` says which hosts redirects may go to (default: the same registrable
+        domain as ``url``).
+        """
+        start = time.monotonic()
+        hdrs = dict(headers or {})
+        if etag:
+            hdrs["If-None-Match"] = etag
+        if last_modified:
+            hdrs["If-Modified-Since"] = last_modified
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return FetchResult(
+                url, method, url, error_kind="not_http", error="only http(s) URLs are fetched"
+            )
+        base_domain = registrable_domain(parts.hostname)
+        in_scope = scope or (lambda h: registrable_domain(h) == base_domain)
+        seen: set[str] = set()
+        redirects: list[tuple[str, int]] = []
+        cur_url, cur_method, cur_data = url, method, data
+        result: FetchResult | None = None
+        for _hop in range(self.options.max_redirects + 1):
+            p = urlsplit(cur_url)
+            host = (p.hostname or "").lower()
+            if p.scheme not in ("http", "https") or not host:
+                result = FetchResult(
+                    url,
+                    method,
+                    cur_url,
+                    error_kind="not_http",
+                    error=f"redirect to non-http URL {cur_url}",
+                )
+                break
+            if not in_scope(host):
+                result = FetchResult(
+                    url,
+                    method,
+                    cur_url,
+                    error_kind="offsite",
+                    error=f"redirect to a host outside the site: {cur_url}",
+                )
+                break
+            paused = self._host(host).paused
+            if paused:
+                result = FetchResult(url, method, cur_url, error_kind="host_paused", error=paused)
+                break
+            ok, why = await self.allowed(cur_url)
+            if not ok:
+                kind = "disallowed" if why == "disallowed" else "robots_unreachable"
+                if kind == "robots_unreachable":
+                    self.pause_host(host, why or kind)
+                result = FetchResult(url, method, cur_url, error_kind=kind, error=why)
+                break
+            key = f"{cur_method} {cur_url}"
+            if key in seen:
+                result = FetchResult(
+                    url,
+                    method,
+                    cur_url,
+                    error_kind="redirect_loop",
+                    error=f"redirect loop back to {cur_url}",
+                )
+                break
+            seen.add(key)
+            result = await self._exchange_with_retries(cur_url, cur_method, cur_data, hdrs)
+            result.url = url
+            if (
+                result.error_kind is None
+                and result.status in (301, 302, 303, 307, 308)
+                and result.header("location")
+            ):
+                loc = urljoin(cur_url, result.header("location") or "")
+                redirects.append((cur_url, result.status))
+                if result.status in (301, 302, 303) and cur_method == "POST":
+                    cur_method, cur_data = "GET", None
+                cur_url = loc.split("#", 1)[0]
+                continue
+            break
+        else:
+            result = FetchResult(
+                url,
+                method,
+                cur_url,
+                error_kind="too_many_redirects",
+                error=f"more than {self.options.max_redirects} redirects",
+            )
+        assert result is not None
+        result.url = url
+        result.method = method
+        if result.final_url == url and redirects:
+            result.final_url = cur_url
+        result.redirects = redirects
+        result.seconds = time.monotonic() - start
+        return result
+
+    async def _exchange_with_retries(
+        self,
+        url: str,
+        method: str,
+        data: bytes | None,
+        headers: dict[str, str],
+        *,
+        robots: bool = False,
+    ) -> FetchResult:
+        o = self.options
+        host = (urlsplit(url).hostname or "").lower()
+        hs = self._host(host)
+        attempt = 0
+        while True:
+            attempt += 1
+            res = await self._exchange(hs, url, method, data, headers)
+            res.attempts = attempt
+            retryable = res.error_kind in ("timeout", "connect", "reset", "protocol") or (
+                res.error_kind is None and res.status in _RETRY_STATUS
+            )
+            if not retryable:
+                if (
+                    res.error_kind is None
+                    and res.status is not None
+                    and res.status < 500
+                    and res.status != 429
+                ):
+                    hs.failures = 0
+                return res
+            wait = None
+            if res.error_kind is None and res.status in (429, 503):
+                wait = parse_retry_after(res.header("retry-after"))
+                if wait is not None and wait > o.max_retry_after:
+                    res.error_kind = "retry_after_too_long"
+                    res.error = f"HTTP {res.status} with Retry-After {wait:.0f}s"
+                    self._note_failure(hs, res)
+                    return res
+            if attempt > o.retries:
+                if res.error_kind is None:
+                    res.error_kind = f"http_{res.status}"
+                    res.error = f"HTTP {res.status} after {attempt} attempts"
+                self._note_failure(hs, res)
+                return res
+            if wait is None:
+                wait = min(o.backoff_max, o.backoff_base * 2 ** (attempt - 1))
+                wait = wait * (0.5 + random.random())  # jitter
+            # A throttled host is throttled for every request, not just this one.
+            hs.next_start = max(hs.next_start, time.monotonic() + wait)
+            log.info("retrying %s in %.2fs (%s)", url, wait, res.error_kind or res.status)
+
+    def _note_failure(self, hs: _Host, res: FetchResult) -> None:
+        hs.failures += 1
+        if hs.failures >= self.options.host_failure_limit:
+            self.pause_host(hs.name, f"{hs.failures} failures in a row (last: {res.error_kind})")
+
+    async def _exchange(
+        self, hs: _Host, url: str, method: str, data: bytes | None, headers: dict[str, str]
+    ) -> FetchResult:
+        """One request/response on the wire, paced by the host gate."""
+        assert self._http is not None, "use Client as an async context manager"
+        o = self.options
+        res = FetchResult(url, method, url, fetched_at=self.clock(), request_body=data)
+        async with hs.sem, self._global:
+            now = time.monotonic()
+            if hs.next_start > now:
+                await asyncio.sleep(hs.next_start - now)
+            hs.next_start = time.monotonic() + hs.delay
+            hs.requests += 1
+            res.fetched_at = self.clock()
+            res.sent = True
+            if self.on_request is not None:
+                self.on_request(hs.name, url)
+            req = self._http.build_request(method, url, content=data, headers=headers)
+            res.request_headers = [(k, v) for k, v in req.headers.items()]
+            try:
+                async with asyncio.timeout(o.total_timeout):
+                    resp = await self._http.send(req, stream=True)
+                    try:
+                        res.status = resp.status_code
+                        res.reason = resp.reason_phrase
+                        res.headers = [(k, v) for k, v in resp.headers.multi_items()]
+                        length = resp.headers.get("content-length")
+                        if length and length.isdigit() and int(length) > o.max_body:
+                            res.truncated = True
+                        else:
+                            chunks: list[bytes] = []
+                            size = 0
+                            async for chunk in resp.aiter_bytes():
+                                size += len(chunk)
+                                if size > o.max_body:
+                                    res.truncated = True
+                                    break
+                                chunks.append(chunk)
+                            if not res.truncated:
+                                res.body = b"".join(chunks)
+                    finally:
+                        await resp.aclose()
+                if res.truncated:
+                    res.error_kind = "too_large"
+                    res.error = f"body larger than {o.max_body} bytes"
+                    return res
+                challenge = classify_challenge(res.status, res.headers, res.body)
+                if challenge:
+                    res.error_kind = "blocked"
+                    res.error = f"anti-bot challenge ({challenge}, HTTP {res.status}); not bypassed"
+                    self.pause_host(hs.name, res.error)
+            except TimeoutError:
+                res.error_kind, res.error = (
+                    "timeout",
+                    f"no complete answer within {o.total_timeout}s",
+                )
+            except httpx.TimeoutException as e:
+                res.error_kind, res.error = "timeout", f"{type(e).__name__}: {e}"
+            except httpx.ConnectError as e:
+                msg = str(e)
+                kind = (
+                    "dns"
+                    if ("resolve" in msg or "Name or service" in msg or "nodename" in msg)
+                    else "connect"
+                )
+                res.error_kind, res.error = kind, f"ConnectError: {msg}"
+            except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as e:
+                msg = str(e) or type(e).__name__
+                kind = (
+                    "reset"
+                    if (
+                        "reset" in msg.lower()
+                        or "disconnect" in msg.lower()
+                        or isinstance(e, httpx.ReadError)
+                    )
+                    else "protocol"
+                )
+                res.error_kind, res.error = kind, f"{type(e).__name__}: {msg}"
+            except httpx.HTTPError as e:
+                res.error_kind, res.error = "protocol", f"{type(e).__name__}: {e}"
+        return res
+
+
+async def gather_limited(coros: Iterable[Awaitable[object]], limit: int) -> list[object]:
+    """Run awaitables with at most ``limit`` at a time (keeps task counts bounded)."""
+    sem = asyncio.Semaphore(limit)
+
+    async def run(c: Awaitable[object]) -> object:
+        async with sem:
+            return await c
+
+    return await asyncio.gather(*(run(c) for c in coros))
