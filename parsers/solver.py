@@ -105,13 +105,20 @@ def solve(
             return Solution(INCONSISTENT, viable, [rule.name])
         viable[row] = kept
 
+    unary = {row: list(indexes) for row, indexes in viable.items()}
     still_free = [row for row in free if len(viable[row]) > 1]
     if not multi:
         return Solution(AMBIGUOUS if still_free else UNIQUE, viable)
 
     # Rows fixed by the unary filter become constants of the multi-row rules.
     dp_rows = [row for row in free if row in {t.row for r in multi for t in r.terms}]
-    dp_rows.sort(key=lambda row: len(viable[row]))
+    # Rows with large numbers first: their contributions prune the partial sums hardest.
+    dp_rows.sort(
+        key=lambda row: (
+            -max((abs(_num(v)) for i in viable[row] for v in options[row][i]), default=0),
+            len(viable[row]),
+        )
+    )
     start = tuple(
         sum(
             t.coef * _num(options[t.row][viable[t.row][0]][t.col])
@@ -183,7 +190,8 @@ def solve(
             viable[row] = sorted(kept)
             states = next_states
     except _Budget:
-        return Solution(TOO_MANY, {row: list(range(len(c))) for row, c in options.items()})
+        # Keep what the single-row rules decided: every full reading lies within those sets.
+        return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
 

@@ -684,7 +684,7 @@ def _settle(
             )
     for code, vectors in options.items():
         indexes = solution.viable.get(code) or list(range(len(vectors)))
-        if solution.status in (INCONSISTENT, TOO_MANY):
+        if solution.status == INCONSISTENT:
             indexes = list(range(len(vectors)))
         chosen = [vectors[i] for i in indexes]
         prints = [placed[code].prints[i] for i in indexes]

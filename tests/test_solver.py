@@ -1,0 +1,139 @@
+"""The arithmetic solver decides a cell only when every consistent reading agrees on it."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.solver import (
+    AMBIGUOUS,
+    INCONSISTENT,
+    TOO_MANY,
+    UNIQUE,
+    Rule,
+    Term,
+    agreed,
+    placements,
+    solve,
+)
+
+
+def row_sum_rule(row: str, width: int) -> Rule:
+    return Rule(
+        f"sum:{row}", tuple(Term(row, i) for i in range(width - 1)) + (Term(row, width - 1, -1),)
+    )
+
+
+def test_placements_keep_order_and_fill_blanks():
+    got = placements([5, 7], 3)
+    assert got == [(5, 7, None), (5, None, 7), (None, 5, 7)]
+    assert placements([1, 2, 3], 2) == []
+
+
+def test_ambiguous_row_keeps_every_consistent_reading():
+    options = {"r": placements([4, 4], 3)}
+    solution = solve(options, [row_sum_rule("r", 3)])
+    readings = {options["r"][i] for i in solution.viable["r"]}
+    assert readings == {(4, None, 4), (None, 4, 4)}
+    assert agreed(sorted(readings, key=str)) == [False, False, True]
+
+
+def test_column_rules_decide_across_rows():
+    # Two rows a, b and their column total t: a=(5,_), b=(_,2) printed as single numbers.
+    options = {
+        "a": placements([5], 2),
+        "b": placements([2], 2),
+        "t": [(5, 2)],
+    }
+    rules = [
+        Rule("col0", (Term("a", 0), Term("b", 0), Term("t", 0, -1))),
+        Rule("col1", (Term("a", 1), Term("b", 1), Term("t", 1, -1))),
+    ]
+    solution = solve(options, rules)
+    assert solution.status == UNIQUE
+    assert options["a"][solution.viable["a"][0]] == (5, None)
+    assert options["b"][solution.viable["b"][0]] == (None, 2)
+
+
+def test_inconsistent_table_is_reported_not_forced():
+    options = {"a": placements([5], 2), "t": [(4, 0)]}
+    rules = [
+        Rule("col0", (Term("a", 0), Term("t", 0, -1))),
+        Rule("col1", (Term("a", 1), Term("t", 1, -1))),
+    ]
+    assert solve(options, rules).status == INCONSISTENT
+
+
+@st.composite
+def consistent_tables(draw):
+    """Random rows whose last column is the row total, plus a totals row; some cells blank."""
+    rng = random.Random(draw(st.integers(0, 10**6)))
+    width = draw(st.integers(3, 5))
+    nrows = draw(st.integers(1, 4))
+    rows = {}
+    for r in range(nrows):
+        parts = [rng.choice([0, 0, 1, 2, 3, 10, 25]) for _ in range(width - 1)]
+        rows[f"r{r}"] = [*parts, sum(parts)]
+    totals = [sum(rows[k][c] for k in rows) for c in range(width)]
+    rows["t"] = totals
+    # Blank out zeros at random (a blank counts as 0 in the form's arithmetic).
+    printed = {
+        k: [None if v == 0 and rng.random() < 0.6 else v for v in vec] for k, vec in rows.items()
+    }
+    return width, rows, printed
+
+
+@settings(max_examples=150, deadline=None)
+@given(consistent_tables())
+def test_decided_cells_are_never_wrong(table):
+    width, truth, printed = table
+    options = {
+        k: placements([v for v in vec if v is not None], width) for k, vec in printed.items()
+    }
+    rules = [row_sum_rule(k, width) for k in printed]
+    rules += [
+        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
+        for c in range(width)
+    ]
+    solution = solve(options, rules)
+    assert solution.status in (UNIQUE, AMBIGUOUS)  # the truth is always a consistent reading
+    for key, vec in printed.items():
+        readings = [options[key][i] for i in solution.viable[key]]
+        assert tuple(vec) in readings
+        for position, same in enumerate(agreed(readings)):
+            if same:
+                assert readings[0][position] == vec[position]
+
+
+def test_a_large_table_with_blanks_keeps_the_truth_among_its_readings():
+    # Many rows of small numbers with blanks: whatever the budget allows, never a wrong cell.
+    rng = random.Random(7)
+    width = 7
+    rows = {}
+    for r in range(22):
+        parts = [rng.choice([0, 0, 0, 1, 2]) for _ in range(width - 1)]
+        rows[f"r{r}"] = [*parts, sum(parts)]
+    total = [sum(rows[k][c] for k in rows) for c in range(width)]
+    printed = {k: [v for v in vec if v != 0] for k, vec in rows.items()}
+    options = {k: placements(v, width) for k, v in printed.items()}
+    options["t"] = [tuple(total)]
+    rules = [row_sum_rule(k, width) for k in printed]
+    rules += [
+        Rule(f"col{c}", tuple(Term(k, c) for k in printed) + (Term("t", c, -1),))
+        for c in range(width)
+    ]
+    solution = solve(options, rules)
+    assert solution.status in (UNIQUE, AMBIGUOUS, TOO_MANY)
+    for key in printed:
+        readings = [options[key][i] for i in solution.viable[key]]
+        truth = tuple(v if v != 0 else None for v in rows[key])
+        assert truth in readings
+
+
+def test_agreed_handles_identical_and_differing_vectors():
+    assert agreed([(1, 2), (1, 3)]) == [True, False]
+    assert agreed([]) == []
+    assert list(itertools.chain(agreed([(None,)]))) == [True]
