@@ -1,0 +1,42 @@
+"""Who published a report: agency names → level, place and statistical division code.
+
+    >>> from parsers.places import resolve
+    >>> resolve("梅河口市进化镇人民政府").to_dict()["code"]
+    '220581108'
+
+The public surface:
+
+- :func:`resolve` — an agency name (with optional region and context) → :class:`Place`,
+  whose ``to_dict()`` is the record's ``place`` object;
+- :func:`find_region` — a name or code at any level → :class:`Region` (for filters such as
+  ``ogi compare --region``), and :func:`place_within` to test a place against it;
+- :func:`default_table` — the packaged division table (loaded once, on first use).
+"""
+
+from parsers.places.divisions import Division, DivisionTable, default_table
+from parsers.places.model import (
+    AmbiguousRegion,
+    Place,
+    PlaceError,
+    Region,
+    RegionNotFound,
+)
+from parsers.places.regions import find_region, normalize_code, place_within, region_of
+from parsers.places.resolve import readings, resolve
+
+__all__ = [
+    "AmbiguousRegion",
+    "Division",
+    "DivisionTable",
+    "Place",
+    "PlaceError",
+    "Region",
+    "RegionNotFound",
+    "default_table",
+    "find_region",
+    "normalize_code",
+    "place_within",
+    "readings",
+    "region_of",
+    "resolve",
+]

@@ -1,0 +1,287 @@
+"""The statistical division table shipped with the package, loaded once per process.
+
+The table (``parsers/data/divisions.tsv.gz``, built by ``tools/build_divisions.py``) lists
+every province, city, county and township code of the National Bureau of Statistics'
+统计用区划代码 for several yearly editions, with every name each code has carried and, for
+codes that were replaced, the code that continues them. Loading builds two indexes: code →
+:class:`Division` and name → the codes that name has designated (including short forms such
+as 梅河口 for 梅河口市 and former names). Nothing here touches the network.
+"""
+
+from __future__ import annotations
+
+import gc
+import gzip
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+from parsers.places import names as vocab
+
+LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
+LEVELS = ("province", "city", "county", "township")
+# City-level rows that only group counties (直辖市的市辖区/县, 省直辖县级行政区划).
+PLACEHOLDER_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
+DATA_FILE = "divisions.tsv.gz"
+_PLAIN = re.compile(r"[\u4e00-\u9fff]+")  # names that normalising cannot change
+
+# How a name designates a code in the name index.
+NAME = "name"  # the code's name in the reference edition
+FORMER = "former"  # a name the code carried in another edition
+SHORT = "short"  # a short form (梅河口 for 梅河口市)
+ALIAS = "alias"  # another spelling of the same name (…街道办事处 for …街道)
+
+
+@dataclass(slots=True)
+class Division:
+    """One code of the statistical table across editions."""
+
+    code: str
+    name: str  # the most recent name
+    names: tuple[str, ...]  # every name, most recent first
+    first: int  # first edition year listing the code
+    last: int  # last edition year listing the code
+    successor: str | None  # the code that continues this one, when it was replaced
+
+    @property
+    def level(self) -> str:
+        return LEVEL_BY_LENGTH[len(self.code)]
+
+    @property
+    def parent_code(self) -> str | None:
+        return {9: self.code[:6], 6: self.code[:4], 4: self.code[:2]}.get(len(self.code))
+
+    @property
+    def placeholder(self) -> bool:
+        """A grouping row (市辖区, 省直辖县级行政区划, 东莞市's county row), not a place."""
+        if len(self.code) == 4:
+            return self.name in PLACEHOLDER_CITY_NAMES
+        if len(self.code) == 6:
+            return self.name == "市辖区" or self.code.endswith("00")
+        return False
+
+    @property
+    def kind(self) -> str:
+        """The kind of unit, read from the code as the statistical coding rules define it.
+
+        County digits 71–80 are development zones and similar units listed for statistics;
+        township digits 001–099 are streets, 100–199 towns, 200–399 townships (乡/苏木),
+        400–599 units "similar to townships" (farms, zones, 管委会 …).
+        """
+        if len(self.code) == 6:
+            tail = int(self.code[4:])
+            if 71 <= tail <= 80:
+                return "zone"
+            if self.name.endswith("市"):
+                return "county_city"
+            if self.name.endswith("区"):
+                return "district"
+            return "county"
+        if len(self.code) == 9:
+            tail = int(self.code[6:])
+            if tail < 100:
+                return "street"
+            if tail < 200:
+                return "town"
+            if tail < 400:
+                return "township"
+            return "zone" if vocab.looks_like_zone(self.name) else "other"
+        return self.level
+
+    @property
+    def is_zone(self) -> bool:
+        return self.kind == "zone"
+
+
+class NameRef(NamedTuple):
+    """One code a name designates, how (name / former / short / alias), and in which editions."""
+
+    code: str
+    how: str
+    mask: int  # editions (bit i = editions[i]) in which the code carried this name
+
+
+class DivisionTable:
+    """Codes and names of the statistical divisions, with the lookups the resolver needs."""
+
+    def __init__(
+        self,
+        divisions: dict[str, Division],
+        name_rows: list[tuple[str, str, int]],
+        editions: tuple[int, ...],
+        meta: dict[str, str],
+    ):
+        self.by_code = divisions
+        self.editions = editions
+        self.meta = meta
+        self.latest = editions[-1] if editions else 0
+        # name -> [(code, how, mask)]; plain tuples keep loading fast, lookup() wraps them.
+        index: dict[str, list[tuple[str, str, int]]] = {}
+        derived: list[tuple[str, tuple[str, str, int]]] = []
+        plain = _PLAIN.fullmatch
+        for code, name, mask in name_rows:
+            division = divisions[code]
+            how = NAME if name == division.name else FORMER
+            index.setdefault(name, []).append((code, how, mask))
+            other = ALIAS if how == NAME else FORMER
+            if not plain(name):
+                clean = vocab.normalize(name)
+                if clean != name:
+                    derived.append((clean, (code, other, mask)))
+            if len(code) == 9:
+                if name.endswith(("街道", "地区")):
+                    derived.extend((a, (code, other, mask)) for a in vocab.township_aliases(name))
+            elif how == NAME and not division.placeholder:
+                short = vocab.short_name(name, division.level)
+                if short:
+                    derived.append((short, (code, SHORT, mask)))
+        for name, ref in derived:
+            refs = index.setdefault(name, [])
+            if ref not in refs:
+                refs.append(ref)
+        self._names = index
+        self.max_name_length = max((len(n) for n in index), default=0)
+
+    # --- lookups --------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> list[NameRef]:
+        """Every code ``name`` designates (exact match of the normalised form)."""
+        refs = self._names.get(name)
+        return [NameRef(*r) for r in refs] if refs else []
+
+    def get(self, code: str) -> Division | None:
+        return self.by_code.get(code)
+
+    def current(self, code: str) -> Division:
+        """The division that continues ``code`` today (itself when it was never replaced)."""
+        division = self.by_code[code]
+        seen = {code}
+        while division.successor and division.successor in self.by_code:
+            if division.successor in seen:  # a cycle would be a table error; stop there
+                break
+            seen.add(division.successor)
+            division = self.by_code[division.successor]
+        return division
+
+    def ancestors(self, division: Division) -> dict[str, Division]:
+        """The division and its real ancestors by level (placeholders left out)."""
+        chain: dict[str, Division] = {}
+        code: str | None = division.code
+        while code:
+            found = self.by_code.get(code)
+            if found is not None and not found.placeholder:
+                chain[found.level] = found
+            code = {9: code[:6], 6: code[:4], 4: code[:2]}.get(len(code))
+        return chain
+
+    def children(self, code: str) -> list[Division]:
+        """Current divisions directly or indirectly under ``code`` (for region listings)."""
+        return [
+            d
+            for c, d in self.by_code.items()
+            if c != code and c.startswith(code) and d.last == self.latest
+        ]
+
+    def edition_bit(self, year: int | None) -> int:
+        """The bitmask of the edition closest to ``year`` (the latest edition by default)."""
+        if not self.editions:
+            return 0
+        if year is None:
+            return 1 << (len(self.editions) - 1)
+        index = min(range(len(self.editions)), key=lambda i: (abs(self.editions[i] - year), -i))
+        return 1 << index
+
+    def __len__(self) -> int:
+        return len(self.by_code)
+
+    # --- loading --------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> DivisionTable:
+        """Read a table file (the packaged one by default)."""
+        if path is None:
+            data = resources.files("parsers").joinpath("data", DATA_FILE).read_bytes()
+        else:
+            data = Path(path).read_bytes()
+        return cls.from_text(gzip.decompress(data).decode("utf-8"))
+
+    @classmethod
+    def from_text(cls, text: str) -> DivisionTable:
+        """Parse the table's text (see ``tools/build_divisions.py`` for the format).
+
+        Rows come sorted by code, the most recently used name first; one pass builds the
+        divisions. The cyclic garbage collector is paused meanwhile: the load creates some
+        200,000 small objects and would otherwise trigger many useless collections.
+        """
+        meta: dict[str, str] = {}
+        lines = text.split("\n")
+        body = 0
+        while body < len(lines) and lines[body].startswith("#"):
+            key, _, value = lines[body][1:].strip().partition("\t")
+            meta[key] = value
+            body += 1
+        if "editions" not in meta:
+            raise ValueError("division table has no '# editions' line")
+        editions = tuple(int(y) for y in meta["editions"].split("\t"))
+        first_last = [_edition_span(m, editions) for m in range(1 << len(editions))]
+        divisions: dict[str, Division] = {}
+        name_rows: list[tuple[str, str, int]] = []
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            group: list[tuple[str, int, str]] = []
+            group_code = None
+            for line in lines[body:]:
+                if not line:
+                    continue
+                code, name, hexmask, successor = line.split("\t")
+                mask = int(hexmask, 16)
+                name_rows.append((code, name, mask))
+                if code != group_code:
+                    if group_code is not None:
+                        divisions[group_code] = _division(group_code, group, first_last)
+                    group_code, group = code, []
+                group.append((name, mask, successor))
+            if group_code is not None:
+                divisions[group_code] = _division(group_code, group, first_last)
+            return cls(divisions, name_rows, editions, meta)
+        finally:
+            if paused:
+                gc.enable()
+
+
+def _edition_span(mask: int, editions: tuple[int, ...]) -> tuple[int, int]:
+    if not mask:
+        return (0, 0)
+    return editions[(mask & -mask).bit_length() - 1], editions[mask.bit_length() - 1]
+
+
+def _division(code: str, group: list[tuple[str, int, str]], spans: list) -> Division:
+    if len(group) == 1:
+        name, mask, successor = group[0]
+        first, last = spans[mask]
+        return Division(code, name, (name,), first, last, successor or None)
+    group.sort(key=lambda e: -e[1].bit_length())  # most recently used name first
+    union = 0
+    for _, mask, _ in group:
+        union |= mask
+    first, last = spans[union]
+    successor = next((e[2] for e in group if e[2]), None)
+    return Division(code, group[0][0], tuple(e[0] for e in group), first, last, successor)
+
+
+_default: DivisionTable | None = None
+_lock = threading.Lock()
+
+
+def default_table() -> DivisionTable:
+    """The packaged table, loaded on first use and shared by the whole process."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = DivisionTable.load()
+    return _default

@@ -1,0 +1,567 @@
+"""Agency name → :class:`Place`: read the chain of place names, then what follows them.
+
+An agency name is read as ``[organ prefix] place place … [人民政府] remainder``: the places must
+nest (each one inside the previous, by code), and the remainder says what the agency is —
+nothing or a government suffix (the place's government), a department, or a special zone
+named after the place. Every way of reading the name is kept as an *outcome* with a
+confidence; the best is chosen, context (a region the agency must lie in, text mentioning
+place names) breaks ties, and ties that remain are reported as candidates with no code.
+
+Readings of a name do not depend on context, so they are cached per name: a panel with
+thousands of reports from a few hundred agencies reads each name once.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from parsers.places import names as vocab
+from parsers.places.divisions import (
+    FORMER,
+    SHORT,
+    Division,
+    DivisionTable,
+    NameRef,
+    default_table,
+)
+from parsers.places.model import NAME_LEVELS, Place, PlaceError, Region
+
+MAX_CANDIDATES = 25  # alternatives listed in a record; the rest are only counted
+_CACHE_LIMIT = 200_000
+_EPS = 1e-9
+_TOWNSHIP_RE = re.compile(
+    r"([\u4e00-\u9fff]{1,10}?(?:民族乡|街道|苏木|地区|镇|乡))"
+    r"(?:人民政府|政府|街道办事处|办事处|公所)?"
+)
+
+# Confidence factors (multiplied along a reading).
+F_SHORT = 0.92  # a short form (梅河口) rather than the full name
+F_FORMER = 0.93  # a name the code no longer carries
+F_VANISHED = 0.9  # the code is not in the latest edition and nothing continues it
+F_LONE = 0.95  # a county or township named without any of its ancestors
+F_BARE = 0.97  # a place name with nothing after it (not obviously an agency)
+F_KNOWN_DEPT = 0.98
+F_GENERIC_DEPT = 0.85
+F_ODD_DEPT = 0.6  # a remainder of one organ character (局) after a place
+F_ZONE = 0.88  # a zone recognised by its name, not in the table
+F_ZONE_NO_PLACE = 0.7  # below any reading anchored on a place name
+F_PARTY = 0.9
+F_VERTICAL = 0.95
+F_NATIONAL = 0.8
+F_UNRECOGNISED = 0.3
+F_UNLISTED_TOWNSHIP = 0.6  # a township name the table does not know, under a known county
+F_WITHIN = 0.95  # a tie broken by the region the caller gave
+F_CONTEXT = 0.85  # a tie broken by place names in the context text
+
+
+@dataclass(slots=True)
+class _Reading:
+    """One way of reading a name, before context is applied."""
+
+    place: Place
+    anchors: tuple[tuple[int, str], ...] = ()  # (weight, name) to look for in context text
+
+
+@dataclass(slots=True)
+class _Chain:
+    nodes: tuple[tuple[NameRef, Division], ...]
+    start: int
+    end: int
+    notes: list[str] = field(default_factory=list)
+
+
+def resolve(
+    name: str,
+    *,
+    within: str | Region | Place | None = None,
+    context: str | Iterable[str] | None = None,
+    year: int | None = None,
+    table: DivisionTable | None = None,
+) -> Place:
+    """Resolve an agency name to its :class:`Place`.
+
+    ``within`` is a region the agency is known to lie in (the portal it was harvested from: a
+    name, a code, a :class:`Region` or a :class:`Place`); ``context`` is text that mentions
+    place names (the report's text, the site's name); ``year`` is the report year, so that a
+    name valid in that year's edition of the table is not treated as a former name. Neither
+    overrides an unambiguous name: they only choose among readings that tie.
+    """
+    table = table or default_table()
+    readings = _readings(table, name, year)
+    notes: list[str] = []
+    pool = readings
+    tie_broken_by: str | None = None
+
+    if within is not None and pool:
+        regions = _within_regions(table, within, notes)
+        if regions:
+            inside = [r for r in pool if any(_contains(table, g, r.place) for g in regions)]
+            if inside:
+                before = _top(pool)
+                pool = inside
+                if len(before) > 1 and len(_top(pool)) < len(before):
+                    tie_broken_by = "within"
+            else:
+                label = within if isinstance(within, str) else regions[0].describe()
+                notes.append(f"no reading of the name lies within {label}")
+
+    top = _top(pool)
+    if len(top) > 1 and context:
+        chosen = _by_context(top, context)
+        if chosen is not None:
+            top = [chosen]
+            tie_broken_by = "context"
+
+    if not top:
+        return Place(name=name, level="unknown", notes=notes or ["no place name recognised"])
+    if len(top) == 1:
+        place = _copy(top[0].place)
+        if tie_broken_by == "within":
+            place.confidence *= F_WITHIN
+            place.notes.append("chosen among same-named places by the given region")
+        elif tie_broken_by == "context":
+            place.confidence *= F_CONTEXT
+            place.notes.append("chosen among same-named places by place names in the context")
+        place.notes.extend(notes)
+        return place
+    return _ambiguous(name, top, notes)
+
+
+def readings(
+    name: str, *, year: int | None = None, table: DivisionTable | None = None
+) -> list[Place]:
+    """Every reading of ``name`` with its confidence, best first (for inspection and tools)."""
+    return [_copy(r.place) for r in _readings(table or default_table(), name, year)]
+
+
+# --- readings ---------------------------------------------------------------------------------
+
+
+def _readings(table: DivisionTable, name: str, year: int | None) -> list[_Reading]:
+    text = vocab.normalize(name)
+    cache: dict = table.__dict__.setdefault("_reading_cache", {})
+    key = (text, year)
+    found = cache.get(key)
+    if found is None:
+        found = _read(table, text, year)
+        for reading in found:
+            reading.place.name = name
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def _read(table: DivisionTable, text: str, year: int | None) -> list[_Reading]:
+    if not text:
+        return []
+    bit = table.edition_bit(year) if year is not None else 0
+    starts: list[tuple[int, str | None]] = [(0, None)]
+    for prefix, organ in vocab.ORGAN_PREFIXES.items():
+        if text.startswith(prefix) and len(text) > len(prefix):
+            starts.append((len(prefix), organ))
+    best: dict[tuple, _Reading] = {}
+    for start, organ in starts:
+        for chain in _chains(table, text, start):
+            for reading in _interpret(table, text, chain, organ, bit):
+                key = _key(reading.place)
+                if key not in best or reading.place.confidence > best[key].place.confidence + _EPS:
+                    best[key] = reading
+    out = sorted(best.values(), key=lambda r: (-r.place.confidence, r.place.code or ""))
+    return out
+
+
+def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:
+    """Every chain of nested place names starting at ``start`` (including the empty chain)."""
+    found: list[_Chain] = []
+    limit = table.max_name_length
+
+    def walk(pos: int, nodes: tuple[tuple[NameRef, Division], ...]) -> None:
+        found.append(_Chain(nodes, start, pos))
+        if len(nodes) >= 4:
+            return
+        last = nodes[-1][1] if nodes else None
+        positions = [pos]
+        if nodes:
+            positions += [pos + len(i) for i in vocab.INFIXES if text.startswith(i, pos)]
+        for p in positions:
+            for length in range(min(limit, len(text) - p), 0, -1):
+                for ref in table.lookup(text[p : p + length]):
+                    division = table.by_code[ref.code]
+                    if division.placeholder:
+                        continue
+                    if last is not None and not _below(table, division, last):
+                        continue
+                    walk(p + length, (*nodes, (ref, division)))
+
+    walk(start, ())
+    return found
+
+
+def _below(table: DivisionTable, child: Division, parent: Division) -> bool:
+    if len(child.code) <= len(parent.code):
+        return False
+    if child.code.startswith(parent.code):
+        return True
+    return table.current(child.code).code.startswith(table.current(parent.code).code)
+
+
+def _interpret(
+    table: DivisionTable, text: str, chain: _Chain, organ: str | None, bit: int
+) -> list[_Reading]:
+    """What the agency is, given the places read and the text after them."""
+    rest = text[chain.end :]
+    out: list[_Reading] = []
+    if not chain.nodes:
+        return _interpret_placeless(text[chain.start :], organ)
+
+    base, final, notes = _chain_factor(table, chain, bit)
+    final_level = "zone" if final.is_zone else final.level
+
+    def make(level: str, factor: float, **extra) -> None:
+        place = _place_from(table, final, level, factor * base, notes, **extra)
+        out.append(_Reading(place, _anchors(table, final)))
+
+    if organ == "party":
+        make("department", F_PARTY, parent_level=final_level, department=text)
+        return out
+    if organ == "vertical":
+        factor = F_VERTICAL if _department_factor(rest) >= F_GENERIC_DEPT else F_GENERIC_DEPT
+        make("department", factor, parent_level=final_level, department=text)
+        return out
+
+    if not rest:
+        make(final_level, F_BARE)
+        return out
+    allowed = vocab.GOVERNMENT_SUFFIXES.get(rest)
+    if allowed and (final_level in allowed or (final.kind == "street" and rest == "办事处")):
+        make(final_level, 1.0)
+        return out
+
+    stripped = _strip_infix(rest)
+    if stripped in vocab.KNOWN_DEPARTMENTS:
+        make("department", F_KNOWN_DEPT, parent_level=final_level, department=stripped)
+        return out
+
+    zone = _zone_split(rest)
+    if zone is not None:
+        zone_part, after = zone
+        zone_name = text[chain.start : chain.end] + zone_part
+        reading = _zone_reading(table, final, zone_name, after, base * F_ZONE, notes)
+        if reading is not None:
+            out.append(reading)
+
+    township = _unlisted_township(rest)
+    if township and final.level in ("county", "city") and not final.is_zone:
+        make("township", F_UNLISTED_TOWNSHIP)
+        out[-1].place.township = township
+        out[-1].place.kind = None
+        out[-1].place.notes.append(
+            f"{township} is not in the division table (editions {table.editions[0]}–"
+            f"{table.latest}); the code is that of {final.name}"
+        )
+        return out
+
+    factor = _department_factor(stripped)
+    if factor:
+        make("department", factor, parent_level=final_level, department=stripped)
+    elif not out:
+        # Prefer the reading that read more of the name as places.
+        make("unknown", F_UNRECOGNISED * 0.98 ** len(rest), department=None)
+        out[-1].place.notes.append(f"not recognised after the place name: {rest}")
+    return out
+
+
+def _unlisted_township(rest: str) -> str | None:
+    """``新华镇人民政府`` → ``新华镇``: a township-level name the table does not list."""
+    match = _TOWNSHIP_RE.fullmatch(rest)
+    return match.group(1) if match else None
+
+
+def _interpret_placeless(text: str, organ: str | None) -> list[_Reading]:
+    """Readings of a name in which no division name was found."""
+    out: list[_Reading] = []
+    zone = _zone_split(text)
+    if zone is not None and organ is None:
+        zone_part, after = zone
+        reading = _zone_reading(None, None, zone_part, after, F_ZONE_NO_PLACE, [])
+        if reading is not None:
+            out.append(reading)
+    if (
+        not out
+        and organ is None
+        and (text.startswith(vocab.NATIONAL_PREFIXES) or text.endswith(vocab.NATIONAL_SUFFIXES))
+    ):
+        factor = F_NATIONAL if text.startswith(vocab.NATIONAL_PREFIXES) else F_NATIONAL * 0.9
+        place = Place(
+            level="department",
+            parent_level="national",
+            department=text,
+            kind="national",
+            confidence=factor,
+            notes=["a central (national) organ: no division code"],
+        )
+        out.append(_Reading(place))
+    return out
+
+
+def _chain_factor(
+    table: DivisionTable, chain: _Chain, bit: int
+) -> tuple[float, Division, list[str]]:
+    """The confidence the chain itself carries, the division it ends on, and notes."""
+    factor = 1.0
+    notes: list[str] = []
+    for ref, division in chain.nodes:
+        if ref.how == SHORT:
+            factor *= F_SHORT
+            notes.append(f"read the short form as {division.name}")
+        elif ref.how == FORMER and not (bit and ref.mask & bit):
+            factor *= F_FORMER
+            names = [n for n in division.names if n != division.name]
+            old = names[0] if names else division.name
+            notes.append(f"{old} is a former name of {division.name} ({division.code})")
+    last = chain.nodes[-1][1]
+    current = table.current(last.code)
+    if current.code != last.code:
+        notes.append(f"{last.name} ({last.code}) is continued by {current.name} ({current.code})")
+    if current.last != table.latest:
+        factor *= F_VANISHED
+        notes.append(
+            f"{current.name} ({current.code}) was last listed in the {current.last} edition "
+            "(merged or abolished since)"
+        )
+    if len(chain.nodes) == 1 and last.level in ("county", "township"):
+        factor *= F_LONE
+    return factor, current, notes
+
+
+def _place_from(
+    table: DivisionTable,
+    division: Division,
+    level: str,
+    confidence: float,
+    notes: list[str],
+    *,
+    parent_level: str | None = None,
+    department: str | None = None,
+) -> Place:
+    names = table.ancestors(division)
+    zone = None
+    if division.is_zone:
+        names.pop(division.level, None)
+        zone = division.name
+    return Place(
+        level=level,
+        province=_n(names, "province"),
+        city=_n(names, "city"),
+        county=_n(names, "county"),
+        township=_n(names, "township"),
+        code=division.code,
+        confidence=min(confidence, 0.99),
+        parent_level=parent_level,
+        zone=zone,
+        department=department,
+        kind=division.kind,
+        notes=list(notes),
+    )
+
+
+def _zone_reading(
+    table: DivisionTable | None,
+    division: Division | None,
+    zone_name: str,
+    after: str,
+    factor: float,
+    notes: list[str],
+) -> _Reading | None:
+    """A zone the table does not list: located by the places named before it, no code."""
+    stripped = _strip_infix(after)
+    if not after or (
+        after in vocab.GOVERNMENT_SUFFIXES and "zone" in vocab.GOVERNMENT_SUFFIXES[after]
+    ):
+        level, parent_level, department = "zone", None, None
+    elif stripped in vocab.KNOWN_DEPARTMENTS:
+        level, parent_level, department = "department", "zone", stripped
+        factor *= F_KNOWN_DEPT
+    elif _department_factor(stripped):
+        level, parent_level, department = "department", "zone", stripped
+        factor *= _department_factor(stripped)
+    else:
+        return None
+    names = table.ancestors(division) if table and division else {}
+    place = Place(
+        level=level,
+        province=_n(names, "province"),
+        city=_n(names, "city"),
+        county=_n(names, "county"),
+        township=_n(names, "township"),
+        code=None,
+        confidence=min(factor, 0.99),
+        parent_level=parent_level,
+        zone=zone_name,
+        department=department,
+        kind="zone",
+        notes=[
+            *notes,
+            f"{zone_name} is a special zone not listed in the statistical division table; "
+            "no code is given",
+        ],
+    )
+    anchors = _anchors(table, division) if table and division else ()
+    return _Reading(place, anchors)
+
+
+def _zone_split(text: str) -> tuple[str, str] | None:
+    """Split ``…综合实验区地方税务局`` into the zone's name part and what follows it."""
+    match = vocab.ZONE_RE.search(text)
+    if match is None:
+        return None
+    before = text[: match.start()]
+    if any(word in before for word in ("局", "厅", "委员会", "办公室", "人民政府")):
+        return None  # 公安局开发区分局 is a department's branch, not a zone
+    return text[: match.end()], text[match.end() :]
+
+
+def _strip_infix(rest: str) -> str:
+    for infix in vocab.INFIXES:
+        if rest.startswith(infix) and len(rest) > len(infix):
+            return rest[len(infix) :]
+    return rest
+
+
+def _department_factor(rest: str) -> float:
+    """How much ``rest`` looks like a department name (0 when it does not)."""
+    if not rest:
+        return 0.0
+    if rest in vocab.KNOWN_DEPARTMENTS:
+        return F_KNOWN_DEPT
+    if rest.endswith(vocab.DEPARTMENT_SUFFIXES):
+        return F_GENERIC_DEPT if len(rest) >= 2 else F_ODD_DEPT
+    return 0.0
+
+
+def _anchors(table: DivisionTable, division: Division) -> tuple[tuple[int, str], ...]:
+    """Names of the division's ancestors to look for in context text, with weights."""
+    weights = {"province": 1, "city": 2, "county": 3, "township": 4}
+    out: list[tuple[int, str]] = []
+    for level, anc in table.ancestors(division).items():
+        if anc.code == division.code:
+            continue
+        out.append((weights[level], anc.name))
+        short = vocab.short_name(anc.name, level)
+        if short:
+            out.append((weights[level], short))
+    return tuple(out)
+
+
+def _n(names: dict[str, Division], level: str) -> str | None:
+    division = names.get(level)
+    return division.name if division else None
+
+
+def _key(place: Place) -> tuple:
+    return (
+        place.level,
+        place.parent_level,
+        place.code,
+        place.zone,
+        place.province,
+        place.city,
+        place.county,
+        place.township,
+    )
+
+
+# --- choosing ---------------------------------------------------------------------------------
+
+
+def _top(pool: list[_Reading]) -> list[_Reading]:
+    if not pool:
+        return []
+    best = max(r.place.confidence for r in pool)
+    return [r for r in pool if r.place.confidence >= best - _EPS]
+
+
+def _by_context(top: list[_Reading], context: str | Iterable[str]) -> _Reading | None:
+    """The one reading whose ancestors the context text names most, if there is one."""
+    text = context if isinstance(context, str) else "\n".join(context)
+    text = "".join(unicodedata.normalize("NFKC", text).split())
+    scores = []
+    for reading in top:
+        seen: dict[int, int] = {}
+        for weight, name in reading.anchors:
+            if name in text:
+                seen[weight] = weight
+        scores.append(sum(seen.values()))
+    best = max(scores)
+    if best > 0 and scores.count(best) == 1:
+        return top[scores.index(best)]
+    return None
+
+
+def _ambiguous(name: str, top: list[_Reading], notes: list[str]) -> Place:
+    places = [r.place for r in top]
+    common = {
+        field_: vals.pop() if len(vals := {getattr(p, field_) for p in places}) == 1 else None
+        for field_ in ("level", "parent_level", "zone", "department", *NAME_LEVELS)
+    }
+    candidates = sorted(places, key=lambda p: (p.code or "", p.zone or ""))
+    place = Place(
+        level=common["level"] or "unknown",
+        province=common["province"],
+        city=common["city"],
+        county=common["county"],
+        township=common["township"],
+        code=None,
+        confidence=places[0].confidence / len(places),
+        candidates=[_copy(c) for c in candidates[:MAX_CANDIDATES]],
+        parent_level=common["parent_level"],
+        zone=common["zone"],
+        name=name,
+        department=common["department"],
+        more_candidates=max(0, len(candidates) - MAX_CANDIDATES),
+        notes=[
+            *notes,
+            f"{len(places)} places share this name; give the region (within=) or context to choose",
+        ],
+    )
+    return place
+
+
+def _copy(place: Place) -> Place:
+    out = copy.copy(place)
+    out.notes = list(place.notes)
+    out.candidates = [_copy(c) for c in place.candidates]
+    return out
+
+
+# --- regions the caller gives -----------------------------------------------------------------
+
+
+def _within_regions(
+    table: DivisionTable, within: str | Region | Place, notes: list[str]
+) -> list[Region]:
+    from parsers.places.regions import AmbiguousRegion, find_region, region_of
+
+    if isinstance(within, Region):
+        return [within]
+    if isinstance(within, Place):
+        region = region_of(within, table=table)
+        return [region] if region else []
+    try:
+        return [find_region(within, table=table)]
+    except AmbiguousRegion as exc:
+        return list(exc.candidates)
+    except PlaceError as exc:
+        notes.append(f"ignored within={within!r}: {exc}")
+        return []
+
+
+def _contains(table: DivisionTable, region: Region, place: Place) -> bool:
+    from parsers.places.regions import place_within
+
+    return place_within(place, region, table=table)
