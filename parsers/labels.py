@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _DROP = re.compile(r"[\s\u00a0\u3000\u200b\ufeff“”‘’\"'「」『』《》〈〉<>|｜:：*＊·•]+")
 _SUBSTITUTIONS = (
@@ -29,10 +30,12 @@ _SUBSTITUTIONS = (
 
 def normalize_text(text: str) -> str:
     """NFKC (full-width → half-width digits and brackets) and collapsed whitespace."""
-    text = unicodedata.normalize("NFKC", text).replace("\u00a0", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """The comparable form of a label: NFKC, no whitespace, no quotes, unified variants."""
     text = unicodedata.normalize("NFKC", text)
@@ -41,11 +44,16 @@ def normalize_label(text: str) -> str:
     return _DROP.sub("", text).lower()
 
 
+@lru_cache(maxsize=4096)
+def normalized_keys(keys: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(normalize_label(k) for k in keys)
+
+
 def find_key(label: str, keys: tuple[str, ...]) -> int:
     """End position of the last occurrence of any key in a normalized label, or -1."""
     best = -1
-    for key in keys:
-        pos = label.rfind(normalize_label(key))
+    for key in normalized_keys(keys):
+        pos = label.rfind(key)
         if pos >= 0:
-            best = max(best, pos + len(normalize_label(key)))
+            best = max(best, pos + len(key))
     return best

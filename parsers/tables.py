@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers import schema
 from parsers.cells.base import Cell, Document
@@ -152,6 +153,7 @@ _COLUMN_HEADER_KEYS = tuple(
 )
 
 
+@lru_cache(maxsize=16384)
 def match_application_row(label: str, previous: str | None) -> str | None:
     if not label:
         return None
@@ -161,7 +163,9 @@ def match_application_row(label: str, previous: str | None) -> str | None:
     return code
 
 
-def match_item(items: Sequence[schema.Item]) -> Callable[[str, str | None], str | None]:
+@lru_cache(maxsize=8)
+def match_item(items: tuple[schema.Item, ...]) -> Callable[[str, str | None], str | None]:
+    @lru_cache(maxsize=8192)
     def match(label: str, previous: str | None) -> str | None:
         best_code, best_pos = None, -1
         for item in items:
@@ -173,6 +177,7 @@ def match_item(items: Sequence[schema.Item]) -> Callable[[str, str | None], str 
     return match
 
 
+@lru_cache(maxsize=4096)
 def match_appeal_group(label: str, previous: str | None) -> str | None:
     return _best(label, schema.APPEAL_GROUPS, previous)
 
@@ -542,7 +547,8 @@ def _read_applications(
                 warnings.append(f"table 三: row {code} printed twice; the first is kept")
             continue
         placed[code] = place_row(row.values, columns, headers)
-    rules = _application_rules(template, set(placed))
+    free = any(len(p.vectors) > 1 for p in placed.values())
+    rules = _application_rules(template, set(placed)) if free else []
     _settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
     missing = [
         code
@@ -670,6 +676,12 @@ def _settle(
                 table[code][col] = CellValue(None, None, UNCERTAIN)
     if not options:
         return
+    if all(len(vectors) == 1 for vectors in options.values()):
+        for code in options:  # every column known from positions or order: nothing to solve
+            row = table[code]
+            for col, printed in zip(columns[code], placed[code].prints[0], strict=True):
+                row[col] = _cell(printed)
+        return
     solution = solve(options, rules)
     if solution.status in (INCONSISTENT, TOO_MANY):
         ambiguous = [c for c, v in options.items() if len(v) > 1]
@@ -710,6 +722,12 @@ def _settle(
                 f"{where}: row {code}: column of printed values ({shown}) not decided by the "
                 f"table's arithmetic; left null: {', '.join(undecided)}"
             )
+
+
+def _cell(printed: Printed | None) -> CellValue:
+    if printed is None:
+        return CellValue(None, "", BLANK)
+    return CellValue(printed.value, printed.raw, printed.status, printed.unit)
 
 
 __all__ = ["Found", "read_tables", "MISSING"]

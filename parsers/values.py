@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.model import BLANK, DASH, NUMBER, Number
 
@@ -60,9 +61,12 @@ def compact(text: str) -> str:
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
+@lru_cache(maxsize=65536)
 def read_value(text: str) -> Printed | None:
     """Read a cell as a value, or return None when the text is not a value (it is a label)."""
     raw = text.strip()
+    if raw.isdigit() and raw.isascii():
+        return Printed(int(raw), NUMBER, raw)
     flat = compact(text)
     if not flat:
         return Printed(None, BLANK, raw)

@@ -18,45 +18,11 @@ from parsers.labels import normalize_label, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
-# Tags that start a new line in the text rendering.
-_BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "br",
-        "tr",
-        "li",
-        "ul",
-        "ol",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "table",
-        "thead",
-        "tbody",
-        "tfoot",
-        "section",
-        "article",
-        "header",
-        "footer",
-        "nav",
-        "aside",
-        "blockquote",
-        "pre",
-        "dd",
-        "dt",
-        "dl",
-        "center",
-        "form",
-        "hr",
-        "caption",
-        "title",
-        "body",
-        "html",
-    ]
+# Tags that start a new line in the text rendering (table cells too: one cell per line).
+_BLOCK_START = re.compile(
+    r"<(?=(?:p|div|br|tr|td|th|li|ul|ol|h[1-6]|table|thead|tbody|tfoot|section|article|header|"
+    r"footer|nav|aside|blockquote|pre|dd|dt|dl|center|form|hr|caption)[\s/>])",
+    re.I,
 )
 _CELL_TAGS = frozenset({"td", "th"})
 # Containers CMSs put the article body in (TRS, Hanweb, VSB, NFCMS, generic).
@@ -99,7 +65,9 @@ _META_NAMES = (
 
 def html_document(html: str) -> Document:
     """Turn an HTML page or fragment into a cell stream with the report's text."""
-    tree = LexborHTMLParser(html)
+    # A newline before every block-level tag lets the parser's own (fast) text extraction keep
+    # the page's line structure; inline tags (<span> inside a word) add nothing.
+    tree = LexborHTMLParser(_BLOCK_START.sub("\n<", html))
     meta = _page_meta(tree)
     title = _page_title(tree, meta)
     for node in tree.css(_DROP_TAGS):
@@ -110,7 +78,7 @@ def html_document(html: str) -> Document:
     tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
     report_tables = [t for t in tables if _is_report_table(t)]
     article = _article_root(root, report_tables, tree)
-    page_lines = _text_lines(root)
+    page_lines = _text_lines(root, limit=80)
     for key, value in labeled_fields(page_lines[:80]).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
@@ -192,45 +160,23 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
     return common
 
 
-def _text_lines(node: LexborNode) -> list[str]:
-    """The node's text, a line per block, table rows as ``cell | cell`` (no recursion limit)."""
-    parts: list[str] = []
-    stack: list[tuple[LexborNode, bool]] = [(node, False)]
-    while stack:
-        current, closing = stack.pop()
-        tag = current.tag
-        if closing:
-            if tag in _BLOCK_TAGS:
-                parts.append("\n")
-            elif tag in _CELL_TAGS:
-                parts.append(" | ")
-            continue
-        if tag == "-text":
-            parts.append(current.text_content or "")
-            continue
-        if tag == "br":
-            parts.append("\n")
-            continue
-        if tag in _BLOCK_TAGS:
-            parts.append("\n")
-        stack.append((current, True))
-        children = []
-        child = current.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        for child in reversed(children):
-            stack.append((child, False))
+def _text_lines(node: LexborNode, limit: int | None = None) -> list[str]:
+    """The node's text, a line per block (and per table cell); the first ``limit`` lines only
+    when a limit is given."""
     lines = []
-    for line in "".join(parts).split("\n"):
-        line = normalize_text(line).strip(" |")
-        if line:
-            lines.append(line)
+    for line in node.text(separator="").split("\n"):
+        if line and not line.isspace():
+            line = normalize_text(line)
+            if line:
+                lines.append(line)
+                if limit is not None and len(lines) >= limit:
+                    break
     return lines
 
 
 def _cell_text(node: LexborNode) -> str:
-    return normalize_text(" ".join(_text_lines(node)))
+    text = node.text(separator="")
+    return normalize_text(text) if text.strip() else ""
 
 
 def _rows(table: LexborNode) -> list[LexborNode]:
@@ -244,11 +190,15 @@ def _rows(table: LexborNode) -> list[LexborNode]:
 
 
 def _span(node: LexborNode, name: str) -> int:
-    raw = (node.attributes.get(name) or "1").strip()
-    match = re.match(r"\d+", raw)
+    raw = node.attributes.get(name)
+    if not raw or raw == "1":
+        return 1
+    if raw.isdigit():
+        return max(1, min(int(raw), MAX_SPAN))
+    match = re.match(r"\s*(\d+)", raw)
     if not match:
         return 1
-    return max(1, min(int(match.group()), MAX_SPAN))
+    return max(1, min(int(match.group(1)), MAX_SPAN))
 
 
 def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:

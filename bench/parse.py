@@ -1,0 +1,89 @@
+"""Parser speed: reports/s and the ratio to the floor, measured in the same process.
+
+The floor for an HTML report is what any parser must at least do: decode the bytes, build the
+DOM with selectolax (lexbor) and take the text of every table cell. For pipe text the floor is
+decoding plus splitting the lines. Inputs: the corpus HTML pages and pipe texts (when the
+shared corpus is present) and generated report pages of realistic size (40–150 KB).
+
+    python -m bench.parse [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
+
+import parsers
+from bench.timing import interleaved
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "docs"
+
+
+def html_floor(data: bytes) -> None:
+    tree = LexborHTMLParser(data.decode("utf-8", errors="replace"))
+    for cell in tree.css("td, th"):
+        cell.text()
+
+
+def pipe_floor(data: bytes) -> None:
+    data.decode("utf-8", errors="replace").splitlines()
+
+
+def inputs() -> list[tuple[str, str, bytes]]:
+    """(name, form, bytes) of every benchmark input."""
+    out: list[tuple[str, str, bytes]] = []
+    if CORPUS.exists():
+        for path in sorted(CORPUS.glob("*.html")):
+            out.append((path.name, "html", path.read_bytes()))
+        for path in sorted(CORPUS.glob("*.pipe.txt")):
+            out.append((path.name, "pipe", path.read_bytes()))
+    try:
+        from fixtures.reportgen import random_record, render_html, render_pipe
+    except ImportError:
+        return out
+    rng = random.Random(20240125)
+    for i, template in enumerate(("2021", "2019", "2021")):
+        record = random_record(rng, template)
+        page = render_html(record, "trs_page", rng=rng).encode("utf-8")
+        out.append((f"generated-{i}-{template}.html ({len(page) // 1024} KB)", "html", page))
+        out.append((f"generated-{i}-{template}.pipe", "pipe", render_pipe(record).encode("utf-8")))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--rounds", type=int, default=7)
+    opts = args.parse_args(argv)
+    rows = []
+    totals: dict[str, list[float]] = {"html": [0.0, 0.0], "pipe": [0.0, 0.0]}
+    for name, form, data in inputs():
+        floor = html_floor if form == "html" else pipe_floor
+        measured, baseline = interleaved(
+            lambda d=data: parsers.parse(d), lambda d=data, f=floor: f(d), rounds=opts.rounds
+        )
+        totals[form][0] += measured
+        totals[form][1] += baseline
+        rows.append((name, form, 1 / measured, measured / baseline))
+    if not rows:
+        print("no inputs (corpus absent and fixtures unavailable)", file=sys.stderr)
+        return 1
+    width = max(len(r[0]) for r in rows)
+    print(f"{'input':<{width}}  form  reports/s  ratio to floor")
+    for name, form, rate, ratio in rows:
+        print(f"{name:<{width}}  {form:<4}  {rate:9.0f}  {ratio:6.2f}")
+    for form, (measured, baseline) in totals.items():
+        count = sum(1 for r in rows if r[1] == form)
+        if count:
+            print(
+                f"{form} overall: {count / measured:.0f} reports/s per core, "
+                f"ratio to floor {measured / baseline:.2f}"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
