@@ -1,0 +1,316 @@
+"""PDF cell source: a report PDF with a text layer → :class:`Document`.
+
+Pages are laid out with pdfplumber (pdfminer). On each page the ruled tables are found from
+the visible rulings (:mod:`parsers.cells.pdf_tables`), the rest of the glyphs become text
+lines, page numbers and running headers are dropped, and lines whose numbers stand in columns
+without rulings are read as tables too (:mod:`parsers.cells.pdf_unruled`). A table broken by a
+page is one table. The cells keep their table index, grid row and grid column, so the matcher
+maps values to columns through the header cells above them, as for HTML.
+
+When no table can be found at all, every text line is given as one run-together (``glued``)
+cell, for the arithmetic that splits flattened text.
+
+Bounded work: the input size, the inflated size of the PDF's streams, the number of pages,
+the glyphs per page and the wall time are capped (:mod:`parsers.limits`); what a cap leaves
+out is named in a warning. A PDF that needs a password or has no text layer (a scan) raises
+:class:`~parsers.unsupported.UnsupportedDocument`; a damaged one raises ``ParseError``.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from dataclasses import dataclass, field
+
+from parsers.cells.base import Cell, Document
+from parsers.cells.pdf_tables import (
+    TABLE_SETTINGS,
+    Fragment,
+    Table,
+    build_fragment,
+    closing_edges,
+    visible,
+)
+from parsers.cells.pdf_text import Line, find_furniture, group_lines, join_lines, margins, reflow
+from parsers.cells.pdf_unruled import UnruledTable, find_unruled
+from parsers.limits import DEFAULT_LIMITS, Deadline, Limits, check_input_size, check_pdf_streams
+from parsers.model import ParseError
+from parsers.sniff import NO_TEXT_LAYER, PASSWORD, PDF, Sniffed
+from parsers.unsupported import UnsupportedDocument
+
+log = logging.getLogger(__name__)
+
+_TITLE_HINT = re.compile(r"政府信息公开.{0,8}(?:报告|年报)")
+
+
+@dataclass
+class _Page:
+    """What one page gave: its height, text lines outside tables, and ruled-table fragments."""
+
+    number: int
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    fragments: list[Fragment] = field(default_factory=list)
+    glyphs: int = 0
+
+
+def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
+    """Read a PDF's text and tables into a cell stream (``form="pdf"``)."""
+    check_input_size(data, limits, what="PDF")
+    check_pdf_streams(data, limits)
+    deadline = Deadline(limits.max_seconds)
+    pdf = _open(data)
+    warnings: list[str] = []
+    pages: list[_Page] = []
+    try:
+        meta = _metadata(pdf)
+        try:
+            page_list = pdf.pages
+        except Exception as exc:
+            raise ParseError(f"PDF page tree is damaged: {exc}", reason="unreadable") from exc
+        total = len(page_list)
+        meta["pages"] = str(total)
+        for number, page in enumerate(page_list):
+            if number >= limits.max_pages:
+                warnings.append(
+                    f"PDF capped: read {limits.max_pages} of {total} pages (page limit)"
+                )
+                break
+            if deadline.expired():
+                warnings.append(
+                    f"PDF capped: read {number} of {total} pages "
+                    f"(time limit {limits.max_seconds:g} s)"
+                )
+                break
+            try:
+                pages.append(_read_page(page, number, limits, warnings))
+            except Exception as exc:  # one bad page must not lose the others
+                log.debug("page %d failed", number + 1, exc_info=True)
+                warnings.append(f"PDF page {number + 1} unreadable: {type(exc).__name__}: {exc}")
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+    if not pages and warnings:
+        raise ParseError("no PDF page could be read: " + "; ".join(warnings), reason="unreadable")
+    if not any(p.glyphs for p in pages):
+        raise UnsupportedDocument(Sniffed(PDF, None, NO_TEXT_LAYER))
+    return _assemble(pages, meta, warnings)
+
+
+def _open(data: bytes):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        return pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise UnsupportedDocument(Sniffed(PDF, None, PASSWORD)) from exc
+        if isinstance(cause, PDFEncryptionError):
+            raise UnsupportedDocument(
+                Sniffed(PDF, None, PASSWORD), f"encrypted PDF: {cause}"
+            ) from exc
+        raise ParseError(f"PDF is damaged: {cause}", reason="unreadable") from exc
+    except Exception as exc:
+        raise ParseError(f"PDF is damaged: {exc}", reason="unreadable") from exc
+
+
+def _read_page(page, number: int, limits: Limits, warnings: list[str]) -> _Page:
+    glyphs = page.chars
+    if len(glyphs) > limits.max_chars_per_page:
+        warnings.append(
+            f"PDF page {number + 1}: {len(glyphs)} glyphs, only the first "
+            f"{limits.max_chars_per_page} read (glyph limit)"
+        )
+        glyphs = glyphs[: limits.max_chars_per_page]
+    out = _Page(number, float(page.height), glyphs=len(glyphs))
+    used: set[int] = set()
+    if page.lines or page.rects or page.curves:
+        drawn = page.filter(visible)
+        found = drawn.find_tables(TABLE_SETTINGS)
+        if found:
+            extra_h, extra_v = closing_edges([t.bbox for t in found], drawn.edges)
+            if extra_h or extra_v:
+                settings = dict(
+                    TABLE_SETTINGS,
+                    explicit_horizontal_lines=extra_h,
+                    explicit_vertical_lines=extra_v,
+                )
+                found = drawn.find_tables(settings)
+        for table in found:
+            x0, top, x1, bottom = table.bbox
+            inside = [
+                i
+                for i, g in enumerate(glyphs)
+                if i not in used
+                and x0 - 1 <= (g["x0"] + g["x1"]) / 2 <= x1 + 1
+                and top - 1 <= (g["top"] + g["bottom"]) / 2 <= bottom + 1
+            ]
+            frag = build_fragment(number, table.bbox, table.cells, [glyphs[i] for i in inside])
+            if frag.is_table():
+                out.fragments.append(frag)
+                used.update(inside)
+    rest = [g for i, g in enumerate(glyphs) if i not in used] if used else glyphs
+    out.lines = group_lines(rest, page=number)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Assembly: furniture out, tables joined across pages, reading order
+# --------------------------------------------------------------------------------------------
+
+
+def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> Document:
+    furniture = find_furniture([(p.height, p.lines) for p in pages])
+    for k, page in enumerate(pages):
+        page.lines = [line for i, line in enumerate(page.lines) if (k, i) not in furniture]
+    body = [line for p in pages for line in p.lines]
+    left, right = margins(body)
+    # Reading order per page: ("line", Line) / ("table", Table) / ("unruled", UnruledTable)
+    blocks: list[tuple[str, object]] = []
+    open_table: Table | None = None
+    tables: list[Table | UnruledTable] = []
+    for page in pages:
+        unruled = find_unruled(page.lines, right - left)
+        in_unruled = {i for t in unruled for i in range(t.first, t.last + 1)}
+        items: list[tuple[float, str, object]] = []
+        for i, line in enumerate(page.lines):
+            if i not in in_unruled:
+                items.append((line.top, "line", line))
+        for t in unruled:
+            items.append((page.lines[t.first].top, "unruled", t))
+        for frag in page.fragments:
+            items.append((frag.top, "fragment", frag))
+        items.sort(key=lambda item: item[0])
+        for n, (_, kind, obj) in enumerate(items):
+            if kind == "fragment":
+                if n == 0 and open_table is not None and open_table.continues_with(obj):
+                    open_table.add(obj)
+                    continue
+                table = Table()
+                table.add(obj)
+                tables.append(table)
+                blocks.append(("table", table))
+                open_table = table if n == len(items) - 1 else None
+                continue
+            if kind == "unruled":
+                tables.append(obj)
+                blocks.append(("table", obj))
+            else:
+                blocks.append(("line", obj))
+        if not items or items[-1][1] != "fragment":
+            open_table = None  # something follows the last table: it does not run on
+    text_lines = _text(blocks, left, right)
+    cells: list[Cell] = []
+    for index, table in enumerate(tables):
+        if isinstance(table, Table):
+            for note in table.notes:
+                log.debug("table %d: %s", index, note)
+            grid = table.grid()
+        else:
+            grid = table.cells
+        for g in grid:
+            cells.append(Cell(g.text, index, g.row, g.col, g.colspan, g.rowspan, glued=g.glued))
+    if not tables:
+        cells = [Cell(line.text, glued=True) for line in body if line.text]
+        if cells:
+            warnings.append("PDF: no table found; text lines given as run-together cells")
+    return Document(
+        text="\n".join(text_lines),
+        cells=cells,
+        form="pdf",
+        title=_title(pages, meta),
+        meta=meta,
+        warnings=warnings,
+    )
+
+
+def _text(blocks: list[tuple[str, object]], left: float, right: float) -> list[str]:
+    out: list[str] = []
+    run: list[Line] = []
+    for kind, obj in blocks:
+        if kind == "line":
+            run.append(obj)
+            continue
+        out.extend(reflow(run, left, right))
+        run = []
+        out.extend(obj.text_lines())
+    out.extend(reflow(run, left, right))
+    return [line for line in out if line.strip()]
+
+
+def _title(pages: list[_Page], meta: dict[str, str]) -> str | None:
+    """The first page's heading: its leading lines in the largest type, joined."""
+    for page in pages[:2]:
+        head = page.lines[:8]
+        if not head:
+            continue
+        biggest = max(line.size for line in head)
+        picked: list[str] = []
+        for line in head:
+            if line.size >= 0.95 * biggest:
+                picked.append(line.text)
+            elif picked:
+                break
+        title = join_lines(picked)
+        if title and (_TITLE_HINT.search(title) or len(title) <= 60):
+            return title
+    pdf_title = meta.get("PdfTitle")
+    return pdf_title if pdf_title and _TITLE_HINT.search(pdf_title) else None
+
+
+def _decode_info(value) -> str:
+    """A PDF info string. pdfminer decodes UTF-16BE (BOM FE FF) but reads UTF-16LE (BOM FF FE,
+    which WPS writes) as PDFDocEncoding, giving mojibake; undo that and decode properly."""
+    if isinstance(value, bytes):
+        raw = value
+    elif isinstance(value, str) and value[:2] in ("ÿþ", "þÿ"):
+        from pdfminer.utils import PDFDocEncoding
+
+        back: dict[str, int] = {}
+        for i, ch in enumerate(PDFDocEncoding):
+            back.setdefault(ch, i)
+        if any(ch not in back for ch in value):
+            return value
+        raw = bytes(back[ch] for ch in value)
+    else:
+        return str(value)
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if raw.startswith(bom):
+            return raw[2:].decode(codec, errors="replace").rstrip("\x00")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+_PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
+
+
+def _metadata(pdf) -> dict[str, str]:
+    """The document info dictionary, decoded: PdfTitle, PdfAuthor, PdfCreated (YYYY-MM-DD)…"""
+    out: dict[str, str] = {}
+    names = {
+        "Title": "PdfTitle",
+        "Author": "PdfAuthor",
+        "Subject": "PdfSubject",
+        "Creator": "PdfCreator",
+        "Producer": "PdfProducer",
+    }
+    info = pdf.metadata or {}
+    for key, name in names.items():
+        if info.get(key):
+            text = _decode_info(info[key]).strip()
+            if text:
+                out[name] = text
+    for key, name in (("CreationDate", "PdfCreated"), ("ModDate", "PdfModified")):
+        m = _PDF_DATE.match(_decode_info(info.get(key, "")))
+        if m and m.group(2) and m.group(3):
+            out[name] = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"
+    return out

@@ -1,0 +1,442 @@
+"""Ruled tables of a PDF page → grid fragments, and fragments → tables across pages.
+
+pdfplumber finds cells from the ruling lines. Three things about real report PDFs make its raw
+output unfit for the matcher, and are handled here:
+
+- **Invisible rectangles.** Word/WPS exports paint white, unstroked rectangles behind
+  paragraphs and cells; their edges look like rulings and turn prose into "tables". Only what
+  is drawn visibly counts (stroked paths, thin filled bars in a visible colour).
+- **Open borders.** A table continued on a new page often lacks part of its top rule, and some
+  styles omit outer borders, so grid positions holding text belong to no cell. Such a position
+  becomes a cell of its own; nothing printed is dropped.
+- **Page breaks.** A table split over pages is one table: fragments whose outer edges line up
+  are joined, header rows repeated on the next page are dropped, a cell merged vertically
+  across the break continues, and a row broken by the page (its label's tail on the next page)
+  is put back together.
+
+A merged cell keeps its first grid position with its spans; the positions it covers get no
+cell, exactly as the HTML source does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from parsers.cells.pdf_text import Glyph, cell_text, group_lines, join_lines
+
+EDGE_TOLERANCE = 2.0  # points: rulings closer than this are the same grid line
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+    "edge_min_length": 3,
+}
+_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$|^[—\-－/／–―]+$")
+_ENUMERATED = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d{1,2}[）)、.．])")
+
+
+def is_value(text: str) -> bool:
+    """A printed number or a dash standing for no number."""
+    return bool(_VALUE.match(text.strip()))
+
+
+# --------------------------------------------------------------------------------------------
+# Visible rulings
+# --------------------------------------------------------------------------------------------
+
+
+def _white(color) -> bool:
+    if color is None:
+        return False
+    if isinstance(color, int | float):
+        return color >= 0.95
+    if isinstance(color, tuple | list):
+        values = [v for v in color if isinstance(v, int | float)]
+        if not values or len(values) != len(color):
+            return False
+        if len(values) == 4:  # CMYK: white is no ink
+            return all(v <= 0.05 for v in values)
+        return all(v >= 0.95 for v in values)
+    return False
+
+
+def visible(obj: dict) -> bool:
+    """page.filter predicate: keep glyphs and graphics that are actually drawn as rulings."""
+    kind = obj.get("object_type")
+    if kind in ("rect", "curve"):
+        thin = min(obj.get("width", 0), obj.get("height", 0)) <= 2.0
+        if obj.get("stroke") and not _white(obj.get("stroking_color")):
+            return True
+        return bool(obj.get("fill")) and thin and not _white(obj.get("non_stroking_color"))
+    if kind == "line":
+        return not _white(obj.get("stroking_color"))
+    return True
+
+
+def closing_edges(bboxes, edges) -> tuple[list[dict], list[dict]]:
+    """Rulings that close a table's open sides: (horizontal, vertical) synthetic edges.
+
+    Where a table runs on past a page break its last row has no bottom rule (and the first
+    row on the next page no top rule); the side rulings still run to the break. A horizontal
+    edge is added where the vertical rulings end, and a vertical one where the horizontal
+    rulings end, so the open row becomes cells instead of loose text.
+    """
+    hs_out: list[dict] = []
+    vs_out: list[dict] = []
+    for x0, top, x1, bottom in bboxes:
+        vs = [
+            e
+            for e in edges
+            if e["orientation"] == "v"
+            and x0 - 3 <= e["x0"] <= x1 + 3
+            and e["bottom"] > top - 3
+            and e["top"] < bottom + 3
+        ]
+        hs = [
+            e
+            for e in edges
+            if e["orientation"] == "h"
+            and top - 3 <= e["top"] <= bottom + 3
+            and e["x1"] > x0 - 3
+            and e["x0"] < x1 + 3
+        ]
+        if vs:
+            left, right = min(e["x0"] for e in vs), max(e["x0"] for e in vs)
+            low, high = max(e["bottom"] for e in vs), min(e["top"] for e in vs)
+            for y, beyond in ((low, low > bottom + 2), (high, high < top - 2)):
+                if beyond and right - left > 2:
+                    hs_out.append(_edge("h", left, right, y, y))
+        if hs:
+            left, right = min(e["x0"] for e in hs), max(e["x1"] for e in hs)
+            t, b = min(top, *(e["top"] for e in hs)), max(bottom, *(e["top"] for e in hs))
+            for x, beyond in ((left, left < x0 - 2), (right, right > x1 + 2)):
+                if beyond and b - t > 2:
+                    vs_out.append(_edge("v", x, x, t, b))
+    return hs_out, vs_out
+
+
+def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
+    return {
+        "object_type": "synthetic_edge",
+        "orientation": orientation,
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Fragments: one ruled table on one page
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FragCell:
+    """A cell of a fragment, in the fragment's own grid."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    x0: float
+    x1: float
+    text: str = ""
+    glued: bool = False
+
+
+@dataclass
+class Fragment:
+    """One ruled table as found on one page."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    xs: list[float]  # column edges, left to right
+    n_rows: int
+    cells: list[FragCell] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return self.bbox[1]
+
+    @property
+    def bottom(self) -> float:
+        return self.bbox[3]
+
+    def row_cells(self, row: int) -> list[FragCell]:
+        return sorted((c for c in self.cells if c.row == row), key=lambda c: c.col)
+
+    def is_table(self) -> bool:
+        """At least two columns, and some row shows two non-empty cells."""
+        if len(self.xs) < 3:
+            return False
+        return any(sum(1 for c in self.row_cells(r) if c.text) >= 2 for r in range(self.n_rows))
+
+
+def _edges(values: Sequence[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if out and v - out[-1] <= EDGE_TOLERANCE:
+            continue
+        out.append(v)
+    return out
+
+
+def _index(edges: Sequence[float], v: float) -> int:
+    i = bisect.bisect_left(edges, v)
+    if i == len(edges):
+        return i - 1
+    if i > 0 and v - edges[i - 1] < edges[i] - v:
+        return i - 1
+    return i
+
+
+def build_fragment(
+    page: int, bbox, cell_boxes: Sequence[tuple], glyphs: Sequence[Glyph]
+) -> Fragment:
+    """A fragment from pdfplumber's cell boxes and the page glyphs inside the table.
+
+    Each glyph goes to the cell holding its centre. Grid positions covered by no cell but
+    holding glyphs (open borders) become cells of their own. A merged cell whose text is a run
+    of numbers standing over distinct grid columns (a ruling missing between value cells) is
+    split into one cell per column, as the geometry shows.
+    """
+    xs = _edges([b[0] for b in cell_boxes] + [b[2] for b in cell_boxes])
+    ys = _edges([b[1] for b in cell_boxes] + [b[3] for b in cell_boxes])
+    n_rows = max(len(ys) - 1, 0)
+    owner: dict[tuple[int, int], int] = {}
+    cells: list[FragCell] = []
+    for box in cell_boxes:
+        c0, c1 = _index(xs, box[0]), _index(xs, box[2])
+        r0, r1 = _index(ys, box[1]), _index(ys, box[3])
+        if c1 <= c0 or r1 <= r0:
+            continue
+        k = len(cells)
+        cells.append(FragCell(r0, c0, r1 - r0, c1 - c0, box[0], box[2]))
+        for r in range(r0, r1):
+            for c in range(c0, c1):
+                owner.setdefault((r, c), k)
+    inside: dict[int, list[Glyph]] = {}
+    holes: dict[tuple[int, int], list[Glyph]] = {}
+    for g in glyphs:
+        cx, cy = (g["x0"] + g["x1"]) / 2, (g["top"] + g["bottom"]) / 2
+        if not (xs[0] <= cx <= xs[-1] and ys[0] <= cy <= ys[-1]):
+            continue
+        c = min(bisect.bisect_right(xs, cx) - 1, len(xs) - 2)
+        r = min(bisect.bisect_right(ys, cy) - 1, len(ys) - 2)
+        k = owner.get((r, c))
+        if k is None:
+            holes.setdefault((r, c), []).append(g)
+        else:
+            inside.setdefault(k, []).append(g)
+    for (r, c), gl in holes.items():
+        inside[len(cells)] = gl
+        cells.append(FragCell(r, c, 1, 1, xs[c], xs[c + 1]))
+    out: list[FragCell] = []
+    for k, cell in enumerate(cells):
+        gl = inside.get(k, [])
+        cell.text = cell_text(gl)
+        if cell.colspan > 1 and gl:
+            split = _split_values(cell, gl, xs)
+            if split:
+                out.extend(split)
+                continue
+        out.append(cell)
+    return Fragment(page, tuple(bbox), xs, n_rows, out)
+
+
+def _split_values(cell: FragCell, glyphs: Sequence[Glyph], xs: Sequence[float]) -> list[FragCell]:
+    lines = group_lines(glyphs)
+    if len(lines) != 1 or len(lines[0].segments) < 2:
+        return []
+    segments = lines[0].segments
+    if not all(is_value(s.text) for s in segments):
+        return []
+    cols = [min(bisect.bisect_right(xs, s.center) - 1, len(xs) - 2) for s in segments]
+    if len(set(cols)) != len(cols) or not all(
+        cell.col <= c < cell.col + cell.colspan for c in cols
+    ):
+        return []
+    return [
+        FragCell(cell.row, c, cell.rowspan, 1, xs[c], xs[c + 1], s.text)
+        for c, s in zip(cols, segments, strict=True)
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Tables: fragments joined across pages
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    text: str
+    glued: bool = False
+
+
+@dataclass
+class Table:
+    """One logical table: fragments from consecutive pages on a common column grid."""
+
+    fragments: list[Fragment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    _rows: list[list[FragCell]] = field(default_factory=list)  # per row, cells in grid order
+    _xs: list[float] = field(default_factory=list)
+
+    @property
+    def left(self) -> float:
+        return self.fragments[0].xs[0]
+
+    @property
+    def right(self) -> float:
+        return self.fragments[0].xs[-1]
+
+    def continues_with(self, frag: Fragment) -> bool:
+        """The fragment's outer edges line up with this table's (a table broken by a page)."""
+        tol = 3 * EDGE_TOLERANCE
+        return abs(frag.xs[0] - self.left) <= tol and abs(frag.xs[-1] - self.right) <= tol
+
+    def add(self, frag: Fragment) -> None:
+        rows = [frag.row_cells(r) for r in range(frag.n_rows)]
+        if self.fragments:
+            rows = self._drop_repeated_header(rows)
+            rows = self._join_broken_row(rows)
+        base = len(self._rows)
+        for r, cells in enumerate(rows):
+            for cell in cells:
+                cell.row = base + r
+            self._rows.append(cells)
+        self.fragments.append(frag)
+
+    def _drop_repeated_header(self, rows: list[list[FragCell]]) -> list[list[FragCell]]:
+        def key(cells: list[FragCell]) -> tuple[str, ...]:
+            return tuple(re.sub(r"\s+", "", c.text) for c in cells if c.text)
+
+        dropped = 0
+        while (
+            dropped < len(rows)
+            and dropped < len(self._rows)
+            and key(rows[dropped])
+            and key(rows[dropped]) == key(self._rows[dropped])
+        ):
+            dropped += 1
+        if dropped:
+            self.notes.append(f"{dropped} header row(s) repeated after a page break dropped")
+        return rows[dropped:]
+
+    def _join_broken_row(self, rows: list[list[FragCell]]) -> list[list[FragCell]]:
+        """Put back a row the page break cut in two, and continue vertical merges."""
+        if not rows or not self._rows:
+            return rows
+        last, first = self._rows[-1], rows[0]
+
+        def at(cells: list[FragCell], cell: FragCell) -> FragCell | None:
+            for c in cells:
+                if (
+                    abs(c.x0 - cell.x0) <= 2 * EDGE_TOLERANCE
+                    and abs(c.x1 - cell.x1) <= 2 * EDGE_TOLERANCE
+                ):
+                    return c
+            return None
+
+        filled_first = [c for c in first if c.text]
+        if not filled_first:
+            self._continue_merged(rows)
+            return rows
+        last_has_values = any(is_value(c.text) for c in last if c.text)
+        first_has_values = any(is_value(c.text) for c in filled_first)
+        complementary = all((m := at(last, c)) is not None and not m.text for c in filled_first)
+        label_tail = (
+            last_has_values
+            and not first_has_values
+            and not _ENUMERATED.match(filled_first[0].text)
+            and all(at(last, c) is not None for c in filled_first)
+        )
+        if complementary or label_tail:
+            for c in filled_first:
+                m = at(last, c)
+                m.text = join_lines([m.text, c.text])
+            self.notes.append("a row broken by a page break joined")
+            rows = rows[1:]
+        self._continue_merged(rows)
+        return rows
+
+    def _continue_merged(self, rows: list[list[FragCell]]) -> None:
+        """A vertically merged cell that runs on past the page break: the next page shows no
+        cell (or an empty one) in its place, for as many rows as the merge lasts there."""
+        end = len(self._rows)
+        open_cells = [
+            c for cells in self._rows for c in cells if c.text and c.row + c.rowspan == end
+        ]
+        for owner in open_cells:
+            extra = 0
+            for cells in rows:
+                overlapping = [c for c in cells if c.x0 < owner.x1 - 1 and c.x1 > owner.x0 + 1]
+                aligned_empty = [
+                    c
+                    for c in overlapping
+                    if not c.text
+                    and abs(c.x0 - owner.x0) <= 2 * EDGE_TOLERANCE
+                    and abs(c.x1 - owner.x1) <= 2 * EDGE_TOLERANCE
+                ]
+                if overlapping and aligned_empty != overlapping:
+                    break
+                for c in aligned_empty:
+                    cells.remove(c)
+                extra += 1
+            if extra:
+                owner.rowspan += extra
+
+    def grid(self) -> list[GridCell]:
+        """Every cell on the table's common column grid (union of the fragments' edges)."""
+        xs = _edges([x for f in self.fragments for x in f.xs])
+        out = []
+        for cells in self._rows:
+            for c in cells:
+                c0, c1 = _index(xs, c.x0), _index(xs, c.x1)
+                out.append(GridCell(c.row, c0, c.rowspan, max(c1 - c0, 1), c.text, c.glued))
+        out.sort(key=lambda g: (g.row, g.col))
+        return out
+
+    def text_lines(self) -> list[str]:
+        """The table as text: a line per row, non-empty cells joined by `` | ``."""
+        lines = []
+        for cells in self._rows:
+            texts = [c.text for c in sorted(cells, key=lambda c: c.x0) if c.text]
+            if texts:
+                lines.append(" | ".join(texts))
+        return lines
+
+
+def glyphs_in(glyphs: Sequence[Glyph], bbox) -> list[Glyph]:
+    x0, top, x1, bottom = bbox
+    return [
+        g
+        for g in glyphs
+        if x0 - 1 <= (g["x0"] + g["x1"]) / 2 <= x1 + 1
+        and top - 1 <= (g["top"] + g["bottom"]) / 2 <= bottom + 1
+    ]
+
+
+__all__ = [
+    "TABLE_SETTINGS",
+    "Fragment",
+    "GridCell",
+    "Table",
+    "build_fragment",
+    "glyphs_in",
+    "group_lines",
+    "is_value",
+    "visible",
+]
