@@ -20,6 +20,7 @@ from selectolax.lexbor import LexborHTMLParser
 from fixtures.reportgen import (
     DASHES,
     HTML_STYLES,
+    Site,
     arithmetic_errors,
     html_to_pipe,
     iter_cells,
@@ -433,6 +434,18 @@ def test_trs_pages_are_full_article_pages_of_realistic_size(seed, template):
     for marker in ("当前位置", "索 引 号", "发布机构", "发文日期", "网站标识码"):
         assert marker in page_text
     assert "申请人情况" not in page_text.replace(editor.text(), "")
+
+
+def test_trs_page_claims_the_site_it_is_given():
+    record = RECORDS[2]
+    site = Site.for_record(record, random.Random(1), domain="www.example-county.gov.cn")
+    html = render_html(record, "trs_page", site=site)
+    tree = LexborHTMLParser(html)
+    metas = {m.attributes.get("name"): m.attributes.get("content") for m in tree.css("meta")}
+    assert metas["Url"] == site.url
+    assert site.url.startswith("https://www.example-county.gov.cn/zwgk/zfxxgk/zfxxgknb/")
+    assert metas["SiteIDCode"] == site.site_code and site.site_code in tree.body.text()
+    assert metas["PubDate"] == f"{site.published:%Y-%m-%d %H:%M}"
 
 
 # ---------------------------------------------------------------------------------------------
