@@ -23,7 +23,7 @@ from parsers.model import NUMBER, UNCERTAIN
 # Words that mark a re-issued report in its title (更正版, 修订版, 勘误 …).
 CORRECTION = re.compile(r"更正|修订|修正|勘误|重新发布|更新版|替换版")
 
-PLACE_NAMES = ("province", "city", "county", "township")
+PLACE_NAMES = ("province", "city", "county", "township", "zone")
 
 
 @dataclass(slots=True)

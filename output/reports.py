@@ -22,6 +22,8 @@ PLACE_COLUMNS = [
     Column("city", TEXT, "市", "City (prefecture)"),
     Column("county", TEXT, "县（区、市）", "County"),
     Column("township", TEXT, "乡镇（街道）", "Township"),
+    Column("zone", TEXT, "功能区", "Zone",
+           "Development or special zone (开发区, 实验区 …), many of which have no division code"),
     Column("parent_level", CODE, "上级层级", "Parent level",
            "For a department: the level of the government it belongs to"),
 ]  # fmt: skip

@@ -1,0 +1,175 @@
+"""xlsx: one workbook, one sheet per dataset plus the codebook, for people who open Excel.
+
+- Identifier columns (the codebook's ``code`` type: report ids, division codes, hashes) are
+  written as text cells formatted ``@``, so Excel never turns ``220581108000`` into
+  ``2.20581E+11`` or drops a leading zero; dates stay ISO text.
+- The header row is bold and frozen, with an autofilter; numbers are numbers, nulls are empty.
+- Text that would start a formula (``=…``) is stored as text, never evaluated; characters XML
+  cannot hold are dropped; text beyond Excel's 32,767-character cell limit is cut with a mark.
+- A sheet holds at most 1,048,575 data rows. ``panel`` and ``reports`` continue on numbered
+  sheets (``panel (2)``); the long ``cells`` table is left out of the workbook when it does not
+  fit one sheet (its sheet then says where to find it) — use CSV, Parquet or SQLite for it.
+- The file is deterministic: fixed document dates and zip timestamps, so an unchanged export
+  produces the same bytes and is not rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, Column
+from output.dataset import Dataset, Datasets
+from output.writers.atomic import Staging
+from output.writers.values import python_values
+
+FILE_NAME = "datasets.xlsx"
+MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit minus the header)
+MAX_TEXT = 32_767
+SHEET_ORDER = ("panel", "reports", "cells", "codebook")
+LONG_DATASETS = ("cells",)  # left out (with a note) rather than split across sheets
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_TRUNCATED = "…[truncated]"
+_TEXT_KINDS = (CODE, DATE, DATETIME)
+
+
+def write(
+    datasets: Datasets,
+    out_dir: Path,
+    staging: Staging,
+    *,
+    xlsx_max_rows: int = MAX_ROWS,
+    **_options,
+) -> None:
+    target = out_dir / FILE_NAME
+    temp = staging.temp_for(target, format="xlsx", dataset="all")
+    workbook = openpyxl.Workbook(write_only=True)
+    workbook.properties.creator = "ogi"
+    ordered = sorted(datasets, key=lambda d: _order(d.name))
+    for dataset in ordered:
+        if dataset.name in LONG_DATASETS and len(dataset) > xlsx_max_rows:
+            _note_sheet(workbook, dataset)
+            datasets.notes.append(
+                f"xlsx: {dataset.name} has {len(dataset):,} rows, more than one sheet holds; "
+                f"it is in the CSV, Parquet and SQLite outputs"
+            )
+            continue
+        _write_dataset(workbook, dataset, xlsx_max_rows)
+    workbook.save(temp)
+    normalize(temp)
+
+
+def _order(name: str) -> tuple[int, str]:
+    return (SHEET_ORDER.index(name) if name in SHEET_ORDER else len(SHEET_ORDER), name)
+
+
+def _write_dataset(workbook, dataset: Dataset, max_rows: int) -> None:
+    columns = dataset.columns
+    values = [python_values(dataset.frame[c.name], c) for c in columns]
+    rows = list(zip(*values, strict=True)) if values else []
+    chunks = [rows[i : i + max_rows] for i in range(0, len(rows), max_rows)] or [[]]
+    for number, chunk in enumerate(chunks, start=1):
+        title = dataset.name if number == 1 else f"{dataset.name} ({number})"
+        sheet = workbook.create_sheet(title)
+        _prepare(sheet, columns, values, len(chunk))
+        sheet.append([_header(sheet, c) for c in columns])
+        converters = [_converter(sheet, c) for c in columns]
+        for row in chunk:
+            sheet.append([convert(v) for convert, v in zip(converters, row, strict=True)])
+
+
+def _prepare(sheet, columns: list[Column], values: list[list], n_rows: int) -> None:
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(max(len(columns), 1))
+    sheet.auto_filter.ref = f"A1:{last}{n_rows + 1}"
+    for index, (column, column_values) in enumerate(zip(columns, values, strict=True), start=1):
+        sample = [v for v in column_values[:200] if v is not None]
+        width = max([len(column.name)] + [_display_width(v) for v in sample])
+        dimension = sheet.column_dimensions[get_column_letter(index)]
+        dimension.width = min(max(width + 2, 6), 60)
+        if column.kind in _TEXT_KINDS:
+            dimension.number_format = "@"
+
+
+def _display_width(value) -> int:
+    text = str(value)
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text[:60])
+
+
+def _header(sheet, column: Column):
+    cell = WriteOnlyCell(sheet, value=_clean(column.name))
+    cell.font = Font(bold=True)
+    return cell
+
+
+def _converter(sheet, column: Column):
+    if column.kind in (INTEGER, BOOLEAN):
+        return _same
+    if column.kind == NUMBER:
+        return _number
+    text_typed = column.kind in _TEXT_KINDS
+
+    def convert(value):
+        if value is None:
+            return None
+        text = _clean(value)
+        if not text_typed and not text.startswith("="):
+            return text
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"  # never a formula
+        if text_typed:
+            cell.number_format = "@"
+        return cell
+
+    return convert
+
+
+def _same(value):
+    return value
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+
+
+def _clean(value) -> str:
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - len(_TRUNCATED)] + _TRUNCATED
+    return text
+
+
+def _note_sheet(workbook, dataset: Dataset) -> None:
+    sheet = workbook.create_sheet(dataset.name)
+    sheet.append(
+        [
+            f"{dataset.name}: {len(dataset):,} rows — more than an Excel sheet holds. "
+            f"See {dataset.name}.csv, {dataset.name}.parquet or datasets.sqlite."
+        ]
+    )
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def normalize(path: Path) -> None:
+    """Rewrite the zip with fixed timestamps and document dates, so equal content → equal bytes."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in entries:
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o600 << 16
+            target.writestr(fixed, data)
