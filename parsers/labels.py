@@ -38,10 +38,10 @@ def normalize_text(text: str) -> str:
 @lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
     """The comparable form of a label: NFKC, no whitespace, no quotes, unified variants."""
-    text = unicodedata.normalize("NFKC", text)
+    text = _DROP.sub("", unicodedata.normalize("NFKC", text))
     for old, new in _SUBSTITUTIONS:
         text = text.replace(old, new)
-    return _DROP.sub("", text).lower()
+    return text.lower()
 
 
 @lru_cache(maxsize=4096)
