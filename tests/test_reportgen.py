@@ -293,10 +293,7 @@ def test_explicit_agency_and_year_are_kept():
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("style", HTML_STYLES)
-@pytest.mark.parametrize("record", RECORDS, ids=_ids)
-def test_html_rows_carry_the_record_values(style, record):
-    html = render_html(record, style)
+def assert_html_carries(record: dict, html: str, style: str) -> None:
     grids = html_grids(html)
     rows = [row for grid in grids for row in grid]
     for section, code, label in row_labels(record):
@@ -312,6 +309,29 @@ def test_html_rows_carry_the_record_values(style, record):
         for v in expected_row(record, schema.SECTION_APPEALS, g.code)
     ]
     assert [read_value(t) for t in appeals[-1]] == want
+
+
+@pytest.mark.parametrize("style", HTML_STYLES)
+@pytest.mark.parametrize("record", RECORDS, ids=_ids)
+def test_html_rows_carry_the_record_values(style, record):
+    assert_html_carries(record, render_html(record, style), style)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    template=st.sampled_from(TEMPLATES),
+    style=st.sampled_from(HTML_STYLES),
+    big=st.booleans(),
+    blank_rate=st.sampled_from((0.0, 0.2, 0.5)),
+    dash_rate=st.sampled_from((0.0, 0.1)),
+)
+def test_html_rows_carry_the_record_values_for_any_record(
+    seed, template, style, big, blank_rate, dash_rate
+):
+    rng = random.Random(seed)
+    record = random_record(rng, template, big=big, blank_rate=blank_rate, dash_rate=dash_rate)
+    assert_html_carries(record, render_html(record, style, rng=rng), style)
 
 
 @pytest.mark.parametrize("style", HTML_STYLES)
