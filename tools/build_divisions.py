@@ -192,7 +192,7 @@ def write_table(
         out.write(f"{code}\t{name}\t{mask:x}\t{successors.get(code, '')}\n")
     data = out.getvalue().encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0) as gz:
         gz.write(data)
 
 

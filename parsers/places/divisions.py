@@ -45,6 +45,7 @@ class Division:
     first: int  # first edition year listing the code
     last: int  # last edition year listing the code
     successor: str | None  # the code that continues this one, when it was replaced
+    grouping: bool = False  # set by the table: a row repeating its parent's name (嘉峪关市)
 
     @property
     def level(self) -> str:
@@ -57,11 +58,13 @@ class Division:
     @property
     def placeholder(self) -> bool:
         """A grouping row (市辖区, 省直辖县级行政区划, 东莞市's county row), not a place."""
+        if self.grouping:
+            return True
         if len(self.code) == 4:
             return self.name in PLACEHOLDER_CITY_NAMES
         if len(self.code) == 6:
             return self.name == "市辖区" or self.code.endswith("00")
-        return False
+        return self.code.endswith("000")
 
     @property
     def kind(self) -> str:
@@ -88,7 +91,15 @@ class Division:
                 return "town"
             if tail < 400:
                 return "township"
-            return "zone" if vocab.looks_like_zone(self.name) else "other"
+            # 400–599: units "similar to townships"; many are streets or towns by name.
+            name = vocab.normalize(self.name)
+            if name.endswith("街道"):
+                return "street"
+            if name.endswith("镇"):
+                return "town"
+            if name.endswith(("乡", "苏木")):
+                return "township"
+            return "zone" if vocab.looks_like_zone(name) else "other"
         return self.level
 
     @property
@@ -118,6 +129,12 @@ class DivisionTable:
         self.editions = editions
         self.meta = meta
         self.latest = editions[-1] if editions else 0
+        self._ancestors: dict[str, dict[str, Division]] = {}
+        for code, division in divisions.items():
+            if len(code) in (6, 9):
+                parent = divisions.get(code[:-2] if len(code) == 6 else code[:6])
+                if parent is not None and parent.name == division.name:
+                    division.grouping = True  # 嘉峪关市 under 嘉峪关市, 金门县 under 金门县
         # name -> [(code, how, mask)]; plain tuples keep loading fast, lookup() wraps them.
         index: dict[str, list[tuple[str, str, int]]] = {}
         derived: list[tuple[str, tuple[str, str, int]]] = []
@@ -134,7 +151,7 @@ class DivisionTable:
             if len(code) == 9:
                 if name.endswith(("街道", "地区")):
                     derived.extend((a, (code, other, mask)) for a in vocab.township_aliases(name))
-            elif how == NAME and not division.placeholder:
+            elif how == NAME and not division.placeholder and not division.is_zone:
                 short = vocab.short_name(name, division.level)
                 if short:
                     derived.append((short, (code, SHORT, mask)))
@@ -168,6 +185,9 @@ class DivisionTable:
 
     def ancestors(self, division: Division) -> dict[str, Division]:
         """The division and its real ancestors by level (placeholders left out)."""
+        cached = self._ancestors.get(division.code)
+        if cached is not None:
+            return dict(cached)
         chain: dict[str, Division] = {}
         code: str | None = division.code
         while code:
@@ -175,7 +195,8 @@ class DivisionTable:
             if found is not None and not found.placeholder:
                 chain[found.level] = found
             code = {9: code[:6], 6: code[:4], 4: code[:2]}.get(len(code))
-        return chain
+        self._ancestors[division.code] = chain
+        return dict(chain)
 
     def children(self, code: str) -> list[Division]:
         """Current divisions directly or indirectly under ``code`` (for region listings)."""

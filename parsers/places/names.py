@@ -34,8 +34,8 @@ def normalize(text: str) -> str:
 # What may follow a place name to name its government, and at which levels it is used.
 # ``zone`` covers the zone entries of the table and zones recognised by name.
 GOVERNMENT_SUFFIXES: dict[str, frozenset[str]] = {
-    "人民政府": frozenset({"province", "city", "county", "township"}),
-    "政府": frozenset({"province", "city", "county", "township"}),
+    "人民政府": frozenset({"province", "city", "county", "township", "zone"}),
+    "政府": frozenset({"province", "city", "county", "township", "zone"}),
     "行政公署": frozenset({"city"}),
     "行署": frozenset({"city"}),
     "办事处": frozenset({"township", "zone"}),

@@ -43,6 +43,7 @@ F_SHORT = 0.92  # a short form (梅河口) rather than the full name
 F_FORMER = 0.93  # a name the code no longer carries
 F_VANISHED = 0.9  # the code is not in the latest edition and nothing continues it
 F_LONE = 0.95  # a county or township named without any of its ancestors
+F_MINOR_UNIT = 0.97  # a farm, zone or 管委会 listed at township level (codes 400–599)
 F_BARE = 0.97  # a place name with nothing after it (not obviously an agency)
 F_KNOWN_DEPT = 0.98
 F_GENERIC_DEPT = 0.85
@@ -63,7 +64,7 @@ class _Reading:
     """One way of reading a name, before context is applied."""
 
     place: Place
-    anchors: tuple[tuple[int, str], ...] = ()  # (weight, name) to look for in context text
+    division: Division | None = None  # whose ancestors' names context text may mention
 
 
 @dataclass(slots=True)
@@ -111,7 +112,7 @@ def resolve(
 
     top = _top(pool)
     if len(top) > 1 and context:
-        chosen = _by_context(top, context)
+        chosen = _by_context(table, top, context)
         if chosen is not None:
             top = [chosen]
             tie_broken_by = "context"
@@ -224,7 +225,7 @@ def _interpret(
 
     def make(level: str, factor: float, **extra) -> None:
         place = _place_from(table, final, level, factor * base, notes, **extra)
-        out.append(_Reading(place, _anchors(table, final)))
+        out.append(_Reading(place, final))
 
     if organ == "party":
         make("department", F_PARTY, parent_level=final_level, department=text)
@@ -336,6 +337,8 @@ def _chain_factor(
         )
     if len(chain.nodes) == 1 and last.level in ("county", "township"):
         factor *= F_LONE
+    if current.level == "township" and current.kind in ("zone", "other"):
+        factor *= F_MINOR_UNIT
     return factor, current, notes
 
 
@@ -411,8 +414,7 @@ def _zone_reading(
             "no code is given",
         ],
     )
-    anchors = _anchors(table, division) if table and division else ()
-    return _Reading(place, anchors)
+    return _Reading(place, division)
 
 
 def _zone_split(text: str) -> tuple[str, str] | None:
@@ -486,14 +488,17 @@ def _top(pool: list[_Reading]) -> list[_Reading]:
     return [r for r in pool if r.place.confidence >= best - _EPS]
 
 
-def _by_context(top: list[_Reading], context: str | Iterable[str]) -> _Reading | None:
+def _by_context(
+    table: DivisionTable, top: list[_Reading], context: str | Iterable[str]
+) -> _Reading | None:
     """The one reading whose ancestors the context text names most, if there is one."""
     text = context if isinstance(context, str) else "\n".join(context)
     text = "".join(unicodedata.normalize("NFKC", text).split())
     scores = []
     for reading in top:
         seen: dict[int, int] = {}
-        for weight, name in reading.anchors:
+        anchors = _anchors(table, reading.division) if reading.division else ()
+        for weight, name in anchors:
             if name in text:
                 seen[weight] = weight
         scores.append(sum(seen.values()))
