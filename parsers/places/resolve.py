@@ -139,6 +139,11 @@ def readings(
     return [_copy(r.place) for r in _readings(table or default_table(), name, year)]
 
 
+def clear_cache(table: DivisionTable | None = None) -> None:
+    """Forget the cached readings of names (benchmarks; a table edited in place)."""
+    (table or default_table()).__dict__.pop("_reading_cache", None)
+
+
 # --- readings ---------------------------------------------------------------------------------
 
 

@@ -1,0 +1,127 @@
+"""Agency-name resolution speed: names/s, as ratios to a plain dict lookup of the same names.
+
+Names are drawn (seeded) from the packaged division table in the shapes reports use —
+township and county governments with their parents, departments, lone township names that
+several provinces share (with report text as context), zones outside the table — plus the
+corpus agencies when the shared corpus is present. Three measures, each interleaved with its
+baseline in this process:
+
+- cold: every name read from scratch (the reading cache cleared before each batch);
+- warm: names seen before (a panel repeats each agency once a year);
+- load: reading the packaged table, against decompressing and splitting the same file.
+
+    python -m bench.places [--names N] [--rounds N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+from importlib import resources
+from pathlib import Path
+
+from bench.timing import interleaved
+from parsers.places import DivisionTable, default_table, resolve
+from parsers.places.resolve import clear_cache
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "expected"
+DEPARTMENTS = ("公安局", "教育局", "发展和改革委员会", "财政局", "人民政府办公室", "卫生健康委员会")
+
+
+def sample_names(table: DivisionTable, count: int, seed: int = 6) -> list[tuple[str, str | None]]:
+    """(agency name, context text or None) pairs in realistic proportions."""
+    rng = random.Random(seed)
+    current = [d for d in table.by_code.values() if d.last == table.latest and not d.placeholder]
+    townships = [d for d in current if d.level == "township"]
+    counties = [d for d in current if d.level == "county"]
+    cities = [d for d in current if d.level == "city"]
+
+    def parent_names(division) -> str:
+        ancestors = table.ancestors(division)
+        return "".join(ancestors[lv].name for lv in ("city", "county") if lv in ancestors)
+
+    out: list[tuple[str, str | None]] = []
+    while len(out) < count:
+        roll = rng.random()
+        if roll < 0.45:
+            t = rng.choice(townships)
+            out.append((parent_names(t) + t.name + "人民政府", None))
+        elif roll < 0.6:
+            c = rng.choice(counties)
+            out.append((parent_names(c) + "人民政府", None))
+        elif roll < 0.8:
+            c = rng.choice(counties + cities)
+            out.append((parent_names(c) + rng.choice(DEPARTMENTS), None))
+        elif roll < 0.92:
+            t = rng.choice(townships)
+            text = (
+                f"{parent_names(t)}{t.name}2023年政府信息公开工作年度报告。本报告由{t.name}编制。"
+            )
+            out.append((t.name + "人民政府", text))
+        else:
+            c = rng.choice(cities)
+            out.append((c.name + rng.choice(("高新技术产业开发区管委会", "综合实验区")), None))
+    if CORPUS.exists():
+        for path in sorted(CORPUS.glob("*.json")):
+            agency = json.loads(path.read_text(encoding="utf-8")).get("agency")
+            if agency:
+                out.append((agency, None))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--names", type=int, default=2000)
+    args.add_argument("--rounds", type=int, default=5)
+    opts = args.parse_args(argv)
+
+    table = default_table()
+    names = sample_names(table, opts.names)
+    plain = {name: None for name, _ in names}
+
+    def baseline() -> None:
+        for name, _ in names:
+            plain.get(name)
+
+    def cold() -> None:
+        clear_cache(table)
+        for name, context in names:
+            resolve(name, context=context)
+
+    def warm() -> None:
+        for name, context in names:
+            resolve(name, context=context)
+
+    n = len(names)
+    measured, base = interleaved(cold, baseline, rounds=opts.rounds, number=1)
+    print(f"{n} names; dict lookup: {n / base:,.0f} names/s")
+    print(
+        f"cold (uncached): {n / measured:8,.0f} names/s  ratio to dict lookup {measured / base:8.0f}"
+    )
+    warm()
+    measured, base = interleaved(warm, baseline, rounds=opts.rounds, number=3)
+    print(
+        f"warm (cached):   {n / measured:8,.0f} names/s  ratio to dict lookup {measured / base:8.0f}"
+    )
+
+    data = resources.files("parsers").joinpath("data", "divisions.tsv.gz").read_bytes()
+    measured, base = interleaved(
+        lambda: DivisionTable.load(),
+        lambda: gzip.decompress(data).decode("utf-8").split("\n"),
+        rounds=opts.rounds,
+        number=1,
+    )
+    print(
+        f"table load: {measured * 1000:.0f} ms ({len(data) / 1024:.0f} KB file, {len(table):,} codes)"
+        f"  ratio to gunzip+split {measured / base:.1f}"
+    )
+    resolved = [resolve(name, context=context) for name, context in names]
+    unique = sum(1 for p in resolved if p.level != "unknown" and not p.candidates)
+    print(f"resolved to one place: {unique}/{n} ({unique / n:.1%})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
