@@ -417,6 +417,8 @@ class Client:
             if res.error_kind is not None or res.status is None:
                 if res.error_kind in ("offsite",):  # robots redirected off-site: treat as missing
                     return _Robots(None)
+                if res.error_kind == "blocked":
+                    return _Robots(None, unreachable=res.error)
                 return _Robots(None, unreachable=f"robots.txt: {res.error_kind}: {res.error}")
             status, body = res.status, res.body
         if 200 <= status < 300:
@@ -498,11 +500,18 @@ class Client:
                 break
             paused = self._host(host).paused
             if paused:
-                result = FetchResult(url, method, cur_url, error_kind="host_paused", error=paused)
+                kind = "blocked" if paused.startswith("anti-bot") else "host_paused"
+                result = FetchResult(url, method, cur_url, error_kind=kind, error=paused)
                 break
             ok, why = await self.allowed(cur_url)
             if not ok:
-                kind = "disallowed" if why == "disallowed" else "robots_unreachable"
+                kind = (
+                    "disallowed"
+                    if why == "disallowed"
+                    else "blocked"
+                    if why and why.startswith("anti-bot")
+                    else "robots_unreachable"
+                )
                 if kind == "robots_unreachable":
                     self.pause_host(host, why or kind)
                 result = FetchResult(url, method, cur_url, error_kind=kind, error=why)

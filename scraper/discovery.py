@@ -228,9 +228,20 @@ def html_anchors(html: str, base_url: str) -> list[Anchor]:
             continue
         url = urljoin(base, href).split("#", 1)[0]
         text = _clean(a.text())
-        parent = a.parent
-        ctx = _clean(parent.text()) if parent is not None else ""
-        date = find_date(ctx.replace(text, " ", 1)) if len(ctx) < 400 else None
+        date = None
+        node = a.parent
+        for _ in range(
+            2
+        ):  # the list item, then its row (table layouts put the date in a sibling cell)
+            if node is None:
+                break
+            ctx = _clean(node.text())
+            if len(ctx) >= 400:
+                break
+            date = find_date(ctx.replace(text, " ", 1))
+            if date:
+                break
+            node = node.parent
         out.append(
             Anchor(url=url, text=text, title=_clean(a.attributes.get("title")) or None, date=date)
         )

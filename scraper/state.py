@@ -285,14 +285,14 @@ class State:
         site: str | None = None,
         kind: str | None = None,
         reports_only: bool = False,
-        with_body: bool = True,
+        status: str | None = "ok",
     ) -> Iterator[Document]:
         """Report pages and attachments, oldest first.
 
         ``changed_since=r``: only those whose bytes were new or different in a run after ``r``
         (exclusive), i.e. what to (re-)parse after having processed run ``r``.
-        ``with_body`` (default): only those with an archived body (status ``ok``, or a later
-        status such as ``gone`` whose last good body is still archived — data is never lost).
+        ``status`` (default ``ok``): only documents in that state, always with an archived
+        body; ``None`` = every document, fetched or not (see :data:`STATUSES`).
         ``reports_only``: only links whose title/URL said "annual report", plus attachments
         of such pages.
         """
@@ -309,8 +309,9 @@ class State:
             args.append(kind)
         if reports_only:
             where.append("is_report = 1")
-        if with_body:
-            where.append("sha256 IS NOT NULL AND warc_file IS NOT NULL")
+        if status is not None:
+            where.append("status = ? AND sha256 IS NOT NULL AND warc_file IS NOT NULL")
+            args.append(status)
         sql = (
             f"SELECT * FROM urls WHERE {' AND '.join(where)} ORDER BY coalesce(changed_run, 0), key"
         )

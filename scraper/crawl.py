@@ -1,0 +1,1045 @@
+"""One crawl run: registry → list pages → report pages → attachments → WARC + state.
+
+Library first — ``ogi crawl`` is a thin wrapper::
+
+    from scraper.crawl import crawl
+    from scraper.registry import load_registry
+
+    result = crawl(load_registry("sites.toml"), "data")
+    print(result.summary())
+    # then: scraper.state.State.open("data/state.sqlite").documents(changed_since=...)
+
+What a run does, per site (sites run concurrently; hosts are paced by the client):
+
+1. **Walk each column.** List page 1 is fetched with a conditional GET. If it is unchanged (304,
+   or the same bytes) and the column was fully walked before, the stored links of its pages are
+   reused and nothing else of the column is fetched — the cheap nightly case. Otherwise every
+   list page is walked (pagination links, TRS ``createPageHTML``, Hanweb datastore/dataproxy,
+   sub-columns), each page conditionally.
+2. **Fetch report items.** A report page or attachment is fetched when it is new, when its list
+   entry (title/date) changed, when it vanished from a fully walked column (to learn whether it
+   is gone or moved), when an earlier attempt failed, or when ``revisit_after`` has passed. A
+   re-check is a conditional GET; without validators the bytes are compared by sha256 and an
+   identical body is archived as a WARC ``revisit`` record, not stored again.
+3. **Attachments** of new or changed report pages are fetched the same way.
+
+Every outcome is committed to the state DB right after its WARC record is written, so a run
+killed at any point is resumed by simply running again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from scraper.archive import WarcArchive, read_response
+from scraper.client import (
+    Client,
+    ClientOptions,
+    FetchResult,
+    RobotsStore,
+    default_user_agent,
+    parse_resolve,
+    registrable_domain,
+)
+from scraper.decoding import decode_body
+from scraper.discovery import Link, analyse_list, analyse_page, canonical_url
+from scraper.registry import Registry, Site
+from scraper.state import State, iso
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = {
+    "timeout",
+    "connect",
+    "reset",
+    "dns",
+    "protocol",
+    "retry_after_too_long",
+    "host_paused",
+    "robots_unreachable",
+}
+HOME_PATHS = {
+    "",
+    "/",
+    "/index.html",
+    "/index.htm",
+    "/index.shtml",
+    "/index.jsp",
+    "/index.php",
+    "/default.aspx",
+    "/default.asp",
+    "/index.asp",
+    "/index.aspx",
+}
+
+
+@dataclass
+class CrawlOptions:
+    """How a run behaves beyond the per-site registry settings."""
+
+    client: ClientOptions = field(default_factory=ClientOptions)
+    revisit_after: timedelta | None = timedelta(days=30)
+    """Re-check a fetched document after this long even if its list entry did not change
+    (None: never)."""
+    full: bool = False
+    """Walk every list page even when page 1 is unchanged."""
+    max_attempts: int = 10
+    """Consecutive failed attempts after which a URL waits for ``revisit_after``."""
+    delay: float | None = None
+    """Override every site's delay (seconds)."""
+    concurrency: int | None = None
+    """Override every site's per-host concurrency."""
+
+
+@dataclass
+class SiteStats:
+    """What happened to one site in one run."""
+
+    site: str
+    agency: str
+    requests: int = 0
+    list_pages: int = 0
+    reports_found: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    gone: int = 0
+    moved: int = 0
+    attachments: int = 0
+    failures: Counter = field(default_factory=Counter)
+    flags: set[str] = field(default_factory=set)
+    columns_ok: int = 0
+    columns_failed: int = 0
+
+    @property
+    def failed(self) -> bool:
+        """The site could not be crawled at all (no column walked)."""
+        return self.columns_ok == 0 and self.columns_failed > 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "site": self.site,
+            "agency": self.agency,
+            "requests": self.requests,
+            "list_pages": self.list_pages,
+            "reports_found": self.reports_found,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "gone": self.gone,
+            "moved": self.moved,
+            "attachments": self.attachments,
+            "failures": dict(self.failures),
+            "flags": sorted(self.flags),
+            "columns_ok": self.columns_ok,
+            "columns_failed": self.columns_failed,
+        }
+
+
+@dataclass
+class CrawlResult:
+    """The outcome of :func:`crawl`. Documents themselves are read from :attr:`state_path`."""
+
+    run_id: int
+    started_at: datetime
+    finished_at: datetime
+    data_dir: Path
+    sites: list[SiteStats]
+    seconds: float = 0.0
+    host_requests: dict[str, int] = field(default_factory=dict)
+    paused_hosts: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def state_path(self) -> Path:
+        return self.data_dir / "state.sqlite"
+
+    def total(self, name: str) -> int:
+        return sum(getattr(s, name) for s in self.sites)
+
+    @property
+    def failures(self) -> Counter:
+        c: Counter = Counter()
+        for s in self.sites:
+            c.update(s.failures)
+        return c
+
+    @property
+    def failed_sites(self) -> list[SiteStats]:
+        return [s for s in self.sites if s.failed]
+
+    @property
+    def exit_code(self) -> int:
+        """Cron habits: 0 all sites crawled, 1 some failed, 3 none could be crawled."""
+        if self.sites and len(self.failed_sites) == len(self.sites):
+            return 3
+        return 1 if self.failed_sites else 0
+
+    def summary(self) -> str:
+        lines = [
+            f"run {self.run_id}: {len(self.sites)} sites, {self.total('requests')} requests in {self.seconds:.1f}s",
+            f"  list pages {self.total('list_pages')}, reports found {self.total('reports_found')}, attachments {self.total('attachments')}",
+            f"  new {self.total('new')}, changed {self.total('changed')}, unchanged {self.total('unchanged')}, gone {self.total('gone')}, moved {self.total('moved')}",
+        ]
+        if self.failures:
+            lines.append(
+                "  failures: " + ", ".join(f"{k} {v}" for k, v in self.failures.most_common())
+            )
+        for s in self.failed_sites:
+            lines.append(
+                f"  FAILED {s.agency}: " + ", ".join(sorted(s.failures) or sorted(s.flags))
+            )
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "seconds": round(self.seconds, 3),
+            "sites": [s.as_dict() for s in self.sites],
+            "failures": dict(self.failures),
+            "paused_hosts": self.paused_hosts,
+        }
+
+
+Progress = Callable[[str, str, dict[str, Any]], None]
+"""``progress(site_key, event, info)``; events: ``start``, ``request``, ``report``, ``done``."""
+
+
+def crawl(
+    registry: Registry,
+    data_dir: str | Path = "data",
+    *,
+    resolve: dict[tuple[str, int], str] | list[str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    options: CrawlOptions | None = None,
+    progress: Progress | None = None,
+    sites: list[str] | None = None,
+) -> CrawlResult:
+    """Crawl every enabled site of ``registry`` once; state and WARCs go under ``data_dir``.
+
+    ``resolve``: curl-style ``HOST:PORT:ADDR`` entries (or their parsed mapping).
+    ``clock``: what "now" is (tests move it); defaults to the real UTC time.
+    ``sites``: only these site keys (agency names or ids).
+    """
+    return asyncio.run(
+        crawl_async(
+            registry,
+            data_dir,
+            resolve=resolve,
+            clock=clock,
+            options=options,
+            progress=progress,
+            sites=sites,
+        )
+    )
+
+
+async def crawl_async(
+    registry: Registry,
+    data_dir: str | Path = "data",
+    *,
+    resolve: dict[tuple[str, int], str] | list[str] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    options: CrawlOptions | None = None,
+    progress: Progress | None = None,
+    sites: list[str] | None = None,
+) -> CrawlResult:
+    """The coroutine behind :func:`crawl`, for callers that run their own event loop."""
+    opts = options or CrawlOptions()
+    now = clock or (lambda: datetime.now(UTC))
+    mapping = parse_resolve(resolve) if isinstance(resolve, list | tuple) else (resolve or {})
+    data = Path(data_dir)
+    data.mkdir(parents=True, exist_ok=True)
+    copts = opts.client
+    if registry.crawl.user_agent or registry.crawl.contact:
+        copts.user_agent = registry.crawl.user_agent or default_user_agent(registry.crawl.contact)
+    copts.global_concurrency = (
+        min(copts.global_concurrency, registry.crawl.concurrency)
+        if registry.crawl.concurrency
+        else copts.global_concurrency
+    )
+    copts.max_body = min(copts.max_body, registry.crawl.max_body)
+    chosen = [s for s in registry.enabled() if sites is None or s.key in sites or s.agency in sites]
+
+    state = State.open(data / "state.sqlite")
+    started = now()
+    t0 = asyncio.get_running_loop().time()
+    run_id = state.start_run(started, os.getpid())
+    archive = WarcArchive(state.archive_dir, run_id)
+    try:
+        async with Client(
+            copts, resolve=mapping, robots_store=_StateRobots(state, archive, run_id), clock=now
+        ) as client:
+            for site in chosen:
+                for host in site.hosts:
+                    client.configure_host(
+                        host,
+                        delay=opts.delay if opts.delay is not None else site.delay,
+                        concurrency=opts.concurrency
+                        if opts.concurrency is not None
+                        else site.concurrency,
+                    )
+            crawlers = [
+                _SiteCrawl(site, state, archive, client, run_id, opts, now, progress)
+                for site in chosen
+            ]
+            results = await asyncio.gather(*(c.run() for c in crawlers), return_exceptions=True)
+            stats: list[SiteStats] = []
+            for c, r in zip(crawlers, results, strict=True):
+                if isinstance(r, BaseException):
+                    # one bad site never takes the run down
+                    log.error("site %s crashed: %r", c.site.key, r, exc_info=r)
+                    c.stats.failures[f"crash:{type(r).__name__}"] += 1
+                    c.stats.columns_failed = max(c.stats.columns_failed, 1)
+                stats.append(c.stats)
+            host_requests = client.host_requests()
+            paused = dict(client.paused_hosts)
+            for host, reason in paused.items():
+                state.host_event(run_id, host, "paused", reason, now())
+    finally:
+        archive.close()
+    finished = now()
+    result = CrawlResult(
+        run_id=run_id,
+        started_at=started,
+        finished_at=finished,
+        data_dir=data,
+        sites=stats,
+        seconds=asyncio.get_running_loop().time() - t0,
+        host_requests=host_requests,
+        paused_hosts=paused,
+    )
+    state.finish_run(run_id, finished, result.as_dict())
+    state.close()
+    return result
+
+
+class _StateRobots(RobotsStore):
+    """Keeps robots.txt in the state DB and the WARC, so a run within a day reuses it."""
+
+    def __init__(self, state: State, archive: WarcArchive, run_id: int) -> None:
+        self.state = state
+        self.archive = archive
+        self.run_id = run_id
+
+    def load(self, origin: str) -> tuple[int, bytes, float] | None:
+        row = self.state.get(f"{origin}/robots.txt")
+        if row is None or row["http_status"] is None or row["checked_at"] is None:
+            return None
+        body = b""
+        if row["warc_file"] and row["http_status"] < 300:
+            try:
+                body = read_response(
+                    self.state.archive_dir, row["warc_file"], row["warc_offset"]
+                ).body
+            except (OSError, ValueError):
+                return None
+        return int(row["http_status"]), body, datetime.fromisoformat(row["checked_at"]).timestamp()
+
+    def save(self, origin: str, res: FetchResult) -> None:
+        if res.status is None:
+            return
+        key = f"{origin}/robots.txt"
+        ref = _archive(self.archive, res)
+        with self.state.transaction():
+            self.state.see(
+                key,
+                url=key,
+                kind="robots",
+                run_id=self.run_id,
+                site=None,
+                agency=None,
+                host=urlsplit(origin).hostname,
+            )
+            self.state.update(
+                key,
+                status="ok" if res.status < 400 else "gone",
+                http_status=res.status,
+                sha256=hashlib.sha256(res.body).hexdigest(),
+                warc_file=ref.file,
+                warc_offset=ref.offset,
+                warc_record_id=ref.record_id,
+                checked_at=iso(res.fetched_at),
+                fetched_at=iso(res.fetched_at),
+            )
+            self.state.log_fetch(
+                self.run_id,
+                key,
+                key,
+                "robots",
+                str(res.status),
+                res.fetched_at,
+                http_status=res.status,
+                warc_record_id=ref.record_id,
+            )
+
+
+def _archive(
+    archive: WarcArchive, res: FetchResult, revisit_of: tuple[str, str, str] | None = None
+):
+    return archive.write(
+        url=res.final_url,
+        method=res.method if not res.redirects else "GET",
+        request_headers=res.request_headers,
+        request_body=res.request_body,
+        status=res.status or 0,
+        reason=res.reason,
+        response_headers=res.headers,
+        body=res.body,
+        fetched_at=res.fetched_at,
+        truncated=res.truncated,
+        revisit_of=revisit_of,
+    )
+
+
+@dataclass
+class _Outcome:
+    outcome: str  # new | changed | unchanged | not_modified | failed | skipped
+    key: str  # the key the body was recorded under (differs after a permanent redirect)
+    text: str | None = None
+    content_type: str | None = None
+    error_kind: str | None = None
+
+
+class _SiteCrawl:
+    def __init__(
+        self,
+        site: Site,
+        state: State,
+        archive: WarcArchive,
+        client: Client,
+        run_id: int,
+        opts: CrawlOptions,
+        now,
+        progress: Progress | None,
+    ) -> None:
+        self.site = site
+        self.state = state
+        self.archive = archive
+        self.client = client
+        self.run_id = run_id
+        self.opts = opts
+        self.now = now
+        self.progress = progress
+        self.stats = SiteStats(site.key, site.agency)
+        self.domains = {registrable_domain(h) for h in site.hosts}
+        self.done: set[str] = set()
+        self.listed: dict[str, Link] = {}
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def in_scope(self, host: str) -> bool:
+        h = host.lower()
+        return h in self.site.hosts or registrable_domain(h) in self.domains
+
+    def _emit(self, event: str, **info: Any) -> None:
+        if self.progress is not None:
+            try:
+                self.progress(self.site.key, event, info)
+            except Exception:  # a broken progress display must not stop the crawl
+                log.exception("progress callback failed")
+
+    def _see(self, link: Link, *, kind: str, parent: str | None, column: str | None):
+        return self.state.see(
+            link.key,
+            url=link.url,
+            kind=kind,
+            run_id=self.run_id,
+            site=self.site.key,
+            agency=self.site.agency,
+            host=urlsplit(link.url).hostname,
+            method=link.method,
+            body=link.data.decode("utf-8", "replace") if link.data else None,
+            title=link.title,
+            list_date=link.date,
+            parent=parent,
+            column_url=column,
+            is_report=link.is_report,
+        )
+
+    # -- the run ----------------------------------------------------------------------------
+
+    async def run(self) -> SiteStats:
+        self._emit("start", agency=self.site.agency)
+        walked: list[str] = []
+        for column in self.site.columns:
+            complete = await self._walk_column(column)
+            if complete is not None:
+                walked.append(column)
+        items = list(self.listed.values())
+        self.stats.reports_found = len(items)
+        await self._gather(self._process_item(link) for link in items)
+        # vanished from a fully walked column: check once whether gone or moved
+        await self._gather(self._process_key(key) for key in self._delisted(walked))
+        # left pending or failed by an earlier (possibly killed) run
+        await self._gather(self._process_key(key) for key in self._unfinished())
+        self._emit("done", stats=self.stats.as_dict())
+        return self.stats
+
+    async def _gather(self, coros) -> None:
+        limit = max(2, self.site.concurrency + 1)
+        sem = asyncio.Semaphore(limit)
+
+        async def one(c):
+            async with sem:
+                await c
+
+        await asyncio.gather(*(one(c) for c in coros))
+
+    # -- list pages -------------------------------------------------------------------------
+
+    async def _walk_column(self, column: str) -> bool | None:
+        """Walk one column; True if every page was read, False if partly, None if not at all."""
+        start = Link(column, "list")
+        col = self.state.column(column)
+        queue: list[tuple[Link, str | None]] = [(start, None)]
+        visited: set[str] = set()
+        complete = True
+        first = True
+        page_count = 0
+        while queue and page_count < self.site.max_pages:
+            link, parent = queue.pop(0)
+            if link.key in visited:
+                continue
+            visited.add(link.key)
+            page_count += 1
+            out = await self._fetch_list(link, parent, column)
+            if first:
+                first = False
+                if out.outcome == "failed" or out.outcome == "skipped":
+                    self.stats.columns_failed += 1
+                    with self.state.transaction():
+                        self.state.set_column(column, self.site.key)
+                    return None
+                if (
+                    out.outcome in ("unchanged", "not_modified")
+                    and not self.opts.full
+                    and col is not None
+                    and col["complete_run"] is not None
+                ):
+                    self._reuse_column(column, col["complete_run"])
+                    self.stats.columns_ok += 1
+                    return True
+            if out.outcome in ("failed", "skipped"):
+                complete = False
+                continue
+            for page in self._page_links(out.key, out):
+                if page.key not in visited:
+                    queue.append((page, out.key))
+        if queue:
+            complete = False
+            self.stats.failures["max_pages"] += 1
+        self.stats.columns_ok += 1
+        with self.state.transaction():
+            self.state.set_column(
+                column, self.site.key, **({"complete_run": self.run_id} if complete else {})
+            )
+        return complete
+
+    def _page_links(self, key: str, out: _Outcome) -> list[Link]:
+        """The list pages linked from a list page (from this fetch, or stored if unchanged)."""
+        pages = []
+        for row in self.state.links(key):
+            if row["kind"] != "list":
+                continue
+            r = self.state.get(row["dst"])
+            if r is None:
+                continue
+            pages.append(self._link_from_row(r, key))
+        return pages
+
+    def _link_from_row(self, r, parent_key: str | None) -> Link:
+        headers: tuple[tuple[str, str], ...] = ()
+        if r["method"] == "POST":
+            parent = self.state.get(parent_key) if parent_key else None
+            headers = (("Content-Type", "application/x-www-form-urlencoded"),) + (
+                (("Referer", parent["url"]),) if parent is not None else ()
+            )
+        return Link(
+            r["url"],
+            r["kind"],
+            title=r["title"],
+            date=r["list_date"],
+            is_report=bool(r["is_report"]),
+            method=r["method"],
+            data=r["body"].encode() if r["body"] else None,
+            headers=headers,
+        )
+
+    def _reuse_column(self, column: str, complete_run: int) -> None:
+        """Page 1 unchanged: the column's items are the stored links of its list pages."""
+        rows = self.state.conn.execute(
+            "SELECT l.dst, l.title, l.list_date FROM links l JOIN urls s ON s.key = l.src "
+            "WHERE s.column_url = ? AND s.kind = 'list' AND s.last_seen_run >= ? AND l.kind != 'list'",
+            (column, complete_run),
+        ).fetchall()
+        for row in rows:
+            r = self.state.get(row["dst"])
+            if r is not None and row["dst"] not in self.listed:
+                self.listed[row["dst"]] = self._link_from_row(r, None)
+
+    async def _fetch_list(self, link: Link, parent: str | None, column: str) -> _Outcome:
+        with self.state.transaction():
+            row = self._see(link, kind="list", parent=parent, column=column)
+        self.stats.list_pages += 1
+        out = await self._fetch(link, row, kind="list")
+        if out.outcome in ("failed", "skipped"):
+            return out
+        if out.text is None:  # 304: the stored links stand
+            self._items_from_links(out.key)
+            return out
+        analysis = analyse_list(
+            out.text,
+            link.url if out.key == link.key else self.state.get(out.key)["url"],
+            column_url=column,
+            adapter=self.site.adapter,
+        )
+        if analysis.needs_js or analysis.soft_404:
+            flag = "needs_js" if analysis.needs_js else "soft_404"
+            with self.state.transaction():
+                self.state.set_status(
+                    out.key, flag, self.run_id, error_kind=flag, last_error=f"list page: {flag}"
+                )
+                if flag == "needs_js":
+                    self.state.host_event(
+                        self.run_id,
+                        urlsplit(link.url).hostname or "",
+                        "needs_js",
+                        link.url,
+                        self.now(),
+                    )
+            self.stats.flags.add(flag)
+            self.stats.failures[flag] += 1
+            return _Outcome("failed", out.key, error_kind=flag)
+        pages = list(analysis.pages)
+        if analysis.refresh and not analysis.items:
+            pages.append(Link(analysis.refresh, "list"))
+        items = [i for i in analysis.items if self.in_scope(urlsplit(i.url).hostname or "")]
+        pages = [p for p in pages if self.in_scope(urlsplit(p.url).hostname or "")]
+        with self.state.transaction():
+            for p in pages:
+                self._see(p, kind="list", parent=out.key, column=column)
+            for it in items:
+                self._see_item(it, parent=out.key, column=column)
+            self.state.set_links(
+                out.key, [(x.key, x.kind, x.title, x.date) for x in (*items, *pages)]
+            )
+        for it in items:
+            self.listed.setdefault(it.key, it)
+        return out
+
+    def _see_item(self, it: Link, *, parent: str, column: str) -> None:
+        old = self.state.get(it.key)
+        self._see(it, kind=it.kind, parent=parent, column=column)
+        if (
+            old is not None
+            and old["status"] not in ("pending",)
+            and (
+                (it.title and old["title"] != it.title) or (it.date and old["list_date"] != it.date)
+            )
+        ):
+            self.state.update(it.key, flags="recheck")
+
+    def _items_from_links(self, key: str) -> None:
+        with self.state.transaction():
+            for row in self.state.links(key):
+                if row["kind"] == "list":
+                    self.state.update(row["dst"], last_seen_run=self.run_id)
+                    continue
+                r = self.state.get(row["dst"])
+                if r is None:
+                    continue
+                self.state.update(row["dst"], last_seen_run=self.run_id)
+                self.listed.setdefault(row["dst"], self._link_from_row(r, None))
+
+    # -- items ------------------------------------------------------------------------------
+
+    def _due(self, row) -> bool:
+        """Whether an already-known item must be (re)checked in this run."""
+        status = row["status"]
+        if status == "pending":
+            return True
+        if row["flags"] in ("recheck", "delisted_check"):
+            return True
+        if status == "error" and (row["attempts"] or 0) < self.opts.max_attempts:
+            return True
+        if self.opts.revisit_after is not None and row["checked_at"]:
+            last = datetime.fromisoformat(row["checked_at"])
+            return self.now() - last >= self.opts.revisit_after
+        return False
+
+    async def _process_item(self, link: Link) -> None:
+        if link.key in self.done:
+            return
+        self.done.add(link.key)
+        row = self.state.get(link.key)
+        if row is None:
+            return
+        if not self._due(row):
+            if row["kind"] == "page":
+                await self._unfinished_attachments(link.key)
+            return
+        out = await self._fetch(link, row, kind=row["kind"])
+        if row["kind"] == "page" and out.outcome in ("new", "changed") and out.text is not None:
+            await self._attachments(out.key, out.text)
+        elif row["kind"] == "page":
+            await self._unfinished_attachments(out.key)
+
+    async def _process_key(self, key: str) -> None:
+        row = self.state.get(key)
+        if row is None:
+            return
+        await self._process_item(self._link_from_row(row, row["parent"]))
+
+    async def _attachments(self, page_key: str, text: str) -> None:
+        page = self.state.get(page_key)
+        analysis = analyse_page(text, page["url"])
+        atts = [a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")]
+        with self.state.transaction():
+            for a in atts:
+                self._see(a, kind="attachment", parent=page_key, column=page["column_url"])
+            self.state.set_links(page_key, [(a.key, "attachment", a.title, None) for a in atts])
+            if atts:
+                # a changed page may carry re-uploaded files under the same URLs
+                for a in atts:
+                    r = self.state.get(a.key)
+                    if r is not None and r["status"] == "ok":
+                        self.state.update(a.key, flags="recheck")
+        self.stats.attachments += len(atts)
+        await self._gather(self._process_item(a) for a in atts)
+
+    async def _unfinished_attachments(self, page_key: str) -> None:
+        rows = self.state.conn.execute(
+            "SELECT * FROM urls WHERE kind='attachment' AND parent=? AND (status IN ('pending','error') OR flags='recheck')",
+            (page_key,),
+        ).fetchall()
+        await self._gather(self._process_item(self._link_from_row(r, page_key)) for r in rows)
+
+    def _delisted(self, walked: list[str]) -> list[str]:
+        if not walked:
+            return []
+        marks = ",".join("?" * len(walked))
+        rows = self.state.conn.execute(
+            f"SELECT u.key FROM urls u JOIN urls p ON p.key = u.parent WHERE u.site = ? AND p.kind = 'list' "
+            f"AND u.column_url IN ({marks}) AND u.kind IN ('page','attachment') AND u.status = 'ok' "
+            f"AND u.last_seen_run < ? AND (u.flags IS NULL OR u.flags != 'delisted')",
+            (self.site.key, *walked, self.run_id),
+        ).fetchall()
+        keys = [r["key"] for r in rows if r["key"] not in self.done]
+        with self.state.transaction():
+            for k in keys:
+                self.state.update(k, flags="delisted_check")
+        return keys
+
+    def _unfinished(self) -> list[str]:
+        rows = self.state.conn.execute(
+            "SELECT key FROM urls WHERE site = ? AND kind IN ('page','attachment') AND (status IN ('pending','error') OR flags IN ('recheck','delisted_check'))",
+            (self.site.key,),
+        ).fetchall()
+        return [r["key"] for r in rows if r["key"] not in self.done]
+
+    # -- one fetch, recorded --------------------------------------------------------------------
+
+    async def _fetch(self, link: Link, row, *, kind: str) -> _Outcome:
+        conditional = row["status"] == "ok" and row["sha256"] is not None
+        res = await self.client.fetch(
+            link.url,
+            method=link.method,
+            data=link.data,
+            headers=dict(link.headers),
+            etag=row["etag"] if conditional else None,
+            last_modified=row["last_modified"] if conditional else None,
+            scope=self.in_scope,
+        )
+        if res.sent:
+            self.stats.requests += res.attempts
+        self._emit("request", url=link.url, kind=kind, status=res.status, error=res.error_kind)
+        with self.state.transaction():
+            out = self._record(link, row, res, kind)
+        if out.outcome == "failed" and out.error_kind:
+            self.stats.failures[out.error_kind] += 1
+        return out
+
+    def _record(self, link: Link, row, res: FetchResult, kind: str) -> _Outcome:
+        st, key = self.state, link.key
+        now = res.fetched_at
+        flags_after = None if row["flags"] not in ("delisted_check",) else "delisted"
+        ref = (
+            _archive(self.archive, res)
+            if res.sent and res.status is not None and not res.ok
+            else None
+        )
+
+        def fail(status: str | None, error_kind: str, error: str | None, **extra: Any) -> _Outcome:
+            values: dict[str, Any] = {
+                "error_kind": error_kind,
+                "last_error": error,
+                "checked_at": iso(now),
+                "attempts": (row["attempts"] or 0) + 1,
+                **extra,
+            }
+            if res.status is not None:
+                values["http_status"] = res.status
+            if status is not None:
+                st.set_status(key, status, self.run_id, **values)
+            else:
+                st.update(key, **values)
+            st.log_fetch(
+                self.run_id,
+                key,
+                link.url,
+                kind,
+                error_kind,
+                now,
+                http_status=res.status,
+                error_kind=error_kind,
+                error=error,
+                seconds=res.seconds,
+                warc_record_id=ref.record_id if ref else None,
+            )
+            return _Outcome("failed", key, error_kind=error_kind)
+
+        if not res.sent and res.error_kind in ("disallowed",):
+            return fail("disallowed", "disallowed", res.error)
+        if res.error_kind == "offsite":
+            return fail("offsite", "offsite", res.error, redirect_to=res.final_url)
+        if res.error_kind == "blocked":
+            self.stats.flags.add("blocked")
+            st.host_event(
+                self.run_id, urlsplit(res.final_url).hostname or "", "blocked", res.error or "", now
+            )
+            return fail("blocked", "blocked", res.error)
+        if res.error_kind == "too_large":
+            return fail("too_large", "too_large", res.error)
+        if res.error_kind in ("redirect_loop", "too_many_redirects", "not_http"):
+            return fail("error", res.error_kind, res.error)
+        if res.error_kind is not None:
+            if res.error_kind == "robots_unreachable":
+                st.host_event(
+                    self.run_id,
+                    urlsplit(link.url).hostname or "",
+                    "robots_unreachable",
+                    res.error or "",
+                    now,
+                )
+            # transient: keep an archived body's status; a never-fetched URL becomes 'error'
+            return fail(None if row["status"] == "ok" else "error", res.error_kind, res.error)
+
+        # a permanent redirect moves the document to its new URL
+        permanent = bool(res.redirects) and res.redirects[0][1] in (301, 308)
+        final_path = urlsplit(res.final_url).path
+        if res.redirects and final_path in HOME_PATHS and urlsplit(link.url).path not in HOME_PATHS:
+            self.stats.gone += kind != "list"
+            return fail(
+                "gone",
+                "redirect_to_home",
+                f"redirected to the home page {res.final_url}",
+                redirect_to=res.final_url,
+            )
+        if permanent and canonical_url(res.final_url) != key:
+            new = Link(
+                res.final_url, kind, title=link.title, date=link.date, is_report=link.is_report
+            )
+            st.set_status(
+                key,
+                "moved",
+                self.run_id,
+                redirect_to=res.final_url,
+                checked_at=iso(now),
+                http_status=res.redirects[0][1],
+                flags=None,
+                error_kind=None,
+                last_error=None,
+            )
+            st.log_fetch(
+                self.run_id, key, link.url, kind, "moved", now, http_status=res.redirects[0][1]
+            )
+            self.stats.moved += kind != "list"
+            self.done.add(key)
+            key = new.key
+            self.done.add(key)
+            row = self._see(new, kind=kind, parent=row["parent"], column=row["column_url"])
+            link = new
+
+        if res.status in (404, 410):
+            if kind != "list":
+                self.stats.gone += 1
+            return fail("gone", f"http_{res.status}", f"HTTP {res.status}")
+        if res.status == 304:
+            st.update(
+                key,
+                checked_at=iso(now),
+                attempts=0,
+                error_kind=None,
+                last_error=None,
+                flags=flags_after,
+                http_status=304,
+            )
+            st.log_fetch(
+                self.run_id,
+                key,
+                link.url,
+                kind,
+                "not_modified",
+                now,
+                http_status=304,
+                seconds=res.seconds,
+                warc_record_id=ref.record_id if ref else None,
+            )
+            if kind != "list":
+                self.stats.unchanged += 1
+            return _Outcome("not_modified", key)
+        if res.status is None or not (200 <= res.status < 300):
+            return fail(
+                None if row["status"] == "ok" else "error",
+                f"http_{res.status}",
+                f"HTTP {res.status}",
+            )
+
+        ctype = res.header("content-type")
+        text = None
+        encoding = None
+        if kind in ("list", "page") or (ctype or "").startswith(
+            ("text/", "application/xml", "application/xhtml")
+        ):
+            dec = decode_body(res.body, ctype)
+            text, encoding = dec.text, dec.encoding
+            if kind == "page":
+                analysis = analyse_page(text, res.final_url)
+                if (
+                    analysis.refresh
+                    and canonical_url(analysis.refresh) != key
+                    and len(res.body) < 4096
+                ):
+                    # a meta-refresh stub: the document lives at the target
+                    ref = _archive(self.archive, res)
+                    st.set_status(
+                        key,
+                        "moved",
+                        self.run_id,
+                        redirect_to=analysis.refresh,
+                        checked_at=iso(now),
+                        http_status=res.status,
+                        warc_file=ref.file,
+                        warc_offset=ref.offset,
+                        warc_record_id=ref.record_id,
+                        flags=None,
+                    )
+                    st.log_fetch(
+                        self.run_id,
+                        key,
+                        link.url,
+                        kind,
+                        "moved",
+                        now,
+                        http_status=res.status,
+                        warc_record_id=ref.record_id,
+                    )
+                    target = Link(
+                        analysis.refresh,
+                        "page",
+                        title=link.title,
+                        date=link.date,
+                        is_report=link.is_report,
+                    )
+                    if self.in_scope(urlsplit(target.url).hostname or ""):
+                        self._see(
+                            target, kind="page", parent=row["parent"], column=row["column_url"]
+                        )
+                        self.listed.setdefault(target.key, target)
+                    return _Outcome("failed", key, error_kind=None)
+                if analysis.soft_404:
+                    self.stats.gone += 1
+                    ref = _archive(self.archive, res)
+                    return fail(
+                        "soft_404",
+                        "soft_404",
+                        "the page says it does not exist",
+                        warc_file=ref.file,
+                        warc_offset=ref.offset,
+                        warc_record_id=ref.record_id,
+                    )
+                if analysis.needs_js:
+                    self.stats.flags.add("needs_js")
+                    return fail("needs_js", "needs_js", "the content is built by JavaScript")
+
+        sha = hashlib.sha256(res.body).hexdigest()
+        common = {
+            "checked_at": iso(now),
+            "attempts": 0,
+            "error_kind": None,
+            "last_error": None,
+            "http_status": res.status,
+            "etag": res.header("etag"),
+            "last_modified": res.header("last-modified"),
+            "final_url": res.final_url if res.final_url != link.url else None,
+            "flags": flags_after,
+            "encoding": encoding,
+        }
+        if row["sha256"] == sha and row["warc_file"]:
+            rev = _archive(
+                self.archive, res, revisit_of=(sha, row["url"], row["warc_date"] or iso(now))
+            )
+            st.set_status(key, "ok", self.run_id, **common)
+            st.log_fetch(
+                self.run_id,
+                key,
+                link.url,
+                kind,
+                "unchanged",
+                now,
+                http_status=res.status,
+                sha256=sha,
+                bytes=len(res.body),
+                seconds=res.seconds,
+                warc_record_id=rev.record_id,
+            )
+            if kind != "list":
+                self.stats.unchanged += 1
+            return _Outcome("unchanged", key, text=text, content_type=ctype)
+        ref = _archive(self.archive, res)
+        outcome = "changed" if row["sha256"] else "new"
+        dup = st.first_with_sha(sha, key) if kind != "list" else None
+        st.set_status(
+            key,
+            "ok",
+            self.run_id,
+            **common,
+            sha256=sha,
+            size=len(res.body),
+            content_type=ctype,
+            warc_file=ref.file,
+            warc_offset=ref.offset,
+            warc_record_id=ref.record_id,
+            warc_date=iso(now),
+            fetched_at=iso(now),
+            changed_run=self.run_id,
+            duplicate_of=dup["key"] if dup is not None else None,
+        )
+        st.log_fetch(
+            self.run_id,
+            key,
+            link.url,
+            kind,
+            outcome,
+            now,
+            http_status=res.status,
+            sha256=sha,
+            bytes=len(res.body),
+            seconds=res.seconds,
+            warc_record_id=ref.record_id,
+        )
+        if kind != "list":
+            setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
+            if row["is_report"]:
+                self._emit("report", url=link.url, title=link.title, outcome=outcome)
+        return _Outcome(outcome, key, text=text, content_type=ctype)
