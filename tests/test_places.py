@@ -166,6 +166,12 @@ def test_within_accepts_regions_and_places():
     assert resolve("进化镇人民政府", within=portal).code == "220581108"
 
 
+def test_within_accepts_the_portal_agency_name_and_a_record_place():
+    assert resolve("进化镇人民政府", within="梅河口市人民政府").code == "220581108"
+    record_place = resolve("萧山区人民政府").to_dict()
+    assert resolve("进化镇人民政府", within=record_place).code == "330109104"
+
+
 def test_ambiguous_township_decided_by_place_names_in_the_report_text():
     text = "根据《条例》规定，现公布梅河口市进化镇2023年度政府信息公开工作报告。"
     place = resolve("进化镇人民政府", context=text)
@@ -241,7 +247,7 @@ def test_party_and_vertical_organs_attach_to_their_place():
 
 def test_national_organs_have_no_code():
     place = resolve("国务院办公厅")
-    assert (place.level, place.parent_level, place.code) == ("department", "national", None)
+    assert (place.level, place.parent_level, place.code) == ("department", "central", None)
 
 
 # --- zones ------------------------------------------------------------------------------------

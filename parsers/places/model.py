@@ -44,12 +44,12 @@ class Place:
     code: str | None = None
     confidence: float = 0.0
     candidates: list[Place] = field(default_factory=list)
-    parent_level: str | None = None  # departments: the level of the government they belong to
+    parent_level: str | None = None  # departments: whose (province … township, zone, central)
     zone: str | None = None  # zones and their departments: the zone's name
     # Not part of the record contract:
     name: str = ""  # the agency name as given
     department: str | None = None  # 公安局, 办公厅, …
-    kind: str | None = None  # district / county_city / street / town / zone / national …
+    kind: str | None = None  # district / county_city / street / town / zone / central …
     notes: list[str] = field(default_factory=list)
     more_candidates: int = 0  # candidates left out of ``candidates`` to keep records small
 

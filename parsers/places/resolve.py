@@ -78,7 +78,7 @@ class _Chain:
 def resolve(
     name: str,
     *,
-    within: str | Region | Place | None = None,
+    within: str | Region | Place | dict | None = None,
     context: str | Iterable[str] | None = None,
     year: int | None = None,
     table: DivisionTable | None = None,
@@ -86,7 +86,8 @@ def resolve(
     """Resolve an agency name to its :class:`Place`.
 
     ``within`` is a region the agency is known to lie in (the portal it was harvested from: a
-    name, a code, a :class:`Region` or a :class:`Place`); ``context`` is text that mentions
+    name such as the portal agency's, a code, a :class:`Region`, a :class:`Place` or a record's
+    ``place`` dict); ``context`` is text that mentions
     place names (the report's text, the site's name); ``year`` is the report year, so that a
     name valid in that year's edition of the table is not treated as a former name. Neither
     overrides an unambiguous name: they only choose among readings that tie.
@@ -305,9 +306,9 @@ def _interpret_placeless(text: str, organ: str | None) -> list[_Reading]:
         factor = F_NATIONAL if text.startswith(vocab.NATIONAL_PREFIXES) else F_NATIONAL * 0.9
         place = Place(
             level="department",
-            parent_level="national",
+            parent_level="central",
             department=text,
-            kind="national",
+            kind="central",
             confidence=factor,
             notes=["a central (national) organ: no division code"],
         )
@@ -553,12 +554,14 @@ def _copy(place: Place) -> Place:
 
 
 def _within_regions(
-    table: DivisionTable, within: str | Region | Place, notes: list[str]
+    table: DivisionTable, within: str | Region | Place | dict, notes: list[str]
 ) -> list[Region]:
     from parsers.places.regions import AmbiguousRegion, find_region, region_of
 
     if isinstance(within, Region):
         return [within]
+    if isinstance(within, dict):  # a record's ``place``
+        within = Place.from_dict(within)
     if isinstance(within, Place):
         region = region_of(within, table=table)
         return [region] if region else []
