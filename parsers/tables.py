@@ -13,6 +13,7 @@ values that follow each label into a row, and then decides each value's column:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -197,24 +198,34 @@ class Placed:
 
 
 def _header_ranges(
-    headers: Sequence[Token], variants: dict[str, tuple[str, ...]]
+    headers: Sequence[Token], variants: dict[str, tuple[str, ...]], *, contains: bool = False
 ) -> dict[str, range] | None:
-    """Grid ranges of the column headers, when every column has exactly one header cell."""
-    found: dict[str, range] = {}
+    """Grid ranges of the column headers, when every column has one contiguous header.
+
+    A header repeated over adjacent positions (converters write a merged cell once per position
+    it covers) counts as one header spanning them all.
+    """
+    columns: dict[str, set[int]] = {}
     for token in headers:
         if token.cell.col is None:
             return None
         for code, names in variants.items():
-            if token.label in names:
-                span = range(token.cell.col, token.cell.col + token.cell.colspan)
-                if code in found and found[code] != span:
-                    found[code] = range(-1, -1)  # two different headers for one column
-                else:
-                    found[code] = span
-    if len(found) != len(variants) or any(not r for r in found.values()):
+            hit = any(n and n in token.label for n in names) if contains else token.label in names
+            if hit:
+                columns.setdefault(code, set()).update(
+                    range(token.cell.col, token.cell.col + token.cell.colspan)
+                )
+                break
+    if len(columns) != len(variants):
         return None
+    found: dict[str, range] = {}
+    for code, cols in columns.items():
+        span = range(min(cols), max(cols) + 1)
+        if len(span) != len(cols):
+            return None  # the same header in two separate places
+        found[code] = span
     spans = sorted(found.values(), key=lambda r: r.start)
-    if any(a.stop > b.start for a, b in zip(spans, spans[1:], strict=False)):
+    if any(a.stop > b.start for a, b in itertools.pairwise(spans)):
         return None
     return found
 
@@ -320,6 +331,9 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
 
     votes = _template_votes(proactive_tokens)
     app_rows = read_rows(app_tokens, match_application_row) if app_tokens else []
+    # Header cells before the first row (the column header 总计, say) are not rows.
+    first = next((i for i, r in enumerate(app_rows) if r.code == "new"), 0)
+    app_rows = app_rows[first:]
     codes = {r.code for r in app_rows}
     if codes & {"other_no_correction", "other_no_fee", "other_other"}:
         votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
@@ -457,30 +471,25 @@ def _read_proactive(tokens: Sequence[Token], template: str, warnings: list[str])
 def _measure_headers(
     tokens: Sequence[Token], row: RowRead, variants: dict[str, tuple[str, ...]]
 ) -> dict[str, range] | None:
-    """Header cells of a section-二 sub-table: label cells of the same table above the row."""
+    """Header cells of a section-二 sub-table: the nearest header row above the item's row."""
     if not row.values or row.values[0].cell.table is None:
         return None
     table = row.values[0].cell.table
     grid_row = row.values[0].cell.row
-    candidates = [
+    above = [
         t
         for t in tokens
         if t.is_label and t.cell.table == table and t.cell.row is not None and t.cell.row < grid_row
     ]
-    # Only the nearest header row(s): those after the previous data row.
-    found: dict[str, range] = {}
-    for token in reversed(candidates):
-        for code, names in variants.items():
-            if code not in found and any(n and n in token.label for n in names):
-                found[code] = range(token.cell.col, token.cell.col + token.cell.colspan)
-        if len(found) == len(variants):
-            break
-    if len(found) != len(variants):
+    header_rows = [
+        t.cell.row
+        for t in above
+        if any(n and n in t.label for names in variants.values() for n in names)
+    ]
+    if not header_rows:
         return None
-    spans = sorted(found.values(), key=lambda r: r.start)
-    if any(a.stop > b.start for a, b in zip(spans, spans[1:], strict=False)):
-        return None
-    return found
+    nearest = max(header_rows)
+    return _header_ranges([t for t in above if t.cell.row == nearest], variants, contains=True)
 
 
 def _application_rules(template: str, present: set[str]) -> list[Rule]:

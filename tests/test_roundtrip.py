@@ -69,3 +69,16 @@ def test_pipe_text_without_blanks_round_trips_exactly(seed, template, big):
     text = render_pipe(record, rng=random.Random(seed))
     got = parsers.parse(text.encode("utf-8"), source="report.pipe.txt").to_dict()
     assert cell_differences(strip_private(record), got) == []
+
+
+@SETTINGS
+@given(records)
+def test_markdown_tables_round_trip_exactly(seeded):
+    from fixtures.reportgen import render_markdown
+
+    seed, record = seeded
+    text = render_markdown(record, rng=random.Random(seed))
+    got = parsers.parse(text.encode("utf-8"), source="report.md").to_dict()
+    want = strip_private(record)
+    assert cell_differences(want, got) == []
+    assert _meta(got) == _meta(want)
