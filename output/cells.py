@@ -29,33 +29,26 @@ COLUMNS = [
 
 def cells_dataset(entries: list[Entry]) -> Dataset:
     rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-    report_ids, years, sections, row_codes, col_codes = (
-        rows["report_id"],
-        rows["year"],
-        rows["section"],
-        rows["row"],
-        rows["column"],
-    )
-    codes, values, raws, statuses, units = (
-        rows["code"],
-        rows["value"],
-        rows["raw"],
-        rows["status"],
-        rows["unit"],
-    )
+    code_of: dict[tuple[str, str, str], str] = {}
     for entry in sorted(entries, key=lambda e: e.report_id):
-        rid, year = entry.report_id, entry.year
-        for section, row, column, cell in entry.report.cells():
-            report_ids.append(rid)
-            years.append(year)
-            sections.append(section)
-            row_codes.append(row)
-            col_codes.append(column)
-            codes.append(f"{section}__{row}__{column}")
-            values.append(cell.value)
-            raws.append(cell.raw)
-            statuses.append(cell.status)
-            units.append(cell.unit)
+        cells = entry.report.cells()
+        if not cells:
+            continue
+        sections, row_codes, col_codes, values = zip(*cells, strict=True)
+        keys = list(zip(sections, row_codes, col_codes, strict=True))
+        for key in keys:
+            if key not in code_of:
+                code_of[key] = "__".join(key)
+        rows["report_id"].extend([entry.report_id] * len(cells))
+        rows["year"].extend([entry.year] * len(cells))
+        rows["section"].extend(sections)
+        rows["row"].extend(row_codes)
+        rows["column"].extend(col_codes)
+        rows["code"].extend([code_of[key] for key in keys])
+        rows["value"].extend([cell.value for cell in values])
+        rows["raw"].extend([cell.raw for cell in values])
+        rows["status"].extend([cell.status for cell in values])
+        rows["unit"].extend([cell.unit for cell in values])
     return Dataset(
         "cells",
         typed_frame(rows, COLUMNS),

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import pyarrow as pa
 
 # Column kinds (the codebook's `type` column uses these words).
 TEXT = "text"  # free text (names, warnings)
@@ -31,6 +32,21 @@ _PANDAS_DTYPES = {
     INTEGER: "Int64",
     NUMBER: "Float64",
     BOOLEAN: "boolean",
+}
+
+_ARROW = {
+    TEXT: pa.string(),
+    CODE: pa.string(),
+    DATE: pa.string(),
+    DATETIME: pa.string(),
+    INTEGER: pa.int64(),
+    NUMBER: pa.float64(),
+    BOOLEAN: pa.bool_(),
+}
+_NULLABLE = {
+    pa.int64(): pd.Int64Dtype(),
+    pa.float64(): pd.Float64Dtype(),
+    pa.bool_(): pd.BooleanDtype(),
 }
 
 ALL_TEMPLATES = "all"
@@ -63,18 +79,35 @@ def typed_frame(data: dict[str, list], columns: list[Column]) -> pd.DataFrame:
     would fail to cast; they fall back to numbers rather than losing the value, and the caller
     sees the change in the returned frame's dtype (see :func:`effective_columns`).
     """
+    length = _length(data)
     out: dict[str, pd.Series] = {}
     for column in columns:
         values = data.get(column.name)
         if values is None:
-            values = [None] * _length(data)
-        try:
-            out[column.name] = pd.Series(values, dtype=column.dtype)
-        except (TypeError, ValueError):
-            if column.kind != INTEGER:
-                raise
-            out[column.name] = pd.Series(values, dtype="Float64")
+            values = [None] * length
+        out[column.name] = typed_series(values, column)
     return pd.DataFrame(out, columns=[c.name for c in columns])
+
+
+def typed_series(values: list, column: Column) -> pd.Series:
+    """A list as a nullable series of the column's dtype (through Arrow: fast for big lists)."""
+    try:
+        if column.kind == INTEGER:  # infer, then cast safely: never truncate 1.5 to 1
+            array = pa.array(values, from_pandas=True).cast(pa.int64(), safe=True)
+        else:
+            array = pa.array(values, type=_ARROW[column.kind], from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
+        array = None
+    if array is not None:
+        if column.kind in (TEXT, CODE, DATE, DATETIME):
+            return pd.Series(pd.arrays.ArrowStringArray(array))
+        return pd.Series(array.to_pandas(types_mapper=_NULLABLE.get))
+    try:
+        return pd.Series(values, dtype=column.dtype)
+    except (TypeError, ValueError):
+        if column.kind != INTEGER:
+            raise
+        return pd.Series(values, dtype="Float64")
 
 
 def effective_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
