@@ -1,0 +1,755 @@
+"""Appendix statistics tables of pre-2019 reports (附表 / 政府信息公开情况统计表).
+
+Before the national format, many reports end with a statistics table of a provincial or
+national design, one indicator per row:
+
+* Fujian / Putian (2009–2018): 指标名称 | 计量单位 | <year>年度 | 历年累计 — 主动公开信息数,
+  其中 1.政府网站 2.政府公报, 受理依申请公开信息总数 (当面/传真/电子邮件/网上/信函/其它), 对申请的
+  答复数 (同意公开 / 同意部分公开 / 否决·不予公开 / 其他类型), 收费, 行政复议数, 行政诉讼数, 行政申诉数;
+* 定西 统计报表: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计, 35 numbered indicators including
+  the 否决公开 reasons (非《规定》所指 / 信息不存在 / 非本部门掌握 / 申请内容不明确 / 免予公开范围1–6);
+* the national statistics table used 2010–2018 (Shanghai and most provinces): 统计指标 | 单位 |
+  统计数 — 主动公开政府信息数, 收到申请数 (当面/传真/网络/信函), 申请办结数, 申请答复数 (属于已主动公开范围 /
+  同意公开 / 同意部分公开 / 不同意公开 (+ six reasons) / 不属于本行政机关 / 申请信息不存在 / 告知更改补充 /
+  告知其他途径), 行政复议数量, 行政诉讼数量, 举报投诉数量, 依申请公开信息收取的费用 (万元), 机构与经费, 培训.
+
+Page text often runs the cells together (``主动公开文件数条294981916`` is 2949 this year and
+81916 in all years; ``…数条2949819162、政府公报…`` ends with the next row's number 2). The
+table's own arithmetic — the parent row is the sum of its 其中 rows, this year's figure is at
+most the all-years figure, a number has no leading zero — decides a split; a split that is not
+unique is left absent with a warning, never guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+
+from parsers.prose.numerals import Number
+from parsers.prose.text import normalize
+
+# ------------------------------------------------------------------------------------------
+# The row catalogue
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowDef:
+    """A row of some appendix design: its labels, the prose key it feeds, and its parent."""
+
+    code: str
+    labels: tuple[str, ...]
+    key: str | None = None
+    parent: str | None = None  # the row this one is a 其中 part of (their sum is the parent)
+
+
+def _rows() -> tuple[RowDef, ...]:
+    rows = [
+        # ---- proactive
+        RowDef(
+            "pro_total",
+            (
+                "主动公开政府信息数",
+                "主动公开信息数",
+                "主动公开文件数",
+                "主动公开信息总数",
+                "主动公开政府信息总数",
+                "主动公开政府信息条数",
+                "主动公开信息条数",
+                "本年度主动公开政府信息数",
+                "主动公开数",
+            ),
+            "proactive_items",
+        ),
+        RowDef(
+            "pro_fulltext",
+            (
+                "全文电子化的主动公开信息数",
+                "全文电子化主动公开政府信息数",
+                "全文电子化的主动公开政府信息数",
+                "全文电子化主动公开信息数",
+                "全文电子化率",
+            ),
+        ),
+        RowDef(
+            "pro_documents",
+            (
+                "主动公开规范性文件数",
+                "制发规范性文件总数",
+                "新增的行政规范性文件数",
+                "新增行政规范性文件数",
+                "提供服务类信息数",
+            ),
+        ),
+        RowDef(
+            "pro_web",
+            ("政府网站公开数", "政府网站公开", "网站公开数", "网站公开", "政府网站"),
+            parent="pro_total",
+        ),
+        RowDef("pro_gazette", ("政府公报公开数", "政府公报公开", "政府公报"), parent="pro_total"),
+        RowDef(
+            "pro_channels",
+            (
+                "政府公报公开政府信息数",
+                "政府网站公开政府信息数",
+                "政务微博公开政府信息数",
+                "政务微信公开政府信息数",
+                "其他方式公开政府信息数",
+                "通过不同渠道和方式公开政府信息的情况",
+            ),
+        ),
+        RowDef(
+            "responses",
+            (
+                "回应公众关注热点或重大舆情数",
+                "通过不同渠道和方式回应解读的情况",
+                "参加或举办新闻发布会总次数",
+                "主要负责同志参加新闻发布会次数",
+                "政府网站在线访谈次数",
+                "主要负责同志参加政府网站在线访谈次数",
+                "政策解读稿件发布数",
+                "微博微信回应事件数",
+                "其他方式回应事件数",
+            ),
+        ),
+        RowDef(
+            "service",
+            (
+                "网站专栏页面访问量",
+                "现场接待人数",
+                "网上咨询数",
+                "咨询电话接听数",
+                "依申请公开信息目录数",
+            ),
+        ),
+        # ---- applications
+        RowDef(
+            "app_total",
+            (
+                "受理依申请公开信息总数",
+                "受理依申请公开申请总数",
+                "受理依申请公开总数",
+                "依申请公开申请总数",
+                "收到申请数",
+                "收到申请总数",
+                "受理申请总数",
+                "受理申请数",
+                "申请总数",
+                "受理总数",
+                "政府信息公开申请数",
+            ),
+            "applications_received",
+        ),
+        RowDef("app_in_person", ("当面申请数",), parent="app_total"),
+        RowDef("app_fax", ("传真申请数",), parent="app_total"),
+        RowDef("app_email", ("电子邮件申请数",), parent="app_total"),
+        RowDef("app_web", ("网上申请数", "网络申请数"), parent="app_total"),
+        RowDef("app_letter", ("信函申请数",), parent="app_total"),
+        RowDef("app_letter_fax", ("信函、传真申请数", "信函传真申请数"), parent="app_total"),
+        RowDef("app_other", ("其它形式申请数", "其他形式申请数"), parent="app_total"),
+        RowDef("app_done", ("申请办结数",)),
+        RowDef("app_done_on_time", ("按时办结数",), parent="app_done"),
+        RowDef("app_done_late", ("延期办结数",), parent="app_done"),
+        RowDef(
+            "rep_total",
+            (
+                "本年度对申请的答复总数",
+                "对申请的答复总数",
+                "对申请的答复数",
+                "申请答复数",
+                "答复总数",
+            ),
+        ),
+        RowDef("rep_published", ("属于已主动公开范围数",), parent="rep_total"),
+        RowDef(
+            "rep_granted", ("同意公开答复数", "同意公开数"), "applications_granted", "rep_total"
+        ),
+        RowDef(
+            "rep_partial",
+            ("同意部分公开答复数", "同意部分公开数", "部分公开答复数"),
+            "applications_partial",
+            "rep_total",
+        ),
+        RowDef(
+            "rep_denied",
+            (
+                "否决公开答复总数",
+                "否决公开答复数",
+                "不予公开答复数",
+                "不同意公开答复数",
+                "不同意公开数",
+                "不予公开数",
+            ),
+            "applications_denied",
+            "rep_total",
+        ),
+        RowDef("rep_other", ("其他类型答复数", "其它类型答复数"), parent="rep_total"),
+        RowDef(
+            "rep_not_held",
+            ("不属于本行政机关公开数", "不属于本机关公开数"),
+            "applications_not_held",
+            "rep_total",
+        ),
+        RowDef("rep_nonexistent", ("申请信息不存在数",), "applications_nonexistent", "rep_total"),
+        RowDef("rep_amend", ("告知作出更改补充数",), parent="rep_total"),
+        RowDef("rep_elsewhere", ("告知通过其他途径办理数",), parent="rep_total"),
+        # national: the six reasons of 不同意公开
+        RowDef(
+            "den_reason",
+            (
+                "涉及国家秘密",
+                "涉及商业秘密",
+                "涉及个人隐私",
+                "危及国家安全、公共安全、经济安全和社会稳定",
+                "不是《条例》所指政府信息",
+                "法律法规规定的其他情形",
+            ),
+        ),
+        # 定西: the eleven reasons of 否决公开 (their sum is 否决公开答复总数)
+        RowDef(
+            "den_not_info",
+            ("“非《规定》所指政府信息”数", "“非《条例》所指政府信息”数"),
+            parent="rep_denied",
+        ),
+        RowDef("den_nonexistent", ("“信息不存在”数",), "applications_nonexistent", "rep_denied"),
+        RowDef("den_not_held", ("“非本部门掌握”数",), "applications_not_held", "rep_denied"),
+        RowDef("den_unclear", ("“申请内容不明确”数",), "applications_unclear", "rep_denied"),
+        *(
+            RowDef(
+                f"den_exempt_{i}",
+                (f"“免予公开范围{i}”数", f"“不予公开范围{i}”数"),
+                parent="rep_denied",
+            )
+            for i in range(1, 9)
+        ),
+        RowDef("den_other", ("其它原因", "其他原因"), parent="rep_denied"),
+        # ---- fees (收费减免金额 is left unmapped: it may be the amount waived)
+        RowDef(
+            "fees",
+            (
+                "依申请公开信息收取的费用",
+                "依申请公开收取的费用",
+                "依申请公开信息收费",
+                "收取费用金额",
+                "收费金额",
+                "收取的费用",
+                "收取费用",
+                "收费数额",
+            ),
+            "fees_yuan",
+        ),
+        RowDef("fees_waived", ("政府信息公开收费减免金额", "收费减免金额", "减免金额", "减免费用")),
+        # ---- appeals
+        RowDef(
+            "recon",
+            ("行政复议数量", "行政复议数", "行政复议案件数", "行政复议件数", "复议数"),
+            "reconsideration_cases",
+        ),
+        RowDef(
+            "litig",
+            ("行政诉讼数量", "行政诉讼数", "行政诉讼案件数", "行政诉讼件数", "诉讼数"),
+            "litigation_cases",
+        ),
+        RowDef(
+            "complaints",
+            (
+                "接受行政诉讼、举报数",
+                "对本部门首次处理不满意的行政申诉数",
+                "行政申诉数",
+                "举报投诉数量",
+                "被举报投诉数量",
+                "举报投诉数",
+                "申诉数",
+            ),
+        ),
+        RowDef(
+            "appeal_result",
+            (
+                "维持具体行政行为或者驳回原告诉讼请求数",
+                "维持具体行政行为数",
+                "被依法纠错数",
+                "被纠错数",
+                "其他情形数",
+            ),
+        ),
+        # ---- consultations
+        RowDef(
+            "cons",
+            ("政府信息公开咨询数", "接受咨询数", "咨询总数", "咨询数", "咨询量", "咨询人次"),
+            "consultations",
+        ),
+        # ---- organisation and training (segmenting only)
+        RowDef(
+            "organisation",
+            (
+                "政府信息公开工作专门机构数",
+                "设置政府信息公开查阅点数",
+                "从事政府信息公开工作人员数",
+                "专职人员数",
+                "兼职人员数",
+                "政府信息公开专项经费",
+                "召开政府信息公开工作会议或专题会议数",
+                "举办各类培训班数",
+                "接受培训人员数",
+            ),
+        ),
+    ]
+    return tuple(rows)
+
+
+ROWS = _rows()
+ROW_BY_CODE = {r.code: r for r in ROWS}
+_QUOTES = "“”\"'‘’「」"
+
+
+def _label_regex(label: str) -> str:
+    parts = []
+    for ch in normalize(label):
+        if ch in _QUOTES:
+            parts.append(f"[{_QUOTES}]?")
+        elif ch == "、":
+            parts.append("[、,，]?")
+        else:
+            parts.append(re.escape(ch))
+    return r"\s*".join(parts)
+
+
+def _label_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    entries = [(label, row.code) for row in ROWS for label in row.labels]
+    entries.sort(key=lambda e: len(e[0]), reverse=True)
+    names: dict[str, str] = {}
+    alts = []
+    for i, (label, code) in enumerate(entries):
+        name = f"g{i}"
+        names[name] = code
+        alts.append(f"(?P<{name}>{_label_regex(label)})")
+    return re.compile("|".join(alts)), names
+
+
+LABELS, _GROUP_CODE = _label_pattern()
+
+_HEADER = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标|指\s*标\s*项\s*目|计\s*量\s*单\s*位")
+_TITLE = re.compile(r"统\s*计\s*表|统\s*计\s*报\s*表|情\s*况\s*表|附\s*表")
+_COLUMNS = re.compile(
+    r"(?P<thiscum>本\s*年\s*累\s*计)|(?P<hist>历\s*年\s*累\s*计|累\s*计\s*数?)"
+    r"|(?P<period>本\s*期(?:\s*实\s*际)?)|(?P<year>(?:19|20)\d{2}\s*年\s*度?|本\s*年\s*度?|当\s*年)"
+    r"|(?P<plain>统\s*计\s*数|数\s*量|数\s*值|合\s*计)"
+)
+_CODE_COLUMN = re.compile(r"代\s*码")
+_THIS_PRIORITY = ("thiscum", "year", "plain", "period")
+
+_PAREN = re.compile(r"^\s*[（(][^）)]{0,40}[）)]")
+_LEAD = re.compile(r"^[\s|:：”\"*]*")
+_UNIT = re.compile(r"^(万元|元|人次|条|件|个|人|次|项|篇|份|起)")
+_TOKEN = re.compile(r"^[\s|]*(\d[\d,]*(?:\.\d+)?|[—–\-－/]+|无)")
+_ENUM_TAIL = re.compile(
+    r"(?:其中)?\s*[:：]?\s*(?:[（(]\s*(?P<paren>\d{1,2})\s*[）)]|(?P<digits>\d{1,3})\s*[、.．]"
+    r"|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*$"
+)
+
+
+@dataclass
+class Row:
+    """One row found in the text, with the value tuples it may hold."""
+
+    code: str
+    start: int
+    end: int  # end of its value text
+    unit: str | None
+    tokens: list[str]
+    enum: int | None = None
+    options: list[tuple[Number | None, ...]] = field(default_factory=list)
+
+    @property
+    def definition(self) -> RowDef:
+        return ROW_BY_CODE[self.code]
+
+
+@dataclass
+class AppendixResult:
+    """What the appendix says this year, per prose key."""
+
+    values: dict[str, Number] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    # Keys whose cells could not be split uniquely: the this-year values still possible.
+    ambiguous: dict[str, set[Number]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # the table's extent in the text
+
+
+def find_table(text: str) -> tuple[int, int] | None:
+    """Where the statistics table starts (its header) and its first row label, or None."""
+    for header in _HEADER.finditer(text):
+        first = LABELS.search(text, header.end(), min(len(text), header.end() + 300))
+        if first is not None:
+            return header.start(), first.start()
+    for title in _TITLE.finditer(text):
+        first = LABELS.search(text, title.end(), min(len(text), title.end() + 120))
+        if first is not None and _UNIT.match(_LEAD.sub("", text[first.end() : first.end() + 8])):
+            return title.start(), first.start()
+    return None
+
+
+def read_appendix(text: str, original: str | None = None) -> AppendixResult:
+    """Read the appendix table of a normalized report text (``original`` for evidence)."""
+    original = text if original is None else original
+    result = AppendixResult()
+    found = find_table(text)
+    if found is None:
+        return result
+    start, first_label = found
+    header = text[start:first_label]
+    columns = [next(k for k, v in m.groupdict().items() if v) for m in _COLUMNS.finditer(header)]
+    has_code = bool(_CODE_COLUMN.search(header))
+    if not columns:
+        columns = ["plain"]
+    k = len(columns)
+    this = next((columns.index(c) for c in _THIS_PRIORITY if c in columns), None)
+    rows = _read_rows(text, first_label, k, has_code)
+    if not rows:
+        return result
+    result.span = (start, max(r.end for r in rows))
+    if this is None:
+        result.warnings.append("appendix table has only all-years columns: no figures for the year")
+        return result
+    solutions = _solve(rows, columns, result.warnings)
+    for i, row in enumerate(rows):
+        key = row.definition.key
+        if key is None:
+            continue
+        if not row.options:
+            continue
+        possible = {sol[i][this] for sol in solutions[i] if sol[i] is not None}
+        possible.discard(None)
+        label = original[row.start : row.end].strip()
+        if len(possible) == 1:
+            value = possible.pop()
+            if key == "fees_yuan":
+                value = _fees_in_yuan(value, row, text, result)
+                if value is None:
+                    continue
+            if key in result.values and result.values[key] != value:
+                result.warnings.append(
+                    f"appendix: {key} given twice ({result.values[key]} and {value}); first kept"
+                )
+                continue
+            result.values.setdefault(key, value)
+            result.evidence.setdefault(key, f"附表: {_squash(label)}")
+        elif len(possible) > 1 and key not in result.values:
+            result.ambiguous.setdefault(key, set()).update(possible)
+    return result
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text)[:160]
+
+
+def _fees_in_yuan(value: Number, row: Row, text: str, result: AppendixResult) -> Number | None:
+    unit = row.unit
+    if unit is None:
+        paren = re.search(r"[（(]\s*(万元|元)\s*[）)]", text[row.start : row.end])
+        unit = paren.group(1) if paren else None
+    if unit == "元":
+        return value
+    if unit == "万元":
+        out = round(value * 10_000, 2)
+        return int(out) if float(out).is_integer() else out
+    result.warnings.append("appendix: fee row without a unit (元 or 万元); not recorded")
+    return None
+
+
+# ------------------------------------------------------------------------------------------
+# Rows and their possible values
+# ------------------------------------------------------------------------------------------
+
+
+def _read_rows(text: str, first_label: int, k: int, has_code: bool) -> list[Row]:
+    matches = list(LABELS.finditer(text, first_label))
+    rows: list[Row] = []
+    next_enum: int | None = None
+    for i, match in enumerate(matches):
+        code = _GROUP_CODE[match.lastgroup or ""]
+        region_end = (
+            matches[i + 1].start() if i + 1 < len(matches) else min(len(text), match.end() + 80)
+        )
+        region = text[match.end() : region_end]
+        this_enum = next_enum
+        expected = (this_enum + 1) if this_enum is not None else 1
+        region, next_enum = (
+            _cut_enumerator(region, expected) if i + 1 < len(matches) else (region, None)
+        )
+        unit, tokens, used = _value_tokens(region, has_code)
+        row = Row(code, match.start(), match.end() + used, unit, tokens, this_enum)
+        row.options = _options(tokens, k)
+        rows.append(row)
+    return rows
+
+
+def _cut_enumerator(region: str, expected: int) -> tuple[str, int | None]:
+    """Split the next row's enumerator (``2、`` ``(3)``) off the end of this row's text."""
+    match = _ENUM_TAIL.search(region)
+    if match is None:
+        return region, None
+    if match["paren"]:
+        return region[: match.start()], int(match["paren"])
+    digits = match["digits"]
+    if digits is None:
+        return region[: match.start()], None
+    d_start = match.start("digits")
+    glued = d_start > 0 and region[d_start - 1].isdigit()
+    if not glued:
+        return region[: match.start()], int(digits)
+    # The number and the enumerator run together (…9162、): take the enumerator we expect.
+    run_end = match.end("digits")
+    run_start = d_start
+    while run_start > 0 and region[run_start - 1].isdigit():
+        run_start -= 1
+    run = region[run_start:run_end]
+    wanted = str(expected)
+    cut = len(wanted) if run.endswith(wanted) and len(run) > len(wanted) else 1
+    return region[: run_end - cut], int(run[-cut:])
+
+
+def _value_tokens(region: str, has_code: bool) -> tuple[str | None, list[str], int]:
+    """The unit and the number tokens right after a label; how many characters they use."""
+    pos = 0
+    unit = None
+    paren = _PAREN.match(region)
+    if paren:
+        pos = paren.end()
+    pos += _LEAD.match(region[pos:]).end()
+    match = _UNIT.match(region[pos:])
+    if match:
+        unit = match.group(1)
+        pos += match.end()
+    tokens: list[str] = []
+    if has_code:
+        code = re.match(r"^[\s|]*(\d{2})", region[pos:])
+        if code:
+            pos += code.end()
+    while True:
+        match = _TOKEN.match(region[pos:])
+        if not match:
+            break
+        tokens.append(match.group(1))
+        pos += match.end()
+    return unit, tokens, pos
+
+
+def _options(tokens: list[str], k: int) -> list[tuple[Number | None, ...]]:
+    """Every k-tuple of values the tokens can stand for (cells may have run together)."""
+    if not tokens:
+        return []
+    if len(tokens) >= k:
+        values = tuple(_value(t) for t in tokens[:k])
+        return [values] if all(v is not _BAD for v in values) else []
+    out: list[tuple[Number | None, ...]] = []
+    for parts in _split_tokens(tokens, k):
+        values = tuple(_value(p) for p in parts)
+        if all(v is not _BAD for v in values):
+            out.append(values)
+    return out
+
+
+_BAD = object()
+
+
+def _value(token: str) -> Number | None | object:
+    if not token[0].isdigit():
+        return None  # a dash or 无: a blank cell
+    if len(token) > 1 and token[0] == "0" and token[1] != ".":
+        return _BAD  # no leading zeros: 01 is two cells
+    clean = token.replace(",", "")
+    try:
+        return float(clean) if "." in clean else int(clean)
+    except ValueError:
+        return _BAD
+
+
+def _split_tokens(tokens: list[str], k: int):
+    """Ways to cut digit tokens into k parts in order (each token into one or more parts)."""
+    extra = k - len(tokens)
+
+    def cuts(token: str, pieces: int):
+        if pieces == 1:
+            yield [token]
+            return
+        if not token.isdigit():
+            return
+        for positions in itertools.combinations(range(1, len(token)), pieces - 1):
+            bounds = (0, *positions, len(token))
+            yield [token[a:b] for a, b in itertools.pairwise(bounds)]
+
+    for distribution in _distributions(len(tokens), extra):
+        per_token = [list(cuts(t, 1 + d)) for t, d in zip(tokens, distribution, strict=True)]
+        for combo in itertools.product(*per_token):
+            yield [p for parts in combo for p in parts]
+
+
+def _distributions(n: int, extra: int):
+    if n == 0:
+        if extra == 0:
+            yield ()
+        return
+    for first in range(extra + 1):
+        for rest in _distributions(n - 1, extra - first):
+            yield (first, *rest)
+
+
+# ------------------------------------------------------------------------------------------
+# The table's arithmetic
+# ------------------------------------------------------------------------------------------
+
+_MAX_NODES = 200_000
+_MAX_SOLUTIONS = 5_000
+
+
+def _solve(
+    rows: list[Row], columns: list[str], warnings: list[str]
+) -> list[list[list[tuple[Number | None, ...]]]]:
+    """For each row, the solutions (full assignments of its component) it takes part in.
+
+    Returns ``per_row[i]`` = list of assignments (each a list of tuples indexed like ``rows``,
+    only the component's rows filled). A row with no consistent option gets an empty list.
+    """
+    order_ok = _order_rule(columns)
+    for row in rows:
+        row.options = [o for o in row.options if order_ok(o)]
+    groups = _sum_groups(rows)
+    # Connected components over the sum groups.
+    parent_of = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent_of[i] != i:
+            parent_of[i] = parent_of[parent_of[i]]
+            i = parent_of[i]
+        return i
+
+    for parent, children in groups:
+        for child in children:
+            parent_of[find(child)] = find(parent)
+    components: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        components.setdefault(find(i), []).append(i)
+    per_row: list[list] = [[] for _ in rows]
+    for members in components.values():
+        member_groups = [g for g in groups if g[0] in members]
+        sols = _enumerate(rows, members, member_groups)
+        if sols is None:
+            names = ", ".join(rows[i].definition.labels[0] for i in members)
+            warnings.append(f"appendix: too many ways to split the cells of {names}; left unread")
+            continue
+        if not sols and member_groups:
+            names = ", ".join(rows[i].definition.labels[0] for i in members)
+            warnings.append(
+                f"appendix: the totals of {names} do not add up as printed; read without them"
+            )
+            sols = _enumerate(rows, members, [])
+            if sols is None:
+                continue
+        for i in members:
+            per_row[i] = sols
+    return per_row
+
+
+def _order_rule(columns: list[str]):
+    """This year's figure is at most the all-years (or year-to-date) figure."""
+    pairs = []
+    for small, big in (
+        ("year", "hist"),
+        ("plain", "hist"),
+        ("thiscum", "hist"),
+        ("period", "thiscum"),
+    ):
+        if small in columns and big in columns:
+            pairs.append((columns.index(small), columns.index(big)))
+
+    def ok(option: tuple[Number | None, ...]) -> bool:
+        for a, b in pairs:
+            if option[a] is not None and option[b] is not None and option[a] > option[b]:
+                return False
+        return True
+
+    return ok
+
+
+def _sum_groups(rows: list[Row]) -> list[tuple[int, list[int]]]:
+    """(parent index, child indexes) for each parent row followed by its 其中 rows."""
+    groups: list[tuple[int, list[int]]] = []
+    for i, row in enumerate(rows):
+        below = _descendants(row.code)
+        if not below:
+            continue
+        children = []
+        for j in range(i + 1, len(rows)):
+            if rows[j].code not in below:
+                break
+            if rows[j].definition.parent == row.code:
+                children.append(j)
+        if children:
+            groups.append((i, children))
+    return groups
+
+
+def _descendants(code: str) -> set[str]:
+    out: set[str] = set()
+    frontier = [code]
+    while frontier:
+        current = frontier.pop()
+        for row in ROWS:
+            if row.parent == current and row.code not in out:
+                out.add(row.code)
+                frontier.append(row.code)
+    return out
+
+
+def _enumerate(rows: list[Row], members: list[int], groups: list[tuple[int, list[int]]]):
+    """All assignments of the members' options satisfying the groups; None past the cap."""
+    if any(not rows[i].options for i in members):
+        # A row with nothing readable does not block its neighbours: it stays unknown.
+        members = [i for i in members if rows[i].options]
+        groups = [g for g in groups if g[0] in members and all(c in members for c in g[1])]
+    order = sorted(members, key=lambda i: len(rows[i].options))
+    position = {i: n for n, i in enumerate(order)}
+    checks_at: dict[int, list[tuple[int, list[int]]]] = {}
+    for parent, children in groups:
+        last = max(position[m] for m in (parent, *children))
+        checks_at.setdefault(last, []).append((parent, children))
+    solutions: list[list] = []
+    assignment: dict[int, tuple[Number | None, ...]] = {}
+    nodes = 0
+    capped = False
+
+    def holds(parent: int, children: list[int]) -> bool:
+        total = assignment[parent]
+        for col in range(len(total)):
+            if total[col] is None or any(assignment[c][col] is None for c in children):
+                continue
+            if abs(sum(assignment[c][col] for c in children) - total[col]) > 1e-6:
+                return False
+        return True
+
+    def walk(depth: int) -> bool:
+        nonlocal nodes, capped
+        if depth == len(order):
+            full: list = [None] * len(rows)
+            for i, value in assignment.items():
+                full[i] = value
+            solutions.append(full)
+            capped = len(solutions) >= _MAX_SOLUTIONS
+            return not capped
+        i = order[depth]
+        for option in rows[i].options:
+            nodes += 1
+            if nodes > _MAX_NODES:
+                capped = True
+                return False
+            assignment[i] = option
+            if all(holds(p, c) for p, c in checks_at.get(depth, [])) and not walk(depth + 1):
+                return False
+        assignment.pop(i, None)
+        return True
+
+    walk(0)
+    return None if capped else solutions

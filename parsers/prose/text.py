@@ -1,0 +1,232 @@
+"""The text of a pre-2019 report, prepared for the prose patterns.
+
+Three jobs, each kept small:
+
+* :func:`normalize` maps the text one character for one (full-width → ASCII, traditional →
+  simplified for the characters the patterns use, odd spaces → space), so a match in the
+  normalized text points at the same characters in the original and the evidence quoted in the
+  record is exactly what the report printed;
+* :func:`sentence_at` / :func:`clause_start` find the sentence (evidence) and clause (qualifiers
+  such as 累计, 各乡镇, 其中网上) around a match;
+* :func:`sections` cuts the report at its top-level headings (一、概述 二、主动公开… 三、依申请…)
+  and says what each section is about, so a count is read where the report states it
+  (行政复议 under the appeals heading, not a 行政复议决定书 published proactively).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from parsers.prose.numerals import parse_chinese
+
+# Traditional → simplified, only the characters the prose patterns and labels use (reports
+# reach us from mirrors that convert pages to traditional characters).
+_TRAD = (
+    "條条 開开 請请 復复 複复 議议 訴诉 訟讼 諮咨 詢询 資资 務务 動动 過过 網网 當当 傳传 電电 "
+    "郵邮 圍围 範范 內内 數数 總总 計计 處处 發发 關关 機机 於于 與与 無无 費费 減减 萬万 億亿 "
+    "兩两 為为 爲为 報报 統统 個个 類类 項项 書书 據据 應应 對对 會会 門门 戶户 從从 來来 歷历 "
+    "曆历 積积 區区 縣县 鄉乡 鎮镇 級级 單单 實实 際际 現现 場场 話话 題题 問问 進进 況况 轉转 "
+    "結结 辦办 審审 確确 認认 規规 說说 補补 沒没 稱称 員员 專专 職职 檢检 製制 護护 維维 糾纠 "
+    "錯错 決决 駁驳 舉举 訪访 線线 讀读 點点 屬属 隱隐 國国 險险 穩稳 門门 覆复 議议 訊讯 "
+    "據据 務务 產产 價价 號号 擬拟 響响 應应 據据 營营 彙汇 匯汇 幣币 圓圆 筆笔 壹壹 貳贰 參叁 "
+    "陸陆 億亿 齊齐 絕绝 準准 礙碍 餘余 約约 達达 逾逾 屆届 廳厅 濟济 紀纪 歲岁 週周 裡里 "
+    "錄录 檔档 簡简 並并 體体 質质 標标 準准 狀状 參参 與与 銷销 續续 辭辞 訂订 該该 議议 "
+    "負负 責责 證证 執执 綜综 預预 編编 組组 織织 構构 設设 調调 權权 稅税 衛卫 環环 態态 "
+    "論论 讓让 請请 談谈 訪访 觀观 議议 傾倾 聽听 訴诉 紛纷 聯联 絡络 係系 務务 誤误 "
+    "課课 講讲 訓训 師师 導导 領领 頭头 屆届 時时 間间 間间 後后 們们 這这 樣样 麼么 "
+    "幾几 隻只 張张 貼贴 欄栏 櫃柜 視视 廣广 頻频 聞闻 訂订 閱阅 覽览 圖图 館馆 檔档 "
+    "案案 務务 覆复 遞递 寫写 項项 滿满 擔担 節节 戰战 爭争 災灾 險险 衝冲 邊边 遠远 "
+    "稅税 罰罚 強强 許许 裁裁 層层 屬属 權权 獲获 懷怀 憑凭 據据 廢废 畫画 劃划 鄰邻"
+)
+_TRAD_MAP = {pair[0]: pair[1] for pair in _TRAD.split() if len(pair) == 2}
+
+
+def normalize(text: str) -> str:
+    """The text the patterns read: same length as ``text``, one character for one."""
+    out = []
+    for ch in text:
+        mapped = _TRAD_MAP.get(ch)
+        if mapped is not None:
+            out.append(mapped)
+            continue
+        if ch in "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t\r":
+            out.append(" ")
+            continue
+        if ord(ch) < 0x2000 or ch in "。、《》“”‘’〔〕【】":
+            out.append(ch)
+            continue
+        nfkc = unicodedata.normalize("NFKC", ch)
+        out.append(nfkc if len(nfkc) == 1 else ch)
+    return "".join(out)
+
+
+# Sentence ends (evidence) and clause ends (qualifiers). NFKC turns ，；：！？ into ASCII.
+_SENTENCE_END = "。;!?\n"
+_CLAUSE_END = "。;!?\n,，；：:！？"
+MAX_EVIDENCE = 160
+
+
+def sentence_at(text: str, start: int, end: int, *, limit: int = MAX_EVIDENCE) -> tuple[int, int]:
+    """The span of the sentence holding ``text[start:end]``, cut to ``limit`` characters.
+
+    Flattened pages may have no sentence ends for thousands of characters; the span is then
+    cut around the match so the evidence stays readable.
+    """
+    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
+    right_candidates = [text.find(ch, end) for ch in _SENTENCE_END]
+    right_candidates = [r + 1 for r in right_candidates if r >= 0]
+    right = min(right_candidates) if right_candidates else len(text)
+    if right - left > limit:
+        budget = max(limit - (end - start), 0)
+        left = max(left, start - budget // 2)
+        right = min(right, max(end, left + limit))
+    return left, right
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` begins (after the last ，。；： before it)."""
+    return max((text.rfind(ch, 0, pos) for ch in _CLAUSE_END), default=-1) + 1
+
+
+def clause_end(text: str, pos: int) -> int:
+    """Where the clause holding ``pos`` ends (the next ，。；： or the end of the text)."""
+    ends = [text.find(ch, pos) for ch in _CLAUSE_END]
+    ends = [e for e in ends if e >= 0]
+    return min(ends) if ends else len(text)
+
+
+def sentence_start(text: str, pos: int) -> int:
+    return max((text.rfind(ch, 0, pos) for ch in _SENTENCE_END), default=-1) + 1
+
+
+# ------------------------------------------------------------------------------------------
+# Sections
+# ------------------------------------------------------------------------------------------
+
+OVERVIEW = "overview"
+PROACTIVE = "proactive"
+APPLICATIONS = "applications"
+FEES = "fees"
+APPEALS = "appeals"
+CONSULTATIONS = "consultations"
+PROBLEMS = "problems"
+APPENDIX = "appendix"
+OTHER = "other"
+
+_HEADING = re.compile(
+    r"(?:^|(?<=[\s。;:!?”」)\]|]))(?P<num>[一二三四五六七八九十]{1,3})\s*[、.．]\s*(?=\S)"
+)
+_HEADING_TEXT_END = re.compile(r"[(（。;!?]|\d|\s{2,}|\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One top-level section: its span in the text, its heading and what it is about."""
+
+    start: int
+    end: int
+    heading: str
+    kinds: frozenset[str]
+
+
+def classify_heading(heading: str) -> frozenset[str]:
+    """What a top-level heading is about (a heading may name two things)."""
+    kinds: set[str] = set()
+    if re.search(r"复议|诉讼|申诉", heading):
+        kinds.add(APPEALS)
+    elif re.search(r"收费|费用|减免", heading):
+        kinds.add(FEES)
+    else:
+        if re.search(r"申请|不予公开", heading):
+            kinds.add(APPLICATIONS)
+        if "咨询" in heading:
+            kinds.add(CONSULTATIONS)
+        if not kinds:
+            if "主动公开" in heading:
+                kinds.add(PROACTIVE)
+            elif re.search(r"问题|改进|不足", heading):
+                kinds.add(PROBLEMS)
+            elif re.search(r"概述|概况|总体|基本情况|引言|前言", heading):
+                kinds.add(OVERVIEW)
+            elif re.search(r"附表|统计表|报表|需要说明|说明的事项|其他需要报告", heading):
+                kinds.add(APPENDIX)
+            else:
+                kinds.add(OTHER)
+    return frozenset(kinds)
+
+
+def sections(text: str) -> list[Section]:
+    """Top-level sections in order (一、… 二、… with rising numbers); [] when none are found.
+
+    A heading counts only when its number follows the previous one (allowing one skipped
+    number), which keeps the sub-lists inside appendix tables and the 一是/二是 of the prose
+    out of the outline.
+    """
+    found: list[tuple[int, int, str]] = []
+    last = 0
+    for match in _HEADING.finditer(text):
+        value = parse_chinese(match["num"])
+        if value is None or not (last < value <= last + 2):
+            continue
+        if value != 1 and not found:
+            continue
+        body = text[match.end() : match.end() + 40]
+        cut = _HEADING_TEXT_END.search(body)
+        heading = body[: cut.start()] if cut else body
+        if len(heading.strip()) < 2:
+            continue
+        found.append((match.start(), value, heading.strip()))
+        last = value
+    out: list[Section] = []
+    for i, (start, _value, heading) in enumerate(found):
+        end = found[i + 1][0] if i + 1 < len(found) else len(text)
+        out.append(Section(start, end, heading, classify_heading(heading)))
+    return out
+
+
+def kinds_at(secs: list[Section], pos: int) -> frozenset[str]:
+    """The kinds of the section holding ``pos`` (empty before the first heading)."""
+    for sec in secs:
+        if sec.start <= pos < sec.end:
+            return sec.kinds
+    return frozenset()
+
+
+# ------------------------------------------------------------------------------------------
+# The year a report covers (used only to tell this year's figures from other years')
+# ------------------------------------------------------------------------------------------
+
+_YEAR_TOKEN = r"(?:(?:19|20)\d{2}|[一二][〇○零O一二三四五六七八九]{3})"
+_REPORT_YEAR = (
+    re.compile(
+        rf"(?P<y>{_YEAR_TOKEN})\s*年\s*度?[^。\n]{{0,24}}?信息公开[^。\n]{{0,6}}?年\s*度?\s*报\s*告"
+    ),
+    re.compile(
+        rf"统计(?:期限|时限|时间|区间)[^。\n]{{0,6}}?(?P<y>{_YEAR_TOKEN})\s*年\s*1\s*月\s*1\s*日"
+    ),
+    re.compile(rf"(?P<y>{_YEAR_TOKEN})\s*年\s*度?\s*(?:政府)?信息公开(?:工作)?(?:年度)?报告"),
+)
+
+
+def year_value(token: str) -> int | None:
+    """``2011`` or ``二〇一一`` → 2011 (None for anything else)."""
+    if token.isdigit():
+        return int(token)
+    return parse_chinese(token)
+
+
+def report_year(text: str) -> int | None:
+    """The year the report covers, read from its title or statistics period (or None)."""
+    head = text[:6000]
+    for pattern in _REPORT_YEAR:
+        match = pattern.search(head)
+        if match:
+            year = year_value(match["y"])
+            if year is not None and 2000 <= year <= 2100:
+                return year
+    return None
+
+
+YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
