@@ -101,6 +101,12 @@ def test_a_city_name_is_not_read_as_the_province_of_the_same_short_name():
 
 def test_names_are_normalised_before_reading():
     assert resolve(" 梅河口市 进化镇人民政府（本级）").code == "220581108"
+    assert resolve("2023年度梅河口市进化镇人民政府").code == "220581108"
+
+
+def test_autonomous_units_written_with_the_plain_unit_word():
+    assert resolve("延边州人民政府").code == resolve("延边朝鲜族自治州人民政府").code == "2224"
+    assert resolve("长白县人民政府").code == "220623"
 
 
 def test_random_current_townships_resolve_from_county_and_name(table):
@@ -272,6 +278,18 @@ def test_department_of_a_zone():
         None,
     )
     assert place.department == "地方税务局"
+
+
+def test_zone_with_its_own_name_under_a_city():
+    place = resolve("重庆市两江新区管理委员会")
+    assert (place.level, place.zone, place.province, place.code) == (
+        "zone",
+        "两江新区",
+        "重庆市",
+        None,
+    )
+    office = resolve("淮安经济技术开发区管委会办公室")  # a zone the table lists
+    assert (office.level, office.parent_level, office.code) == ("department", "zone", "320871")
 
 
 def test_zone_named_after_no_division():

@@ -152,8 +152,7 @@ class DivisionTable:
                 if name.endswith(("街道", "地区")):
                     derived.extend((a, (code, other, mask)) for a in vocab.township_aliases(name))
             elif how == NAME and not division.placeholder and not division.is_zone:
-                short = vocab.short_name(name, division.level)
-                if short:
+                for short in vocab.short_names(name, division.level):
                     derived.append((short, (code, SHORT, mask)))
         for name, ref in derived:
             refs = index.setdefault(name, [])

@@ -46,6 +46,7 @@ GOVERNMENT_SUFFIXES: dict[str, frozenset[str]] = {
     "管委会": frozenset({"zone", "township"}),
     "党工委管委会": frozenset({"zone"}),
     "党工委": frozenset({"zone"}),
+    "管理局": frozenset({"zone"}),  # 前海管理局: the zone's own administration
 }
 # Words that may sit between two place names of a chain (北京市东城区人民政府东华门街道办事处),
 # or between a place and one of its departments (上海市人民政府办公厅).
@@ -555,6 +556,22 @@ def short_name(name: str, level: str) -> str | None:
                 return stem
             return None
     return None
+
+
+# Autonomous units are also written with the plain unit word: 延边州, 长白县, 恩施州.
+_AUTONOMOUS_PLAIN = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
+
+
+def short_names(name: str, level: str) -> list[str]:
+    """Every short form of a division name: the stem, and 延边州 for 延边朝鲜族自治州."""
+    stem = short_name(name, level)
+    if not stem:
+        return []
+    out = [stem]
+    for suffix, plain in _AUTONOMOUS_PLAIN.items():
+        if name.endswith(suffix):
+            out.append(stem + plain)
+    return out
 
 
 def township_aliases(name: str) -> list[str]:

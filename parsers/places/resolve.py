@@ -17,7 +17,7 @@ import copy
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from parsers.places import names as vocab
 from parsers.places.divisions import (
@@ -33,6 +33,12 @@ from parsers.places.model import NAME_LEVELS, Place, PlaceError, Region
 MAX_CANDIDATES = 25  # alternatives listed in a record; the rest are only counted
 _CACHE_LIMIT = 200_000
 _EPS = 1e-9
+_ZONE_GOVERNMENT = sorted(
+    (s for s, levels in vocab.GOVERNMENT_SUFFIXES.items() if "zone" in levels),
+    key=len,
+    reverse=True,
+)
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d\d年度?")  # "2023年梅河口市…" from a title
 _TOWNSHIP_RE = re.compile(
     r"([\u4e00-\u9fff]{1,10}?(?:民族乡|街道|苏木|地区|镇|乡))"
     r"(?:人民政府|政府|街道办事处|办事处|公所)?"
@@ -49,6 +55,7 @@ F_KNOWN_DEPT = 0.98
 F_GENERIC_DEPT = 0.85
 F_ODD_DEPT = 0.6  # a remainder of one organ character (局) after a place
 F_ZONE = 0.88  # a zone recognised by its name, not in the table
+F_ZONE_OWN_NAME = 0.97  # 两江新区 under 重庆市: located only as precisely as the place before it
 F_ZONE_NO_PLACE = 0.7  # below any reading anchored on a place name
 F_PARTY = 0.9
 F_VERTICAL = 0.95
@@ -72,7 +79,7 @@ class _Chain:
     nodes: tuple[tuple[NameRef, Division], ...]
     start: int
     end: int
-    notes: list[str] = field(default_factory=list)
+    last_start: int  # where the last place name begins (the zone named after it starts there)
 
 
 def resolve(
@@ -149,7 +156,7 @@ def clear_cache(table: DivisionTable | None = None) -> None:
 
 
 def _readings(table: DivisionTable, name: str, year: int | None) -> list[_Reading]:
-    text = vocab.normalize(name)
+    text = _LEADING_YEAR.sub("", vocab.normalize(name))
     cache: dict = table.__dict__.setdefault("_reading_cache", {})
     key = (text, year)
     found = cache.get(key)
@@ -187,8 +194,8 @@ def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:
     found: list[_Chain] = []
     limit = table.max_name_length
 
-    def walk(pos: int, nodes: tuple[tuple[NameRef, Division], ...]) -> None:
-        found.append(_Chain(nodes, start, pos))
+    def walk(pos: int, nodes: tuple[tuple[NameRef, Division], ...], last_start: int) -> None:
+        found.append(_Chain(nodes, start, pos, last_start))
         if len(nodes) >= 4:
             return
         last = nodes[-1][1] if nodes else None
@@ -203,9 +210,9 @@ def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:
                         continue
                     if last is not None and not _below(table, division, last):
                         continue
-                    walk(p + length, (*nodes, (ref, division)))
+                    walk(p + length, (*nodes, (ref, division)), p)
 
-    walk(start, ())
+    walk(start, (), start)
     return found
 
 
@@ -250,6 +257,8 @@ def _interpret(
         return out
 
     stripped = _strip_infix(rest)
+    if final_level == "zone":
+        stripped = _strip_zone_government(stripped)
     if stripped in vocab.KNOWN_DEPARTMENTS:
         make("department", F_KNOWN_DEPT, parent_level=final_level, department=stripped)
         return out
@@ -257,10 +266,22 @@ def _interpret(
     zone = _zone_split(rest)
     if zone is not None:
         zone_part, after = zone
-        zone_name = text[chain.start : chain.end] + zone_part
-        reading = _zone_reading(table, final, zone_name, after, base * F_ZONE, notes)
+        # 两江新区 carries its own name; 平潭综合实验区 and 淮安经济技术开发区 are named after the
+        # place read last.
+        own_name = vocab.ZONE_RE.match(zone_part) is None
+        factor = base * F_ZONE
+        if own_name:
+            zone_name = zone_part
+            factor *= F_ZONE_OWN_NAME
+        else:
+            zone_name = text[chain.last_start : chain.end] + zone_part
+            if chain.nodes[-1][0].how == SHORT:
+                factor /= F_SHORT  # zones are named by the short form: 苏州工业园区
+        listed = table.lookup(zone_name)  # then the table's own reading covers it
+        reading = None if listed else _zone_reading(table, final, zone_name, after, factor, notes)
         if reading is not None:
             out.append(reading)
+            return out  # more specific than reading the same words as a department
 
     township = _unlisted_township(rest)
     if township and final.level in ("county", "city") and not final.is_zone:
@@ -325,7 +346,7 @@ def _chain_factor(
     for ref, division in chain.nodes:
         if ref.how == SHORT:
             factor *= F_SHORT
-            notes.append(f"read the short form as {division.name}")
+            notes.append(f"{division.name} written in a short form")
         elif ref.how == FORMER and not (bit and ref.mask & bit):
             factor *= F_FORMER
             names = [n for n in division.names if n != division.name]
@@ -388,7 +409,7 @@ def _zone_reading(
     notes: list[str],
 ) -> _Reading | None:
     """A zone the table does not list: located by the places named before it, no code."""
-    stripped = _strip_infix(after)
+    stripped = _strip_zone_government(_strip_infix(after))
     if not after or (
         after in vocab.GOVERNMENT_SUFFIXES and "zone" in vocab.GOVERNMENT_SUFFIXES[after]
     ):
@@ -432,6 +453,14 @@ def _zone_split(text: str) -> tuple[str, str] | None:
     if any(word in before for word in ("局", "厅", "委员会", "办公室", "人民政府")):
         return None  # 公安局开发区分局 is a department's branch, not a zone
     return text[: match.end()], text[match.end() :]
+
+
+def _strip_zone_government(rest: str) -> str:
+    """管委会办公室 → 办公室: the office of the zone's administration is the zone's office."""
+    for suffix in _ZONE_GOVERNMENT:
+        if rest.startswith(suffix) and len(rest) > len(suffix):
+            return rest[len(suffix) :]
+    return rest
 
 
 def _strip_infix(rest: str) -> str:
