@@ -28,7 +28,9 @@ EXIT_NOTHING_DONE = 3
 
 def _register() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
+    from ogi.commands import compare  # noqa: F401
     from ogi.commands import crawl  # noqa: F401
+    from ogi.commands import export  # noqa: F401
     from ogi.commands import parse  # noqa: F401
     from ogi.commands import place  # noqa: F401
 
