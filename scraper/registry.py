@@ -214,9 +214,15 @@ def parse_registry(text: str, *, source: str = "<registry>") -> Registry:
     except tomllib.TOMLDecodeError as e:
         m = re.search(r"\(at line (\d+), column \d+\)", str(e))
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e))
-        raise RegistryError(
-            f"not valid TOML: {msg}", source=source, line=int(m.group(1)) if m else None
-        ) from None
+        msg = re.sub(r"\s*\(at end of document\)", " (at the end of the file)", msg)
+        line = (
+            int(m.group(1))
+            if m
+            else (len(text.splitlines()) or 1)
+            if "end of document" in str(e)
+            else None
+        )
+        raise RegistryError(f"not valid TOML: {msg}", source=source, line=line) from None
     lines = _Lines(text)
 
     unknown = set(data) - {"site", "sites", "defaults", "crawl"}
@@ -291,7 +297,10 @@ def _check_type(
     tys = types if isinstance(types, tuple) else (types,)
     ok = isinstance(value, tys) and not (isinstance(value, bool) and bool not in tys)
     if not ok:
-        want = " or ".join(_TYPE_NAMES.get(t, t.__name__) for t in tys)
+        names = dict.fromkeys(_TYPE_NAMES.get(t, t.__name__) for t in tys)
+        if "an integer" in names and "a number" in names:
+            del names["an integer"]
+        want = " or ".join(names)
         raise RegistryError(
             f"must be {want}, got {value!r}", source=source, line=line, field=field, site=site
         )
