@@ -101,9 +101,9 @@ def test_trs_list_items_dates_and_create_page_html():
 
 
 def test_hanweb_datastore_and_dataproxy_groups():
-    rec = lambda i, t: (
-        f'<record><![CDATA[<li><a href="/art/2024/1/{i}/art_1229012345_{i}.html" title="{t}">{t}</a><span>2024-01-{i:02d}</span></li>]]></record>'
-    )  # noqa: E731
+    def rec(i, t):
+        return f'<record><![CDATA[<li><a href="/art/2024/1/{i}/art_1229012345_{i}.html" title="{t}">{t}</a><span>2024-01-{i:02d}</span></li>]]></record>'  # noqa: E731
+
     records = "".join(
         rec(i, f"汉北市{2000 + i}年政府信息公开工作年度报告" if i % 2 else f"通知{i}")
         for i in range(1, 46)
