@@ -129,6 +129,7 @@ def resolve(
         return Place(name=name, level="unknown", notes=notes or ["no place name recognised"])
     if len(top) == 1:
         place = _copy(top[0].place)
+        place.name = name
         if tie_broken_by == "within":
             place.confidence *= F_WITHIN
             place.notes.append("chosen among same-named places by the given region")
