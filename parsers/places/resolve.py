@@ -92,12 +92,12 @@ def resolve(
 ) -> Place:
     """Resolve an agency name to its :class:`Place`.
 
-    ``within`` is a region the agency is known to lie in (the portal it was harvested from: a
-    name such as the portal agency's, a code, a :class:`Region`, a :class:`Place` or a record's
-    ``place`` dict); ``context`` is text that mentions
-    place names (the report's text, the site's name); ``year`` is the report year, so that a
-    name valid in that year's edition of the table is not treated as a former name. Neither
-    overrides an unambiguous name: they only choose among readings that tie.
+    ``within`` is a region the agency is known to lie in (the portal it was harvested from:
+    a name such as the portal agency's, a code, a :class:`Region`, a :class:`Place` or a
+    record's ``place`` dict); ``context`` is text that mentions place names (the report's
+    text, the site's name); ``year`` is the report year, so that a name valid in that year's
+    edition of the table is not treated as a former name. Neither overrides an unambiguous
+    name: they only choose among readings that tie.
     """
     table = table or default_table()
     readings = _readings(table, name, year)
@@ -278,7 +278,11 @@ def _interpret(
             zone_name = text[chain.last_start : chain.end] + zone_part
             if chain.nodes[-1][0].how == SHORT:
                 factor /= F_SHORT  # zones are named by the short form: 苏州工业园区
-        listed = table.lookup(zone_name)  # then the table's own reading covers it
+        # A zone the table lists under this place is read from the table, with its code.
+        listed = any(
+            ref.code == final.code or _below(table, table.by_code[ref.code], final)
+            for ref in table.lookup(zone_name)
+        )
         reading = None if listed else _zone_reading(table, final, zone_name, after, factor, notes)
         if reading is not None:
             out.append(reading)
