@@ -160,18 +160,20 @@ def indicator_columns() -> list[Column]:
 def prose_columns(fields: list[ProseField]) -> list[Column]:
     out = []
     for f in fields:
-        note = f"Continues {f.code} through the crosswalk" if f.code else ""
+        notes = [f"Continues {' + '.join(f.cells)} (crosswalk)"] if f.cells else []
+        if f.note:
+            notes.append(f.note)
         out.append(
             Column(
                 f.column,
                 NUMBER,
                 f.label_zh,
                 f.label_en or f.key.replace("_", " "),
-                note,
+                "; ".join(notes),
                 "pre2019",
                 section="prose",
                 row=f.key,
-            )  # fmt: skip
+            )
         )
     return out
 
@@ -193,7 +195,7 @@ def panel_dataset(
     fields = prose_fields(crosswalk, seen_prose)
     columns = META_COLUMNS + indicator_columns() + code_columns + prose_columns(fields)
     rows: dict[str, list] = {c.name: [] for c in columns}
-    fill = [(f.column, f.code) for f in fields if f.code] if fill_from_prose else []
+    fill = [(f.column, f.code) for f in fields if f.code in rows] if fill_from_prose else []
     for entry in current:
         numbers = entry.numbers
         filled = []
@@ -220,6 +222,8 @@ def panel_dataset(
         frame[ind.code] = ind.compute(frame).astype(
             "Float64" if ind.is_rate else _count_dtype(frame, ind)
         )
+    if fill_from_prose:
+        _fill_indicators(frame, fields, indicators)
     return Dataset(
         "panel",
         frame,
@@ -231,6 +235,38 @@ def panel_dataset(
         description="One row per agency × year (current versions): every cell code, "
         "prose counts, derived indicators and the cross-year check.",
     )
+
+
+def _fill_indicators(
+    frame: pd.DataFrame, fields: list[ProseField], indicators: tuple[Indicator, ...]
+) -> None:
+    """A prose count that continues a *sum* of cells (litigation = direct + after
+    reconsideration) cannot fill one cell, but it is exactly a count indicator: fill that
+    indicator where the row has none of its cells."""
+    for ind in indicators:
+        if ind.is_rate:
+            continue
+        field = next(
+            (f for f in fields if len(f.cells) > 1 and set(f.cells) == set(ind.numerator)), None
+        )
+        if field is None or field.column not in frame.columns:
+            continue
+        inputs = [frame[c] for c in ind.numerator if c in frame.columns]
+        mask = frame[field.column].notna() & frame[ind.code].isna()
+        for series in inputs:
+            mask &= series.isna()
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            continue
+        values = frame[field.column].astype("Float64")
+        if str(frame[ind.code].dtype) == "Int64" and not (values[mask] % 1 == 0).all():
+            frame[ind.code] = frame[ind.code].astype("Float64")
+        frame.loc[mask, ind.code] = values[mask].astype(frame[ind.code].dtype)
+        before = frame.loc[mask, "prose_filled"]
+        frame.loc[mask, "prose_filled"] = [
+            ind.code if pd.isna(text) else f"{text}; {ind.code}" for text in before
+        ]
+        frame.loc[mask & (frame["values_from"] == "tables"), "values_from"] = "tables+prose"
 
 
 def _count_dtype(frame: pd.DataFrame, ind: Indicator) -> str:

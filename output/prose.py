@@ -27,9 +27,15 @@ class ProseField:
 
     key: str
     column: str
-    code: str | None = None  # ``section__row__column`` of the table cell it continues
+    code: str | None = None  # ``section__row__column`` of the one table cell it continues
     label_zh: str = ""
     label_en: str = ""
+    codes: tuple[str, ...] = ()  # the cells whose sum it continues (``code`` when just one)
+    note: str = ""
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return self.codes or ((self.code,) if self.code else ())
 
 
 def code_name(section: str, row: str, column: str) -> str:
@@ -69,6 +75,8 @@ def prose_fields(
 
 def _entry(key: str, entry: Any, labels: tuple[str, str]) -> ProseField:
     column, code, zh, en = PREFIX + key, None, labels[0], labels[1]
+    codes: tuple[str, ...] = ()
+    note = ""
     if entry is None:
         pass
     elif isinstance(entry, str):
@@ -80,6 +88,8 @@ def _entry(key: str, entry: Any, labels: tuple[str, str]) -> ProseField:
         )
         zh = str(entry.get("label_zh") or entry.get("label") or zh)
         en = str(entry.get("label_en") or entry.get("en") or en)
+        codes = tuple(_code(c) for c in (entry.get("codes") or ()) if c)
+        note = str(entry.get("note") or "")
     elif isinstance(entry, tuple | list):
         parts = list(entry)
         if len(parts) == 3 and all(isinstance(p, str) and "__" not in p for p in parts):
@@ -97,7 +107,11 @@ def _entry(key: str, entry: Any, labels: tuple[str, str]) -> ProseField:
         en = str(getattr(entry, "label_en", None) or getattr(entry, "en", None) or en)
     if not column.startswith(PREFIX):
         raise ValueError(f"prose column {column!r} does not start with {PREFIX!r}")
-    return ProseField(key, column, code, zh, en)
+    if code is None and len(codes) == 1:
+        code = codes[0]
+    if code is not None and not codes:
+        codes = (code,)
+    return ProseField(key, column, code, zh, en, codes, note)
 
 
 def _classify(text: str, default_column: str) -> tuple[str, str | None]:
