@@ -172,7 +172,7 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
     left, right = margins(body)
     # Reading order per page: ("line", Line) / ("table", Table) / ("unruled", UnruledTable)
     blocks: list[tuple[str, object]] = []
-    open_table: Table | None = None
+    open_table: Table | UnruledTable | None = None  # a table that may run on to the next page
     tables: list[Table | UnruledTable] = []
     for page in pages:
         unruled = find_unruled(page.lines, right - left)
@@ -187,23 +187,25 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
             items.append((frag.top, "fragment", frag))
         items.sort(key=lambda item: item[0])
         for n, (_, kind, obj) in enumerate(items):
-            if kind == "fragment":
-                if n == 0 and open_table is not None and open_table.continues_with(obj):
+            if kind == "line":
+                blocks.append(("line", obj))
+                continue
+            if n == 0 and _continues(open_table, kind, obj):
+                if kind == "fragment":
                     open_table.add(obj)
-                    continue
+                else:
+                    open_table.extend(obj)
+                continue
+            if kind == "fragment":
                 table = Table()
                 table.add(obj)
-                tables.append(table)
-                blocks.append(("table", table))
-                open_table = table if n == len(items) - 1 else None
-                continue
-            if kind == "unruled":
-                tables.append(obj)
-                blocks.append(("table", obj))
             else:
-                blocks.append(("line", obj))
-        if not items or items[-1][1] != "fragment":
-            open_table = None  # something follows the last table: it does not run on
+                table = obj
+            tables.append(table)
+            blocks.append(("table", table))
+            open_table = table
+        if not items or items[-1][1] == "line":
+            open_table = None  # text follows the last table: it does not run on
     text_lines = _text(blocks, left, right)
     cells: list[Cell] = []
     for index, table in enumerate(tables):
@@ -227,6 +229,15 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
         meta=meta,
         warnings=warnings,
     )
+
+
+def _continues(table, kind: str, obj) -> bool:
+    """The first block of a page continues the table that ended the previous page."""
+    if table is None:
+        return False
+    if kind == "fragment":
+        return isinstance(table, Table) and table.continues_with(obj)
+    return isinstance(table, UnruledTable) and table.continues_with(obj)
 
 
 def _text(blocks: list[tuple[str, object]], left: float, right: float) -> list[str]:

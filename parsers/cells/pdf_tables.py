@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,13 +37,15 @@ TABLE_SETTINGS = {
     "intersection_tolerance": 3,
     "edge_min_length": 3,
 }
-_VALUE = re.compile(r"^[-+]?\d[\d,，]*(?:\.\d+)?%?$|^[—\-－/／–―]+$")
+_VALUE = re.compile(
+    r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?:%|元|万元|亿元|件|条|个|项|次|人次)?$|^[—\-/–―]+$|^无$"
+)
 _ENUMERATED = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d{1,2}[）)、.．])")
 
 
 def is_value(text: str) -> bool:
     """A printed number or a dash standing for no number."""
-    return bool(_VALUE.match(text.strip()))
+    return bool(_VALUE.match(unicodedata.normalize("NFKC", text).strip()))
 
 
 # --------------------------------------------------------------------------------------------

@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 
 Glyph = dict  # pdfplumber char dict: text, x0, x1, top, bottom, size, upright …
 
-# A segment boundary: a gap of this many ems between two glyphs of a line.
+# A segment boundary: a gap of this many ems between two glyphs of a line (Chinese text has
+# no spaces, so two adjacent Chinese cells part at a smaller gap than Latin words or numbers).
 SEGMENT_GAP = 1.2
+SEGMENT_GAP_CJK = 0.6
 
 
 def is_cjk(ch: str) -> bool:
@@ -162,7 +164,10 @@ def split_segments(glyphs: Sequence[Glyph], gap: float = SEGMENT_GAP) -> list[Se
     segments: list[Segment] = []
     current: list[Glyph] = []
     for g in glyphs:
-        if current and g["x0"] - current[-1]["x1"] >= gap * _em(current[-1], g):
+        limit = gap
+        if current and is_cjk(current[-1]["text"][-1:]) and is_cjk(g["text"][:1]):
+            limit = min(gap, SEGMENT_GAP_CJK)
+        if current and g["x0"] - current[-1]["x1"] >= limit * _em(current[-1], g):
             segments.append(Segment(current, join_glyphs(current)))
             current = []
         current.append(g)

@@ -26,11 +26,17 @@ MAX_HEADER_LINES = 6
 
 @dataclass
 class UnruledTable:
-    """A table read from alignment: the lines it used and its grid cells."""
+    """A table read from alignment: the lines it used, its value columns and grid cells."""
 
     first: int  # index of its first line in the page's line list
     last: int  # index of its last line (inclusive)
     cells: list[GridCell] = field(default_factory=list)
+    anchors: list[float] = field(default_factory=list)  # x of value columns 1, 2, …
+    em: float = 10.0
+
+    @property
+    def n_rows(self) -> int:
+        return max((c.row + 1 for c in self.cells), default=0)
 
     def text_lines(self) -> list[str]:
         rows: dict[int, list[GridCell]] = {}
@@ -40,6 +46,67 @@ class UnruledTable:
             " | ".join(c.text for c in sorted(cells, key=lambda c: c.col) if c.text)
             for _, cells in sorted(rows.items())
         ]
+
+    def continues_with(self, other: UnruledTable) -> bool:
+        """The other table (at the top of the next page) has the same value columns."""
+        if not self.anchors or not other.anchors:
+            return False
+        tol = max(self.em, other.em)
+        matched = sum(1 for a in other.anchors if any(abs(a - b) <= tol for b in self.anchors))
+        return matched >= max(1, (len(other.anchors) + 1) // 2)
+
+    def extend(self, other: UnruledTable) -> None:
+        """Append the rows of a continuation, on the union of both tables' value columns;
+        header rows repeated at its top are dropped."""
+        tol = max(self.em, other.em)
+        union: list[float] = []
+        for a in sorted([*self.anchors, *other.anchors]):
+            if union and a - union[-1] <= tol:
+                continue
+            union.append(a)
+
+        def remap(cells: list[GridCell], anchors: list[float]) -> None:
+            def index(col: int) -> int:
+                if col == 0:
+                    return 0
+                x = anchors[min(col, len(anchors)) - 1]
+                return 1 + min(range(len(union)), key=lambda k: abs(union[k] - x))
+
+            for c in cells:
+                first, last = index(c.col), index(c.col + c.colspan - 1)
+                c.col, c.colspan = first, max(1, last - first + 1)
+
+        remap(self.cells, self.anchors)
+        remap(other.cells, other.anchors)
+        rows = _rows_of(other.cells)
+        mine = _rows_of(self.cells)
+        dropped = 0
+        while (
+            dropped < len(rows)
+            and dropped < len(mine)
+            and _row_key(rows[dropped]) == _row_key(mine[dropped])
+        ):
+            if any(is_value(c.text) for c in rows[dropped]):
+                break
+            dropped += 1
+        base = self.n_rows - dropped
+        for cells in rows[dropped:]:
+            for c in cells:
+                c.row += base
+                self.cells.append(c)
+        self.anchors = union
+        self.last = other.last
+
+
+def _rows_of(cells: list[GridCell]) -> list[list[GridCell]]:
+    rows: dict[int, list[GridCell]] = {}
+    for c in cells:
+        rows.setdefault(c.row, []).append(c)
+    return [rows[r] for r in sorted(rows)]
+
+
+def _row_key(cells: list[GridCell]) -> tuple[str, ...]:
+    return tuple(normalize_label(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text)
 
 
 def _values(line: Line) -> list[Segment]:
@@ -59,11 +126,13 @@ def is_data_line(line: Line) -> bool:
 
 
 def _is_stop(line: Line, body_width: float) -> bool:
+    """A section heading (one run of text naming a section) or a line of running prose."""
+    if len(line.segments) != 1:
+        return False
     label = normalize_label(line.text)
-    if any(h in label for h in _HEADINGS) and not _values(line):
+    if any(h in label for h in _HEADINGS):
         return True
-    long_prose = len(line.segments) == 1 and len(line.text) >= 15
-    return long_prose and (line.x1 - line.x0) >= 0.6 * body_width
+    return len(line.text) >= 15 and (line.x1 - line.x0) >= 0.6 * body_width
 
 
 def find_unruled(lines: Sequence[Line], body_width: float) -> list[UnruledTable]:
@@ -98,13 +167,30 @@ def find_unruled(lines: Sequence[Line], body_width: float) -> list[UnruledTable]
                 if soft > MAX_SOFT_RUN:
                     break
             j += 1
-        # A label printed under the last row's numbers (vertically centred wrapped label).
-        if end + 1 < n and _label_only_near(lines[end + 1], lines[end]):
-            end += 1
+        # Lines after the last row up to the next heading or prose (or the page end): rows
+        # whose cells are all blank, a last sub-table's header, a wrapped label.
+        stop = next((k for k in range(end + 1, n) if _is_stop(lines[k], body_width)), n)
+        if 0 < stop - end - 1 <= MAX_SOFT_RUN + 1 and not any(
+            is_data_line(x) for x in lines[end + 1 : stop]
+        ):
+            end = stop - 1
         table = _read(lines, start, end)
         if table is not None:
             tables.append(table)
         i = end + 1
+    # Header lines that close a page with no row under them: the head of a table the next
+    # page continues.
+    last = tables[-1].last if tables else -1
+    tail = range(last + 1, n)
+    head_start = next((k for k in reversed(tail) if _is_stop(lines[k], body_width)), last) + 1
+    if (
+        head_start < n
+        and n - head_start <= MAX_HEADER_LINES
+        and any(len(lines[k].segments) >= 2 for k in range(head_start, n))
+    ):
+        header = _read_header(lines, head_start, n - 1)
+        if header is not None:
+            tables.append(header)
     return tables
 
 
@@ -179,21 +265,66 @@ def _place_values(seg: Segment, anchors: Sequence[float]) -> list[tuple[int, str
     return [(_nearest(anchors, seg.center), seg.text, True)]
 
 
-def _header_cells(
-    line: Line, anchors: Sequence[float], label_edge: float
-) -> list[tuple[int, int, str]]:
-    """(column, colspan, text) of a header line's segments; column 0 is the label column."""
-    out = []
-    for seg in line.segments:
-        if seg.x1 < label_edge:
-            out.append((0, 1, seg.text))
+@dataclass
+class _Box:
+    """A header cell's text, possibly wrapped over several lines of the same cell."""
+
+    text: str
+    x0: float
+    x1: float
+    bottom: float
+    size: float
+    line: int  # index (in the block) of the line where it starts
+
+    @property
+    def center(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+
+def _header_boxes(block: Sequence[Line], header_idx: Sequence[int]) -> list[_Box]:
+    """Header segments, with the lines of a wrapped header cell stacked back into one box:
+    a segment right under another (same centre or same left edge, no line between) continues it."""
+    boxes: list[_Box] = []
+    for k in header_idx:
+        line = block[k]
+        for seg in line.segments:
+            em = line.size
+            above = [
+                b
+                for b in boxes
+                if 0 <= seg.top - b.bottom < 0.6 * em
+                and (abs(b.center - seg.center) < 0.6 * em or abs(b.x0 - seg.x0) < 0.6 * em)
+                and seg.x1 - seg.x0 <= (b.x1 - b.x0) + 2 * em
+            ]
+            if above:
+                b = max(above, key=lambda b: b.bottom)
+                b.text = join_lines([b.text, seg.text])
+                b.x0, b.x1, b.bottom = min(b.x0, seg.x0), max(b.x1, seg.x1), seg.bottom
+                continue
+            boxes.append(_Box(seg.text, seg.x0, seg.x1, seg.bottom, em, k))
+    return boxes
+
+
+def _is_leaf(box: _Box, boxes: Sequence[_Box], block: Sequence[Line], data_idx) -> bool:
+    """No other header stands under this one before the next row of numbers."""
+    next_data = next((block[k].top for k in data_idx if block[k].top > box.bottom), None)
+    for other in boxes:
+        if other is box or other.line <= box.line:
             continue
-        covered = [k for k, a in enumerate(anchors) if seg.x0 - 1 <= a <= seg.x1 + 1]
-        if covered:
-            out.append((covered[0] + 1, covered[-1] - covered[0] + 1, seg.text))
-        else:
-            out.append((_nearest(anchors, seg.center) + 1, 1, seg.text))
-    return out
+        below = other.bottom > box.bottom and (next_data is None or other.bottom < next_data)
+        if below and other.x0 < box.x1 and other.x1 > box.x0:
+            return False
+    return True
+
+
+def _place_header(box: _Box, anchors: Sequence[float], label_edge: float) -> tuple[int, int]:
+    """(column, colspan) of a header box; column 0 is the label column."""
+    if box.x1 < label_edge:
+        return 0, 1
+    covered = [k for k, a in enumerate(anchors) if box.x0 - 1 <= a <= box.x1 + 1]
+    if covered:
+        return covered[0] + 1, covered[-1] - covered[0] + 1
+    return _nearest(anchors, box.center) + 1, 1
 
 
 def _mid(line: Line) -> float:
@@ -212,39 +343,54 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
     before: dict[int, list[Line]] = {k: [] for k in data_idx}
     after: dict[int, list[Line]] = {k: [] for k in data_idx}
     attached: set[int] = set()
+    mids = [_mid(block[k]) for k in data_idx]
+    steps = sorted(b - a for a, b in zip(mids, mids[1:], strict=False) if b > a)
+    pitch = steps[len(steps) // 2] if steps else 2.5 * block[data_idx[0]].size
+    blank_rows: set[int] = set()  # a row label standing alone: a row whose cells are all blank
     for k, line in enumerate(block):
         if k in before or line.x1 >= label_edge:
             continue
         near = min(data_idx, key=lambda d: abs(_mid(block[d]) - _mid(line)))
-        if abs(_mid(block[near]) - _mid(line)) <= 1.6 * max(line.size, block[near].size):
+        distance = abs(_mid(block[near]) - _mid(line))
+        if distance <= 0.6 * pitch and distance <= 1.6 * max(line.size, block[near].size):
             (before if k < near else after)[near].append(line)
             attached.add(k)
+        elif k > data_idx[0]:
+            blank_rows.add(k)
+    header_idx = [
+        k
+        for k in range(len(block))
+        if k not in before and k not in attached and k not in blank_rows
+    ]
+    boxes = _header_boxes(block, header_idx)
+    # A lowest-level header standing over no column of numbers names a column left blank in
+    # every row (a title row spanning the table is not lowest-level: headers stand under it).
+    for box in boxes:
+        over_none = not any(box.x0 - 1 <= a <= box.x1 + 1 for a in anchors)
+        far = all(abs(a - box.center) > box.size for a in anchors)
+        if box.x1 >= label_edge and over_none and far and _is_leaf(box, boxes, block, data_idx):
+            anchors = sorted([*anchors, box.center])
+    by_line: dict[int, list[_Box]] = {}
+    for box in boxes:
+        by_line.setdefault(box.line, []).append(box)
     cells: list[GridCell] = []
     r = 0
-    last_header: list[GridCell] | None = None
-    last_line: Line | None = None
-    for k, line in enumerate(block):
+    for k in range(len(block)):
         if k in attached:
             continue
-        if k not in before:
-            placed = _header_cells(line, anchors, label_edge)
-            if (
-                last_header is not None
-                and last_line is not None
-                and line.top - last_line.bottom < 0.5 * line.size
-                and _same_columns(placed, last_header)
-            ):
-                # The header's text wraps inside its cell: one header row, not two.
-                for col, span, text in placed:
-                    target = next(c for c in last_header if c.col == col and c.colspan == span)
-                    target.text = join_lines([target.text, text])
-            else:
-                last_header = [GridCell(r, col, 1, span, text) for col, span, text in placed]
-                cells.extend(last_header)
-                r += 1
-            last_line = line
+        if k in blank_rows:
+            cells.append(GridCell(r, 0, 1, 1, block[k].text))
+            cells.extend(GridCell(r, col, 1, 1, "") for col in range(1, len(anchors) + 1))
+            r += 1
             continue
-        last_header = None
+        if k not in before:
+            if k in by_line:
+                for box in sorted(by_line[k], key=lambda b: b.x0):
+                    col, span = _place_header(box, anchors, label_edge)
+                    cells.append(GridCell(r, col, 1, span, box.text))
+                r += 1
+            continue
+        line = block[k]
         label_segs = [s.text for s in line.segments if not is_value(s.text)]
         label = join_lines(
             [x.text for x in before[k]] + [" ".join(label_segs)] + [x.text for x in after[k]]
@@ -255,9 +401,28 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
             for col, text, glued in _place_values(seg, anchors):
                 cells.append(GridCell(r, col + 1, 1, 1, text, glued))
         r += 1
-    return UnruledTable(start, end, cells)
+    em = sorted(block[k].size for k in data_idx)[len(data_idx) // 2]
+    return UnruledTable(start, end, cells, anchors, em)
 
 
-def _same_columns(placed: list[tuple[int, int, str]], header: list[GridCell]) -> bool:
-    spots = {(c.col, c.colspan) for c in header}
-    return bool(placed) and all((col, span) in spots for col, span, _ in placed)
+def _read_header(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
+    """A table head with no rows under it on this page: its columns are the lowest headers."""
+    block = lines[start : end + 1]
+    boxes = _header_boxes(block, range(len(block)))
+    if len(boxes) < 2:
+        return None
+    label_edge = min(b.x1 for b in boxes) + 1  # the leftmost header names the label column
+    leaves = [b for b in boxes if b.x1 >= label_edge and _is_leaf(b, boxes, block, [])]
+    anchors = sorted(b.center for b in leaves)
+    if not anchors:
+        return None
+    cells: list[GridCell] = []
+    by_line: dict[int, list[_Box]] = {}
+    for box in boxes:
+        by_line.setdefault(box.line, []).append(box)
+    for r, k in enumerate(sorted(by_line)):
+        for box in sorted(by_line[k], key=lambda b: b.x0):
+            col, span = _place_header(box, anchors, label_edge)
+            cells.append(GridCell(r, col, 1, span, box.text))
+    em = sorted(line.size for line in block)[len(block) // 2]
+    return UnruledTable(start, end, cells, anchors, em)
