@@ -174,15 +174,17 @@ def _add_prose(report: Report, doc: Document) -> None:
 
 
 def _add_place(report: Report, doc: Document) -> None:
-    places = _optional("parsers.places")
-    if places is None or not hasattr(places, "resolve") or not report.agency:
+    """Resolve the agency to its place; the report's opening text names the places it covers."""
+    if not report.agency:
         return
+    from parsers.places import resolve
+
     try:
-        place = places.resolve(report.agency, context=doc.text[:4000])
+        place = resolve(report.agency, context=doc.text[:4000], year=report.year)
     except Exception as exc:  # a place failure must not lose the record
         log.warning("place resolution failed for %s: %s", report.agency, exc)
         return
-    report.place = place.to_dict() if hasattr(place, "to_dict") else dict(place)
+    report.place = place.to_dict()
 
 
 def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:

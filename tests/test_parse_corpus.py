@@ -60,3 +60,13 @@ def test_undecided_cells_are_named_in_a_warning():
                     row,
                     column,
                 )
+
+
+def test_township_report_resolves_to_its_place():
+    seed = next((c for c in CASES if "meihekou" in c.name), None)
+    if seed is None:
+        pytest.skip("seed report not in the corpus")
+    report = parsers.parse(seed.document.read_bytes(), source=seed.name)
+    assert report.place["level"] == "township"
+    assert report.place["code"] == "220581108"
+    assert report.place["county"] == "梅河口市"
