@@ -288,8 +288,9 @@ async def crawl_async(
                         if opts.concurrency is not None
                         else site.concurrency,
                     )
+            done: set[str] = set()  # URL keys handled in this run, shared: sites may overlap
             crawlers = [
-                _SiteCrawl(site, state, archive, client, run_id, opts, now, progress)
+                _SiteCrawl(site, state, archive, client, run_id, opts, now, progress, done)
                 for site in chosen
             ]
             results = await asyncio.gather(*(c.run() for c in crawlers), return_exceptions=True)
@@ -380,6 +381,7 @@ class _StateRobots(RobotsStore):
                 res.fetched_at,
                 http_status=res.status,
                 warc_record_id=ref.record_id,
+                attempts=res.attempts,
             )
 
 
@@ -421,6 +423,7 @@ class _SiteCrawl:
         opts: CrawlOptions,
         now,
         progress: Progress | None,
+        done: set[str],
     ) -> None:
         self.site = site
         self.state = state
@@ -432,7 +435,7 @@ class _SiteCrawl:
         self.progress = progress
         self.stats = SiteStats(site.key, site.agency)
         self.domains = {registrable_domain(h) for h in site.hosts}
-        self.done: set[str] = set()
+        self.done = done
         self.listed: dict[str, Link] = {}
 
     # -- helpers ----------------------------------------------------------------------------
@@ -472,8 +475,8 @@ class _SiteCrawl:
         self._emit("start", agency=self.site.agency)
         walked: list[str] = []
         for column in self.site.columns:
-            complete = await self._walk_column(column)
-            if complete is not None:
+            walk = await self._walk_column(column)
+            if walk == "complete":
                 walked.append(column)
         items = list(self.listed.values())
         self.stats.reports_found = len(items)
@@ -497,8 +500,9 @@ class _SiteCrawl:
 
     # -- list pages -------------------------------------------------------------------------
 
-    async def _walk_column(self, column: str) -> bool | None:
-        """Walk one column; True if every page was read, False if partly, None if not at all."""
+    async def _walk_column(self, column: str) -> str | None:
+        """Walk one column: ``complete`` (every page read), ``partial``, ``reused`` (page 1
+        unchanged, stored links used) or None (not at all)."""
         start = Link(column, "list")
         col = self.state.column(column)
         queue: list[tuple[Link, str | None]] = [(start, None)]
@@ -528,9 +532,10 @@ class _SiteCrawl:
                 ):
                     self._reuse_column(column, col["complete_run"])
                     self.stats.columns_ok += 1
-                    return True
+                    return "reused"
             if out.outcome in ("failed", "skipped"):
-                complete = False
+                # a page robots.txt forbids is skipped on purpose; anything else leaves a gap
+                complete = complete and out.error_kind == "disallowed"
                 continue
             for page in self._page_links(out.key, out):
                 if page.key not in visited:
@@ -543,7 +548,7 @@ class _SiteCrawl:
             self.state.set_column(
                 column, self.site.key, **({"complete_run": self.run_id} if complete else {})
             )
-        return complete
+        return "complete" if complete else "partial"
 
     def _page_links(self, key: str, out: _Outcome) -> list[Link]:
         """The list pages linked from a list page (from this fetch, or stored if unchanged)."""
@@ -640,6 +645,8 @@ class _SiteCrawl:
     def _see_item(self, it: Link, *, parent: str, column: str) -> None:
         old = self.state.get(it.key)
         self._see(it, kind=it.kind, parent=parent, column=column)
+        if old is not None:
+            self._seen_target(old)
         if (
             old is not None
             and old["status"] not in ("pending",)
@@ -659,7 +666,13 @@ class _SiteCrawl:
                 if r is None:
                     continue
                 self.state.update(row["dst"], last_seen_run=self.run_id)
+                self._seen_target(r)
                 self.listed.setdefault(row["dst"], self._link_from_row(r, None))
+
+    def _seen_target(self, row) -> None:
+        """A listed URL that redirects (301 or meta refresh): its target counts as listed too."""
+        if row["status"] == "moved" and row["redirect_to"]:
+            self.state.update(canonical_url(row["redirect_to"]), last_seen_run=self.run_id)
 
     # -- items ------------------------------------------------------------------------------
 
@@ -765,7 +778,11 @@ class _SiteCrawl:
         self._emit("request", url=link.url, kind=kind, status=res.status, error=res.error_kind)
         with self.state.transaction():
             out = self._record(link, row, res, kind)
-        if out.outcome == "failed" and out.error_kind:
+        removed = (
+            out.error_kind in ("http_404", "http_410", "soft_404", "redirect_to_home")
+            and kind != "list"
+        )
+        if out.outcome == "failed" and out.error_kind and not removed:
             self.stats.failures[out.error_kind] += 1
         return out
 
@@ -804,6 +821,7 @@ class _SiteCrawl:
                 error_kind=error_kind,
                 error=error,
                 seconds=res.seconds,
+                attempts=res.attempts,
                 warc_record_id=ref.record_id if ref else None,
             )
             return _Outcome("failed", key, error_kind=error_kind)
@@ -893,6 +911,7 @@ class _SiteCrawl:
                 now,
                 http_status=304,
                 seconds=res.seconds,
+                attempts=res.attempts,
                 warc_record_id=ref.record_id if ref else None,
             )
             if kind != "list":
@@ -1001,6 +1020,7 @@ class _SiteCrawl:
                 sha256=sha,
                 bytes=len(res.body),
                 seconds=res.seconds,
+                attempts=res.attempts,
                 warc_record_id=rev.record_id,
             )
             if kind != "list":
@@ -1036,6 +1056,7 @@ class _SiteCrawl:
             sha256=sha,
             bytes=len(res.body),
             seconds=res.seconds,
+            attempts=res.attempts,
             warc_record_id=ref.record_id,
         )
         if kind != "list":

@@ -128,6 +128,7 @@ CREATE TABLE IF NOT EXISTS fetches (
     bytes INTEGER,
     fetched_at TEXT NOT NULL,
     seconds REAL,
+    attempts INTEGER,                -- requests sent for it (retries included)
     error_kind TEXT,
     error TEXT,
     warc_record_id TEXT
