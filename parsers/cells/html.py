@@ -51,6 +51,8 @@ _TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
 # A span larger than this is treated as a typo (rowspan="99999") and clamped.
 MAX_SPAN = 200
 MAX_GRID_CELLS = 200_000
+# The page's title and labeled fields (发布日期 …) sit in its first lines of text.
+_PAGE_HEAD_CHARS = 30_000
 _META_NAMES = (
     "ArticleTitle",
     "PubDate",
@@ -78,11 +80,11 @@ def html_document(html: str) -> Document:
     tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
     report_tables = [t for t in tables if _is_report_table(t)]
     article = _article_root(root, report_tables, tree)
-    page_lines = _text_lines(root, limit=80)
-    for key, value in labeled_fields(page_lines[:80]).items():
+    page_lines = _lines(root.text(separator="")[:_PAGE_HEAD_CHARS], limit=80)
+    for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
-        title = next((line for line in page_lines[:80] if _TITLE_HINT.search(line)), title)
+        title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
     cells: list[Cell] = []
     warnings: list[str] = []
     for index, table in enumerate(report_tables):
@@ -160,11 +162,15 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
     return common
 
 
-def _text_lines(node: LexborNode, limit: int | None = None) -> list[str]:
-    """The node's text, a line per block (and per table cell); the first ``limit`` lines only
-    when a limit is given."""
+def _text_lines(node: LexborNode) -> list[str]:
+    """The node's text, a line per block (and per table cell)."""
+    return _lines(node.text(separator=""))
+
+
+def _lines(text: str, limit: int | None = None) -> list[str]:
+    """Non-empty normalized lines of a text (the first ``limit`` only, when given)."""
     lines = []
-    for line in node.text(separator="").split("\n"):
+    for line in text.split("\n"):
         if line and not line.isspace():
             line = normalize_text(line)
             if line:
