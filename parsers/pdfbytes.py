@@ -9,6 +9,7 @@ only images, so laying its pages out would be wasted time). Both walk the ``stre
 
 from __future__ import annotations
 
+import base64
 import re
 import zlib
 from collections.abc import Iterator
@@ -19,10 +20,12 @@ _ENDSTREAM = b"endstream"
 # A direct length (``/Length 1234``), not a reference (``/Length 12 0 R``).
 _LENGTH = re.compile(rb"/Length\s+(\d+)\b(?!\s+\d+\s+R)")
 _IMAGE = re.compile(rb"/Subtype\s*/Image\b")
-_FLATE = re.compile(rb"/(?:FlateDecode|Fl)\b")
-_OTHER_FILTER = re.compile(
-    rb"/(?:LZWDecode|LZW|ASCII85Decode|A85|ASCIIHexDecode|AHx|RunLengthDecode|RL|Crypt)\b"
-)
+_FILTERS = re.compile(rb"/Filter\s*(\[[^\]]*\]|/\w+)")
+_FILTER_NAME = re.compile(rb"/(\w+)")
+# Filters undone here, by their full and abbreviated names.
+_FLATE_NAMES = {b"FlateDecode", b"Fl"}
+_A85_NAMES = {b"ASCII85Decode", b"A85"}
+_HEX_NAMES = {b"ASCIIHexDecode", b"AHx"}
 _BT = re.compile(rb"(?:^|[\s\]\)>])BT[\s/\[]")
 _SHOW = re.compile(rb"[\)>\]]\s*(?:Tj|TJ|'|\")")
 _ENCRYPT = re.compile(rb"/Encrypt\s+(?:\d+\s+\d+\s+R|<<)")
@@ -42,12 +45,53 @@ class RawStream:
         return _IMAGE.search(self.head) is not None
 
     @property
-    def is_flate(self) -> bool:
-        return _FLATE.search(self.head) is not None and _OTHER_FILTER.search(self.head) is None
+    def filters(self) -> list[bytes]:
+        m = _FILTERS.search(self.head)
+        return _FILTER_NAME.findall(m.group(1)) if m else []
 
     @property
     def is_plain(self) -> bool:
-        return b"/Filter" not in self.head
+        return not self.filters
+
+    def decoded(self, cap: int) -> bytes | None:
+        """The stream with its filters undone (up to ``cap`` bytes), or None when one of its
+        filters is not one of Flate / ASCII85 / ASCIIHex."""
+        data = self.body
+        for name in self.filters:
+            if name in _FLATE_NAMES:
+                data, _ = inflate(data, cap)
+            elif name in _A85_NAMES:
+                data = _a85(data)
+            elif name in _HEX_NAMES:
+                data = _hex(data)
+            else:
+                return None
+            if data is None:
+                return None
+        return data[:cap]
+
+
+def _a85(data: bytes) -> bytes | None:
+    body = re.sub(rb"\s+", b"", data)
+    end = body.find(b"~>")
+    if end >= 0:
+        body = body[:end]
+    if body.startswith(b"<~"):
+        body = body[2:]
+    try:
+        return base64.a85decode(body)
+    except ValueError:
+        return None
+
+
+def _hex(data: bytes) -> bytes | None:
+    body = re.sub(rb"[^0-9A-Fa-f]", b"", data.split(b">", 1)[0])
+    if len(body) % 2:
+        body += b"0"
+    try:
+        return bytes.fromhex(body.decode("ascii"))
+    except ValueError:
+        return None
 
 
 def iter_streams(data: bytes) -> Iterator[RawStream]:
@@ -109,13 +153,26 @@ def inflated_size(body: bytes, cap: int) -> int:
 
 
 def unpacked_size(data: bytes, cap: int) -> int:
-    """Total inflated size of the file's Flate streams, counted up to just over ``cap``."""
+    """Total inflated size of the file's Flate streams, counted up to just over ``cap``.
+
+    Streams whose filter chain puts ASCII85/ASCIIHex before Flate are counted too (the text
+    encodings are undone first; they only shrink). Unfiltered streams count as their length.
+    """
     total = 0
     for stream in iter_streams(data):
-        if stream.body[:1] and stream.body[0] & 0x0F == 8:  # zlib header: deflate
-            total += inflated_size(stream.body, cap - total + 1)
-            if total > cap:
-                return total
+        filters = stream.filters
+        body: bytes | None = stream.body
+        while filters and filters[0] in (_A85_NAMES | _HEX_NAMES) and body is not None:
+            body = _a85(body) if filters[0] in _A85_NAMES else _hex(body)
+            filters = filters[1:]
+        if body is None:
+            continue
+        if filters and filters[0] in _FLATE_NAMES:
+            total += inflated_size(body, cap - total + 1)
+        elif not filters:
+            total += len(body)
+        if total > cap:
+            return total
     return total
 
 
@@ -140,16 +197,13 @@ def has_text_layer(data: bytes, *, budget: int = 32 << 20) -> bool | None:
         seen = True
         if stream.is_image:
             continue
-        if stream.is_plain:
-            content = stream.body
-        elif stream.is_flate:
-            content, complete = inflate(stream.body, min(8 << 20, max(budget - spent, 0)))
-            spent += len(content)
-            if not complete and spent >= budget:
-                return None
-        else:
+        content = stream.decoded(min(8 << 20, max(budget - spent, 0)))
+        if content is None:
             unreadable = True
             continue
+        spent += len(content)
+        if spent >= budget:
+            return None
         if _BT.search(content) and _SHOW.search(content):
             return True
     if unreadable or not seen:

@@ -418,6 +418,8 @@ def _is_pipe_cell(line: str) -> bool:
         return False
     body = body[:-1]
     return "|" not in body and body[-1:].isspace() and not body.isspace()
+
+
 _PIPE_EMPTY = re.compile(r"^\|+\s*$")
 
 

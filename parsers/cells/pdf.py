@@ -77,7 +77,7 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
                     f"PDF capped: read {limits.max_pages} of {total} pages (page limit)"
                 )
                 break
-            if deadline.expired():
+            if number and deadline.expired():  # the first page is always read
                 warnings.append(
                     f"PDF capped: read {number} of {total} pages "
                     f"(time limit {limits.max_seconds:g} s)"
@@ -114,9 +114,14 @@ def _open(data: bytes):
             raise UnsupportedDocument(
                 Sniffed(PDF, None, PASSWORD), f"encrypted PDF: {cause}"
             ) from exc
-        raise ParseError(f"PDF is damaged: {cause}", reason="unreadable") from exc
+        raise ParseError(f"{_damaged(data)}: {cause}", reason="unreadable") from exc
     except Exception as exc:
-        raise ParseError(f"PDF is damaged: {exc}", reason="unreadable") from exc
+        raise ParseError(f"{_damaged(data)}: {exc}", reason="unreadable") from exc
+
+
+def _damaged(data: bytes) -> str:
+    """How to name an unreadable PDF: a cut-off download ends without its %%EOF marker."""
+    return "PDF is damaged" if b"%%EOF" in data[-1024:] else "PDF is truncated (no %%EOF)"
 
 
 def _read_page(page, number: int, limits: Limits, warnings: list[str]) -> _Page:
