@@ -202,7 +202,7 @@ class RecordStore:
         self.close()
 
     def _row(self, item: ReportInput) -> tuple:
-        record = json.dumps(encode_report(item.report), ensure_ascii=False, sort_keys=True)
+        record = json.dumps(encode_report(item.report), ensure_ascii=False)  # printed order kept
         return (
             item.url or "",
             document_sha256(item),
