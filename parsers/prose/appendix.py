@@ -344,7 +344,7 @@ _LEAD = re.compile(r"^[\s|:：”\"*]*")
 _UNIT = re.compile(r"^(万元|元|人次|条|件|个|人|次|项|篇|份|起)")
 _TOKEN = re.compile(r"^[\s|]*(\d[\d,]*(?:\.\d+)?|[—–\-－/]+|无)")
 _ENUM_TAIL = re.compile(
-    r"(?:其中)?\s*[:：]?\s*(?:[（(]\s*(?P<paren>\d{1,2})\s*[）)]|(?P<digits>\d{1,3})\s*[、.．]"
+    r"(?:其中)?\s*[:：]?\s*(?:[（(]\s*(?P<paren>\d{1,2})\s*[）)]|(?P<digits>\d{1,2})\s*[、.．]"
     r"|[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*$"
 )
 
@@ -465,49 +465,53 @@ def _fees_in_yuan(value: Number, row: Row, text: str, result: AppendixResult) ->
 
 
 def _read_rows(text: str, first_label: int, k: int, has_code: bool) -> list[Row]:
-    matches = list(LABELS.finditer(text, first_label))
     rows: list[Row] = []
     next_enum: int | None = None
-    for i, match in enumerate(matches):
+    match = LABELS.search(text, first_label)
+    while match is not None:
         code = _GROUP_CODE[match.lastgroup or ""]
-        region_end = (
-            matches[i + 1].start() if i + 1 < len(matches) else min(len(text), match.end() + 80)
-        )
+        # A label's own parenthetical (…（不包括用于政府公报…的经费）) is not the next row.
+        paren = _PAREN.match(text, match.end())
+        following = LABELS.search(text, paren.end() if paren else match.end())
+        region_end = following.start() if following else min(len(text), match.end() + 80)
         region = text[match.end() : region_end]
         this_enum = next_enum
         expected = (this_enum + 1) if this_enum is not None else 1
-        region, next_enum = (
-            _cut_enumerator(region, expected) if i + 1 < len(matches) else (region, None)
-        )
+        if following is not None:
+            region, next_enum = _cut_enumerator(region, expected)
         unit, tokens, used = _value_tokens(region, has_code)
         row = Row(code, match.start(), match.end() + used, unit, tokens, this_enum)
         row.options = _options(tokens, k)
         rows.append(row)
+        match = following
     return rows
 
 
 def _cut_enumerator(region: str, expected: int) -> tuple[str, int | None]:
-    """Split the next row's enumerator (``2、`` ``(3)``) off the end of this row's text."""
+    """Split the next row's enumerator (``2、`` ``(3)``) off the end of this row's text.
+
+    In run-together text the enumerator follows this row's last number directly
+    (``…条2949819162、政府公报…``): the digits before ``、`` are then the number and the
+    enumerator together, and the enumerator we expect (the previous one plus one) is cut off.
+    """
     match = _ENUM_TAIL.search(region)
     if match is None:
         return region, None
     if match["paren"]:
         return region[: match.start()], int(match["paren"])
-    digits = match["digits"]
-    if digits is None:
+    if match["digits"] is None:
         return region[: match.start()], None
-    d_start = match.start("digits")
-    glued = d_start > 0 and region[d_start - 1].isdigit()
-    if not glued:
-        return region[: match.start()], int(digits)
-    # The number and the enumerator run together (…9162、): take the enumerator we expect.
-    run_end = match.end("digits")
-    run_start = d_start
+    run_start, run_end = match.start("digits"), match.end("digits")
     while run_start > 0 and region[run_start - 1].isdigit():
         run_start -= 1
     run = region[run_start:run_end]
+    before = region[run_start - 1] if run_start > 0 else " "
+    if before.isspace() or before in "|:：" or before == "." or len(run) == 1 and before in "中":
+        return region[: min(match.start(), run_start)], int(run[-2:]) if len(run) <= 2 else None
     wanted = str(expected)
     cut = len(wanted) if run.endswith(wanted) and len(run) > len(wanted) else 1
+    if len(run) <= cut:
+        return region[:run_start], int(run)
     return region[: run_end - cut], int(run[-cut:])
 
 

@@ -42,11 +42,14 @@ def _gap(n: int, name: str | None = None) -> str:
 
 N = _num()
 Q = r"[“”\"'‘’「」]?"
-U_ITEMS = r"(?P<u>条|件|项|篇|个|份)"
-U_APPS = r"(?P<u>人次|批次|件|条|份|宗|个|次|项)"
-U_CASES = r"(?P<u>件|起|宗|次|个|例|案)"
-U_CONS = r"(?P<u>人次|件次|批次|件|次|个|条|人|位)"
-U_FEES = r"(?P<u>万元|元)"
+# 多/余 between a number and its unit (3000多人次, 100余件) make it approximate: matched here,
+# then refused by the approximation check with a warning.
+_ABOUT = r"(?:多|余)?\s*"
+U_ITEMS = _ABOUT + r"(?P<u>条|件|项|篇|个|份)"
+U_APPS = _ABOUT + r"(?P<u>人次|批次|件|条|份|宗|个|次|项)"
+U_CASES = _ABOUT + r"(?P<u>件|起|宗|次|个|例|案)"
+U_CONS = _ABOUT + r"(?P<u>人次|件次|批次|件|次|个|条|人|位)"
+U_FEES = _ABOUT + r"(?P<u>万元|元)"
 NEG = r"(?:未|没有|没|无(?![法论须需关正])|暂无|尚未|均未|从未|并未|未曾)"
 
 SUBUNIT = re.compile(
@@ -66,8 +69,14 @@ CONS_CHANNEL = re.compile(
     r"现场|电话|网上|网络|在线|来电|来访|信函|当面|窗口|热线|邮件|微博|微信|短信|留言"
 )
 
-CUMULATIVE = re.compile(
-    r"历年|累计至|截至|截止|至今|迄今|总累计|自(?:19|20)\d\d年|自《|(?<!今年)(?<!本年)(?<!年初)(?<!\d年)以来"
+STRONG_CUMULATIVE = re.compile(
+    r"历年|总累计|累计至今|至今|迄今|自《|(?:施行|实施|颁布|公布|实行)以来"
+)
+SINCE_YEAR = re.compile(r"自\s*((?:19|20)\d\d|[一二][〇○零O一二三四五六七八九]{3})\s*年")
+SINCE = re.compile(r"以来")
+UNTIL = re.compile(r"截至|截止")
+YEAR_TOKEN = re.compile(
+    r"(?<![\d〇○零一二三四五六七八九])((?:19|20)\d\d|[一二][〇○零O一二三四五六七八九]{3})\s*年"
 )
 ACCUMULATED = re.compile(r"累计")
 ANCHOR = re.compile(r"本年|全年|今年|年内|本年度|当年|年度内")
@@ -99,6 +108,7 @@ class Rule:
     weaker: tuple[re.Pattern[str], ...] = ()  # a part-looking clause: ranked after the others
     veto: re.Pattern[str] | None = None
     lead_veto: re.Pattern[str] | None = None  # checked on the few characters before the match
+    tail_veto: re.Pattern[str] | None = None  # checked on the rest of the clause after the match
     gap_veto: re.Pattern[str] | None = None
     # Extra keys a zero statement also covers when the rest of its clause names them
     # (未收到…行政复议、提起行政诉讼的申请 is zero for both).
@@ -122,6 +132,10 @@ _SPENDING = _r(r"经费|支出|投入|预算|行政事业性|收费项目|罚没
 _APPEAL_VETO = _r(r"决定书|复议决定|应诉|代理|出庭|法律顾问|复议机关")
 _DISCLOSURE = _r(r"信息公开|公开申请|依申请|政府信息")
 _LIT = _r(r"诉讼|起诉")
+# 因政府信息公开申请行政复议: here 申请 is the verb "apply for", the clause is about appeals.
+_APPEAL_TAIL = _r(
+    r"^\s*(?:而|并|后)?(?:被)?(?:申请|提出|提起)?(?:行政复议|复议|行政诉讼|诉讼|起诉)"
+)
 # 其他应主动公开的信息 N 条 / 可主动公开 is a category of information, not the year's total.
 _CATEGORY = _r(r"(?:其他|其它|应当?|可以?|需要?|依法|不)$")
 _REC = _r(r"复议")
@@ -178,6 +192,7 @@ RULES: tuple[Rule, ...] = (
         needs=_r("申请"),
         subset=(SUBUNIT, APP_CHANNEL),
         gap_veto=_NOT_APP,
+        tail_veto=_APPEAL_TAIL,
     ),
     Rule(
         "received_number_first",
@@ -190,6 +205,7 @@ RULES: tuple[Rule, ...] = (
         needs=_r("申请"),
         subset=(SUBUNIT, APP_CHANNEL),
         gap_veto=_NOT_APP,
+        tail_veto=_APPEAL_TAIL,
     ),
     Rule(
         "received_noun",
@@ -201,6 +217,7 @@ RULES: tuple[Rule, ...] = (
         where=_APP,
         needs=_r("申请"),
         subset=(SUBUNIT, APP_CHANNEL),
+        tail_veto=_APPEAL_TAIL,
     ),
     Rule(
         "received_in_section",
@@ -233,6 +250,7 @@ RULES: tuple[Rule, ...] = (
         needs=_r("申请"),
         subset=(SUBUNIT,),
         gap_veto=_NOT_APP,
+        tail_veto=_APPEAL_TAIL,
     ),
     Rule(
         "received_none_applicant",
@@ -245,18 +263,21 @@ RULES: tuple[Rule, ...] = (
         where=_APP,
         needs=_r("公开"),
         gap_veto=_NOT_APP,
+        tail_veto=_APPEAL_TAIL,
     ),
     Rule(
         "received_none_noun",
         ("applications_received",),
         _r(
             r"(?:无|没有|暂无)(?:依申请公开|政府信息公开申请)(?:事项|情况|件|申请)?(?=[,，。;；\s]|$)"
+            r"|(?:未发生|未有|没有|无)(?:任何)?依申请公开(?:政府信息)?(?:的)?(?:申请|事项|情况|行为)"
             rf"|{APP_NOUN}(?:数量?|件数|总数)?(?:均|都)?为(?:零|0|〇)(?![\d.])"
         ),
         zero=True,
         where=_APP,
         needs=_r("申请"),
         subset=(SUBUNIT,),
+        tail_veto=_APPEAL_TAIL,
     ),
     # -------------------------------------------------------------- outcomes
     Rule(
@@ -599,13 +620,15 @@ def _evaluate(
         return []
     if rule.lead_veto is not None and rule.lead_veto.search(text[max(0, start - 4) : start]):
         return []
+    if rule.tail_veto is not None and rule.tail_veto.search(text[end : T.clause_end(text, end)]):
+        return []
     if rule.gap_veto is not None and "gap" in match.re.groupindex:
         gap = match.group("gap") or ""
         if rule.gap_veto.search(gap):
             return []
     if _is_part(rule, prefix + match.group(0), whole_clause):
         return []
-    if _is_cumulative(ctx, text[T.sentence_start(text, start) : start], prefix + match.group(0)):
+    if _is_cumulative(ctx, text[T.sentence_start(text, start) : start], match.group(0)):
         return []
     if _is_other_year(ctx, prefix + match.group(0)):
         return []
@@ -656,18 +679,42 @@ def _is_part(rule: Rule, before: str, clause: str) -> bool:
     return bool(channel is not None and channel.search(before))
 
 
-def _is_cumulative(ctx: Context, sentence_before: str, clause: str) -> bool:
-    """历年累计, 截至…累计, 自《条例》施行以来: not this year's figure."""
-    anchored = bool(ANCHOR.search(clause)) or (
-        ctx.year is not None and f"{ctx.year}年" in clause.replace(" ", "")
+def _is_cumulative(ctx: Context, sentence_before: str, match_text: str) -> bool:
+    """历年累计, 截至…累计, 自《条例》施行以来: not this year's figure.
+
+    ``sentence_before`` runs from the sentence start to the match; what precedes a figure in
+    its sentence qualifies it (截至2012年底，累计… / 2012年，我局累计… for the year itself).
+    """
+    full = sentence_before + match_text
+    if STRONG_CUMULATIVE.search(full):
+        return True
+    for token in SINCE_YEAR.findall(full):
+        if ctx.year is None or T.year_value(token) != ctx.year:
+            return True
+    years = years_in(full)
+    anchored = bool(ANCHOR.search(full)) or (
+        ctx.year in years if ctx.year is not None else bool(years)
     )
-    if ctx.year is None and T.YEAR_IN_TEXT.search(clause):
-        anchored = True
-    if CUMULATIVE.search(clause) and not (anchored and not re.search(r"历年|总累计", clause)):
+    for match in SINCE.finditer(full):
+        before = full[max(0, match.start() - 6) : match.start()]
+        this_year = re.search(r"(?:今年|本年|年初|本年度)$", before) or (
+            ctx.year is not None and ctx.year in years_in(before) and before.endswith("年")
+        )
+        if not this_year:
+            return True
+    if UNTIL.search(full) and (ACCUMULATED.search(full) or not ANCHOR.search(full)):
         return True
-    if CUMULATIVE.search(sentence_before) and not anchored:
-        return True
-    return bool(ACCUMULATED.search(clause) and not anchored)
+    return bool(ACCUMULATED.search(full) and not anchored)
+
+
+def years_in(text: str) -> set[int]:
+    """Years written in a clause: 2012年 or 二〇一二年."""
+    out = set()
+    for token in YEAR_TOKEN.findall(text):
+        value = T.year_value(token)
+        if value is not None and 1990 <= value <= 2100:
+            out.add(value)
+    return out
 
 
 def _is_other_year(ctx: Context, clause: str) -> bool:
@@ -675,7 +722,7 @@ def _is_other_year(ctx: Context, clause: str) -> bool:
         return True
     if ctx.year is None:
         return False
-    years = {int(y) for y in T.YEAR_IN_TEXT.findall(clause)}
+    years = years_in(clause)
     return bool(years) and ctx.year not in years
 
 
