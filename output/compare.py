@@ -196,7 +196,8 @@ def _caution(this: pd.DataFrame, before: pd.DataFrame, agency: str, year: int) -
         row = this.loc[agency]
         if _value(row["checks_failed"]):
             notes.append(f"checks failed: {row['checks_failed']}")
-        if _value(row["xyear_carryover_ok"]) is False:
+        carry = _value(row["xyear_carryover_ok"])
+        if carry is not None and not bool(carry):
             notes.append(f"carried over ≠ {year - 1} carried forward")
         if (_value(row["n_uncertain"]) or 0) > 0:
             notes.append(f"{int(row['n_uncertain'])} cell(s) could not be placed")

@@ -282,7 +282,7 @@ def _chart(comparison: Comparison, ind: Indicator) -> str:
                     f'<text class="value" x="{label_w + 4}" y="{top_y + bar_h - 1}">no data</text>'
                 )
                 continue
-            length = max(abs(float(value)) / top * bar_w, 1.0)
+            length = abs(float(value)) / top * bar_w
             out.append(
                 f'<rect class="{css}" data-agency="{esc(name)}" x="{label_w}" y="{top_y}" '
                 f'width="{length:.1f}" height="{bar_h - 1}" fill="{colour}"/>'
