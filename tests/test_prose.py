@@ -1,0 +1,729 @@
+"""Reports before 2019: counts read from prose and appendix tables (``parsers.prose``)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fixtures.prose import generate, to_chinese, variants
+from parsers import schema
+from parsers.model import CellValue, Report
+from parsers.prose import (
+    CROSSWALK,
+    EXTRA_KEYS,
+    PROSE_KEYS,
+    extract_prose,
+    is_pre2019,
+    parse_number,
+    table_equivalent,
+)
+from parsers.prose.__main__ import main
+from parsers.prose.report import read_text
+from tests.corpus import cases
+
+SPEC_KEYS = (
+    "proactive_items",
+    "applications_received",
+    "applications_granted",
+    "applications_partial",
+    "applications_denied",
+    "fees_yuan",
+    "reconsideration_cases",
+    "litigation_cases",
+    "consultations",
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def report(*sections: tuple[str, str], year: int = 2012, appendix: str = "") -> str:
+    """A small pre-2019 report: title, numbered sections, optional appendix table."""
+    numerals = "一二三四五六七八九十"
+    parts = [f"某某县人民政府{year}年政府信息公开工作年度报告"]
+    for i, (heading, body) in enumerate(sections):
+        parts.append(f"{numerals[i]}、{heading}\n{body}")
+    if appendix:
+        parts.append(appendix)
+    return "\n".join(parts)
+
+
+def values(text: str, **kwargs) -> dict:
+    return extract_prose(text, **kwargs).values
+
+
+# ------------------------------------------------------------------------------------------
+# The real pre-2019 reports of the corpus
+# ------------------------------------------------------------------------------------------
+
+PROSE_CASES = cases("prose")
+OTHER_CASES = [c for c in cases() if c.form != "prose"]
+
+
+@pytest.mark.skipif(not PROSE_CASES, reason="corpus not available")
+@pytest.mark.parametrize("case", PROSE_CASES, ids=lambda c: c.name)
+def test_corpus_counts_reproduced_exactly(case):
+    text = case.document.read_text(encoding="utf-8")
+    result = extract_prose(text)
+    assert result.values == case.expected["prose"]
+    assert set(result.evidence) == set(result.values)
+
+
+@pytest.mark.skipif(not PROSE_CASES, reason="corpus not available")
+@pytest.mark.parametrize("case", PROSE_CASES, ids=lambda c: c.name)
+def test_corpus_evidence_quotes_the_report(case):
+    text = case.document.read_text(encoding="utf-8")
+    for key, evidence in extract_prose(text).evidence.items():
+        quoted = evidence.removeprefix("附表: ")
+        assert quoted and _squash(quoted) in _squash(text), key
+
+
+@pytest.mark.skipif(not PROSE_CASES, reason="corpus not available")
+@pytest.mark.parametrize("case", PROSE_CASES, ids=lambda c: c.name)
+def test_corpus_prose_reports_detected_and_parsed_end_to_end(case):
+    from parsers import parse
+
+    data = case.document.read_bytes()
+    assert is_pre2019(data.decode("utf-8"))
+    record = parse(data, source=str(case.document))
+    assert record.template == schema.TEMPLATE_PRE2019
+    assert record.to_dict()["prose"] == case.expected["prose"]
+
+
+@pytest.mark.skipif(not OTHER_CASES, reason="corpus not available")
+@pytest.mark.parametrize("case", OTHER_CASES, ids=lambda c: c.name)
+def test_corpus_national_format_reports_are_not_pre2019(case):
+    assert not is_pre2019(read_text(case.document))
+
+
+# ------------------------------------------------------------------------------------------
+# Generated variants (fixtures/prose): the wording ranges of real reports
+# ------------------------------------------------------------------------------------------
+
+GENERATED = variants(400)
+
+
+@pytest.mark.parametrize("variant", GENERATED, ids=lambda v: v.name.split()[0])
+def test_generated_variant_counts(variant):
+    result = extract_prose(variant.text)
+    assert result.values == variant.values, variant.name
+    assert result.extra == variant.extra, variant.name
+    for key in variant.approximate:
+        assert any(key in w and "approximate" in w for w in result.warnings), variant.name
+    for key in variant.ambiguous:
+        assert any(key in w and "split" in w for w in result.warnings), variant.name
+
+
+def test_generated_variants_cover_every_key_and_both_absence_and_zero():
+    seen = {key: set() for key in (*SPEC_KEYS, *EXTRA_KEYS)}
+    for variant in GENERATED:
+        for key in seen:
+            value = {**variant.values, **variant.extra}.get(key)
+            seen[key].add("absent" if value is None else "zero" if value == 0 else "value")
+    for key, kinds in seen.items():
+        assert {"absent", "value"} <= kinds, key
+    for key in ("applications_received", "fees_yuan", "reconsideration_cases", "litigation_cases"):
+        assert "zero" in seen[key], key
+
+
+def test_generated_variants_are_detected_as_pre2019():
+    assert all(is_pre2019(v.text) for v in GENERATED[:100])
+
+
+def test_generator_is_deterministic():
+    assert generate(7).text == generate(7).text
+
+
+# ------------------------------------------------------------------------------------------
+# Numbers
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "value"),
+    [
+        ("425", 425),
+        ("1,516", 1516),
+        ("１５１６", 1516),
+        ("一百二十三", 123),
+        ("两", 2),
+        ("两千", 2000),
+        ("十二", 12),
+        ("二十", 20),
+        ("一百零五", 105),
+        ("一千零一十", 1010),
+        ("二〇一一", 2011),
+        ("一万二", 12000),
+        ("三千五", 3500),
+        ("1.2万", 12000),
+        ("3万", 30000),
+        ("3千", 3000),
+        ("零", 0),
+        ("〇", 0),
+        ("0.35", 0.35),
+        ("壹佰贰拾叁", 123),
+        ("一亿二千万", 120_000_000),
+    ],
+)
+def test_parse_number(token, value):
+    assert parse_number(token) == value
+
+
+@pytest.mark.parametrize("token", ["", "一二百", "百", "万", "12,34", "十十", "万万", "abc", "0一"])
+def test_parse_number_refuses_what_is_not_a_number(token):
+    assert parse_number(token) is None
+
+
+@given(st.integers(min_value=0, max_value=99_999_999), st.booleans())
+def test_chinese_numerals_round_trip(n, liang):
+    assert parse_number(to_chinese(n, liang=liang)) == n
+
+
+@given(st.integers(min_value=1000, max_value=10**9))
+def test_grouped_arabic_round_trip(n):
+    assert parse_number(f"{n:,}") == n
+
+
+def test_chinese_numerals_in_sentences():
+    text = report(
+        ("主动公开政府信息情况", "全年主动公开政府信息一千二百零八条。"),
+        (
+            "依申请公开政府信息情况",
+            "全年共受理政府信息公开申请十二件，同意公开十件，部分公开两件。",
+        ),
+    )
+    assert values(text) == {
+        "proactive_items": 1208,
+        "applications_received": 12,
+        "applications_granted": 10,
+        "applications_partial": 2,
+    }
+
+
+def test_wan_and_fees_in_wan_yuan():
+    text = report(
+        ("主动公开政府信息情况", "全年主动公开政府信息1.2万条。"),
+        ("政府信息公开的收费及减免情况", "共收取检索、复制费用0.15万元。"),
+    )
+    assert values(text) == {"proactive_items": 12000, "fees_yuan": 1500}
+
+
+# ------------------------------------------------------------------------------------------
+# Zero stated in words, and absence when nothing is stated
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("2012年，我县未收到政府信息公开申请。", {"applications_received": 0}),
+        (
+            "本年度没有收到公民、法人或其他组织提出的政府信息公开申请。",
+            {"applications_received": 0},
+        ),
+        ("全年无依申请公开事项。", {"applications_received": 0}),
+        ("全年政府信息公开申请数为零。", {"applications_received": 0}),
+        ("本年度未收到有关政府信息公开的行政复议申请。", {"reconsideration_cases": 0}),
+        (
+            "2012年未发生因政府信息公开申请行政复议和提起行政诉讼的情况。",
+            {"reconsideration_cases": 0, "litigation_cases": 0},
+        ),
+        (
+            "2012年未收到有关政府信息公开行政复议、提起行政诉讼的申请。",
+            {"reconsideration_cases": 0, "litigation_cases": 0},
+        ),
+        (
+            "因政府信息公开申请提起行政复议和行政诉讼均为零。",
+            {"reconsideration_cases": 0, "litigation_cases": 0},
+        ),
+    ],
+)
+def test_zero_stated_in_words(sentence, expected):
+    text = report(("依申请公开政府信息情况", sentence))
+    assert values(text) == expected
+
+
+def test_zero_under_an_appeals_heading_that_says_none():
+    text = report(
+        ("依申请公开政府信息情况", "我们规范了申请的受理流程。"),
+        ("因政府信息公开申请行政复议、提起行政诉讼的情况", "无。"),
+    )
+    assert values(text) == {"reconsideration_cases": 0, "litigation_cases": 0}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["依申请提供政府信息暂不收费。", "2012年未向申请人收取任何费用。", "收费及减免情况：无。"],
+)
+def test_applicant_fees_zero(sentence):
+    assert values(report(("政府信息公开的收费及减免情况", sentence))) == {"fees_yuan": 0}
+
+
+def test_agency_spending_is_not_a_fee():
+    text = report(
+        ("政府信息公开的收费及减免情况", "我们严格执行收费标准。"),
+        (
+            "工作人员及经费情况",
+            "2012年用于宣传、设立和更新公开栏等产生的政府信息公开费用1万元。"
+            "全年政府信息公开工作经费支出2.5万元。",
+        ),
+    )
+    assert "fees_yuan" not in values(text)
+
+
+def test_free_access_outside_applications_is_not_a_fee_statement():
+    text = report(("主动公开政府信息情况", "在档案馆设立查阅点，免费提供政府公报，不收费。"))
+    assert "fees_yuan" not in values(text)
+
+
+def test_nothing_stated_gives_nothing():
+    text = report(
+        ("概述", "我县认真贯彻落实《条例》，不断深化公开内容。"),
+        ("主动公开政府信息情况", "主动公开了机构职能、政策法规、规划计划等信息。"),
+        ("依申请公开政府信息情况", "进一步规范了依申请公开的受理、审查和答复流程。"),
+        ("存在的主要问题及改进措施", "一是公开内容有待深化。"),
+    )
+    result = extract_prose(text)
+    assert result.values == {}
+    assert result.extra == {}
+
+
+def test_no_refusals_in_words_is_not_a_refusal_count():
+    text = report(
+        ("依申请公开政府信息情况", "（四）不予公开政府信息情况。我局无不予公开政府信息情况。")
+    )
+    assert "applications_denied" not in values(text)
+
+
+def test_hypothetical_appeal_is_not_a_count():
+    text = report(
+        ("依申请公开政府信息情况", "申请人对答复不服的，可以依法申请行政复议或者提起行政诉讼。")
+    )
+    assert values(text) == {}
+
+
+def test_window_service_applications_are_not_disclosure_requests():
+    text = report(
+        ("概述", "政务服务中心全年共受理申请136437件，办结率100%。"),
+        ("依申请公开政府信息情况", "全年未收到政府信息公开申请。"),
+    )
+    assert values(text) == {"applications_received": 0}
+
+
+def test_published_reconsideration_decisions_are_not_cases():
+    text = report(("主动公开政府信息情况", "公开行政复议决定书12份，行政处罚决定30件。"))
+    assert "reconsideration_cases" not in values(text)
+
+
+# ------------------------------------------------------------------------------------------
+# This year's figures, not cumulative, part, other-year or approximate ones
+# ------------------------------------------------------------------------------------------
+
+
+def test_this_year_figure_beside_cumulative_figure():
+    text = report(
+        (
+            "主动公开政府信息情况",
+            "2012年主动公开政府信息1200条。自《条例》施行以来，累计主动公开政府信息8000条。",
+        )
+    )
+    assert values(text) == {"proactive_items": 1200}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "历年累计主动公开政府信息8000条。",
+        "截至2012年底，累计主动公开政府信息8000条。",
+        "自《条例》施行以来，累计主动公开政府信息8000条。",
+        "自2008年以来共主动公开政府信息8000条。",
+        "上年主动公开政府信息900条。",
+        "2011年主动公开政府信息900条。",
+        "其中，各乡镇主动公开政府信息122条。",
+        "区直、县直各单位主动公开政府信息303条。",
+        "其他应主动公开的信息1831条。",
+    ],
+)
+def test_cumulative_part_and_other_year_figures_are_not_taken(sentence):
+    assert values(report(("主动公开政府信息情况", sentence))) == {}
+
+
+def test_accumulated_within_the_year_is_this_year():
+    text = report(("主动公开政府信息情况", "2012年，本局累计主动公开政府信息22条。"))
+    assert values(text) == {"proactive_items": 22}
+
+
+def test_whole_of_government_total_is_not_a_part():
+    text = report(("主动公开政府信息情况", "2012年，全县各部门共主动公开政府信息5120条。"))
+    assert values(text) == {"proactive_items": 5120}
+
+
+def test_first_total_kept_and_other_statements_warned():
+    text = report(
+        (
+            "主动公开政府信息情况",
+            "2012年主动公开政府信息425条。在互联网上，县政府公开办主动公开信息数为62条。",
+        )
+    )
+    result = extract_prose(text)
+    assert result.values == {"proactive_items": 425}
+    assert any("62" in w for w in result.warnings)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全年接待政府信息公开咨询约4900人次。",
+        "全年解答政府信息公开咨询3000多人次。",
+        "全年受理政府信息公开咨询100余件。",
+        "全年受理政府信息公开咨询100件左右。",
+    ],
+)
+def test_approximate_figures_are_not_counts(sentence):
+    result = extract_prose(report(("政府信息公开咨询处理情况", sentence)))
+    assert "consultations" not in result.values
+    assert any("consultations" in w and "approximate" in w for w in result.warnings)
+
+
+def test_consultations_total_not_its_channels():
+    text = report(
+        (
+            "咨询处理情况",
+            "全年共接受公众政府信息公开咨询1516人次，其中现场咨询1300人次，电话咨询125人次。",
+        )
+    )
+    assert values(text) == {"consultations": 1516}
+    only_parts = report(("咨询处理情况", "其中现场咨询1300人次，电话咨询125人次。"))
+    assert values(only_parts) == {}
+
+
+# ------------------------------------------------------------------------------------------
+# Outcomes and the extras
+# ------------------------------------------------------------------------------------------
+
+
+def test_shanghai_style_outcomes():
+    text = report(
+        (
+            "依申请公开政府信息情况",
+            "2012年共受理政府信息公开申请152件。在已答复的150件申请中，“同意公开”的67件，"
+            "“同意部分公开”的4件，“不予公开”的9件，“信息不存在”的30件，"
+            "“非本机关职责权限范围”的25件，“申请内容不明确”的15件。",
+        )
+    )
+    result = extract_prose(text)
+    assert result.values == {
+        "applications_received": 152,
+        "applications_granted": 67,
+        "applications_partial": 4,
+        "applications_denied": 9,
+    }
+    assert result.extra == {
+        "applications_nonexistent": 30,
+        "applications_not_held": 25,
+        "applications_unclear": 15,
+    }
+    assert result.sources["applications_granted"] == "prose"
+
+
+# ------------------------------------------------------------------------------------------
+# Appendix tables
+# ------------------------------------------------------------------------------------------
+
+FUJIAN_HEADER = "附件：政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计 "
+
+
+def test_spaced_fujian_appendix_gives_this_year_column():
+    table = (
+        FUJIAN_HEADER
+        + "主动公开信息数 条 425 1516 其中：1.网站公开 条 418 1509 2.政府公报公开 条 7 7 "
+        "受理依申请公开信息总数 条 3 9 行政复议数 条 0 1 行政诉讼数 条 0 0"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {
+        "proactive_items": 425,
+        "applications_received": 3,
+        "reconsideration_cases": 0,
+        "litigation_cases": 0,
+    }
+    assert result.evidence["proactive_items"].startswith("附表: 主动公开信息数")
+    assert set(result.sources.values()) == {"appendix"}
+
+
+def test_run_together_cells_split_by_the_tables_own_totals():
+    # 1240 alone could be 1|240 or 12|40; its parts 830 (8|30) and 410 (4|10) decide: 12|40.
+    table = (
+        "指标名称计量单位2012年度历年累计主动公开信息数条1240"
+        "其中：1、政府网站公开数条8302、政府公报公开数条410行政复议数件03"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {"proactive_items": 12, "reconsideration_cases": 0}
+    assert not [w for w in result.warnings if "split" in w]
+
+
+def test_ambiguous_run_together_cells_left_absent_with_warning():
+    table = "指标名称计量单位2012年度历年累计主动公开信息数条1240行政复议数件03"
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {"reconsideration_cases": 0}
+    assert any("proactive_items" in w and "split" in w for w in result.warnings)
+
+
+def test_ambiguous_cells_resolved_by_the_sentence_that_states_the_figure():
+    table = "指标名称计量单位2012年度历年累计主动公开信息数条1240"
+    text = report(("主动公开政府信息情况", "全年主动公开政府信息12条。"), appendix=table)
+    result = extract_prose(text)
+    assert result.values == {"proactive_items": 12}
+    assert result.warnings == []
+
+
+def test_totals_that_do_not_add_up_are_reported():
+    table = (
+        FUJIAN_HEADER
+        + "受理依申请公开信息总数 条 5 9 其中：1.当面申请数 条 1 2 2.网上申请数 条 1 2"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {"applications_received": 5}
+    assert any("do not add up" in w for w in result.warnings)
+
+
+def test_dingxi_design_reads_year_to_date_column_past_the_code_column():
+    table = (
+        "定西市政府信息公开情况统计报表\n指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计 |\n"
+        "主动公开信息数 | 条 | 01 | 120 | 480 |\n"
+        "申请总数 | 条 | 10 | 2 | 7 |\n"
+        "其中:1.当面申请数 | 条 | 11 | 2 | 7 |\n"
+        "对申请的答复总数 | 条 | 17 | 2 | 7 |\n"
+        "其中:1.同意公开答复数 | 条 | 18 | 1 | 4 |\n"
+        "2.同意部分公开答复数 | 条 | 19 | 0 | 1 |\n"
+        "3.否决公开答复总数 | 条 | 20 | 1 | 2 |\n"
+        "其中:(1)“信息不存在”数 | 条 | 22 | 1 | 2 |\n"
+        "行政复议数 | 件 | 32 | 0 | 1 |\n"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {
+        "proactive_items": 480,
+        "applications_received": 7,
+        "applications_granted": 4,
+        "applications_partial": 1,
+        "applications_denied": 2,
+        "reconsideration_cases": 1,
+    }
+    assert result.extra == {"applications_nonexistent": 2}
+
+
+def test_national_statistics_table_with_fees_in_wan_yuan():
+    table = (
+        "统计指标 单位 统计数\n"
+        "（一）主动公开政府信息数（不同渠道和方式公开相同信息计1条） 条 2310\n"
+        "（一）收到申请数 件 12\n1.当面申请数 件 2\n2.传真申请数 件 0\n3.网络申请数 件 9\n4.信函申请数 件 1\n"
+        "四、行政复议数量 件 1\n五、行政诉讼数量 件 0\n"
+        "七、依申请公开信息收取的费用 万元 0.05\n"
+        "（四）政府信息公开专项经费（不包括用于政府公报编辑管理及政府网站建设维护等方面的经费） 万元 3\n"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {
+        "proactive_items": 2310,
+        "applications_received": 12,
+        "fees_yuan": 500,
+        "reconsideration_cases": 1,
+        "litigation_cases": 0,
+    }
+
+
+def test_all_years_only_table_gives_no_figures_for_the_year():
+    table = "指标名称 计量单位 历年累计 主动公开信息数 条 1516 行政复议数 件 2"
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {}
+    assert any("all-years" in w for w in result.warnings)
+
+
+def test_appendix_wins_over_a_disagreeing_sentence_with_a_warning():
+    table = FUJIAN_HEADER + "主动公开信息数 条 430 1516"
+    text = report(("主动公开政府信息情况", "全年主动公开政府信息425条。"), appendix=table)
+    result = extract_prose(text)
+    assert result.values == {"proactive_items": 430}
+    assert any("425" in w and "430" in w for w in result.warnings)
+
+
+def test_outcome_rows_of_no_applications_are_not_recorded():
+    table = (
+        FUJIAN_HEADER + "受理依申请公开信息总数 条 0 4 对申请的答复数 条 0 4 "
+        "其中：1.同意公开答复数 条 0 3 2.同意部分公开答复数 条 0 1 3.否决公开答复数 条 0 0"
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {"applications_received": 0}
+
+
+# ------------------------------------------------------------------------------------------
+# Forms of text
+# ------------------------------------------------------------------------------------------
+
+
+def test_traditional_fullwidth_and_flattened_text():
+    simplified = report(
+        ("主动公开政府信息情况", "全年主动公开政府信息1208条。"),
+        ("依申请公开政府信息情况", "全年共受理政府信息公开申请12件。"),
+        ("因政府信息公开申请行政复议、提起行政诉讼的情况", "行政复议1件，行政诉讼2件。"),
+    )
+    expected = {
+        "proactive_items": 1208,
+        "applications_received": 12,
+        "reconsideration_cases": 1,
+        "litigation_cases": 2,
+    }
+    traditional = simplified.translate(
+        str.maketrans("条开请复议诉讼务动数", "條開請複議訴訟務動數")
+    )
+    fullwidth = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in simplified)
+    flattened = simplified.replace("\n", "")
+    for text in (simplified, traditional, fullwidth, flattened):
+        assert values(text) == expected
+
+
+def test_evidence_is_the_original_sentence():
+    text = report(("主动公开政府信息情况", "２０１２年，我县主动公开政府信息１２０８條。"))
+    result = extract_prose(text)
+    assert result.values == {"proactive_items": 1208}
+    assert "１２０８條" in result.evidence["proactive_items"]
+
+
+def test_report_year_given_by_the_caller_is_used():
+    body = report(("主动公开政府信息情况", "2011年主动公开政府信息900条。"), year=2011)
+    assert values(body) == {"proactive_items": 900}
+    assert values(body, year=2012) == {}
+
+
+def test_empty_text():
+    result = extract_prose("")
+    assert result.values == {} and result.warnings
+
+
+# ------------------------------------------------------------------------------------------
+# Detection
+# ------------------------------------------------------------------------------------------
+
+
+def test_detects_old_format_reports():
+    assert is_pre2019(report(("依申请公开政府信息情况", "全年未收到申请。")))
+    assert is_pre2019(report(("政府信息公开的收费及减免情况", "暂不收费。")))
+
+
+def test_national_format_is_not_pre2019_whatever_the_year():
+    text = (
+        "2018年度政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+        "一、本年新收政府信息公开申请数量 | 3 |\n二、上年结转政府信息公开申请数量 | 0 |\n"
+        "四、结转下年度继续办理 | 0 |"
+    )
+    assert not is_pre2019(text)
+
+
+def test_year_alone_decides_only_with_report_vocabulary():
+    assert is_pre2019("某县2012年政府信息公开工作年度报告。主动公开政府信息300条。")
+    assert not is_pre2019("2012年全县经济运行情况通报。地区生产总值增长8%。")
+    assert not is_pre2019("某县2020年政府信息公开工作年度报告。主动公开政府信息300条。")
+    assert not is_pre2019("")
+
+
+# ------------------------------------------------------------------------------------------
+# Crosswalk
+# ------------------------------------------------------------------------------------------
+
+
+def test_crosswalk_covers_exactly_the_spec_keys():
+    assert tuple(CROSSWALK) == SPEC_KEYS == PROSE_KEYS
+    for key, entry in CROSSWALK.items():
+        assert entry["column"] == f"prose__{key}"
+        assert entry["label_zh"] and entry["label_en"]
+        assert entry["codes"] or entry["note"], key
+
+
+@pytest.mark.parametrize("template", [schema.TEMPLATE_2019, schema.TEMPLATE_2021])
+def test_crosswalk_codes_exist_in_both_national_templates(template):
+    cells = set(schema.shape(template).codes())
+    for entry in CROSSWALK.values():
+        for code in entry["codes"]:
+            assert code in cells, code
+
+
+def test_crosswalk_mappings_named_in_the_issue():
+    assert CROSSWALK["applications_received"]["codes"] == (("applications", "new", "total"),)
+    assert CROSSWALK["reconsideration_cases"]["code"] == ("appeals", "reconsideration", "total")
+    litigation = CROSSWALK["litigation_cases"]
+    assert litigation["code"] is None
+    assert litigation["formula"] == (
+        "appeals.litigation_direct.total + appeals.litigation_after_reconsideration.total"
+    )
+
+
+def test_table_equivalent_computes_the_crosswalk_formula():
+    tables = {
+        "applications": {"new": {"total": CellValue(7)}},
+        "appeals": {
+            "reconsideration": {"total": CellValue(2)},
+            "litigation_direct": {"total": CellValue(1)},
+            "litigation_after_reconsideration": {"total": CellValue(3)},
+        },
+    }
+    rep = Report(template="2021", tables=tables)
+    assert table_equivalent(rep, "applications_received") == 7
+    assert table_equivalent(rep, "litigation_cases") == 4
+    assert table_equivalent(rep.tables_dict(), "reconsideration_cases") == 2
+    assert table_equivalent(rep, "proactive_items") is None
+    tables["appeals"]["litigation_direct"]["total"] = CellValue(None, "—", "dash")
+    assert table_equivalent(rep, "litigation_cases") is None
+
+
+def test_datasets_read_the_crosswalk():
+    prose_adapter = pytest.importorskip("output.prose")
+    fields = prose_adapter.load_crosswalk()
+    assert set(fields) == set(SPEC_KEYS)
+    assert fields["applications_received"].code == "applications__new__total"
+    assert fields["applications_received"].label_zh
+
+
+# ------------------------------------------------------------------------------------------
+# The measuring command
+# ------------------------------------------------------------------------------------------
+
+
+def test_report_command_measures_a_folder(tmp_path, capsys):
+    docs, expected = tmp_path / "docs", tmp_path / "expected"
+    docs.mkdir()
+    expected.mkdir()
+    chosen = GENERATED[:12]
+    for i, variant in enumerate(chosen):
+        (docs / f"r{i}.txt").write_text(variant.text, encoding="utf-8")
+        (expected / f"r{i}.json").write_text(
+            json.dumps({"prose": variant.values}, ensure_ascii=False), encoding="utf-8"
+        )
+    (docs / "national.txt").write_text(
+        "一、本年新收政府信息公开申请数量 | 3 |\n四、结转下年度继续办理 | 0 |", encoding="utf-8"
+    )
+    assert main(["--report", str(tmp_path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"] == 13
+    assert data["pre2019"] == 12
+    assert data["compared"] == data["exact"] == 12
+    found = sum(1 for v in chosen if "proactive_items" in v.values)
+    assert data["found"]["proactive_items"] == found
+    assert data["share"]["proactive_items"] == pytest.approx(found / 12)
+    assert main(["--report", str(tmp_path)]) == 0
+    assert "expected counts reproduced exactly: 12/12" in capsys.readouterr().out
+
+
+def test_file_command_prints_counts(tmp_path, capsys):
+    path = tmp_path / "r.txt"
+    path.write_text(
+        report(("依申请公开政府信息情况", "全年未收到政府信息公开申请。")), encoding="utf-8"
+    )
+    assert main([str(path)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["pre2019"] is True
+    assert out["prose"] == {"applications_received": 0}
+    assert main([]) == 2
+    assert main(["--report", str(tmp_path / "missing")]) == 2
