@@ -51,6 +51,7 @@ TEXT_KINDS = frozenset({HTML, MARKDOWN, PIPE, TEXT, MHT, XML, RTF})
 # PDF details that make a PDF unreadable for us.
 NO_TEXT_LAYER = "no text layer"
 PASSWORD = "encrypted: password required"
+UNMAPPED = "text layer without a character map"  # glyphs with no known characters
 
 _NAMES = {
     PDF: "PDF",
@@ -94,7 +95,7 @@ class Sniffed:
     def supported(self) -> bool:
         """A cell source can read it (a PDF only with a text layer and no password)."""
         if self.kind == PDF:
-            return self.detail not in (NO_TEXT_LAYER, PASSWORD)
+            return self.detail not in (NO_TEXT_LAYER, PASSWORD, UNMAPPED)
         return self.kind in (DOCX, HTML, MARKDOWN, PIPE, TEXT)
 
     def describe(self) -> str:

@@ -36,7 +36,7 @@ from parsers.cells.pdf_text import Line, find_furniture, group_lines, join_lines
 from parsers.cells.pdf_unruled import UnruledTable, find_unruled
 from parsers.limits import DEFAULT_LIMITS, Deadline, Limits, check_input_size, check_pdf_streams
 from parsers.model import ParseError
-from parsers.sniff import NO_TEXT_LAYER, PASSWORD, PDF, Sniffed
+from parsers.sniff import NO_TEXT_LAYER, PASSWORD, PDF, UNMAPPED, Sniffed
 from parsers.unsupported import UnsupportedDocument
 
 log = logging.getLogger(__name__)
@@ -53,6 +53,7 @@ class _Page:
     lines: list[Line] = field(default_factory=list)
     fragments: list[Fragment] = field(default_factory=list)
     glyphs: int = 0
+    unmapped: int = 0  # glyphs pdfminer could not map to a character ("(cid:1952)")
 
 
 def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -96,6 +97,9 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
         raise ParseError("no PDF page could be read: " + "; ".join(warnings), reason="unreadable")
     if not any(p.glyphs for p in pages):
         raise UnsupportedDocument(Sniffed(PDF, None, NO_TEXT_LAYER))
+    unmapped = sum(p.unmapped for p in pages)
+    if unmapped * 2 > sum(p.glyphs for p in pages):
+        raise UnsupportedDocument(Sniffed(PDF, None, UNMAPPED))
     return _assemble(pages, meta, warnings)
 
 
@@ -133,6 +137,7 @@ def _read_page(page, number: int, limits: Limits, warnings: list[str]) -> _Page:
         )
         glyphs = glyphs[: limits.max_chars_per_page]
     out = _Page(number, float(page.height), glyphs=len(glyphs))
+    out.unmapped = sum(1 for g in glyphs if g["text"].startswith("(cid:"))
     used: set[int] = set()
     if page.lines or page.rects or page.curves:
         drawn = page.filter(visible)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from parsers.cells.pdf_tables import GridCell, is_value
-from parsers.cells.pdf_text import Line, Segment, join_glyphs, join_lines
+from parsers.cells.pdf_text import Line, Segment, join_glyphs, join_lines, space_between
 from parsers.labels import normalize_label
 from parsers.schema import SECTION_HEADINGS
 
@@ -109,8 +109,14 @@ def _row_key(cells: list[GridCell]) -> tuple[str, ...]:
     return tuple(normalize_label(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text)
 
 
+def is_value_run(text: str) -> bool:
+    """One number, or numbers separated by spaces (cells the layout ran together)."""
+    parts = text.split()
+    return bool(parts) and all(is_value(p) for p in parts)
+
+
 def _values(line: Line) -> list[Segment]:
-    return [s for s in line.segments if is_value(s.text)]
+    return [s for s in line.segments if is_value_run(s.text)]
 
 
 def is_data_line(line: Line) -> bool:
@@ -118,7 +124,7 @@ def is_data_line(line: Line) -> bool:
     segs = line.segments
     if len(segs) < 2:
         return False
-    flags = [is_value(s.text) for s in segs]
+    flags = [is_value_run(s.text) for s in segs]
     if not any(flags):
         return False
     first_value = flags.index(True)
@@ -216,22 +222,37 @@ def _cluster(centers: list[float], tol: float) -> list[list[float]]:
     return groups
 
 
+def _tokens(seg: Segment) -> list[Segment]:
+    """The runs of a segment between gaps that read as spaces (``80 1 0`` → three runs)."""
+    out: list[Segment] = []
+    current: list = []
+    for g in seg.glyphs:
+        if current and space_between(current[-1], g):
+            out.append(Segment(current, join_glyphs(current)))
+            current = []
+        current.append(g)
+    if current:
+        out.append(Segment(current, join_glyphs(current)))
+    return out
+
+
 def _columns(data_lines: Sequence[Line]) -> list[float]:
     """Value-column centres: clusters of number centres; runs of digits that cover two
     well-attested columns (numbers the layout ran together) do not make a column."""
-    segs = [s for line in data_lines for s in _values(line)]
-    if not segs:
+    runs = [t for line in data_lines for s in _values(line) for t in _tokens(s)]
+    if not runs:
         return []
     em = sorted(line.size for line in data_lines)[len(data_lines) // 2]
-    groups = _cluster([s.center for s in segs], 0.8 * em)
+    groups = _cluster([r.center for r in runs], 0.8 * em)
     anchors = [sum(g) / len(g) for g in groups]
     support = [len(g) for g in groups]
-    strong = [a for a, k in zip(anchors, support, strict=True) if k >= max(2, len(data_lines) // 4)]
+    least = max(2, len(data_lines) // 4)
+    strong = [a for a, k in zip(anchors, support, strict=True) if k >= least]
     kept = []
     for a, k in zip(anchors, support, strict=True):
-        if k < max(2, len(data_lines) // 4):
+        if k < least:
             covering = [
-                s for s in segs if abs(s.center - a) <= 0.8 * em and _covers(s, strong) >= 2
+                r for r in runs if abs(r.center - a) <= 0.8 * em and _covers(r, strong) >= 2
             ]
             if covering and len(covering) == k:
                 continue
@@ -248,20 +269,29 @@ def _nearest(anchors: Sequence[float], x: float) -> int:
 
 
 def _place_values(seg: Segment, anchors: Sequence[float]) -> list[tuple[int, str, bool]]:
-    """(column, text, glued) for one value segment; a segment over several columns is cut at
-    the columns when its glyphs fall to them unambiguously, else kept whole and marked glued."""
-    if _covers(seg, anchors) < 2:
-        return [(_nearest(anchors, seg.center), seg.text, False)]
-    parts: list[tuple[int, list]] = []
-    for g in seg.glyphs:
-        k = _nearest(anchors, (g["x0"] + g["x1"]) / 2)
-        if parts and parts[-1][0] == k:
-            parts[-1][1].append(g)
+    """(column, text, glued) for one segment of numbers.
+
+    Each run of digits goes to the nearest value column; a run covering several columns is cut
+    where its glyphs fall to different columns (numbers the layout ran together), and runs that
+    fall to one column are one number split by the layout (``1 136``). When the pieces do not
+    read as numbers in left-to-right columns, the segment is kept whole and marked glued.
+    """
+    pieces: list[tuple[int, list]] = []
+    for run in _tokens(seg):
+        if _covers(run, anchors) < 2:
+            pieces.append((_nearest(anchors, run.center), list(run.glyphs)))
+            continue
+        pieces.extend((_nearest(anchors, (g["x0"] + g["x1"]) / 2), [g]) for g in run.glyphs)
+    merged: list[tuple[int, list]] = []
+    for k, glyphs in pieces:
+        if merged and merged[-1][0] == k:
+            merged[-1][1].extend(glyphs)
         else:
-            parts.append((k, [g]))
-    columns = [k for k, _ in parts]
-    if len(set(columns)) == len(columns) and all(is_value(join_glyphs(gl)) for _, gl in parts):
-        return [(k, join_glyphs(gl), False) for k, gl in parts]
+            merged.append((k, list(glyphs)))
+    columns = [k for k, _ in merged]
+    texts = ["".join(g["text"] for g in glyphs) for _, glyphs in merged]
+    if columns == sorted(set(columns)) and all(is_value(t) for t in texts):
+        return list(zip(columns, texts, [False] * len(texts), strict=True))
     return [(_nearest(anchors, seg.center), seg.text, True)]
 
 
@@ -391,7 +421,7 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
                 r += 1
             continue
         line = block[k]
-        label_segs = [s.text for s in line.segments if not is_value(s.text)]
+        label_segs = [s.text for s in line.segments if not is_value_run(s.text)]
         label = join_lines(
             [x.text for x in before[k]] + [" ".join(label_segs)] + [x.text for x in after[k]]
         )
