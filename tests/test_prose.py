@@ -403,6 +403,94 @@ def test_consultations_total_not_its_channels():
 
 
 # ------------------------------------------------------------------------------------------
+# Wordings seen across real reports (composed here in their style)
+# ------------------------------------------------------------------------------------------
+
+APPS = "依申请公开政府信息情况"
+APPEALS = "因政府信息公开申请行政复议、提起行政诉讼的情况"
+FEES = "政府信息公开的收费及减免情况"
+PROACTIVE = "主动公开政府信息情况"
+
+
+@pytest.mark.parametrize(
+    ("heading", "sentence", "expected"),
+    [
+        (
+            APPS,
+            "2012年，本市各级行政机关共受理政府信息公开申请52371件，比2011年增长12%。",
+            {"applications_received": 52371},
+        ),
+        (APPS, "本年度共受理依申请公开事项2件。", {"applications_received": 2}),
+        (APPS, "收到政府信息公开申请共计15件。", {"applications_received": 15}),
+        (APPS, "全年共受理申请3件，其中网上申请2件。", {"applications_received": 3}),
+        (
+            APPS,
+            "全年受理政府信息公开申请12件，同比下降20%，上年为15件。",
+            {"applications_received": 12},
+        ),
+        (APPS, "依申请公开件数为零。", {"applications_received": 0}),
+        (APPS, "本年度，我局未收到要求提供政府信息的申请。", {"applications_received": 0}),
+        (APPS, "无政府信息公开申请。", {"applications_received": 0}),
+        (PROACTIVE, "区直各部门对政府信息进行梳理，作为依申请公开信息数46条。", {}),
+        (
+            APPS,
+            "2012年共受理政府信息公开申请12件。答复情况：予以公开8件，部分公开1件，不予公开3件。",
+            {
+                "applications_received": 12,
+                "applications_granted": 8,
+                "applications_partial": 1,
+                "applications_denied": 3,
+            },
+        ),
+        (APPS, "2012年共受理政府信息公开申请12件，全部予以公开。", {"applications_received": 12}),
+        (FEES, "本年度依申请公开政府信息未收取任何费用。", {"fees_yuan": 0}),
+        (FEES, "没有发生收费和减免情况。", {"fees_yuan": 0}),
+        (FEES, "收取检索、复制、邮寄等成本费用共计0元。", {"fees_yuan": 0}),
+        (FEES, "按规定收取工本费20元。", {"fees_yuan": 20}),
+        (
+            APPEALS,
+            "因政府信息公开申请提起行政复议、行政诉讼的情况为零。",
+            {"reconsideration_cases": 0, "litigation_cases": 0},
+        ),
+        (
+            APPEALS,
+            "被申请行政复议1起，未发生行政诉讼。",
+            {"reconsideration_cases": 1, "litigation_cases": 0},
+        ),
+        (
+            APPEALS,
+            "全年共发生政府信息公开行政复议案件2件，行政诉讼案件1件，均已审结。",
+            {"reconsideration_cases": 2, "litigation_cases": 1},
+        ),
+        (APPEALS, "行政复议案件2件（维持1件、纠正1件）。", {"reconsideration_cases": 2}),
+        (
+            APPEALS,
+            "2012年，我局无因政府信息公开申请而引起的行政复议和行政诉讼。",
+            {"reconsideration_cases": 0, "litigation_cases": 0},
+        ),
+        (APPEALS, "行政复议、行政诉讼均为0。", {"reconsideration_cases": 0, "litigation_cases": 0}),
+        (PROACTIVE, "全年共公开政府信息3456条。", {"proactive_items": 3456}),
+        (PROACTIVE, "我委全年主动向社会公开政府信息1234条。", {"proactive_items": 1234}),
+        (PROACTIVE, "本年度全区累计主动公开各类政府信息23456条。", {"proactive_items": 23456}),
+        (
+            PROACTIVE,
+            "主动公开政府信息3456条，其中，通过政府网站公开3000条。",
+            {"proactive_items": 3456},
+        ),
+        ("咨询处理情况", "政府信息公开咨询量为1234人次。", {"consultations": 1234}),
+    ],
+)
+def test_real_report_wordings(heading, sentence, expected):
+    assert values(report((heading, sentence))) == expected
+
+
+def test_as_of_figure_left_absent_with_a_warning():
+    result = extract_prose(report((APPS, "截至2012年12月31日，共受理政府信息公开申请12件。")))
+    assert result.values == {}
+    assert any("截至" in w for w in result.warnings)
+
+
+# ------------------------------------------------------------------------------------------
 # Outcomes and the extras
 # ------------------------------------------------------------------------------------------
 

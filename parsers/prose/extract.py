@@ -90,6 +90,7 @@ def extract_prose(text: str, *, year: int | None = None) -> ProseResult:
         for key in OUTCOME_KEYS:
             if key in chosen and chosen[key][2] == APPENDIX:
                 del chosen[key]
+    result.warnings = list(dict.fromkeys(result.warnings))  # several rules may see one sentence
     for key, (value, evidence, source) in chosen.items():
         if key in CROSSWALK:
             result.values[key] = value

@@ -146,7 +146,7 @@ RULES: tuple[Rule, ...] = (
         "proactive",
         ("proactive_items",),
         _r(
-            r"主动公开(?:了)?(?:各类|各种|各项|的)?(?:政府)?信息(?:资源)?"
+            r"主动(?:向社会公众|向社会|向公众|对外)?公开(?:了)?(?:各类|各种|各项|的)?(?:政府)?信息(?:资源)?"
             r"(?:共|总数|总量|数量|数|量|条目)?(?:共计|共|合计|总计|累计)?"
             rf"(?:为|达到|达|有|计)?(?:约)?\s*{N}\s*{U_ITEMS}"
         ),
@@ -211,7 +211,8 @@ RULES: tuple[Rule, ...] = (
         "received_noun",
         ("applications_received",),
         _r(
-            rf"{APP_NOUN}(?:共计|共|总数|总量|数量|数|件数)(?:共|合计|总计)?"
+            r"(?:政府信息公开申请|信息公开申请|依申请公开申请|公开申请)"
+            r"(?:共计|共|总数|总量|数量|数|件数)(?:共|合计|总计)?"
             rf"(?:为|达到|达|有|计|是)?\s*{N}\s*{U_APPS}?"
         ),
         where=_APP,
@@ -586,6 +587,7 @@ class Context:
     sections: list[T.Section]
     year: int | None
     warnings: list[str] = field(default_factory=list)
+    until_skipped: list[str] = field(default_factory=list)  # 截至… figures, maybe cumulative
 
 
 def read_candidates(ctx: Context) -> dict[str, list[Candidate]]:
@@ -628,7 +630,14 @@ def _evaluate(
             return []
     if _is_part(rule, prefix + match.group(0), whole_clause):
         return []
+    skipped = len(ctx.until_skipped)
     if _is_cumulative(ctx, text[T.sentence_start(text, start) : start], match.group(0)):
+        if len(ctx.until_skipped) > skipped and not rule.zero:
+            e_start, e_end = T.sentence_at(ctx.original, start, end)
+            ctx.warnings.append(
+                f"{rule.keys[0]}: a 截至 (as of) figure may be cumulative, not recorded: "
+                f"{_clean(ctx.original[e_start:e_end])}"
+            )
         return []
     if _is_other_year(ctx, prefix + match.group(0)):
         return []
@@ -703,6 +712,8 @@ def _is_cumulative(ctx: Context, sentence_before: str, match_text: str) -> bool:
         if not this_year:
             return True
     if UNTIL.search(full) and (ACCUMULATED.search(full) or not ANCHOR.search(full)):
+        if not ACCUMULATED.search(full):
+            ctx.until_skipped.append(match_text)
         return True
     return bool(ACCUMULATED.search(full) and not anchored)
 
