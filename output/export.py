@@ -12,8 +12,10 @@ Outputs in ``out_dir``: ``reports|cells|panel|codebook.csv`` (UTF-8 with BOM),
 
 from __future__ import annotations
 
+import inspect
 import logging
 import os
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +23,10 @@ from typing import Any
 
 from output.dataset import Datasets
 from output.frames import build_datasets
+from output.manifest import Manifest, input_key
 from output.store import load_records
-from output.writers import FORMATS, WRITERS
-from output.writers.atomic import FileResult, Staging, cleanup_temps
+from output.writers import FORMATS, NOTES, WRITERS
+from output.writers.atomic import FileResult, Staging, cleanup_temps, replace_if_changed
 
 log = logging.getLogger(__name__)
 
@@ -102,15 +105,38 @@ def export(
     selected = built.select(list(datasets) if datasets else None)
     out.mkdir(parents=True, exist_ok=True)
     cleanup_temps(out)
+    manifest = Manifest(out)
+    writer_options = {"partition_by_year": partition_by_year, **options}
+    kept: list[FileResult] = []
+    keys: dict[str, str] = {}
     with Staging() as staging:
         for name in chosen:
-            WRITERS[name](selected, out, staging, partition_by_year=partition_by_year, **options)
+            writer = WRITERS[name]
+            relevant = _accepted(writer, writer_options)
+            keys[name] = input_key(name, selected, relevant, inspect.getfile(writer))
+            intact = manifest.intact(name, keys[name])
+            if intact is not None:  # same inputs, files untouched: nothing to write
+                kept += [FileResult(path, False, name) for path in intact]
+                continue
+            manifest.forget(name)
+            writer(selected, out, staging, **relevant)
         files = staging.commit()
+    for name in chosen:
+        produced = [f.path for f in files if f.format == name and not f.removed]
+        if produced:
+            manifest.record(name, keys[name], produced)
+    _save_manifest(manifest)
+    files += kept
+    notes = list(selected.notes)
+    for name in chosen:
+        notes += NOTES.get(name, lambda *_a, **_k: [])(
+            selected, **_accepted(WRITERS[name], writer_options)
+        )
     result = ExportResult(
         out_dir=out,
         files=files,
         rows={d.name: len(d) for d in selected},
-        notes=list(selected.notes),
+        notes=notes,
         datasets=built if keep_datasets else None,
     )
     log.info(
@@ -120,3 +146,18 @@ def export(
         len(result.unchanged),
     )
     return result
+
+
+def _accepted(writer, options: dict[str, Any]) -> dict[str, Any]:
+    """The options a writer takes (so an option of another format does not force a rewrite)."""
+    names = {
+        p.name for p in inspect.signature(writer).parameters.values() if p.kind == p.KEYWORD_ONLY
+    }
+    return {k: v for k, v in options.items() if k in names}
+
+
+def _save_manifest(manifest: Manifest) -> None:
+    fd, name = tempfile.mkstemp(prefix=".ogi-tmp-", suffix=".json", dir=manifest.folder)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(manifest.text())
+    replace_if_changed(Path(name), manifest.path)

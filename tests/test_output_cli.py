@@ -41,7 +41,7 @@ def test_export_from_the_data_folder_then_nothing_to_rewrite(data_dir):
     first = run("export", "--data", str(data_dir), "--format", "csv,sqlite")
     assert first.returncode == 0, first.stderr
     out = data_dir / "datasets"
-    assert {p.name for p in out.iterdir()} == {
+    assert {p.name for p in out.iterdir() if not p.name.startswith(".")} == {
         "reports.csv",
         "cells.csv",
         "panel.csv",

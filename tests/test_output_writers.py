@@ -350,6 +350,23 @@ def test_rerunning_an_unchanged_export_rewrites_nothing(records, tmp_path):
     assert _snapshot(tmp_path) == before  # same inodes, same mtimes, same bytes
 
 
+def test_an_unchanged_format_is_not_even_rewritten_to_a_temporary(records, tmp_path, monkeypatch):
+    export(records, tmp_path, ["csv", "xlsx"])
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the workbook was written although nothing changed")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", must_not_run)
+    again = export(records, tmp_path, ["csv", "xlsx"])
+    assert again.changed == [] and (tmp_path / "datasets.xlsx") in again.unchanged
+    monkeypatch.undo()
+    (tmp_path / "cells.csv").write_text("edited by hand", encoding="utf-8")
+    (tmp_path / "datasets.xlsx").unlink()
+    repaired = export(records, tmp_path, ["csv", "xlsx"])
+    assert {p.name for p in repaired.changed} == {"cells.csv", "datasets.xlsx"}
+    assert (tmp_path / "cells.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+
+
 def test_a_new_report_rewrites_what_it_changes(records, tmp_path):
     export(records, tmp_path, ["csv", "parquet"])
     before = _snapshot(tmp_path)

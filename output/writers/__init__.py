@@ -20,4 +20,7 @@ WRITERS: dict[str, Callable] = {
 }
 FORMATS = tuple(WRITERS)
 
-__all__ = ["FORMATS", "WRITERS"]
+# Notes a format adds about the datasets it cannot hold in full (computed even when skipped).
+NOTES: dict[str, Callable] = {"xlsx": xlsx.notes}
+
+__all__ = ["FORMATS", "NOTES", "WRITERS"]

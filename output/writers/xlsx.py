@@ -54,16 +54,26 @@ def write(
     workbook.properties.creator = "ogi"
     ordered = sorted(datasets, key=lambda d: _order(d.name))
     for dataset in ordered:
-        if dataset.name in LONG_DATASETS and len(dataset) > xlsx_max_rows:
+        if _left_out(dataset, xlsx_max_rows):
             _note_sheet(workbook, dataset)
-            datasets.notes.append(
-                f"xlsx: {dataset.name} has {len(dataset):,} rows, more than one sheet holds; "
-                f"it is in the CSV, Parquet and SQLite outputs"
-            )
             continue
         _write_dataset(workbook, dataset, xlsx_max_rows)
     workbook.save(temp)
     normalize(temp)
+
+
+def notes(datasets: Datasets, *, xlsx_max_rows: int = MAX_ROWS, **_options) -> list[str]:
+    """What the workbook leaves out, for the export's notes."""
+    return [
+        f"xlsx: {d.name} has {len(d):,} rows, more than one sheet holds; "
+        f"it is in the CSV, Parquet and SQLite outputs"
+        for d in datasets
+        if _left_out(d, xlsx_max_rows)
+    ]
+
+
+def _left_out(dataset: Dataset, max_rows: int) -> bool:
+    return dataset.name in LONG_DATASETS and len(dataset) > max_rows
 
 
 def _order(name: str) -> tuple[int, str]:
