@@ -647,6 +647,20 @@ def test_outcome_rows_of_no_applications_are_not_recorded():
     assert result.values == {"applications_received": 0}
 
 
+def test_hostile_digit_runs_are_refused_not_guessed():
+    table = (
+        "指标名称 计量单位 2012年度 历年累计 主动公开信息数 条 "
+        + "1" * 300
+        + " 其中：1、政府网站公开数条"
+        + "2" * 200
+        + "2、政府公报公开数条"
+        + "3" * 200
+    )
+    result = extract_prose(report(("概述", "略。"), appendix=table))
+    assert result.values == {}
+    assert any("too many ways" in w or "split" in w for w in result.warnings)
+
+
 # ------------------------------------------------------------------------------------------
 # Forms of text
 # ------------------------------------------------------------------------------------------

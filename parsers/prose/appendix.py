@@ -22,6 +22,7 @@ unique is left absent with a warning, never guessed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -320,15 +321,23 @@ def _label_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     entries.sort(key=lambda e: len(e[0]), reverse=True)
     names: dict[str, str] = {}
     alts = []
+    firsts: set[str] = set()
     for i, (label, code) in enumerate(entries):
         name = f"g{i}"
         names[name] = code
         alts.append(f"(?P<{name}>{_label_regex(label)})")
-    return re.compile("|".join(alts)), names
+        first = normalize(label)[0]
+        firsts.update(_QUOTES if first in _QUOTES else first)
+        if first in _QUOTES:
+            firsts.add(normalize(label)[1])
+    # The lookahead lets the engine skip, in one step, positions no label can start at.
+    lead = "".join(sorted(re.escape(ch) for ch in firsts))
+    return re.compile(f"(?=[{lead}])(?:{'|'.join(alts)})"), names
 
 
 LABELS, _GROUP_CODE = _label_pattern()
 
+_ROW_GAP = 120  # characters between one row label and the next, at most
 _HEADER = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*指\s*标|指\s*标\s*项\s*目|计\s*量\s*单\s*位")
 _TITLE = re.compile(r"统\s*计\s*表|统\s*计\s*报\s*表|情\s*况\s*表|附\s*表")
 _COLUMNS = re.compile(
@@ -420,7 +429,7 @@ def read_appendix(text: str, original: str | None = None) -> AppendixResult:
             continue
         if not row.options:
             continue
-        possible = {sol[i][this] for sol in solutions[i] if sol[i] is not None}
+        possible = {sol[i][this] for sol in solutions[i] if i in sol}
         possible.discard(None)
         label = original[row.start : row.end].strip()
         if len(possible) == 1:
@@ -472,7 +481,9 @@ def _read_rows(text: str, first_label: int, k: int, has_code: bool) -> list[Row]
         code = _GROUP_CODE[match.lastgroup or ""]
         # A label's own parenthetical (…（不包括用于政府公报…的经费）) is not the next row.
         paren = _PAREN.match(text, match.end())
-        following = LABELS.search(text, paren.end() if paren else match.end())
+        after = paren.end() if paren else match.end()
+        # The table ends where no row label follows within a row's length.
+        following = LABELS.search(text, after, min(len(text), after + _ROW_GAP))
         region_end = following.start() if following else min(len(text), match.end() + 80)
         region = text[match.end() : region_end]
         this_enum = next_enum
@@ -614,8 +625,8 @@ def _solve(
 ) -> list[list[list[tuple[Number | None, ...]]]]:
     """For each row, the solutions (full assignments of its component) it takes part in.
 
-    Returns ``per_row[i]`` = list of assignments (each a list of tuples indexed like ``rows``,
-    only the component's rows filled). A row with no consistent option gets an empty list.
+    Returns ``per_row[i]`` = the assignments of row i's component (each a dict row index →
+    value tuple). A row with no consistent option gets an empty list.
     """
     order_ok = _order_rule(columns)
     for row in rows:
@@ -636,9 +647,12 @@ def _solve(
     components: dict[int, list[int]] = {}
     for i in range(len(rows)):
         components.setdefault(find(i), []).append(i)
+    groups_of: dict[int, list[tuple[int, list[int]]]] = {}
+    for group in groups:
+        groups_of.setdefault(find(group[0]), []).append(group)
     per_row: list[list] = [[] for _ in rows]
-    for members in components.values():
-        member_groups = [g for g in groups if g[0] in members]
+    for root, members in components.items():
+        member_groups = groups_of.get(root, [])
         sols = _enumerate(rows, members, member_groups)
         if sols is None:
             names = ", ".join(rows[i].definition.labels[0] for i in members)
@@ -696,7 +710,8 @@ def _sum_groups(rows: list[Row]) -> list[tuple[int, list[int]]]:
     return groups
 
 
-def _descendants(code: str) -> set[str]:
+@functools.cache
+def _descendants(code: str) -> frozenset[str]:
     out: set[str] = set()
     frontier = [code]
     while frontier:
@@ -705,7 +720,7 @@ def _descendants(code: str) -> set[str]:
             if row.parent == current and row.code not in out:
                 out.add(row.code)
                 frontier.append(row.code)
-    return out
+    return frozenset(out)
 
 
 def _enumerate(rows: list[Row], members: list[int], groups: list[tuple[int, list[int]]]):
@@ -720,7 +735,7 @@ def _enumerate(rows: list[Row], members: list[int], groups: list[tuple[int, list
     for parent, children in groups:
         last = max(position[m] for m in (parent, *children))
         checks_at.setdefault(last, []).append((parent, children))
-    solutions: list[list] = []
+    solutions: list[dict[int, tuple[Number | None, ...]]] = []
     assignment: dict[int, tuple[Number | None, ...]] = {}
     nodes = 0
     capped = False
@@ -737,10 +752,7 @@ def _enumerate(rows: list[Row], members: list[int], groups: list[tuple[int, list
     def walk(depth: int) -> bool:
         nonlocal nodes, capped
         if depth == len(order):
-            full: list = [None] * len(rows)
-            for i, value in assignment.items():
-                full[i] = value
-            solutions.append(full)
+            solutions.append(dict(assignment))
             capped = len(solutions) >= _MAX_SOLUTIONS
             return not capped
         i = order[depth]

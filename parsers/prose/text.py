@@ -43,29 +43,64 @@ _TRAD = (
 _TRAD_MAP = {pair[0]: pair[1] for pair in _TRAD.split() if len(pair) == 2}
 
 
+_KEEP = frozenset("。、《》“”‘’〔〕【】")
+_SPACES = "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t\r"
+_COMPAT_RANGES = (
+    (0x2000, 0x2BFF),  # punctuation, letterlike, number forms, circled digits
+    (0x2E80, 0x2FDF),  # CJK and Kangxi radicals (PDF text layers use them for 一, 人 …)
+    (0x3000, 0x33FF),  # CJK symbols, enclosed and compatibility forms
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFE30, 0xFE4F),  # vertical and small forms
+    (0xFF00, 0xFFEF),  # full-width ASCII and half-width forms
+)
+
+
+def _translation() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for low, high in _COMPAT_RANGES:
+        for code in range(low, high + 1):
+            ch = chr(code)
+            if ch in _KEEP:
+                continue
+            nfkc = unicodedata.normalize("NFKC", ch)
+            if len(nfkc) == 1 and nfkc != ch:
+                table[code] = nfkc
+    for ch in _SPACES:
+        table[ord(ch)] = " "
+    for trad, simp in _TRAD_MAP.items():
+        table[ord(trad)] = simp
+    return table
+
+
+_TABLE = _translation()
+
+
 def normalize(text: str) -> str:
     """The text the patterns read: same length as ``text``, one character for one."""
-    out = []
-    for ch in text:
-        mapped = _TRAD_MAP.get(ch)
-        if mapped is not None:
-            out.append(mapped)
-            continue
-        if ch in "\u00a0\u3000\u2002\u2003\u2009\u200b\ufeff\t\r":
-            out.append(" ")
-            continue
-        if ord(ch) < 0x2000 or ch in "。、《》“”‘’〔〕【】":
-            out.append(ch)
-            continue
-        nfkc = unicodedata.normalize("NFKC", ch)
-        out.append(nfkc if len(nfkc) == 1 else ch)
-    return "".join(out)
+    return text.translate(_TABLE)
 
 
 # Sentence ends (evidence) and clause ends (qualifiers). NFKC turns ，；：！？ into ASCII.
-_SENTENCE_END = "。;!?\n"
-_CLAUSE_END = "。;!?\n,，；：:！？"
+_SENTENCE_END = re.compile(r"[。;!?\n；！？]")
+_CLAUSE_END = re.compile(r"[。;!?\n,，；：:！？]")
 MAX_EVIDENCE = 160
+# How far to look for a sentence or clause boundary: flattened pages may have none for
+# thousands of characters, and a figure's qualifiers are never that far from it.
+_WINDOW = 600
+
+
+def _last_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    low = max(0, pos - _WINDOW)
+    last = low
+    for match in pattern.finditer(text, low, pos):
+        last = match.end()
+    return last
+
+
+def _next_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    high = min(len(text), pos + _WINDOW)
+    match = pattern.search(text, pos, high)
+    return match.start() if match else high
 
 
 def sentence_at(text: str, start: int, end: int, *, limit: int = MAX_EVIDENCE) -> tuple[int, int]:
@@ -74,10 +109,10 @@ def sentence_at(text: str, start: int, end: int, *, limit: int = MAX_EVIDENCE) -
     Flattened pages may have no sentence ends for thousands of characters; the span is then
     cut around the match so the evidence stays readable.
     """
-    left = max((text.rfind(ch, 0, start) for ch in _SENTENCE_END), default=-1) + 1
-    right_candidates = [text.find(ch, end) for ch in _SENTENCE_END]
-    right_candidates = [r + 1 for r in right_candidates if r >= 0]
-    right = min(right_candidates) if right_candidates else len(text)
+    left = _last_end(_SENTENCE_END, text, start)
+    right = _next_end(_SENTENCE_END, text, end)
+    if right < len(text):
+        right += 1  # keep the full stop
     if right - left > limit:
         budget = max(limit - (end - start), 0)
         left = max(left, start - budget // 2)
@@ -87,18 +122,16 @@ def sentence_at(text: str, start: int, end: int, *, limit: int = MAX_EVIDENCE) -
 
 def clause_start(text: str, pos: int) -> int:
     """Where the clause holding ``pos`` begins (after the last ，。；： before it)."""
-    return max((text.rfind(ch, 0, pos) for ch in _CLAUSE_END), default=-1) + 1
+    return _last_end(_CLAUSE_END, text, pos)
 
 
 def clause_end(text: str, pos: int) -> int:
     """Where the clause holding ``pos`` ends (the next ，。；： or the end of the text)."""
-    ends = [text.find(ch, pos) for ch in _CLAUSE_END]
-    ends = [e for e in ends if e >= 0]
-    return min(ends) if ends else len(text)
+    return _next_end(_CLAUSE_END, text, pos)
 
 
 def sentence_start(text: str, pos: int) -> int:
-    return max((text.rfind(ch, 0, pos) for ch in _SENTENCE_END), default=-1) + 1
+    return _last_end(_SENTENCE_END, text, pos)
 
 
 # ------------------------------------------------------------------------------------------
