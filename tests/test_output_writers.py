@@ -348,6 +348,13 @@ def test_rerunning_an_unchanged_export_rewrites_nothing(records, tmp_path):
     assert second.changed == [] and second.removed == []
     assert len(second.unchanged) == len(first.changed)
     assert _snapshot(tmp_path) == before  # same inodes, same mtimes, same bytes
+    # without the manifest every format is written again: the bytes must come out the same
+    (tmp_path / ".ogi-export.json").unlink()
+    third = export(records, tmp_path, partition_by_year=True)
+    assert third.changed == []
+    assert {k: v for k, v in _snapshot(tmp_path).items() if k.name != ".ogi-export.json"} == {
+        k: v for k, v in before.items() if k.name != ".ogi-export.json"
+    }
 
 
 def test_an_unchanged_format_is_not_even_rewritten_to_a_temporary(records, tmp_path, monkeypatch):
