@@ -1,8 +1,9 @@
 """xlsx: one workbook, one sheet per dataset plus the codebook, for people who open Excel.
 
 - Identifier columns (the codebook's ``code`` type: report ids, division codes, hashes) are
-  written as text cells formatted ``@``, so Excel never turns ``220581108000`` into
-  ``2.20581E+11`` or drops a leading zero; dates stay ISO text.
+  written as text cells, in columns formatted ``@``; a value that Excel would read as a number
+  or a date (``220581108000``, ``2024-01-17``) carries the ``@`` format itself, so Excel never
+  turns it into ``2.20581E+11`` or drops a leading zero, even after an edit.
 - The header row is bold and frozen, with an autofilter; numbers are numbers, nulls are empty.
 - Text that would start a formula (``=…``) is stored as text, never evaluated; characters XML
   cannot hold are dropped; text beyond Excel's 32,767-character cell limit is cut with a mark.
@@ -38,6 +39,8 @@ LONG_DATASETS = ("cells",)  # left out (with a note) rather than split across sh
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _TRUNCATED = "…[truncated]"
 _TEXT_KINDS = (CODE, DATE, DATETIME)
+# Text Excel would read as a number, a date or a time if it were typed in.
+_NUMBER_LIKE = re.compile(r"^[\s+\-]*[\d.,:/\-TtEe+\s]*\d[\d.,:/\-TtEe+\s]*$")
 
 
 def write(
@@ -130,11 +133,12 @@ def _converter(sheet, column: Column):
         if value is None:
             return None
         text = _clean(value)
-        if not text_typed and not text.startswith("="):
-            return text
+        pinned = text_typed and _NUMBER_LIKE.match(text) is not None
+        if not pinned and not text.startswith("="):
+            return text  # a text cell; "applications" can never turn into a number
         cell = WriteOnlyCell(sheet, value=text)
         cell.data_type = "s"  # never a formula
-        if text_typed:
+        if pinned:  # digits Excel would turn into a number or a date once edited
             cell.number_format = "@"
         return cell
 
