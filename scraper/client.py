@@ -27,6 +27,7 @@ import email.utils
 import logging
 import random
 import re
+import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -149,7 +150,7 @@ def make_transport(
     resolve: dict[tuple[str, int], str] | None,
     *,
     offline: bool = False,
-    verify: bool = True,
+    verify: ssl.SSLContext | bool = True,
     limits: httpx.Limits | None = None,
 ) -> httpx.AsyncHTTPTransport:
     """An httpx transport whose connections go through the resolve map."""
@@ -290,6 +291,9 @@ class _Host:
     failures: int = 0
     paused: str | None = None
     requests: int = 0
+    users: int = 0
+    http: httpx.AsyncClient | None = None
+    """One connection pool per host: a shared pool scans every connection on every request."""
 
 
 class RobotsStore:
@@ -330,28 +334,56 @@ class Client:
         self._robots: dict[str, _Robots] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._global = asyncio.Semaphore(self.options.global_concurrency)
-        self._http: httpx.AsyncClient | None = None
+        self._open = False
+        self._ssl: ssl.SSLContext | bool | None = None
         self.paused_hosts: dict[str, str] = {}
 
     async def __aenter__(self) -> Client:
-        o = self.options
-        self._http = httpx.AsyncClient(
-            transport=make_transport(self.resolve, offline=o.offline, verify=o.verify),
-            timeout=httpx.Timeout(
-                connect=o.connect_timeout, read=o.read_timeout, write=o.read_timeout, pool=None
-            ),
-            follow_redirects=False,
-            headers={
-                "User-Agent": o.user_agent,
-                "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-                "Accept-Language": "zh-CN,zh;q=0.9",
-            },
-        )
+        self._open = True
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._http is not None:
-            await self._http.aclose()
+        for hs in self._hosts.values():
+            if hs.http is not None:
+                await hs.http.aclose()
+                hs.http = None
+        self._open = False
+
+    def _http_for(self, hs: _Host) -> httpx.AsyncClient:
+        if hs.http is None:
+            o = self.options
+            if self._ssl is None:  # loading the CA bundle takes ~20 ms: once per run, not per host
+                self._ssl = ssl.create_default_context() if o.verify else False
+            limits = httpx.Limits(
+                max_connections=hs.concurrency + 1,
+                max_keepalive_connections=hs.concurrency,
+                keepalive_expiry=30,
+            )
+            hs.http = httpx.AsyncClient(
+                transport=make_transport(
+                    self.resolve, offline=o.offline, verify=self._ssl, limits=limits
+                ),
+                timeout=httpx.Timeout(
+                    connect=o.connect_timeout, read=o.read_timeout, write=o.read_timeout, pool=None
+                ),
+                follow_redirects=False,
+                headers={
+                    "User-Agent": o.user_agent,
+                    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+                    "Accept-Language": "zh-CN,zh;q=0.9",
+                },
+            )
+        return hs.http
+
+    async def release_host(self, host: str) -> None:
+        """A site using ``host`` is done; the host's connections close when no site needs them."""
+        hs = self._hosts.get(host.lower())
+        if hs is None:
+            return
+        hs.users -= 1
+        if hs.users <= 0 and hs.http is not None:
+            await hs.http.aclose()
+            hs.http = None
 
     # -- hosts ------------------------------------------------------------------------------
 
@@ -360,8 +392,9 @@ class Client:
         h = host.lower()
         cur = self._hosts.get(h)
         if cur is None:
-            self._hosts[h] = _Host(h, delay, concurrency, asyncio.Semaphore(concurrency))
+            self._hosts[h] = _Host(h, delay, concurrency, asyncio.Semaphore(concurrency), users=1)
         else:
+            cur.users += 1
             cur.delay = max(cur.delay, delay)
             if concurrency < cur.concurrency:
                 cur.concurrency = concurrency
@@ -617,7 +650,8 @@ class Client:
         self, hs: _Host, url: str, method: str, data: bytes | None, headers: dict[str, str]
     ) -> FetchResult:
         """One request/response on the wire, paced by the host gate."""
-        assert self._http is not None, "use Client as an async context manager"
+        assert self._open, "use Client as an async context manager"
+        http = self._http_for(hs)
         o = self.options
         res = FetchResult(url, method, url, fetched_at=self.clock(), request_body=data)
         async with hs.sem, self._global:
@@ -630,11 +664,11 @@ class Client:
             res.sent = True
             if self.on_request is not None:
                 self.on_request(hs.name, url)
-            req = self._http.build_request(method, url, content=data, headers=headers)
+            req = http.build_request(method, url, content=data, headers=headers)
             res.request_headers = [(k, v) for k, v in req.headers.items()]
             try:
                 async with asyncio.timeout(o.total_timeout):
-                    resp = await self._http.send(req, stream=True)
+                    resp = await http.send(req, stream=True)
                     try:
                         res.status = resp.status_code
                         res.reason = resp.reason_phrase

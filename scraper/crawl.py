@@ -52,7 +52,7 @@ from scraper.client import (
     registrable_domain,
 )
 from scraper.decoding import decode_body
-from scraper.discovery import Link, analyse_list, analyse_page, canonical_url
+from scraper.discovery import Link, PageAnalysis, analyse_list, analyse_page, canonical_url
 from scraper.registry import Registry, Site
 from scraper.state import State, iso
 
@@ -410,6 +410,8 @@ class _Outcome:
     text: str | None = None
     content_type: str | None = None
     error_kind: str | None = None
+    page: PageAnalysis | None = None
+    """The report page's analysis, when the fetch already made it."""
 
 
 class _SiteCrawl:
@@ -472,6 +474,13 @@ class _SiteCrawl:
     # -- the run ----------------------------------------------------------------------------
 
     async def run(self) -> SiteStats:
+        try:
+            return await self._run()
+        finally:
+            for host in self.site.hosts:
+                await self.client.release_host(host)
+
+    async def _run(self) -> SiteStats:
         self._emit("start", agency=self.site.agency)
         walked: list[str] = []
         for column in self.site.columns:
@@ -703,7 +712,7 @@ class _SiteCrawl:
             return
         out = await self._fetch(link, row, kind=row["kind"])
         if row["kind"] == "page" and out.outcome in ("new", "changed") and out.text is not None:
-            await self._attachments(out.key, out.text)
+            await self._attachments(out.key, out.text, out.page)
         elif row["kind"] == "page":
             await self._unfinished_attachments(out.key)
 
@@ -713,9 +722,10 @@ class _SiteCrawl:
             return
         await self._process_item(self._link_from_row(row, row["parent"]))
 
-    async def _attachments(self, page_key: str, text: str) -> None:
+    async def _attachments(self, page_key: str, text: str, analysis: PageAnalysis | None) -> None:
         page = self.state.get(page_key)
-        analysis = analyse_page(text, page["url"])
+        if analysis is None:
+            analysis = analyse_page(text, page["final_url"] or page["url"])
         atts = [a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")]
         with self.state.transaction():
             for a in atts:
@@ -927,6 +937,7 @@ class _SiteCrawl:
         ctype = res.header("content-type")
         text = None
         encoding = None
+        analysis: PageAnalysis | None = None
         if kind in ("list", "page") or (ctype or "").startswith(
             ("text/", "application/xml", "application/xhtml")
         ):
@@ -1025,7 +1036,7 @@ class _SiteCrawl:
             )
             if kind != "list":
                 self.stats.unchanged += 1
-            return _Outcome("unchanged", key, text=text, content_type=ctype)
+            return _Outcome("unchanged", key, text=text, content_type=ctype, page=analysis)
         ref = _archive(self.archive, res)
         outcome = "changed" if row["sha256"] else "new"
         dup = st.first_with_sha(sha, key) if kind != "list" else None
@@ -1063,4 +1074,4 @@ class _SiteCrawl:
             setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
             if row["is_report"]:
                 self._emit("report", url=link.url, title=link.title, outcome=outcome)
-        return _Outcome(outcome, key, text=text, content_type=ctype)
+        return _Outcome(outcome, key, text=text, content_type=ctype, page=analysis)

@@ -214,9 +214,9 @@ def _clean(text: str | None) -> str:
     return re.sub(r"\s+", " ", (text or "").replace("\xa0", " ")).strip()
 
 
-def html_anchors(html: str, base_url: str) -> list[Anchor]:
+def html_anchors(html: str, base_url: str, tree: LexborHTMLParser | None = None) -> list[Anchor]:
     """Every ``<a href>`` of an HTML document or fragment, absolute, with a nearby date."""
-    tree = LexborHTMLParser(html)
+    tree = tree if tree is not None else LexborHTMLParser(html)
     base = base_url
     b = tree.css_first("base[href]")
     if b is not None and b.attributes.get("href"):
@@ -248,8 +248,9 @@ def html_anchors(html: str, base_url: str) -> list[Anchor]:
     return out
 
 
-def visible_text(html: str) -> str:
-    tree = LexborHTMLParser(html)
+def visible_text(html: str, tree: LexborHTMLParser | None = None) -> str:
+    """The text a reader sees (scripts and styles removed). Modifies ``tree`` if given."""
+    tree = tree if tree is not None else LexborHTMLParser(html)
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
     body = tree.body
@@ -262,11 +263,11 @@ _SOFT404 = re.compile(
 )
 
 
-def is_soft_404(html: str) -> bool:
+def is_soft_404(html: str, text: str | None = None) -> bool:
     """A 200 page that says the page does not exist (short pages only)."""
     if len(html) > 20000:
         return False
-    text = visible_text(html)
+    text = visible_text(html) if text is None else text
     return len(text) < 1500 and bool(_SOFT404.search(text) or _SOFT404.search(html[:3000]))
 
 
@@ -287,11 +288,11 @@ def meta_refresh(html: str, base_url: str) -> str | None:
     return urljoin(base_url, m.group(1)) if m else None
 
 
-def looks_js_only(html: str, n_links: int) -> bool:
+def looks_js_only(html: str, n_links: int, text: str | None = None) -> bool:
     """A shell page whose content is built by JavaScript: little text, scripts, few links."""
-    if "<script" not in html.lower():
+    if n_links > 3 or "<script" not in html.lower():
         return False
-    return n_links <= 3 and len(visible_text(html)) < 300
+    return len(visible_text(html) if text is None else text) < 300
 
 
 # --- page analysis ---------------------------------------------------------------------------
@@ -415,7 +416,7 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
         _clean(tree.css_first("title").text()) if tree.css_first("title") else None
     )
     out.date = find_date(meta.get("pubdate")) or find_date(meta.get("publishdate"))
-    anchors = html_anchors(text, url)
+    anchors = html_anchors(text, url, tree)
     seen: set[str] = set()
     for a in anchors:
         if not is_attachment_url(a.url):
@@ -425,8 +426,9 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
             continue
         seen.add(key)
         out.attachments.append(Link(a.url, "attachment", title=a.label or None, is_report=True))
-    if not anchors or len(text) < 20000:
-        out.soft_404 = is_soft_404(text)
-    if not out.soft_404 and not out.refresh:
-        out.needs_js = looks_js_only(text, len(anchors))
+    if len(text) < 20000 or len(anchors) <= 3:  # only short pages can be error stubs or shells
+        seen_text = visible_text(text, tree)
+        out.soft_404 = is_soft_404(text, seen_text)
+        if not out.soft_404 and not out.refresh:
+            out.needs_js = looks_js_only(text, len(anchors), seen_text)
     return out

@@ -102,6 +102,8 @@ CREATE TABLE IF NOT EXISTS urls (
 CREATE INDEX IF NOT EXISTS urls_site ON urls(site, kind);
 CREATE INDEX IF NOT EXISTS urls_changed ON urls(changed_run);
 CREATE INDEX IF NOT EXISTS urls_sha ON urls(sha256);
+CREATE INDEX IF NOT EXISTS urls_parent ON urls(parent);
+CREATE INDEX IF NOT EXISTS urls_column ON urls(column_url, kind);
 CREATE TABLE IF NOT EXISTS links (
     src TEXT NOT NULL,               -- key of the list/report page
     dst TEXT NOT NULL,               -- key of the linked URL
