@@ -724,6 +724,19 @@ def test_national_format_is_not_pre2019_whatever_the_year():
     assert not is_pre2019(text)
 
 
+def test_recent_report_needs_more_than_one_old_phrase():
+    image_tables = (
+        "某县2020年政府信息公开工作年度报告\n二、主动公开政府信息情况（表格见附件图片）\n"
+        "六、其他需要报告的事项 本机关无收费及减免情况。"
+    )
+    assert not is_pre2019(image_tables)
+    old_layout = (
+        "某县2019年政府信息公开工作年度报告\n三、依申请公开政府信息情况\n全年未收到申请。\n"
+        "四、政府信息公开的收费及减免情况\n暂不收费。"
+    )
+    assert is_pre2019(old_layout)
+
+
 def test_year_alone_decides_only_with_report_vocabulary():
     assert is_pre2019("某县2012年政府信息公开工作年度报告。主动公开政府信息300条。")
     assert not is_pre2019("2012年全县经济运行情况通报。地区生产总值增长8%。")

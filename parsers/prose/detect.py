@@ -80,13 +80,21 @@ def is_pre2019(text: str) -> bool:
     """True for a free-form report of the 2008 regulations (report years 2008–2018).
 
     No national table labels, and either an old-format heading/appendix label, or a report
-    year before 2019 together with the vocabulary of a disclosure report.
+    year before 2019 together with the vocabulary of a disclosure report. A report that says
+    it covers 2019 or later needs two old-format markers (an agency that kept the old layout),
+    since one old phrase (收费及减免情况) also turns up in section 六 of national reports.
     """
-    if not text or national_markers(text) >= 2:
+    if not text:
         return False
-    if old_markers(text) >= 1:
-        return True
+    national = national_markers(text)
+    if national >= 2:
+        return False
+    old = old_markers(text)
     year = report_year(normalize(text))
+    if year is not None and year >= 2019:
+        return national == 0 and old >= 2
+    if old >= 1:
+        return True
     return bool(
         year is not None and year < 2019 and _DISCLOSURE.search(text) and _REPORTISH.search(text)
     )
