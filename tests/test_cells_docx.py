@@ -11,6 +11,8 @@ import pytest
 from docx import Document as new_document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import parsers
 from fixtures.attachments import hostile
@@ -52,6 +54,20 @@ def test_generated_docx_round_trips(style, seed):
     assert cell_differences(expected, parsed) == []
     for key in ("agency", "year", "published", "template"):
         assert parsed[key] == expected[key], key
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32),
+    st.sampled_from(["2019", "2021"]),
+    st.sampled_from(DOCX_STYLES),
+    st.sampled_from([0.0, 0.1, 0.3]),
+    st.booleans(),
+)
+def test_random_tables_round_trip_through_docx(seed, template, style, blank, big):
+    record = random_record(random.Random(seed), template, blank_rate=blank, dash_rate=0.05, big=big)
+    parsed = parsers.parse(render_docx(record, style)).to_dict()
+    assert cell_differences(strip_private(record), parsed) == []
 
 
 def test_merged_cells_of_table_three_follow_the_html_rule():

@@ -7,6 +7,8 @@ import random
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -159,6 +161,21 @@ def test_generated_pdf_round_trips(style, seed):
     assert cell_differences(expected, parsed) == []
     for key in ("agency", "year", "published", "template"):
         assert parsed[key] == expected[key], key
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 2**32),
+    st.sampled_from(["2019", "2021"]),
+    st.sampled_from(PDF_STYLES),
+    st.sampled_from([0.0, 0.1, 0.3]),
+    st.sampled_from([0.0, 0.05]),
+    st.booleans(),
+)
+def test_random_tables_round_trip_through_pdf(seed, template, style, blank, dash, big):
+    record = random_record(random.Random(seed), template, blank_rate=blank, dash_rate=dash, big=big)
+    parsed = parsers.parse(render_pdf(record, style)).to_dict()
+    assert cell_differences(strip_private(record), parsed) == []
 
 
 def _applications_table(doc: Document) -> dict[int, dict[int, str]]:
