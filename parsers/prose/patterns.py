@@ -628,7 +628,7 @@ def _evaluate(
         gap = match.group("gap") or ""
         if rule.gap_veto.search(gap):
             return []
-    if _is_part(rule, prefix + match.group(0), whole_clause):
+    if _is_part(rule, prefix + match.group(0)):
         return []
     skipped = len(ctx.until_skipped)
     if _is_cumulative(ctx, text[T.sentence_start(text, start) : start], match.group(0)):
@@ -678,7 +678,7 @@ def _evaluate(
     return out
 
 
-def _is_part(rule: Rule, before: str, clause: str) -> bool:
+def _is_part(rule: Rule, before: str) -> bool:
     """A clause naming a part (各乡镇…, 网上申请…) rather than the whole."""
     if WHOLE.search(before):
         return False
