@@ -39,6 +39,7 @@ class Limits:
     max_members: int = 5000  # entries in a ZIP container
     max_member_bytes: int = 64 * MB  # one decompressed zip member (document.xml, OFD.xml…)
     max_chars_per_page: int = 200_000  # text objects laid out on one PDF page
+    max_rulings_per_page: int = 5000  # drawn lines/rectangles searched for tables on a page
 
 
 DEFAULT_LIMITS = Limits()

@@ -486,6 +486,17 @@ def test_glyph_cap_per_page_is_named():
     assert any("only the first 4 read (glyph limit)" in w for w in doc.warnings)
 
 
+def test_ruling_cap_per_page_is_named():
+    def draw(c):
+        for i in range(60):
+            c.line(100, 100 + 5 * i, 300, 100 + 5 * i)
+        c.drawString(100, 700, "本年新收 1 2 3")
+
+    doc = pdf_document(_canvas_pdf(draw), limits=Limits(max_rulings_per_page=50))
+    assert "PDF page 1: 60 drawn lines, tables not searched (ruling limit)" in doc.warnings
+    assert "本年新收" in doc.text
+
+
 def test_input_size_cap():
     with pytest.raises(ParseError) as info:
         pdf_document(hostile.text_pdf(["x"]), limits=Limits(max_input_bytes=100))

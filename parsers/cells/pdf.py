@@ -139,7 +139,12 @@ def _read_page(page, number: int, limits: Limits, warnings: list[str]) -> _Page:
     out = _Page(number, float(page.height), glyphs=len(glyphs))
     out.unmapped = sum(1 for g in glyphs if g["text"].startswith("(cid:"))
     used: set[int] = set()
-    if page.lines or page.rects or page.curves:
+    drawings = len(page.lines) + len(page.rects) + len(page.curves)
+    if drawings > limits.max_rulings_per_page:
+        warnings.append(
+            f"PDF page {number + 1}: {drawings} drawn lines, tables not searched (ruling limit)"
+        )
+    elif drawings:
         drawn = page.filter(visible)
         found = drawn.find_tables(TABLE_SETTINGS)
         if found:
