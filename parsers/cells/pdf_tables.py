@@ -308,7 +308,13 @@ class Table:
     def continues_with(self, frag: Fragment) -> bool:
         """The fragment's outer edges line up with this table's (a table broken by a page)."""
         tol = 3 * EDGE_TOLERANCE
-        return abs(frag.xs[0] - self.left) <= tol and abs(frag.xs[-1] - self.right) <= tol
+        if abs(frag.xs[0] - self.left) > tol or abs(frag.xs[-1] - self.right) > tol:
+            return False
+        # Most inner column edges line up too (another table of the same width does not).
+        known = [x for f in self.fragments for x in f.xs]
+        inner = frag.xs[1:-1]
+        matched = sum(1 for x in inner if any(abs(x - k) <= tol for k in known))
+        return matched * 2 >= len(inner)
 
     def add(self, frag: Fragment) -> None:
         rows = [frag.row_cells(r) for r in range(frag.n_rows)]
