@@ -10,7 +10,6 @@ format, so the datasets list them.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 from collections.abc import Callable
 
@@ -152,18 +151,16 @@ def report_from_document(
 
 
 def _is_pre2019(doc: Document, year: int | None) -> bool:
-    prose = _optional("parsers.prose")
-    if prose is not None and hasattr(prose, "is_pre2019"):
-        return bool(prose.is_pre2019(doc.text)) or (year is not None and year < 2019)
-    return year is not None and year < 2019
+    from parsers.prose import is_pre2019
+
+    return is_pre2019(doc.text) or (year is not None and year < 2019)
 
 
 def _add_prose(report: Report, doc: Document) -> None:
-    prose = _optional("parsers.prose")
-    if prose is None or not hasattr(prose, "extract_prose"):
-        return
+    from parsers.prose import extract_prose
+
     try:
-        result = prose.extract_prose(doc.text)
+        result = extract_prose(doc.text, year=report.year)
     except Exception as exc:  # a prose failure must not lose the record
         log.warning("prose extraction failed for %s: %s", report.source, exc)
         report.warnings.append(f"prose counts not extracted: {exc}")
@@ -188,21 +185,6 @@ def _add_place(report: Report, doc: Document) -> None:
 
 
 def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:
-    module = _optional("parsers.unsupported")
-    if module is not None and hasattr(module, "unsupported_report"):
-        return module.unsupported_report(sniffed, data, source)
-    return Report(
-        source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
-        template=schema.TEMPLATE_UNKNOWN,
-        warnings=[f"{sniffed.describe()}: not parsed"],
-        form=sniffed.kind,
-    )
+    from parsers.unsupported import unsupported_report
 
-
-def _optional(name: str):
-    """Import an optional stage module; None when it is not installed."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
+    return unsupported_report(sniffed, data, source)

@@ -62,6 +62,16 @@ def test_undecided_cells_are_named_in_a_warning():
                 )
 
 
+@pytest.mark.parametrize("case", cases("prose"), ids=lambda c: c.name)
+def test_pre2019_reports_give_their_stated_counts(case):
+    record = parsers.parse(case.document.read_bytes(), source=case.name).to_dict()
+    assert record["template"] == "pre2019"
+    assert record["prose"] == case.expected["prose"]
+    assert set(record["prose_evidence"]) == set(case.expected["prose"])
+    for key in ("agency", "year", "published"):
+        assert record[key] == case.expected[key], key
+
+
 def test_township_report_resolves_to_its_place():
     seed = next((c for c in CASES if "meihekou" in c.name), None)
     if seed is None:
