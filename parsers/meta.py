@@ -39,7 +39,16 @@ _DATE_CN = re.compile(
     rf"(?P<y>{_CN_YEAR})\s*年\s*(?P<m>[一二三四五六七八九十]{{1,2}})\s*月\s*(?P<d>[一二三四五六七八九十]{{1,3}})\s*日"
 )
 _PERIOD = re.compile(r"(?:19|20)(\d{2})\s*年\s*1\s*月\s*1\s*日")
-_LABELED_DATES = ("PubDate", "发布日期", "发布时间", "发文日期", "成文日期", "时间", "上载日期")
+_LABELED_DATES = (
+    "PubDate",
+    "发布日期",
+    "发布时间",
+    "发文日期",
+    "成文日期",
+    "时间",
+    "日期",
+    "上载日期",
+)
 
 
 @dataclass
@@ -82,7 +91,11 @@ def parse_date(text: str) -> date | None:
 def _clean_agency(text: str) -> str | None:
     text = re.sub(r"\s+", "", text)
     text = _NOISE.sub("", text)
-    text = _LEAD.sub("", text)
+    while True:  # 关于印发… : strip every leading verb, not just the first
+        stripped = _LEAD.sub("", text, count=1)
+        if stripped == text or len(stripped) < 2:
+            break
+        text = stripped
     text = text.strip("　 \t“”\"'《》()（）[]【】-—_|：:·")
     if not (2 <= len(text) <= 40) or not re.search(r"[\u4e00-\u9fff]", text):
         return None
