@@ -126,7 +126,8 @@ def test_per_host_delay_between_request_starts(web):
     times = [e["t"] for e in w.requests("www.qingshan.gov.cn")]
     assert len(times) == 5  # robots.txt + 4
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.19, gaps
+    assert min(gaps) >= 0.18, gaps  # arrival times: connection set-up can shift one by ms
+    assert times[-1] - times[0] >= 0.2 * len(gaps) - 0.01
 
 
 def test_retry_after_is_honoured(web):

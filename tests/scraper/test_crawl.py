@@ -298,7 +298,7 @@ def test_politeness_delay_per_host_in_a_crawl(tmp_path):
             gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
             # measured on arrival at the server: connection set-up can shift one arrival by ms
             assert len(gaps) > 10 and min(gaps) >= 0.04, (h, min(gaps))
-            assert sum(gaps) / len(gaps) >= 0.05
+            assert times[-1] - times[0] >= 0.05 * len(gaps) - 0.01
         # hosts run side by side: the run is not the sum of both hosts' floors
         floors = [len(web.world.requests(h)) * 0.05 for h in hosts]
         assert result.seconds < sum(floors)
