@@ -22,6 +22,7 @@ from parsers import schema
 from parsers.cells.base import Cell, Document
 from parsers.labels import find_key, normalize_label
 from parsers.model import BLANK, MISSING, NUMBER, UNCERTAIN, CellValue, Tables
+from parsers.recover import Piece, SumRule, corroborated, read_glued, readings, stated_numbers
 from parsers.solver import INCONSISTENT, TOO_MANY, Rule, Term, Vector, agreed, placements, solve
 from parsers.values import Printed, read_value
 
@@ -61,7 +62,7 @@ def tokenize(cells: Sequence[Cell]) -> list[Token]:
         if cell.empty_run:
             tokens.append(Token(cell, None))
             continue
-        printed = read_value(cell.text)
+        printed = read_glued(cell.text) if cell.glued else read_value(cell.text)
         if printed is not None and printed.status == BLANK and cell.col is None:
             continue  # an empty cell with no position carries no information
         tokens.append(Token(cell, printed, "" if printed else normalize_label(cell.text)))
@@ -195,6 +196,7 @@ class Placed:
     vectors: list[Vector]
     prints: list[tuple[Printed | None, ...]]  # the printed cell at each position, per reading
     note: str = ""  # how the columns were decided
+    shown: str = ""  # the printed text, for warnings (cells run together: the whole run)
 
 
 def _header_ranges(
@@ -231,10 +233,19 @@ def _header_ranges(
 
 
 def place_row(
-    values: Sequence[Token], columns: Sequence[str], headers: dict[str, range] | None
+    values: Sequence[Token],
+    columns: Sequence[str],
+    headers: dict[str, range] | None,
+    rules: Sequence[SumRule] = (),
 ) -> Placed:
-    """Decide the column of each printed value of a row (see the module docstring)."""
+    """Decide the column of each printed value of a row (see the module docstring).
+
+    ``rules`` are the row's own sums (as column indexes); they prune the readings of cells run
+    together (:mod:`parsers.recover`).
+    """
     width = len(columns)
+    if any(t.cell.glued for t in values):
+        return _place_glued(values, columns, headers, rules)
     if headers is not None and all(t.cell.col is not None for t in values):
         mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
         ok = True
@@ -273,6 +284,39 @@ def place_row(
     index_vectors = placements(list(range(len(printed))), width)
     prints_list = [tuple(None if i is None else printed[i] for i in vec) for vec in index_vectors]
     return Placed([tuple(_v(p) for p in pr) for pr in prints_list], prints_list, "arithmetic")
+
+
+def _place_glued(
+    values: Sequence[Token],
+    columns: Sequence[str],
+    headers: dict[str, range] | None,
+    rules: Sequence[SumRule],
+) -> Placed:
+    """Every reading of a row with cells run together (see :mod:`parsers.recover`)."""
+    pieces = []
+    for token in values:
+        if token.is_blank:
+            continue
+        at = None
+        if not token.cell.glued and headers is not None and token.cell.col is not None:
+            span = set(range(token.cell.col, token.cell.col + token.cell.colspan))
+            hits = [i for i, code in enumerate(columns) if span & set(headers[code])]
+            at = hits[0] if len(hits) == 1 else None
+        pieces.append(Piece(token.cell.text, token.cell.glued, at))
+    shown = " ".join(p.text.strip() for p in pieces)
+    found = readings(pieces, columns, rules)
+    if found.too_many:
+        return Placed([], [], f"too many ways to split the run-together cells {shown!r}", shown)
+    if not found.prints:
+        return Placed([], [], f"the run-together cells {shown!r} fit no split", shown)
+    note = "split" if found.adds_up else "split; the printed row does not add up"
+    return Placed(found.vectors, found.prints, note, shown)
+
+
+def _row_sum(columns: Sequence[str]) -> list[SumRule]:
+    """The row sums of table 三: the six applicant columns add up to 总计."""
+    total = columns.index("total")
+    return [SumRule(tuple(range(total)), total)]
 
 
 def _v(printed: Printed | None):
@@ -314,7 +358,12 @@ _RESULT_VARIANTS = {
 
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     """Read the three statutory tables from a document's cell stream."""
-    tokens = tokenize(doc.cells)
+    cells = doc.cells
+    if any(c.glued and c.table is None for c in cells) and doc.form != "flat":
+        from parsers.cells.flat import expand_glued_lines
+
+        cells = expand_glued_lines(cells)
+    tokens = tokenize(cells)
     found = Found(template=None)
     app_start = _find_label(tokens, ("本年新收",), 0)
     appeals_from = app_start if app_start is not None else 0
@@ -345,7 +394,7 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     if template is None:
         return found
 
-    proactive = _read_proactive(proactive_tokens, template, found.warnings)
+    proactive = _read_proactive(proactive_tokens, template, found.warnings, doc.text)
     if proactive is not None:
         found.tables[schema.SECTION_PROACTIVE] = proactive
     else:
@@ -432,7 +481,9 @@ def _empty_section(template: str, section: str) -> dict[str, dict[str, CellValue
     }
 
 
-def _read_proactive(tokens: Sequence[Token], template: str, warnings: list[str]) -> dict | None:
+def _read_proactive(
+    tokens: Sequence[Token], template: str, warnings: list[str], text: str = ""
+) -> dict | None:
     start = _find_label(tokens, ("第二十条", "信息内容"), 0)
     if start is None:
         return None
@@ -454,6 +505,8 @@ def _read_proactive(tokens: Sequence[Token], template: str, warnings: list[str])
         }
         headers = _measure_headers(tokens, row, variants)
         placed = place_row(row.values, measures, headers)
+        if len(placed.vectors) > 1 and text:
+            placed = _corroborate(placed, row.code, measures, template, text, warnings)
         _settle(
             {row.code: placed},
             [],
@@ -466,6 +519,36 @@ def _read_proactive(tokens: Sequence[Token], template: str, warnings: list[str])
     if missing:
         warnings.append(f"table 二: rows not found: {', '.join(missing)}")
     return table
+
+
+def _corroborate(
+    placed: Placed,
+    code: str,
+    measures: Sequence[str],
+    template: str,
+    text: str,
+    warnings: list[str],
+) -> Placed:
+    """Pick the one reading of a table-二 row that the numbers stated in the report's text
+    allow, when exactly one is left; otherwise leave the row undecided."""
+    facts = {m: v for (item, m), v in _stated(text, template).items() if item == code}
+    if not facts:
+        return placed
+    kept = corroborated(placed.vectors, measures, facts)
+    if len(kept) != 1 or len(kept) == len(placed.vectors):
+        return placed
+    (i,) = kept
+    stated = ", ".join(f"{m}={sorted(v)[0]}" for m, v in facts.items() if len(v) == 1)
+    warnings.append(
+        f"table 二 row {code}: the run-together cells {placed.shown!r} were split by numbers "
+        f"the report states in its text ({stated}), not by arithmetic"
+    )
+    return Placed([placed.vectors[i]], [placed.prints[i]], "stated in the text", placed.shown)
+
+
+@lru_cache(maxsize=32)
+def _stated(text: str, template: str) -> dict:
+    return stated_numbers(text, template)
 
 
 def _measure_headers(
@@ -555,7 +638,7 @@ def _read_applications(
             if row.values:
                 warnings.append(f"table 三: row {code} printed twice; the first is kept")
             continue
-        placed[code] = place_row(row.values, columns, headers)
+        placed[code] = place_row(row.values, columns, headers, _row_sum(columns))
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = _application_rules(template, set(placed)) if free else []
     _settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
@@ -607,7 +690,10 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
         return None
     flat_columns = [f"{g}.{r}" for g in groups for r in results]
     result_headers = _appeal_headers(headers)
-    placed = place_row(values, flat_columns, result_headers)
+    group_sums = [
+        SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
+    ]
+    placed = place_row(values, flat_columns, result_headers, group_sums)
     rules = [
         Rule(
             f"appeals.totals:{g}",
@@ -724,7 +810,7 @@ def _settle(
                 table[code][col] = CellValue(None, None, UNCERTAIN)
                 undecided.append(col)
         if undecided:
-            shown = ", ".join(
+            shown = placed[code].shown or ", ".join(
                 p.raw for p in (placed[code].prints[0]) if p is not None and p.status == NUMBER
             )
             warnings.append(

@@ -1,0 +1,83 @@
+"""Numbers the report states in its own prose, to corroborate a split the arithmetic leaves open.
+
+Table 二 has no arithmetic at all, so ``8855698`` under 本年制发/本年废止/现行有效 has many
+readings. Reports often state some of those numbers in their text: "集中公开现行有效行政规范性
+文件698件，动态更新本年度制发的规范性文件88件" leaves only 88|55|698. A statement is read
+conservatively — one clause (between ，。；), exactly one counted number in it (``698件``), one
+table item named in it (规范性文件) and one measure (现行有效) — and it is only ever used to pick
+among readings the table already allows, when it leaves exactly one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from parsers import schema
+from parsers.labels import normalize_label, normalize_text
+from parsers.model import Number
+
+_CLAUSE = re.compile(r"[,，。;；:：!！?？\n()（）]+")
+_COUNTED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|条|项|个|万元)")
+_YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年")
+
+# Words prose uses for the measures (besides the schema's own keys).
+_PROSE_MEASURES: dict[str, tuple[str, ...]] = {
+    "issued": ("制发", "新制定", "出台"),
+    "repealed": ("废止",),
+    "in_force": ("现行有效",),
+    "made": ("新制作", "制作"),
+    "published": ("新公开",),
+    "total_public": ("对外公开总", "累计公开"),
+    "decisions": ("处理决定", "作出.{0,6}决定"),
+    "amount": ("收费金额", "收取.{0,6}费"),
+}
+
+
+def stated_numbers(text: str, template: str) -> dict[tuple[str, str], set[Number]]:
+    """``{(item, measure): {values}}`` stated in the text for table 二 of ``template``."""
+    items = schema.PROACTIVE.get(template)
+    if not items:
+        return {}
+    facts: dict[tuple[str, str], set[Number]] = defaultdict(set)
+    for clause in _CLAUSE.split(normalize_text(text)):
+        found = _COUNTED.findall(_YEARISH.sub("", clause))
+        if len(found) != 1:
+            continue
+        label = normalize_label(clause)
+        named = [item for item in items if any(normalize_label(k) in label for k in item.keys)]
+        if len(named) != 1:
+            continue
+        item = named[0]
+        measures = [m for m in item.measures if _mentions(label, m)]
+        if len(measures) != 1:
+            continue
+        digits, unit = found[0]
+        if (unit == "万元") != (measures[0].code == "amount"):
+            continue
+        value: Number = float(digits) if "." in digits else int(digits)
+        facts[(item.code, measures[0].code)].add(value)
+    return dict(facts)
+
+
+def _mentions(label: str, measure: schema.Field) -> bool:
+    words = tuple(normalize_label(k) for k in measure.keys) + _PROSE_MEASURES.get(measure.code, ())
+    return any(re.search(w, label) for w in words)
+
+
+def corroborated(
+    vectors: Sequence[Sequence[Number | None]],
+    columns: Sequence[str],
+    facts: dict[str, set[Number]],
+) -> list[int]:
+    """Indexes of the readings consistent with every stated number (one value per measure)."""
+    usable = {c: next(iter(v)) for c, v in facts.items() if len(v) == 1 and c in columns}
+    if not usable:
+        return list(range(len(vectors)))
+    positions = {columns.index(c): value for c, value in usable.items()}
+    return [
+        i
+        for i, vector in enumerate(vectors)
+        if all(vector[p] == value for p, value in positions.items())
+    ]
