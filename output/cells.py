@@ -8,9 +8,11 @@ superseded and duplicate documents are kept; join on ``report_id`` to ``reports.
 
 from __future__ import annotations
 
-from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, typed_frame
+import pandas as pd
+
+from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
 from output.dataset import Dataset
-from output.entries import Entry
+from output.entries import Entry, code_name
 
 COLUMNS = [
     Column("report_id", CODE, "报告编号", "Report id", "Joins reports.report_id"),
@@ -27,31 +29,37 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+CHUNK = 100_000  # cells converted to Arrow at a time: bounds the Python lists' memory
+
+
 def cells_dataset(entries: list[Entry]) -> Dataset:
     rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-    code_of: dict[tuple[str, str, str], str] = {}
+    chunks: dict[str, list] = {c.name: [] for c in COLUMNS}
     for entry in sorted(entries, key=lambda e: e.report_id):
         cells = entry.report.cells()
         if not cells:
             continue
         sections, row_codes, col_codes, values = zip(*cells, strict=True)
-        keys = list(zip(sections, row_codes, col_codes, strict=True))
-        for key in keys:
-            if key not in code_of:
-                code_of[key] = "__".join(key)
         rows["report_id"].extend([entry.report_id] * len(cells))
         rows["year"].extend([entry.year] * len(cells))
         rows["section"].extend(sections)
         rows["row"].extend(row_codes)
         rows["column"].extend(col_codes)
-        rows["code"].extend([code_of[key] for key in keys])
+        rows["code"].extend(map(code_name, sections, row_codes, col_codes))
         rows["value"].extend([cell.value for cell in values])
         rows["raw"].extend([cell.raw for cell in values])
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
+        if len(rows["report_id"]) >= CHUNK:
+            _flush(rows, chunks)
+    _flush(rows, chunks)
+    frame = pd.DataFrame(
+        {c.name: series_from_arrays(chunks[c.name], c) for c in COLUMNS},
+        columns=[c.name for c in COLUMNS],
+    )
     return Dataset(
         "cells",
-        typed_frame(rows, COLUMNS),
+        frame,
         list(COLUMNS),
         key=("report_id", "section", "row", "column"),
         indexes=(("code",), ("year", "code")),
@@ -59,3 +67,11 @@ def cells_dataset(entries: list[Entry]) -> Dataset:
         partition="year",
         description="Every table cell of every document: value, printed text and status.",
     )
+
+
+def _flush(rows: dict[str, list], chunks: dict[str, list]) -> None:
+    if not rows["report_id"]:
+        return
+    for column in COLUMNS:
+        chunks[column.name].append(typed_array(rows[column.name], column))
+        rows[column.name] = []

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -84,6 +85,18 @@ def make_entries(records: Iterable[Any]) -> list[Entry]:
     return entries
 
 
+_CODES: dict[tuple[str, str, str], str] = {}
+
+
+def code_name(section: str, row: str, column: str) -> str:
+    """``section__row__column``, one shared string per code (thousands of reports share them)."""
+    key = (section, row, column)
+    code = _CODES.get(key)
+    if code is None:
+        code = _CODES.setdefault(key, sys.intern(f"{section}__{row}__{column}"))
+    return code
+
+
 def _first_seen(entry: Entry) -> tuple[str, str]:
     return (entry.fetched_at or "\uffff", entry.item.url or entry.report.source or "")
 
@@ -96,10 +109,11 @@ def _entry(item: ReportInput) -> Entry:
     n_numbers = n_uncertain = n_cells = 0
     for section, row, column, cell in report.cells():
         n_cells += 1
+        code = code_name(section, row, column)
         if cell.status == UNCERTAIN:
             n_uncertain += 1
         if cell.value is not None:
-            numbers[f"{section}__{row}__{column}"] = cell.value
+            numbers[code] = cell.value
             if cell.status == NUMBER:
                 n_numbers += 1
     for key, value in (report.prose or {}).items():
