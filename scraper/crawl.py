@@ -99,6 +99,9 @@ class CrawlOptions:
     """Override every site's delay (seconds)."""
     concurrency: int | None = None
     """Override every site's per-host concurrency."""
+    max_active_sites: int = 256
+    """Sites crawled at the same time. Each holds a connection to its host(s) while active, so
+    this bounds open sockets; it is also more hosts than one machine keeps busy at ~1 req/s each."""
 
 
 @dataclass
@@ -293,7 +296,13 @@ async def crawl_async(
                 _SiteCrawl(site, state, archive, client, run_id, opts, now, progress, done)
                 for site in chosen
             ]
-            results = await asyncio.gather(*(c.run() for c in crawlers), return_exceptions=True)
+            active = asyncio.Semaphore(max(1, opts.max_active_sites))
+
+            async def run_site(c: _SiteCrawl) -> SiteStats:
+                async with active:
+                    return await c.run()
+
+            results = await asyncio.gather(*(run_site(c) for c in crawlers), return_exceptions=True)
             stats: list[SiteStats] = []
             for c, r in zip(crawlers, results, strict=True):
                 if isinstance(r, BaseException):

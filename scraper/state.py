@@ -188,6 +188,9 @@ class Document:
     changed_run: int | None
     status_run: int | None
     redirect_to: str | None
+    final_url: str | None
+    """Where the bytes came from when a temporary redirect (e.g. ``downfile.jsp`` → file) was
+    followed; None when it is ``url`` itself."""
     duplicate_of: str | None
     error_kind: str | None
     last_error: str | None
