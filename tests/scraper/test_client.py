@@ -213,3 +213,20 @@ def test_redirect_to_another_domain_is_not_followed(web):
     res = run(go())
     assert res.error_kind == "offsite" and "www.newplace.gov.cn" in res.final_url
     assert w.requests("www.newplace.gov.cn") == []
+
+
+def test_robots_crawl_delay_raises_the_host_delay(web):
+    w = web.world
+    w.hosts["www.qingshan.gov.cn"].robots = "User-agent: *\nCrawl-delay: 0.3\nDisallow: /admin/\n"
+    base = w.base("www.qingshan.gov.cn") + "/zwgk/zfxxgk/zfxxgknb/"
+
+    async def go():
+        async with Client(opts(), resolve=parse_resolve(w.resolve_entries())) as c:
+            c.configure_host("www.qingshan.gov.cn", delay=0.0, concurrency=1)
+            for p in ("index.html", "index_1.html", "xzjd/index.html"):
+                await c.fetch(base + p)
+            return c.host_delay("www.qingshan.gov.cn")
+
+    assert run(go()) == 0.3
+    times = [e["t"] for e in w.requests("www.qingshan.gov.cn")]
+    assert times[-1] - times[1] >= 0.6 - 0.01  # two gaps after robots.txt was read
