@@ -11,8 +11,9 @@ output unfit for the matcher, and are handled here:
   becomes a cell of its own; nothing printed is dropped.
 - **Page breaks.** A table split over pages is one table: fragments whose outer edges line up
   are joined, header rows repeated on the next page are dropped, a cell merged vertically
-  across the break continues, and a row broken by the page (its label's tail on the next page)
-  is put back together.
+  across the break continues, and a row broken by the page whose two parts fill each other's
+  cells is put back together (a label-only row is left alone: it may be a row whose values
+  are all blank).
 
 A merged cell keeps its first grid position with its spans; the positions it covers get no
 cell, exactly as the HTML source does.
@@ -26,7 +27,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from parsers.cells.pdf_text import Glyph, cell_text, group_lines, join_lines
+from parsers.cells.pdf_text import Glyph, cell_text, group_lines
 
 EDGE_TOLERANCE = 2.0  # points: rulings closer than this are the same grid line
 TABLE_SETTINGS = {
@@ -363,19 +364,13 @@ class Table:
         if not filled_first:
             self._continue_merged(rows)
             return rows
-        last_has_values = any(is_value(c.text) for c in last if c.text)
-        first_has_values = any(is_value(c.text) for c in filled_first)
+        # Only when the two rows fill each other's gaps: a label-only row at the top of a page
+        # may be the tail of a broken label or a row whose values are all blank, and the two
+        # cannot be told apart — joining the second kind would move values to another row.
         complementary = all((m := at(last, c)) is not None and not m.text for c in filled_first)
-        label_tail = (
-            last_has_values
-            and not first_has_values
-            and not _ENUMERATED.match(filled_first[0].text)
-            and all(at(last, c) is not None for c in filled_first)
-        )
-        if complementary or label_tail:
+        if complementary:
             for c in filled_first:
-                m = at(last, c)
-                m.text = join_lines([m.text, c.text])
+                at(last, c).text = c.text
             self.notes.append("a row broken by a page break joined")
             rows = rows[1:]
         self._continue_merged(rows)
@@ -385,8 +380,11 @@ class Table:
         """A vertically merged cell that runs on past the page break: the next page shows no
         cell (or an empty one) in its place, for as many rows as the merge lasts there."""
         end = len(self._rows)
-        open_cells = [
-            c for cells in self._rows for c in cells if c.text and c.row + c.rowspan == end
+        open_cells = [  # labels only: a number never spans rows
+            c
+            for cells in self._rows
+            for c in cells
+            if c.text and not is_value(c.text) and c.row + c.rowspan == end
         ]
         for owner in open_cells:
             extra = 0

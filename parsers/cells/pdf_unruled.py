@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from parsers.cells.pdf_tables import GridCell, is_value
+from parsers.cells.pdf_tables import _ENUMERATED, GridCell, is_value
 from parsers.cells.pdf_text import Line, Segment, join_glyphs, join_lines, space_between
 from parsers.labels import normalize_label
 from parsers.schema import SECTION_HEADINGS
 
 _HEADINGS = tuple(normalize_label(k) for keys in SECTION_HEADINGS.values() for k in keys)
-MAX_SOFT_RUN = 4  # label or header lines allowed between two rows of numbers
+MAX_SOFT_RUN = 4  # header-like lines allowed between two rows of numbers
+MAX_LABEL_RUN = 12  # lines of label text only allowed between two rows of numbers
 MAX_HEADER_LINES = 6
 
 
@@ -131,6 +132,12 @@ def is_data_line(line: Line) -> bool:
     return all(flags[first_value:])
 
 
+def _is_row(line: Line) -> bool:
+    """Inside a table: a row of numbers, or numbers alone (a row whose label wraps around
+    its numbers, the label lines above and below)."""
+    return is_data_line(line) or all(is_value_run(s.text) for s in line.segments)
+
+
 def _is_stop(line: Line, body_width: float) -> bool:
     """A section heading (one run of text naming a section) or a line of running prose."""
     if len(line.segments) != 1:
@@ -163,11 +170,18 @@ def find_unruled(lines: Sequence[Line], body_width: float) -> list[UnruledTable]
             back += 1
         end = i
         j = i + 1
-        soft = 0
+        soft = labels = 0
+        value_left = _values(lines[i])[0].x0
         while j < n and not _is_stop(lines[j], body_width):
-            if is_data_line(lines[j]):
+            if _is_row(lines[j]):
                 end = j
-                soft = 0
+                soft = labels = 0
+                value_left = min(value_left, _values(lines[j])[0].x0)
+            elif lines[j].x1 < value_left:
+                # Label text only: wrapped labels, group labels, rows whose cells are blank.
+                labels += 1
+                if labels > MAX_LABEL_RUN:
+                    break
             else:
                 soft += 1
                 if soft > MAX_SOFT_RUN:
@@ -177,7 +191,7 @@ def find_unruled(lines: Sequence[Line], body_width: float) -> list[UnruledTable]
         # whose cells are all blank, a last sub-table's header, a wrapped label.
         stop = next((k for k in range(end + 1, n) if _is_stop(lines[k], body_width)), n)
         if 0 < stop - end - 1 <= MAX_SOFT_RUN + 1 and not any(
-            is_data_line(x) for x in lines[end + 1 : stop]
+            _is_row(x) for x in lines[end + 1 : stop]
         ):
             end = stop - 1
         table = _read(lines, start, end)
@@ -349,12 +363,36 @@ def _is_leaf(box: _Box, boxes: Sequence[_Box], block: Sequence[Line], data_idx) 
 
 def _place_header(box: _Box, anchors: Sequence[float], label_edge: float) -> tuple[int, int]:
     """(column, colspan) of a header box; column 0 is the label column."""
-    if box.x1 < label_edge:
+    if box.x1 < label_edge or box.center < label_edge:
         return 0, 1
     covered = [k for k, a in enumerate(anchors) if box.x0 - 1 <= a <= box.x1 + 1]
     if covered:
         return covered[0] + 1, covered[-1] - covered[0] + 1
     return _nearest(anchors, box.center) + 1, 1
+
+
+def _label_edge(data_lines: Sequence[Line]) -> float:
+    """Where the label column ends: right of every row label, left of every number. (The
+    first numbers alone would misplace it when the first value column is blank throughout.)"""
+    value_left = min(_values(line)[0].x0 for line in data_lines)
+    label_right = [
+        seg.x1 for line in data_lines for seg in line.segments if not is_value_run(seg.text)
+    ]
+    if not label_right:
+        return float("-inf")  # no row labels (table 四's one row): every column holds values
+    if max(label_right) < value_left:
+        return max(label_right) + 1
+    return value_left - 1
+
+
+def _has_label(line: Line) -> bool:
+    return any(not is_value_run(seg.text) for seg in line.segments)
+
+
+def _own_label(line: Line) -> str:
+    """The row label proper: the last text before the numbers (group labels stand left of it)."""
+    labels = [seg.text for seg in line.segments if not is_value_run(seg.text)]
+    return labels[-1] if labels else ""
 
 
 def _mid(line: Line) -> float:
@@ -363,11 +401,12 @@ def _mid(line: Line) -> float:
 
 def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
     block = lines[start : end + 1]
-    data_idx = [k for k, line in enumerate(block) if is_data_line(line)]
+    data_idx = [k for k, line in enumerate(block) if _is_row(line)]
     anchors = _columns([block[k] for k in data_idx])
     if not anchors:
         return None
-    label_edge = min(_values(block[k])[0].x0 for k in data_idx) - 1
+    label_edge = _label_edge([block[k] for k in data_idx])
+    value_left = min(_values(block[k])[0].x0 for k in data_idx)
     # A line holding only label text joins the row of numbers nearest to it (labels are
     # often centred on, or wrapped around, their row); other lines are header rows.
     before: dict[int, list[Line]] = {k: [] for k in data_idx}
@@ -378,11 +417,34 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
     pitch = steps[len(steps) // 2] if steps else 2.5 * block[data_idx[0]].size
     blank_rows: set[int] = set()  # a row label standing alone: a row whose cells are all blank
     for k, line in enumerate(block):
-        if k in before or line.x1 >= label_edge:
+        if k in before or line.x1 >= value_left:
             continue
-        near = min(data_idx, key=lambda d: abs(_mid(block[d]) - _mid(line)))
+        # A label that starts an enumerated item ("2.", "（四）") begins a row: it joins a row of
+        # numbers below it whose own label continues it (or which has none), else it is a row
+        # of its own.
+        enumerated = any(_ENUMERATED.match(seg.text) for seg in line.segments)
+        candidates = [
+            d
+            for d in data_idx
+            if not enumerated
+            or not _has_label(block[d])
+            or (d > k and not _ENUMERATED.match(_own_label(block[d])))
+        ]
+        if not candidates:
+            if k > data_idx[0]:
+                blank_rows.add(k)
+            continue
+        near = min(candidates, key=lambda d: abs(_mid(block[d]) - _mid(line)))
         distance = abs(_mid(block[near]) - _mid(line))
-        if distance <= 0.6 * pitch and distance <= 1.6 * max(line.size, block[near].size):
+        # The row on the other side of the line, if any: a wrapped label is clearly nearer to
+        # its own row; a label about a row's pitch from any numbers is a row of its own.
+        other = [d for d in candidates if (d < k) != (near < k)]
+        far_side = min((abs(_mid(block[d]) - _mid(line)) for d in other), default=None)
+        if (
+            distance <= 0.75 * pitch
+            and distance <= 1.6 * max(line.size, block[near].size)
+            and (far_side is None or distance <= 0.8 * far_side)
+        ):
             (before if k < near else after)[near].append(line)
             attached.add(k)
         elif k > data_idx[0]:
@@ -398,7 +460,8 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
     for box in boxes:
         over_none = not any(box.x0 - 1 <= a <= box.x1 + 1 for a in anchors)
         far = all(abs(a - box.center) > box.size for a in anchors)
-        if box.x1 >= label_edge and over_none and far and _is_leaf(box, boxes, block, data_idx):
+        in_values = box.center >= label_edge
+        if in_values and over_none and far and _is_leaf(box, boxes, block, data_idx):
             anchors = sorted([*anchors, box.center])
     by_line: dict[int, list[_Box]] = {}
     for box in boxes:
@@ -442,7 +505,7 @@ def _read_header(lines: Sequence[Line], start: int, end: int) -> UnruledTable | 
     if len(boxes) < 2:
         return None
     label_edge = min(b.x1 for b in boxes) + 1  # the leftmost header names the label column
-    leaves = [b for b in boxes if b.x1 >= label_edge and _is_leaf(b, boxes, block, [])]
+    leaves = [b for b in boxes if b.center >= label_edge and _is_leaf(b, boxes, block, [])]
     anchors = sorted(b.center for b in leaves)
     if not anchors:
         return None
