@@ -61,7 +61,7 @@ def test_generated_docx_round_trips(style, seed):
     st.integers(0, 2**32),
     st.sampled_from(["2019", "2021"]),
     st.sampled_from(DOCX_STYLES),
-    st.sampled_from([0.0, 0.1, 0.3]),
+    st.sampled_from([0.0, 0.1, 0.3, 0.5]),
     st.booleans(),
 )
 def test_random_tables_round_trip_through_docx(seed, template, style, blank, big):

@@ -168,7 +168,7 @@ def test_generated_pdf_round_trips(style, seed):
     st.integers(0, 2**32),
     st.sampled_from(["2019", "2021"]),
     st.sampled_from(PDF_STYLES),
-    st.sampled_from([0.0, 0.1, 0.3]),
+    st.sampled_from([0.0, 0.1, 0.3, 0.5]),
     st.sampled_from([0.0, 0.05]),
     st.booleans(),
 )
