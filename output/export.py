@@ -16,7 +16,7 @@ import inspect
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,7 @@ def export(
     partition_by_year: bool = False,
     datasets: Iterable[str] | None = None,
     keep_datasets: bool = True,
+    on_stage: Callable[[str], None] | None = None,
     **options: Any,
 ) -> ExportResult:
     """Build the datasets and write them in ``formats`` into ``out_dir``.
@@ -86,7 +87,8 @@ def export(
     ``records_or_source`` is a data folder or record file (read with
     :func:`output.store.load_records`), an iterable of records (``Report``, ``ReportInput``,
     contract dicts, ``(report, provenance)`` pairs), or already built :class:`Datasets`.
-    ``datasets`` limits the tables written (e.g. ``["panel", "codebook"]``). Extra
+    ``datasets`` limits the tables written (e.g. ``["panel", "codebook"]``); ``on_stage`` is
+    called with a short text as each stage starts (for a progress display). Extra
     ``options`` go to the dataset builder (``crosswalk``, ``fill_from_prose``) and to the
     writers (``xlsx_max_rows``).
 
@@ -101,6 +103,7 @@ def export(
     else:
         if isinstance(records_or_source, str | os.PathLike):
             records_or_source = load_records(records_or_source)
+        _stage(on_stage, "building datasets")
         built = build_datasets(records_or_source, **build_options)
     selected = built.select(list(datasets) if datasets else None)
     out.mkdir(parents=True, exist_ok=True)
@@ -119,6 +122,7 @@ def export(
                 kept += [FileResult(path, False, name) for path in intact]
                 continue
             manifest.forget(name)
+            _stage(on_stage, f"writing {name}")
             writer(selected, out, staging, **relevant)
         files = staging.commit()
     for name in chosen:
@@ -146,6 +150,12 @@ def export(
         len(result.unchanged),
     )
     return result
+
+
+def _stage(callback: Callable[[str], None] | None, text: str) -> None:
+    log.debug("export: %s", text)
+    if callback is not None:
+        callback(text)
 
 
 def _accepted(writer, options: dict[str, Any]) -> dict[str, Any]:

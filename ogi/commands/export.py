@@ -67,7 +67,15 @@ def export_command(
     if not records:
         typer.echo("error: no records to export", err=True)
         raise typer.Exit(EXIT_NOTHING_DONE)
-    result = export(records, out, chosen, partition_by_year=partition_by_year)
+    with console.status("exporting…") as status:
+        result = export(
+            records,
+            out,
+            chosen,
+            partition_by_year=partition_by_year,
+            keep_datasets=False,
+            on_stage=lambda text: status.update(f"{text}…"),
+        )
     console.print(_summary(result))
     for note in result.notes:
         console.print(f"[yellow]note[/yellow]: {note}")
