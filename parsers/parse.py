@@ -19,6 +19,7 @@ from parsers.checks import run_checks
 from parsers.meta import read_meta
 from parsers.model import ParseError, Report
 from parsers.tables import read_tables
+from parsers.unsupported import UnsupportedDocument, unsupported_report
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
     try:
         doc = build_document(data, sniffed)
         return report_from_document(doc, data, source=source, content_type=content_type)
+    except UnsupportedDocument as exc:  # found unreadable only once opened (password, no text)
+        return _unsupported(exc.sniffed, data, source)
     except ParseError:
         raise
     except Exception as exc:  # one bad document must never stop a harvest
@@ -185,6 +188,4 @@ def _add_place(report: Report, doc: Document) -> None:
 
 
 def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:
-    from parsers.unsupported import unsupported_report
-
     return unsupported_report(sniffed, data, source)

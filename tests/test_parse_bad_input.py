@@ -76,3 +76,21 @@ def test_deeply_nested_html_does_not_recurse_out():
 def test_non_bytes_input_is_a_type_error():
     with pytest.raises(TypeError):
         parsers.parse("text")  # type: ignore[arg-type]
+
+
+def test_pdf_that_needs_a_password_gives_an_unknown_record():
+    from fixtures.attachments.hostile import text_pdf
+
+    data = text_pdf(["某县2023年政府信息公开工作年度报告"], user_password="secret")
+    report = parsers.parse(data, source="locked.pdf")
+    assert report.template == "unknown"
+    assert report.tables == {}
+    assert any("PDF" in w for w in report.warnings)
+
+
+def test_scanned_pdf_gives_an_unknown_record_naming_the_format():
+    from fixtures.attachments.hostile import scanned_pdf
+
+    report = parsers.parse(scanned_pdf(), source="scan.pdf")
+    assert report.template == "unknown"
+    assert any("scanned PDF" in w for w in report.warnings)
