@@ -14,11 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from parsers.cells.base import Document
+from parsers.prose.numerals import parse_chinese
 
-_CN_DIGITS = {
-    "〇": 0, "○": 0, "零": 0, "Ｏ": 0, "O": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3,
-    "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
-}  # fmt: skip
 _CN_YEAR = r"[二][〇○零Ｏ0O][一二三四五六七八九〇○零Ｏ0O]{2}"
 YEAR = rf"(?P<year>(?:19|20)\d{{2}}|{_CN_YEAR})"
 _TITLE = re.compile(
@@ -60,20 +57,14 @@ class Meta:
     warnings: list[str] = field(default_factory=list)
 
 
-def cn_number(text: str) -> int:
-    """Chinese numerals up to 99 (月/日) or digit by digit (years): 二十一 → 21, 二〇二三 → 2023."""
-    text = text.strip()
-    if "十" not in text:
-        value = 0
-        for ch in text:
-            value = value * 10 + _CN_DIGITS[ch]
-        return value
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
 def _year(text: str) -> int:
-    return int(text) if text.isdigit() else cn_number(text)
+    """Arabic or Chinese numerals (二〇二三 → 2023, 二十 → 20)."""
+    if text.isdigit():
+        return int(text)
+    value = parse_chinese(text)
+    if value is None:
+        raise ValueError(f"not a number: {text}")
+    return value
 
 
 def parse_date(text: str) -> date | None:
