@@ -237,15 +237,18 @@ def place_row(
     columns: Sequence[str],
     headers: dict[str, range] | None,
     rules: Sequence[SumRule] = (),
+    *,
+    blanks: bool = True,
 ) -> Placed:
     """Decide the column of each printed value of a row (see the module docstring).
 
     ``rules`` are the row's own sums (as column indexes); they prune the readings of cells run
-    together (:mod:`parsers.recover`).
+    together (:mod:`parsers.recover`), and ``blanks`` says whether those readings may leave
+    columns blank (see :func:`parsers.recover.readings`).
     """
     width = len(columns)
     if any(t.cell.glued for t in values):
-        return _place_glued(values, columns, headers, rules)
+        return _place_glued(values, columns, headers, rules, blanks)
     if headers is not None and all(t.cell.col is not None for t in values):
         mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
         ok = True
@@ -291,6 +294,7 @@ def _place_glued(
     columns: Sequence[str],
     headers: dict[str, range] | None,
     rules: Sequence[SumRule],
+    blanks: bool = True,
 ) -> Placed:
     """Every reading of a row with cells run together (see :mod:`parsers.recover`)."""
     pieces = []
@@ -304,7 +308,7 @@ def _place_glued(
             at = hits[0] if len(hits) == 1 else None
         pieces.append(Piece(token.cell.text, token.cell.glued, at))
     shown = " ".join(p.text.strip() for p in pieces)
-    found = readings(pieces, columns, rules)
+    found = readings(pieces, columns, rules, blanks=blanks)
     if found.too_many:
         return Placed([], [], f"too many ways to split the run-together cells {shown!r}", shown)
     if not found.prints:

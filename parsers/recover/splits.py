@@ -43,6 +43,7 @@ DECIMAL_COLUMNS = frozenset({"amount"})
 SIGNED_COLUMNS = frozenset({"change"})
 
 MAX_READINGS = 20_000  # beyond this a row is reported as undecidable, not searched further
+MAX_STATES = 60_000  # search states per row before it is reported as undecidable
 LOOSE_READINGS = 256  # readings listed for a row that does not add up (beyond: undecidable)
 
 
@@ -153,21 +154,6 @@ def _dash_word(text: str) -> bool:
     return len(set(text)) == 1 and text[0] in "—-－―─"
 
 
-@lru_cache(maxsize=65536)
-def _fewest_parts(text: str) -> tuple[int, ...]:
-    """For each offset: the fewest cells ``text[offset:]`` can be cut into (most permissive
-    column), or a large number when it cannot be cut at all."""
-    n = len(text)
-    impossible = n + 1_000
-    best = [impossible] * (n + 1)
-    best[n] = 0
-    for start in range(n - 1, -1, -1):
-        for end in range(start + 1, n + 1):
-            if best[end] + 1 < best[start] and part_value(text[start:end], True, True):
-                best[start] = best[end] + 1
-    return tuple(best)
-
-
 def chunks_of(pieces: Sequence[Piece]) -> list[tuple[str, bool, int | None]]:
     """(text, splittable, fixed column) of every whitespace-separated chunk of the pieces."""
     out: list[tuple[str, bool, int | None]] = []
@@ -193,7 +179,12 @@ def readings(
 ) -> Readings:
     """Every reading of the pieces over ``columns`` satisfying ``rules``.
 
-    When none satisfies the rules, the readings without them are returned with
+    ``blanks``: a reading may leave columns blank (the source drops empty cells, as flattened
+    text and PDF text do). It must stay on whenever the source may have had blank cells: a
+    row read "with every column printed" can satisfy its sums by coincidence
+    (``5613—69`` is 56|13|—|blank|69, but 5|61|3|—|69 adds up too).
+
+    When no reading satisfies the rules, the readings without them are returned with
     ``adds_up=False`` (the printed row does not add up; the caller says so).
     """
     slots = slots_for(columns)
@@ -213,125 +204,284 @@ class _Overflow(Exception):
     pass
 
 
+@dataclass(frozen=True, slots=True)
+class _Group:
+    """Consecutive columns read together: ``parts`` then (when summed) their ``total``."""
+
+    parts: tuple[int, ...]
+    total: int | None = None
+
+
+def _groups(width: int, rules: Sequence[SumRule]) -> list[_Group]:
+    """The row as groups: each rule's parts and total, every other column on its own."""
+    by_start = {}
+    for rule in rules:
+        parts = tuple(sorted(rule.parts))
+        if parts != tuple(range(parts[0], parts[-1] + 1)) or rule.total != parts[-1] + 1:
+            raise ValueError(
+                f"row sums must be consecutive columns followed by their total: {rule}"
+            )
+        by_start[parts[0]] = _Group(parts, rule.total)
+    groups: list[_Group] = []
+    col = 0
+    while col < width:
+        group = by_start.get(col)
+        if group is None:
+            groups.append(_Group((col,)))
+            col += 1
+        else:
+            groups.append(group)
+            col = group.total + 1
+    return groups
+
+
+class _Stream:
+    """The row's chunks as one string with the cuts a cell may not cross."""
+
+    def __init__(self, chunks: Sequence[tuple[str, bool, int | None]]):
+        self.text = "".join(text for text, _, _ in chunks)
+        self.n = len(self.text)
+        self._parts: dict[tuple, list[tuple[int, Printed]]] = {}
+        self._most: dict[tuple[int, int], int] = {}
+        # next_cut[i]: the first hard boundary after position i (a cell never crosses it)
+        self.atomic: dict[int, tuple[int, int | None]] = {}  # start → (end, fixed column)
+        inside: set[int] = set()  # positions strictly inside an unsplittable chunk
+        cuts = [self.n]
+        pos = 0
+        for text, splittable, fixed in chunks:
+            if not splittable:
+                self.atomic[pos] = (pos + len(text), fixed)
+                inside.update(range(pos + 1, pos + len(text)))
+            pos += len(text)
+            cuts.append(pos)
+        self.inside = frozenset(inside)
+        boundaries = sorted(set(cuts))
+        self._cut_before = frozenset(boundaries)
+        self.next_cut = [self.n] * (self.n + 1)
+        k = 0
+        for i in range(self.n + 1):
+            while boundaries[k] <= i and k < len(boundaries) - 1:
+                k += 1
+            self.next_cut[i] = boundaries[k] if boundaries[k] > i else self.n
+        self.fewest = _fewest_from(self)
+
+    def parts_at(self, start: int, slot: Slot, col: int) -> list[tuple[int, Printed]]:
+        """(end, printed) of every cell that can start at ``start`` in column ``col``."""
+        key = (start, slot, col)
+        hit = self._parts.get(key)
+        if hit is None:
+            hit = self._parts[key] = self._cells_at(start, slot, col)
+        return hit
+
+    def _cells_at(self, start: int, slot: Slot, col: int) -> list[tuple[int, Printed]]:
+        if start in self.inside or start >= self.n:
+            return []
+        if start in self.atomic:
+            end, fixed = self.atomic[start]
+            if fixed is not None and fixed != col:
+                return []
+            printed = read_value(self.text[start:end])
+            return [(end, printed)] if printed is not None else []
+        out = []
+        for end in range(start + 1, self.next_cut[start] + 1):
+            printed = part_value(self.text[start:end], slot.decimal, slot.signed)
+            if printed is not None:
+                out.append((end, printed))
+        return out
+
+    def most(self, start: int, end: int) -> int:
+        """An upper bound on the sum of any cells cut from text[start:end]: the digits read
+        as few numbers as the hard cuts allow (cutting a number only makes the sum smaller)."""
+        key = (start, end)
+        hit = self._most.get(key)
+        if hit is None:
+            total = 0
+            run = ""
+            for i in range(start, end):
+                ch = self.text[i]
+                if ch == "," and run:
+                    continue  # thousands separator
+                if ch.isdigit() and not (i in self._cut_before and run):
+                    run += ch
+                    continue
+                total += int(run) if run else 0
+                run = ch if ch.isdigit() else ""
+            hit = self._most[key] = total + (int(run) if run else 0)
+        return hit
+
+    def fixed_at(self, start: int) -> int | None:
+        """The column an unsplittable cell starting here must go to, if the source said."""
+        hit = self.atomic.get(start)
+        return hit[1] if hit else None
+
+
+def _fewest_from(stream: _Stream) -> list[int]:
+    """fewest[i]: the fewest cells the text from position i can be cut into."""
+    n = stream.n
+    big = n + 1_000
+    fewest = [big] * (n + 1)
+    fewest[n] = 0
+    for start in range(n - 1, -1, -1):
+        if start in stream.inside:
+            continue
+        if start in stream.atomic:
+            end = stream.atomic[start][0]
+            fewest[start] = fewest[end] + 1
+            continue
+        for end in range(start + 1, stream.next_cut[start] + 1):
+            if fewest[end] + 1 < fewest[start] and part_value(stream.text[start:end], True, True):
+                fewest[start] = fewest[end] + 1
+    return fewest
+
+
 def _enumerate(
     chunks: list[tuple[str, bool, int | None]],
     slots: tuple[Slot, ...],
     rules: tuple[SumRule, ...],
     blanks: bool,
     limit: int,
+    max_states: int = MAX_STATES,
 ) -> list[tuple[Printed | None, ...]] | None:
-    """All readings, depth first, only through states from which a reading can still be
-    completed (memoized), so the work grows with the number of readings, not of cuts."""
+    """All readings, group by group from the left, through positions from which the rest of
+    the text can still be read (memoized by position).
+
+    Within a summed group the total is chosen first — a cell of the text ending where the
+    next group can start — and the parts before it must then add up to it: no part exceeds
+    the total, so the parts are short and the search small even for long runs of digits.
+    """
+    stream = _Stream(chunks)
+    groups = _groups(len(slots), rules)
+    # columns left from group g on (for pruning: the text left must fit in them)
+    cols_from = [0] * (len(groups) + 1)
+    for g in range(len(groups) - 1, -1, -1):
+        group = groups[g]
+        cols_from[g] = cols_from[g + 1] + len(group.parts) + (group.total is not None)
     width = len(slots)
-    n_chunks = len(chunks)
-    # Characters left from chunk i on, and the fewest cells the rest of the text can make
-    # (every 0 before another digit is a cell of its own).
-    rest = [0] * (n_chunks + 1)
-    fewest_after = [0] * (n_chunks + 1)
-    fewest = [_fewest_parts(text) if splittable else (1, 0) for text, splittable, _ in chunks]
-    for i in range(n_chunks - 1, -1, -1):
-        text, splittable, _ = chunks[i]
-        rest[i] = rest[i + 1] + (len(text) if splittable else 1)
-        fewest_after[i] = fewest_after[i + 1] + fewest[i][0]
-    part_of = [tuple(k for k, r in enumerate(rules) if col in r.parts) for col in range(width)]
-    total_of = [tuple(k for k, r in enumerate(rules) if r.total == col) for col in range(width)]
-    # columns still to fill (after col) that belong to each rule's parts or are after its total
-    open_rules = [
-        tuple(k for k, r in enumerate(rules) if r.total > col) for col in range(width + 1)
-    ]
+    work = [0]
 
-    def step(sums: tuple, col: int, printed: Printed | None, chars_left: int) -> tuple | None:
-        """The rule sums after putting ``printed`` at ``col``, or None when a rule breaks."""
-        value = 0 if printed is None or printed.value is None else printed.value
-        if not rules:
-            return sums
-        new = list(sums)
-        for k in part_of[col]:
-            new[k] += value
-        for k in total_of[col]:
-            if new[k] != value:
-                return None
-            new[k] = 0
-        for k in open_rules[col + 1]:
-            if new[k] and new[k] >= 10**chars_left:
-                return None  # no total left long enough to match the running sum
-        return tuple(new)
+    readings_memo: dict[tuple[int, int], list[tuple[int, tuple]]] = {}
+    feasible_memo: dict[tuple[int, int], bool] = {}
 
-    def children(i: int, offset: int, col: int, sums: tuple):
-        """(printed, next chunk, next offset, next column, next sums) of every next cell."""
-        if col == width:
-            return
-        if i == n_chunks:
-            if blanks:
-                nxt = step(sums, col, None, 0)
-                if nxt is not None:
-                    yield None, i, offset, col + 1, nxt
-            return
-        columns_left = width - col
-        if fewest[i][offset] + fewest_after[i + 1] > columns_left:
-            return
-        chars_left = rest[i] - offset
-        if not blanks and chars_left < columns_left:
-            return
-        text, splittable, fixed = chunks[i]
-        if blanks and (fixed is None or fixed > col):
-            nxt = step(sums, col, None, chars_left)
-            if nxt is not None:
-                yield None, i, offset, col + 1, nxt
-        if fixed is not None and fixed != col:
-            return
-        if not splittable:
-            printed = read_value(text)
-            if printed is not None:
-                nxt = step(sums, col, printed, rest[i + 1])
-                if nxt is not None:
-                    yield printed, i + 1, 0, col + 1, nxt
-            return
-        slot = slots[col]
-        for end in range(offset + 1, len(text) + 1):
-            printed = part_value(text[offset:end], slot.decimal, slot.signed)
-            if printed is None:
-                continue
-            if end == len(text):
-                nxt = step(sums, col, printed, rest[i + 1])
-                if nxt is not None:
-                    yield printed, i + 1, 0, col + 1, nxt
-            else:
-                nxt = step(sums, col, printed, rest[i] - end)
-                if nxt is not None:
-                    yield printed, i, end, col + 1, nxt
+    def fits(g: int, pos: int) -> bool:
+        """Can the text from ``pos`` fit into the columns of groups g…?"""
+        left = stream.n - pos
+        if stream.fewest[pos] > cols_from[g]:
+            return False
+        return blanks or left >= cols_from[g]
 
-    memo: dict[tuple, bool] = {}
-
-    def feasible(i: int, offset: int, col: int, sums: tuple) -> bool:
-        if i == n_chunks and col == width:
-            return True
-        key = (i, offset, col, sums)
-        known = memo.get(key)
+    def feasible(g: int, pos: int) -> bool:
+        if g == len(groups):
+            return pos == stream.n
+        key = (g, pos)
+        known = feasible_memo.get(key)
         if known is None:
-            known = any(feasible(*child[1:]) for child in children(i, offset, col, sums))
-            memo[key] = known
+            known = bool(group_readings(g, pos))
+            feasible_memo[key] = known
         return known
 
+    def group_readings(g: int, start: int) -> list[tuple[int, tuple]]:
+        """(end, cells) of every reading of group g starting at ``start`` after which the
+        rest of the row can still be read."""
+        key = (g, start)
+        hit = readings_memo.get(key)
+        if hit is not None:
+            return hit
+        work[0] += 1
+        if work[0] > max_states:
+            raise _Overflow
+        out: list[tuple[int, tuple]] = []
+        if fits(g, start):
+            group = groups[g]
+            if group.total is None:
+                (col,) = group.parts
+                fixed = stream.fixed_at(start)
+                may_skip = blanks and (fixed is None or fixed > col)
+                if may_skip and feasible(g + 1, start):
+                    out.append((start, (None,)))
+                for end, printed in stream.parts_at(start, slots[col], col):
+                    if feasible(g + 1, end):
+                        out.append((end, (printed,)))
+            else:
+                out = _summed(g, group, start)
+        readings_memo[key] = out
+        return out
+
+    def _summed(g: int, group: _Group, start: int) -> list[tuple[int, tuple]]:
+        """Readings of a summed group: pick the total (a cell [r, q), or blank), then tile
+        the text before it into the parts. No part exceeds the total, so the parts take at
+        most ``len(parts) * len(total)`` characters."""
+        k = len(group.parts)
+        slot = slots[group.total]
+        out: list[tuple[int, tuple]] = []
+        for r in range(start, stream.n + 1):
+            span = r - start
+            if span > k * max(stream.n - r, 2):
+                break
+            if blanks and span <= 2 * k and feasible(g + 1, r):
+                for parts in tile(group.parts, 0, start, r, 0):
+                    out.append((r, (*parts, None)))
+            most = stream.most(start, r)
+            for q, total in stream.parts_at(r, slot, group.total):
+                value = total.value or 0
+                if value > most or span > k * max(len(total.raw), 2):
+                    continue
+                if not feasible(g + 1, q):
+                    continue
+                for parts in tile(group.parts, 0, start, r, value):
+                    out.append((q, (*parts, total)))
+        return out
+
+    tile_memo: dict[tuple, list[tuple]] = {}
+
+    def tile(parts: tuple[int, ...], j: int, pos: int, end: int, remaining: Number) -> list[tuple]:
+        """Every way to put text[pos:end] into part columns j… summing to ``remaining``."""
+        if j == len(parts):
+            return [()] if pos == end and remaining == 0 else []
+        # every part is at most ``remaining``, so at most as long (a dash: two characters)
+        if end - pos > (len(parts) - j) * max(len(str(int(remaining))), 2):
+            return []
+        if remaining > stream.most(pos, end):
+            return []
+        key = (parts[0], j, pos, end, remaining)
+        hit = tile_memo.get(key)
+        if hit is not None:
+            return hit
+        work[0] += 1
+        if work[0] > max_states:
+            raise _Overflow
+        col = parts[j]
+        out: list[tuple] = []
+        fixed = stream.fixed_at(pos) if pos < end else None
+        if blanks and (fixed is None or fixed > col):
+            for rest in tile(parts, j + 1, pos, end, remaining):
+                out.append((None, *rest))
+        if pos < end:
+            for stop, printed in stream.parts_at(pos, slots[col], col):
+                if stop > end:
+                    break
+                value = printed.value or 0
+                if value > remaining:
+                    continue
+                for rest in tile(parts, j + 1, stop, end, remaining - value):
+                    out.append((printed, *rest))
+        tile_memo[key] = out
+        return out
+
     out: list[tuple[Printed | None, ...]] = []
-    vector: list[Printed | None] = []
 
-    def walk(i: int, offset: int, col: int, sums: tuple) -> None:
-        if i == n_chunks and col == width:
-            out.append(tuple(vector))
-            if len(out) > limit:
-                raise _Overflow
+    def walk(g: int, pos: int, prefix: tuple) -> None:
+        if g == len(groups):
+            if pos == stream.n:
+                out.append(prefix)
+                if len(out) > limit:
+                    raise _Overflow
             return
-        for printed, *state in children(i, offset, col, sums):
-            if feasible(*state):
-                vector.append(printed)
-                walk(*state)
-                vector.pop()
+        for end, cells in group_readings(g, pos):
+            walk(g + 1, end, prefix + cells)
 
-    start = (0, 0, 0, (0,) * len(rules))
     try:
-        if feasible(*start):
-            walk(*start)
+        walk(0, 0, ())
     except _Overflow:
         return None
+    assert all(len(v) == width for v in out)
     return out
