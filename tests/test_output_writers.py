@@ -16,15 +16,27 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fixtures.townships import generated_inputs, township_series
-from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, TEXT
+from output.columns import (
+    BOOLEAN,
+    CODE,
+    DATE,
+    DATETIME,
+    INTEGER,
+    NUMBER,
+    TEXT,
+    Column,
+    typed_series,
+)
 from output.dataset import Dataset
 from output.export import export, parse_formats
 from output.writers import atomic
 from output.writers import sqlite as sqlite_writer
-from output.writers.values import python_values
+from output.writers.values import format_number, python_values
 from parsers.model import BLANK, DASH, CellValue, Report
 from parsers.model import NUMBER as NUMBER_STATUS
 from tests.corpus import CORPUS, cases
@@ -472,3 +484,24 @@ def test_record_lines_round_trip_through_the_panel(records, tmp_path):
     panel = pd.read_parquet(tmp_path / "out" / "panel.parquet")
     assert len(panel) == len(result.datasets["panel"])
     assert os.path.getsize(tmp_path / "out" / "cells.parquet") > 0
+
+
+# --------------------------------------------------------------------------------------------
+# Number text and typing, for any value
+# --------------------------------------------------------------------------------------------
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_number_text_is_exact_and_short(value):
+    text = format_number(value)
+    assert float(text) == value
+    if value.is_integer() and abs(value) < 1e16:
+        assert "." not in text and "e" not in text
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(-(10**12), 10**12), st.floats(-1e6, 1e6))))
+def test_counts_are_never_truncated(values):
+    series = typed_series(values, Column("n", INTEGER))
+    assert [None if pd.isna(v) else v for v in series.tolist()] == values
+    exact = all(v is None or float(v).is_integer() for v in values)
+    assert str(series.dtype) == ("Int64" if exact else "Float64")
