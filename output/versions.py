@@ -44,8 +44,9 @@ def _chronological(entry: Entry) -> tuple:
 
 
 def _quality(entry: Entry) -> tuple:
-    """Higher is better: fewer failed checks, more printed numbers, fewer uncertain cells."""
-    return (-len(entry.failed_checks), entry.n_numbers, -entry.n_uncertain, -entry.n_warnings)
+    """Higher is better: fewer undecided cells (they also hide failed checks), more printed
+    numbers, fewer failed checks, fewer warnings."""
+    return (-entry.n_uncertain, entry.n_numbers, -len(entry.failed_checks), -entry.n_warnings)
 
 
 def _consistent(merged: dict[str, float], numbers: dict[str, float]) -> bool:
