@@ -9,7 +9,8 @@ Everything a government web server should be able to expect from us lives here:
 - an identifying User-Agent with a contact URL;
 - retries with exponential backoff and jitter for network errors, 429 and 5xx, honouring
   ``Retry-After`` (capped); a host that keeps failing is paused for the rest of the run;
-- limits: connect/read/total timeouts, a body size cap, http(s) only, hosts limited to the
+- limits: connect/read/total timeouts, a body size cap counted in *decoded* bytes (gzip/br
+  bombs are cut at the cap, see :mod:`scraper.inflate`), http(s) only, hosts limited to the
   site's own (redirects may stay within the same registrable domain), redirect loops stopped;
 - conditional GET (``If-None-Match`` / ``If-Modified-Since``);
 - anti-bot challenges (412 with a ``$_ts`` script, 521 cookie stubs) are *flagged* ``blocked``
@@ -18,15 +19,24 @@ Everything a government web server should be able to expect from us lives here:
 Tests and users behind odd DNS map host names to addresses with ``resolve`` entries in curl's
 ``HOST:PORT:ADDR`` form; with ``offline=True`` a host missing from the map fails like NXDOMAIN
 instead of reaching the real DNS.
+
+Which addresses may be reached: a host the registry names (``configure_host``, or the host of a
+URL given to :meth:`Client.fetch` without a ``scope``) is connected to wherever it resolves — that
+is how ``--resolve`` points registry hosts at 127.0.0.1 in tests. Any other host (a redirect or a
+link to a sibling host of the same domain) must resolve, through the resolve map or DNS, to a
+public address; a private, loopback or link-local one is refused (``private_address``), and the
+address that was checked is the one connected to, so DNS cannot change its answer in between.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import ipaddress
 import logging
 import random
 import re
+import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -39,6 +49,7 @@ import httpx
 from protego import Protego
 
 from scraper import __version__
+from scraper.inflate import ACCEPT_ENCODING, ContentDecodingError, Decoder
 
 log = logging.getLogger(__name__)
 
@@ -117,14 +128,20 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
         inner: httpcore.AsyncNetworkBackend,
         mapping: dict[tuple[str, int], str],
         offline: bool,
+        pinned: dict[tuple[str, int], str] | None = None,
     ) -> None:
         self.inner = inner
         self.mapping = mapping
         self.offline = offline
+        self.pinned = pinned if pinned is not None else {}
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         h = host.lower()
-        addr = self.mapping.get((h, port)) or self.mapping.get(("*", port))
+        addr = (
+            self.pinned.get((h, port))
+            or self.mapping.get((h, port))
+            or self.mapping.get(("*", port))
+        )
         if addr is None:
             if self.offline:
                 raise httpcore.ConnectError(
@@ -152,21 +169,40 @@ def make_transport(
     offline: bool = False,
     verify: ssl.SSLContext | bool = True,
     limits: httpx.Limits | None = None,
+    pinned: dict[tuple[str, int], str] | None = None,
 ) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose connections go through the resolve map."""
+    """An httpx transport whose connections go through the resolve map (and ``pinned``: the
+    addresses the client vetted for hosts the registry does not name)."""
     transport = httpx.AsyncHTTPTransport(
         verify=verify,
         limits=limits or httpx.Limits(max_connections=200, max_keepalive_connections=100),
         retries=0,
     )
-    if resolve or offline:
+    if resolve or offline or pinned is not None:
         pool = getattr(transport, "_pool", None)
         if pool is None or not hasattr(
             pool, "_network_backend"
         ):  # pragma: no cover - httpx internals moved
             raise RuntimeError("this httpx version does not allow a resolver override")
-        pool._network_backend = _ResolvingBackend(pool._network_backend, resolve or {}, offline)
+        pool._network_backend = _ResolvingBackend(
+            pool._network_backend, resolve or {}, offline, pinned
+        )
     return transport
+
+
+def is_public_address(addr: str) -> bool:
+    """Whether an IP address is on the public internet: not private (10/8, 172.16/12,
+    192.168/16, fc00::/7), loopback, link-local, carrier-grade NAT (100.64/10), multicast,
+    reserved or unspecified — in any spelling, IPv4-mapped IPv6 included."""
+    try:
+        ip = ipaddress.ip_address(addr.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        mapped = ip.ipv4_mapped or ip.sixtofour
+        if mapped is not None:
+            ip = mapped
+    return ip.is_global and not ip.is_multicast
 
 
 # --- domains -------------------------------------------------------------------------------
@@ -215,7 +251,8 @@ class FetchResult:
     error_kind: str | None = None
     """timeout, connect, reset, dns, protocol, http_4xx/5xx codes, too_large, redirect_loop,
     too_many_redirects, offsite, blocked, disallowed, robots_unreachable, host_paused,
-    retry_after_too_long, not_http."""
+    retry_after_too_long, not_http, bad_encoding (a body its Content-Encoding does not decode),
+    private_address (a host the registry does not name resolves to a private address)."""
     error: str | None = None
     attempts: int = 0
     request_headers: list[tuple[str, str]] = field(default_factory=list)
@@ -337,6 +374,9 @@ class Client:
         self._open = False
         self._ssl: ssl.SSLContext | bool | None = None
         self.paused_hosts: dict[str, str] = {}
+        self._named: set[str] = set()
+        self._pinned: dict[tuple[str, int], str] = {}
+        self._refused: dict[tuple[str, int], str] = {}
 
     async def __aenter__(self) -> Client:
         self._open = True
@@ -361,7 +401,11 @@ class Client:
             )
             hs.http = httpx.AsyncClient(
                 transport=make_transport(
-                    self.resolve, offline=o.offline, verify=self._ssl, limits=limits
+                    self.resolve,
+                    offline=o.offline,
+                    verify=self._ssl,
+                    limits=limits,
+                    pinned=self._pinned,
                 ),
                 timeout=httpx.Timeout(
                     connect=o.connect_timeout, read=o.read_timeout, write=o.read_timeout, pool=None
@@ -371,6 +415,7 @@ class Client:
                     "User-Agent": o.user_agent,
                     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
                     "Accept-Language": "zh-CN,zh;q=0.9",
+                    "Accept-Encoding": ACCEPT_ENCODING,
                 },
             )
         return hs.http
@@ -387,9 +432,17 @@ class Client:
 
     # -- hosts ------------------------------------------------------------------------------
 
-    def configure_host(self, host: str, *, delay: float, concurrency: int) -> None:
-        """Set a host's pacing; several sites on one host share it (the strictest wins)."""
+    def configure_host(
+        self, host: str, *, delay: float, concurrency: int, named: bool = True
+    ) -> None:
+        """Set a host's pacing; several sites on one host share it (the strictest wins).
+
+        A configured host is one the registry names (``named``): it is reached at whatever
+        address it resolves to, private ones included (see the module docstring).
+        """
         h = host.lower()
+        if named:
+            self._named.add(h)
         cur = self._hosts.get(h)
         if cur is None:
             self._hosts[h] = _Host(h, delay, concurrency, asyncio.Semaphore(concurrency), users=1)
@@ -403,7 +456,7 @@ class Client:
     def _host(self, host: str) -> _Host:
         h = host.lower()
         if h not in self._hosts:
-            self.configure_host(h, delay=1.0, concurrency=1)
+            self.configure_host(h, delay=1.0, concurrency=1, named=False)
         return self._hosts[h]
 
     def pause_host(self, host: str, reason: str) -> None:
@@ -491,7 +544,8 @@ class Client:
         """Fetch ``url`` politely; never raises for network or HTTP trouble (see ``error_kind``).
 
         ``scope(host)`` says which hosts redirects may go to (default: the same registrable
-        domain as ``url``).
+        domain as ``url``). Without a ``scope`` the caller chose ``url`` itself, so its host
+        counts as named; with one (the crawler's), only configured hosts are named.
         """
         start = time.monotonic()
         hdrs = dict(headers or {})
@@ -506,6 +560,8 @@ class Client:
             )
         base_domain = registrable_domain(parts.hostname)
         in_scope = scope or (lambda h: registrable_domain(h) == base_domain)
+        if scope is None:
+            self._named.add(parts.hostname.lower())
         seen: set[str] = set()
         redirects: list[tuple[str, int]] = []
         cur_url, cur_method, cur_data = url, method, data
@@ -529,6 +585,12 @@ class Client:
                     cur_url,
                     error_kind="offsite",
                     error=f"redirect to a host outside the site: {cur_url}",
+                )
+                break
+            refusal = await self._vet_address(host, p.port or (443 if p.scheme == "https" else 80))
+            if refusal:
+                result = FetchResult(
+                    url, method, cur_url, error_kind="private_address", error=refusal
                 )
                 break
             paused = self._host(host).paused
@@ -590,6 +652,40 @@ class Client:
         result.redirects = redirects
         result.seconds = time.monotonic() - start
         return result
+
+    async def _vet_address(self, host: str, port: int) -> str | None:
+        """Why ``host`` may not be connected to, or None. Named hosts are not checked; any
+        other host must resolve to a public address, which is then pinned for the run."""
+        if host in self._named:
+            return None
+        key = (host, port)
+        if key in self._pinned:
+            return None
+        if key in self._refused:
+            return self._refused[key]
+        addr = self.resolve.get(key) or self.resolve.get(("*", port))
+        if addr is None:
+            if self.options.offline:
+                return None  # not in the resolve map: the connection fails like NXDOMAIN
+            try:
+                infos = await asyncio.get_running_loop().getaddrinfo(
+                    host, port, type=socket.SOCK_STREAM
+                )
+            except OSError:
+                return None  # a DNS failure is reported by the connection attempt
+            if not infos:
+                return None
+            addr = str(infos[0][4][0])
+        if not is_public_address(addr):
+            reason = (
+                f"{host} resolves to {addr}, a private or local address; only hosts the "
+                "registry names are reached there"
+            )
+            self._refused[key] = reason
+            log.warning("refusing %s:%d: %s", host, port, reason)
+            return reason
+        self._pinned[key] = addr
+        return None
 
     async def _exchange_with_retries(
         self,
@@ -677,16 +773,7 @@ class Client:
                         if length and length.isdigit() and int(length) > o.max_body:
                             res.truncated = True
                         else:
-                            chunks: list[bytes] = []
-                            size = 0
-                            async for chunk in resp.aiter_bytes():
-                                size += len(chunk)
-                                if size > o.max_body:
-                                    res.truncated = True
-                                    break
-                                chunks.append(chunk)
-                            if not res.truncated:
-                                res.body = b"".join(chunks)
+                            res.body, res.truncated = await _read_capped(resp, o.max_body)
                     finally:
                         await resp.aclose()
                 if res.truncated:
@@ -727,7 +814,35 @@ class Client:
                 res.error_kind, res.error = kind, f"{type(e).__name__}: {msg}"
             except httpx.HTTPError as e:
                 res.error_kind, res.error = "protocol", f"{type(e).__name__}: {e}"
+            except ContentDecodingError as e:
+                res.error_kind, res.error = "bad_encoding", str(e)
         return res
+
+
+async def _read_capped(resp: httpx.Response, max_body: int) -> tuple[bytes, bool]:
+    """(body, truncated): the body with its Content-Encoding undone, read until ``max_body``
+    *decoded* bytes. Decoding is ours, in bounded steps (:mod:`scraper.inflate`): a gzip or
+    brotli bomb is cut at the cap instead of being inflated chunk by chunk in memory."""
+    decoder = Decoder(resp.headers.get("content-encoding"))
+    chunks: list[bytes] = []
+    size = raw = 0
+
+    def take(pieces) -> bool:
+        nonlocal size
+        for piece in pieces:
+            size += len(piece)
+            if size > max_body:
+                return False
+            chunks.append(piece)
+        return True
+
+    async for chunk in resp.aiter_raw():
+        raw += len(chunk)
+        if raw > max_body or not take(decoder.feed(chunk)):
+            return b"", True
+    if not take(decoder.finish()):
+        return b"", True
+    return b"".join(chunks), False
 
 
 async def gather_limited(coros: Iterable[Awaitable[object]], limit: int) -> list[object]:

@@ -847,8 +847,8 @@ class _SiteCrawl:
 
         if not res.sent and res.error_kind in ("disallowed",):
             return fail("disallowed", "disallowed", res.error)
-        if res.error_kind == "offsite":
-            return fail("offsite", "offsite", res.error, redirect_to=res.final_url)
+        if res.error_kind in ("offsite", "private_address"):
+            return fail("offsite", res.error_kind, res.error, redirect_to=res.final_url)
         if res.error_kind == "blocked":
             self.stats.flags.add("blocked")
             st.host_event(
