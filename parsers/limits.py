@@ -76,11 +76,14 @@ def check_input_size(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str 
 
 
 def open_zip(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "ZIP container"):
-    """Open a ZIP container after checking its declared sizes (zip bomb check, before extracting).
+    """Open a ZIP container after checking its sizes (zip bomb check, before extracting).
 
     Checks the number of entries, the sum of declared uncompressed sizes and, for every member
-    over 1 MB, the compression ratio. Declared sizes can lie, so members must then be read with
-    :func:`read_member`, which stops at the cap whatever the header said.
+    over 1 MB, the compression ratio. Declared sizes can lie, and ``ZipFile.read`` (which
+    python-docx uses for every part) inflates a member's whole compressed stream in one call
+    whatever its header says — so every member is then inflated once here, in bounded steps, to
+    learn its true size: more than its header declares, or more than the caps, is refused.
+    After this, reading any member costs at most what the caps allow.
     """
     check_input_size(data, limits, what=what)
     try:
@@ -115,7 +118,66 @@ def open_zip(data: bytes, limits: Limits = DEFAULT_LIMITS, *, what: str = "ZIP c
             f"{limits.max_unpacked_bytes / MB:.0f} MB cap (zip bomb)",
             reason="zip_bomb",
         )
+    _check_true_sizes(data, infos, limits, what)
     return zf
+
+
+_STEP = MB
+
+
+def _check_true_sizes(data: bytes, infos: list[zipfile.ZipInfo], limits: Limits, what: str):
+    """Inflate every member once, a megabyte at a time, and compare with its header."""
+    total = 0
+    for info in infos:
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # Word and WPS write only these; bzip2/lzma members would inflate unbounded
+            raise ParseError(
+                f"{what}: {info.filename} uses compression method {info.compress_type}",
+                reason="unreadable",
+            )
+        raw = _raw_member(data, info)
+        if raw is None:
+            raise ParseError(f"{what}: {info.filename} has a damaged header", reason="unreadable")
+        cap = min(limits.max_member_bytes, limits.max_unpacked_bytes - total)
+        size = _inflated_size(raw, info.compress_type, cap)
+        if size is None:
+            raise ParseError(f"{what}: {info.filename} is damaged", reason="unreadable")
+        if size > info.file_size:
+            raise ParseError(
+                f"{what}: {info.filename} inflates beyond the {info.file_size} bytes its header "
+                "declares (zip bomb)",
+                reason="zip_bomb",
+            )
+        total += size
+
+
+def _raw_member(data: bytes, info: zipfile.ZipInfo) -> bytes | None:
+    """The compressed bytes of a member, found through its local header."""
+    at = info.header_offset
+    if data[at : at + 4] != b"PK\x03\x04" or at + 30 > len(data):
+        return None
+    start = at + 30 + int.from_bytes(data[at + 26 : at + 28], "little")
+    start += int.from_bytes(data[at + 28 : at + 30], "little")
+    raw = data[start : start + info.compress_size]
+    return raw if len(raw) == info.compress_size else None
+
+
+def _inflated_size(raw: bytes, method: int, cap: int) -> int | None:
+    """How many bytes ``raw`` inflates to, counting no further than ``cap + 1``; None when the
+    stream is damaged."""
+    if method == zipfile.ZIP_STORED:
+        return len(raw)
+    d = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 0
+    try:
+        out = d.decompress(raw, _STEP)
+        size += len(out)
+        while size <= cap and (d.unconsumed_tail or len(out) >= _STEP):
+            out = d.decompress(d.unconsumed_tail, _STEP)
+            size += len(out)
+    except zlib.error:
+        return None
+    return size
 
 
 def read_member(
