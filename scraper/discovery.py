@@ -227,6 +227,8 @@ def html_anchors(html: str, base_url: str, tree: LexborHTMLParser | None = None)
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
         url = urljoin(base, href).split("#", 1)[0]
+        if urlsplit(url).scheme not in ("http", "https"):
+            continue  # file:, ftp:, data: … are never fetched, so never recorded either
         text = _clean(a.text())
         date = None
         node = a.parent

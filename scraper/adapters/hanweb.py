@@ -12,7 +12,7 @@ the ``proxyUrl`` in the page says which.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode, urljoin, urlsplit
 
 from scraper.discovery import Anchor, Link, html_anchors
 
@@ -28,6 +28,7 @@ _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]+href=['\"]([^'\"]+)
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 MAX_RECORDS = 20000
+MAX_PER_PAGE = 500
 
 
 class HanwebAdapter:
@@ -54,9 +55,13 @@ class HanwebAdapter:
             params[k] = a or b or c
         total = min(int(tot.group(1) or tot.group(2)), MAX_RECORDS)
         pp = _PERPAGE.search(text)
-        per_page = int(pp.group(1) or pp.group(2)) if pp else 15
+        # the page's script is the server's word: perPage 0 would never advance the groups
+        per_page = min(max(int(pp.group(1) or pp.group(2)) if pp else 15, 1), MAX_PER_PAGE)
         px = _PROXY.search(text)
         proxy = urljoin(url, px.group(1) if px else DEFAULT_PROXY)
+        if urlsplit(proxy).scheme not in ("http", "https"):
+            proxy = urljoin(url, DEFAULT_PROXY)  # e.g. proxyUrl:'javascript:…'
+
         group = per_page * 3
         shown = len(_RECORD.findall(text))
         body = urlencode(params).encode()
