@@ -23,6 +23,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scraper import __version__ as _version
+from scraper.filenames import path_inside
 
 _HOP_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
 
@@ -183,8 +184,12 @@ class WarcArchive:
 
 
 def read_response(directory: str | Path, file: str, offset: int) -> StoredResponse:
-    """Read back the response record at ``offset`` of ``file`` (body as stored)."""
-    with open(Path(directory) / file, "rb") as fh:
+    """Read back the response record at ``offset`` of ``file`` (body as stored).
+
+    ``file`` comes from the state database, so it must name a file inside ``directory``
+    (``ValueError`` otherwise): a tampered row cannot make us read ``../../etc/passwd``.
+    """
+    with open(path_inside(directory, file), "rb") as fh:
         fh.seek(offset)
         for rec in ArchiveIterator(fh):
             http = rec.http_headers
