@@ -1,0 +1,953 @@
+"""The nightly harvest: crawl → parse what is new or changed → update the datasets, in one call.
+
+Library first — ``ogi harvest`` is a thin wrapper::
+
+    from ogi.harvest import harvest
+
+    report = harvest("sites/starter.toml", "data")        # a RunReport
+    report.exit_code, report.documents, report.export
+
+What one run does, under an exclusive lock on the data folder (:mod:`ogi.lock`):
+
+1. **crawl** the registry's sites (:func:`scraper.crawl.crawl`): conditional GETs, only new or
+   changed bodies are downloaded, every response goes to the WARC archive and the state DB;
+2. **parse** the documents whose bytes are new since the last harvest (and those due for a
+   retry) — on all cores when the backlog is big (:mod:`ogi.parsing`), streaming, never holding
+   the documents in memory — and put each record in the parse results store
+   (:class:`output.store.RecordStore`, ``data/records.sqlite``);
+3. **export** the datasets (:func:`output.export.export`) — only when a record store changed
+   since the last export, or the datasets are missing; unchanged files are not rewritten.
+
+Resuming needs no special mode: every stage is idempotent and commits as it goes. The crawl
+commits each fetch; a document is parsed when its ``(url, sha256)`` is not in the store yet
+(so a run killed mid-parse re-parses only what it had not stored); a flag set before the first
+record is stored and cleared only after a successful export makes the next run export if this
+one died before finishing. Nothing is ever deleted: a changed document adds a record (earlier
+versions stay, and the datasets mark them superseded), and a report that disappears from its
+site keeps its record.
+
+Sharding (``shard="2/4"``): the registry's sites are split by a stable hash of their host, so
+every host is crawled by exactly one machine. A shard keeps its crawl state in
+``data/shards/2-of-4/`` and writes its records to ``data/records-2-of-4.sqlite``; ``ogi export
+--data DIR`` reads every ``records*.sqlite`` of a folder, so the partitions of several machines
+copied into one folder merge into one set of datasets. A sharded run does not export unless
+asked (the merged export is one job, run once all partitions are in).
+
+Bookkeeping of the harvest itself (what was parsed up to which crawl run, documents that failed
+to parse, whether an export is owed) lives in ``harvest.sqlite`` beside the crawl state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ogi import __version__
+from ogi.lock import LOCK_NAME, DataLock
+from ogi.parsing import FAILED, NOT_REPORT, RETRY, Job, JobResult, run_jobs
+from ogi.runs import (
+    NOTHING_DONE,
+    OK,
+    SOME_FAILED,
+    RunReport,
+    new_run_id,
+    runs_dir,
+)
+from scraper.crawl import CrawlOptions, CrawlResult, crawl
+from scraper.registry import Registry, RegistryError, Site, load_registry
+from scraper.state import Document, State
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOTHING_DONE = 3
+
+POOL_MIN_DOCUMENTS = 24
+"""Below this many documents to parse, a process pool costs more than it saves."""
+MAX_RETRIES = 3
+"""Runs in which a document stopped by a timeout or crash is tried again (per parser version)."""
+BATCH = 64
+"""Records stored per transaction."""
+
+BOOK_NAME = "harvest.sqlite"
+DATASETS_DIR = "datasets"
+
+Progress = Callable[[str, dict[str, Any]], None]
+"""``progress(event, info)``: ``phase`` (info: name), ``fetch``, ``parsed``, ``export_stage``."""
+
+
+class HarvestConfigError(ValueError):
+    """The harvest cannot start: a bad sites file, shard or option (exit code 2)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Shards and the data folder layout
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Part ``index`` (1-based) of ``count``: the sites whose host hashes to it."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, value: str | Shard | None) -> Shard | None:
+        """``"2/4"`` → Shard(2, 4); None stays None. Raises :class:`HarvestConfigError`."""
+        if value is None or isinstance(value, Shard):
+            return value
+        text = str(value).strip()
+        try:
+            left, right = text.split("/")
+            index, count = int(left), int(right)
+        except ValueError:
+            raise HarvestConfigError(f"--shard must be I/N (like 2/4), got {text!r}") from None
+        if count < 1 or not 1 <= index <= count:
+            raise HarvestConfigError(f"--shard {text}: I must be between 1 and N (N ≥ 1)")
+        return cls(index, count)
+
+    @property
+    def name(self) -> str:
+        """The partition's name in file names: ``2-of-4``."""
+        return f"{self.index}-of-{self.count}"
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+    def owns(self, site: Site) -> bool:
+        return shard_of(site_host(site), self.count) == self.index - 1
+
+
+def site_host(site: Site) -> str:
+    """The host a site is sharded by: its first column's (sites sharing a host stay together)."""
+    return (urlsplit(site.columns[0]).hostname or "").lower()
+
+
+def shard_of(host: str, count: int) -> int:
+    """The 0-based shard of ``host`` among ``count``: a hash that never changes between runs,
+    machines or Python versions (unlike ``hash()``)."""
+    digest = hashlib.sha256(host.lower().encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % count
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a harvest partition keeps its files under the data folder."""
+
+    data_dir: Path
+    shard: Shard | None = None
+
+    @property
+    def root(self) -> Path:
+        """The crawl state's folder: the data folder, or ``shards/<I-of-N>`` in it."""
+        return self.data_dir if self.shard is None else self.data_dir / "shards" / self.shard.name
+
+    @property
+    def state_path(self) -> Path:
+        return self.root / "state.sqlite"
+
+    @property
+    def book_path(self) -> Path:
+        return self.root / BOOK_NAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self.root / LOCK_NAME
+
+    @property
+    def store_path(self) -> Path:
+        from output.store import STORE_NAME
+
+        if self.shard is None:
+            return self.data_dir / STORE_NAME
+        return self.data_dir / f"records-{self.shard.name}.sqlite"
+
+    @property
+    def runs_dir(self) -> Path:
+        return runs_dir(self.data_dir)
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.data_dir / DATASETS_DIR
+
+
+def layouts(data_dir: str | os.PathLike) -> list[Layout]:
+    """Every harvest partition found in a data folder (the unsharded one first)."""
+    data = Path(data_dir)
+    found = []
+    if (data / "state.sqlite").exists() or (data / BOOK_NAME).exists():
+        found.append(Layout(data))
+    for folder in sorted((data / "shards").glob("*-of-*")) if (data / "shards").is_dir() else ():
+        try:
+            index, count = (int(x) for x in folder.name.split("-of-"))
+        except ValueError:
+            continue
+        found.append(Layout(data, Shard(index, count)))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# The harvest's own bookkeeping
+# --------------------------------------------------------------------------------------------
+
+_BOOK_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS parse_outcomes (
+    url TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    key TEXT,                 -- the crawl state's URL key
+    site TEXT,
+    agency TEXT,
+    outcome TEXT NOT NULL,    -- not_report | failed | retry
+    reason TEXT,
+    error TEXT,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    parser TEXT,              -- fingerprint of the parser that gave this outcome
+    first_at TEXT,
+    last_at TEXT,
+    run TEXT,
+    PRIMARY KEY (url, sha256)
+);
+CREATE INDEX IF NOT EXISTS parse_outcomes_outcome ON parse_outcomes(outcome);
+"""
+
+
+class Book:
+    """``harvest.sqlite``: the parse cursor, documents that did not give a record, export owed."""
+
+    def __init__(self, path: str | os.PathLike) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_BOOK_SCHEMA)
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike) -> Book | None:
+        p = Path(path)
+        if not p.exists():
+            return None
+        book = cls.__new__(cls)
+        book.path = p
+        book.db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        book.db.row_factory = sqlite3.Row
+        return book
+
+    def close(self) -> None:
+        self.db.close()
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row is not None else default
+
+    def set(self, **values: Any) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for key, value in values.items():
+                self.db.execute(
+                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                    (key, None if value is None else str(value)),
+                )
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def outcome(self, url: str, sha256: str) -> sqlite3.Row | None:
+        return self.db.execute(
+            "SELECT * FROM parse_outcomes WHERE url=? AND sha256=?", (url, sha256)
+        ).fetchone()
+
+    def record(self, result: JobResult, parser: str, run: str, now: str) -> None:
+        job = result.job
+        old = self.outcome(job.url, job.sha256)
+        attempts = 1 if old is None or old["parser"] != parser else old["attempts"] + 1
+        self.db.execute(
+            """INSERT OR REPLACE INTO parse_outcomes
+               (url, sha256, key, site, agency, outcome, reason, error, attempts, parser,
+                first_at, last_at, run)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                job.url,
+                job.sha256,
+                job.key,
+                job.site,
+                job.agency,
+                result.outcome,
+                result.reason,
+                (result.error or "")[:2000],
+                attempts,
+                parser,
+                old["first_at"] if old is not None else now,
+                now,
+                run,
+            ),
+        )
+
+    def forget(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.db.executemany("DELETE FROM parse_outcomes WHERE url=? AND sha256=?", list(pairs))
+
+    def due(self, parser: str) -> list[sqlite3.Row]:
+        """Documents to try again now: stopped by a timeout or crash fewer than
+        :data:`MAX_RETRIES` times, or read by an older parser."""
+        return self.db.execute(
+            "SELECT * FROM parse_outcomes WHERE (outcome=? AND attempts < ?) OR parser IS NOT ? "
+            "ORDER BY url",
+            (RETRY, MAX_RETRIES, parser),
+        ).fetchall()
+
+    def is_settled(self, row: sqlite3.Row | None, parser: str) -> bool:
+        """True when a recorded outcome means: do not parse this document again now."""
+        if row is None or row["parser"] != parser:
+            return False
+        return row["outcome"] != RETRY or row["attempts"] >= MAX_RETRIES
+
+    def outcomes(self, outcome: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM parse_outcomes"
+        args: tuple = ()
+        if outcome is not None:
+            sql += " WHERE outcome=?"
+            args = (outcome,)
+        return self.db.execute(sql + " ORDER BY last_at DESC, url", args).fetchall()
+
+
+_PARSER_FINGERPRINT: str | None = None
+
+
+def parser_fingerprint() -> str:
+    """``<version>+<digest>`` of the parser's code: a new parser retries documents the old one
+    could not read (and ``--reparse`` re-reads everything)."""
+    global _PARSER_FINGERPRINT
+    if _PARSER_FINGERPRINT is None:
+        import parsers
+
+        root = Path(parsers.__file__).parent
+        digest = hashlib.sha256()
+        for path in sorted(root.rglob("*.py")):
+            digest.update(path.relative_to(root).as_posix().encode())
+            digest.update(path.read_bytes())
+        _PARSER_FINGERPRINT = f"{__version__}+{digest.hexdigest()[:12]}"
+    return _PARSER_FINGERPRINT
+
+
+# --------------------------------------------------------------------------------------------
+# The harvest
+# --------------------------------------------------------------------------------------------
+
+
+def harvest(
+    sites_file: str | os.PathLike | Registry,
+    data_dir: str | os.PathLike = "data",
+    *,
+    shard: str | Shard | None = None,
+    workers: int | None = None,
+    export: bool | None = None,
+    formats: str | Iterable[str] | None = None,
+    sites: Iterable[str] | None = None,
+    resolve: dict[tuple[str, int], str] | list[str] | None = None,
+    crawl_options: CrawlOptions | None = None,
+    clock: Callable[[], datetime] | None = None,
+    reparse: bool = False,
+    parse_timeout: float | None = 600.0,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Run one harvest of ``sites_file`` into ``data_dir`` and return its :class:`RunReport`.
+
+    - ``shard``: ``"I/N"`` — only the sites whose host hashes to part I of N (see module doc);
+    - ``workers``: parse processes (default: every core); 1 parses in this process;
+    - ``export``: write the datasets when something changed (default: yes, unless sharded);
+      ``formats``: which (default csv, parquet, xlsx, sqlite);
+    - ``sites``: only these site keys or agency names;
+    - ``resolve``, ``crawl_options``, ``clock``: passed to :func:`scraper.crawl.crawl`;
+    - ``reparse``: parse every archived document again (after a parser upgrade);
+    - ``parse_timeout``: seconds one document may take before it is stopped and retried later.
+
+    Raises :class:`HarvestConfigError` for a bad sites file or option and
+    :class:`ogi.lock.LockHeld` when another harvest holds the data folder. Anything else that
+    goes wrong — sites that fail, documents that cannot be read, even an error in a stage — is
+    recorded in the report and the exit code, and never stops the other stages.
+    """
+    part = Shard.parse(shard)
+    registry = _registry(sites_file)
+    chosen_formats = _formats(formats)
+    only = set(sites) if sites is not None else None
+    chosen = [
+        s
+        for s in registry.enabled()
+        if (only is None or s.key in only or s.agency in only) and (part is None or part.owns(s))
+    ]
+    if only is not None and not any(s.key in only or s.agency in only for s in registry.enabled()):
+        raise HarvestConfigError("no enabled site of the registry matches --site")
+    layout = Layout(Path(data_dir), part)
+    run = _Run(
+        layout=layout,
+        registry=registry,
+        chosen=chosen,
+        sites_file=str(sites_file) if not isinstance(sites_file, Registry) else registry.source,
+        workers=workers,
+        export=(part is None) if export is None else export,
+        formats=chosen_formats,
+        resolve=resolve,
+        crawl_options=crawl_options,
+        clock=clock,
+        reparse=reparse,
+        parse_timeout=parse_timeout,
+        progress=progress,
+    )
+    with DataLock(layout.lock_path, info={"shard": str(part) if part else None}):
+        return run.run()
+
+
+def _registry(sites_file: str | os.PathLike | Registry) -> Registry:
+    if isinstance(sites_file, Registry):
+        return sites_file
+    try:
+        return load_registry(sites_file)
+    except RegistryError as exc:
+        raise HarvestConfigError(str(exc)) from None
+
+
+def _formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
+    from output.export import DEFAULT_FORMATS, parse_formats
+
+    try:
+        return parse_formats(formats) if formats is not None else DEFAULT_FORMATS
+    except ValueError as exc:
+        raise HarvestConfigError(str(exc)) from None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+@dataclass
+class _Run:
+    layout: Layout
+    registry: Registry
+    chosen: list[Site]
+    sites_file: str
+    workers: int | None
+    export: bool
+    formats: tuple[str, ...]
+    resolve: Any
+    crawl_options: CrawlOptions | None
+    clock: Callable[[], datetime] | None
+    reparse: bool
+    parse_timeout: float | None
+    progress: Progress | None
+
+    def run(self) -> RunReport:
+        started = _now()
+        t0 = time.monotonic()
+        lay = self.layout
+        lay.runs_dir.mkdir(parents=True, exist_ok=True)
+        shard = str(lay.shard) if lay.shard else None
+        self.report = report = RunReport(
+            id=new_run_id(lay.runs_dir, started, lay.shard.name if lay.shard else None),
+            started_at=_iso(started),
+            pid=os.getpid(),
+            host=socket.gethostname(),
+            version=__version__,
+            shard=shard,
+            sites_file=self.sites_file,
+            data_dir=str(lay.data_dir),
+        )
+        report.write(lay.runs_dir)
+        log.info(
+            "harvest %s started: %d site(s)%s",
+            report.id,
+            len(self.chosen),
+            f", shard {shard}" if shard else "",
+            extra={"event": "harvest_start", "run": report.id},
+        )
+        self.book = Book(lay.book_path)
+        crawled: CrawlResult | None = None
+        try:
+            for name, stage in (("crawl", self._crawl), ("parse", self._parse)):
+                try:
+                    out = stage()
+                    if name == "crawl":
+                        crawled = out
+                except Exception as exc:  # a bug in a stage: recorded, the next stage still runs
+                    log.exception("%s stage failed", name)
+                    report.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            try:
+                self._export()
+            except Exception as exc:
+                log.exception("export stage failed")
+                report.errors.append(f"export: {type(exc).__name__}: {exc}")
+                report.export = {"ran": False, "error": f"{type(exc).__name__}: {exc}"}
+        finally:
+            self.book.close()
+        report.phase = "done"
+        report.finished_at = _iso(_now())
+        report.seconds = round(time.monotonic() - t0, 3)
+        report.status, report.exit_code = self._verdict(crawled)
+        report.write()
+        log.info(
+            "harvest %s finished: %s (exit %d)",
+            report.id,
+            report.status,
+            report.exit_code,
+            extra={"event": "harvest_done", "run": report.id, "exit_code": report.exit_code},
+        )
+        return report
+
+    def _phase(self, name: str) -> None:
+        self.report.phase = name
+        self.report.write()
+        log.info("%s stage", name, extra={"event": f"{name}_start", "run": self.report.id})
+        self._emit("phase", name=name)
+
+    def _emit(self, event: str, **info: Any) -> None:
+        if self.progress is not None:
+            try:
+                self.progress(event, info)
+            except Exception:  # a broken display never stops the harvest
+                log.exception("progress callback failed")
+
+    def _verdict(self, crawled: CrawlResult | None) -> tuple[str, int]:
+        r = self.report
+        if not self.chosen:
+            r.errors.append(
+                "no site to crawl" + (f" in shard {r.shard}" if r.shard else " (all disabled)")
+            )
+            return NOTHING_DONE, EXIT_NOTHING_DONE
+        if crawled is None or (r.sites["total"] and r.sites["failed"] == r.sites["total"]):
+            return NOTHING_DONE, EXIT_NOTHING_DONE
+        troubles = (
+            r.sites["failed"]
+            or r.documents["failed"]
+            or r.documents["retry"]
+            or r.errors
+            or r.export.get("error")
+        )
+        return (SOME_FAILED, EXIT_SOME_FAILED) if troubles else (OK, EXIT_OK)
+
+    # -- 1. crawl ----------------------------------------------------------------------------
+
+    def _crawl(self) -> CrawlResult | None:
+        if not self.chosen:
+            return None
+        self._phase("crawl")
+        sub = Registry(
+            sites=tuple(self.chosen), crawl=self.registry.crawl, source=self.registry.source
+        )
+
+        def on_event(site: str, event: str, info: dict[str, Any]) -> None:
+            if event == "request":
+                log.debug(
+                    "fetched %s",
+                    info.get("url"),
+                    extra={
+                        "event": "fetch",
+                        "site": site,
+                        "url": info.get("url"),
+                        "status": info.get("status"),
+                    },
+                )
+                self._emit("fetch", site=site, **info)
+            elif event == "done":
+                self._emit("site_done", site=site)
+
+        result = crawl(
+            sub,
+            self.layout.root,
+            resolve=self.resolve,
+            clock=self.clock,
+            options=self.crawl_options or CrawlOptions(),
+            progress=on_event,
+        )
+        failed = [
+            {
+                "site": s.site,
+                "agency": s.agency,
+                "kinds": sorted(s.failures) or sorted(s.flags) or ["failed"],
+            }
+            for s in result.failed_sites
+        ]
+        r = self.report
+        r.sites = {
+            "total": len(result.sites),
+            "ok": len(result.sites) - len(failed),
+            "failed": len(failed),
+            "failed_sites": failed,
+        }
+        r.crawl = {
+            "run_id": result.run_id,
+            "requests": result.total("requests"),
+            "list_pages": result.total("list_pages"),
+            "reports_found": result.total("reports_found"),
+            "failures": dict(result.failures.most_common()),
+            "paused_hosts": result.paused_hosts,
+            "seconds": round(result.seconds, 3),
+        }
+        for name in ("new", "changed", "unchanged", "gone", "moved"):
+            r.documents[name] = result.total(name)
+        for s in failed:
+            log.info(
+                "site failed: %s (%s)",
+                s["agency"],
+                ", ".join(s["kinds"]),
+                extra={"event": "site_failed", "site": s["site"], "kinds": s["kinds"]},
+            )
+        r.write()
+        return result
+
+    # -- 2. parse ----------------------------------------------------------------------------
+
+    def _parse(self) -> None:
+        from output.inputs import ReportInput
+        from output.store import RecordStore
+
+        lay = self.layout
+        if not lay.state_path.exists():
+            return
+        self._phase("parse")
+        t0 = time.monotonic()
+        parser = parser_fingerprint()
+        state = State.open(lay.state_path)
+        store = RecordStore(lay.store_path, parser=parser)
+        present = _Presence(lay.store_path)
+        book, r = self.book, self.report
+        sites = {s.key: s for s in self.registry.sites}
+        try:
+            last_run = state.last_run_id(finished=False) or 0
+            cursor = None if self.reparse else int(self.book.get("cursor") or 0)
+            jobs = self._jobs(state, cursor, present, parser)
+            head = list(islice(jobs, POOL_MIN_DOCUMENTS))
+            cores = self.workers or _cores()
+            workers = cores if len(head) >= POOL_MIN_DOCUMENTS and cores > 1 else 1
+            r.parse = {"workers": workers, "parser": parser}
+            log.info(
+                "parsing%s with %d worker(s)",
+                f" {len(head)} document(s)" if len(head) < POOL_MIN_DOCUMENTS else "",
+                workers,
+                extra={"event": "parse_workers", "workers": workers},
+            )
+            batch: list[tuple[Job, Any]] = []
+            failures: list[dict[str, Any]] = []
+            last_flush = time.monotonic()
+            owed = False
+
+            def flush() -> None:
+                nonlocal last_flush, owed
+                if not batch:
+                    return
+                if not owed:  # before the first record lands: the datasets now owe an export
+                    book.set(export_pending=1)
+                    owed = True
+                store.put_many(item for _job, item in batch)
+                book.forget((job.url, job.sha256) for job, _item in batch)
+                r.records_added += len(batch)
+                batch.clear()
+                last_flush = time.monotonic()
+
+            now = _iso(_now())
+            for result in run_jobs(
+                chain(head, jobs),
+                str(state.archive_dir),
+                workers=workers,
+                timeout=self.parse_timeout,
+            ):
+                job = result.job
+                if result.ok:
+                    report = result.report
+                    site = sites.get(job.site or "")
+                    item = ReportInput(
+                        report,
+                        url=job.url,
+                        fetched_at=job.fetched_at,
+                        sha256=job.sha256,
+                        warc_record_id=job.warc_record_id,
+                        site_agency=job.agency or (site.agency if site else None),
+                        level=site.level if site else None,
+                        division_code=site.division_code if site else None,
+                        title=job.title,
+                    )
+                    batch.append((job, item))
+                    r.documents["parsed"] += 1
+                    r.add_warnings(report.warnings)
+                    r.add_failed_checks([c.rule for c in report.checks if not c.ok])
+                else:
+                    book.record(result, parser, r.id, now)
+                    key = {NOT_REPORT: "not_reports", FAILED: "failed", RETRY: "retry"}[
+                        result.outcome
+                    ]
+                    r.documents[key] += 1
+                    if result.outcome != NOT_REPORT:
+                        log.info(
+                            "document not parsed: %s: %s",
+                            job.url,
+                            result.error,
+                            extra={
+                                "event": "parse_failed",
+                                "url": job.url,
+                                "reason": result.reason,
+                            },
+                        )
+                        if len(failures) < 50:
+                            failures.append(
+                                {
+                                    "url": job.url,
+                                    "site": job.site,
+                                    "outcome": result.outcome,
+                                    "reason": result.reason,
+                                    "error": (result.error or "")[:300],
+                                }
+                            )
+                log.debug(
+                    "parsed %s: %s",
+                    job.url,
+                    result.outcome,
+                    extra={"event": "parsed", "url": job.url, "outcome": result.outcome},
+                )
+                self._emit("parsed", url=job.url, outcome=result.outcome)
+                if len(batch) >= BATCH or time.monotonic() - last_flush > 2.0:
+                    flush()
+            flush()
+            book.set(cursor=last_run)
+            r.parse.update(seconds=round(time.monotonic() - t0, 3), failures=failures)
+            r.write()
+        finally:
+            present.close()
+            store.close()
+            state.close()
+
+    def _jobs(
+        self, state: State, cursor: int | None, present: _Presence, parser: str
+    ) -> Iterator[Job]:
+        """Documents to parse: due retries, then everything new since ``cursor`` (per site,
+        so only one site's document list is in memory at a time)."""
+        book = self.book
+        seen: set[tuple[str, str]] = set()
+        for row in book.due(parser):
+            doc = state.document(row["key"] or row["url"])
+            if doc is None or doc.sha256 != row["sha256"] or doc.status != "ok":
+                book.forget([(row["url"], row["sha256"])])  # changed or gone: the cursor path
+                continue
+            if present(doc.url, doc.sha256) and not self.reparse:
+                book.forget([(row["url"], row["sha256"])])
+                continue
+            seen.add((doc.url, doc.sha256))
+            yield self._job(state, doc)
+        for site in _sites_with_documents(state, cursor):
+            for doc in state.documents(changed_since=cursor, site=site):
+                pair = (doc.url, doc.sha256 or "")
+                if pair in seen or not doc.sha256 or not doc.warc_file:
+                    continue
+                if not self.reparse and (
+                    present(*pair) or book.is_settled(book.outcome(*pair), parser)
+                ):
+                    continue
+                seen.add(pair)
+                yield self._job(state, doc)
+
+    @staticmethod
+    def _job(state: State, doc: Document) -> Job:
+        title = doc.title
+        if doc.kind == "attachment" and doc.parent_url:
+            # an attachment's link text is often just 附件1.pdf; the report page names the report
+            parent = state.document(doc.parent_url)
+            if parent is not None and parent.title:
+                title = parent.title
+        return Job(
+            key=doc.key,
+            url=doc.url,
+            sha256=doc.sha256 or "",
+            warc_file=doc.warc_file or "",
+            warc_offset=int(doc.warc_offset or 0),
+            content_type=doc.content_type,
+            kind=doc.kind,
+            site=doc.site,
+            agency=doc.agency,
+            title=title,
+            fetched_at=doc.fetched_at,
+            warc_record_id=doc.warc_record_id,
+        )
+
+    # -- 3. export ---------------------------------------------------------------------------
+
+    def _export(self) -> None:
+        r = self.report
+        if not self.export:
+            r.export = {
+                "ran": False,
+                "reason": "sharded run: merge the partitions with `ogi export --data DIR`"
+                if self.layout.shard
+                else "export disabled",
+            }
+            return
+        reason = self._export_reason()
+        if reason is None:
+            r.export = {"ran": False, "reason": "nothing changed since the last export"}
+            log.info("datasets unchanged: not rewritten", extra={"event": "export_skipped"})
+            return
+        if not any(count for _name, count, _top in _store_stats(self.layout.data_dir)):
+            r.export = {"ran": False, "reason": "no records yet"}
+            return
+        from output.export import export
+        from output.store import load_records
+
+        self._phase("export")
+        t0 = time.monotonic()
+        fingerprint = stores_fingerprint(self.layout.data_dir)
+
+        def on_stage(text: str) -> None:
+            log.info("export: %s", text, extra={"event": "export_stage", "stage": text})
+            self._emit("export_stage", stage=text)
+
+        out = self.layout.datasets_dir
+        result = export(
+            load_records(self.layout.data_dir),
+            out,
+            self.formats,
+            keep_datasets=False,
+            on_stage=on_stage,
+        )
+        self.book.set(
+            export_pending=0, exported_stores=fingerprint, export_formats=",".join(self.formats)
+        )
+        r.export = {
+            "ran": True,
+            "reason": reason,
+            "out_dir": str(out),
+            "changed": [str(p.relative_to(out)) for p in result.changed],
+            "unchanged": len(result.unchanged),
+            "rows": result.rows,
+            "notes": result.notes[:20],
+            "seconds": round(time.monotonic() - t0, 3),
+        }
+        log.info(
+            "datasets written to %s: %d file(s) changed, %d unchanged",
+            out,
+            len(result.changed),
+            len(result.unchanged),
+            extra={"event": "export_done", "changed": len(result.changed)},
+        )
+
+    def _export_reason(self) -> str | None:
+        book = self.book
+        if book.get("export_pending") == "1":
+            return "new records"
+        if book.get("exported_stores") != stores_fingerprint(self.layout.data_dir):
+            return "record stores changed"
+        if book.get("export_formats") != ",".join(self.formats):
+            return "formats changed"
+        return _datasets_missing(self.layout.datasets_dir, self.formats)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+class _Presence:
+    """Is ``(url, sha256)`` in the record store already? (A read connection of its own.)"""
+
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite3.connect(path, timeout=60)
+
+    def __call__(self, url: str, sha256: str) -> bool:
+        row = self.db.execute(
+            "SELECT 1 FROM records WHERE url=? AND sha256=? LIMIT 1", (url or "", sha256)
+        ).fetchone()
+        return row is not None
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def _sites_with_documents(state: State, cursor: int | None) -> list[str]:
+    """Site keys with archived documents changed after ``cursor`` (every site when None)."""
+    sql = (
+        "SELECT DISTINCT site FROM urls WHERE kind IN ('page','attachment') AND status='ok' "
+        "AND site IS NOT NULL"
+    )
+    args: tuple = ()
+    if cursor is not None:
+        sql += " AND changed_run > ?"
+        args = (cursor,)
+    return sorted(row[0] for row in state.conn.execute(sql, args))
+
+
+def _store_stats(data_dir: Path) -> list[tuple[str, int, int]]:
+    """(file name, rows, a number that grows with every write) of every record store."""
+    from output.store import store_files
+
+    out = []
+    try:
+        files = store_files(data_dir)
+    except FileNotFoundError:
+        return out
+    for path in files:
+        if path.suffix == ".sqlite":
+            try:
+                db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+                try:
+                    count, top = db.execute(
+                        "SELECT count(*), coalesce(max(rowid), 0) FROM records"
+                    ).fetchone()
+                finally:
+                    db.close()
+            except sqlite3.Error:
+                count, top = 0, 0
+        else:
+            stat = path.stat()
+            count, top = 1 if stat.st_size else 0, stat.st_mtime_ns ^ stat.st_size
+        out.append((path.name, int(count), int(top)))
+    return out
+
+
+def stores_fingerprint(data_dir: str | os.PathLike) -> str:
+    """A digest that changes whenever any record store of the folder gains, loses or replaces
+    a record (or a store appears or goes): what the datasets were last built from."""
+    stats = _store_stats(Path(data_dir))
+    return hashlib.sha256(repr(stats).encode()).hexdigest()[:24]
+
+
+def _datasets_missing(out: Path, formats: tuple[str, ...]) -> str | None:
+    """Why the datasets must be written although no record changed (missing or edited files),
+    read from the export manifest (``output.manifest``); None when they are intact."""
+    import json
+
+    from output.manifest import FILE_NAME
+
+    try:
+        manifest = json.loads((out / FILE_NAME).read_text(encoding="utf-8"))
+        entries = manifest["formats"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return "datasets missing"
+    for fmt in formats:
+        entry = entries.get(fmt)
+        if not entry or not entry.get("files"):
+            return f"{fmt} datasets missing"
+        for name, (size, mtime) in entry["files"].items():
+            try:
+                stat = (out / name).stat()
+            except OSError:
+                return f"{name} missing"
+            if stat.st_size != size or stat.st_mtime_ns != mtime:
+                return f"{name} modified since the last export"
+    return None
