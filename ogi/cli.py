@@ -24,15 +24,19 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_DONE = 3
+EXIT_LOCKED = 75  # another harvest holds the data folder (sysexits EX_TEMPFAIL: try later)
 
 
 def _register() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
     from ogi.commands import compare  # noqa: F401
     from ogi.commands import crawl  # noqa: F401
+    from ogi.commands import demo  # noqa: F401
     from ogi.commands import export  # noqa: F401
+    from ogi.commands import harvest  # noqa: F401
     from ogi.commands import parse  # noqa: F401
     from ogi.commands import place  # noqa: F401
+    from ogi.commands import status  # noqa: F401
 
 
 _register()

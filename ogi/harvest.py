@@ -75,8 +75,9 @@ EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_NOTHING_DONE = 3
 
-POOL_MIN_DOCUMENTS = 24
-"""Below this many documents to parse, a process pool costs more than it saves."""
+POOL_MIN_DOCUMENTS = 200
+"""With ``workers`` left to choose, a process pool is used from this many documents to parse:
+below it, starting the pool (a second or two) costs more than it saves."""
 MAX_RETRIES = 3
 """Runs in which a document stopped by a timeout or crash is tried again (per parser version)."""
 BATCH = 64
@@ -634,13 +635,15 @@ class _Run:
             last_run = state.last_run_id(finished=False) or 0
             cursor = None if self.reparse else int(self.book.get("cursor") or 0)
             jobs = self._jobs(state, cursor, present, parser)
-            head = list(islice(jobs, POOL_MIN_DOCUMENTS))
-            cores = self.workers or _cores()
-            workers = cores if len(head) >= POOL_MIN_DOCUMENTS and cores > 1 else 1
+            # a look at the backlog's head decides between a pool and this process
+            wanted = self.workers or _cores()
+            threshold = POOL_MIN_DOCUMENTS if self.workers is None else max(2, wanted)
+            head = list(islice(jobs, threshold))
+            workers = wanted if len(head) >= threshold and wanted > 1 else 1
             r.parse = {"workers": workers, "parser": parser}
             log.info(
                 "parsing%s with %d worker(s)",
-                f" {len(head)} document(s)" if len(head) < POOL_MIN_DOCUMENTS else "",
+                f" {len(head)} document(s)" if len(head) < threshold else "",
                 workers,
                 extra={"event": "parse_workers", "workers": workers},
             )

@@ -131,8 +131,9 @@ def _context():
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        # the server imports the parsers once; workers fork from it already warm
-        ctx.set_forkserver_preload(["ogi.parsing"])
+        # the server imports the main script (as every worker would otherwise do, e.g. the
+        # whole command line for the `ogi` script) and the parsers once; workers fork warm
+        ctx.set_forkserver_preload(["__main__", "ogi.parsing"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -1,0 +1,203 @@
+"""`ogi harvest`: the nightly job — crawl, parse what is new, update the datasets (a thin wrapper
+over :func:`ogi.harvest.harvest`)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ogi.cli import EXIT_LOCKED, EXIT_USAGE, app
+from ogi.harvest import HarvestConfigError, harvest
+from ogi.lock import LockHeld
+from ogi.logs import setup_logging
+from ogi.runs import RunReport, summary
+from scraper.client import ClientOptions, ResolveError, parse_resolve
+from scraper.crawl import CrawlOptions
+
+
+@app.command("harvest")
+def harvest_command(
+    sites: Annotated[Path, typer.Option("--sites", help="Sites registry (TOML).")],
+    data: Annotated[
+        Path, typer.Option("--data", help="Data folder: crawl state, archive, records, datasets.")
+    ] = Path("data"),
+    shard: Annotated[
+        str | None,
+        typer.Option(
+            "--shard", help="I/N: harvest only part I of N of the registry's hosts (stable hash)."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", help="Parse processes [default: every core]; 1 = no pool."),
+    ] = None,
+    export: Annotated[
+        bool | None,
+        typer.Option(
+            "--export/--no-export",
+            help="Update the datasets when something changed [default: yes, unless --shard].",
+        ),
+    ] = None,
+    formats: Annotated[
+        str | None,
+        typer.Option("--format", help="Datasets to write: csv,parquet,xlsx,sqlite [default: all]."),
+    ] = None,
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--site", help="Harvest only this site (agency or id). Repeatable."),
+    ] = None,
+    reparse: Annotated[
+        bool,
+        typer.Option("--reparse", help="Parse every archived document again (new parser)."),
+    ] = False,
+    parse_timeout: Annotated[
+        float,
+        typer.Option("--parse-timeout", help="Seconds one document may take; then retried later."),
+    ] = 600.0,
+    resolve: Annotated[
+        list[str] | None,
+        typer.Option("--resolve", help="HOST:PORT:ADDR, like curl: connect to ADDR for HOST:PORT."),
+    ] = None,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Reach only hosts given with --resolve (no DNS).")
+    ] = False,
+    full: Annotated[
+        bool, typer.Option("--full", help="Walk every list page even when page 1 is unchanged.")
+    ] = False,
+    revisit_days: Annotated[
+        float,
+        typer.Option("--revisit-days", help="Re-check fetched documents after this many days."),
+    ] = 30.0,
+    delay: Annotated[
+        float | None,
+        typer.Option(
+            "--delay", help="Seconds between requests to one host (overrides the registry)."
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option("--concurrency", help="Requests in flight per host (overrides the registry)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Connect and read timeout, seconds.")
+    ] = 20.0,
+    total_timeout: Annotated[
+        float, typer.Option("--total-timeout", help="Whole-response timeout, seconds.")
+    ] = 120.0,
+    retries: Annotated[
+        int, typer.Option("--retries", help="Extra attempts for failed requests.")
+    ] = 3,
+    backoff: Annotated[
+        float, typer.Option("--backoff", help="First retry wait, seconds (doubles, with jitter).")
+    ] = 1.0,
+    max_body: Annotated[
+        int | None, typer.Option("--max-body", help="Largest body kept, bytes.")
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the run report as JSON instead of the summary.")
+    ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Live status line [default: on a terminal]."),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log detail (-v, -vv).")
+    ] = 0,
+    log_json: Annotated[
+        bool, typer.Option("--log-json", help="Log records as JSON lines on stderr.")
+    ] = False,
+) -> None:
+    """Harvest: crawl the registry, parse new and changed reports, update the datasets.
+
+    Safe under cron: only new work is done, a second harvest on the same data folder exits at
+    once, a killed run is resumed by the next one. The summary goes to stdout, logs to stderr,
+    and a JSON run report to DATA/runs/.
+
+    Exit codes: 0 all went well; 1 some sites or documents failed; 2 bad sites file or options;
+    3 nothing could be done (no site reachable); 75 another harvest holds the data folder.
+    """
+    setup_logging(verbose, json_lines=log_json)
+    err = Console(stderr=True, highlight=False)
+    try:
+        mapping = parse_resolve(resolve)
+    except ResolveError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    copts = ClientOptions(
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        total_timeout=total_timeout,
+        retries=retries,
+        backoff_base=backoff,
+        offline=offline,
+    )
+    if max_body is not None:
+        copts.max_body = max_body
+    options = CrawlOptions(
+        client=copts,
+        full=full,
+        revisit_after=timedelta(days=revisit_days),
+        delay=delay,
+        concurrency=concurrency,
+    )
+    show = (sys.stderr.isatty() and not log_json) if progress is None else progress
+    status = err.status("harvest: starting…") if show else None
+    counts = {"fetch": 0, "parsed": 0}
+
+    def on_event(event: str, info: dict) -> None:
+        if status is None:
+            return
+        if event in counts:
+            counts[event] += 1
+        if event == "phase":
+            counts["phase"] = info.get("name")
+        elif event == "export_stage":
+            counts["phase"] = f"export: {info.get('stage')}"
+        status.update(
+            f"harvest: {counts.get('phase', '')} · {counts['fetch']} requests · "
+            f"{counts['parsed']} documents parsed"
+        )
+
+    try:
+        if status is not None:
+            status.start()
+        report = harvest(
+            sites,
+            data,
+            shard=shard,
+            workers=workers,
+            export=export,
+            formats=formats,
+            sites=only,
+            resolve=mapping,
+            crawl_options=options,
+            reparse=reparse,
+            parse_timeout=parse_timeout,
+            progress=on_event,
+        )
+    except HarvestConfigError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(EXIT_USAGE) from None
+    except LockHeld as exc:
+        err.print(f"[yellow]busy:[/yellow] {exc}")
+        raise typer.Exit(EXIT_LOCKED) from None
+    finally:
+        if status is not None:
+            status.stop()
+    print_report(report, as_json=as_json)
+    raise typer.Exit(report.exit_code or 0)
+
+
+def print_report(report: RunReport, *, as_json: bool = False) -> None:
+    """The run's account on stdout: the one-screen summary, or the JSON run report."""
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(summary(report) + "\n")
+    sys.stdout.flush()
