@@ -30,6 +30,10 @@ from parsers.model import ParseError
 log = logging.getLogger(__name__)
 
 MAX_TABLE_CELLS = 200_000
+# Word tables have at most 63 columns; a span or offset beyond this is hostile or broken, and
+# the matcher turns spans into sets of grid positions, so gridSpan="99999999" must not pass.
+MAX_SPAN = 200
+MAX_COLUMNS = 1000
 _TITLE_HINT = re.compile(r"政府信息公开.{0,8}(?:报告|年报)")
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -84,6 +88,11 @@ def docx_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     reader.block(body)
     if reader.truncated:
         warnings.append(f"DOCX capped: tables larger than {MAX_TABLE_CELLS} cells truncated")
+    if reader.clamped:
+        warnings.append(
+            f"DOCX table cells spanning more than {MAX_SPAN} columns, or rows wider than "
+            f"{MAX_COLUMNS}, were cut to fit"
+        )
     text = "\n".join(line for line in reader.lines if line.strip())
     return Document(
         text=text,
@@ -191,6 +200,7 @@ class _Reader:
     cells: list[Cell] = field(default_factory=list)
     tables: int = 0
     truncated: bool = False
+    clamped: bool = False
 
     def block(self, el) -> None:
         """Paragraphs and tables of a block container, in order."""
@@ -216,7 +226,7 @@ class _Reader:
         for tr in _rows(tbl):
             tr_pr = _child(tr, "trPr")
             before = _child(tr_pr, "gridBefore") if tr_pr is not None else None
-            col = _int(_attr(before, "val"), 0)
+            col = min(_int(_attr(before, "val"), 0), MAX_SPAN)
             row_cells: list[str] = []
             still_open: dict[int, _Open] = {}
             previous: Cell | None = None
@@ -225,6 +235,11 @@ class _Reader:
                 span = max(
                     1, _int(_attr(_child(pr, "gridSpan") if pr is not None else None, "val"), 1)
                 )
+                if span > MAX_SPAN or col + span > MAX_COLUMNS:
+                    self.clamped = True
+                    span = max(1, min(span, MAX_SPAN, MAX_COLUMNS - col))
+                    if col >= MAX_COLUMNS:
+                        break
                 hmerge = _child(pr, "hMerge") if pr is not None else None
                 vmerge = _child(pr, "vMerge") if pr is not None else None
                 text = self.cell_text(tc, nested)
@@ -233,7 +248,8 @@ class _Reader:
                     and _attr(hmerge, "val") != "restart"
                     and previous is not None
                 ):
-                    previous.colspan += span  # legacy horizontal merge: continues the left cell
+                    # legacy horizontal merge: continues the left cell
+                    previous.colspan = min(previous.colspan + span, MAX_SPAN)
                     previous.text = join_lines([previous.text, text]) if text else previous.text
                     col += span
                     continue
