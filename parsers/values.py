@@ -38,6 +38,9 @@ DASHES = frozenset(
         "×",
     }
 )
+MAX_DIGITS = 64
+"""Longer than any count or amount a report prints: a longer run of digits is not one value
+(and ``int()`` refuses strings past 4,300 digits)."""
 UNITS = ("万元", "元", "件", "条", "个", "项", "次", "人次", "宗", "份", "起", "人")
 _NUMBER = re.compile(
     r"^(?P<num>[+\-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
@@ -66,7 +69,7 @@ def read_value(text: str) -> Printed | None:
     """Read a cell as a value, or return None when the text is not a value (it is a label)."""
     raw = text.strip()
     if raw.isdigit() and raw.isascii():
-        return Printed(int(raw), NUMBER, raw)
+        return Printed(int(raw), NUMBER, raw) if len(raw) <= MAX_DIGITS else None
     flat = compact(text)
     if not flat:
         return Printed(None, BLANK, raw)
@@ -76,6 +79,8 @@ def read_value(text: str) -> Printed | None:
     if not match:
         return None
     digits = match.group("num").replace(",", "")
+    if len(digits) > MAX_DIGITS + 1:  # a decimal point may be among them
+        return None
     number: Number = float(digits) if "." in digits else int(digits)
     return Printed(number, NUMBER, raw, match.group("unit"))
 
