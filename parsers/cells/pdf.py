@@ -92,7 +92,7 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
             finally:
                 page.close()
     finally:
-        pdf.close()
+        _close(pdf)
     if not pages and warnings:
         raise ParseError("no PDF page could be read: " + "; ".join(warnings), reason="unreadable")
     if not any(p.glyphs for p in pages):
@@ -101,6 +101,16 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     if unmapped * 2 > sum(p.glyphs for p in pages):
         raise UnsupportedDocument(Sniffed(PDF, None, UNMAPPED))
     return _assemble(pages, meta, warnings)
+
+
+def _close(pdf) -> None:
+    """Close without masking the real outcome: pdfplumber's close() walks the page tree again,
+    and on a damaged tree that raises (TypeError on a page without a MediaBox) over the
+    ParseError already on its way out."""
+    try:
+        pdf.close()
+    except Exception:  # the stream is a BytesIO: nothing leaks
+        log.debug("closing a damaged PDF failed", exc_info=True)
 
 
 def _open(data: bytes):
