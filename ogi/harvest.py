@@ -80,8 +80,8 @@ POOL_MIN_DOCUMENTS = 200
 below it, starting the pool (a second or two) costs more than it saves."""
 MAX_RETRIES = 3
 """Runs in which a document stopped by a timeout or crash is tried again (per parser version)."""
-BATCH = 64
-"""Records stored per transaction."""
+BATCH = 16
+"""Records stored per transaction (also stored every two seconds): a killed run loses little."""
 
 BOOK_NAME = "harvest.sqlite"
 DATASETS_DIR = "datasets"
@@ -662,6 +662,11 @@ class _Run:
                 store.put_many(item for _job, item in batch)
                 book.forget((job.url, job.sha256) for job, _item in batch)
                 r.records_added += len(batch)
+                log.debug(
+                    "stored %d record(s)",
+                    len(batch),
+                    extra={"event": "stored", "records": r.records_added},
+                )
                 batch.clear()
                 last_flush = time.monotonic()
 

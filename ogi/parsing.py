@@ -26,7 +26,7 @@ import logging
 import multiprocessing
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -145,12 +145,14 @@ def run_jobs(
     workers: int = 1,
     timeout: float | None = None,
     max_tasks_per_child: int = 500,
+    parse: Callable[[str, Job, float | None], JobResult] = parse_job,
 ) -> Iterator[JobResult]:
     """Parse ``jobs`` and yield their results (in completion order).
 
     ``workers`` ≤ 1 parses in this process; otherwise a process pool of that size is used.
+    ``parse`` is the per-document function (a module-level one, so workers can import it).
     """
-    pool = _Pool(archive_dir, workers, timeout, max_tasks_per_child) if workers > 1 else None
+    pool = _Pool(archive_dir, workers, timeout, max_tasks_per_child, parse) if workers > 1 else None
     if pool is not None and not pool.usable():
         log.warning(
             "no worker processes could be started (a script calling the harvest needs the "
@@ -160,7 +162,7 @@ def run_jobs(
         pool = None
     if pool is None:
         for job in jobs:
-            yield parse_job(archive_dir, job, timeout)
+            yield parse(archive_dir, job, timeout)
         return
     yield from pool.run(iter(jobs))
 
@@ -170,7 +172,8 @@ def _probe() -> int:
 
 
 class _Pool:
-    def __init__(self, archive_dir: str, workers: int, timeout, max_tasks: int) -> None:
+    def __init__(self, archive_dir: str, workers: int, timeout, max_tasks: int, parse) -> None:
+        self.parse = parse
         self.archive_dir = archive_dir
         self.workers = workers
         self.timeout = timeout
@@ -209,7 +212,7 @@ class _Pool:
                     if job is None:
                         exhausted = True
                         break
-                    inflight[pool.submit(parse_job, self.archive_dir, job, self.timeout)] = job
+                    inflight[pool.submit(self.parse, self.archive_dir, job, self.timeout)] = job
                 if not inflight:
                     return
                 done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
@@ -239,7 +242,7 @@ class _Pool:
         for job in suspects:
             pool = self._start()
             try:
-                result = pool.submit(parse_job, self.archive_dir, job, self.timeout).result()
+                result = pool.submit(self.parse, self.archive_dir, job, self.timeout).result()
             except BrokenProcessPool:
                 log.error("document %s kills the parser process", job.url)
                 result = JobResult(

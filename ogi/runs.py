@@ -169,9 +169,7 @@ def load_runs(data_dir: str | os.PathLike, limit: int | None = None) -> list[Run
 
 # -- warnings by kind ---------------------------------------------------------------------------
 
-_LOCATION = re.compile(
-    r"^(table [一二三四五六七八九十]+|appendix|pdf|docx|pdf page #|prose)\b", re.I
-)
+_LOCATION = re.compile(r"table [一二三四五六七八九十]+|appendix|pdf|docx|html|prose", re.I)
 
 
 def warning_kind(text: str) -> str:
@@ -187,7 +185,7 @@ def warning_kind(text: str) -> str:
     t = re.split(r"[;；(（]", t, maxsplit=1)[0].strip()
     parts = [p.strip() for p in t.split(":")]
     if len(parts) > 1:
-        keep = 2 if _LOCATION.match(parts[0]) else 1
+        keep = 2 if _LOCATION.fullmatch(parts[0]) else 1
         t = ": ".join(p for p in parts[:keep] if p)
     return t[:80] or "other"
 
