@@ -547,6 +547,7 @@ class _SiteCrawl:
                     and not self.opts.full
                     and col is not None
                     and col["complete_run"] is not None
+                    and self._read_by_walk(out.key, col["complete_run"])
                 ):
                     self._reuse_column(column, col["complete_run"])
                     self.stats.columns_ok += 1
@@ -598,6 +599,13 @@ class _SiteCrawl:
             headers=headers,
         )
 
+    def _read_by_walk(self, key: str, complete_run: int) -> bool:
+        """Page 1's stored body is the one the last complete walk read. A run killed mid-walk
+        may have stored a newer page 1 without walking the pages after it: then the column must
+        be walked again, not reused."""
+        row = self.state.get(key)
+        return row is not None and (row["changed_run"] or 0) <= complete_run
+
     def _reuse_column(self, column: str, complete_run: int) -> None:
         """Page 1 unchanged: the column's items are the stored links of its list pages."""
         rows = self.state.conn.execute(
@@ -614,12 +622,17 @@ class _SiteCrawl:
         with self.state.transaction():
             row = self._see(link, kind="list", parent=parent, column=column)
         self.stats.list_pages += 1
-        out = await self._fetch(link, row, kind="list")
+        out = await self._fetch(
+            link, row, kind="list", then=lambda o: self._read_list(link, o, column)
+        )
         if out.outcome in ("failed", "skipped"):
             return out
         if out.text is None:  # 304: the stored links stand
             self._items_from_links(out.key)
-            return out
+        return out
+
+    def _read_list(self, link: Link, out: _Outcome, column: str) -> _Outcome:
+        """Store a fetched list page's items and pages (inside the fetch's transaction)."""
         analysis = analyse_list(
             out.text,
             link.url if out.key == link.key else self.state.get(out.key)["url"],
@@ -628,34 +641,29 @@ class _SiteCrawl:
         )
         if analysis.needs_js or analysis.soft_404:
             flag = "needs_js" if analysis.needs_js else "soft_404"
-            with self.state.transaction():
-                self.state.set_status(
-                    out.key, flag, self.run_id, error_kind=flag, last_error=f"list page: {flag}"
+            self.state.set_status(
+                out.key, flag, self.run_id, error_kind=flag, last_error=f"list page: {flag}"
+            )
+            if flag == "needs_js":
+                self.state.host_event(
+                    self.run_id,
+                    urlsplit(link.url).hostname or "",
+                    "needs_js",
+                    link.url,
+                    self.now(),
                 )
-                if flag == "needs_js":
-                    self.state.host_event(
-                        self.run_id,
-                        urlsplit(link.url).hostname or "",
-                        "needs_js",
-                        link.url,
-                        self.now(),
-                    )
             self.stats.flags.add(flag)
-            self.stats.failures[flag] += 1
-            return _Outcome("failed", out.key, error_kind=flag)
+            return _Outcome("failed", out.key, error_kind=flag)  # counted by _fetch
         pages = list(analysis.pages)
         if analysis.refresh and not analysis.items:
             pages.append(Link(analysis.refresh, "list"))
         items = [i for i in analysis.items if self.in_scope(urlsplit(i.url).hostname or "")]
         pages = [p for p in pages if self.in_scope(urlsplit(p.url).hostname or "")]
-        with self.state.transaction():
-            for p in pages:
-                self._see(p, kind="list", parent=out.key, column=column)
-            for it in items:
-                self._see_item(it, parent=out.key, column=column)
-            self.state.set_links(
-                out.key, [(x.key, x.kind, x.title, x.date) for x in (*items, *pages)]
-            )
+        for p in pages:
+            self._see(p, kind="list", parent=out.key, column=column)
+        for it in items:
+            self._see_item(it, parent=out.key, column=column)
+        self.state.set_links(out.key, [(x.key, x.kind, x.title, x.date) for x in (*items, *pages)])
         for it in items:
             self.listed.setdefault(it.key, it)
         return out
@@ -719,9 +727,17 @@ class _SiteCrawl:
             if row["kind"] == "page":
                 await self._unfinished_attachments(link.key)
             return
-        out = await self._fetch(link, row, kind=row["kind"])
+        found: list[Link] = []
+
+        def see_attachments(o: _Outcome) -> _Outcome:
+            if row["kind"] == "page" and o.outcome in ("new", "changed"):
+                found.extend(self._see_attachments(o.key, o.text or "", o.page))
+            return o
+
+        out = await self._fetch(link, row, kind=row["kind"], then=see_attachments)
         if row["kind"] == "page" and out.outcome in ("new", "changed") and out.text is not None:
-            await self._attachments(out.key, out.text, out.page)
+            self.stats.attachments += len(found)
+            await self._gather(self._process_item(a) for a in found)
         elif row["kind"] == "page":
             await self._unfinished_attachments(out.key)
 
@@ -731,23 +747,23 @@ class _SiteCrawl:
             return
         await self._process_item(self._link_from_row(row, row["parent"]))
 
-    async def _attachments(self, page_key: str, text: str, analysis: PageAnalysis | None) -> None:
+    def _see_attachments(
+        self, page_key: str, text: str, analysis: PageAnalysis | None
+    ) -> list[Link]:
+        """Store a fetched report page's attachments (inside the fetch's transaction)."""
         page = self.state.get(page_key)
         if analysis is None:
             analysis = analyse_page(text, page["final_url"] or page["url"])
         atts = [a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")]
-        with self.state.transaction():
-            for a in atts:
-                self._see(a, kind="attachment", parent=page_key, column=page["column_url"])
-            self.state.set_links(page_key, [(a.key, "attachment", a.title, None) for a in atts])
-            if atts:
-                # a changed page may carry re-uploaded files under the same URLs
-                for a in atts:
-                    r = self.state.get(a.key)
-                    if r is not None and r["status"] == "ok":
-                        self.state.update(a.key, flags="recheck")
-        self.stats.attachments += len(atts)
-        await self._gather(self._process_item(a) for a in atts)
+        for a in atts:
+            self._see(a, kind="attachment", parent=page_key, column=page["column_url"])
+        self.state.set_links(page_key, [(a.key, "attachment", a.title, None) for a in atts])
+        # a changed page may carry re-uploaded files under the same URLs
+        for a in atts:
+            r = self.state.get(a.key)
+            if r is not None and r["status"] == "ok":
+                self.state.update(a.key, flags="recheck")
+        return atts
 
     async def _unfinished_attachments(self, page_key: str) -> None:
         rows = self.state.conn.execute(
@@ -781,7 +797,12 @@ class _SiteCrawl:
 
     # -- one fetch, recorded --------------------------------------------------------------------
 
-    async def _fetch(self, link: Link, row, *, kind: str) -> _Outcome:
+    async def _fetch(
+        self, link: Link, row, *, kind: str, then: Callable[[_Outcome], _Outcome] | None = None
+    ) -> _Outcome:
+        """Fetch and record one URL. ``then(outcome)`` runs in the same transaction when a body
+        was read: what the body links to is committed together with the body's new hash, so a
+        run killed in between cannot leave a page "unchanged" with its links never stored."""
         conditional = row["status"] == "ok" and row["sha256"] is not None
         res = await self.client.fetch(
             link.url,
@@ -797,6 +818,8 @@ class _SiteCrawl:
         self._emit("request", url=link.url, kind=kind, status=res.status, error=res.error_kind)
         with self.state.transaction():
             out = self._record(link, row, res, kind)
+            if then is not None and out.text is not None:
+                out = then(out)
         removed = (
             out.error_kind in ("http_404", "http_410", "soft_404", "redirect_to_home")
             and kind != "list"
