@@ -363,7 +363,7 @@ _RESULT_VARIANTS = {
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     """Read the three statutory tables from a document's cell stream."""
     cells = doc.cells
-    if any(c.glued and c.table is None for c in cells) and doc.form != "flat":
+    if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
         from parsers.cells.flat import expand_glued_lines
 
         cells = expand_glued_lines(cells)

@@ -29,6 +29,7 @@ from collections.abc import Sequence
 
 from parsers.cells.base import Cell, Document
 from parsers.cells.text import text_document
+from parsers.recover import is_glued_value
 
 _DASH = "—–\\-－―─/／"
 _ATOM = (
@@ -139,11 +140,14 @@ def _numbers_next_label(value: str, region: str, end: int) -> bool:
 
 
 def expand_glued_lines(cells: Sequence[Cell]) -> list[Cell]:
-    """Replace text lines given as position-less glued cells (a PDF's text fallback) by the
-    label and value cells of the tables they hold; other cells are kept as they are."""
-    loose = [c for c in cells if c.glued and c.table is None]
-    if not loose:
+    """Text lines given as position-less glued cells (a PDF's text when no table was found),
+    replaced by the label and value cells of the tables they hold.
+
+    Only a stream made entirely of such lines is re-read; a stream that mixes them with other
+    cells (a value line under a sub-table heading, say) is already cut and kept as it is.
+    """
+    if not cells or not all(c.glued and c.table is None for c in cells):
         return list(cells)
-    found = table_cells("\n".join(c.text for c in loose))
-    kept = [c for c in cells if not (c.glued and c.table is None)]
-    return kept + found
+    if all(is_glued_value(c.text) for c in cells):
+        return list(cells)
+    return table_cells("\n".join(c.text for c in cells))
