@@ -16,7 +16,9 @@ How it stays safe on a night nobody watches:
   a forked child would inherit the data folder's lock and could outlive a killed parent
   holding it;
 - workers are replaced every few hundred documents (``max_tasks_per_child``), so a slow leak
-  in a third-party library cannot grow all night.
+  in a third-party library cannot grow all night;
+- workers watch the harvest's process and exit when it dies, so a ``kill -9`` of the harvest
+  leaves no idle workers (and no fork server) behind.
 """
 
 from __future__ import annotations
@@ -24,8 +26,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing
+import os
+import select
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -171,6 +176,33 @@ def _probe() -> int:
     return 1
 
 
+def _watch_parent(pid: int) -> None:
+    """Worker initializer: exit as soon as the harvest that started the pool dies.
+
+    A harvest killed with ``kill -9`` cannot shut its pool down, and its workers would wait for
+    work forever (they hold their own task queue open), keeping the fork server alive too.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux ≥ 5.3: readable once the process has ended
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(0)
+        while True:  # elsewhere: poll
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="ogi-parent-watch", daemon=True).start()
+
+
 class _Pool:
     def __init__(self, archive_dir: str, workers: int, timeout, max_tasks: int, parse) -> None:
         self.parse = parse
@@ -182,7 +214,11 @@ class _Pool:
 
     def _start(self) -> ProcessPoolExecutor:
         self.executor = ProcessPoolExecutor(
-            self.workers, mp_context=_context(), max_tasks_per_child=self.max_tasks
+            self.workers,
+            mp_context=_context(),
+            max_tasks_per_child=self.max_tasks,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
         )
         return self.executor
 
