@@ -297,6 +297,27 @@ def test_public_addresses(addr, public):
 # --- size caps: plain, gzip and brotli bodies --------------------------------------------------
 
 
+def test_robots_txt_is_read_up_to_500_kib(web):
+    """RFC 9309 §2.5: rules past 500 KiB are ignored, so a huge robots.txt of wildcard rules
+    costs bounded time; the rules within the limit still hold."""
+    padding = "".join(f"Disallow: /junk{i}*a*b*c*/\n" for i in range(40_000))  # ~1 MB
+    robots = f"User-agent: *\nDisallow: /admin/\n{padding}Disallow: /zwgk/\n"
+    assert len(robots) > 800 * 1024
+    site(web).routes = {"/robots.txt": Resp(200, [("Content-Type", "text/plain")], robots.encode())}
+
+    async def go():
+        mapping = parse_resolve(web.world.resolve_entries())
+        async with Client(client_options(max_body=8 << 20), resolve=mapping) as c:
+            c.configure_host(HOST, delay=0, concurrency=1)
+            admin = await c.allowed(url(web, "/admin/x.html"))
+            column = await c.allowed(url(web, COLUMN))
+            return admin, column
+
+    admin, column = asyncio.run(go())
+    assert admin == (False, "disallowed")
+    assert column == (True, None)  # its rule sits beyond the limit
+
+
 @functools.cache
 def _bomb(coding: str) -> Resp:
     if coding == "identity":
