@@ -30,12 +30,23 @@ from parsers.values import read_value
 _ROW = re.compile(r"^\s*\|(?P<body>.*)\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 # A sub-table of table 二 printed as text: an item label and its numbers.
-_TEXT_ROW = re.compile(r"^(?P<label>[^\d|]*[\u4e00-\u9fff)）])\s*(?P<values>[\d\s.,，—\-/／]+)$")
+_TEXT_ROW = re.compile(
+    r"^(?P<label>[^\d|]*[\u4e00-\u9fff)）])\s*(?P<values>[\d\s.,，—\-/／无]+(?:万元|元)?)$"
+)
 
+# Section headings: a line of its own, maybe numbered (二、 / （二） / 2.), naming the section.
+_NUMBERED = (
+    r"^\s*(?:[一二三四五六七八九十\d]{1,3}\s*[、.]|[(（][一二三四五六七八九十\d]{1,3}[)）])?\s*"
+)
 _HEADINGS = {
-    schema.SECTION_PROACTIVE: re.compile(r"主动公开政府信息(?:的)?情况"),
-    schema.SECTION_APPLICATIONS: re.compile(r"收到和处理政府信息公开申请"),
-    schema.SECTION_APPEALS: re.compile(r"行政复议.{0,4}行政诉讼|行政诉讼.{0,4}行政复议"),
+    schema.SECTION_PROACTIVE: re.compile(_NUMBERED + r"主动公开政府信息(?:的)?情况\s*$"),
+    schema.SECTION_APPLICATIONS: re.compile(
+        _NUMBERED + r"收到和处理政府信息公开申请(?:的)?情况\s*$"
+    ),
+    schema.SECTION_APPEALS: re.compile(
+        _NUMBERED
+        + r"(?:政府信息公开)?(?:行政复议.{0,4}行政诉讼|行政诉讼.{0,4}行政复议)(?:的)?情况\s*$"
+    ),
 }
 _APPEAL_HEADER_KEYS = tuple(normalize_label(k) for k in schema.APPEAL_HEADER_KEYS)
 _2021_ONLY = {r.code for r in schema.APPLICATION_ROWS if r.templates == (schema.TEMPLATE_2021,)}
@@ -128,6 +139,8 @@ def _regions(blocks: list[_Block]) -> dict[str, range]:
     for i, block in enumerate(blocks):
         if block.kind != "text" or len(block.text) > 40:
             continue
+        if block.text.startswith("|"):
+            continue
         for section, heading in _HEADINGS.items():
             if section not in starts and heading.search(block.text):
                 if section == schema.SECTION_APPEALS and schema.SECTION_APPLICATIONS not in starts:
@@ -212,12 +225,11 @@ def _place_unlabelled_rows(
         if _is_number_only(row):
             sequence.append((None, row))
             continue
-        if not any(read_value(p) is not None for p in row.parts if p):
-            continue  # header cells
         label = "".join(p for p in row.parts if p and read_value(p) is None)
-        code = _row_code(label, previous)
-        if code is None and previous is None:
-            continue  # a header row with stray numbers, before the first row of the form
+        code = _row_code(label, previous) if label else None
+        has_values = any(read_value(p) is not None for p in row.parts if p)
+        if code is None and (previous is None or not has_values):
+            continue  # header cells (or stray numbers before the first row of the form)
         sequence.append((code, row))
         previous = code or previous
     if all(code is not None for code, _ in sequence):
