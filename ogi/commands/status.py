@@ -11,7 +11,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, app
 from ogi.runs import STATUS_TEXT
@@ -57,45 +56,34 @@ def render(console: Console, st: Status, *, min_runs: int = 2) -> None:
     if not st.runs:
         console.print("no harvest has run here yet (ogi harvest --sites FILE --data DIR)")
         return
-    table = Table(title=f"last {len(st.runs)} run(s)", title_justify="left")
-    for name, justify in (
-        ("started (UTC)", "left"),
-        ("took", "right"),
-        ("status", "left"),
-        ("exit", "right"),
-        ("sites ok/failed", "right"),
-        ("new/changed", "right"),
-        ("records added", "right"),
-        ("datasets", "left"),
-    ):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    console.print(f"[bold]last {len(st.runs)} run(s)[/bold], newest first:")
     for run in reversed(st.runs):
         status_text = STATUS_TEXT.get(run.status, run.status)
         if run.status == "interrupted":
             status_text += f" during {run.phase}"
+        if run.exit_code is not None:
+            status_text += f" (exit {run.exit_code})"
+        head = run.started_at[:16].replace("T", " ")
+        if run.seconds is not None:
+            head += f" {run.seconds:6.0f}s"
         if run.shard:
-            status_text += f" · shard {run.shard}"
+            head += f" shard {run.shard}"
         exp = run.export or {}
         datasets = (
-            f"{len(exp.get('changed', []))} file(s) written"
+            f"{len(exp.get('changed', []))} dataset file(s) written"
             if exp.get("ran")
-            else "FAILED"
+            else "datasets FAILED"
             if exp.get("error")
-            else "unchanged"
-            if run.phase == "done"
-            else "—"
+            else "datasets unchanged"
         )
-        table.add_row(
-            run.started_at[:19].replace("T", " "),
-            f"{run.seconds:.0f}s" if run.seconds is not None else "—",
-            status_text,
-            "" if run.exit_code is None else str(run.exit_code),
-            f"{run.sites.get('ok', 0)}/{run.sites.get('failed', 0)}",
-            f"{run.documents.get('new', 0)}/{run.documents.get('changed', 0)}",
-            str(run.records_added),
-            datasets,
-        )
-    console.print(table)
+        detail = ""
+        if run.phase == "done":
+            detail = (
+                f" · sites {run.sites.get('ok', 0)} ok, {run.sites.get('failed', 0)} failed"
+                f" · {run.documents.get('new', 0)} new, {run.documents.get('changed', 0)} changed"
+                f" · {run.records_added} records added · {datasets}"
+            )
+        console.print(f"  {head}  {status_text}{detail}")
 
     if st.failing_sites:
         console.print(
