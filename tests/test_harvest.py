@@ -37,7 +37,7 @@ from ogi.harvest import (
 from ogi.parsing import RETRY, run_jobs
 from ogi.runs import RunReport, load_runs, warning_kind
 from parsers.model import ParseError
-from scraper.registry import parse_registry
+from scraper.registry import load_registry, parse_registry
 from scraper.state import State
 
 
@@ -296,3 +296,12 @@ def test_warnings_are_grouped_by_kind():
         "reports": 2,
         "by_rule": {"applications.balance": 2, "appeals.totals": 1},
     }
+
+
+def test_the_starter_registry_is_valid_and_spread_over_distinct_hosts():
+    registry = load_registry(Path(__file__).resolve().parents[1] / "sites" / "starter.toml")
+    assert len(registry.sites) >= 10
+    assert all(s.level and s.columns for s in registry.sites)
+    hosts = [site_host(s) for s in registry.sites]
+    assert len(set(hosts)) == len(hosts) and all(h.endswith(".gov.cn") for h in hosts)
+    assert registry.crawl.contact and all(s.delay >= 1 for s in registry.sites)
