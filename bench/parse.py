@@ -2,7 +2,8 @@
 
 The floor for an HTML report is what any parser must at least do: decode the bytes, build the
 DOM with selectolax (lexbor) and take the text of every table cell. For pipe text the floor is
-decoding plus splitting the lines. Inputs: the corpus HTML pages and pipe texts (when the
+decoding plus splitting the lines, and the same for flattened text (cells run together, split
+by arithmetic). Inputs: the corpus HTML pages and pipe texts (when the
 shared corpus is present) and generated report pages of realistic size (40–150 KB).
 
     python -m bench.parse [--rounds N]
@@ -41,8 +42,10 @@ def inputs() -> list[tuple[str, str, bytes]]:
             out.append((path.name, "html", path.read_bytes()))
         for path in sorted(CORPUS.glob("*.pipe.txt")):
             out.append((path.name, "pipe", path.read_bytes()))
+        for path in sorted(CORPUS.glob("*.flat.txt")):
+            out.append((path.name, "flat", path.read_bytes()))
     try:
-        from fixtures.reportgen import random_record, render_html, render_pipe
+        from fixtures.reportgen import random_record, render_flat, render_html, render_pipe
     except ImportError:
         return out
     rng = random.Random(20240125)
@@ -51,6 +54,10 @@ def inputs() -> list[tuple[str, str, bytes]]:
         page = render_html(record, "trs_page", rng=rng).encode("utf-8")
         out.append((f"generated-{i}-{template}.html ({len(page) // 1024} KB)", "html", page))
         out.append((f"generated-{i}-{template}.pipe", "pipe", render_pipe(record).encode("utf-8")))
+        out.append((f"generated-{i}-{template}.flat", "flat", render_flat(record).encode("utf-8")))
+    for i, template in enumerate(("2021", "2019")):  # big agencies: long runs of digits
+        record = random_record(rng, template, big=True)
+        out.append((f"generated-big-{i}-{template}.flat", "flat", render_flat(record).encode()))
     return out
 
 
@@ -59,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     args.add_argument("--rounds", type=int, default=7)
     opts = args.parse_args(argv)
     rows = []
-    totals: dict[str, list[float]] = {"html": [0.0, 0.0], "pipe": [0.0, 0.0]}
+    totals: dict[str, list[float]] = {"html": [0.0, 0.0], "pipe": [0.0, 0.0], "flat": [0.0, 0.0]}
     for name, form, data in inputs():
         floor = html_floor if form == "html" else pipe_floor
         measured, baseline = interleaved(
