@@ -320,3 +320,33 @@ def test_stated_numbers_decide_a_real_row_and_say_so():
     row = report.to_dict()["tables"]["proactive"]["normative_documents"]
     assert row == case.expected["tables"]["proactive"]["normative_documents"]
     assert any("normative_documents" in w and "states in its text" in w for w in report.warnings)
+
+
+PDF_CASES = cases("pdf")
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not available")
+@pytest.mark.parametrize("case", PDF_CASES, ids=[c.name for c in PDF_CASES])
+def test_real_pdf_text_lines_never_give_a_number_to_the_wrong_row(case):
+    """The PDF's page text, line by line, as the PDF source gives it when it finds no table.
+
+    Labels there wrap over several lines around numbers of other rows; numbers are only read
+    with a label on their own line, so rows may be lost but none is misplaced."""
+    import io
+
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(case.document.read_bytes())) as pdf:
+        lines = [line for page in pdf.pages for line in (page.extract_text() or "").splitlines()]
+    doc = Document(text="\n".join(lines), cells=[Cell(x, glued=True) for x in lines], form="pdf")
+    found = read_tables(doc, year_hint=case.expected["year"])
+    assert found.template == case.expected["template"]
+    got = {
+        "tables": {
+            section: {r: {c: v.value for c, v in cols.items()} for r, cols in rows.items()}
+            for section, rows in found.tables.items()
+        }
+    }
+    differences = cell_differences(case.expected, got, case.uncertain)
+    assert [d for d in differences if not d.endswith("got None")] == []
+    assert got["tables"]["appeals"] == case.expected["tables"]["appeals"]

@@ -143,11 +143,34 @@ def expand_glued_lines(cells: Sequence[Cell]) -> list[Cell]:
     """Text lines given as position-less glued cells (a PDF's text when no table was found),
     replaced by the label and value cells of the tables they hold.
 
-    Only a stream made entirely of such lines is re-read; a stream that mixes them with other
-    cells (a value line under a sub-table heading, say) is already cut and kept as it is.
+    A PDF line is one baseline of the page: a row's label and its numbers share it, but a
+    label wrapped over several lines may sit beside the numbers of another row. So numbers
+    are kept only with a label on their own line; a line of numbers alone (a row whose label
+    is centred on other lines, a page number ``- 3 -``) is dropped, never given to the label
+    above it — except the row of table 四, which has no label of its own. Only a stream made entirely of such lines is re-read; a stream that mixes them
+    with other cells is already cut and kept as it is.
     """
     if not cells or not all(c.glued and c.table is None for c in cells):
         return list(cells)
     if all(is_glued_value(c.text) for c in cells):
         return list(cells)
-    return table_cells("\n".join(c.text for c in cells))
+    lines = [unicodedata.normalize("NFKC", c.text) for c in cells]
+    text = "\n".join(lines)
+    span = table_span(text)
+    if span is None:
+        return []
+    apps = _APPLICATIONS_ROW.search(text)
+    appeals = _APPEALS_HEAD.search(text, apps.end()) if apps else None
+    out: list[Cell] = []
+    offset = 0
+    for line in lines:
+        start, end = max(span[0], offset), min(span[1], offset + len(line))
+        offset += len(line) + 1
+        if start >= end:
+            continue
+        found = segment(text[start:end])
+        if any(not c.glued for c in found) or (appeals and start >= appeals.end()):
+            out.extend(found)
+        else:
+            out.extend(c for c in found if not c.glued)
+    return out
