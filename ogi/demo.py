@@ -116,9 +116,9 @@ def demo(
             connect_timeout=1.0,
             read_timeout=2.0,
             total_timeout=10.0,
-            retries=1,
-            backoff_base=0.1,
-            max_retry_after=3.0,
+            retries=2,
+            backoff_base=0.05,
+            max_retry_after=5.0,
             max_body=8 * 1024 * 1024,
             offline=True,
         )

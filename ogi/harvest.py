@@ -480,25 +480,31 @@ class _Run:
             f", shard {shard}" if shard else "",
             extra={"event": "harvest_start", "run": report.id},
         )
-        self.book = Book(lay.book_path)
         crawled: CrawlResult | None = None
         try:
-            for name, stage in (("crawl", self._crawl), ("parse", self._parse)):
-                try:
-                    out = stage()
-                    if name == "crawl":
-                        crawled = out
-                except Exception as exc:  # a bug in a stage: recorded, the next stage still runs
-                    log.exception("%s stage failed", name)
-                    report.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+            self.book = Book(lay.book_path)
+        except Exception as exc:  # an unreadable bookkeeping file: say so, touch nothing
+            log.exception("cannot open %s", lay.book_path)
+            report.errors.append(f"bookkeeping {lay.book_path}: {type(exc).__name__}: {exc}")
+            self.book = None
+        if self.book is not None:
             try:
-                self._export()
-            except Exception as exc:
-                log.exception("export stage failed")
-                report.errors.append(f"export: {type(exc).__name__}: {exc}")
-                report.export = {"ran": False, "error": f"{type(exc).__name__}: {exc}"}
-        finally:
-            self.book.close()
+                for name, stage in (("crawl", self._crawl), ("parse", self._parse)):
+                    try:
+                        out = stage()
+                        if name == "crawl":
+                            crawled = out
+                    except Exception as exc:  # a bug in a stage: recorded, the next one runs
+                        log.exception("%s stage failed", name)
+                        report.errors.append(f"{name}: {type(exc).__name__}: {exc}")
+                try:
+                    self._export()
+                except Exception as exc:
+                    log.exception("export stage failed")
+                    report.errors.append(f"export: {type(exc).__name__}: {exc}")
+                    report.export = {"ran": False, "error": f"{type(exc).__name__}: {exc}"}
+            finally:
+                self.book.close()
         report.phase = "done"
         report.finished_at = _iso(_now())
         report.seconds = round(time.monotonic() - t0, 3)

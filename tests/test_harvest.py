@@ -305,3 +305,12 @@ def test_the_starter_registry_is_valid_and_spread_over_distinct_hosts():
     hosts = [site_host(s) for s in registry.sites]
     assert len(set(hosts)) == len(hosts) and all(h.endswith(".gov.cn") for h in hosts)
     assert registry.crawl.contact and all(s.delay >= 1 for s in registry.sites)
+
+
+def test_an_unreadable_bookkeeping_file_is_reported_not_raised(tmp_path):
+    (tmp_path / "harvest.sqlite").write_bytes(b"this is not a database" * 100)
+    with FakeWeb(build_world(faults=False)) as web:
+        report = harvest_world(web.world, tmp_path)
+    assert report.exit_code == 3 and report.status == "nothing_done"
+    assert "harvest.sqlite" in report.errors[0]
+    assert load_runs(tmp_path)[-1].phase == "done"

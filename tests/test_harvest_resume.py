@@ -206,3 +206,37 @@ def test_killed_during_the_export(nights):
     book.close()
     check_nothing_lost(root, data, "export")
     rerun_matches_reference(web, root, data)
+
+
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+def test_dying_right_after_any_commit_of_the_crawl_resumes_exactly(nights, monkeypatch):
+    """Deterministic kill points: the crawl stops dead right after its N-th committed
+    transaction (a KeyboardInterrupt out of the commit), for N spread over the whole night."""
+    import scraper.state
+
+    web, root, _reference = nights
+    original = scraper.state._Tx.__exit__
+    commits = {"n": 0, "die_at": None}
+
+    def counting_exit(self, exc_type, exc, tb):
+        original(self, exc_type, exc, tb)
+        if exc_type is None:
+            commits["n"] += 1
+            if commits["n"] == commits["die_at"]:
+                raise KeyboardInterrupt
+
+    monkeypatch.setattr(scraper.state._Tx, "__exit__", counting_exit)
+    shutil.copytree(root / "night1", root / "count")
+    web.world.set_today(LATER)
+    harvest_world(web.world, root / "count", export=False)
+    total = commits["n"]
+    assert total > 20
+    for die_at in (total // 5, total // 2, total * 4 // 5):
+        data = root / f"commit-{die_at}"
+        shutil.copytree(root / "night1", data)
+        commits.update(n=0, die_at=die_at)
+        with pytest.raises(KeyboardInterrupt):
+            harvest_world(web.world, data)
+        commits["die_at"] = None
+        check_nothing_lost(root, data, "crawl")
+        rerun_matches_reference(web, root, data)
