@@ -36,6 +36,10 @@ _NOT_REPORT = re.compile(
 _REISSUE = re.compile(r"更正|修订|修正|重新发布|更新版")
 
 
+MAX_TITLE = 300
+"""Longest link title read as a report title (real ones are under 100 characters)."""
+
+
 def is_report_title(title: str | None, *, in_report_column: bool = False) -> bool:
     """Whether a link title names an annual OGI report.
 
@@ -46,6 +50,8 @@ def is_report_title(title: str | None, *, in_report_column: bool = False) -> boo
     if not title:
         return False
     t = re.sub(r"\s+", "", title)
+    if len(t) > MAX_TITLE:
+        return False  # not a title; and _SUFFIX is quadratic on long runs of its characters
     core = _SUFFIX.sub("", t)
     if not (core.endswith("报告") or core.endswith("年报")):
         return False

@@ -800,3 +800,30 @@ def test_a_page_of_20000_links_in_one_block_is_read_in_linear_time():
         analysis = analyse_list(page, column, column_url=column)
     (report,) = analysis.items
     assert report.date == "2024-01-25"  # dates beside a link are still found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<script type='text/xml'><datastore>" + "<record><![CDATA[<li>x</li>" * 40_000,
+        "<script>" + "var param_1 = {" * 50_000 + "</script><datastore>",
+        f'<a href="/r.html" title="{"-" * 50_000}x">x</a>',
+        f'<a href="/r.html">2023年{"（" * 50_000}政府信息公开工作年度报告</a>',
+        "<script>" + "createPageHTML(" * 50_000 + "var countPage = " * 50_000 + "</script>",
+    ],
+    ids=[
+        "unclosed-hanweb-records",
+        "unclosed-param-objects",
+        "dash-title",
+        "bracket-title",
+        "pager-calls",
+    ],
+)
+def test_list_pages_built_to_backtrack_are_read_in_bounded_time(body):
+    """Patterns that rescan the rest of the page at every occurrence (lazy ``.*?`` to a closer
+    that never comes, ``(…)+$`` over a long run) made these pages take minutes each."""
+    page = f"<html><body>{body}</body></html>"
+    column = "http://www.hostile.gov.cn/col/col1/index.html"
+    with time_bound(10):
+        analysis = analyse_list(page, column, column_url=column)
+    assert len(analysis.items) <= 1
