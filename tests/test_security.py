@@ -10,7 +10,9 @@
   the Hanweb datastore XML);
 - file names from URLs or ``Content-Disposition`` never become paths outside the data folder;
 - SQLite is always given parameters (hostile titles and URLs are stored verbatim, tables survive);
-- page JavaScript is never run: pagination numbers are read with regular expressions.
+- page JavaScript is never run: pagination numbers are read with regular expressions;
+- pages built to make the crawler's own work explode (20,000 links in one block, unclosed
+  records, backtracking titles, a megabyte of robots.txt rules) cost bounded time.
 """
 
 from __future__ import annotations
