@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import io
 import json
 import random
 import resource
@@ -57,7 +58,7 @@ def parse(full: bool) -> list[Row]:
     from bench.timing import interleaved
 
     rounds = 7 if full else 3
-    totals: dict[str, list[float]] = {"html": [0.0, 0.0, 0], "pipe": [0.0, 0.0, 0]}
+    totals: dict[str, list[float]] = {}
     for _name, form, data in inputs():
         floor = html_floor if form == "html" else pipe_floor
         measured, base = interleaved(
@@ -66,24 +67,21 @@ def parse(full: bool) -> list[Row]:
             rounds=rounds,
             number=10 if full else 3,
         )
-        totals[form][0] += measured
-        totals[form][1] += base
-        totals[form][2] += 1
-    out = []
-    floors = {"html": "decode + lexbor DOM + cell text", "pipe": "decode + split lines"}
-    for form, (measured, base, count) in totals.items():
-        if count:
-            out.append(
-                row(
-                    f"{form} reports",
-                    count / measured,
-                    "reports/s",
-                    measured / base,
-                    floors[form],
-                    f"{count} inputs, one core",
-                )
-            )
-    return out
+        total = totals.setdefault(form, [0.0, 0.0, 0])
+        total[0] += measured
+        total[1] += base
+        total[2] += 1
+    return [
+        row(
+            f"{form} reports",
+            count / measured,
+            "reports/s",
+            measured / base,
+            "decode + lexbor DOM + cell text" if form == "html" else "decode + split lines",
+            f"{count} inputs, one core",
+        )
+        for form, (measured, base, count) in totals.items()
+    ]
 
 
 # --- pdf ---------------------------------------------------------------------------------------
@@ -125,16 +123,17 @@ def pdf(full: bool) -> list[Row]:
 
 
 def accuracy(full: bool) -> list[Row]:
-    """Cells read exactly. ``bench/accuracy.py`` when it offers ``run()``; otherwise the
-    suite's own measure: generated reports in every form (their records known exactly) and the
-    corpus cases with expected records, when the corpus is present."""
+    """Cells read exactly: the corpus cases with expected records, per form (``bench/accuracy.py``
+    when it is there), and generated reports in every form, DOCX included, whose records are
+    known exactly. "wrong" counts numbers other than the expected one — it must stay 0."""
     try:
         import bench.accuracy as own
     except ImportError:
         own = None
+    rows: list[Row] = []
     if own is not None and callable(getattr(own, "run", None)):
-        return _rows_from(own.run, full)
-    return _accuracy_builtin(full)
+        rows = _rows_from(own.run, full)
+    return rows + _accuracy_builtin(full, corpus=not rows)
 
 
 def _rows_from(run: Callable, full: bool) -> list[Row]:
@@ -145,6 +144,8 @@ def _rows_from(run: Callable, full: bool) -> list[Row]:
         kwargs["quick"] = not full
     if "full" in params:
         kwargs["full"] = full
+    if "out" in params:
+        kwargs["out"] = io.StringIO()  # its own table: the suite prints one
     figures = run(**kwargs)
     if isinstance(figures, list):
         return [f if "measure" in f else row(**f) for f in figures]
@@ -152,10 +153,23 @@ def _rows_from(run: Callable, full: bool) -> list[Row]:
     for key, value in (figures or {}).items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             out.append(row(key.replace("_", " "), float(value), ""))
+        elif hasattr(value, "cells") and hasattr(value, "exact"):  # a tally of cells
+            if not getattr(value, "cells", 0):
+                continue
+            docs = getattr(value, "documents", 0)
+            note = f"{docs} corpus documents, {value.cells} cells"
+            for extra in ("undecided", "wrong"):
+                if hasattr(value, extra):
+                    note += f", {getattr(value, extra)} {extra}"
+            if getattr(value, "seconds", 0) and docs:
+                note += f", {1000 * value.seconds / docs:.0f} ms/report"
+            out.append(
+                row(f"corpus {key}: cells exact", 100 * value.exact / value.cells, "%", note=note)
+            )
     return out
 
 
-def _accuracy_builtin(full: bool) -> list[Row]:
+def _accuracy_builtin(full: bool, *, corpus: bool = True) -> list[Row]:
     import parsers
     from fixtures.attachments.docx_render import DOCX_STYLES, render_docx
     from fixtures.attachments.pdf_render import PDF_STYLES, render_pdf
@@ -196,23 +210,23 @@ def _accuracy_builtin(full: bool) -> list[Row]:
             exact, wrong, cells = exact + e, wrong + w, cells + n
         out.append(
             row(
-                f"{form}: cells exact",
+                f"generated {form}: cells exact",
                 100 * exact / cells,
                 "%",
-                note=f"{count} generated, {wrong} wrong numbers, {failed} unreadable",
+                note=f"{count} reports, {cells} cells, {wrong} wrong",
             )
         )
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-    index = corpus / "cases.tsv"
-    if index.exists():
+    folder = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+    index = folder / "cases.tsv"
+    if corpus and index.exists():
         exact = wrong = cells = docs = 0
         for line in index.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             document, expected = line.split("\t")[:2]
-            want = json.loads((corpus / expected).read_text(encoding="utf-8"))
+            want = json.loads((folder / expected).read_text(encoding="utf-8"))
             try:
-                got = parsers.parse((corpus / document).read_bytes()).to_dict()
+                got = parsers.parse((folder / document).read_bytes()).to_dict()
             except parsers.ParseError:
                 got = {}
             e, w, n = _compare(want, got)
