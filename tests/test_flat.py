@@ -79,6 +79,19 @@ def test_prose_numbers_outside_the_tables_are_not_cells():
     assert values == ["000", "8855698", "713000074", "0 1 1 0 2 1 0 0 0 1 0 0 0 0 0"]
 
 
+def test_prose_naming_rows_of_the_tables_does_not_start_them():
+    prose = (
+        "根据《条例》第二十条第（一）项规定，本年新收政府信息公开申请数量为75件，上年结转3件，"
+        "本年新收申请75件。"
+    )
+    table = (
+        "三、收到和处理政府信息公开申请情况申请人情况一、本年新收政府信息公开申请数量713000074"
+        "二、上年结转政府信息公开申请数量1000001"
+    )
+    values = [c.text for c in table_cells(prose + table) if c.glued]
+    assert values == ["713000074", "1000001"]
+
+
 def test_text_without_tables_stays_plain_text():
     doc = flat_document("标题: 某县2015年政府信息公开工作年度报告\n=====\n全年主动公开信息1200条。")
     assert doc.form == "text" and doc.cells == []

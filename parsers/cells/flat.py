@@ -43,11 +43,19 @@ _LABEL_NUMBER = re.compile(r"\d\s*\.?\s*$")
 # Dash characters that belong to header words, not to cells.
 _HEADER_DASH = re.compile(r"增\s*[/／]\s*减")
 
+# Table headers as they run in the text (prose says 第二十条 too, but not followed by these).
 _PROACTIVE_HEADER = re.compile(
-    r"第二十条第.{0,120}?(?:信息内容|本年制发|新制作|处理决定|上一年项目|收费金额|采购项目)", re.S
+    r"第二十条第\s*[(（][一二三四五六七八九十]+[)）]\s*项\s*"
+    r"(?:信息内容|本年制发|本年新制作|本年处理决定|上一年项目)"
 )
-_PROACTIVE_TABLE = re.compile(r"信息内容.{0,40}?(?:本年制发|新制作|处理决定|上一年项目)", re.S)
-_APPLICATIONS_ROW = re.compile(r"(?:一\s*、\s*)?本\s*年\s*新\s*收[^\d]{0,40}?\s*\d")
+_PROACTIVE_TABLE = re.compile(
+    r"信息内容\s*(?:本年制发件数|本年新制作数量|本年处理决定数量|上一年项目数量)"
+)
+# The first row of table 三: its label (ending in 数量), numbers, and the second row soon after.
+_APPLICATIONS_ROW = re.compile(
+    r"(?:一\s*、\s*)?本\s*年\s*新\s*收[^\d。，]{0,30}?数\s*量\s*[\d—\-/无](?=[^。]{0,200}?上\s*年\s*结\s*转)",
+    re.S,
+)
 _APPLICATIONS_HEAD = re.compile(r"(?:三\s*、\s*)?收到和处理政府信息公开申请|申请人情况")
 _APPEALS_HEAD = re.compile(r"行政复议.{0,160}?维持.{0,160}?(?:总计|合计)", re.S)
 _PROSE_RESUMES = re.compile(r"[五六]\s*、\s*(?:存在|其他需要|政府信息公开工作存在)")
