@@ -6,7 +6,8 @@ Kept apart from :mod:`ogi.harvest` so that worker processes import only what par
 How it stays safe on a night nobody watches:
 
 - the parent never holds document bodies: a :class:`Job` names a WARC record, and the worker
-  reads the bytes itself; at most ``2 × workers`` jobs are in flight, results stream back;
+  reads the bytes itself; at most ``2 × workers`` small batches of jobs are in flight, and
+  results stream back;
 - a document that takes longer than ``timeout`` seconds is stopped (``SIGALRM`` in the worker)
   and recorded for a retry, instead of holding the night hostage;
 - a worker that dies (segfault in a C library, out of memory) breaks the pool; the jobs that
@@ -35,6 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from itertools import islice
 
 import parsers
 from parsers.model import ParseError, Report
@@ -149,7 +151,7 @@ def run_jobs(
     *,
     workers: int = 1,
     timeout: float | None = None,
-    max_tasks_per_child: int = 500,
+    max_tasks_per_child: int = 64,
     parse: Callable[[str, Job, float | None], JobResult] = parse_job,
 ) -> Iterator[JobResult]:
     """Parse ``jobs`` and yield their results (in completion order).
@@ -174,6 +176,20 @@ def run_jobs(
 
 def _probe() -> int:
     return 1
+
+
+CHUNK = 8
+"""Documents sent to a worker at once: one round trip per document would cost as much as
+parsing a small page."""
+
+
+def _parse_chunk(
+    parse: Callable[[str, Job, float | None], JobResult],
+    archive_dir: str,
+    jobs: list[Job],
+    timeout: float | None,
+) -> list[JobResult]:
+    return [parse(archive_dir, job, timeout) for job in jobs]
 
 
 def _watch_parent(pid: int) -> None:
@@ -238,30 +254,35 @@ class _Pool:
 
     def run(self, jobs: Iterator[Job]) -> Iterator[JobResult]:
         window = 2 * self.workers
-        inflight: dict[Future, Job] = {}
+        inflight: dict[Future, list[Job]] = {}
         pool = self.executor or self._start()
         try:
             exhausted = False
             while True:
                 while not exhausted and len(inflight) < window:
-                    job = next(jobs, None)
-                    if job is None:
+                    chunk = list(islice(jobs, CHUNK))
+                    if not chunk:
                         exhausted = True
                         break
-                    inflight[pool.submit(self.parse, self.archive_dir, job, self.timeout)] = job
+                    future = pool.submit(
+                        _parse_chunk, self.parse, self.archive_dir, chunk, self.timeout
+                    )
+                    inflight[future] = chunk
                 if not inflight:
                     return
                 done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
                 broken: list[Job] = []
                 for fut in done:
-                    job = inflight.pop(fut)
+                    chunk = inflight.pop(fut)
                     try:
-                        yield fut.result()
+                        results = fut.result()
                     except BrokenProcessPool:
-                        broken.append(job)
+                        broken.extend(chunk)
+                        continue
+                    yield from results
                 if broken:
                     # every job still in flight died with the pool: find the one that killed it
-                    suspects = broken + list(inflight.values())
+                    suspects = broken + [job for chunk in inflight.values() for job in chunk]
                     inflight.clear()
                     log.warning(
                         "a parse worker died; re-running %d document(s) one at a time",
