@@ -753,7 +753,7 @@ class _Run:
         """Documents to parse: due retries, then everything new since ``cursor`` (per site,
         so only one site's document list is in memory at a time)."""
         book = self.book
-        seen: set[tuple[str, str]] = set()
+        retried: set[tuple[str, str]] = set()  # only these could come up twice
         for row in book.due(parser):
             doc = state.document(row["key"] or row["url"])
             if doc is None or doc.sha256 != row["sha256"] or doc.status != "ok":
@@ -762,18 +762,17 @@ class _Run:
             if present(doc.url, doc.sha256) and not self.reparse:
                 book.forget([(row["url"], row["sha256"])])
                 continue
-            seen.add((doc.url, doc.sha256))
+            retried.add((doc.url, doc.sha256))
             yield self._job(state, doc)
         for site in _sites_with_documents(state, cursor):
             for doc in state.documents(changed_since=cursor, site=site):
                 pair = (doc.url, doc.sha256 or "")
-                if pair in seen or not doc.sha256 or not doc.warc_file:
+                if pair in retried or not doc.sha256 or not doc.warc_file:
                     continue
                 if not self.reparse and (
                     present(*pair) or book.is_settled(book.outcome(*pair), parser)
                 ):
                     continue
-                seen.add(pair)
                 yield self._job(state, doc)
 
     @staticmethod
