@@ -36,13 +36,13 @@ def demo_command(
         bool, typer.Option("--faults", help="Add the misbehaving hosts (slower; some fail).")
     ] = False,
     port: Annotated[
-        int | None, typer.Option("--port", help="Port of the fake web [default: as last time].")
+        int | None, typer.Option("--port", help="Port of the fake web (default: as last time).")
     ] = None,
     workers: Annotated[
-        int | None, typer.Option("--workers", help="Parse processes [default: every core].")
+        int | None, typer.Option("--workers", help="Parse processes (default: every core).")
     ] = None,
     formats: Annotated[
-        str | None, typer.Option("--format", help="csv,parquet,xlsx,sqlite [default: all].")
+        str | None, typer.Option("--format", help="csv,parquet,xlsx,sqlite (default: all).")
     ] = None,
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log detail (-v, -vv).")

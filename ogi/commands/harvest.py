@@ -35,18 +35,18 @@ def harvest_command(
     ] = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", help="Parse processes [default: every core]; 1 = no pool."),
+        typer.Option("--workers", help="Parse processes (default: every core); 1 = no pool."),
     ] = None,
     export: Annotated[
         bool | None,
         typer.Option(
             "--export/--no-export",
-            help="Update the datasets when something changed [default: yes, unless --shard].",
+            help="Update the datasets when something changed (default: yes, unless --shard).",
         ),
     ] = None,
     formats: Annotated[
         str | None,
-        typer.Option("--format", help="Datasets to write: csv,parquet,xlsx,sqlite [default: all]."),
+        typer.Option("--format", help="Datasets to write: csv,parquet,xlsx,sqlite (default: all)."),
     ] = None,
     only: Annotated[
         list[str] | None,
@@ -104,7 +104,7 @@ def harvest_command(
     ] = False,
     progress: Annotated[
         bool | None,
-        typer.Option("--progress/--no-progress", help="Live status line [default: on a terminal]."),
+        typer.Option("--progress/--no-progress", help="Live status line (default: on a terminal)."),
     ] = None,
     verbose: Annotated[
         int, typer.Option("--verbose", "-v", count=True, help="More log detail (-v, -vv).")
