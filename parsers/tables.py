@@ -393,7 +393,8 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     elif "other" in codes:
         votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
     found.template_votes = dict(votes)
-    template = _decide_template(votes, year_hint, found.warnings)
+    tables_seen = bool(app_rows) or appeals_start is not None
+    template = _decide_template(votes, year_hint, found.warnings, tables_seen)
     found.template = template
     if template is None:
         return found
@@ -426,16 +427,22 @@ def _find_label(tokens: Sequence[Token], keys: tuple[str, ...], start: int) -> i
 
 
 def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
-    """The first 行政复议 header cell that is followed by result headers (结果维持 …)."""
-    i = start
-    while True:
-        i = _find_label(tokens, ("行政复议",), i)
-        if i is None:
-            return None
-        window = tokens[i : i + 40]
-        if any(t.is_label and "维持" in t.label for t in window):
+    """Where table 四 starts: its first 行政复议 or 结果维持 header cell, when the other follows
+    close by (the usual layout heads with 行政复议; a transposed one with the result names)."""
+    keys = (normalize_label("行政复议"), normalize_label("维持"))
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if not token.is_label:
+            continue
+        hit = [k for k in keys if k in token.label]
+        if not hit:
+            continue
+        other = keys[1] if hit[0] == keys[0] else keys[0]
+        if other in token.label or any(
+            t.is_label and other in t.label for t in tokens[i + 1 : i + 60]
+        ):
             return i
-        i += 1
+    return None
 
 
 def _block_start(tokens: Sequence[Token], index: int) -> int:
@@ -463,7 +470,7 @@ def _template_votes(tokens: Sequence[Token]) -> dict[str, int]:
 
 
 def _decide_template(
-    votes: dict[str, int], year_hint: int | None, warnings: list[str]
+    votes: dict[str, int], year_hint: int | None, warnings: list[str], tables_seen: bool = False
 ) -> str | None:
     if votes:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
@@ -473,8 +480,14 @@ def _decide_template(
             )
         else:
             return ranked[0][0]
-    if year_hint is not None and votes:
-        return schema.TEMPLATE_2021 if year_hint >= 2021 else schema.TEMPLATE_2019
+    if year_hint is not None and (votes or tables_seen):
+        if not votes:
+            warnings.append(
+                "no label tells the 2019 format from the 2021 one; decided by the report year"
+            )
+        if year_hint >= 2021:
+            return schema.TEMPLATE_2021
+        return schema.TEMPLATE_2019 if year_hint >= 2019 else None
     return None
 
 
@@ -619,11 +632,14 @@ def _read_applications(
 ) -> dict:
     table = _empty_section(template, schema.SECTION_APPLICATIONS)
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
-    header_tokens = [t for t in tokens if t.is_label]
-    headers = _header_ranges(
-        [t for t in header_tokens if t.cell.col is not None],
-        {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()},
-    )
+    # Column headers count only for the values of their own table: a table continued in a
+    # second table (a page break in Word, a PDF fragment) may number its grid differently.
+    variants = {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()}
+    by_table: dict[int | None, list[Token]] = {}
+    for token in tokens:
+        if token.is_label and token.cell.col is not None:
+            by_table.setdefault(token.cell.table, []).append(token)
+    table_headers = {key: _header_ranges(found, variants) for key, found in by_table.items()}
     placed: dict[str, Placed] = {}
     for row in rows:
         code = row.code
@@ -642,6 +658,8 @@ def _read_applications(
             if row.values:
                 warnings.append(f"table 三: row {code} printed twice; the first is kept")
             continue
+        tables_of_row = {t.cell.table for t in row.values}
+        headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
         placed[code] = place_row(row.values, columns, headers, _row_sum(columns))
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = _application_rules(template, set(placed)) if free else []
@@ -667,6 +685,10 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
     table: dict[str, dict[str, CellValue]] = {
         g: {r: CellValue.missing() for r in results} for g in groups
     }
+    transposed = _read_appeals_by_group(tokens, results, warnings)
+    if transposed is not None:
+        table.update(transposed)
+        return table
     header_end = 0
     while header_end < len(tokens) and not (
         tokens[header_end].is_value and not tokens[header_end].is_blank
@@ -714,6 +736,47 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
         group, result = key.split(".")
         table[group][result] = cell
     return table
+
+
+def _read_appeals_by_group(
+    tokens: Sequence[Token], results: list[str], warnings: list[str]
+) -> dict[str, dict[str, CellValue]] | None:
+    """Table 四 printed one row per group (行政复议 / 未经复议直接起诉 / 复议后起诉, five results
+    each) instead of one row of fifteen; None when the table is not laid out that way."""
+    rows = [
+        r for r in read_rows(tokens, match_appeal_group) if any(not t.is_blank for t in r.values)
+    ]
+    codes = [r.code for r in rows]
+    if len(set(codes)) < 2 or len(codes) != len(set(codes)):
+        return None
+    if any(len([t for t in r.values if not t.is_blank]) > len(results) for r in rows):
+        return None
+    out: dict[str, dict[str, CellValue]] = {}
+    rule = SumRule(tuple(range(len(results) - 1)), len(results) - 1)
+    placed = {}
+    for row in rows:
+        headers = _header_ranges(
+            [
+                t
+                for t in tokens
+                if t.is_label
+                and t.cell.col is not None
+                and t.cell.table == row.values[0].cell.table
+            ],
+            {k: tuple(normalize_label(n) for n in v) for k, v in _RESULT_VARIANTS.items()},
+        )
+        placed[row.code] = place_row(row.values, results, headers, (rule,))
+        out[row.code] = {r: CellValue.missing() for r in results}
+    rules = [
+        Rule(
+            f"appeals.totals:{code}",
+            tuple(Term(code, i) for i in range(len(results) - 1))
+            + (Term(code, len(results) - 1, -1),),
+        )
+        for code in placed
+    ]
+    _settle(placed, rules, {code: results for code in placed}, out, "table 四", warnings)
+    return out
 
 
 def _appeal_headers(headers: Sequence[Token]) -> dict[str, range] | None:

@@ -44,7 +44,27 @@ _CONTENT_SELECTORS = (
 # Text that marks a table as part of the report (section 二, 三 or 四).
 _REPORT_TABLE_KEYS = tuple(
     normalize_label(k)
-    for k in ("本年新收", "上年结转", "第二十条", "信息内容", "结果维持", "行政复议", "予以公开")
+    for k in (
+        "本年新收",
+        "上年结转",
+        "予以公开",
+        "部分公开",
+        "不予公开",
+        "国家秘密",
+        "无法提供",
+        "不掌握",
+        "另行制作",
+        "不予处理",
+        "重复申请",
+        "其他处理",
+        "结转下年",
+        "第二十条",
+        "信息内容",
+        "结果维持",
+        "结果纠正",
+        "行政复议",
+        "复议后起诉",
+    )
 )
 # A line that reads like a report title (the page may have no <h1> or ArticleTitle).
 _TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
