@@ -250,11 +250,11 @@ def place_row(
     if any(t.cell.glued for t in values):
         return _place_glued(values, columns, headers, rules, blanks)
     if headers is not None and all(t.cell.col is not None for t in values):
+        under = _columns_under(columns, headers)
         mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
         ok = True
         for token in values:
-            span = range(token.cell.col, token.cell.col + token.cell.colspan)
-            hits = [i for i, code in enumerate(columns) if set(span) & set(headers[code])]
+            hits = _hits(under, token.cell.col, token.cell.colspan)
             if len(hits) == 1:
                 mapped[hits[0]].append(token)
             elif not token.is_blank:
@@ -289,6 +289,30 @@ def place_row(
     return Placed([tuple(_v(p) for p in pr) for pr in prints_list], prints_list, "arithmetic")
 
 
+def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[int, tuple[int, ...]]:
+    """Grid column → indexes of the row's columns whose header spans it.
+
+    Built once per row, so that placing a value is a lookup rather than a comparison of its
+    span with every header.
+    """
+    under: dict[int, list[int]] = {}
+    for i, code in enumerate(columns):
+        for col in headers[code]:
+            under.setdefault(col, []).append(i)
+    return {col: tuple(found) for col, found in under.items()}
+
+
+def _hits(under: dict[int, tuple[int, ...]], col: int, colspan: int) -> Sequence[int]:
+    """Indexes of the columns (ascending) whose headers a cell at ``col`` spanning ``colspan``
+    grid positions touches."""
+    if colspan == 1:
+        return under.get(col, ())
+    found: set[int] = set()
+    for position in range(col, col + colspan):
+        found.update(under.get(position, ()))
+    return sorted(found)
+
+
 def _place_glued(
     values: Sequence[Token],
     columns: Sequence[str],
@@ -297,14 +321,14 @@ def _place_glued(
     blanks: bool = True,
 ) -> Placed:
     """Every reading of a row with cells run together (see :mod:`parsers.recover`)."""
+    under = _columns_under(columns, headers) if headers is not None else None
     pieces = []
     for token in values:
         if token.is_blank:
             continue
         at = None
-        if not token.cell.glued and headers is not None and token.cell.col is not None:
-            span = set(range(token.cell.col, token.cell.col + token.cell.colspan))
-            hits = [i for i, code in enumerate(columns) if span & set(headers[code])]
+        if not token.cell.glued and under is not None and token.cell.col is not None:
+            hits = _hits(under, token.cell.col, token.cell.colspan)
             at = hits[0] if len(hits) == 1 else None
         pieces.append(Piece(token.cell.text, token.cell.glued, at))
     shown = " ".join(p.text.strip() for p in pieces)
@@ -510,6 +534,7 @@ def _read_proactive(
     if not rows:
         return None
     table = _empty_section(template, schema.SECTION_PROACTIVE)
+    labels = _grid_labels(tokens)
     seen: set[str] = set()
     for row in rows:
         if row.code in seen or row.code not in by_code:
@@ -520,7 +545,7 @@ def _read_proactive(
         variants = {
             m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures
         }
-        headers = _measure_headers(tokens, row, variants)
+        headers = _measure_headers(labels, row, variants)
         placed = place_row(row.values, measures, headers)
         if len(placed.vectors) > 1 and text:
             placed = _corroborate(placed, row.code, measures, template, text, warnings)
@@ -568,19 +593,26 @@ def _stated(text: str, template: str) -> dict:
     return stated_numbers(text, template)
 
 
+def _grid_labels(tokens: Sequence[Token]) -> dict[int | None, list[Token]]:
+    """The label cells with a grid row, by table (in reading order): the header cells every
+    row of section 二 looks up, gathered once rather than once per row."""
+    labels: dict[int | None, list[Token]] = {}
+    for t in tokens:
+        if t.is_label and t.cell.row is not None:
+            labels.setdefault(t.cell.table, []).append(t)
+    return labels
+
+
 def _measure_headers(
-    tokens: Sequence[Token], row: RowRead, variants: dict[str, tuple[str, ...]]
+    labels: dict[int | None, list[Token]], row: RowRead, variants: dict[str, tuple[str, ...]]
 ) -> dict[str, range] | None:
-    """Header cells of a section-二 sub-table: the nearest header row above the item's row."""
+    """Header cells of a section-二 sub-table: the nearest header row above the item's row
+    (``labels`` from :func:`_grid_labels`)."""
     if not row.values or row.values[0].cell.table is None:
         return None
     table = row.values[0].cell.table
     grid_row = row.values[0].cell.row
-    above = [
-        t
-        for t in tokens
-        if t.is_label and t.cell.table == table and t.cell.row is not None and t.cell.row < grid_row
-    ]
+    above = [t for t in labels.get(table, ()) if t.cell.row < grid_row]
     header_rows = [
         t.cell.row
         for t in above
