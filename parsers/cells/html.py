@@ -9,19 +9,21 @@ that also holds the report's prose. Parsing uses selectolax's lexbor backend (fa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
-from parsers.labels import normalize_label, normalize_text
+from parsers.labels import normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
-# Tags that start a new line in the text rendering (table cells too: one cell per line).
+# Tags that start a new line in the text rendering (table cells too: one cell per line). The
+# first lookahead only rejects closing tags and comments early (it is implied by the second).
 _BLOCK_START = re.compile(
-    r"<(?=(?:p|div|br|tr|td|th|li|ul|ol|h[1-6]|table|thead|tbody|tfoot|section|article|header|"
-    r"footer|nav|aside|blockquote|pre|dd|dt|dl|center|form|hr|caption)[\s/>])",
+    r"<(?=[a-z])(?=(?:p|div|br|tr|td|th|li|ul|ol|h[1-6]|table|thead|tbody|tfoot|section|article|"
+    r"header|footer|nav|aside|blockquote|pre|dd|dt|dl|center|form|hr|caption)[\s/>])",
     re.I,
 )
 _CELL_TAGS = frozenset({"td", "th"})
@@ -100,7 +102,8 @@ def html_document(html: str) -> Document:
     tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
     report_tables = [t for t in tables if _is_report_table(t)]
     article = _article_root(root, report_tables, tree)
-    page_lines = _lines(root.text(separator="")[:_PAGE_HEAD_CHARS], limit=80)
+    page_text = root.text(separator="")
+    page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS])[:80]
     for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
@@ -112,7 +115,7 @@ def html_document(html: str) -> Document:
         cells.extend(grid_cells)
         if warning:
             warnings.append(warning)
-    text = "\n".join(_text_lines(article))
+    text = "\n".join(normalize_lines(page_text if article is root else article.text(separator="")))
     return Document(text=text, cells=cells, form="html", title=title, meta=meta, warnings=warnings)
 
 
@@ -182,27 +185,15 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
     return common
 
 
-def _text_lines(node: LexborNode) -> list[str]:
-    """The node's text, a line per block (and per table cell)."""
-    return _lines(node.text(separator=""))
-
-
-def _lines(text: str, limit: int | None = None) -> list[str]:
-    """Non-empty normalized lines of a text (the first ``limit`` only, when given)."""
-    lines = []
-    for line in text.split("\n"):
-        if line and not line.isspace():
-            line = normalize_text(line)
-            if line:
-                lines.append(line)
-                if limit is not None and len(lines) >= limit:
-                    break
-    return lines
+@lru_cache(maxsize=16384)
+def _normalize_cell(text: str) -> str:
+    """A cell's text, normalized (cells repeat: 0, 1, 本年新收 … on every page)."""
+    return normalize_text(text) if text.strip() else ""
 
 
 def _cell_text(node: LexborNode) -> str:
     text = node.text(separator="")
-    return normalize_text(text) if text.strip() else ""
+    return _normalize_cell(text) if len(text) <= 200 else normalize_text(text)
 
 
 def _rows(table: LexborNode) -> list[LexborNode]:
@@ -215,8 +206,8 @@ def _rows(table: LexborNode) -> list[LexborNode]:
     return rows
 
 
-def _span(node: LexborNode, name: str) -> int:
-    raw = node.attributes.get(name)
+def _span(attributes: dict[str, str | None], name: str) -> int:
+    raw = attributes.get(name)
     if not raw or raw == "1":
         return 1
     if raw.isdigit():
@@ -230,6 +221,8 @@ def _span(node: LexborNode, name: str) -> int:
 def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
     """Expand a table to its grid: each cell at the grid position it starts at."""
     rows = _rows(table)
+    # Reading a node's attributes builds a dict: do it only for the cells that span.
+    spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
     occupied: set[tuple[int, int]] = set()
     cells: list[Cell] = []
     warning = None
@@ -240,14 +233,21 @@ def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]
                 continue
             while (r, col) in occupied:
                 col += 1
-            rowspan = min(_span(node, "rowspan"), max(1, len(rows) - r))
-            colspan = _span(node, "colspan")
+            if node.mem_id in spanning:
+                attributes = node.attributes
+                rowspan = min(_span(attributes, "rowspan"), max(1, len(rows) - r))
+                colspan = _span(attributes, "colspan")
+            else:
+                rowspan = colspan = 1
             if len(occupied) + rowspan * colspan > MAX_GRID_CELLS:
                 warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
                 return cells, warning
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    occupied.add((r + dr, col + dc))
-            cells.append(Cell(_cell_text(node), index, r, col, colspan=colspan, rowspan=rowspan))
+            if rowspan == colspan == 1:
+                occupied.add((r, col))
+            else:
+                for dr in range(rowspan):
+                    for dc in range(colspan):
+                        occupied.add((r + dr, col + dc))
+            cells.append(Cell(_cell_text(node), index, r, col, colspan, rowspan))
             col += colspan
     return cells, warning

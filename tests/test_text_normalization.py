@@ -1,0 +1,59 @@
+"""The fast text normalizers give exactly what the plain definitions give.
+
+``nfkc`` replaces the common full-width characters before (or instead of) a full NFKC pass, and
+``normalize_lines`` normalizes a whole page at once instead of line by line; both must agree
+with the straightforward definitions on any text, including combining marks next to the
+replaced characters, Hangul jamo, and every kind of whitespace.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.labels import nfkc, normalize_lines, normalize_text
+
+# Characters that exercise the edge cases: the replaced full-width forms, combining marks that
+# compose or reorder, half-width katakana with voicing marks, jamo, ligatures, line breaks and
+# whitespace of every kind.
+_TRICKY = (
+    "，（）：；\u00a0\u3000！？０１２３４５６７８９％．－／"
+    "\u0301\u0308\u0323\u0338\u0345\u3099\u309a\uff76\uff9e\u1100\u1161\u11a8\ufb01"
+    "\u2003\u2028\u0085\x1c\t\r\n 本年新收a1e"
+)
+texts = st.text(alphabet=st.sampled_from(_TRICKY) | st.characters(), max_size=200)
+
+
+def _lines_one_by_one(text: str) -> list[str]:
+    out = []
+    for line in text.split("\n"):
+        line = normalize_text(line)
+        if line:
+            out.append(line)
+    return out
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts)
+def test_nfkc_equals_unicodedata(text):
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, st.integers(min_value=64, max_value=300))
+def test_nfkc_of_long_text_equals_unicodedata(text, repeat):
+    long = ("（" * repeat) + text + ("\u3000" * repeat) + text
+    assert nfkc(long) == unicodedata.normalize("NFKC", long)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts)
+def test_normalize_lines_equals_line_by_line(text):
+    assert normalize_lines(text) == _lines_one_by_one(text)
+
+
+def test_normalize_lines_of_a_page_fragment():
+    page = "\n  \u3000\n本年新\u00a0 制作数量：１２\n\t\n（一）  行政许可 \n"
+    assert normalize_lines(page) == ["本年新 制作数量:12", "(一) 行政许可"]
