@@ -10,6 +10,7 @@ page's labeled fields (发布日期, 时间, PubDate …). ``year`` is the year 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -114,22 +115,26 @@ def parse_title(text: str) -> _Title | None:
     return _Title(agency, year, match.group(0))
 
 
-def read_meta(doc: Document) -> Meta:
-    meta = Meta()
-    lines = [line for line in doc.text.splitlines() if line.strip()]
-    candidates: list[str] = []
+def _title_candidates(doc: Document, head: list[str]) -> Iterator[str]:
+    """Where a title may be, most trusted first: the page's title fields, then each of the
+    first lines and each pair of them (titles are often broken over two lines). A generator:
+    the title is usually found among the first few."""
     for key in ("ArticleTitle", "标题"):
         if doc.meta.get(key):
-            candidates.append(doc.meta[key])
+            yield doc.meta[key]
     if doc.title:
-        candidates.append(doc.title)
-    head = lines[:60]
+        yield doc.title
     for i, line in enumerate(head):
-        candidates.append(line[:200])
+        yield line[:200]
         if i + 1 < len(head):
-            candidates.append(line[-80:] + head[i + 1][:80])
+            yield line[-80:] + head[i + 1][:80]
+
+
+def read_meta(doc: Document) -> Meta:
+    meta = Meta()
+    lines = list(filter(str.strip, doc.text.splitlines()))
     found: _Title | None = None
-    for candidate in candidates:
+    for candidate in _title_candidates(doc, lines[:60]):
         title = parse_title(candidate)
         if title is None:
             continue

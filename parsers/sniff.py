@@ -110,24 +110,30 @@ class Sniffed:
 
 def sniff(data: bytes, content_type: str | None = None) -> Sniffed:
     """Recognise the format of ``data``; ``content_type`` is a hint for text only."""
-    if not data or not data.strip():
-        return Sniffed(EMPTY)
+    return examine(data, content_type)[0]
+
+
+def examine(data: bytes, content_type: str | None = None) -> tuple[Sniffed, str | None]:
+    """:func:`sniff`, plus the decoded text (what :func:`decode_text` gives) for the text
+    kinds: recognising a text form needs its text, so a parse decodes the document once."""
+    if not data or (data[:1].isspace() and not data.strip()):  # strip() copies: only if needed
+        return Sniffed(EMPTY), None
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return _sniff_ole(data)
+        return _sniff_ole(data), None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(data)
+        return _sniff_zip(data), None
     pdf_at = data.find(b"%PDF-", 0, 1024)
     if pdf_at >= 0:
-        return _sniff_pdf(data)
+        return _sniff_pdf(data), None
     if data.startswith(b"{\\rtf"):
-        return Sniffed(RTF, "ascii")
+        return Sniffed(RTF, "ascii"), None
     image = _image_kind(data)
     if image:
-        return Sniffed(IMAGE, None, image)
+        return Sniffed(IMAGE, None, image), None
     archive = _archive_kind(data)
     if archive:
-        return Sniffed(ARCHIVE, None, archive)
+        return Sniffed(ARCHIVE, None, archive), None
     return _sniff_text(data, content_type)
 
 
@@ -368,13 +374,30 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> tuple[str, 
     so this beats a wrong declaration); a declared charset that decodes cleanly; GB18030;
     charset-normalizer's best guess; finally the declared charset or UTF-8 with replacement.
     """
+    encoding, how, _ = _detect(data, content_type)
+    return encoding, how
+
+
+def _detect(data: bytes, content_type: str | None) -> tuple[str, str, str | None]:
+    """:func:`detect_encoding`, plus the decoded text when telling the encoding decoded it
+    (valid UTF-8, the usual case), else None."""
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return name, "bom"
+            return name, "bom", None
     if data.isascii():
-        return "utf-8", "ascii"
-    if _decodes(data, "utf-8"):
-        return "utf-8", "valid utf-8"
+        return "utf-8", "ascii", None
+    try:
+        return "utf-8", "valid utf-8", data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _decodes(data, "utf-8"):  # cut inside its last character
+        return "utf-8", "valid utf-8", None
+    encoding, how = _detect_not_utf8(data, content_type)
+    return encoding, how, None
+
+
+def _detect_not_utf8(data: bytes, content_type: str | None) -> tuple[str, str]:
+    """The rest of :func:`detect_encoding`'s order, once UTF-8 is ruled out."""
     declared = declared_encodings(data, content_type)
     for enc in declared:
         if enc not in ("utf-8", "utf-8-sig") and _decodes(data, enc):
@@ -396,7 +419,10 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> tuple[str, 
 def decode_text(data: bytes, sniffed: Sniffed | None = None) -> str:
     """Decode a text document with its sniffed encoding; undecodable bytes become U+FFFD."""
     encoding = (sniffed.encoding if sniffed else None) or detect_encoding(data)[0]
-    text = data.decode(encoding, errors="replace")
+    return _without_bom(data.decode(encoding, errors="replace"))
+
+
+def _without_bom(text: str) -> str:
     return text[1:] if text.startswith("\ufeff") else text
 
 
@@ -430,23 +456,25 @@ def _control_ratio(data: bytes) -> float:
     return bad / max(len(sample), 1)
 
 
-def _sniff_text(data: bytes, content_type: str | None) -> Sniffed:
+def _sniff_text(data: bytes, content_type: str | None) -> tuple[Sniffed, str | None]:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and _control_ratio(data) > 0.01:
-        return Sniffed(BINARY)
-    encoding, how = detect_encoding(data, content_type)
-    text = data.decode(encoding, errors="replace")[:200_000]
+        return Sniffed(BINARY), None
+    encoding, how, decoded = _detect(data, content_type)
+    if decoded is None:
+        decoded = data.decode(encoding, errors="replace")
+    text = decoded[:200_000]
     detail = "" if how in ("bom", "ascii", "valid utf-8", "declared", "valid gb18030") else how
     start = text.lstrip("\ufeff \t\r\n")[:4096]
     if start.startswith("MIME-Version:") or (
         "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
     ):
-        return Sniffed(MHT, encoding, detail)
+        return Sniffed(MHT, encoding, detail), _without_bom(decoded)
     if start.startswith("<?xml") and not _HTML_STRONG.search(start):
         if "<w:wordDocument" in text[:20000] or "Word.Document" in start:
-            return Sniffed(XML, encoding, "Word 2003 XML")
-        return Sniffed(XML, encoding, detail)
-    return Sniffed(_text_form(text, content_type), encoding, detail)
+            return Sniffed(XML, encoding, "Word 2003 XML"), _without_bom(decoded)
+        return Sniffed(XML, encoding, detail), _without_bom(decoded)
+    return Sniffed(_text_form(text, content_type), encoding, detail), _without_bom(decoded)
 
 
 def _text_form(text: str, content_type: str | None) -> str:
