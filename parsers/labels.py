@@ -62,6 +62,17 @@ def normalize_text(text: str) -> str:
     return " ".join(nfkc(text).split())
 
 
+@lru_cache(maxsize=16384)
+def _normalize_short(text: str) -> str:
+    return normalize_text(text)
+
+
+def normalize_cell(text: str) -> str:
+    """:func:`normalize_text` of a table cell; cached, as cells repeat (0, 1, 本年新收 … on
+    every report), for cell-sized texts only."""
+    return _normalize_short(text) if len(text) <= 200 else normalize_text(text)
+
+
 def normalize_lines(text: str) -> list[str]:
     """The non-empty lines of ``text`` (split at line feeds), each as :func:`normalize_text`
     gives it.

@@ -483,16 +483,19 @@ def _text_form(text: str, content_type: str | None) -> str:
         return HTML
     lines = text.splitlines()
     md_rows = md_rules = md_heads = pipe_cells = pipe_empty = 0
+    # Each pattern is tried only on lines holding the characters it needs (a cheap test).
     for line in lines:
-        if _MD_RULE.match(line) and "-" in line:
+        if "-" in line and _MD_RULE.match(line):
             md_rules += 1
-        elif _MD_ROW.match(line) and line.count("|") >= 3:
+            continue
+        bars = line.count("|")
+        if bars >= 3 and _MD_ROW.match(line):
             md_rows += 1
-        elif _PIPE_EMPTY.match(line):
+        elif bars and line.startswith("|") and _PIPE_EMPTY.match(line):
             pipe_empty += 1
-        elif _is_pipe_cell(line):
+        elif bars == 1 and _is_pipe_cell(line):
             pipe_cells += 1
-        elif _MD_HEADING.match(line):
+        elif "#" in line and _MD_HEADING.match(line):
             md_heads += 1
     tags = len(_HTML_TAG.findall(text[:65536]))
     ct = (content_type or "").lower()

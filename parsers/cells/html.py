@@ -9,13 +9,12 @@ that also holds the report's prose. Parsing uses selectolax's lexbor backend (fa
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
-from parsers.labels import normalize_label, normalize_lines, normalize_text
+from parsers.labels import normalize_cell, normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
@@ -185,15 +184,8 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
     return common
 
 
-@lru_cache(maxsize=16384)
-def _normalize_cell(text: str) -> str:
-    """A cell's text, normalized (cells repeat: 0, 1, 本年新收 … on every page)."""
-    return normalize_text(text) if text.strip() else ""
-
-
 def _cell_text(node: LexborNode) -> str:
-    text = node.text(separator="")
-    return _normalize_cell(text) if len(text) <= 200 else normalize_text(text)
+    return normalize_cell(node.text(separator=""))
 
 
 def _rows(table: LexborNode) -> list[LexborNode]:

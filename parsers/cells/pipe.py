@@ -14,10 +14,9 @@ import re
 
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
-from parsers.labels import normalize_text
+from parsers.labels import normalize_cell, normalize_text
 
 _EMPTY_RUN = re.compile(r"^\|+$")
-_CELL = re.compile(r"^(?P<text>.*?)\s*\|$")
 
 
 def looks_like_pipe(text: str) -> bool:
@@ -38,15 +37,15 @@ def pipe_document(text: str) -> Document:
         line = raw.strip()
         if not line:
             continue
-        if _EMPTY_RUN.match(line):
-            cells.append(Cell("", empty_run=len(line)))
-            continue
-        match = _CELL.match(line)
-        if match and not line.startswith("|"):
-            cell_text = normalize_text(match.group("text"))
-            cells.append(Cell(cell_text))
-            lines.append(cell_text)
-            continue
+        if line.endswith("|"):
+            if not line.strip("|"):  # only bars: a row's empty positions
+                cells.append(Cell("", empty_run=len(line)))
+                continue
+            if not line.startswith("|"):  # ``text |``: one cell
+                cell_text = normalize_cell(line[:-1].rstrip())
+                cells.append(Cell(cell_text))
+                lines.append(cell_text)
+                continue
         lines.append(normalize_text(line))
     title = next((line for line in lines[:40] if _TITLE.search(line)), None)
     meta = labeled_fields(lines[:40])
