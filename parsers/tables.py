@@ -33,39 +33,44 @@ from parsers.values import Printed, read_value
 
 @dataclass(slots=True)
 class Token:
+    """One cell as the matcher sees it: a label, a value, or a pipe-text run of empty cells.
+
+    What kind it is and where it sits are settled when it is made (:meth:`of`): the matcher
+    asks at every step.
+    """
+
     cell: Cell
-    printed: Printed | None  # None: the cell is a label
+    printed: Printed | None  # None: the cell is a label (or an empty run)
     label: str = ""  # normalized label text (labels only)
+    is_label: bool = False
+    is_value: bool = False
+    is_blank: bool = False
+    grid_key: tuple[int, int] | None = None  # (table, grid row), when the source knows both
 
-    @property
-    def is_label(self) -> bool:
-        return self.printed is None and not self.cell.empty_run
-
-    @property
-    def is_value(self) -> bool:
-        return self.printed is not None
-
-    @property
-    def is_blank(self) -> bool:
-        return self.printed is not None and self.printed.status == BLANK
-
-    @property
-    def grid_key(self) -> tuple[int, int] | None:
-        if self.cell.table is None or self.cell.row is None:
-            return None
-        return (self.cell.table, self.cell.row)
+    @classmethod
+    def of(cls, cell: Cell, printed: Printed | None, label: str = "") -> Token:
+        is_value = printed is not None
+        return cls(
+            cell,
+            printed,
+            label,
+            not is_value and not cell.empty_run,
+            is_value,
+            is_value and printed.status == BLANK,
+            None if cell.table is None or cell.row is None else (cell.table, cell.row),
+        )
 
 
 def tokenize(cells: Sequence[Cell]) -> list[Token]:
     tokens = []
     for cell in cells:
         if cell.empty_run:
-            tokens.append(Token(cell, None))
+            tokens.append(Token.of(cell, None))
             continue
         printed = read_glued(cell.text) if cell.glued else read_value(cell.text)
         if printed is not None and printed.status == BLANK and cell.col is None:
             continue  # an empty cell with no position carries no information
-        tokens.append(Token(cell, printed, "" if printed else normalize_label(cell.text)))
+        tokens.append(Token.of(cell, printed, "" if printed else normalize_label(cell.text)))
     return tokens
 
 
@@ -199,9 +204,26 @@ class Placed:
     shown: str = ""  # the printed text, for warnings (cells run together: the whole run)
 
 
+@dataclass
+class Headers:
+    """Where a table's column headers sit: the grid range under each column's header."""
+
+    ranges: dict[str, range]
+    # Grid column → indexes of the columns whose header spans it, per column order asked for;
+    # built once per table rather than once per row.
+    _under: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = field(default_factory=dict)
+
+    def under(self, columns: Sequence[str]) -> dict[int, tuple[int, ...]]:
+        key = tuple(columns)
+        found = self._under.get(key)
+        if found is None:
+            found = self._under[key] = _columns_under(columns, self.ranges)
+        return found
+
+
 def _header_ranges(
     headers: Sequence[Token], variants: dict[str, tuple[str, ...]], *, contains: bool = False
-) -> dict[str, range] | None:
+) -> Headers | None:
     """Grid ranges of the column headers, when every column has one contiguous header.
 
     A header repeated over adjacent positions (converters write a merged cell once per position
@@ -229,13 +251,13 @@ def _header_ranges(
     spans = sorted(found.values(), key=lambda r: r.start)
     if any(a.stop > b.start for a, b in itertools.pairwise(spans)):
         return None
-    return found
+    return Headers(found)
 
 
 def place_row(
     values: Sequence[Token],
     columns: Sequence[str],
-    headers: dict[str, range] | None,
+    headers: Headers | None,
     rules: Sequence[SumRule] = (),
     *,
     blanks: bool = True,
@@ -250,7 +272,7 @@ def place_row(
     if any(t.cell.glued for t in values):
         return _place_glued(values, columns, headers, rules, blanks)
     if headers is not None and all(t.cell.col is not None for t in values):
-        under = _columns_under(columns, headers)
+        under = headers.under(columns)
         mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
         ok = True
         for token in values:
@@ -292,7 +314,7 @@ def place_row(
 def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[int, tuple[int, ...]]:
     """Grid column → indexes of the row's columns whose header spans it.
 
-    Built once per row, so that placing a value is a lookup rather than a comparison of its
+    Built once per table, so that placing a value is a lookup rather than a comparison of its
     span with every header.
     """
     under: dict[int, list[int]] = {}
@@ -316,12 +338,12 @@ def _hits(under: dict[int, tuple[int, ...]], col: int, colspan: int) -> Sequence
 def _place_glued(
     values: Sequence[Token],
     columns: Sequence[str],
-    headers: dict[str, range] | None,
+    headers: Headers | None,
     rules: Sequence[SumRule],
     blanks: bool = True,
 ) -> Placed:
     """Every reading of a row with cells run together (see :mod:`parsers.recover`)."""
-    under = _columns_under(columns, headers) if headers is not None else None
+    under = headers.under(columns) if headers is not None else None
     pieces = []
     for token in values:
         if token.is_blank:
@@ -382,6 +404,18 @@ _RESULT_VARIANTS = {
     "pending": ("尚未审结", "未审结"),
     "total": ("总计", "合计"),
 }
+
+
+def _codes_by_label(variants: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalized header name → the (first) code it names."""
+    out: dict[str, str] = {}
+    for code, names in variants.items():
+        for name in names:
+            out.setdefault(normalize_label(name), code)
+    return out
+
+
+_RESULT_BY_LABEL = _codes_by_label(_RESULT_VARIANTS)
 
 
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
@@ -593,35 +627,32 @@ def _stated(text: str, template: str) -> dict:
     return stated_numbers(text, template)
 
 
-def _grid_labels(tokens: Sequence[Token]) -> dict[int | None, list[Token]]:
-    """The label cells with a grid row, by table (in reading order): the header cells every
-    row of section 二 looks up, gathered once rather than once per row."""
-    labels: dict[int | None, list[Token]] = {}
+def _grid_labels(tokens: Sequence[Token]) -> dict[int | None, dict[int, list[Token]]]:
+    """The label cells with a grid row, by table and grid row (in reading order): the header
+    cells every row of section 二 looks up, gathered once rather than once per row."""
+    labels: dict[int | None, dict[int, list[Token]]] = {}
     for t in tokens:
         if t.is_label and t.cell.row is not None:
-            labels.setdefault(t.cell.table, []).append(t)
+            labels.setdefault(t.cell.table, {}).setdefault(t.cell.row, []).append(t)
     return labels
 
 
 def _measure_headers(
-    labels: dict[int | None, list[Token]], row: RowRead, variants: dict[str, tuple[str, ...]]
-) -> dict[str, range] | None:
+    labels: dict[int | None, dict[int, list[Token]]],
+    row: RowRead,
+    variants: dict[str, tuple[str, ...]],
+) -> Headers | None:
     """Header cells of a section-二 sub-table: the nearest header row above the item's row
     (``labels`` from :func:`_grid_labels`)."""
     if not row.values or row.values[0].cell.table is None:
         return None
-    table = row.values[0].cell.table
+    by_row = labels.get(row.values[0].cell.table, {})
     grid_row = row.values[0].cell.row
-    above = [t for t in labels.get(table, ()) if t.cell.row < grid_row]
-    header_rows = [
-        t.cell.row
-        for t in above
-        if any(n and n in t.label for names in variants.values() for n in names)
-    ]
-    if not header_rows:
-        return None
-    nearest = max(header_rows)
-    return _header_ranges([t for t in above if t.cell.row == nearest], variants, contains=True)
+    names = [n for names in variants.values() for n in names if n]
+    for r in sorted((r for r in by_row if r < grid_row), reverse=True):
+        if any(n in t.label for t in by_row[r] for n in names):
+            return _header_ranges(by_row[r], variants, contains=True)
+    return None
 
 
 def _application_rules(template: str, present: set[str]) -> list[Rule]:
@@ -786,18 +817,20 @@ def _read_appeals_by_group(
     out: dict[str, dict[str, CellValue]] = {}
     rule = SumRule(tuple(range(len(results) - 1)), len(results) - 1)
     placed = {}
+    variants = {k: tuple(normalize_label(n) for n in v) for k, v in _RESULT_VARIANTS.items()}
+    headers_of: dict[int | None, Headers | None] = {}  # by table
     for row in rows:
-        headers = _header_ranges(
-            [
-                t
-                for t in tokens
-                if t.is_label
-                and t.cell.col is not None
-                and t.cell.table == row.values[0].cell.table
-            ],
-            {k: tuple(normalize_label(n) for n in v) for k, v in _RESULT_VARIANTS.items()},
-        )
-        placed[row.code] = place_row(row.values, results, headers, (rule,))
+        table = row.values[0].cell.table
+        if table not in headers_of:
+            headers_of[table] = _header_ranges(
+                [
+                    t
+                    for t in tokens
+                    if t.is_label and t.cell.col is not None and t.cell.table == table
+                ],
+                variants,
+            )
+        placed[row.code] = place_row(row.values, results, headers_of[table], (rule,))
         out[row.code] = {r: CellValue.missing() for r in results}
     rules = [
         Rule(
@@ -811,20 +844,17 @@ def _read_appeals_by_group(
     return out
 
 
-def _appeal_headers(headers: Sequence[Token]) -> dict[str, range] | None:
+def _result_of(label: str) -> str | None:
+    """The table-四 result (维持, 纠正 …) a normalized header label names, if any."""
+    return _RESULT_BY_LABEL.get(label)
+
+
+def _appeal_headers(headers: Sequence[Token]) -> Headers | None:
     """Grid ranges of the 15 result header cells (the deepest header row of each column)."""
     cells = [t for t in headers if t.is_label and t.cell.col is not None and t.cell.colspan == 1]
     by_col: dict[int, Token] = {}
     for token in cells:
-        code = next(
-            (
-                c
-                for c, names in _RESULT_VARIANTS.items()
-                if token.label in {normalize_label(n) for n in names}
-            ),
-            None,
-        )
-        if code is None:
+        if _result_of(token.label) is None:
             continue
         previous = by_col.get(token.cell.col)
         if previous is None or (token.cell.row or 0) > (previous.cell.row or 0):
@@ -836,16 +866,11 @@ def _appeal_headers(headers: Sequence[Token]) -> dict[str, range] | None:
     ranges: dict[str, range] = {}
     for index, col in enumerate(sorted(by_col)):
         group = groups[index // 5]
-        token = by_col[col]
-        result = next(
-            c
-            for c, names in _RESULT_VARIANTS.items()
-            if token.label in {normalize_label(n) for n in names}
-        )
+        result = _result_of(by_col[col].label)
         if result != results[index % 5]:
             return None
         ranges[f"{group}.{result}"] = range(col, col + 1)
-    return ranges
+    return Headers(ranges)
 
 
 # --------------------------------------------------------------------------------------------
