@@ -17,8 +17,16 @@ Everything a government web server should be able to expect from us lives here:
   and the host is left alone — never bypassed.
 
 Tests and users behind odd DNS map host names to addresses with ``resolve`` entries in curl's
-``HOST:PORT:ADDR`` form; with ``offline=True`` a host missing from the map fails like NXDOMAIN
-instead of reaching the real DNS.
+``HOST:PORT:ADDR`` form, and (host, port) pairs to another address *and port* with
+``connect_to`` entries in curl's ``HOST1:PORT1:HOST2:PORT2`` form; with ``offline=True`` a host
+missing from the map fails like NXDOMAIN instead of reaching the real DNS.
+
+TLS: certificates are verified (against the system's CAs, or ``ca_bundle``). Many government
+hosts have broken ones (self-signed, another site's name, expired) or only old TLS; a host the
+registry marks ``tls_verify = false`` (or that matches ``insecure_hosts``) is reached without
+checking its certificate and with old protocol versions allowed — a choice the operator makes
+per host, recorded in the crawl state, never a default. A certificate that fails verification
+is the failure kind ``tls_cert``; any other handshake failure is ``tls``; neither is retried.
 
 Which addresses may be reached: a host the registry names (``configure_host``, or the host of a
 URL given to :meth:`Client.fetch` without a ``scope``) is connected to wherever it resolves — that
@@ -31,6 +39,7 @@ address that was checked is the one connected to, so DNS cannot change its answe
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import ipaddress
 import logging
@@ -90,6 +99,12 @@ class ClientOptions:
     offline: bool = False
     """Only hosts in the resolve map can be reached (no real DNS)."""
     verify: bool = True
+    """Verify TLS certificates (hosts configured with ``verify=False`` and ``insecure_hosts``
+    excepted). False turns verification off for every host — for tests, never for a harvest."""
+    ca_bundle: str | None = None
+    """A PEM file of CA certificates to trust instead of the system's."""
+    insecure_hosts: tuple[str, ...] = ()
+    """Hosts reached without certificate checks: exact names or ``*.example.gov.cn``."""
 
 
 # --- resolving -----------------------------------------------------------------------------
@@ -119,6 +134,81 @@ def parse_resolve(entries: Iterable[str] | None) -> dict[tuple[str, int], str]:
     return out
 
 
+def parse_connect_to(entries: Iterable[str] | None) -> dict[tuple[str, int], tuple[str, int]]:
+    """Parse curl-style ``HOST1:PORT1:HOST2:PORT2`` entries into {(host1, port1): (host2, port2)}:
+    requests for HOST1:PORT1 connect to HOST2:PORT2 instead (an empty HOST2 keeps HOST1). The URL,
+    Host header and TLS name stay HOST1's. ``HOST1`` may be ``*`` (any host on PORT1)."""
+    out: dict[tuple[str, int], tuple[str, int]] = {}
+    for entry in entries or ():
+        m = re.fullmatch(
+            r"([^:\s]+):(\d{1,5}):(\[[0-9A-Fa-f:.]+\]|[^:\s]*):(\d{1,5})", entry.strip()
+        )
+        if not m:
+            raise ResolveError(f"--connect-to entry {entry!r} is not HOST1:PORT1:HOST2:PORT2")
+        host, port = m.group(1).lower(), int(m.group(2))
+        target, tport = m.group(3).strip("[]") or host, int(m.group(4))
+        if not (0 < port < 65536 and 0 < tport < 65536):
+            raise ResolveError(f"--connect-to entry {entry!r}: port out of range")
+        out[(host, port)] = (target, tport)
+    return out
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def insecure_tls_context() -> ssl.SSLContext:
+    """For hosts whose TLS is known broken: no certificate or name check, legacy renegotiation
+    and old protocol versions and ciphers allowed (what old government servers still speak)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
+    with contextlib.suppress(ValueError, ssl.SSLError):
+        ctx.minimum_version = ssl.TLSVersion.TLSv1
+    with contextlib.suppress(ssl.SSLError):
+        ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
+    return ctx
+
+
+def host_matches(host: str, patterns: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``patterns`` (exact names, or ``*.domain`` for the domain and
+    every host under it)."""
+    h = host.lower().rstrip(".")
+    for p in patterns:
+        p = p.lower().rstrip(".")
+        if p.startswith("*."):
+            if h == p[2:] or h.endswith(p[1:]):
+                return True
+        elif h == p:
+            return True
+    return False
+
+
+def _tls_kind(exc: BaseException) -> str | None:
+    """``tls_cert`` for a certificate that failed verification, ``tls`` for another TLS
+    failure, None when ``exc`` is not about TLS (walks the exception's causes)."""
+    seen = 0
+    e: BaseException | None = exc
+    while e is not None and seen < 8:
+        if isinstance(e, ssl.SSLCertVerificationError):
+            return "tls_cert"
+        if isinstance(e, ssl.SSLError):
+            return "tls"
+        e = e.__cause__ or e.__context__
+        seen += 1
+    msg = str(exc)
+    if "CERTIFICATE_VERIFY_FAILED" in msg or "certificate verify failed" in msg:
+        return "tls_cert"
+    if "[SSL" in msg or "SSL:" in msg or "TLSV1_ALERT" in msg:
+        return "tls"
+    return None
+
+
 class _ResolvingBackend(httpcore.AsyncNetworkBackend):
     """Connects to the mapped address for (host, port); the URL, Host header and TLS SNI keep
     the original name, exactly like curl's ``--resolve``."""
@@ -129,27 +219,30 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
         mapping: dict[tuple[str, int], str],
         offline: bool,
         pinned: dict[tuple[str, int], str] | None = None,
+        connect_to: dict[tuple[str, int], tuple[str, int]] | None = None,
     ) -> None:
         self.inner = inner
         self.mapping = mapping
         self.offline = offline
         self.pinned = pinned if pinned is not None else {}
+        self.connect_to = connect_to or {}
 
     async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         h = host.lower()
+        th, tport = self.connect_to.get((h, port)) or self.connect_to.get(("*", port)) or (h, port)
         addr = (
             self.pinned.get((h, port))
-            or self.mapping.get((h, port))
-            or self.mapping.get(("*", port))
+            or self.mapping.get((th, tport))
+            or self.mapping.get(("*", tport))
         )
         if addr is None:
-            if self.offline:
+            if self.offline and not _is_ip(th):
                 raise httpcore.ConnectError(
-                    f"cannot resolve {host} (offline: not in the resolve map)"
+                    f"cannot resolve {th} (offline: not in the resolve map)"
                 )
-            addr = host
+            addr = th
         return await self.inner.connect_tcp(
-            addr, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+            addr, tport, timeout=timeout, local_address=local_address, socket_options=socket_options
         )
 
     async def connect_unix_socket(
@@ -170,22 +263,23 @@ def make_transport(
     verify: ssl.SSLContext | bool = True,
     limits: httpx.Limits | None = None,
     pinned: dict[tuple[str, int], str] | None = None,
+    connect_to: dict[tuple[str, int], tuple[str, int]] | None = None,
 ) -> httpx.AsyncHTTPTransport:
-    """An httpx transport whose connections go through the resolve map (and ``pinned``: the
-    addresses the client vetted for hosts the registry does not name)."""
+    """An httpx transport whose connections go through the resolve map and the connect-to map
+    (and ``pinned``: the addresses the client vetted for hosts the registry does not name)."""
     transport = httpx.AsyncHTTPTransport(
         verify=verify,
         limits=limits or httpx.Limits(max_connections=200, max_keepalive_connections=100),
         retries=0,
     )
-    if resolve or offline or pinned is not None:
+    if resolve or offline or pinned is not None or connect_to:
         pool = getattr(transport, "_pool", None)
         if pool is None or not hasattr(
             pool, "_network_backend"
         ):  # pragma: no cover - httpx internals moved
             raise RuntimeError("this httpx version does not allow a resolver override")
         pool._network_backend = _ResolvingBackend(
-            pool._network_backend, resolve or {}, offline, pinned
+            pool._network_backend, resolve or {}, offline, pinned, connect_to
         )
     return transport
 
@@ -249,7 +343,8 @@ class FetchResult:
     redirects: list[tuple[str, int]] = field(default_factory=list)
     """(url, status) of every redirect hop followed, in order."""
     error_kind: str | None = None
-    """timeout, connect, reset, dns, protocol, http_4xx/5xx codes, too_large, redirect_loop,
+    """timeout, connect, reset, dns, protocol, tls (handshake failed), tls_cert (certificate
+    not trusted: self-signed, expired, another host's name), http_4xx/5xx codes, too_large, redirect_loop,
     too_many_redirects, offsite, blocked, disallowed, robots_unreachable, host_paused,
     retry_after_too_long, not_http, bad_encoding (a body its Content-Encoding does not decode),
     private_address (a host the registry does not name resolves to a private address)."""
@@ -324,6 +419,8 @@ class _Host:
     delay: float
     concurrency: int
     sem: asyncio.Semaphore
+    verify: bool = True
+    """Check this host's TLS certificate (False: the registry's ``tls_verify = false``)."""
     next_start: float = 0.0
     failures: int = 0
     paused: str | None = None
@@ -348,6 +445,16 @@ class RobotsStore:
 class _Robots:
     parser: Protego | None  # None = allow all
     unreachable: str | None = None
+    kind: str | None = None
+    """The failure kind when the origin itself cannot be reached (``connect``, ``tls``,
+    ``tls_cert``): every URL of the origin fails with it, without pausing the host, so the
+    other scheme of the same host can still be tried."""
+
+
+ORIGIN_FAILURES = ("connect", "tls", "tls_cert")
+"""Failures of an origin (scheme + host + port), not of a host: a refused port or a broken TLS
+set-up says nothing about the host's other scheme."""
+MAX_ROBOTS_REDIRECTS = 5
 
 
 class Client:
@@ -361,9 +468,14 @@ class Client:
         robots_store: RobotsStore | None = None,
         clock: Callable[[], datetime] | None = None,
         on_request: Callable[[str, str], None] | None = None,
+        connect_to: dict[tuple[str, int], tuple[str, int]] | None = None,
     ) -> None:
         self.options = options or ClientOptions()
         self.resolve = resolve or {}
+        self.connect_to = connect_to or {}
+        self._insecure_ssl: ssl.SSLContext | None = None
+        self.unverified_hosts: set[str] = set()
+        """Hosts an HTTPS request went to without a certificate check in this run."""
         self.robots_store = robots_store or RobotsStore()
         self.clock = clock or (lambda: datetime.now(UTC))
         self.on_request = on_request
@@ -389,11 +501,27 @@ class Client:
                 hs.http = None
         self._open = False
 
+    def verifies(self, host: str) -> bool:
+        """Whether TLS certificates of ``host`` are checked."""
+        hs = self._host(host)
+        return (
+            self.options.verify
+            and hs.verify
+            and not host_matches(hs.name, self.options.insecure_hosts)
+        )
+
+    def _ssl_for(self, hs: _Host) -> ssl.SSLContext | bool:
+        if not self.verifies(hs.name):
+            if self._insecure_ssl is None:
+                self._insecure_ssl = insecure_tls_context()
+            return self._insecure_ssl
+        if self._ssl is None:  # loading the CA bundle takes ~20 ms: once per run, not per host
+            self._ssl = ssl.create_default_context(cafile=self.options.ca_bundle)
+        return self._ssl
+
     def _http_for(self, hs: _Host) -> httpx.AsyncClient:
         if hs.http is None:
             o = self.options
-            if self._ssl is None:  # loading the CA bundle takes ~20 ms: once per run, not per host
-                self._ssl = ssl.create_default_context() if o.verify else False
             limits = httpx.Limits(
                 max_connections=hs.concurrency + 1,
                 max_keepalive_connections=hs.concurrency,
@@ -403,9 +531,10 @@ class Client:
                 transport=make_transport(
                     self.resolve,
                     offline=o.offline,
-                    verify=self._ssl,
+                    verify=self._ssl_for(hs),
                     limits=limits,
                     pinned=self._pinned,
+                    connect_to=self.connect_to,
                 ),
                 timeout=httpx.Timeout(
                     connect=o.connect_timeout, read=o.read_timeout, write=o.read_timeout, pool=None
@@ -433,20 +562,31 @@ class Client:
     # -- hosts ------------------------------------------------------------------------------
 
     def configure_host(
-        self, host: str, *, delay: float, concurrency: int, named: bool = True
+        self,
+        host: str,
+        *,
+        delay: float,
+        concurrency: int,
+        named: bool = True,
+        verify: bool = True,
     ) -> None:
         """Set a host's pacing; several sites on one host share it (the strictest wins).
 
         A configured host is one the registry names (``named``): it is reached at whatever
         address it resolves to, private ones included (see the module docstring).
+        ``verify=False`` (the registry's ``tls_verify = false``) stops checking the host's TLS
+        certificate; one site saying so is enough, since the certificate is the host's.
         """
         h = host.lower()
         if named:
             self._named.add(h)
         cur = self._hosts.get(h)
         if cur is None:
-            self._hosts[h] = _Host(h, delay, concurrency, asyncio.Semaphore(concurrency), users=1)
+            self._hosts[h] = _Host(
+                h, delay, concurrency, asyncio.Semaphore(concurrency), verify=verify, users=1
+            )
         else:
+            cur.verify = cur.verify and verify
             cur.users += 1
             cur.delay = max(cur.delay, delay)
             if concurrency < cur.concurrency:
@@ -495,17 +635,18 @@ class Client:
         if stored is not None and now - stored[2] < self.options.robots_ttl:
             status, body, _ = stored
         else:
-            res = await self._exchange_with_retries(
-                origin + "/robots.txt", "GET", None, {}, robots=True
-            )
+            res = await self._fetch_robots(origin, host)
+            if res is None:  # redirected off-site, to a refused address or too often: missing
+                return _Robots(None)
             if res.sent:
                 self.robots_store.save(origin, res)
             if res.error_kind is not None or res.status is None:
-                if res.error_kind in ("offsite",):  # robots redirected off-site: treat as missing
-                    return _Robots(None)
                 if res.error_kind == "blocked":
                     return _Robots(None, unreachable=res.error)
-                return _Robots(None, unreachable=f"robots.txt: {res.error_kind}: {res.error}")
+                reason = f"robots.txt: {res.error_kind}: {res.error}"
+                if res.error_kind in ORIGIN_FAILURES:
+                    return _Robots(None, unreachable=reason, kind=res.error_kind)
+                return _Robots(None, unreachable=reason)
             status, body = res.status, res.body
         if 200 <= status < 300:
             parser = Protego.parse(_robots_text(body))
@@ -518,15 +659,46 @@ class Client:
             return _Robots(None)
         return _Robots(None, unreachable=f"robots.txt: HTTP {status}")
 
-    async def allowed(self, url: str) -> tuple[bool, str | None]:
-        """(allowed, reason-if-not). Fetches robots.txt for the origin on first use."""
+    async def _fetch_robots(self, origin: str, host: str) -> FetchResult | None:
+        """GET ``/robots.txt``, following up to five redirects within the host's registrable
+        domain (RFC 9309 §2.3.1.2) — an HTTP site that sends everything to HTTPS sends its
+        robots.txt there too. None: the file is to be treated as missing (a redirect off the
+        domain, to a refused address, or one redirect too many)."""
+        url = origin + "/robots.txt"
+        res = await self._exchange_with_retries(url, "GET", None, {}, robots=True)
+        for _ in range(MAX_ROBOTS_REDIRECTS):
+            location = res.header("location")
+            if res.error_kind is not None or res.status not in (301, 302, 303, 307, 308):
+                return res
+            if not location:
+                return res
+            url = urljoin(url, location).split("#", 1)[0]
+            p = urlsplit(url)
+            target = (p.hostname or "").lower()
+            if (
+                p.scheme not in ("http", "https")
+                or not target
+                or registrable_domain(target) != registrable_domain(host)
+            ):
+                return None
+            if await self._vet_address(target, p.port or (443 if p.scheme == "https" else 80)):
+                return None
+            res = await self._exchange_with_retries(url, "GET", None, {}, robots=True)
+        return None if res.status in (301, 302, 303, 307, 308) else res
+
+    async def _robots_check(self, url: str) -> tuple[bool, str | None, str | None]:
         parts = urlsplit(url)
         rb = await self._robots_for(parts.scheme, parts.hostname or "", parts.port)
         if rb.unreachable:
-            return False, rb.unreachable
+            return False, rb.unreachable, rb.kind
         if rb.parser is not None and not rb.parser.can_fetch(url, self.options.user_agent):
-            return False, "disallowed"
-        return True, None
+            return False, "disallowed", None
+        return True, None, None
+
+    async def allowed(self, url: str) -> tuple[bool, str | None]:
+        """(allowed, reason-if-not). Fetches robots.txt for the origin on first use."""
+        ok, why, _kind = await self._robots_check(url)
+        return ok, why
 
     # -- fetching ---------------------------------------------------------------------------
 
@@ -598,15 +770,16 @@ class Client:
                 kind = "blocked" if paused.startswith("anti-bot") else "host_paused"
                 result = FetchResult(url, method, cur_url, error_kind=kind, error=paused)
                 break
-            ok, why = await self.allowed(cur_url)
+            ok, why, origin_kind = await self._robots_check(cur_url)
             if not ok:
-                kind = (
-                    "disallowed"
-                    if why == "disallowed"
-                    else "blocked"
-                    if why and why.startswith("anti-bot")
-                    else "robots_unreachable"
-                )
+                if origin_kind:  # the origin cannot be reached at all: its own kind, no pause
+                    kind = origin_kind
+                elif why == "disallowed":
+                    kind = "disallowed"
+                elif why and why.startswith("anti-bot"):
+                    kind = "blocked"
+                else:
+                    kind = "robots_unreachable"
                 if kind == "robots_unreachable":
                     self.pause_host(host, why or kind)
                 result = FetchResult(url, method, cur_url, error_kind=kind, error=why)
@@ -663,7 +836,12 @@ class Client:
             return None
         if key in self._refused:
             return self._refused[key]
-        addr = self.resolve.get(key) or self.resolve.get(("*", port))
+        th, tport = self.connect_to.get(key) or self.connect_to.get(("*", port)) or key
+        addr = self.resolve.get((th, tport)) or self.resolve.get(("*", tport))
+        if addr is None and _is_ip(th):
+            addr = th.strip("[]")
+        if addr is None and th != host:
+            host, port = th, tport  # the connect-to target is what gets resolved
         if addr is None:
             if self.options.offline:
                 return None  # not in the resolve map: the connection fails like NXDOMAIN
@@ -758,6 +936,8 @@ class Client:
             hs.requests += 1
             res.fetched_at = self.clock()
             res.sent = True
+            if url.startswith("https:") and not self.verifies(hs.name):
+                self.unverified_hosts.add(hs.name)
             if self.on_request is not None:
                 self.on_request(hs.name, url)
             req = http.build_request(method, url, content=data, headers=headers)
@@ -794,7 +974,7 @@ class Client:
                 res.error_kind, res.error = "timeout", f"{type(e).__name__}: {e}"
             except httpx.ConnectError as e:
                 msg = str(e)
-                kind = (
+                kind = _tls_kind(e) or (
                     "dns"
                     if ("resolve" in msg or "Name or service" in msg or "nodename" in msg)
                     else "connect"

@@ -43,16 +43,25 @@ from urllib.parse import urlsplit
 
 from scraper.archive import WarcArchive, read_response
 from scraper.client import (
+    ORIGIN_FAILURES,
     Client,
     ClientOptions,
     FetchResult,
     RobotsStore,
     default_user_agent,
+    parse_connect_to,
     parse_resolve,
     registrable_domain,
 )
 from scraper.decoding import decode_body
-from scraper.discovery import Link, PageAnalysis, analyse_list, analyse_page, canonical_url
+from scraper.discovery import (
+    Link,
+    PageAnalysis,
+    analyse_list,
+    analyse_page,
+    canonical_url,
+    has_expiry,
+)
 from scraper.registry import Registry, Site
 from scraper.state import State, iso
 
@@ -102,6 +111,13 @@ class CrawlOptions:
     max_active_sites: int = 256
     """Sites crawled at the same time. Each holds a connection to its host(s) while active, so
     this bounds open sockets; it is also more hosts than one machine keeps busy at ~1 req/s each."""
+    insecure_hosts: tuple[str, ...] = ()
+    """Hosts reached over HTTPS without a certificate check, for this run (exact names or
+    ``*.domain``), on top of the registry's ``tls_verify = false`` and ``[crawl]
+    insecure_hosts``. Recorded per run as the host event ``tls_unverified``."""
+    scheme_fallback: bool = True
+    """When a column's first page cannot be reached on its scheme (refused, TLS failure), try
+    the other scheme on the same host once (default ports only), and record that."""
 
 
 @dataclass
@@ -226,10 +242,12 @@ def crawl(
     options: CrawlOptions | None = None,
     progress: Progress | None = None,
     sites: list[str] | None = None,
+    connect_to: dict[tuple[str, int], tuple[str, int]] | list[str] | None = None,
 ) -> CrawlResult:
     """Crawl every enabled site of ``registry`` once; state and WARCs go under ``data_dir``.
 
     ``resolve``: curl-style ``HOST:PORT:ADDR`` entries (or their parsed mapping).
+    ``connect_to``: curl-style ``HOST1:PORT1:HOST2:PORT2`` entries (or their parsed mapping).
     ``clock``: what "now" is (tests move it); defaults to the real UTC time.
     ``sites``: only these site keys (agency names or ids).
     """
@@ -242,6 +260,7 @@ def crawl(
             options=options,
             progress=progress,
             sites=sites,
+            connect_to=connect_to,
         )
     )
 
@@ -255,11 +274,15 @@ async def crawl_async(
     options: CrawlOptions | None = None,
     progress: Progress | None = None,
     sites: list[str] | None = None,
+    connect_to: dict[tuple[str, int], tuple[str, int]] | list[str] | None = None,
 ) -> CrawlResult:
     """The coroutine behind :func:`crawl`, for callers that run their own event loop."""
     opts = options or CrawlOptions()
     now = clock or (lambda: datetime.now(UTC))
     mapping = parse_resolve(resolve) if isinstance(resolve, list | tuple) else (resolve or {})
+    redirect_ports = (
+        parse_connect_to(connect_to) if isinstance(connect_to, list | tuple) else (connect_to or {})
+    )
     data = Path(data_dir)
     data.mkdir(parents=True, exist_ok=True)
     copts = opts.client
@@ -271,6 +294,9 @@ async def crawl_async(
         else copts.global_concurrency
     )
     copts.max_body = min(copts.max_body, registry.crawl.max_body)
+    copts.insecure_hosts = tuple(
+        dict.fromkeys((*copts.insecure_hosts, *registry.crawl.insecure_hosts, *opts.insecure_hosts))
+    )
     chosen = [s for s in registry.enabled() if sites is None or s.key in sites or s.agency in sites]
 
     state = State.open(data / "state.sqlite")
@@ -280,7 +306,11 @@ async def crawl_async(
     archive = WarcArchive(state.archive_dir, run_id)
     try:
         async with Client(
-            copts, resolve=mapping, robots_store=_StateRobots(state, archive, run_id), clock=now
+            copts,
+            resolve=mapping,
+            robots_store=_StateRobots(state, archive, run_id),
+            clock=now,
+            connect_to=redirect_ports,
         ) as client:
             for site in chosen:
                 for host in site.hosts:
@@ -290,6 +320,7 @@ async def crawl_async(
                         concurrency=opts.concurrency
                         if opts.concurrency is not None
                         else site.concurrency,
+                        verify=site.tls_verify,
                     )
             done: set[str] = set()  # URL keys handled in this run, shared: sites may overlap
             crawlers = [
@@ -315,6 +346,14 @@ async def crawl_async(
             paused = dict(client.paused_hosts)
             for host, reason in paused.items():
                 state.host_event(run_id, host, "paused", reason, now())
+            for host in sorted(client.unverified_hosts):
+                state.host_event(
+                    run_id,
+                    host,
+                    "tls_unverified",
+                    "HTTPS without a certificate check (tls_verify = false / insecure_hosts)",
+                    now(),
+                )
     finally:
         archive.close()
     finished = now()
@@ -421,6 +460,8 @@ class _Outcome:
     error_kind: str | None = None
     page: PageAnalysis | None = None
     """The report page's analysis, when the fetch already made it."""
+    signature: str | None = None
+    """A list page's content signature (see :attr:`ListAnalysis.signature`)."""
 
 
 class _SiteCrawl:
@@ -448,6 +489,8 @@ class _SiteCrawl:
         self.domains = {registrable_domain(h) for h in site.hosts}
         self.done = done
         self.listed: dict[str, Link] = {}
+        self.refreshed: dict[str, dict[str, Link]] = {}
+        """Report pages read again in this run for fresh time-limited links."""
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -520,13 +563,28 @@ class _SiteCrawl:
 
     async def _walk_column(self, column: str) -> str | None:
         """Walk one column: ``complete`` (every page read), ``partial``, ``reused`` (page 1
-        unchanged, stored links used) or None (not at all)."""
+        unchanged, stored links used) or None (not at all).
+
+        Page 1 decides whether the column changed. A *shell* page 1 — one that lists no items,
+        only other list pages, like a gkmlpt or jpaas page whose list comes from an API — does
+        not: when it is unchanged, the list pages it points to decide, and the column is
+        reused only when all of them are unchanged too.
+
+        A list page whose content repeats one already read in this walk (an out-of-range page
+        answered with page 1, a second empty page) is not followed further: that ends
+        pagination chains that never end."""
         start = Link(column, "list")
         col = self.state.column(column)
+        reusable = not self.opts.full and col is not None and col["complete_run"] is not None
         queue: list[tuple[Link, str | None]] = [(start, None)]
         visited: set[str] = set()
+        signatures: set[str] = set()
         complete = True
         first = True
+        deciders: set[str] | None = None  # an unchanged shell's list pages, still to decide
+        held: list[str] = []  # unchanged deciders whose links wait for the verdict
+        fallback: tuple[str, str, str] | None = None  # (url tried, failure kind, url used)
+        shell_failed = listed_ok = 0
         page_count = 0
         while queue and page_count < self.site.max_pages:
             link, parent = queue.pop(0)
@@ -535,39 +593,105 @@ class _SiteCrawl:
             visited.add(link.key)
             page_count += 1
             out = await self._fetch_list(link, parent, column)
+            failed = out.outcome in ("failed", "skipped")
             if first:
-                first = False
-                if out.outcome == "failed" or out.outcome == "skipped":
+                if failed:
+                    other = self._other_scheme(link, out) if fallback is None else None
+                    if other is not None:
+                        fallback = (link.url, out.error_kind or "", other.url)
+                        queue.insert(0, (other, None))
+                        page_count -= 1
+                        continue
                     self.stats.columns_failed += 1
                     with self.state.transaction():
                         self.state.set_column(column, self.site.key)
                     return None
-                if (
-                    out.outcome in ("unchanged", "not_modified")
-                    and not self.opts.full
-                    and col is not None
-                    and col["complete_run"] is not None
-                    and self._read_by_walk(out.key, col["complete_run"])
-                ):
-                    self._reuse_column(column, col["complete_run"])
-                    self.stats.columns_ok += 1
-                    return "reused"
-            if out.outcome in ("failed", "skipped"):
+                first = False
+                if fallback is not None:
+                    self._record_fallback(column, *fallback)
+                unchanged = out.outcome in ("unchanged", "not_modified")
+                if unchanged and reusable and self._read_by_walk(out.key, col["complete_run"]):
+                    if not self._is_shell(out.key):
+                        self._reuse_column(column, col["complete_run"])
+                        self.stats.columns_ok += 1
+                        return "reused"
+                    deciders = {p.key for p in self._page_links(out.key, out)}
+            elif deciders is not None and link.key in deciders:
+                unchanged = out.outcome in ("unchanged", "not_modified")
+                if unchanged and self._read_by_walk(out.key, col["complete_run"]):
+                    deciders.discard(link.key)
+                    held.append(out.key)
+                    if not deciders:
+                        self._reuse_column(column, col["complete_run"])
+                        self.stats.columns_ok += 1
+                        return "reused"
+                    continue
+                deciders = None  # something changed behind the shell: walk it all
+                for key in held:
+                    queue.extend((p, key) for p in self._page_links(key, out))
+            if failed:
                 # a page robots.txt forbids is skipped on purpose; anything else leaves a gap
                 complete = complete and out.error_kind == "disallowed"
+                shell_failed += parent is not None
                 continue
+            listed_ok += parent is not None
+            if out.signature is not None:
+                if out.signature in signatures:
+                    continue  # the same content again: its pagination leads nowhere new
+                signatures.add(out.signature)
             for page in self._page_links(out.key, out):
                 if page.key not in visited:
                     queue.append((page, out.key))
         if queue:
             complete = False
             self.stats.failures["max_pages"] += 1
+        if shell_failed and not listed_ok and self._is_shell(self._start_key(start, fallback)):
+            # the shell was read but every list behind it failed: nothing of the column is known
+            self.stats.columns_failed += 1
+            with self.state.transaction():
+                self.state.set_column(column, self.site.key)
+            return None
         self.stats.columns_ok += 1
         with self.state.transaction():
             self.state.set_column(
                 column, self.site.key, **({"complete_run": self.run_id} if complete else {})
             )
         return "complete" if complete else "partial"
+
+    @staticmethod
+    def _start_key(start: Link, fallback: tuple[str, str, str] | None) -> str:
+        return canonical_url(fallback[2]) if fallback else start.key
+
+    def _is_shell(self, key: str) -> bool:
+        """A list page that lists no items, only other list pages (stored links)."""
+        rows = self.state.links(key)
+        return bool(rows) and all(r["kind"] == "list" for r in rows)
+
+    def _other_scheme(self, link: Link, out: _Outcome) -> Link | None:
+        """The column URL on the other scheme, when its own could not be reached at all."""
+        if not self.opts.scheme_fallback or out.error_kind not in ORIGIN_FAILURES:
+            return None
+        parts = urlsplit(link.url)
+        if parts.port is not None or parts.scheme not in ("http", "https"):
+            return None  # another port's other scheme is anyone's guess
+        other = "http" if parts.scheme == "https" else "https"
+        return Link(parts._replace(scheme=other).geturl(), "list")
+
+    def _record_fallback(self, column: str, tried: str, kind: str, used: str) -> None:
+        """The column was reached on the other scheme: a flag and a host event, not a failure."""
+        self.stats.flags.add("scheme_fallback")
+        if self.stats.failures.get(kind):
+            self.stats.failures[kind] -= 1
+            if not self.stats.failures[kind]:
+                del self.stats.failures[kind]
+        with self.state.transaction():
+            self.state.host_event(
+                self.run_id,
+                urlsplit(column).hostname or "",
+                "scheme_fallback",
+                f"{tried} failed ({kind}); used {used}",
+                self.now(),
+            )
 
     def _page_links(self, key: str, out: _Outcome) -> list[Link]:
         """The list pages linked from a list page (from this fetch, or stored if unchanged)."""
@@ -583,11 +707,13 @@ class _SiteCrawl:
 
     def _link_from_row(self, r, parent_key: str | None) -> Link:
         headers: tuple[tuple[str, str], ...] = ()
-        if r["method"] == "POST":
+        if r["method"] == "POST" or r["kind"] == "list":
+            # list APIs (Hanweb dataproxy, jpaas build units, gkmlpt) expect the page that
+            # calls them as Referer, like a browser sends it
             parent = self.state.get(parent_key) if parent_key else None
-            headers = (("Content-Type", "application/x-www-form-urlencoded"),) + (
-                (("Referer", parent["url"]),) if parent is not None else ()
-            )
+            referer = (("Referer", parent["url"]),) if parent is not None else ()
+            form = (("Content-Type", "application/x-www-form-urlencoded"),)
+            headers = (form if r["method"] == "POST" else ()) + referer
         return Link(
             r["url"],
             r["kind"],
@@ -654,6 +780,7 @@ class _SiteCrawl:
                 )
             self.stats.flags.add(flag)
             return _Outcome("failed", out.key, error_kind=flag)  # counted by _fetch
+        out.signature = analysis.signature
         pages = list(analysis.pages)
         if analysis.refresh and not analysis.items:
             pages.append(Link(analysis.refresh, "list"))
@@ -671,6 +798,7 @@ class _SiteCrawl:
     def _see_item(self, it: Link, *, parent: str, column: str) -> None:
         old = self.state.get(it.key)
         self._see(it, kind=it.kind, parent=parent, column=column)
+        self._keep_fresh(it, old)
         if old is not None:
             self._seen_target(old)
         if (
@@ -681,6 +809,12 @@ class _SiteCrawl:
             )
         ):
             self.state.update(it.key, flags="recheck")
+
+    def _keep_fresh(self, link: Link, old) -> None:
+        """A time-limited link (``…&expires=…``) is fetched from the address last seen: the
+        stored one would have expired (the identity, without expiry, stays the same)."""
+        if old is not None and old["url"] != link.url and has_expiry(link.url):
+            self.state.update(link.key, url=link.url)
 
     def _items_from_links(self, key: str) -> None:
         with self.state.transaction():
@@ -735,11 +869,55 @@ class _SiteCrawl:
             return o
 
         out = await self._fetch(link, row, kind=row["kind"], then=see_attachments)
+        if out.error_kind == "link_expired" and row["parent"]:
+            await self._retry_expired(link, row)
+            return
         if row["kind"] == "page" and out.outcome in ("new", "changed") and out.text is not None:
             self.stats.attachments += len(found)
             await self._gather(self._process_item(a) for a in found)
         elif row["kind"] == "page":
             await self._unfinished_attachments(out.key)
+
+    async def _retry_expired(self, link: Link, row) -> None:
+        """A time-limited link answered 403: read its page again (once per run) for a fresh
+        link, and fetch that at once. A failure that the fresh link cures is not counted."""
+        fresh = (await self._fresh_links(row["parent"])).get(link.key)
+        if fresh is None or fresh.url == link.url:
+            return
+        again = await self._fetch(fresh, self.state.get(link.key), kind=row["kind"])
+        if again.outcome not in ("failed", "skipped") and self.stats.failures.get("link_expired"):
+            self.stats.failures["link_expired"] -= 1
+            if not self.stats.failures["link_expired"]:
+                del self.stats.failures["link_expired"]
+
+    async def _fresh_links(self, page_key: str) -> dict[str, Link]:
+        """The attachment links a report page gives now, by key (its body read unconditionally,
+        once per run); stored attachment rows get the fresh addresses."""
+        if page_key in self.refreshed:
+            return self.refreshed[page_key]
+        self.refreshed[page_key] = {}
+        page = self.state.get(page_key)
+        if page is None or page["kind"] != "page":
+            return {}
+        got: dict[str, Link] = {}
+
+        def read(o: _Outcome) -> _Outcome:
+            analysis = o.page or analyse_page(o.text or "", page["final_url"] or page["url"])
+            if o.outcome in ("new", "changed"):
+                atts = self._see_attachments(o.key, o.text or "", analysis)
+            else:
+                atts = [
+                    a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")
+                ]
+                for a in atts:
+                    self._keep_fresh(a, self.state.get(a.key))
+            got.update((a.key, a) for a in atts)
+            return o
+
+        link = self._link_from_row(page, page["parent"])
+        await self._fetch(link, page, kind="page", then=read, conditional=False)
+        self.refreshed[page_key] = got
+        return got
 
     async def _process_key(self, key: str) -> None:
         row = self.state.get(key)
@@ -756,7 +934,9 @@ class _SiteCrawl:
             analysis = analyse_page(text, page["final_url"] or page["url"])
         atts = [a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")]
         for a in atts:
+            old = self.state.get(a.key)
             self._see(a, kind="attachment", parent=page_key, column=page["column_url"])
+            self._keep_fresh(a, old)
         self.state.set_links(page_key, [(a.key, "attachment", a.title, None) for a in atts])
         # a changed page may carry re-uploaded files under the same URLs
         for a in atts:
@@ -798,12 +978,19 @@ class _SiteCrawl:
     # -- one fetch, recorded --------------------------------------------------------------------
 
     async def _fetch(
-        self, link: Link, row, *, kind: str, then: Callable[[_Outcome], _Outcome] | None = None
+        self,
+        link: Link,
+        row,
+        *,
+        kind: str,
+        then: Callable[[_Outcome], _Outcome] | None = None,
+        conditional: bool = True,
     ) -> _Outcome:
         """Fetch and record one URL. ``then(outcome)`` runs in the same transaction when a body
         was read: what the body links to is committed together with the body's new hash, so a
-        run killed in between cannot leave a page "unchanged" with its links never stored."""
-        conditional = row["status"] == "ok" and row["sha256"] is not None
+        run killed in between cannot leave a page "unchanged" with its links never stored.
+        ``conditional=False`` asks for the body even when the stored validators match."""
+        conditional = conditional and row["status"] == "ok" and row["sha256"] is not None
         res = await self.client.fetch(
             link.url,
             method=link.method,
@@ -930,6 +1117,12 @@ class _SiteCrawl:
             row = self._see(new, kind=kind, parent=row["parent"], column=row["column_url"])
             link = new
 
+        if res.status in (401, 403) and has_expiry(link.url):
+            return fail(
+                None if row["status"] == "ok" else "error",
+                "link_expired",
+                f"HTTP {res.status} for a time-limited link: it expired; its page gives a fresh one",
+            )
         if res.status in (404, 410):
             if kind != "list":
                 self.stats.gone += 1
@@ -1102,6 +1295,14 @@ class _SiteCrawl:
             attempts=res.attempts,
             warc_record_id=ref.record_id,
         )
+        if analysis is not None:
+            # what the list did not say, the page's meta tags and metadata table may
+            known = {
+                "title": analysis.title if not row["title"] else None,
+                "list_date": analysis.date if not row["list_date"] else None,
+            }
+            if any(known.values()):
+                st.update(key, **{k: v for k, v in known.items() if v})
         if kind != "list":
             setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
             if row["is_report"]:

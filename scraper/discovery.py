@@ -9,6 +9,7 @@ article reached by two URLs is fetched once.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -94,7 +95,7 @@ ATTACHMENT_EXTS = (
     ".txt",
 )
 _DOWNLOAD = re.compile(
-    r"downfile\.jsp|download\.jsp|/module/download/|filedownload|attachment\.(?:jsp|do|aspx?)|getfile",
+    r"downfile\.jsp|download\.jsp|/module/download/|filedownload|file-download|attachment\.(?:jsp|do|aspx?)|getfile",
     re.I,
 )
 _TRACKING = re.compile(
@@ -112,15 +113,36 @@ def is_attachment_url(url: str) -> bool:
     # download endpoints often carry the file name in the query
     return bool(
         re.search(
-            r"(?:filename|showname|file)=[^&]*\.(?:pdf|docx?|wps|ofd|xlsx?)\b", parts.query, re.I
+            r"(?:filename|showname|file|fileurl|filepath)=[^&]*\.(?:pdf|docx?|wps|ofd|xlsx?)\b",
+            parts.query,
+            re.I,
         )
     )
+
+
+_EXPIRY = re.compile(r"^(?:expires?|expiry|expire_?time|deadline|x-amz-expires)$", re.I)
+_SIGNING = re.compile(
+    r"^(?:sign|signature|x-amz-signature|x-amz-credential|x-amz-date|x-amz-security-token|"
+    r"x-amz-signedheaders|x-amz-algorithm|ossaccesskeyid|auth_key)$",
+    re.I,
+)
+
+
+def has_expiry(url: str) -> bool:
+    """Whether a URL carries an expiry parameter (``expires=…``): a signed, time-limited link
+    such as the jpaas download gateway's. Such a link must be fetched soon after the page that
+    gave it; a 403 later means it expired, not that the file is gone."""
+    return any(_EXPIRY.match(k) for k, _ in parse_qsl(urlsplit(url).query))
 
 
 def canonical_url(url: str) -> str:
     """The identity of a URL: lower-case scheme/host, no default port, no fragment, dot
     segments resolved, tracking parameters dropped, ``…/index.html`` = ``…/``, and the VSB
-    alias ``content.jsp?…wbtreeid=T&wbnewsid=N`` = ``/info/T/N.htm``."""
+    alias ``content.jsp?…wbtreeid=T&wbnewsid=N`` = ``info/T/N.htm`` beside it.
+
+    Expiry and signature parameters of time-limited links (``expires``, ``sign``,
+    ``X-Amz-*`` …) are not part of the identity: the same file gets a fresh link every time
+    its page is read (see :func:`has_expiry`)."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -139,11 +161,22 @@ def canonical_url(url: str) -> str:
     if path.startswith("//"):
         path = "/" + path.lstrip("/")
     query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not (_TRACKING.match(k) or _EXPIRY.match(k) or _SIGNING.match(k))
     ]
     q = dict(query)
-    if path.lower().endswith("content.jsp") and q.get("wbtreeid") and q.get("wbnewsid"):
-        return urlunsplit((scheme, netloc, f"/info/{q['wbtreeid']}/{q['wbnewsid']}.htm", "", ""))
+    low = path.lower()
+    if (
+        low.endswith(".jsp")
+        and q.get("wbtreeid", "").isdigit()
+        and q.get("wbnewsid", "").isdigit()
+        and (low.endswith("/content.jsp") or q.get("urltype", "").lower() == "news.newscontenturl")
+    ):
+        # VSB serves every article twice: /info/<tree>/<id>.htm and the JSP alias beside it
+        root = path.rsplit("/", 1)[0]
+        info = f"{root}/info/{q['wbtreeid']}/{q['wbnewsid']}.htm"
+        return urlunsplit((scheme, netloc, info, "", ""))
     base = path.rsplit("/", 1)
     if (
         len(base) == 2
@@ -339,13 +372,26 @@ class ListAnalysis:
     needs_js: bool = False
     soft_404: bool = False
     refresh: str | None = None
+    signature: str | None = None
+    """What the page lists, pagination aside (a hash of its other links). Two pages of one
+    walk with the same signature show the same content: a server answering an out-of-range
+    page with page 1 (or an empty page after an empty page), whose own pagination links
+    must not be followed again — that is how endless "下一页" chains are stopped."""
 
 
 @dataclass
 class PageAnalysis:
     attachments: list[Link] = field(default_factory=list)
     title: str | None = None
+    """``ArticleTitle`` meta, else the metadata table's 名称/标题, else ``<title>``."""
     date: str | None = None
+    """``PubDate`` meta, else the metadata table's 发布日期/发文日期/成文日期 (YYYY-MM-DD)."""
+    publisher: str | None = None
+    """The metadata table's 发布机构/发文机关/发文单位, or the ``ContentSource`` meta."""
+    index_no: str | None = None
+    """The metadata table's 索引号."""
+    metadata: dict[str, str] = field(default_factory=dict)
+    """Every recognised label of the xxgk metadata table (see :func:`xxgk_metadata`)."""
     soft_404: bool = False
     refresh: str | None = None
     needs_js: bool = False
@@ -365,10 +411,10 @@ def analyse_list(
     out = ListAnalysis()
     in_col = is_report_column(column_url)
     anchors: list[Anchor] = []
-    is_html = (
-        "<html" in text[:2000].lower()
-        or "<body" in text.lower()
-        or not text.lstrip().startswith("<")
+    head = text.lstrip()[:1]
+    is_json = head in ("{", "[")
+    is_html = not is_json and (
+        "<html" in text[:2000].lower() or "<body" in text.lower() or head != "<"
     )
     if is_html and not text.lstrip().startswith("<?xml"):
         out.refresh = meta_refresh(text, url)
@@ -380,6 +426,8 @@ def analyse_list(
     cdir = column_dir(column_url)
     here = urlsplit(url)
     seen: set[str] = set()
+    pager_keys: set[str] = {p.key for p in out.pages}
+    pagers: list[Anchor] = []
     for a in anchors:
         label = a.label
         key = canonical_url(a.url)
@@ -395,20 +443,48 @@ def analyse_list(
         target = urlsplit(a.url)
         if target.hostname != here.hostname or is_attachment_url(a.url):
             continue
-        if _is_pager_link(a, target, here, cdir) or _is_sub_column(a, target, cdir, url):
+        pager = _is_pager_link(a, target, here, cdir)
+        if pager:
+            pagers.append(a)
+        if pager or _is_sub_column(a, target, cdir, url):
             seen.add(key)
+            pager_keys.add(key)
             out.pages.append(Link(a.url, "list", title=label or None))
+    if is_html:
+        for link in counted_pages(text, url, pagers):
+            if link.key not in pager_keys:
+                pager_keys.add(link.key)
+                out.pages.append(link)
+    own = canonical_url(url)
+    content = sorted(
+        {canonical_url(a.url) for a in anchors} - pager_keys - {own} | {i.key for i in out.items}
+    )
+    kind = "json" if is_json else "html" if is_html else "xml"
+    out.signature = hashlib.sha1("\n".join([kind, *content]).encode()).hexdigest()
     if not out.items and not out.pages and is_html:
         out.soft_404 = is_soft_404(text)
         out.needs_js = not out.soft_404 and not out.refresh and looks_js_only(text, len(anchors))
     return out
 
 
-_PAGER_TEXT = re.compile(r"^(?:下一?页|下页|后页|尾页|末页|最后一?页|next|>|>>|»|\d{1,4})$", re.I)
+_PAGER_TEXT = re.compile(
+    r"^(?:下一?页|下页|后一?页|尾页|末页|最后一?页|next(?:page)?|last(?:page)?|第?\d{1,4}页?)$",
+    re.I,
+)
+_PAGER_JUNK = re.compile(r"[\s\u3000\xa0\[\]【】<>《》«»‹›()（）|.·]+")
+
+
+def is_pager_text(text: str) -> bool:
+    """Link text of a pagination control: 下一页, [下一页], 下页>>, 尾 页, 末页, »,
+    a page number (``3``, ``[3]``, ``第3页``)."""
+    t = text.strip()
+    if t in (">", ">>", "»", "›", ">|", "→"):
+        return True
+    return bool(_PAGER_TEXT.match(_PAGER_JUNK.sub("", t)))
 
 
 def _is_pager_link(a: Anchor, target, here, cdir: str) -> bool:
-    if not _PAGER_TEXT.match(a.text.strip()):
+    if not is_pager_text(a.text):
         return False
     if target.path == here.path:
         return target.query != here.query and bool(
@@ -417,6 +493,141 @@ def _is_pager_link(a: Anchor, target, here, cdir: str) -> bool:
     tdir = target.path.rsplit("/", 1)[0] + "/"
     cpath = urlsplit(cdir).path
     return tdir.startswith(cpath) and bool(_LISTLIKE.search(target.path.rsplit("/", 1)[1]))
+
+
+# --- page counts written in the page ---------------------------------------------------------
+
+_PAGE_PARAM = re.compile(
+    r"^(?:page|pageno|page_no|pagenum|pagenumber|pageindex|page_index|cur_?page|currentpage|"
+    r"pn|p|ipage|pagenow|startpage|pageid)$",
+    re.I,
+)
+_TOTAL_PAGES = (
+    re.compile(r"共\s*(\d{1,4})\s*页"),
+    re.compile(r"第?\s*\d{1,4}\s*/\s*(\d{1,4})\s*页"),
+    re.compile(r"页次\s*[:：]?\s*\d{1,4}\s*/\s*(\d{1,4})"),
+    re.compile(
+        r"\b(?:totalPages?|pageCount|page_count|pagecount|maxPage|totalpage|pageTotal)"
+        r"\s*[:=]\s*['\"]?(\d{1,4})\b",
+        re.I,
+    ),
+)
+_CURRENT_PAGE = (
+    re.compile(r"第\s*(\d{1,4})\s*(?:/\s*\d{1,4}\s*)?页"),
+    re.compile(r"当前\s*第?\s*(\d{1,4})\s*页"),
+    re.compile(r"页次\s*[:：]?\s*(\d{1,4})\s*/"),
+    re.compile(r"(\d{1,4})\s*/\s*\d{1,4}\s*页"),
+)
+_NUMBERED_FILE = re.compile(r"^(.*?)(\d{1,5})(\.[A-Za-z]{2,5})$")
+_TAGS = re.compile(r"<[^>]{0,2000}>")
+MAX_COUNTED_PAGES = 500
+
+
+def _first_int(patterns, text: str) -> int | None:
+    for pat in patterns:
+        m = pat.search(text)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def _page_value(url: str, param: str | None) -> int | None:
+    """The page number a URL carries: in query parameter ``param``, or (``param`` None) at the
+    end of its file name (``list-3.html``, ``3.html``)."""
+    parts = urlsplit(url)
+    if param is not None:
+        v = dict(parse_qsl(parts.query, keep_blank_values=True)).get(param)
+        return int(v) if v is not None and v.isdigit() else None
+    m = _NUMBERED_FILE.match(parts.path.rsplit("/", 1)[-1])
+    return int(m.group(2)) if m else None
+
+
+def _with_value(template: str, param: str | None, value: int, here: str) -> str:
+    parts = urlsplit(template)
+    if param is not None:
+        q = [(k, str(value) if k == param else v) for k, v in parse_qsl(parts.query, True)]
+        if param not in dict(q):
+            q.append((param, str(value)))
+        return urlunsplit(parts._replace(query=urlencode(q), fragment=""))
+    head, name = parts.path.rsplit("/", 1)
+    m = _NUMBERED_FILE.match(name)
+    if m is None:  # pragma: no cover - templates are chosen for matching
+        return here
+    return urlunsplit(parts._replace(path=f"{head}/{m.group(1)}{value}{m.group(3)}", fragment=""))
+
+
+def counted_pages(text: str, url: str, pagers: list[Anchor]) -> list[Link]:
+    """Every page of a list whose page count is written in the page (共12页, 第1/12页,
+    页次：1/12, ``totalPage = 12``) while its pagination links show only a few pages or only
+    下一页. The page address comes from the list's own URL or one of its pagination links:
+    a page parameter (``?page=2``, ``&cur_page=2``, ``pageIndex=1``) or a number ending the file
+    name (``list-2.html``, ``2.html``). Whether numbering starts at 0 or 1 is read from a
+    numbered pagination link (text ``3`` → value 3 or 2) or from the page's own number and the
+    current page it names, never assumed. At most ``MAX_COUNTED_PAGES`` links."""
+    if "页" not in text and "page" not in text.lower():
+        return []
+    plain = _TAGS.sub(" ", text)
+    total = _first_int(_TOTAL_PAGES, plain)
+    if not total or total < 2:
+        return []
+    total = min(total, MAX_COUNTED_PAGES)
+    here = urlsplit(url)
+    here_q = dict(parse_qsl(here.query, keep_blank_values=True))
+    here_dir = here.path.rsplit("/", 1)[0]
+    param: str | None = next((k for k in here_q if _PAGE_PARAM.match(k)), None)
+    template: str | None = url if param is not None else None
+    numbered: list[tuple[int, int]] = []  # (shown number, page value) of numbered links
+    nexts: list[int] = []
+    for a in pagers:
+        t = urlsplit(a.url)
+        if template is None and t.path == here.path:
+            q = dict(parse_qsl(t.query, keep_blank_values=True))
+            diff = [k for k in q if here_q.get(k) != q[k]]
+            if len(diff) == 1 and _PAGE_PARAM.match(diff[0]) and q[diff[0]].isdigit():
+                template, param = a.url, diff[0]
+        elif template is None and t.path != here.path and t.path.rsplit("/", 1)[0] == here_dir:
+            mine = _NUMBERED_FILE.match(here.path.rsplit("/", 1)[-1])
+            theirs = _NUMBERED_FILE.match(t.path.rsplit("/", 1)[-1])
+            if theirs and (mine is None or mine.group(1, 3) == theirs.group(1, 3)):
+                template, param = a.url, None
+    if template is None:
+        return []
+    for a in pagers:
+        value = _page_value(a.url, param)
+        if value is None or (param is None and not _same_series(a.url, template)):
+            continue
+        shown = re.sub(r"\D", "", a.text)
+        if shown and a.text.strip().strip("[]【】第页 ").isdigit():
+            numbered.append((int(shown), value))
+        elif re.search(r"下一?页|下页|后一?页|next", a.text, re.I):
+            nexts.append(value)
+    own = _page_value(url, param)
+    current = _first_int(_CURRENT_PAGE, plain)
+    shown_here = current if current is not None else 1 if own is None else None
+    if numbered:  # a link showing "3" carries page value 3 (1-based) or 2 (0-based)
+        offset = numbered[0][1] - numbered[0][0]
+    elif own is not None and current is not None:
+        offset = own - current
+    elif nexts and shown_here is not None:
+        offset = nexts[0] - (shown_here + 1)
+    else:
+        offset = -1 if own == 0 else 0
+    out: list[Link] = []
+    own_key = canonical_url(url)
+    for shown_page in range(1, total + 1):
+        value = shown_page + offset
+        if value < 0 or (param is None and value == 0 and own is None):
+            continue
+        link = Link(_with_value(template, param, value, url), "list")
+        if link.key != own_key:
+            out.append(link)
+    return out
+
+
+def _same_series(url: str, template: str) -> bool:
+    a = _NUMBERED_FILE.match(urlsplit(url).path.rsplit("/", 1)[-1])
+    b = _NUMBERED_FILE.match(urlsplit(template).path.rsplit("/", 1)[-1])
+    return bool(a and b and a.group(1, 3) == b.group(1, 3))
 
 
 def _is_sub_column(a: Anchor, target, cdir: str, page_url: str) -> bool:
@@ -434,8 +645,76 @@ def _is_sub_column(a: Anchor, target, cdir: str, page_url: str) -> bool:
     return not re.fullmatch(r"\d{6}/.*", rest)
 
 
+# --- the xxgk metadata table --------------------------------------------------------------
+
+_LABELS = {
+    "index_no": ("索引号", "索引编号"),
+    "publisher": (
+        "发布机构",
+        "发文机关",
+        "发文单位",
+        "发布单位",
+        "发布机关",
+        "公开主体",
+        "制发机关",
+        "公开机构",
+        "信息来源",
+    ),
+    "published": ("发布日期", "公开日期", "发布时间", "上载日期", "生成日期"),
+    "issued": ("发文日期", "成文日期", "印发日期"),
+    "title": ("名称", "标题", "文件名称", "信息名称", "文章标题"),
+    "doc_no": ("文号", "发文字号", "文件编号"),
+    "category": ("分类", "主题分类", "组配分类", "体裁分类", "信息分类"),
+}
+_LABEL_OF = {label: key for key, labels in _LABELS.items() for label in labels}
+_LABEL_JUNK = re.compile(r"[\s\u3000\xa0:：\[\]【】]+")
+_INLINE_LABEL = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(.+?)\s*$", re.S)
+_MAX_META_NODES = 400
+
+
+def _label(text: str) -> str | None:
+    """The metadata key of a label cell (``索 引 号：``, ``名&nbsp;&nbsp;称``, ``发文机关:``)."""
+    t = _LABEL_JUNK.sub("", text)
+    return _LABEL_OF.get(t) if 2 <= len(t) <= 8 else None
+
+
+def xxgk_metadata(tree: LexborHTMLParser) -> dict[str, str]:
+    """The label/value block an open-government (xxgk) article page shows above its body:
+    索引号, 发布机构, 发文日期, 名称, 文号 … in a table (label cell, value cell), or as
+    ``<li><b>索引号：</b>…</li>`` lines. Labels are matched whatever their spacing (``索 引 号``,
+    full-width spaces, ``&nbsp;``) or colon; keys are those of ``_LABELS``. Only the first few
+    hundred rows are read, so a huge table costs little."""
+    out: dict[str, str] = {}
+    for i, row in enumerate(tree.css("tr")):
+        if i >= _MAX_META_NODES:
+            break
+        cells = [c for c in row.iter() if c.tag in ("td", "th")]
+        if len(cells) > 12:
+            continue
+        for k in range(len(cells) - 1):
+            key = _label(cells[k].text() or "")
+            if key and key not in out:
+                value = _clean(cells[k + 1].text())
+                if value and _label(value) is None:
+                    out[key] = value
+    for i, node in enumerate(tree.css("li, p, span, div.xxgk_item, dd")):
+        if i >= _MAX_META_NODES * 4:
+            break
+        text = _short_text(node)
+        if not text or len(text) > 200:
+            continue
+        m = _INLINE_LABEL.match(text)
+        if m:
+            key = _label(m.group(1))
+            if key and key not in out and _label(m.group(2)) is None:
+                out[key] = m.group(2).strip()
+    return out
+
+
 def analyse_page(text: str, url: str) -> PageAnalysis:
-    """Read a report page: its attachments, title and date, and whether it is really a page."""
+    """Read a report page: its attachments, title, date and publisher, and whether it is really
+    a page. The title, date and publisher come from the page's meta tags and its xxgk metadata
+    table, for lists that show none of them (or only a truncated title)."""
     out = PageAnalysis()
     out.refresh = meta_refresh(text, url)
     tree = LexborHTMLParser(text)
@@ -443,10 +722,21 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
         (m.attributes.get("name") or "").lower(): (m.attributes.get("content") or "")
         for m in tree.css("meta[name]")
     }
-    out.title = _clean(meta.get("articletitle")) or (
-        _clean(tree.css_first("title").text()) if tree.css_first("title") else None
+    table = xxgk_metadata(tree)
+    out.metadata = table
+    out.title = (
+        _clean(meta.get("articletitle"))
+        or table.get("title")
+        or (_clean(tree.css_first("title").text()) if tree.css_first("title") else None)
     )
-    out.date = find_date(meta.get("pubdate")) or find_date(meta.get("publishdate"))
+    out.date = (
+        find_date(meta.get("pubdate"))
+        or find_date(meta.get("publishdate"))
+        or find_date(table.get("published"))
+        or find_date(table.get("issued"))
+    )
+    out.publisher = table.get("publisher") or _clean(meta.get("contentsource")) or None
+    out.index_no = table.get("index_no")
     anchors = html_anchors(text, url, tree)
     seen: set[str] = set()
     for a in anchors:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 LEVELS = ("central", "province", "city", "county", "township", "department")
 """Administrative levels an agency can be registered at."""
 
-ADAPTERS = ("auto", "trs", "hanweb", "generic")
+ADAPTERS = ("auto", "trs", "hanweb", "gkmlpt", "jpaas", "vsb", "generic")
 """CMS adapters; ``auto`` picks one from the list page itself."""
 
 
@@ -77,6 +77,11 @@ class Site:
     """For a township or department published inside another portal: the parent agency."""
     id: str | None = None
     enabled: bool = True
+    tls_verify: bool = True
+    """Check the TLS certificates of this site's hosts. ``false`` is a conscious choice for a
+    host whose certificate is known broken (self-signed, another site's name, expired): its
+    HTTPS pages are then fetched without the check (and old TLS versions allowed), and every
+    run records the host event ``tls_unverified``. There is no default for it: only per site."""
     line: int | None = None
     """Line of this entry's ``[[site]]`` header in the registry (for messages)."""
 
@@ -105,6 +110,9 @@ class CrawlSettings:
     """Requests in flight at once over all hosts."""
     max_body: int = 50 * 1024 * 1024
     """Largest body kept, in bytes; bigger responses are cut and recorded ``too_large``."""
+    insecure_hosts: tuple[str, ...] = ()
+    """Hosts reached without TLS certificate checks, whichever site links them: exact names or
+    ``*.example.gov.cn`` (that domain and every host under it). See ``Site.tls_verify``."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ _SITE_FIELDS: dict[str, type | tuple[type, ...]] = {
     "parent": str,
     "id": str,
     "enabled": bool,
+    "tls_verify": bool,
 }
 _DEFAULT_FIELDS = {"level", "adapter", "delay", "concurrency", "allow_hosts", "max_pages"}
 _CRAWL_FIELDS: dict[str, type | tuple[type, ...]] = {
@@ -144,6 +153,7 @@ _CRAWL_FIELDS: dict[str, type | tuple[type, ...]] = {
     "contact": str,
     "concurrency": int,
     "max_body": int,
+    "insecure_hosts": list,
 }
 _TYPE_NAMES = {
     str: "a string",
@@ -321,7 +331,19 @@ def _parse_crawl(raw: Any, source: str, lines: _Lines) -> CrawlSettings:
         _check_type(v, _CRAWL_FIELDS[k], source=source, line=line, field=f"crawl.{k}")
         if k in ("concurrency", "max_body") and v < 1:
             raise RegistryError("must be at least 1", source=source, line=line, field=f"crawl.{k}")
-    return CrawlSettings(**raw)
+        if k == "insecure_hosts":
+            for h in v:
+                if not isinstance(h, str) or not re.fullmatch(r"(?:\*\.)?[A-Za-z0-9.-]+", h):
+                    raise RegistryError(
+                        f"not a host name or *.domain: {h!r}",
+                        source=source,
+                        line=line,
+                        field=f"crawl.{k}",
+                    )
+    values = dict(raw)
+    if "insecure_hosts" in values:
+        values["insecure_hosts"] = tuple(h.lower() for h in values["insecure_hosts"])
+    return CrawlSettings(**values)
 
 
 def _parse_site(raw: Any, i: int, defaults: dict, source: str, lines: _Lines) -> Site:
@@ -407,5 +429,6 @@ def _parse_site(raw: Any, i: int, defaults: dict, source: str, lines: _Lines) ->
         parent=merged.get("parent"),
         id=merged.get("id"),
         enabled=merged.get("enabled", True),
+        tls_verify=raw.get("tls_verify", True),
         line=header,
     )

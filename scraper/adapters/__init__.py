@@ -3,15 +3,27 @@ list records hidden in XML, list APIs). An adapter adds anchors and list pages t
 extraction cannot see; the generic link reading in :mod:`scraper.discovery` always runs too.
 
 ``auto`` (the default) lets every adapter look at the page and join in when it recognises its
-system; a registry ``adapter = "trs"`` forces one.
+system; a registry ``adapter = "trs"`` forces one. What each recognises:
+
+- ``trs``: ``createPageHTML(…)``/``createPage(…)`` or ``var countPage`` in the page;
+- ``hanweb``: a ``<datastore>`` block or a ``dataproxy.jsp`` address;
+- ``gkmlpt``: ``window._CONFIG`` on a ``/gkmlpt/`` page, or a ``/gkmlpt/api/`` answer;
+- ``jpaas``: a script tag with ``queryData`` naming jpaas/unitbuild, or a build-unit answer;
+- ``vsb``: VSB's own marks (``_simple_list_gotopage_fun``, ``/system/resource/js/``,
+  ``pb_sys_common``, ``urltype=news.NewsContentUrl``, ``v_news_content``).
+
+Several may join on one page; their additions are merged and deduplicated by URL.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from scraper.adapters.gkmlpt import GkmlptAdapter
 from scraper.adapters.hanweb import HanwebAdapter
+from scraper.adapters.jpaas import JpaasAdapter
 from scraper.adapters.trs import TrsAdapter
+from scraper.adapters.vsb import VsbAdapter
 from scraper.discovery import Anchor, Link
 
 
@@ -25,7 +37,13 @@ class Adapter(Protocol):
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]: ...
 
 
-ADAPTERS: dict[str, Adapter] = {"trs": TrsAdapter(), "hanweb": HanwebAdapter()}
+ADAPTERS: dict[str, Adapter] = {
+    "trs": TrsAdapter(),
+    "hanweb": HanwebAdapter(),
+    "gkmlpt": GkmlptAdapter(),
+    "jpaas": JpaasAdapter(),
+    "vsb": VsbAdapter(),
+}
 
 
 def adapters_for(name: str, text: str, url: str) -> list[Adapter]:
