@@ -17,7 +17,8 @@ multi-row rules, pruned by the remaining rows' min/max contributions and memoize
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 Value = int | float | None
@@ -53,16 +54,131 @@ class Solution:
 
 def placements(values: Sequence[Value], width: int) -> list[Vector]:
     """Every way to put ``values`` (in order) into ``width`` columns, the rest blank (None)."""
-    k = len(values)
-    if k > width:
-        return []
-    out = []
-    for positions in itertools.combinations(range(width), k):
-        vector: list[Value] = [None] * width
-        for position, value in zip(positions, values, strict=True):
+    return list(Placements(values, width))
+
+
+class Placements(Sequence[tuple]):
+    """The placements of :func:`placements` (same order) without listing them.
+
+    A row of table 四 with six printed values among fifteen columns has 5,005 placements, of
+    which its three group sums leave about a hundred: :meth:`satisfying` finds those by a
+    pruned search instead of testing each. A placement is built only when asked for; the
+    values may be anything (numbers, or the printed cells themselves).
+    """
+
+    def __init__(self, values: Sequence, width: int):
+        self.values = tuple(values)
+        self.width = width
+        self._size = math.comb(width, len(self.values)) if len(self.values) <= width else 0
+        self._known: dict[int, tuple] = {}  # placements already built, by index
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        found = self._known.get(index)
+        if found is None:
+            found = self._known[index] = self._vector(self._positions(index))
+        return found
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self._size:
+            for positions in itertools.combinations(range(self.width), len(self.values)):
+                yield self._vector(positions)
+
+    def _vector(self, positions: Sequence[int]) -> tuple:
+        vector: list = [None] * self.width
+        for position, value in zip(positions, self.values, strict=True):
             vector[position] = value
-        out.append(tuple(vector))
-    return out
+        return tuple(vector)
+
+    def _positions(self, index: int) -> tuple[int, ...]:
+        """The columns of the ``index``-th placement (combinations come in lexicographic
+        order: skip whole blocks of them sharing a prefix)."""
+        k, width = len(self.values), self.width
+        positions = []
+        position = 0
+        for j in range(k):
+            while True:
+                block = math.comb(width - position - 1, k - j - 1)
+                if index < block:
+                    break
+                index -= block
+                position += 1
+            positions.append(position)
+            position += 1
+        return tuple(positions)
+
+    def _bounds(
+        self, rules: list[list[int]], numbers: list[int]
+    ) -> tuple[list[list[list[int]]], list[list[list[int]]]]:
+        """``low[j][s][r]`` / ``high[j][s][r]``: the least / most that values ``j..`` can add
+        to sum ``r`` when value ``j`` goes to column ``s`` or a later one (the values keep
+        their order, so the bound is exact for each sum on its own)."""
+        k, width = len(numbers), self.width
+        zero = [0] * len(rules)
+        low: list[list[list[int]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        high: list[list[list[int]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        for j in range(k - 1, -1, -1):
+            last = width - k + j  # the last column value j can take
+            for s in range(last, -1, -1):
+                here = [c[s] * numbers[j] for c in rules]
+                here_low = [h + b for h, b in zip(here, low[j + 1][s + 1], strict=True)]
+                here_high = [h + b for h, b in zip(here, high[j + 1][s + 1], strict=True)]
+                if s < last:
+                    here_low = [min(a, b) for a, b in zip(here_low, low[j][s + 1], strict=True)]
+                    here_high = [max(a, b) for a, b in zip(here_high, high[j][s + 1], strict=True)]
+                low[j][s] = here_low
+                high[j][s] = here_high
+        return low, high
+
+    def satisfying(self, sums: Sequence[tuple[Sequence[int], int | float]]) -> list[int] | None:
+        """Indexes (ascending) of the placements on which every ``(coefficients, target)``
+        holds: the sum of ``coefficients[column] * value`` is ``target``, a blank or a None
+        value counting 0.
+
+        None when a value or target is not an integer: sums of floats depend on the order of
+        addition, so the caller then tests each placement as it always did.
+        """
+        numbers = [0 if v is None else v for v in self.values]
+        if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
+            return None
+        k, width = len(numbers), self.width
+        if not self._size or not k:  # none, or the one all-blank placement: test it
+            return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
+        rules = [list(c) for c, _ in sums]
+        targets = [t for _, t in sums]
+        low, high = self._bounds(rules, numbers)
+        found: list[int] = []
+        positions: list[int] = []
+
+        def walk(j: int, start: int, partial: list[int], index: int) -> None:
+            if j == k:
+                found.append(index)
+                self._known[index] = self._vector(positions)
+                return
+            for position in range(start, width - k + j + 1):
+                adds = [p + c[position] * numbers[j] for p, c in zip(partial, rules, strict=True)]
+                after = position + 1
+                if all(
+                    a + lo <= t <= a + hi
+                    for a, lo, hi, t in zip(
+                        adds, low[j + 1][after], high[j + 1][after], targets, strict=True
+                    )
+                ):
+                    positions.append(position)
+                    walk(j + 1, after, adds, index)
+                    positions.pop()
+                index += math.comb(width - position - 1, k - j - 1)
+
+        walk(0, 0, [0] * len(rules), 0)
+        return found
 
 
 def _num(value: Value) -> int | float:
@@ -84,8 +200,10 @@ def solve(
     def constant(rule: Rule) -> int | float:
         return sum(t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free)
 
-    # Rules touching one free row only filter that row's candidates.
+    # Rules touching one free row only filter that row's candidates (all at once, by a search,
+    # for rows given as Placements).
     multi: list[Rule] = []
+    searched: dict[str, list[Rule]] = {}
     for rule in rules:
         rows = {t.row for t in rule.terms if t.row in free}
         if not rows:
@@ -94,6 +212,9 @@ def solve(
             multi.append(rule)
             continue
         (row,) = rows
+        if isinstance(options[row], Placements):
+            searched.setdefault(row, []).append(rule)
+            continue
         base = constant(rule)
         kept = [
             i
@@ -103,6 +224,11 @@ def solve(
         ]
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name])
+        viable[row] = kept
+    for row, row_rules in searched.items():
+        kept = _search(options[row], row, row_rules, constant)
+        if not kept:
+            return Solution(INCONSISTENT, viable, [rule.name for rule in row_rules])
         viable[row] = kept
 
     unary = {row: list(indexes) for row, indexes in viable.items()}
@@ -194,6 +320,33 @@ def solve(
         return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
+
+
+def _search(
+    candidates: Placements, row: str, rules: Sequence[Rule], constant: Callable[[Rule], Value]
+) -> list[int]:
+    """The placements of ``row`` satisfying every one of its own ``rules``."""
+    sums = []
+    for rule in rules:
+        coefficients = [0] * candidates.width
+        for t in rule.terms:
+            if t.row == row:
+                coefficients[t.col] += t.coef
+        sums.append((coefficients, -constant(rule)))
+    kept = candidates.satisfying(sums)
+    if kept is not None:
+        return kept
+    # Not all integers: test every placement, adding up in the rules' own order.
+    vectors = list(candidates)
+    indexes = range(len(vectors))
+    for rule in rules:
+        base = constant(rule)
+        indexes = [
+            i
+            for i in indexes
+            if base + sum(t.coef * _num(vectors[i][t.col]) for t in rule.terms if t.row == row) == 0
+        ]
+    return list(indexes)
 
 
 def agreed(vectors: Sequence[Vector]) -> list[bool]:

@@ -23,7 +23,7 @@ from parsers.cells.base import Cell, Document
 from parsers.labels import find_key, normalize_label
 from parsers.model import BLANK, MISSING, NUMBER, UNCERTAIN, CellValue, Tables
 from parsers.recover import Piece, SumRule, corroborated, read_glued, readings, stated_numbers
-from parsers.solver import INCONSISTENT, TOO_MANY, Rule, Term, Vector, agreed, placements, solve
+from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Term, Vector, agreed, solve
 from parsers.values import Printed, read_value
 
 # --------------------------------------------------------------------------------------------
@@ -198,8 +198,9 @@ def match_appeal_group(label: str, previous: str | None) -> str | None:
 class Placed:
     """The candidate readings of one row: each a vector over the row's columns."""
 
-    vectors: list[Vector]
-    prints: list[tuple[Printed | None, ...]]  # the printed cell at each position, per reading
+    # Lists, or Placements when the columns are left to arithmetic (built only when asked).
+    vectors: Sequence[Vector]
+    prints: Sequence[tuple[Printed | None, ...]]  # the printed cell at each position, per reading
     note: str = ""  # how the columns were decided
     shown: str = ""  # the printed text, for warnings (cells run together: the whole run)
 
@@ -306,9 +307,9 @@ def place_row(
     if len(filled) > width:
         return Placed([], [], f"{len(filled)} values for {width} columns")
     printed = [t.printed for t in filled]
-    index_vectors = placements(list(range(len(printed))), width)
-    prints_list = [tuple(None if i is None else printed[i] for i in vec) for vec in index_vectors]
-    return Placed([tuple(_v(p) for p in pr) for pr in prints_list], prints_list, "arithmetic")
+    return Placed(
+        Placements([_v(p) for p in printed], width), Placements(printed, width), "arithmetic"
+    )
 
 
 def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[int, tuple[int, ...]]:
@@ -914,16 +915,18 @@ def _settle(
                 f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
             )
     for code, vectors in options.items():
-        indexes = solution.viable.get(code) or list(range(len(vectors)))
-        if solution.status == INCONSISTENT:
-            indexes = list(range(len(vectors)))
-        chosen = [vectors[i] for i in indexes]
-        prints = [placed[code].prints[i] for i in indexes]
+        indexes = solution.viable.get(code)
+        if not indexes or solution.status == INCONSISTENT:
+            chosen = list(vectors)  # every reading
+            first = placed[code].prints[0]
+        else:
+            chosen = [vectors[i] for i in indexes]
+            first = placed[code].prints[indexes[0]]
         agree = agreed(chosen)
         undecided = []
         for position, col in enumerate(columns[code]):
             if agree[position]:
-                printed = prints[0][position]
+                printed = first[position]
                 if printed is None:
                     table[code][col] = CellValue(None, "", BLANK)
                 else:

@@ -1,0 +1,87 @@
+"""Placements listed lazily and searched by their sums give exactly what listing them all and
+testing each gives (the solver's speed for rows with many blank cells rests on this)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.solver import Placements, Rule, Term, placements, solve
+
+
+def _listed(values, width):
+    out = []
+    for positions in itertools.combinations(range(width), len(values)):
+        vector = [None] * width
+        for position, value in zip(positions, values, strict=True):
+            vector[position] = value
+        out.append(tuple(vector))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(-3, 30) | st.none(), max_size=7), st.integers(0, 9))
+def test_placements_index_and_iterate_like_the_full_list(values, width):
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    assert len(lazy) == len(listed)
+    assert list(lazy) == listed == placements(values, width)
+    assert [lazy[i] for i in range(len(lazy))] == listed
+    if listed:
+        assert lazy[-1] == listed[-1]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.integers(0, 12) | st.none(), max_size=7),
+    st.integers(1, 10),
+    st.data(),
+)
+def test_satisfying_equals_testing_every_placement(values, width, data):
+    lazy = Placements(values, width)
+    count = data.draw(st.integers(1, 3))
+    sums = [
+        (
+            data.draw(st.lists(st.integers(-1, 1), min_size=width, max_size=width)),
+            data.draw(st.integers(-15, 30)),
+        )
+        for _ in range(count)
+    ]
+    expected = [
+        i
+        for i, vector in enumerate(_listed(values, width) if len(values) <= width else [])
+        if all(
+            sum(c * (0 if v is None else v) for c, v in zip(coefficients, vector, strict=True))
+            == target
+            for coefficients, target in sums
+        )
+    ]
+    assert lazy.satisfying(sums) == expected
+    assert [lazy[i] for i in expected] == [_listed(values, width)[i] for i in expected]
+
+
+def test_satisfying_leaves_floats_to_the_caller():
+    assert Placements([1.5, 2], 4).satisfying([([1, 1, 1, 1], 3)]) is None
+
+
+def _appeals_rules(row: str) -> list[Rule]:
+    return [
+        Rule(f"g{g}", tuple(Term(row, g * 5 + i) for i in range(4)) + (Term(row, g * 5 + 4, -1),))
+        for g in range(3)
+    ]
+
+
+def test_solver_reads_lazy_and_listed_rows_alike():
+    rng = random.Random(3)
+    for _ in range(60):
+        groups = []
+        for _ in range(3):
+            parts = [rng.choice([0, 0, 1, 2, 5]) for _ in range(4)]
+            groups += [*parts, sum(parts)]
+        printed = [v for v in groups if v != 0 or rng.random() < 0.3]
+        listed = solve({"a": placements(printed, 15)}, _appeals_rules("a"))
+        lazy = solve({"a": Placements(printed, 15)}, _appeals_rules("a"))
+        assert (lazy.status, lazy.viable) == (listed.status, listed.viable)
