@@ -73,16 +73,23 @@ def normalize_cell(text: str) -> str:
     return _normalize_short(text) if len(text) <= 200 else normalize_text(text)
 
 
-def normalize_lines(text: str) -> list[str]:
+def normalize_lines(text: str, limit: int | None = None) -> list[str]:
     """The non-empty lines of ``text`` (split at line feeds), each as :func:`normalize_text`
-    gives it.
+    gives it; the first ``limit`` only, when given.
 
     The whole text is normalized at once rather than line by line (a page has hundreds of
     lines): NFKC never creates, removes or combines across a line feed, so the two are equal.
     """
-    return [
-        " ".join(line.split()) for line in nfkc(text).split("\n") if line and not line.isspace()
-    ]
+    lines = nfkc(text).split("\n")
+    if limit is None:
+        return [" ".join(line.split()) for line in lines if line and not line.isspace()]
+    out: list[str] = []
+    for line in lines:
+        if len(out) >= limit:
+            break
+        if line and not line.isspace():
+            out.append(" ".join(line.split()))
+    return out
 
 
 @lru_cache(maxsize=65536)

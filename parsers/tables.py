@@ -31,46 +31,39 @@ from parsers.values import Printed, read_value
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class Token:
     """One cell as the matcher sees it: a label, a value, or a pipe-text run of empty cells.
 
-    What kind it is and where it sits are settled when it is made (:meth:`of`): the matcher
-    asks at every step.
+    What kind it is and where it sits are settled when it is made: the matcher asks at every
+    step.
     """
 
-    cell: Cell
-    printed: Printed | None  # None: the cell is a label (or an empty run)
-    label: str = ""  # normalized label text (labels only)
-    is_label: bool = False
-    is_value: bool = False
-    is_blank: bool = False
-    grid_key: tuple[int, int] | None = None  # (table, grid row), when the source knows both
+    __slots__ = ("cell", "printed", "label", "is_label", "is_value", "is_blank", "grid_key")
 
-    @classmethod
-    def of(cls, cell: Cell, printed: Printed | None, label: str = "") -> Token:
-        is_value = printed is not None
-        return cls(
-            cell,
-            printed,
-            label,
-            not is_value and not cell.empty_run,
-            is_value,
-            is_value and printed.status == BLANK,
-            None if cell.table is None or cell.row is None else (cell.table, cell.row),
-        )
+    def __init__(self, cell: Cell, printed: Printed | None, label: str = ""):
+        self.cell = cell
+        self.printed = printed  # None: the cell is a label (or an empty run)
+        self.label = label  # normalized label text (labels only)
+        self.is_value = printed is not None
+        self.is_label = not self.is_value and not cell.empty_run
+        self.is_blank = self.is_value and printed.status == BLANK
+        # (table, grid row), when the source knows both
+        self.grid_key = None if cell.table is None or cell.row is None else (cell.table, cell.row)
+
+    def __repr__(self) -> str:
+        return f"Token({self.cell!r}, {self.printed!r}, {self.label!r})"
 
 
 def tokenize(cells: Sequence[Cell]) -> list[Token]:
     tokens = []
     for cell in cells:
         if cell.empty_run:
-            tokens.append(Token.of(cell, None))
+            tokens.append(Token(cell, None))
             continue
         printed = read_glued(cell.text) if cell.glued else read_value(cell.text)
         if printed is not None and printed.status == BLANK and cell.col is None:
             continue  # an empty cell with no position carries no information
-        tokens.append(Token.of(cell, printed, "" if printed else normalize_label(cell.text)))
+        tokens.append(Token(cell, printed, "" if printed else normalize_label(cell.text)))
     return tokens
 
 
@@ -273,30 +266,9 @@ def place_row(
     if any(t.cell.glued for t in values):
         return _place_glued(values, columns, headers, rules, blanks)
     if headers is not None and all(t.cell.col is not None for t in values):
-        under = headers.under(columns)
-        mapped: dict[int, list[Token]] = {i: [] for i in range(width)}
-        ok = True
-        for token in values:
-            hits = _hits(under, token.cell.col, token.cell.colspan)
-            if len(hits) == 1:
-                mapped[hits[0]].append(token)
-            elif not token.is_blank:
-                ok = False
-        if ok:
-            prints: list[Printed | None] = []
-            for i in range(width):
-                filled = [t for t in mapped[i] if not t.is_blank]
-                if len(filled) > 1:
-                    ok = False
-                    break
-                if filled:
-                    prints.append(filled[0].printed)
-                elif mapped[i]:
-                    prints.append(mapped[i][0].printed)
-                else:
-                    prints.append(None)
-            if ok:
-                return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "header")
+        prints = _under_headers(values, headers.under(columns), width)
+        if prints is not None:
+            return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "header")
     if len(values) == width:
         prints = [t.printed for t in values]
         return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "order")
@@ -310,6 +282,31 @@ def place_row(
     return Placed(
         Placements([_v(p) for p in printed], width), Placements(printed, width), "arithmetic"
     )
+
+
+def _under_headers(
+    values: Sequence[Token], under: dict[int, tuple[int, ...]], width: int
+) -> list[Printed | None] | None:
+    """The printed cell in each column when the headers place every value: a number under
+    exactly one header, at most one number per column (a blank cell fills a column only when
+    no number does). None when they do not."""
+    prints: list[Printed | None] = [None] * width
+    numbered = [False] * width
+    for token in values:
+        hits = _hits(under, token.cell.col, token.cell.colspan)
+        if len(hits) != 1:
+            if token.is_blank:
+                continue
+            return None
+        (i,) = hits
+        if not token.is_blank:
+            if numbered[i]:
+                return None
+            numbered[i] = True
+            prints[i] = token.printed
+        elif prints[i] is None:
+            prints[i] = token.printed
+    return prints
 
 
 def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[int, tuple[int, ...]]:
@@ -550,10 +547,16 @@ def _decide_template(
     return None
 
 
+@lru_cache(maxsize=16)
+def _section_layout(template: str, section: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(row, columns) of a section, in printed order (the schema builds it on each call)."""
+    return tuple(schema.shape(template).sections[section].items())
+
+
 def _empty_section(template: str, section: str) -> dict[str, dict[str, CellValue]]:
     return {
-        row: {col: CellValue.missing() for col in cols}
-        for row, cols in schema.shape(template).sections[section].items()
+        row: {col: CellValue(None, None, MISSING) for col in cols}
+        for row, cols in _section_layout(template, section)
     }
 
 
@@ -570,6 +573,7 @@ def _read_proactive(
         return None
     table = _empty_section(template, schema.SECTION_PROACTIVE)
     labels = _grid_labels(tokens)
+    found_headers: dict[tuple, Headers | None] = {}  # rows of one sub-table share its headers
     seen: set[str] = set()
     for row in rows:
         if row.code in seen or row.code not in by_code:
@@ -577,10 +581,8 @@ def _read_proactive(
         seen.add(row.code)
         item = by_code[row.code]
         measures = [m.code for m in item.measures]
-        variants = {
-            m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures
-        }
-        headers = _measure_headers(labels, row, variants)
+        variants = _measure_variants(item)
+        headers = _measure_headers(labels, row, variants, found_headers)
         placed = place_row(row.values, measures, headers)
         if len(placed.vectors) > 1 and text:
             placed = _corroborate(placed, row.code, measures, template, text, warnings)
@@ -638,21 +640,32 @@ def _grid_labels(tokens: Sequence[Token]) -> dict[int | None, dict[int, list[Tok
     return labels
 
 
+@lru_cache(maxsize=64)
+def _measure_variants(item: schema.Item) -> dict[str, tuple[str, ...]]:
+    """Normalized header names of each measure of a section-二 item (read-only)."""
+    return {m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures}
+
+
 def _measure_headers(
     labels: dict[int | None, dict[int, list[Token]]],
     row: RowRead,
     variants: dict[str, tuple[str, ...]],
+    found: dict[tuple, Headers | None],
 ) -> Headers | None:
     """Header cells of a section-二 sub-table: the nearest header row above the item's row
-    (``labels`` from :func:`_grid_labels`)."""
+    (``labels`` from :func:`_grid_labels`; ``found``: header rows already read)."""
     if not row.values or row.values[0].cell.table is None:
         return None
-    by_row = labels.get(row.values[0].cell.table, {})
+    table = row.values[0].cell.table
+    by_row = labels.get(table, {})
     grid_row = row.values[0].cell.row
     names = [n for names in variants.values() for n in names if n]
     for r in sorted((r for r in by_row if r < grid_row), reverse=True):
         if any(n in t.label for t in by_row[r] for n in names):
-            return _header_ranges(by_row[r], variants, contains=True)
+            key = (table, r, tuple(variants.items()))
+            if key not in found:
+                found[key] = _header_ranges(by_row[r], variants, contains=True)
+            return found[key]
     return None
 
 
@@ -747,7 +760,7 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
     groups = [g.code for g in schema.APPEAL_GROUPS]
     results = [r.code for r in schema.APPEAL_RESULTS]
     table: dict[str, dict[str, CellValue]] = {
-        g: {r: CellValue.missing() for r in results} for g in groups
+        g: {r: CellValue(None, None, MISSING) for r in results} for g in groups
     }
     transposed = _read_appeals_by_group(tokens, results, warnings)
     if transposed is not None:
@@ -793,7 +806,7 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
         for gi, g in enumerate(groups)
     ]
     flat: dict[str, dict[str, CellValue]] = {
-        "appeals": {c: CellValue.missing() for c in flat_columns}
+        "appeals": {c: CellValue(None, None, MISSING) for c in flat_columns}
     }
     _settle({"appeals": placed}, rules, {"appeals": flat_columns}, flat, "table 四", warnings)
     for key, cell in flat["appeals"].items():
@@ -832,7 +845,7 @@ def _read_appeals_by_group(
                 variants,
             )
         placed[row.code] = place_row(row.values, results, headers_of[table], (rule,))
-        out[row.code] = {r: CellValue.missing() for r in results}
+        out[row.code] = {r: CellValue(None, None, MISSING) for r in results}
     rules = [
         Rule(
             f"appeals.totals:{code}",

@@ -57,3 +57,9 @@ def test_normalize_lines_equals_line_by_line(text):
 def test_normalize_lines_of_a_page_fragment():
     page = "\n  \u3000\n本年新\u00a0 制作数量：１２\n\t\n（一）  行政许可 \n"
     assert normalize_lines(page) == ["本年新 制作数量:12", "(一) 行政许可"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(texts, st.integers(0, 8))
+def test_normalize_lines_with_a_limit_is_a_prefix(text, limit):
+    assert normalize_lines(text, limit=limit) == normalize_lines(text)[:limit]

@@ -102,7 +102,12 @@ def html_document(html: str) -> Document:
     report_tables = [t for t in tables if _is_report_table(t)]
     article = _article_root(root, report_tables, tree)
     page_text = root.text(separator="")
-    page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS])[:80]
+    if article is root and len(page_text) <= _PAGE_HEAD_CHARS:
+        text_lines = normalize_lines(page_text)
+        page_lines = text_lines[:80]
+    else:
+        page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS], limit=80)
+        text_lines = normalize_lines(page_text if article is root else article.text(separator=""))
     for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
@@ -114,7 +119,7 @@ def html_document(html: str) -> Document:
         cells.extend(grid_cells)
         if warning:
             warnings.append(warning)
-    text = "\n".join(normalize_lines(page_text if article is root else article.text(separator="")))
+    text = "\n".join(text_lines)
     return Document(text=text, cells=cells, form="html", title=title, meta=meta, warnings=warnings)
 
 
