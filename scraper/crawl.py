@@ -593,6 +593,7 @@ class _SiteCrawl:
             visited.add(link.key)
             page_count += 1
             out = await self._fetch_list(link, parent, column)
+            visited.add(out.key)  # a page reached by redirect is not walked again
             failed = out.outcome in ("failed", "skipped")
             if first:
                 if failed:

@@ -432,6 +432,8 @@ def analyse_list(
         label = a.label
         key = canonical_url(a.url)
         if key in seen:
+            if key in pager_keys and is_pager_text(a.text):
+                pagers.append(a)  # 下一页 and "3" often share a URL: both tell the numbering
             continue
         if is_report_title(label, in_report_column=in_col) or (
             is_attachment_url(a.url) and is_report_title(a.text or label, in_report_column=in_col)
@@ -450,7 +452,7 @@ def analyse_list(
             seen.add(key)
             pager_keys.add(key)
             out.pages.append(Link(a.url, "list", title=label or None))
-    if is_html:
+    if is_html and not out.adapters:  # CMS adapters know their own numbering
         for link in counted_pages(text, url, pagers):
             if link.key not in pager_keys:
                 pager_keys.add(link.key)
@@ -468,17 +470,19 @@ def analyse_list(
 
 
 _PAGER_TEXT = re.compile(
-    r"^(?:下一?页|下页|后一?页|尾页|末页|最后一?页|next(?:page)?|last(?:page)?|第?\d{1,4}页?)$",
+    r"^(?:下一?页|下页|后一?页|上一?页|上页|前一?页|尾页|末页|最后一?页|"
+    r"next(?:page)?|prev(?:ious)?(?:page)?|last(?:page)?|第?\d{1,4}页?)$",
     re.I,
 )
+_PREV_TEXT = re.compile(r"上一?页|上页|前一?页|prev", re.I)
 _PAGER_JUNK = re.compile(r"[\s\u3000\xa0\[\]【】<>《》«»‹›()（）|.·]+")
 
 
 def is_pager_text(text: str) -> bool:
-    """Link text of a pagination control: 下一页, [下一页], 下页>>, 尾 页, 末页, »,
+    """Link text of a pagination control: 下一页, [下一页], 下页>>, 上一页, 尾 页, 末页, »,
     a page number (``3``, ``[3]``, ``第3页``)."""
     t = text.strip()
-    if t in (">", ">>", "»", "›", ">|", "→"):
+    if t in (">", ">>", "»", "›", ">|", "→", "<", "«", "‹", "←"):
         return True
     return bool(_PAGER_TEXT.match(_PAGER_JUNK.sub("", t)))
 
@@ -578,6 +582,7 @@ def counted_pages(text: str, url: str, pagers: list[Anchor]) -> list[Link]:
     template: str | None = url if param is not None else None
     numbered: list[tuple[int, int]] = []  # (shown number, page value) of numbered links
     nexts: list[int] = []
+    prevs: list[int] = []
     for a in pagers:
         t = urlsplit(a.url)
         if template is None and t.path == here.path:
@@ -601,7 +606,13 @@ def counted_pages(text: str, url: str, pagers: list[Anchor]) -> list[Link]:
             numbered.append((int(shown), value))
         elif re.search(r"下一?页|下页|后一?页|next", a.text, re.I):
             nexts.append(value)
+        elif _PREV_TEXT.search(a.text):
+            prevs.append(value)
     own = _page_value(url, param)
+    if own is not None and (any(v <= own for v in nexts) or any(v >= own for v in prevs)):
+        return []  # numbered downwards (VSB): not a series to count up
+    if len({value - shown for shown, value in numbered}) > 1:
+        return []  # the links disagree about the numbering: nothing safe to plan
     current = _first_int(_CURRENT_PAGE, plain)
     shown_here = current if current is not None else 1 if own is None else None
     if numbered:  # a link showing "3" carries page value 3 (1-based) or 2 (0-based)
@@ -616,7 +627,7 @@ def counted_pages(text: str, url: str, pagers: list[Anchor]) -> list[Link]:
     own_key = canonical_url(url)
     for shown_page in range(1, total + 1):
         value = shown_page + offset
-        if value < 0 or (param is None and value == 0 and own is None):
+        if shown_page == shown_here or value < 0 or (param is None and value == 0 and own is None):
             continue
         link = Link(_with_value(template, param, value, url), "list")
         if link.key != own_key:
@@ -633,8 +644,8 @@ def _same_series(url: str, template: str) -> bool:
 def _is_sub_column(a: Anchor, target, cdir: str, page_url: str) -> bool:
     """A deeper list under the column (year ``2023n/``, township ``xzjd/`` sub-columns)."""
     cpath = urlsplit(cdir).path
-    if not target.path.startswith(cpath) or target.query:
-        return False
+    if not target.path.startswith(cpath) or target.query or cpath == "/":
+        return False  # a list at the site root (``/iList.jsp?…``) has no folder of its own
     rest = target.path[len(cpath) :]
     if not rest or rest.count("/") > 2 or "/" not in rest:
         return False
