@@ -8,11 +8,14 @@ superseded and duplicate documents are kept; join on ``report_id`` to ``reports.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import pandas as pd
 
 from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
 from output.dataset import Dataset
 from output.entries import Entry, code_name
+from output.inputs import ReportInput
 
 COLUMNS = [
     Column("report_id", CODE, "报告编号", "Report id", "Joins reports.report_id"),
@@ -29,14 +32,17 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-CHUNK = 100_000  # cells converted to Arrow at a time: bounds the Python lists' memory
+CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one that fills it)
 
 
-def cells_dataset(entries: list[Entry]) -> Dataset:
+def cells_chunks(
+    entries: list[Entry], load: Callable[[Entry], ReportInput], size: int = CHUNK
+) -> Iterator[pd.DataFrame]:
+    """Every cell of ``entries`` (in ``report_id`` order), read document by document."""
     rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-    chunks: dict[str, list] = {c.name: [] for c in COLUMNS}
-    for entry in sorted(entries, key=lambda e: e.report_id):
-        cells = entry.report.cells()
+    emitted = False
+    for entry in entries:
+        cells = load(entry).report.cells()
         if not cells:
             continue
         sections, row_codes, col_codes, values = zip(*cells, strict=True)
@@ -50,28 +56,31 @@ def cells_dataset(entries: list[Entry]) -> Dataset:
         rows["raw"].extend([cell.raw for cell in values])
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
-        if len(rows["report_id"]) >= CHUNK:
-            _flush(rows, chunks)
-    _flush(rows, chunks)
-    frame = pd.DataFrame(
-        {c.name: series_from_arrays(chunks[c.name], c) for c in COLUMNS},
+        if len(rows["report_id"]) >= size:
+            yield _frame(rows)
+            emitted = True
+            rows = {c.name: [] for c in COLUMNS}
+    if rows["report_id"] or not emitted:
+        yield _frame(rows)
+
+
+def _frame(rows: dict[str, list]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {c.name: series_from_arrays([typed_array(rows[c.name], c)], c) for c in COLUMNS},
         columns=[c.name for c in COLUMNS],
     )
+
+
+def cells_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dataset:
     return Dataset(
         "cells",
-        frame,
-        list(COLUMNS),
+        None,
+        list(columns),
         key=("report_id", "section", "row", "column"),
         indexes=(("code",), ("year", "code")),
         foreign_keys=(("report_id", "reports", "report_id"),),
         partition="year",
         description="Every table cell of every document: value, printed text and status.",
+        n_rows=n_rows,
+        fingerprint=fingerprint,
     )
-
-
-def _flush(rows: dict[str, list], chunks: dict[str, list]) -> None:
-    if not rows["report_id"]:
-        return
-    for column in COLUMNS:
-        chunks[column.name].append(typed_array(rows[column.name], column))
-        rows[column.name] = []

@@ -126,6 +126,17 @@ def series_from_arrays(arrays: list[pa.Array], column: Column) -> pd.Series:
     return pd.Series(chunked.to_pandas(types_mapper=_NULLABLE.get))
 
 
+def conform(frame: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    """A chunk of a dataset with the dataset's final types: a count column that holds a
+    fraction somewhere in the dataset is a number column in every chunk."""
+    for column in columns:
+        if column.kind == NUMBER and str(frame[column.name].dtype) == "Int64":
+            frame[column.name] = frame[column.name].astype("Float64")
+        elif column.kind == INTEGER and str(frame[column.name].dtype) == "Float64":
+            raise RuntimeError(f"{column.name}: a fraction in a column planned as integers")
+    return frame
+
+
 def effective_columns(frame: pd.DataFrame, columns: list[Column]) -> list[Column]:
     """The columns as actually stored: an integer column that fell back to numbers says so."""
     fixed = []

@@ -107,7 +107,7 @@ def _panel(source: Any) -> pd.DataFrame:
         return source["panel"].frame
     if isinstance(source, str | os.PathLike):
         source = load_records(source)
-    return build_datasets(source)["panel"].frame
+    return build_datasets(source, datasets=["panel"])["panel"].frame
 
 
 def _region_filter(panel: pd.DataFrame, region: str) -> tuple[str, pd.Series]:

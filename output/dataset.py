@@ -1,4 +1,9 @@
-"""A dataset: a frame plus the column specs, keys and indexes the writers need."""
+"""A dataset: its rows (a frame, or chunks streamed by a build) plus what the writers need.
+
+Writers never need a whole dataset at once: they take it chunk by chunk (:meth:`Dataset.chunks`
+for one held in memory; :mod:`output.build` streams the others), so an export of a million
+reports holds one chunk at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +14,19 @@ import pandas as pd
 
 from output.columns import Column, effective_columns
 
+CHUNK_ROWS = 50_000  # rows per chunk when a dataset held in memory is written
+
 
 @dataclass
 class Dataset:
-    """One table of the export (``reports``, ``cells``, ``panel`` or ``codebook``)."""
+    """One table of the export (``reports``, ``cells``, ``panel`` or ``codebook``).
+
+    ``frame`` holds the rows when the dataset is in memory; a streamed dataset has none, and
+    ``n_rows`` and ``fingerprint`` (a digest of what its rows are made from) instead.
+    """
 
     name: str
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     columns: list[Column]
     key: tuple[str, ...] = ()  # primary key (unique, sorted on)
     indexes: tuple[tuple[str, ...], ...] = ()
@@ -23,15 +34,46 @@ class Dataset:
     search: tuple[str, ...] = ()  # text columns behind a full-text index
     partition: str | None = None  # column a writer may split files by (``year``)
     description: str = ""
+    n_rows: int = 0
+    fingerprint: str = ""
 
     def __post_init__(self) -> None:
-        self.columns = effective_columns(self.frame, self.columns)
+        if self.frame is not None:
+            self.columns = effective_columns(self.frame, self.columns)
+            self.n_rows = len(self.frame)
 
     def __len__(self) -> int:
-        return len(self.frame)
+        return len(self.frame) if self.frame is not None else self.n_rows
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+        """The rows of a dataset held in memory, ``rows`` at a time (at least one chunk)."""
+        if self.frame is None:
+            raise ValueError(f"{self.name} is streamed by its build: it has no frame to slice")
+        frame = self.frame
+        if len(frame) <= rows:
+            yield frame
+            return
+        for start in range(0, len(frame), rows):
+            yield frame.iloc[start : start + rows]
+
+    def spec(self) -> Dataset:
+        """The same dataset without its rows (what a writer is told before the chunks come)."""
+        return Dataset(
+            self.name,
+            None,
+            list(self.columns),
+            self.key,
+            self.indexes,
+            self.foreign_keys,
+            self.search,
+            self.partition,
+            self.description,
+            len(self),
+            self.fingerprint,
+        )
 
 
 @dataclass

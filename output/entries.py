@@ -1,4 +1,4 @@
-"""One entry per distinct document: the report, its provenance and who published it.
+"""One entry per distinct document: the few fields that decide identity, versions and order.
 
 Every dataset is built from these entries, so the decisions made here (which documents are the
 same bytes, which reports belong to the same agency) are made once. Agency identity is the
@@ -6,6 +6,11 @@ division code when known plus the normalized name: the same township name exists
 counties, and a department shares its government's code. A name seen with exactly one code in
 some years and none in others gets that code everywhere, so one unresolved year does not split
 a series.
+
+An entry holds no cells and no report: at national scale there are a million of them, so
+everything else a dataset row needs (provenance, place, warnings, the document's numbers) is
+kept in a :class:`Payload` written to the build's scratch file and read back when the row is
+written (see :mod:`output.build`).
 """
 
 from __future__ import annotations
@@ -13,27 +18,27 @@ from __future__ import annotations
 import json
 import re
 import sys
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
-from output.inputs import ReportInput, as_input, document_sha256, normalize_code, normalize_name
+from output.inputs import ReportInput, document_sha256, normalize_code, normalize_name
 from parsers.model import NUMBER, UNCERTAIN
 
 # Words that mark a re-issued report in its title (更正版, 修订版, 勘误 …).
 CORRECTION = re.compile(r"更正|修订|修正|勘误|重新发布|更新版|替换版")
 
 PLACE_NAMES = ("province", "city", "county", "township", "zone")
+PROSE_PREFIX = "prose__"
 
 
 @dataclass(slots=True)
 class Entry:
-    """A distinct document with everything the datasets need to know about it."""
+    """A distinct document: what identity, versions, parse status and row order need."""
 
-    item: ReportInput
+    position: int  # where the document is in the build's record sequence (to read it again)
     report_id: str
-    sha256: str
     agency: str
     name_key: str
     division_code: str | None
@@ -41,14 +46,16 @@ class Entry:
     year: int | None
     published: str | None
     fetched_at: str | None
-    title: str | None
     correction: bool
-    numbers: dict[str, float]  # every non-null value: table codes and prose keys
     n_cells: int
     n_numbers: int
     n_uncertain: int
-    failed_checks: list[str]
+    failed_checks: tuple[str, ...]
     n_warnings: int
+    has_prose: bool
+    extra_codes: tuple[str, ...]  # table codes with a value that the spec does not know
+    prose_keys: tuple[str, ...]  # prose counts present (null or not)
+    blob: tuple[int, int] = (0, 0)  # where the payload is in the scratch file
     agency_id: str = ""
     # Filled by output.versions.
     version: int = 1
@@ -57,32 +64,62 @@ class Entry:
     superseded_by: str | None = None
     duplicate_of: str | None = None
     changed_cells: int | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def report(self):
-        return self.item.report
 
     @property
     def is_current(self) -> bool:
         return self.status == "current"
 
     @property
-    def place(self) -> dict[str, Any]:
-        return self.item.report.place or {}
+    def in_panel(self) -> bool:
+        """Current, with a year and an agency: a row of the panel."""
+        return self.status == "current" and self.year is not None and bool(self.agency_id)
 
 
-def make_entries(records: Iterable[Any]) -> list[Entry]:
-    """Entries for the distinct documents among ``records`` (same bytes twice → one entry)."""
-    by_id: dict[str, Entry] = {}
-    for record in records:
-        entry = _entry(as_input(record))
-        known = by_id.get(entry.report_id)
-        if known is None or _first_seen(entry) < _first_seen(known):
-            by_id[entry.report_id] = entry
-    entries = sorted(by_id.values(), key=lambda e: e.report_id)
-    _assign_agency_ids(entries)
-    return entries
+class Payload(NamedTuple):
+    """Everything about a document that rows need and entries do not hold."""
+
+    sha256: str
+    url: str | None  # as harvested (the panel's url)
+    source: str | None
+    site_agency: str | None
+    warc_record_id: str | None
+    title: str | None
+    template: str
+    form: str | None
+    place: dict[str, Any]
+    n_checks: int
+    warnings: tuple[str, ...]
+    codes: bytes  # ids of the table codes with a value (CodeTable), array('I') bytes
+    values: tuple  # their values, as printed numbers (int or float)
+    prose: dict[str, Any] | None
+
+
+class CodeTable:
+    """Table codes ``section__row__column`` ⇄ small integers (payloads store the integers)."""
+
+    def __init__(self) -> None:
+        self._ids: dict[tuple[str, str, str], int] = {}
+        self.names: list[str] = []
+
+    def id(self, section: str, row: str, column: str) -> int:
+        key = (section, row, column)
+        found = self._ids.get(key)
+        if found is None:
+            found = self._ids[key] = len(self.names)
+            self.names.append(code_name(section, row, column))
+        return found
+
+    def numbers(self, payload: Payload, *, prose: bool = True) -> dict[str, Any]:
+        """The document's non-null values by code (prose counts as ``prose__<key>``)."""
+        names = self.names
+        ids = array("I")
+        ids.frombytes(payload.codes)
+        out = {names[i]: v for i, v in zip(ids, payload.values, strict=True)}
+        if prose:
+            for key, value in (payload.prose or {}).items():
+                if value is not None:
+                    out[PROSE_PREFIX + key] = value
+        return out
 
 
 _CODES: dict[tuple[str, str, str], str] = {}
@@ -97,62 +134,105 @@ def code_name(section: str, row: str, column: str) -> str:
     return code
 
 
-def _first_seen(entry: Entry) -> tuple[str, str]:
-    return (entry.fetched_at or "\uffff", entry.item.url or entry.report.source or "")
+class Interner:
+    """One shared object per distinct value (agency names, dates, check lists repeat a lot)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return self._seen.setdefault(value, value)
 
 
-def _entry(item: ReportInput) -> Entry:
+def scan(
+    item: ReportInput,
+    position: int,
+    codes: CodeTable,
+    known_codes: frozenset[str],
+    share: Interner,
+) -> tuple[Entry, Payload]:
+    """Read one document into its entry and payload (one walk over its cells)."""
     report = item.report
     place = report.place or {}
-    sha = document_sha256(item)
-    numbers: dict[str, float] = {}
+    ids = array("I")
+    values = []
     n_numbers = n_uncertain = n_cells = 0
     for section, row, column, cell in report.cells():
         n_cells += 1
-        code = code_name(section, row, column)
         if cell.status == UNCERTAIN:
             n_uncertain += 1
         if cell.value is not None:
-            numbers[code] = cell.value
+            ids.append(codes.id(section, row, column))
+            values.append(cell.value)
             if cell.status == NUMBER:
                 n_numbers += 1
-    for key, value in (report.prose or {}).items():
-        if value is not None:
-            numbers[f"prose__{key}"] = value
+    names = codes.names
+    extra = tuple(sorted({names[i] for i in ids} - known_codes)) if ids else ()
     agency = report.agency or item.site_agency or ""
-    code = normalize_code(place.get("code")) or normalize_code(item.division_code)
     titles = [t for t in (item.title, report.title) if t]
-    return Entry(
-        item=item,
-        report_id=sha[:16],
-        sha256=sha,
-        agency=agency,
-        name_key=normalize_name(agency),
-        division_code=code,
-        level=place.get("level") or item.level,
+    prose = report.prose
+    entry = Entry(
+        position=position,
+        report_id=document_sha256(item)[:16],
+        agency=share(agency),
+        name_key=share(normalize_name(agency)),
+        division_code=share(
+            normalize_code(place.get("code")) or normalize_code(item.division_code)
+        ),
+        level=share(place.get("level") or item.level),
         year=report.year,
-        published=report.published,
+        published=share(report.published),
         fetched_at=item.fetched_at,
-        title=titles[0] if titles else None,
         correction=any(CORRECTION.search(t) for t in titles),
-        numbers=numbers,
         n_cells=n_cells,
         n_numbers=n_numbers,
         n_uncertain=n_uncertain,
-        failed_checks=sorted({c.rule for c in report.checks if not c.ok}),
+        failed_checks=share(tuple(sorted({c.rule for c in report.checks if not c.ok}))),
         n_warnings=len(report.warnings),
+        has_prose=bool(prose),
+        extra_codes=share(extra),
+        prose_keys=share(tuple(prose)) if prose else (),
     )
+    payload = Payload(
+        sha256=document_sha256(item),
+        url=item.url,
+        source=report.source,
+        site_agency=item.site_agency,
+        warc_record_id=item.warc_record_id,
+        title=titles[0] if titles else None,
+        template=report.template,
+        form=report.form,
+        place=dict(place),
+        n_checks=len(report.checks),
+        warnings=tuple(report.warnings),
+        codes=ids.tobytes(),
+        values=tuple(values),
+        prose=dict(prose) if prose is not None else None,
+    )
+    return entry, payload
 
 
-def _assign_agency_ids(entries: list[Entry]) -> None:
+def first_seen(entry: Entry, payload: Payload) -> tuple[str, str]:
+    """Which copy of the same bytes counts: the first fetched (then the smaller URL)."""
+    return (entry.fetched_at or "\uffff", payload.url or payload.source or "")
+
+
+def assign_agency_ids(entries: list[Entry]) -> None:
     codes: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         if entry.division_code:
             codes[entry.name_key].add(entry.division_code)
+    ids: dict[tuple[str | None, str], str] = {}
     for entry in entries:
         if not entry.division_code and len(codes.get(entry.name_key, ())) == 1:
             entry.division_code = next(iter(codes[entry.name_key]))
-        entry.agency_id = agency_id(entry.division_code, entry.name_key)
+        key = (entry.division_code, entry.name_key)
+        found = ids.get(key)
+        if found is None:
+            found = ids[key] = agency_id(entry.division_code, entry.name_key)
+        entry.agency_id = found
 
 
 def agency_id(division_code: str | None, name_key: str) -> str:

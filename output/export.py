@@ -12,6 +12,7 @@ Outputs in ``out_dir``: ``reports|cells|panel|codebook.csv`` (UTF-8 with BOM),
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import logging
 import os
@@ -21,12 +22,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from output.dataset import Datasets
-from output.frames import build_datasets
-from output.manifest import Manifest, input_key
+from output.build import DATASETS, Build, source_items
+from output.dataset import Dataset, Datasets
+from output.frames import FrameCollector
+from output.manifest import Manifest, dataset_fingerprint, input_key
+from output.scratch import Scratch
 from output.store import load_records
-from output.writers import FORMATS, NOTES, WRITERS
+from output.writers import FORMATS, NOTES, SINKS, WRITERS, Sink
 from output.writers.atomic import FileResult, Staging, cleanup_temps, replace_if_changed
+from output.writers.base import order
 
 log = logging.getLogger(__name__)
 
@@ -90,59 +94,151 @@ def export(
     ``datasets`` limits the tables written (e.g. ``["panel", "codebook"]``); ``on_stage`` is
     called with a short text as each stage starts (for a progress display). Extra
     ``options`` go to the dataset builder (``crosswalk``, ``fill_from_prose``) and to the
-    writers (``xlsx_max_rows``).
+    writers (``xlsx_max_rows``). ``keep_datasets=False`` keeps memory bounded: the datasets
+    are streamed to the files and not returned as frames (``ExportResult.datasets`` is None).
 
     Every file is staged in a temporary file and the whole set is committed at the end; files
-    whose bytes did not change are left untouched.
+    whose bytes did not change are left untouched, and a format whose files were made from
+    the same records by the same code is not written at all (the export manifest).
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
     build_options = {k: options.pop(k) for k in ("crosswalk", "fill_from_prose") if k in options}
-    if isinstance(records_or_source, Datasets):
-        built = records_or_source
-    else:
-        if isinstance(records_or_source, str | os.PathLike):
-            records_or_source = load_records(records_or_source)
-        _stage(on_stage, "building datasets")
-        built = build_datasets(records_or_source, **build_options)
-    selected = built.select(list(datasets) if datasets else None)
+    names = _names(datasets)
+    writer_options = {"partition_by_year": partition_by_year, **options}
+    relevant = {name: _accepted(WRITERS[name], writer_options) for name in chosen}
     out.mkdir(parents=True, exist_ok=True)
     cleanup_temps(out)
     manifest = Manifest(out)
-    writer_options = {"partition_by_year": partition_by_year, **options}
+    if isinstance(records_or_source, Datasets):
+        selected = records_or_source.select(names)
+        digests = [[d.name, dataset_fingerprint(d)] for d in selected]
+        keys = {fmt: _key(fmt, digests, relevant[fmt]) for fmt in chosen}
+        with Staging() as staging:
+            kept, sinks = _open_sinks(
+                chosen, keys, manifest, out, staging, relevant, on_stage, {"names": selected.names}
+            )
+            if sinks:
+                _stream(((d.spec(), d.chunks()) for d in _ordered(selected)), sinks, None)
+            files = staging.commit()
+        return _finish(out, chosen, keys, manifest, files, kept, relevant,
+                       counts={d.name: len(d) for d in selected}, notes=list(selected.notes),
+                       built=records_or_source if keep_datasets else None)  # fmt: skip
+
+    if isinstance(records_or_source, str | os.PathLike):
+        records_or_source = load_records(records_or_source)
+    items = source_items(records_or_source)
+    wanted = names or list(DATASETS)
+    with Scratch(out) as scratch:
+        build = Build(items, scratch, on_stage=on_stage, **build_options)
+        build.index()
+        digests = [[name, build.key] for name in order(wanted)]
+        keys = {fmt: _key(fmt, digests, relevant[fmt]) for fmt in chosen}
+        with Staging() as staging:
+            extra = {"names": wanted, "scratch": scratch.folder}
+            kept, sinks = _open_sinks(
+                chosen, keys, manifest, out, staging, relevant, on_stage, extra
+            )
+            collector = FrameCollector() if keep_datasets else None
+            if sinks or collector is not None:
+                _stream(build.streams(wanted), sinks, collector)
+            files = staging.commit()
+        counts = build.counts(wanted)
+    built = None
+    if collector is not None:
+        built = collector.datasets
+        built.notes = list(build.notes)
+    return _finish(out, chosen, keys, manifest, files, kept, relevant, counts=counts,
+                   notes=list(build.notes), built=built)  # fmt: skip
+
+
+def _names(datasets: Iterable[str] | None) -> list[str] | None:
+    if not datasets:
+        return None
+    names = list(dict.fromkeys(datasets))
+    unknown = set(names) - set(DATASETS)
+    if unknown:
+        raise KeyError(f"unknown datasets: {', '.join(sorted(unknown))}")
+    return names
+
+
+def _ordered(selected: Datasets) -> list[Dataset]:
+    tables = {d.name: d for d in selected}
+    return [tables[name] for name in order(tables)]
+
+
+def _key(fmt: str, digests: list, options: dict[str, Any]) -> str:
+    return input_key(fmt, digests, options, inspect.getfile(WRITERS[fmt]))
+
+
+def _open_sinks(
+    chosen: tuple[str, ...],
+    keys: dict[str, str],
+    manifest: Manifest,
+    out: Path,
+    staging: Staging,
+    relevant: dict[str, dict[str, Any]],
+    on_stage: Callable[[str], None] | None,
+    extra: dict[str, Any],
+) -> tuple[list[FileResult], list[Sink]]:
+    """A sink for every format whose files are not intact (the others are kept as they are)."""
     kept: list[FileResult] = []
-    keys: dict[str, str] = {}
-    with Staging() as staging:
-        for name in chosen:
-            writer = WRITERS[name]
-            relevant = _accepted(writer, writer_options)
-            keys[name] = input_key(name, selected, relevant, inspect.getfile(writer))
-            intact = manifest.intact(name, keys[name])
-            if intact is not None:  # same inputs, files untouched: nothing to write
-                kept += [FileResult(path, False, name) for path in intact]
-                continue
-            manifest.forget(name)
-            _stage(on_stage, f"writing {name}")
-            writer(selected, out, staging, **relevant)
-        files = staging.commit()
+    sinks: list[Sink] = []
+    for name in chosen:
+        intact = manifest.intact(name, keys[name])
+        if intact is not None:  # same inputs, files untouched: nothing to write
+            kept += [FileResult(path, False, name) for path in intact]
+            continue
+        manifest.forget(name)
+        _stage(on_stage, f"writing {name}")
+        sinks.append(SINKS[name](out, staging, **relevant[name], **extra))
+    return kept, sinks
+
+
+def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> None:
+    """Every dataset's chunks to every sink (each dataset is produced once)."""
+    targets: list = [*sinks, *([collector] if collector is not None else [])]
+    try:
+        for spec, chunks in streams:
+            for target in targets:
+                target.begin(spec)
+            for chunk in chunks:
+                for target in targets:
+                    target.write(chunk)
+            for target in targets:
+                target.end()
+        for sink in sinks:
+            sink.close()
+    except BaseException:
+        for sink in sinks:
+            with contextlib.suppress(Exception):
+                sink.abort()
+        raise
+
+
+def _finish(
+    out: Path,
+    chosen: tuple[str, ...],
+    keys: dict[str, str],
+    manifest: Manifest,
+    files: list[FileResult],
+    kept: list[FileResult],
+    relevant: dict[str, dict[str, Any]],
+    *,
+    counts: dict[str, int],
+    notes: list[str],
+    built: Datasets | None,
+) -> ExportResult:
     for name in chosen:
         produced = [f.path for f in files if f.format == name and not f.removed]
         if produced:
             manifest.record(name, keys[name], produced)
     _save_manifest(manifest)
-    files += kept
-    notes = list(selected.notes)
+    files = files + kept
+    sized = Datasets({n: Dataset(n, None, [], n_rows=c) for n, c in counts.items()})
     for name in chosen:
-        notes += NOTES.get(name, lambda *_a, **_k: [])(
-            selected, **_accepted(WRITERS[name], writer_options)
-        )
-    result = ExportResult(
-        out_dir=out,
-        files=files,
-        rows={d.name: len(d) for d in selected},
-        notes=notes,
-        datasets=built if keep_datasets else None,
-    )
+        notes += NOTES.get(name, lambda *_a, **_k: [])(sized, **relevant[name])
+    result = ExportResult(out_dir=out, files=files, rows=counts, notes=notes, datasets=built)
     log.info(
         "export to %s: %d file(s) changed, %d unchanged",
         out,

@@ -1,7 +1,9 @@
 """Records → the four datasets (``reports``, ``cells``, ``panel``, ``codebook``), as frames.
 
-:func:`build_datasets` is what a notebook calls to get pandas frames without writing files;
-:func:`output.export.export` calls it and hands the result to the writers.
+:func:`build_datasets` is what a notebook calls to get pandas frames without writing files. It
+runs the same streamed build as :func:`output.export.export` (:mod:`output.build`) and gathers
+the chunks into whole frames — so it holds every cell in memory; ask only for the datasets you
+need (``datasets=["panel"]`` holds one row per agency-year), or export to files instead.
 """
 
 from __future__ import annotations
@@ -10,20 +12,18 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from output.cells import cells_dataset
-from output.codebook import codebook_dataset
-from output.dataset import Datasets
-from output.entries import make_entries
-from output.panel import panel_dataset
-from output.prose import ProseField, load_crosswalk
-from output.reports import reports_dataset
-from output.versions import assign_versions
+import pandas as pd
+
+from output.build import DATASETS, Build, source_items
+from output.dataset import Dataset, Datasets
+from output.prose import ProseField
+from output.scratch import Scratch
 
 log = logging.getLogger(__name__)
 
-DATASETS = ("reports", "cells", "panel", "codebook")
-
 _DEFAULT = object()
+
+__all__ = ["DATASETS", "FrameCollector", "build_datasets"]
 
 
 def build_datasets(
@@ -31,27 +31,68 @@ def build_datasets(
     *,
     crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
     fill_from_prose: bool = True,
+    datasets: Iterable[str] | None = None,
 ) -> Datasets:
-    """Build every dataset from records (Report, ReportInput, contract dicts or pairs).
+    """Build the datasets from records (Report, ReportInput, contract dicts or pairs).
 
     ``crosswalk`` defaults to the prose reader's (``parsers.prose.CROSSWALK``) when that module
     exists; pass ``None`` to ignore it, or a mapping of :class:`~output.prose.ProseField`.
+    ``datasets`` limits the frames built (all four by default).
     """
-    entries = make_entries(records)
-    assign_versions(entries)
-    if crosswalk is _DEFAULT:
-        crosswalk = load_crosswalk()
-    datasets = Datasets()
-    datasets.tables["reports"] = reports_dataset(entries)
-    datasets.tables["cells"] = cells_dataset(entries)
-    datasets.tables["panel"] = panel_dataset(entries, crosswalk, fill_from_prose=fill_from_prose)
-    datasets.tables["codebook"] = codebook_dataset(list(datasets))
-    left_out = [e for e in entries if e.is_current and (e.year is None or not e.agency_id)]
-    if left_out:
-        datasets.notes.append(
-            f"{len(left_out)} report(s) without a year or an agency are in reports and cells "
-            "but not in panel"
-        )
-    for note in datasets.notes:
+    options: dict[str, Any] = {"fill_from_prose": fill_from_prose}
+    if crosswalk is not _DEFAULT:
+        options["crosswalk"] = crosswalk
+    wanted = list(datasets) if datasets else list(DATASETS)
+    unknown = set(wanted) - set(DATASETS)
+    if unknown:
+        raise KeyError(f"unknown datasets: {', '.join(sorted(unknown))}")
+    collector = FrameCollector()
+    with Scratch() as scratch:
+        build = Build(source_items(records), scratch, **options)
+        build.index()
+        for spec, chunks in build.streams(wanted):
+            collector.begin(spec)
+            for chunk in chunks:
+                collector.write(chunk)
+            collector.end()
+    result = collector.datasets
+    result.notes = list(build.notes)
+    for note in result.notes:
         log.info(note)
-    return datasets
+    return result
+
+
+class FrameCollector:
+    """Gathers streamed chunks back into whole frames (the in-memory datasets)."""
+
+    def __init__(self) -> None:
+        self.datasets = Datasets()
+        self._spec: Dataset | None = None
+        self._chunks: list[pd.DataFrame] = []
+
+    def begin(self, spec: Dataset) -> None:
+        self._spec, self._chunks = spec, []
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        self._chunks.append(chunk)
+
+    def end(self) -> None:
+        spec = self._spec
+        chunks = self._chunks
+        if len(chunks) == 1:
+            frame = chunks[0].reset_index(drop=True)
+        else:
+            frame = pd.concat(chunks, ignore_index=True)
+        self.datasets.tables[spec.name] = Dataset(
+            spec.name,
+            frame,
+            list(spec.columns),
+            key=spec.key,
+            indexes=spec.indexes,
+            foreign_keys=spec.foreign_keys,
+            search=spec.search,
+            partition=spec.partition,
+            description=spec.description,
+            fingerprint=spec.fingerprint,
+        )
+        self._spec, self._chunks = None, []

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from output.dataset import Dataset, Datasets
+from output.dataset import Dataset
 
 FILE_NAME = ".ogi-export.json"
 _VERSION = 1
@@ -31,7 +31,10 @@ _LIBRARIES = ("pandas", "pyarrow", "openpyxl")
 
 
 def dataset_fingerprint(dataset: Dataset) -> str:
-    """A digest of a dataset's rows and column specs (order included)."""
+    """A digest of a dataset's rows and column specs (order included); a streamed dataset's
+    own fingerprint (what its rows are made from)."""
+    if dataset.frame is None:
+        return dataset.fingerprint
     digest = hashlib.sha256()
     spec = {
         "columns": [
@@ -52,11 +55,16 @@ def dataset_fingerprint(dataset: Dataset) -> str:
     return digest.hexdigest()
 
 
-def input_key(fmt: str, datasets: Datasets, options: dict[str, Any], writer_file: str) -> str:
-    """Everything the files of one format depend on, as one digest."""
+def input_key(fmt: str, datasets: list, options: dict[str, Any], writer_file: str) -> str:
+    """Everything the files of one format depend on, as one digest.
+
+    ``datasets``: ``[name, fingerprint]`` of each dataset written — :func:`dataset_fingerprint`
+    of a dataset held in memory, or the build's key (the records it read and the code that
+    shapes the rows: :attr:`output.build.Build.key`) for streamed ones.
+    """
     parts = {
         "format": fmt,
-        "datasets": [[d.name, dataset_fingerprint(d)] for d in datasets],
+        "datasets": [list(d) for d in datasets],
         "options": {k: repr(v) for k, v in sorted(options.items())},
         "writer": _file_digest(writer_file),
         "support": [_file_digest(p) for p in _support_files()],
@@ -121,7 +129,8 @@ def _file_digest(path: str | Path) -> str:
 
 def _support_files() -> list[Path]:
     here = Path(__file__).parent
-    return [here / "columns.py", here / "writers" / "values.py", here / "writers" / "atomic.py"]
+    writers = here / "writers"
+    return [here / "columns.py", writers / "values.py", writers / "atomic.py", writers / "base.py"]
 
 
 def _version(name: str) -> str:

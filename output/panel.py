@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -30,7 +31,7 @@ from output.columns import (
     typed_frame,
 )
 from output.dataset import Dataset
-from output.entries import Entry
+from output.entries import CodeTable, Entry, Payload
 from output.indicators import INDICATORS, Indicator
 from output.prose import ProseField, code_name, prose_fields
 from output.reports import PLACE_COLUMNS, parse_status, place_values
@@ -178,62 +179,87 @@ def prose_columns(fields: list[ProseField]) -> list[Column]:
     return out
 
 
-def panel_dataset(
-    entries: list[Entry],
+@dataclass
+class PanelPlan:
+    """The panel's columns and prose rules, decided from all current reports before any row."""
+
+    columns: list[Column]
+    code_columns: list[Column]
+    fields: list[ProseField]
+    fill: list[tuple[str, str]]  # (prose column, table code) pairs filled from prose
+    fill_from_prose: bool
+    indicators: tuple[Indicator, ...]
+
+
+def panel_plan(
+    extra_codes: set[str],
+    seen_prose: set[str],
     crosswalk: Mapping[str, ProseField] | None = None,
     *,
     fill_from_prose: bool = True,
     indicators: tuple[Indicator, ...] = INDICATORS,
-) -> Dataset:
-    current = sorted(
-        (e for e in entries if e.is_current and e.year is not None and e.agency_id),
-        key=lambda e: (e.agency_id, e.year),
-    )
-    table_codes = {code for e in current for code in e.numbers if not code.startswith("prose__")}
-    code_columns = table_code_columns(table_codes)
-    seen_prose = {k for e in current for k in (e.report.prose or {})}
+) -> PanelPlan:
+    """``extra_codes``: table codes outside the spec that current reports fill;
+    ``seen_prose``: the prose keys current reports carry."""
+    code_columns = table_code_columns(set(extra_codes))
     fields = prose_fields(crosswalk, seen_prose)
     columns = META_COLUMNS + indicator_columns() + code_columns + prose_columns(fields)
-    rows: dict[str, list] = {c.name: [] for c in columns}
-    fill = [(f.column, f.code) for f in fields if f.code in rows] if fill_from_prose else []
-    for entry in current:
-        numbers = entry.numbers
+    names = {c.name for c in columns}
+    fill = [(f.column, f.code) for f in fields if f.code in names] if fill_from_prose else []
+    return PanelPlan(columns, code_columns, fields, fill, fill_from_prose, indicators)
+
+
+def panel_chunk(
+    rows: list[tuple[Entry, Payload]], plan: PanelPlan, codes: CodeTable
+) -> pd.DataFrame:
+    """Panel rows for current reports in (agency, year) order; an agency's years must all be in
+    the same chunk (the cross-year check looks at the previous year's row)."""
+    columns, fields, fill = plan.columns, plan.fields, plan.fill
+    data: dict[str, list] = {c.name: [] for c in columns}
+    for entry, payload in rows:
+        numbers = codes.numbers(payload, prose=False)
+        prose = payload.prose or {}
         filled = []
         values: dict = {}
         for f in fields:
-            values[f.column] = (entry.report.prose or {}).get(f.key)
+            values[f.column] = prose.get(f.key)
         for column, code in fill:
             if values[column] is not None and numbers.get(code) is None:
                 filled.append(code)
-        meta = _meta(entry, filled)
+        meta = _meta(entry, payload, filled)
         for column in META_COLUMNS:
-            rows[column.name].append(meta.get(column.name))
-        for column in code_columns:
-            value = numbers.get(column.name)
-            rows[column.name].append(value)
+            data[column.name].append(meta.get(column.name))
+        for column in plan.code_columns:
+            data[column.name].append(numbers.get(column.name))
         for column, code in fill:
             if code in filled:
-                rows[code][-1] = values[column]
+                data[code][-1] = values[column]
         for f in fields:
-            rows[f.column].append(values[f.column])
-    frame = typed_frame(rows, columns)
+            data[f.column].append(values[f.column])
+    frame = typed_frame(data, columns)
     _cross_year(frame)
-    for ind in indicators:
+    for ind in plan.indicators:
         frame[ind.code] = ind.compute(frame).astype(
             "Float64" if ind.is_rate else _count_dtype(frame, ind)
         )
-    if fill_from_prose:
-        _fill_indicators(frame, fields, indicators)
+    if plan.fill_from_prose:
+        _fill_indicators(frame, fields, plan.indicators)
+    return frame
+
+
+def panel_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dataset:
     return Dataset(
         "panel",
-        frame,
-        columns,
+        None,
+        list(columns),
         key=("agency_id", "year"),
         indexes=(("agency",), ("year",), ("division_code",)),
         search=("agency",),
         partition="year",
         description="One row per agency × year (current versions): every cell code, "
         "prose counts, derived indicators and the cross-year check.",
+        n_rows=n_rows,
+        fingerprint=fingerprint,
     )
 
 
@@ -274,26 +300,24 @@ def _count_dtype(frame: pd.DataFrame, ind: Indicator) -> str:
     return "Int64" if all(str(s.dtype) == "Int64" for s in inputs) else "Float64"
 
 
-def _meta(entry: Entry, filled: list[str]) -> dict:
-    report, item = entry.report, entry.item
+def _meta(entry: Entry, payload: Payload, filled: list[str]) -> dict:
     has_tables = entry.n_cells > 0
-    has_prose = bool(report.prose)
     if has_tables:
         source = "tables+prose" if filled else "tables"
     else:
-        source = "prose" if has_prose else "none"
+        source = "prose" if entry.has_prose else "none"
     return {
         "agency_id": entry.agency_id,
         "agency": entry.agency or None,
-        **place_values(entry),
+        **place_values(entry, payload.place),
         "year": entry.year,
         "report_id": entry.report_id,
-        "template": report.template,
+        "template": payload.template,
         "published": entry.published,
-        "url": item.url,
+        "url": payload.url,
         "fetched_at": entry.fetched_at,
-        "sha256": entry.sha256,
-        "warc_record_id": item.warc_record_id,
+        "sha256": payload.sha256,
+        "warc_record_id": payload.warc_record_id,
         "n_versions": entry.n_versions,
         "parse_status": parse_status(entry),
         "n_checks_failed": len(entry.failed_checks),

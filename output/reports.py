@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Protocol
+
+import pandas as pd
+
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, TEXT, Column, typed_frame
 from output.dataset import Dataset
-from output.entries import PLACE_NAMES, Entry, candidates_text
+from output.entries import PLACE_NAMES, Entry, Payload, candidates_text
+
+
+class PayloadReader(Protocol):
+    def payload(self, entry: Entry) -> Payload: ...
+
 
 # Parse status, worst first.
 NO_DATA = "no_data"  # neither tables nor prose counts: a scan, an image table, not a report
@@ -78,14 +88,16 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+REPORTS_CHUNK = 20_000  # rows per chunk
+
+
 def content(entry: Entry) -> str:
     has_tables = entry.n_cells > 0
-    has_prose = bool(entry.report.prose)
-    if has_tables and has_prose:
+    if has_tables and entry.has_prose:
         return "tables+prose"
     if has_tables:
         return "tables"
-    return "prose" if has_prose else "none"
+    return "prose" if entry.has_prose else "none"
 
 
 def parse_status(entry: Entry) -> str:
@@ -98,8 +110,7 @@ def parse_status(entry: Entry) -> str:
     return OK
 
 
-def place_values(entry: Entry) -> dict:
-    place = entry.place
+def place_values(entry: Entry, place: dict) -> dict:
     values = {
         "level": entry.level,
         "division_code": entry.division_code,
@@ -110,64 +121,79 @@ def place_values(entry: Entry) -> dict:
     return values
 
 
-def _sort_key(entry: Entry) -> tuple:
+def sort_key(entry: Entry) -> tuple:
+    """The dataset's row order: agency, year, then its versions in order."""
     return (entry.agency_id, entry.year if entry.year is not None else -1, entry.version,
             entry.status != "superseded", entry.report_id)  # fmt: skip
 
 
-def reports_dataset(entries: list[Entry]) -> Dataset:
-    rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-    for entry in sorted(entries, key=_sort_key):
-        report, item = entry.report, entry.item
-        place = entry.place
-        values = {
-            "report_id": entry.report_id,
-            "agency_id": entry.agency_id,
-            "agency": entry.agency or None,
-            "site_agency": item.site_agency,
-            **place_values(entry),
-            "place_confidence": place.get("confidence"),
-            "place_candidates": candidates_text(place),
-            "year": entry.year,
-            "published": entry.published,
-            "template": report.template,
-            "title": entry.title,
-            "form": report.form,
-            "source": report.source,
-            "url": item.url or _url_like(report.source),
-            "fetched_at": entry.fetched_at,
-            "sha256": entry.sha256,
-            "warc_record_id": item.warc_record_id,
-            "content": content(entry),
-            "parse_status": parse_status(entry),
-            "n_cells": entry.n_cells,
-            "n_numbers": entry.n_numbers,
-            "n_uncertain": entry.n_uncertain,
-            "n_checks": len(report.checks),
-            "n_checks_failed": len(entry.failed_checks),
-            "checks_failed": "; ".join(entry.failed_checks) or None,
-            "n_warnings": entry.n_warnings,
-            "warnings": "\n".join(report.warnings) or None,
-            "version": entry.version,
-            "n_versions": entry.n_versions,
-            "version_status": entry.status,
-            "is_current": entry.is_current,
-            "superseded_by": entry.superseded_by,
-            "duplicate_of": entry.duplicate_of,
-            "correction": entry.correction,
-            "changed_cells": entry.changed_cells,
-        }
-        for name, value in values.items():
-            rows[name].append(value)
+def report_row(entry: Entry, payload: Payload) -> dict:
+    place = payload.place
+    return {
+        "report_id": entry.report_id,
+        "agency_id": entry.agency_id,
+        "agency": entry.agency or None,
+        "site_agency": payload.site_agency,
+        **place_values(entry, place),
+        "place_confidence": place.get("confidence"),
+        "place_candidates": candidates_text(place),
+        "year": entry.year,
+        "published": entry.published,
+        "template": payload.template,
+        "title": payload.title,
+        "form": payload.form,
+        "source": payload.source,
+        "url": payload.url or _url_like(payload.source),
+        "fetched_at": entry.fetched_at,
+        "sha256": payload.sha256,
+        "warc_record_id": payload.warc_record_id,
+        "content": content(entry),
+        "parse_status": parse_status(entry),
+        "n_cells": entry.n_cells,
+        "n_numbers": entry.n_numbers,
+        "n_uncertain": entry.n_uncertain,
+        "n_checks": payload.n_checks,
+        "n_checks_failed": len(entry.failed_checks),
+        "checks_failed": "; ".join(entry.failed_checks) or None,
+        "n_warnings": entry.n_warnings,
+        "warnings": "\n".join(payload.warnings) or None,
+        "version": entry.version,
+        "n_versions": entry.n_versions,
+        "version_status": entry.status,
+        "is_current": entry.is_current,
+        "superseded_by": entry.superseded_by,
+        "duplicate_of": entry.duplicate_of,
+        "correction": entry.correction,
+        "changed_cells": entry.changed_cells,
+    }
+
+
+def reports_chunks(
+    ordered: list[Entry], payloads: PayloadReader, size: int = REPORTS_CHUNK
+) -> Iterator[pd.DataFrame]:
+    """The rows of ``ordered`` (already in :func:`sort_key` order), ``size`` at a time."""
+    for start in range(0, len(ordered), size):
+        rows: dict[str, list] = {c.name: [] for c in COLUMNS}
+        for entry in ordered[start : start + size]:
+            for name, value in report_row(entry, payloads.payload(entry)).items():
+                rows[name].append(value)
+        yield typed_frame(rows, COLUMNS)
+    if not ordered:
+        yield typed_frame({}, COLUMNS)
+
+
+def reports_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dataset:
     return Dataset(
         "reports",
-        typed_frame(rows, COLUMNS),
-        list(COLUMNS),
+        None,
+        list(columns),
         key=("report_id",),
         indexes=(("agency",), ("agency_id", "year"), ("year",), ("division_code",)),
         search=("agency", "site_agency"),
         partition="year",
         description="One row per document: provenance, parse status and version.",
+        n_rows=n_rows,
+        fingerprint=fingerprint,
     )
 
 

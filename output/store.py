@@ -30,8 +30,10 @@ several shards) and is what ``ogi export --data DIR`` calls.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -222,8 +224,123 @@ def _safe(shard: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# Reading a data folder
+# Reading a data folder: small handles, each record read when asked
 # --------------------------------------------------------------------------------------------
+
+
+class _StoreReader:
+    """Reads rows of one store file by rowid (one read-only connection, shared by handles)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+            )
+        return self._db
+
+    def text(self, rowid: int) -> tuple[dict[str, Any], str]:
+        """The provenance columns and the record JSON of one row."""
+        with self._lock:
+            row = (
+                self._connection()
+                .execute(f"SELECT {', '.join(_COLUMNS)} FROM records WHERE rowid = ?", (rowid,))
+                .fetchone()
+            )
+        if row is None:
+            raise LookupError(f"{self.path}: record {rowid} is gone (the store changed)")
+        values = dict(zip(_COLUMNS, row, strict=True))
+        return values, values.pop("record")
+
+    def read(self, rowid: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
+        values, text = self.text(rowid)
+        values.pop("parser")
+        hashed = b""
+        if digest:
+            hasher = hashlib.blake2b(digest_size=16)
+            hasher.update(json.dumps(values, sort_keys=True).encode())
+            hasher.update(text.encode("utf-8"))
+            hashed = hasher.digest()
+        values["url"] = values["url"] or None
+        return ReportInput(decode_report(json.loads(text)), **values), hashed
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+class _LinesReader:
+    """Reads record lines of one JSONL file by byte offset."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle = None
+        self._lock = threading.Lock()
+
+    def line(self, offset: int) -> bytes:
+        with self._lock:
+            if self._handle is None:
+                self._handle = self.path.open("rb")
+            self._handle.seek(offset)
+            return self._handle.readline()
+
+    def read(self, offset: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
+        raw = self.line(offset)
+        text = raw.decode("utf-8-sig" if offset == 0 else "utf-8")
+        hashed = hashlib.blake2b(raw, digest_size=16).digest() if digest else b""
+        return line_to_input(json.loads(text)), hashed
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+class StoredInput(ReportInput):
+    """A record in a store file (or a record-lines file), read from it whenever it is asked.
+
+    :func:`load_records` yields these handles instead of decoded records: a handle is about a
+    hundred bytes, so a list of a million records fits in memory where the records themselves
+    would not. Every field reads the record again (nothing is cached), so mutating
+    ``handle.report`` changes nothing; :meth:`load` gives a plain :class:`ReportInput`.
+    """
+
+    __slots__ = ("_reader", "_at")
+
+    def __init__(self, reader: _StoreReader | _LinesReader, at: int) -> None:
+        self._reader = reader
+        self._at = at
+
+    def load(self) -> ReportInput:
+        """The record, decoded (a plain ReportInput the caller may keep and change)."""
+        return self._reader.read(self._at)[0]
+
+    def load_with_digest(self, *, digest: bool = True) -> tuple[ReportInput, bytes]:
+        """The record and a digest of its stored form (provenance included)."""
+        return self._reader.read(self._at, digest=digest)
+
+    @property
+    def source_file(self) -> Path:
+        return self._reader.path
+
+    def __repr__(self) -> str:
+        return f"StoredInput({self._reader.path.name}#{self._at})"
+
+
+def _field(name: str) -> property:
+    def get(self: StoredInput):
+        return getattr(self.load(), name)
+
+    return property(get, doc=f"``{name}`` of the stored record (read from the store)")
+
+
+for _name in ("report", *PROVENANCE_FIELDS):
+    setattr(StoredInput, _name, _field(_name))
 
 
 def store_files(path: str | Path) -> list[Path]:
@@ -236,11 +353,13 @@ def store_files(path: str | Path) -> list[Path]:
     return sorted(path.glob(STORE_GLOB)) + sorted(path.glob(JSONL_GLOB))
 
 
-def load_records(path: str | Path) -> Iterator[ReportInput]:
+def load_records(path: str | Path) -> Iterator[StoredInput]:
     """Every record of a data folder (all stores and record lines), or of one record file.
 
-    A document found in several files (two shards fetched it) is yielded once.
-    Raises ``FileNotFoundError`` when there is nothing to read.
+    Yields :class:`StoredInput` handles: small, and each reads its record when asked, so
+    ``list(load_records(folder))`` stays small however big the harvest. A document found in
+    several files (two shards fetched it) is yielded once. Raises ``FileNotFoundError`` when
+    there is nothing to read, ``ValueError`` for a record line that is not JSON.
     """
     files = store_files(path)
     if not files:
@@ -248,30 +367,41 @@ def load_records(path: str | Path) -> Iterator[ReportInput]:
             f"no records in {path}: expected {STORE_NAME} (written by the harvest) "
             f"or {JSONL_GLOB} files"
         )
-    seen: set[tuple[str, str]] = set()
+    seen: set[bytes] | None = set() if len(files) > 1 else None  # one store: keys are unique
     for file in files:
-        for item in _read(file):
-            key = (item.url or "", document_sha256(item))
-            if key in seen:
-                continue
-            seen.add(key)
-            yield item
+        for key, handle in _handles(file):
+            if seen is not None:
+                mark = hashlib.blake2b(f"{key[0]}\0{key[1]}".encode(), digest_size=16).digest()
+                if mark in seen:
+                    continue
+                seen.add(mark)
+            yield handle
 
 
-def _read(file: Path) -> Iterator[ReportInput]:
+def _handles(file: Path) -> Iterator[tuple[tuple[str, str], StoredInput]]:
+    """(url, sha256) and a handle for every record of one file, in the file's order."""
     if file.suffix in (".jsonl", ".json", ".ndjson"):
-        with file.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
+        lines = _LinesReader(file)
+        with file.open("rb") as handle:
+            offset = 0
+            for number, raw in enumerate(handle, start=1):
+                at, offset = offset, offset + len(raw)
+                text = raw.decode("utf-8-sig" if at == 0 else "utf-8")
+                if not text.strip():
                     continue
                 try:
-                    data = json.loads(line)
+                    data = json.loads(text)
                 except json.JSONDecodeError as exc:
                     raise ValueError(f"{file}:{number}: not a JSON record: {exc}") from None
-                yield line_to_input(data)
+                item = line_to_input(data)
+                yield (item.url or "", document_sha256(item)), StoredInput(lines, at)
         return
-    store = RecordStore(file, readonly=True)
+    reader = _StoreReader(file)
+    db = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        yield from store
+        rows = db.execute("SELECT rowid, url, sha256 FROM records ORDER BY url, sha256")
+        while batch := rows.fetchmany(10_000):
+            for rowid, url, sha in batch:
+                yield (url, sha), StoredInput(reader, rowid)
     finally:
-        store.close()
+        db.close()

@@ -17,6 +17,7 @@ dropped: a researcher can always see what the agency first published.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from output.entries import Entry
 
@@ -26,13 +27,30 @@ DUPLICATE = "duplicate"
 STATUSES = (CURRENT, SUPERSEDED, DUPLICATE)
 
 
-def assign_versions(entries: list[Entry]) -> None:
-    """Set version, n_versions, status, superseded_by, duplicate_of and changed_cells."""
+Numbers = dict[str, float]
+
+
+def assign_versions(entries: list[Entry], numbers_of: Callable[[Entry], Numbers]) -> None:
+    """Set version, n_versions, status, superseded_by, duplicate_of and changed_cells.
+
+    ``numbers_of(entry)`` gives a document's non-null values by code; it is asked only for the
+    documents of agency-years that have more than one (a single document is its own current
+    version), and those numbers are dropped once the group is decided.
+    """
     groups: dict[tuple[str, int | None], list[Entry]] = defaultdict(list)
     for entry in entries:
         groups[(entry.agency_id, entry.year)].append(entry)
     for docs in groups.values():
-        _version_group(docs)
+        if len(docs) == 1:
+            _alone(docs[0])
+        else:
+            _version_group(docs, {id(doc): numbers_of(doc) for doc in docs})
+
+
+def _alone(entry: Entry) -> None:
+    entry.version = entry.n_versions = 1
+    entry.status = CURRENT
+    entry.superseded_by = entry.duplicate_of = entry.changed_cells = None
 
 
 def _date(entry: Entry) -> str:
@@ -54,7 +72,7 @@ def _consistent(merged: dict[str, float], numbers: dict[str, float]) -> bool:
     return all(large.get(code, value) == value for code, value in small.items())
 
 
-def _version_group(docs: list[Entry]) -> None:
+def _version_group(docs: list[Entry], numbers: dict[int, Numbers]) -> None:
     versions: list[list[Entry]] = []
     merged: list[dict[str, float]] = []
     corrected: list[bool] = []
@@ -63,16 +81,16 @@ def _version_group(docs: list[Entry]) -> None:
         for index in range(len(versions) - 1, -1, -1):
             if doc.correction and not corrected[index]:
                 continue
-            if _consistent(merged[index], doc.numbers):
+            if _consistent(merged[index], numbers[id(doc)]):
                 target = index
                 break
         if target is None:
             versions.append([doc])
-            merged.append(dict(doc.numbers))
+            merged.append(dict(numbers[id(doc)]))
             corrected.append(doc.correction)
         else:
             versions[target].append(doc)
-            merged[target].update(doc.numbers)
+            merged[target].update(numbers[id(doc)])
             corrected[target] = corrected[target] or doc.correction
 
     primaries = []
@@ -93,7 +111,9 @@ def _version_group(docs: list[Entry]) -> None:
     previous: Entry | None = None
     for number, index in enumerate(order, start=1):
         primary = primaries[index]
-        changed = None if previous is None else _differences(previous.numbers, primary.numbers)
+        changed = (
+            None if previous is None else _differences(numbers[id(previous)], numbers[id(primary)])
+        )
         for member in versions[index]:
             member.version = number
             member.n_versions = len(versions)

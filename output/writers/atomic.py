@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +106,12 @@ def cleanup_temps(folder: Path) -> None:
     """Remove temporary files left by a run that was killed before its commit."""
     if not folder.is_dir():
         return
-    for path in folder.rglob(TEMP_PREFIX + "*"):
+    for path in sorted(folder.rglob(TEMP_PREFIX + "*"), reverse=True):
         with contextlib.suppress(OSError):
-            path.unlink()
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
 
 
 def _default_mode() -> int:

@@ -10,23 +10,35 @@ then lives in the folder name, as that layout expects. To get it back as an inte
     import pyarrow as pa, pyarrow.dataset as ds
     pd.read_parquet("cells", partitioning=ds.partitioning(
         pa.schema([("year", pa.int64())]), flavor="hive"))
+
+Rows are written a row group at a time: at most 1,048,576 rows (Arrow's default) and at most
+about twelve million values, so a wide table such as the panel (≈330 columns) gets row groups
+of ≈38,000 rows and memory holds one row group, not the table. For a partitioned dataset the
+chunks are first sorted into one Arrow stream per year in a scratch folder (compressed), then
+each year is written; the year files are the same whichever order the rows arrived in.
 """
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, TEXT, Column
 from output.dataset import Dataset, Datasets
-from output.writers.atomic import Staging
+from output.writers.atomic import TEMP_PREFIX, Staging
+from output.writers.base import Sink, empty_frame, feed
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
+ROW_GROUP_ROWS = 1024 * 1024  # pyarrow's default
+ROW_GROUP_VALUES = 12 * 1024 * 1024  # rows × columns per row group: bounds a wide table's
+SPILL_CODEC = "lz4"
 
 ARROW_TYPES = {
     TEXT: pa.string(),
@@ -59,6 +71,175 @@ def arrow_table(frame: pd.DataFrame, columns: list[Column]) -> pa.Table:
     return pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)
 
 
+def row_group_rows(columns: list[Column]) -> int:
+    return max(1, min(ROW_GROUP_ROWS, ROW_GROUP_VALUES // max(len(columns), 1)))
+
+
+class _File:
+    """One Parquet file written a row group at a time from Arrow tables of any length."""
+
+    def __init__(self, path: Path, columns: list[Column]) -> None:
+        self.path = path
+        self.columns = columns
+        self.group = row_group_rows(columns)
+        self.pending: list[pa.Table] = []
+        self.buffered = 0
+        self.writer: pq.ParquetWriter | None = None
+
+    def add(self, table: pa.Table) -> None:
+        if not table.num_rows:
+            return
+        self.pending.append(table)
+        self.buffered += table.num_rows
+        while self.buffered >= self.group:
+            self._flush(self.group)
+
+    def _flush(self, rows: int) -> None:
+        table = pa.concat_tables(self.pending)
+        head, rest = table.slice(0, rows), table.slice(rows)
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(
+                self.path, head.schema, compression=COMPRESSION, write_statistics=True
+            )
+        self.writer.write_table(_one_chunk(head), row_group_size=rows)
+        self.pending = [rest] if rest.num_rows else []
+        self.buffered = rest.num_rows
+
+    def close(self) -> None:
+        if self.buffered:
+            self._flush(self.buffered)
+        if self.writer is None:  # no rows at all: an empty file with the schema
+            table = arrow_table(empty_frame(self.columns), self.columns)
+            pq.write_table(table, self.path, compression=COMPRESSION, write_statistics=True)
+            return
+        self.writer.close()
+        self.writer = None
+
+    def abort(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+
+
+def _one_chunk(table: pa.Table) -> pa.Table:
+    """Each column as one contiguous array: the row group's bytes then do not depend on how
+    the rows were cut into chunks on their way here."""
+    return table.combine_chunks()
+
+
+class _Partitioned:
+    """One dataset split by year: chunks sorted into per-year Arrow streams, then written."""
+
+    def __init__(
+        self, dataset: Dataset, out_dir: Path, staging: Staging, scratch: Path | None
+    ) -> None:
+        self.dataset = dataset
+        self.key = dataset.partition
+        self.columns = [c for c in dataset.columns if c.name != self.key]
+        self.root = out_dir / dataset.name
+        self.out_dir = out_dir
+        self.staging = staging
+        self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "parts-", dir=scratch or out_dir))
+        self.streams: dict[str, tuple[pa.OSFile, ipc.RecordBatchStreamWriter]] = {}
+
+    def add(self, chunk: pd.DataFrame) -> None:
+        years = chunk[self.key]
+        values = sorted({int(y) for y in years.dropna().tolist()})
+        groups: list[tuple[str, pd.Series]] = [(str(y), years == y) for y in values]
+        if years.isna().any():
+            groups.append((NULL_PARTITION, years.isna()))
+        for label, mask in groups:
+            part = chunk.loc[mask.fillna(False).to_numpy(dtype=bool)]
+            table = arrow_table(part, self.columns)
+            stream = self.streams.get(label)
+            if stream is None:
+                sink = pa.OSFile(str(self.folder / f"{label}.arrows"), "wb")
+                options = ipc.IpcWriteOptions(compression=SPILL_CODEC)
+                stream = (sink, ipc.new_stream(sink, table.schema, options=options))
+                self.streams[label] = stream
+            stream[1].write_table(table)
+
+    def close(self) -> None:
+        written = set()
+        for label in sorted(self.streams, key=_partition_order):
+            sink, writer = self.streams[label]
+            writer.close()
+            sink.close()
+            target = self.root / f"{self.key}={label}" / PART_FILE
+            written.add(target)
+            temp = self.staging.temp_for(target, format="parquet", dataset=self.dataset.name)
+            out = _File(temp, self.columns)
+            with pa.memory_map(str(self.folder / f"{label}.arrows")) as source:
+                reader = ipc.open_stream(source)
+                for batch in reader:
+                    out.add(pa.Table.from_batches([batch]))
+            out.close()
+            (self.folder / f"{label}.arrows").unlink()
+        self.streams.clear()
+        self.folder.rmdir()
+        if self.root.is_dir():
+            for old in self.root.glob(f"{self.key}=*/{PART_FILE}"):
+                if old not in written:
+                    self.staging.remove(
+                        old, root=self.out_dir, format="parquet", dataset=self.dataset.name
+                    )
+
+    def abort(self) -> None:
+        import shutil
+
+        for sink, writer in self.streams.values():
+            try:
+                writer.close()
+            finally:
+                sink.close()
+        self.streams.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _partition_order(label: str) -> tuple[int, int]:
+    return (1, 0) if label == NULL_PARTITION else (0, int(label))
+
+
+class ParquetSink(Sink):
+    def __init__(
+        self,
+        out_dir: Path,
+        staging: Staging,
+        *,
+        partition_by_year: bool = False,
+        scratch: Path | None = None,
+        **_options,
+    ) -> None:
+        super().__init__(out_dir, staging)
+        self.partition_by_year = partition_by_year
+        self.scratch = scratch
+        self._target: _File | _Partitioned | None = None
+
+    def begin(self, dataset: Dataset) -> None:
+        super().begin(dataset)
+        if self.partition_by_year and dataset.partition:
+            self._target = _Partitioned(dataset, self.out_dir, self.staging, self.scratch)
+        else:
+            target = self.out_dir / f"{dataset.name}.parquet"
+            temp = self.staging.temp_for(target, format="parquet", dataset=dataset.name)
+            self._target = _File(temp, dataset.columns)
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        if isinstance(self._target, _Partitioned):
+            self._target.add(chunk)
+        else:
+            self._target.add(arrow_table(chunk, self.dataset.columns))
+
+    def end(self) -> None:
+        self._target.close()
+        self._target = None
+        super().end()
+
+    def abort(self) -> None:
+        if self._target is not None:
+            self._target.abort()
+
+
 def write(
     datasets: Datasets,
     out_dir: Path,
@@ -67,37 +248,4 @@ def write(
     partition_by_year: bool = False,
     **_options,
 ) -> None:
-    for dataset in datasets:
-        if partition_by_year and dataset.partition:
-            _write_partitioned(dataset, out_dir, staging)
-        else:
-            target = out_dir / f"{dataset.name}.parquet"
-            temp = staging.temp_for(target, format="parquet", dataset=dataset.name)
-            _write_file(arrow_table(dataset.frame, dataset.columns), temp)
-
-
-def _write_file(table: pa.Table, path: Path) -> None:
-    pq.write_table(table, path, compression=COMPRESSION, write_statistics=True)
-
-
-def _write_partitioned(dataset: Dataset, out_dir: Path, staging: Staging) -> None:
-    key = dataset.partition
-    root = out_dir / dataset.name
-    columns = [c for c in dataset.columns if c.name != key]
-    frame = dataset.frame
-    years = frame[key]
-    written = set()
-    values = sorted({int(y) for y in years.dropna().tolist()})
-    groups: list[tuple[str, pd.Series]] = [(str(y), years == y) for y in values]
-    if years.isna().any():
-        groups.append((NULL_PARTITION, years.isna()))
-    for label, mask in groups:
-        part = frame.loc[mask.fillna(False).to_numpy(dtype=bool)]
-        target = root / f"{key}={label}" / PART_FILE
-        written.add(target)
-        temp = staging.temp_for(target, format="parquet", dataset=dataset.name)
-        _write_file(arrow_table(part, columns), temp)
-    if root.is_dir():
-        for old in root.glob(f"{key}=*/{PART_FILE}"):
-            if old not in written:
-                staging.remove(old, root=out_dir, format="parquet", dataset=dataset.name)
+    feed(ParquetSink(out_dir, staging, partition_by_year=partition_by_year), datasets)

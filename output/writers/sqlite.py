@@ -21,10 +21,10 @@ from pathlib import Path
 from output.columns import BOOLEAN, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
 from output.writers.atomic import Staging
+from output.writers.base import Sink, feed
 from output.writers.values import python_values
 
 FILE_NAME = "datasets.sqlite"
-TABLE_ORDER = ("reports", "cells", "panel", "codebook")  # referenced tables first
 FTS_TOKENIZER = "trigram"
 BATCH = 50_000
 
@@ -52,50 +52,66 @@ def create_table_sql(dataset: Dataset, available: set[str]) -> str:
     return f"CREATE TABLE {quote(dataset.name)} (\n    {body}\n)"
 
 
+class SqliteSink(Sink):
+    """Tables are created and filled in the order the datasets arrive (referenced first)."""
+
+    def __init__(self, out_dir: Path, staging: Staging, *, names=None, **_options) -> None:
+        super().__init__(out_dir, staging)
+        temp = staging.temp_for(out_dir / FILE_NAME, format="sqlite", dataset="all")
+        temp.unlink()  # sqlite creates its own file
+        self.available = set(names) if names is not None else None
+        self.connection = sqlite3.connect(temp)
+        self.connection.execute("PRAGMA journal_mode = OFF")
+        self.connection.execute("PRAGMA synchronous = OFF")
+        self.connection.execute("PRAGMA foreign_keys = ON")
+        self._sql = ""  # statements run as the whole-table writer ran them: one transaction
+        # opens at the first INSERT and is committed after ANALYZE
+
+    def begin(self, dataset: Dataset) -> None:
+        super().begin(dataset)
+        available = self.available if self.available is not None else {dataset.name}
+        _create(self.connection, dataset, available)
+        names = ", ".join(quote(c.name) for c in dataset.columns)
+        marks = ", ".join("?" for _ in dataset.columns)
+        self._sql = f"INSERT INTO {quote(dataset.name)} ({names}) VALUES ({marks})"
+
+    def write(self, chunk) -> None:
+        for start in range(0, len(chunk), BATCH):
+            _insert(self.connection, self.dataset, chunk.iloc[start : start + BATCH], self._sql)
+
+    def end(self) -> None:
+        _index(self.connection, self.dataset)
+        _search(self.connection, self.dataset)
+        super().end()
+
+    def close(self) -> None:
+        try:
+            self.connection.execute("ANALYZE")
+            self.connection.commit()
+            problems = self.connection.execute("PRAGMA foreign_key_check").fetchall()
+            if problems:  # a bug upstream, never expected: refuse to publish a broken database
+                raise RuntimeError(f"foreign key check failed: {problems[:5]}")
+        finally:
+            self.connection.close()
+
+    def abort(self) -> None:
+        self.connection.close()
+
+
 def write(datasets: Datasets, out_dir: Path, staging: Staging, **_options) -> None:
-    temp = staging.temp_for(out_dir / FILE_NAME, format="sqlite", dataset="all")
-    temp.unlink()  # sqlite creates its own file
-    connection = sqlite3.connect(temp)
-    try:
-        connection.execute("PRAGMA journal_mode = OFF")
-        connection.execute("PRAGMA synchronous = OFF")
-        connection.execute("PRAGMA foreign_keys = ON")
-        ordered = sorted(datasets, key=lambda d: _order(d.name))
-        available = {d.name for d in ordered}
-        with connection:
-            for dataset in ordered:
-                _create(connection, dataset, available)
-                _insert(connection, dataset)
-                _index(connection, dataset)
-                _search(connection, dataset)
-            connection.execute("ANALYZE")
-        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
-        if problems:  # a bug upstream, never expected: refuse to publish a broken database
-            raise RuntimeError(f"foreign key check failed: {problems[:5]}")
-    finally:
-        connection.close()
-
-
-def _order(name: str) -> tuple[int, str]:
-    return (TABLE_ORDER.index(name) if name in TABLE_ORDER else len(TABLE_ORDER), name)
+    feed(SqliteSink(out_dir, staging, names=[d.name for d in datasets]), datasets)
 
 
 def _create(connection: sqlite3.Connection, dataset: Dataset, available: set[str]) -> None:
     connection.execute(create_table_sql(dataset, available))
 
 
-def _insert(connection: sqlite3.Connection, dataset: Dataset) -> None:
+def _insert(connection: sqlite3.Connection, dataset: Dataset, part, sql: str) -> None:
     columns = dataset.columns
-    if not columns:
+    if not columns or not len(part):
         return
-    names = ", ".join(quote(c.name) for c in columns)
-    marks = ", ".join("?" for _ in columns)
-    sql = f"INSERT INTO {quote(dataset.name)} ({names}) VALUES ({marks})"
-    frame = dataset.frame
-    for start in range(0, len(frame), BATCH):
-        part = frame.iloc[start : start + BATCH]
-        values = [python_values(part[c.name], c) for c in columns]
-        connection.executemany(sql, zip(*values, strict=True))
+    values = [python_values(part[c.name], c) for c in columns]
+    connection.executemany(sql, zip(*values, strict=True))
 
 
 def _index(connection: sqlite3.Connection, dataset: Dataset) -> None:

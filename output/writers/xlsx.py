@@ -16,11 +16,14 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
@@ -29,6 +32,7 @@ from openpyxl.utils import get_column_letter
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
 from output.writers.atomic import Staging
+from output.writers.base import Sink, feed
 from output.writers.values import python_values
 
 FILE_NAME = "datasets.xlsx"
@@ -43,6 +47,98 @@ _TEXT_KINDS = (CODE, DATE, DATETIME)
 _NUMBER_LIKE = re.compile(r"^[\s+\-]*[\d.,:/\-TtEe+\s]*\d[\d.,:/\-TtEe+\s]*$")
 
 
+class XlsxSink(Sink):
+    """Sheets are created as their dataset arrives and put in :data:`SHEET_ORDER` at the end
+    (each sheet of a write-only workbook streams to a file of its own, so the order in which
+    they are filled does not matter)."""
+
+    def __init__(
+        self, out_dir: Path, staging: Staging, *, xlsx_max_rows: int = MAX_ROWS, **_options
+    ) -> None:
+        super().__init__(out_dir, staging)
+        self.max_rows = xlsx_max_rows
+        self.target = out_dir / FILE_NAME
+        self.workbook = openpyxl.Workbook(write_only=True)
+        self.workbook.properties.creator = "ogi"
+        self._sheet = None
+        self._sheet_rows = 0
+        self._number = 0
+        self._written = 0
+        self._widths: list[list] | None = None
+        self._converters: list | None = None
+        self._left_out = False
+
+    def begin(self, dataset: Dataset) -> None:
+        super().begin(dataset)
+        self._left_out = _left_out(dataset, self.max_rows)
+        self._sheet, self._number, self._written, self._sheet_rows = None, 0, 0, 0
+        self._widths = [[] for _ in dataset.columns]
+        self._pending: list[tuple] = []
+        if self._left_out:
+            _note_sheet(self.workbook, dataset)
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        if self._left_out or not len(chunk):
+            return
+        values = [python_values(chunk[c.name], c) for c in self.dataset.columns]
+        if self._sheet is None:  # the first rows set the column widths: collect them first
+            for sample, column_values in zip(self._widths, values, strict=True):
+                sample.extend(column_values[: _SAMPLE - len(sample)])
+            self._pending.extend(zip(*values, strict=True))
+            if len(self._pending) < _SAMPLE:
+                return
+            rows, self._pending = self._pending, []
+        else:
+            rows = zip(*values, strict=True)
+        for row in rows:
+            self._append(row)
+
+    def _append(self, row: tuple) -> None:
+        if self._sheet is None or self._sheet_rows >= self.max_rows:
+            self._new_sheet()
+        self._sheet.append([convert(v) for convert, v in zip(self._converters, row, strict=True)])
+        self._sheet_rows += 1
+        self._written += 1
+
+    def _new_sheet(self) -> None:
+        dataset = self.dataset
+        self._number += 1
+        title = dataset.name if self._number == 1 else f"{dataset.name} ({self._number})"
+        sheet = self.workbook.create_sheet(title)
+        n_rows = min(self.max_rows, len(dataset) - self._written)
+        _prepare(sheet, dataset.columns, self._widths, n_rows)
+        sheet.append([_header(sheet, c) for c in dataset.columns])
+        self._converters = [_converter(sheet, c) for c in dataset.columns]
+        self._sheet, self._sheet_rows = sheet, 0
+
+    def end(self) -> None:
+        if not self._left_out:
+            for row in self._pending:
+                self._append(row)
+            self._pending = []
+            if self._sheet is None:  # no rows: the header alone
+                self._new_sheet()
+            if self._written != len(self.dataset):
+                raise RuntimeError(
+                    f"xlsx: {self.dataset.name} announced {len(self.dataset)} rows, "
+                    f"got {self._written}"
+                )
+        super().end()
+
+    def close(self) -> None:
+        self.workbook._sheets.sort(key=lambda sheet: _order(_dataset_of(sheet.title)))
+        temp = self.staging.temp_for(self.target, format="xlsx", dataset="all")
+        self.workbook.save(temp)
+        normalize(temp)
+
+
+_SAMPLE = 200  # rows whose text sets the column widths
+
+
+def _dataset_of(title: str) -> str:
+    return title.split(" (", 1)[0]
+
+
 def write(
     datasets: Datasets,
     out_dir: Path,
@@ -51,18 +147,7 @@ def write(
     xlsx_max_rows: int = MAX_ROWS,
     **_options,
 ) -> None:
-    target = out_dir / FILE_NAME
-    temp = staging.temp_for(target, format="xlsx", dataset="all")
-    workbook = openpyxl.Workbook(write_only=True)
-    workbook.properties.creator = "ogi"
-    ordered = sorted(datasets, key=lambda d: _order(d.name))
-    for dataset in ordered:
-        if _left_out(dataset, xlsx_max_rows):
-            _note_sheet(workbook, dataset)
-            continue
-        _write_dataset(workbook, dataset, xlsx_max_rows)
-    workbook.save(temp)
-    normalize(temp)
+    feed(XlsxSink(out_dir, staging, xlsx_max_rows=xlsx_max_rows), datasets)
 
 
 def notes(datasets: Datasets, *, xlsx_max_rows: int = MAX_ROWS, **_options) -> list[str]:
@@ -83,27 +168,12 @@ def _order(name: str) -> tuple[int, str]:
     return (SHEET_ORDER.index(name) if name in SHEET_ORDER else len(SHEET_ORDER), name)
 
 
-def _write_dataset(workbook, dataset: Dataset, max_rows: int) -> None:
-    columns = dataset.columns
-    values = [python_values(dataset.frame[c.name], c) for c in columns]
-    rows = list(zip(*values, strict=True)) if values else []
-    chunks = [rows[i : i + max_rows] for i in range(0, len(rows), max_rows)] or [[]]
-    for number, chunk in enumerate(chunks, start=1):
-        title = dataset.name if number == 1 else f"{dataset.name} ({number})"
-        sheet = workbook.create_sheet(title)
-        _prepare(sheet, columns, values, len(chunk))
-        sheet.append([_header(sheet, c) for c in columns])
-        converters = [_converter(sheet, c) for c in columns]
-        for row in chunk:
-            sheet.append([convert(v) for convert, v in zip(converters, row, strict=True)])
-
-
-def _prepare(sheet, columns: list[Column], values: list[list], n_rows: int) -> None:
+def _prepare(sheet, columns: list[Column], samples: list[list], n_rows: int) -> None:
     sheet.freeze_panes = "A2"
     last = get_column_letter(max(len(columns), 1))
     sheet.auto_filter.ref = f"A1:{last}{n_rows + 1}"
-    for index, (column, column_values) in enumerate(zip(columns, values, strict=True), start=1):
-        sample = [v for v in column_values[:200] if v is not None]
+    for index, (column, column_values) in enumerate(zip(columns, samples, strict=True), start=1):
+        sample = [v for v in column_values[:_SAMPLE] if v is not None]
         width = max([len(column.name)] + [_display_width(v) for v in sample])
         dimension = sheet.column_dimensions[get_column_letter(index)]
         dimension.width = min(max(width + 2, 6), 60)
@@ -176,14 +246,23 @@ _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms
 
 
 def normalize(path: Path) -> None:
-    """Rewrite the zip with fixed timestamps and document dates, so equal content → equal bytes."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in entries:
-            if info.filename == "docProps/core.xml":
-                data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+    """Rewrite the zip with fixed timestamps and document dates, so equal content → equal bytes.
+
+    Entries are copied in pieces (a sheet of a million rows is gigabytes of XML)."""
+    fixed_path = path.with_name(path.name + ".zip")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(fixed_path, "w") as target:
+        for info in source.infolist():
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, data)
+            if info.filename == "docProps/core.xml":
+                data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", source.read(info))
+                target.writestr(fixed, data)
+                continue
+            fixed.file_size = info.file_size  # the same ZIP64 decision as writing it whole
+            with source.open(info) as reader, target.open(fixed, "w") as out:
+                shutil.copyfileobj(reader, out, _COPY)
+    os.replace(fixed_path, path)
+
+
+_COPY = 1 << 20

@@ -1,0 +1,372 @@
+"""Records → the four datasets, streamed in chunks: memory bounded by the panel, not the cells.
+
+At national scale an export reads about a million documents and two hundred million cells, far
+more than memory holds. So the datasets are built in passes over the records, and every
+dataset reaches the writers as a sequence of chunks (pandas frames with the final column
+types), in the order the files need them:
+
+1. **index** — read every document once: its :class:`~output.entries.Entry` (identity, dates,
+   counts: a few hundred bytes) stays in memory; everything else a row needs, its numbers
+   included, goes to the build's scratch file (:class:`~output.scratch.Scratch`). Documents
+   seen twice are merged here (the first fetched copy counts), agencies get their ids, and
+   re-issues their versions — reading back only the numbers of the agency-years that have
+   more than one document.
+2. **reports** — one row per entry, in the dataset's order, from the entries and their payloads.
+3. **cells** — the documents read again, in ``report_id`` order, one chunk of cells at a time.
+4. **panel** — the current versions in (agency, year) order, from their payloads, in chunks
+   that never split an agency (the cross-year check compares neighbouring years). A count
+   column that meets a fraction in any chunk becomes a number column in all of them, so the
+   chunks are computed first, kept in the scratch folder, and typed once all are known.
+5. **codebook** — from the final columns of the others.
+
+The result is the same, row for row and type for type, as building each dataset whole; only
+the memory differs. Records come from any sequence the export accepts; documents held in a
+records store are read from it each time they are needed (see :class:`output.store.StoredInput`),
+so nothing of them stays in memory between passes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import pickle
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from output.cells import COLUMNS as CELL_COLUMNS
+from output.cells import cells_chunks, cells_spec
+from output.codebook import codebook_dataset
+from output.columns import INTEGER, NUMBER, Column, conform, typed_array
+from output.dataset import Dataset
+from output.entries import (
+    CodeTable,
+    Entry,
+    Interner,
+    Payload,
+    assign_agency_ids,
+    first_seen,
+    scan,
+)
+from output.inputs import ReportInput, as_input
+from output.panel import PanelPlan, panel_chunk, panel_plan, panel_spec, table_code_columns
+from output.prose import ProseField, load_crosswalk
+from output.reports import COLUMNS as REPORT_COLUMNS
+from output.reports import reports_chunks, reports_spec, sort_key
+from output.scratch import Scratch
+from output.versions import assign_versions
+
+log = logging.getLogger(__name__)
+
+DATASETS = ("reports", "cells", "panel", "codebook")
+PANEL_CHUNK = 5_000  # panel rows per chunk (about 330 columns each)
+_DEFAULT = object()
+_SPILL_CODEC = "lz4"
+
+
+class Build:
+    """One build of the datasets from a sequence of records (see the module docstring).
+
+    ``items`` is read several times, so it must be a sequence (a list of records, or of the
+    handles :func:`output.store.load_records` yields). Call :meth:`index` first; then
+    :meth:`streams` yields each dataset with its chunks, once.
+    """
+
+    def __init__(
+        self,
+        items: Sequence[Any],
+        scratch: Scratch,
+        *,
+        crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
+        fill_from_prose: bool = True,
+        on_stage: Callable[[str], None] | None = None,
+    ) -> None:
+        self.items = items
+        self.scratch = scratch
+        self.crosswalk = load_crosswalk() if crosswalk is _DEFAULT else crosswalk
+        self.fill_from_prose = fill_from_prose
+        self.on_stage = on_stage
+        self.codes = CodeTable()
+        self.entries: list[Entry] = []
+        self.notes: list[str] = []
+        self.key = ""
+        self._year_kind = INTEGER
+        self._panel: tuple[list[Column], list[Path]] | None = None
+
+    # -- pass 1 ------------------------------------------------------------------------------
+
+    def index(self) -> None:
+        """Read every record once: entries, payloads, versions, and the build's input key."""
+        self._stage("reading records")
+        known = frozenset(c.name for c in table_code_columns())
+        share = Interner()
+        by_id: dict[str, Entry] = {}
+        years: set = set()
+        total = 0  # the records kept, as a sum of their digests: the same in any order
+        for position, raw in enumerate(self.items):
+            item, digest = load_item(raw)
+            entry, payload = scan(item, position, self.codes, known, share)
+            other = by_id.get(entry.report_id)
+            if other is not None:
+                if not first_seen(entry, payload) < first_seen(other, self.payload(other)):
+                    continue
+                _old, old_digest = load_item(self.items[other.position])
+                total -= _term(other.report_id, old_digest)
+            entry.blob = self.scratch.put(payload)
+            by_id[entry.report_id] = entry
+            total += _term(entry.report_id, digest)
+            if entry.year is not None:
+                years.add(entry.year)
+        self.entries = sorted(by_id.values(), key=lambda e: e.report_id)
+        del by_id
+        assign_agency_ids(self.entries)
+        self._stage("deciding versions")
+        assign_versions(self.entries, self.numbers)
+        self._year_kind = typed_kind(sorted(years, key=repr), INTEGER)
+        self.key = self._key(total % _MODULUS)
+        left_out = [e for e in self.entries if e.is_current and (e.year is None or not e.agency_id)]
+        if left_out:
+            self.notes.append(
+                f"{len(left_out)} report(s) without a year or an agency are in reports and "
+                "cells but not in panel"
+            )
+
+    def payload(self, entry: Entry) -> Payload:
+        return Payload(*self.scratch.get(entry.blob))
+
+    def numbers(self, entry: Entry) -> dict[str, Any]:
+        return self.codes.numbers(self.payload(entry))
+
+    def _key(self, records: int) -> str:
+        """What the datasets are a function of: the records kept, the crosswalk, the code."""
+        digest = hashlib.sha256()
+        digest.update(records.to_bytes(16, "little"))
+        digest.update(str(len(self.entries)).encode())
+        crosswalk = sorted((k, repr(v)) for k, v in (self.crosswalk or {}).items())
+        digest.update(repr((crosswalk, self.crosswalk is None, self.fill_from_prose)).encode())
+        digest.update(code_digest().encode())
+        return digest.hexdigest()
+
+    # -- the datasets ------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> dict[str, int]:
+        """Rows of each dataset (known once the records are indexed)."""
+        return {
+            "reports": len(self.entries),
+            "cells": sum(e.n_cells for e in self.entries),
+            "panel": sum(1 for e in self.entries if e.in_panel),
+        }
+
+    def counts(self, names: Iterable[str] = DATASETS) -> dict[str, int]:
+        """Rows of the named datasets, in writing order (no dataset is built for this)."""
+        rows = self.rows
+        if "codebook" in names:
+            from output.codebook import COLUMNS as CODEBOOK_COLUMNS
+
+            plan = self._plan()
+            rows["codebook"] = (
+                len(REPORT_COLUMNS) + len(CELL_COLUMNS) + len(plan.columns) + len(CODEBOOK_COLUMNS)
+            )
+        wanted = set(names)
+        return {name: rows[name] for name in DATASETS if name in wanted}
+
+    def _plan(self) -> PanelPlan:
+        current = (e for e in self.entries if e.in_panel)
+        extra: set[str] = set()
+        seen_prose: set[str] = set()
+        for entry in current:
+            extra.update(entry.extra_codes)
+            seen_prose.update(entry.prose_keys)
+        return panel_plan(extra, seen_prose, self.crosswalk, fill_from_prose=self.fill_from_prose)
+
+    def streams(
+        self, names: Iterable[str] = DATASETS
+    ) -> Iterator[tuple[Dataset, Iterator[pd.DataFrame]]]:
+        """Each wanted dataset with its chunks, in the writers' order (reports, cells, panel,
+        codebook). Consume each dataset's chunks before asking for the next dataset."""
+        wanted = set(names)
+        rows = self.rows
+        year_columns = _with_year_kind(REPORT_COLUMNS, self._year_kind)
+        reports = reports_spec(year_columns, rows["reports"], self.key)
+        cell_columns = _with_year_kind(CELL_COLUMNS, self._year_kind)
+        cells = cells_spec(cell_columns, rows["cells"], self.key)
+        if "reports" in wanted:
+            self._stage("writing reports")
+            order = sorted(self.entries, key=sort_key)
+            yield reports, (conform(c, reports.columns) for c in reports_chunks(order, self))
+        if "cells" in wanted:
+            self._stage("writing cells")
+            chunks = cells_chunks(self.entries, self._load)
+            yield cells, (conform(c, cells.columns) for c in chunks)
+        panel = None
+        if wanted & {"panel", "codebook"}:
+            self._stage("building panel")
+            columns, parts = self._panel_parts()
+            panel = panel_spec(columns, rows["panel"], self.key)
+            if "panel" in wanted:
+                self._stage("writing panel")
+                yield panel, (conform(c, columns) for c in _read_parts(parts))
+        if "codebook" in wanted:
+            self._stage("writing codebook")
+            codebook = codebook_dataset([reports, cells, panel])
+            codebook.fingerprint = self.key
+            yield codebook, iter([codebook.frame])
+
+    def _load(self, entry: Entry) -> ReportInput:
+        item, _digest = load_item(self.items[entry.position], digest=False)
+        return item
+
+    def _panel_parts(self) -> tuple[list[Column], list[Path]]:
+        """The panel's chunks, computed and kept in the scratch folder, and its final columns."""
+        if self._panel is not None:
+            return self._panel
+        current = sorted(
+            (e for e in self.entries if e.in_panel), key=lambda e: (e.agency_id, e.year)
+        )
+        plan = self._plan()
+        parts: list[Path] = []
+        dtypes: dict[str, str] = {}
+        for number, group in enumerate(_agency_chunks(current, PANEL_CHUNK)):
+            chunk = panel_chunk([(e, self.payload(e)) for e in group], plan, self.codes)
+            for name, dtype in chunk.dtypes.items():
+                if str(dtype) == "Float64" or name not in dtypes:
+                    dtypes[name] = str(dtype)
+            path = self.scratch.path(f"panel-{number:06d}.pickle")
+            _spill(chunk, path)
+            parts.append(path)
+        if not parts:  # no rows: one empty chunk keeps the columns and their types
+            chunk = panel_chunk([], plan, self.codes)
+            dtypes = {name: str(dtype) for name, dtype in chunk.dtypes.items()}
+            path = self.scratch.path("panel-empty.pickle")
+            _spill(chunk, path)
+            parts.append(path)
+        columns = [_as_stored(c, dtypes[c.name]) for c in plan.columns]
+        self._panel = (columns, parts)
+        return self._panel
+
+    def _stage(self, text: str) -> None:
+        log.debug("build: %s", text)
+        if self.on_stage is not None:
+            self.on_stage(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Records
+# --------------------------------------------------------------------------------------------
+
+
+def load_item(raw: Any, *, digest: bool = True) -> tuple[ReportInput, bytes]:
+    """A record as a plain :class:`ReportInput`, with a digest of everything it says.
+
+    Handles from a records store are read from it (and digested from the stored row); other
+    records are digested from their stored form (:func:`output.store.input_to_line`).
+    """
+    loader = getattr(raw, "load_with_digest", None)
+    if loader is not None:
+        return loader(digest=digest)
+    item = as_input(raw)
+    if not digest:
+        return item, b""
+    from output.store import input_to_line
+
+    text = json.dumps(input_to_line(item), ensure_ascii=False, sort_keys=True, default=repr)
+    return item, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def source_items(records: Iterable[Any]) -> Sequence[Any]:
+    """Records as a sequence the build can read several times (a one-shot iterator is listed;
+    the handles of a records store are small, so even a million of them is a modest list)."""
+    if isinstance(records, Sequence) and not isinstance(records, str | bytes):
+        return records
+    return list(records)
+
+
+_CODE_DIGEST: str | None = None
+
+
+def code_digest() -> str:
+    """A digest of the code that shapes the datasets (this package and the schema's labels)."""
+    global _CODE_DIGEST
+    if _CODE_DIGEST is None:
+        here = Path(__file__).parent
+        files = sorted(here.rglob("*.py"))
+        import parsers.schema
+
+        files.append(Path(parsers.schema.__file__))
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(path.name.encode())
+            with contextlib.suppress(OSError):
+                digest.update(path.read_bytes())
+        _CODE_DIGEST = digest.hexdigest()
+    return _CODE_DIGEST
+
+
+# --------------------------------------------------------------------------------------------
+# Types decided from all the data
+# --------------------------------------------------------------------------------------------
+
+
+def typed_kind(values: list, kind: str) -> str:
+    """The kind a column of ``values`` is stored as (a count holding a fraction is a number)."""
+    if kind != INTEGER or not values:
+        return kind
+    return INTEGER if typed_array(values, Column("probe", INTEGER)).type == pa.int64() else NUMBER
+
+
+def _with_year_kind(columns: list[Column], kind: str) -> list[Column]:
+    if kind == INTEGER:
+        return list(columns)
+    return [_as_stored(c, "Float64") if c.name == "year" else c for c in columns]
+
+
+def _as_stored(column: Column, dtype: str) -> Column:
+    """The column spec as its data turned out (an integer column that met a fraction)."""
+    if column.kind == INTEGER and dtype == "Float64":
+        from output.columns import _asdict
+
+        return Column(**{**_asdict(column), "kind": NUMBER})
+    return column
+
+
+def _agency_chunks(entries: list[Entry], size: int) -> Iterator[list[Entry]]:
+    """Runs of about ``size`` entries that never split one agency's years."""
+    group: list[Entry] = []
+    for entry in entries:
+        if len(group) >= size and entry.agency_id != group[-1].agency_id:
+            yield group
+            group = []
+        group.append(entry)
+    if group:
+        yield group
+
+
+def _spill(frame: pd.DataFrame, path: Path) -> None:
+    data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+    path.write_bytes(
+        pa.compress(data, codec=_SPILL_CODEC, asbytes=True) + len(data).to_bytes(8, "little")
+    )
+
+
+def _read_parts(parts: list[Path]) -> Iterator[pd.DataFrame]:
+    for path in parts:
+        blob = path.read_bytes()
+        size = int.from_bytes(blob[-8:], "little")
+        yield pickle.loads(
+            pa.decompress(blob[:-8], decompressed_size=size, codec=_SPILL_CODEC, asbytes=True)
+        )
+
+
+_MODULUS = 1 << 128
+
+
+def _term(report_id: str, digest: bytes) -> int:
+    """One record's share of the build's input key (summed, so order does not matter)."""
+    data = hashlib.blake2b(report_id.encode() + b"\0" + digest, digest_size=16).digest()
+    return int.from_bytes(data, "little")

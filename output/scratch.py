@@ -1,0 +1,64 @@
+"""Scratch space for one build: blobs written once and read back by offset, then deleted.
+
+The datasets are built in passes over the records (see :mod:`output.build`); what a later pass
+needs from an earlier one — the fields of each report row, the numbers of each document — is
+written here instead of being held in memory, so memory grows with the number of reports only
+by a few small fields per report, never by their cells. The folder lives beside the outputs
+(same disk, a name :func:`output.writers.atomic.cleanup_temps` removes after a killed run), or
+in the system's temporary folder when nothing is written.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import shutil
+import tempfile
+import zlib
+from pathlib import Path
+from typing import Any
+
+from output.writers.atomic import TEMP_PREFIX
+
+_LEVEL = 1  # zlib: fast; the payloads are small pickles full of repeated codes
+
+
+class Scratch:
+    """A private temporary folder with an append-only blob file."""
+
+    def __init__(self, near: str | os.PathLike | None = None) -> None:
+        base = Path(near) if near is not None else None
+        if base is not None:
+            base.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "build-", dir=base))
+        self._blobs = open(self.folder / "blobs.bin", "w+b")  # noqa: SIM115 - closed in close()
+        self._end = 0
+
+    def path(self, name: str) -> Path:
+        """A file name inside the scratch folder."""
+        return self.folder / name
+
+    def put(self, value: Any) -> tuple[int, int]:
+        """Store ``value``; returns its (offset, length) for :meth:`get`."""
+        data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL)
+        offset = self._end
+        self._blobs.seek(offset)
+        self._blobs.write(data)
+        self._end += len(data)
+        return offset, len(data)
+
+    def get(self, where: tuple[int, int]) -> Any:
+        offset, length = where
+        self._blobs.seek(offset)
+        return pickle.loads(zlib.decompress(self._blobs.read(length)))
+
+    def close(self) -> None:
+        if not self._blobs.closed:
+            self._blobs.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __enter__(self) -> Scratch:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
