@@ -710,9 +710,15 @@ class _SiteCrawl:
         headers: tuple[tuple[str, str], ...] = ()
         if r["method"] == "POST" or r["kind"] == "list":
             # list APIs (Hanweb dataproxy, jpaas build units, gkmlpt) expect the page that
-            # calls them as Referer, like a browser sends it
+            # calls them as Referer, like a browser sends it: for page 2 of an API, the page
+            # that called page 1
             parent = self.state.get(parent_key) if parent_key else None
-            referer = (("Referer", parent["url"]),) if parent is not None else ()
+            path = urlsplit(r["url"]).path
+            for _ in range(5):
+                if parent is None or urlsplit(parent["url"]).path != path or not parent["parent"]:
+                    break
+                parent = self.state.get(parent["parent"])
+            referer = (("Referer", parent["url"].split("#", 1)[0]),) if parent is not None else ()
             form = (("Content-Type", "application/x-www-form-urlencoded"),)
             headers = (form if r["method"] == "POST" else ()) + referer
         return Link(
