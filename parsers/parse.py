@@ -37,7 +37,7 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
             reason="too_large",
             where=source,
         )
-    sniffed, text = sniff.examine(data, content_type)
+    sniffed, text, utf8 = sniff.examine(data, content_type)
     if sniffed.kind == sniff.EMPTY:
         raise ParseError("empty document", reason="empty", where=source)
     if sniffed.kind == sniff.BINARY:
@@ -47,7 +47,7 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
     if not sniffed.supported:
         return _unsupported(sniffed, data, source)
     try:
-        doc = build_document(data, sniffed, text)
+        doc = build_document(data, sniffed, text, utf8=utf8)
         return report_from_document(doc, data, source=source, content_type=content_type)
     except UnsupportedDocument as exc:  # found unreadable only once opened (password, no text)
         return _unsupported(exc.sniffed, data, source)
@@ -62,13 +62,20 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
         ) from exc
 
 
-def build_document(data: bytes, sniffed: sniff.Sniffed, text: str | None = None) -> Document:
-    """Run the cell source for the sniffed format (``text``: the decoded text, when the caller
-    has it from :func:`parsers.sniff.examine`)."""
+def build_document(
+    data: bytes, sniffed: sniff.Sniffed, text: str | None = None, *, utf8: bool = False
+) -> Document:
+    """Run the cell source for the sniffed format (``text``, ``utf8``: the decoded text and
+    whether the bytes are exactly that text in UTF-8, when the caller has them from
+    :func:`parsers.sniff.examine`)."""
     kind = sniffed.kind
     if kind in (sniff.PDF, sniff.DOCX):
         source = _BINARY_SOURCES[kind]()
         return source(data)
+    if kind == sniff.HTML and utf8:
+        from parsers.cells.html import html_document
+
+        return html_document(data)  # the HTML parser reads UTF-8 bytes as they are
     if text is None:
         text = sniff.decode_text(data, sniffed)
     if kind == sniff.HTML:

@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from parsers import pdfbytes
 
@@ -110,30 +111,38 @@ class Sniffed:
 
 def sniff(data: bytes, content_type: str | None = None) -> Sniffed:
     """Recognise the format of ``data``; ``content_type`` is a hint for text only."""
-    return examine(data, content_type)[0]
+    return examine(data, content_type).sniffed
 
 
-def examine(data: bytes, content_type: str | None = None) -> tuple[Sniffed, str | None]:
-    """:func:`sniff`, plus the decoded text (what :func:`decode_text` gives) for the text
-    kinds: recognising a text form needs its text, so a parse decodes the document once."""
+class Examined(NamedTuple):
+    """What :func:`examine` found."""
+
+    sniffed: Sniffed
+    text: str | None = None  # text kinds: the decoded text, as decode_text() gives it
+    utf8: bool = False  # the bytes are exactly ``text`` in UTF-8 (valid, no byte-order mark)
+
+
+def examine(data: bytes, content_type: str | None = None) -> Examined:
+    """:func:`sniff`, plus the decoded text for the text kinds: recognising a text form needs
+    its text, so a parse decodes the document once."""
     if not data or (data[:1].isspace() and not data.strip()):  # strip() copies: only if needed
-        return Sniffed(EMPTY), None
+        return Examined(Sniffed(EMPTY))
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return _sniff_ole(data), None
+        return Examined(_sniff_ole(data))
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return _sniff_zip(data), None
+        return Examined(_sniff_zip(data))
     pdf_at = data.find(b"%PDF-", 0, 1024)
     if pdf_at >= 0:
-        return _sniff_pdf(data), None
+        return Examined(_sniff_pdf(data))
     if data.startswith(b"{\\rtf"):
-        return Sniffed(RTF, "ascii"), None
+        return Examined(Sniffed(RTF, "ascii"))
     image = _image_kind(data)
     if image:
-        return Sniffed(IMAGE, None, image), None
+        return Examined(Sniffed(IMAGE, None, image))
     archive = _archive_kind(data)
     if archive:
-        return Sniffed(ARCHIVE, None, archive), None
+        return Examined(Sniffed(ARCHIVE, None, archive))
     return _sniff_text(data, content_type)
 
 
@@ -456,11 +465,12 @@ def _control_ratio(data: bytes) -> float:
     return bad / max(len(sample), 1)
 
 
-def _sniff_text(data: bytes, content_type: str | None) -> tuple[Sniffed, str | None]:
+def _sniff_text(data: bytes, content_type: str | None) -> Examined:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and _control_ratio(data) > 0.01:
-        return Sniffed(BINARY), None
+        return Examined(Sniffed(BINARY))
     encoding, how, decoded = _detect(data, content_type)
+    utf8 = how == "ascii" or decoded is not None  # decoded strictly as UTF-8
     if decoded is None:
         decoded = data.decode(encoding, errors="replace")
     text = decoded[:200_000]
@@ -469,12 +479,15 @@ def _sniff_text(data: bytes, content_type: str | None) -> tuple[Sniffed, str | N
     if start.startswith("MIME-Version:") or (
         "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
     ):
-        return Sniffed(MHT, encoding, detail), _without_bom(decoded)
-    if start.startswith("<?xml") and not _HTML_STRONG.search(start):
+        kind = MHT
+    elif start.startswith("<?xml") and not _HTML_STRONG.search(start):
         if "<w:wordDocument" in text[:20000] or "Word.Document" in start:
-            return Sniffed(XML, encoding, "Word 2003 XML"), _without_bom(decoded)
-        return Sniffed(XML, encoding, detail), _without_bom(decoded)
-    return Sniffed(_text_form(text, content_type), encoding, detail), _without_bom(decoded)
+            kind, detail = XML, "Word 2003 XML"
+        else:
+            kind = XML
+    else:
+        kind = _text_form(text, content_type)
+    return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8)
 
 
 def _text_form(text: str, content_type: str | None) -> str:
