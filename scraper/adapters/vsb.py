@@ -5,13 +5,16 @@ A column is ``…/zwgk/xxgknb.htm``; its older pages are ``…/zwgk/xxgknb/<n>.h
 pager shows a few of them (``<span class="p_no"><a href="xxgknb/30.htm">2</a>``, 下页, 尾页)
 and the count in ``共31页`` and ``_simple_list_gotopage_fun(31, …)``.
 
-Because numbers count from the oldest page, they shift whenever an item is published: what
-was on ``29.htm`` moves towards ``28.htm``, and a new page ``31.htm`` appears. So every page is
-planned from one reading of the entry page — the one snapshot that names them all — instead of
-walking 下页 links, which would mix numberings if the site changes during the walk; pages are
-asked newest first, so an item pushed one page older while the walk runs is read twice (and
-kept once, by URL) rather than skipped. Between runs a publication changes the entry page,
-which makes the crawler walk the whole column again.
+Because numbers count from the oldest page, the items behind a number shift whenever one is
+published, and a new page ``31.htm`` appears once the last one is full. So every page is
+planned from one reading of the entry page — the one snapshot that names them all — and asked
+newest first: an item pushed one page older while the walk runs is read twice (kept once, by
+URL) rather than skipped. Between runs a publication changes the entry page, so the next run
+walks the whole column again and reads every page as it is then: nothing is missed or counted
+twice. (A publication *during* a walk that also opens a new page renumbers everything; pages
+read before and after it then disagree and a page's items can be missed by that walk — the
+entry page read by it is already out of date, so the next run walks the column again and finds
+them.)
 
 Articles are ``/info/<tree>/<id>.htm``, also reachable as ``content.jsp?urltype=news.
 NewsContentUrl&wbtreeid=<tree>&wbnewsid=<id>`` (one identity: see
