@@ -108,8 +108,7 @@ class Build:
         by_id: dict[str, Entry] = {}
         years: set = set()
         total = 0  # the records kept, as a sum of their digests: the same in any order
-        for position, raw in enumerate(self.items):
-            item, digest = load_item(raw)
+        for position, (item, digest) in enumerate(load_items(self.items)):
             entry, payload = scan(item, position, self.codes, known, share)
             other = by_id.get(entry.report_id)
             if other is not None:
@@ -202,7 +201,9 @@ class Build:
             yield reports, (conform(c, reports.columns) for c in reports_chunks(order, self))
         if "cells" in wanted:
             self._stage("writing cells")
-            chunks = cells_chunks(self.entries, self._load)
+            positions = [e.position for e in self.entries]
+            loaded = (item for item, _digest in load_items(self.items, positions, digest=False))
+            chunks = cells_chunks(self.entries, loaded)
             yield cells, (conform(c, cells.columns) for c in chunks)
         panel = None
         if wanted & {"panel", "codebook"}:
@@ -217,10 +218,6 @@ class Build:
             codebook = codebook_dataset([reports, cells, panel])
             codebook.fingerprint = self.key
             yield codebook, iter([codebook.frame])
-
-    def _load(self, entry: Entry) -> ReportInput:
-        item, _digest = load_item(self.items[entry.position], digest=False)
-        return item
 
     def _panel_parts(self) -> tuple[list[Column], list[Path]]:
         """The panel's chunks, computed and kept in the scratch folder, and its final columns."""
@@ -277,6 +274,38 @@ def load_item(raw: Any, *, digest: bool = True) -> tuple[ReportInput, bytes]:
 
     text = json.dumps(input_to_line(item), ensure_ascii=False, sort_keys=True, default=repr)
     return item, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def load_items(
+    items: Sequence[Any], positions: Iterable[int] | None = None, *, digest: bool = True
+) -> Iterator[tuple[ReportInput, bytes]]:
+    """:func:`load_item` for ``items[p]`` of each position (all, in order, by default); records
+    in a store are read a batch at a time."""
+
+    batch: list[Any] = []
+    wanted = range(len(items)) if positions is None else positions
+    for position in wanted:
+        batch.append(items[position])
+        if len(batch) >= _LOAD_BATCH:
+            yield from _load_batch(batch, digest)
+            batch = []
+    yield from _load_batch(batch, digest)
+
+
+_LOAD_BATCH = 256
+
+
+def _load_batch(batch: list[Any], digest: bool) -> Iterator[tuple[ReportInput, bytes]]:
+    from output.store import StoredInput
+
+    handles = [raw for raw in batch if isinstance(raw, StoredInput)]
+    if len(handles) < 2:
+        for raw in batch:
+            yield load_item(raw, digest=digest)
+        return
+    stored = StoredInput.load_many(handles, digest=digest)
+    for raw in batch:
+        yield next(stored) if isinstance(raw, StoredInput) else load_item(raw, digest=digest)
 
 
 def source_items(records: Iterable[Any]) -> Sequence[Any]:

@@ -8,7 +8,7 @@ superseded and duplicate documents are kept; join on ``report_id`` to ``reports.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
@@ -36,13 +36,14 @@ CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one 
 
 
 def cells_chunks(
-    entries: list[Entry], load: Callable[[Entry], ReportInput], size: int = CHUNK
+    entries: list[Entry], items: Iterable[ReportInput], size: int = CHUNK
 ) -> Iterator[pd.DataFrame]:
-    """Every cell of ``entries`` (in ``report_id`` order), read document by document."""
+    """Every cell of ``entries`` (in ``report_id`` order); ``items`` are their records, read
+    one by one alongside."""
     rows: dict[str, list] = {c.name: [] for c in COLUMNS}
     emitted = False
-    for entry in entries:
-        cells = load(entry).report.cells()
+    for entry, item in zip(entries, items, strict=True):
+        cells = item.report.cells()
         if not cells:
             continue
         sections, row_codes, col_codes, values = zip(*cells, strict=True)

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
-from parsers.model import BLANK, NUMBER, CellValue, Report
+from parsers.model import BLANK, NUMBER, CellValue, Check, Report
 
 STORE_NAME = "records.sqlite"
 STORE_GLOB = "records*.sqlite"
@@ -99,22 +99,64 @@ def encode_report(report: Report) -> dict[str, Any]:
 
 
 def decode_report(data: dict[str, Any]) -> Report:
-    """Rebuild a report from :func:`encode_report`'s dict (or a plain contract dict)."""
-    report = Report.from_dict(data)
-    for section, rows in (data.get("_cells") or {}).items():
+    """Rebuild a report from :func:`encode_report`'s dict (or a plain contract dict).
+
+    The same report as ``Report.from_dict`` with each cell's printed text, status and unit
+    put back from ``_cells`` (a detail without a value becomes a null cell at the end of its
+    row), built in one walk over the cells: the export reads every record this way, twice.
+    """
+    detail = data.get("_cells") or {}
+    tables: dict[str, dict[str, dict[str, CellValue]]] = {}
+    matched = 0
+    for section, rows in (data.get("tables") or {}).items():
+        section_detail = detail.get(section) or {}
+        built_rows = tables[section] = {}
         for row, columns in rows.items():
-            for column, (raw, status, unit) in columns.items():
-                cell = report.tables.get(section, {}).get(row, {}).get(column)
-                if cell is None:  # a detail without a value: keep it, as a null cell
-                    cell = CellValue(None, raw, status or BLANK, unit)
-                    report.tables.setdefault(section, {}).setdefault(row, {})[column] = cell
+            row_detail = section_detail.get(row) or {}
+            built = built_rows[row] = {}
+            for column, value in columns.items():
+                cell = row_detail.get(column)
+                if cell is None:
+                    if value is None:
+                        built[column] = CellValue(None, None, BLANK)
+                    else:
+                        built[column] = CellValue(value, _printed(value), NUMBER)
                 else:
-                    cell.raw, cell.status, cell.unit = raw, status or NUMBER, unit
+                    matched += 1
+                    raw, status, unit = cell
+                    built[column] = CellValue(value, raw, status or NUMBER, unit)
+    if matched != sum(len(cols) for rows in detail.values() for cols in rows.values()):
+        for section, rows in detail.items():  # details without a value: null cells
+            for row, columns in rows.items():
+                for column, (raw, status, unit) in columns.items():
+                    built = tables.setdefault(section, {}).setdefault(row, {})
+                    if column not in built:
+                        built[column] = CellValue(None, raw, status or BLANK, unit)
     meta = data.get("_meta") or {}
-    report.title = meta.get("title")
-    report.form = meta.get("form")
-    report.content_type = meta.get("content_type")
-    return report
+    return Report(
+        source=data.get("source"),
+        sha256=data.get("sha256", ""),
+        agency=data.get("agency"),
+        year=data.get("year"),
+        published=data.get("published"),
+        template=data.get("template", "unknown"),
+        tables=tables,
+        checks=[Check(c["rule"], c["ok"], c.get("detail", "")) for c in data.get("checks", [])],
+        warnings=list(data.get("warnings", [])),
+        prose=data.get("prose"),
+        prose_evidence=data.get("prose_evidence"),
+        place=data.get("place"),
+        title=meta.get("title"),
+        form=meta.get("form"),
+        content_type=meta.get("content_type"),
+    )
+
+
+def _printed(value: float) -> str:
+    """The text ``Report.from_dict`` gives a number that comes without its printed text."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def input_to_line(item: ReportInput) -> dict[str, Any]:
@@ -228,6 +270,9 @@ def _safe(shard: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+_BATCH = 256  # rows per read statement
+
+
 class _StoreReader:
     """Reads rows of one store file by rowid (one read-only connection, shared by handles)."""
 
@@ -256,8 +301,37 @@ class _StoreReader:
         values = dict(zip(_COLUMNS, row, strict=True))
         return values, values.pop("record")
 
+    def read_many(self, rowids: list[int], *, digest: bool = False) -> dict[int, tuple]:
+        """Several rows in one statement (one read transaction instead of one per row)."""
+        out: dict[int, tuple] = {}
+        unique = list(dict.fromkeys(rowids))
+        for start in range(0, len(unique), _BATCH):
+            part = unique[start : start + _BATCH]
+            marks = ", ".join("?" for _ in part)
+            with self._lock:
+                rows = (
+                    self._connection()
+                    .execute(
+                        f"SELECT rowid, {', '.join(_COLUMNS)} FROM records "
+                        f"WHERE rowid IN ({marks})",
+                        part,
+                    )
+                    .fetchall()
+                )
+            for rowid, *row in rows:
+                values = dict(zip(_COLUMNS, row, strict=True))
+                out[rowid] = self._decode(values, values.pop("record"), digest)
+        missing = [r for r in unique if r not in out]
+        if missing:
+            raise LookupError(f"{self.path}: record {missing[0]} is gone (the store changed)")
+        return out
+
     def read(self, rowid: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
         values, text = self.text(rowid)
+        return self._decode(values, text, digest)
+
+    @staticmethod
+    def _decode(values: dict[str, Any], text: str, digest: bool) -> tuple[ReportInput, bytes]:
         values.pop("parser")
         hashed = b""
         if digest:
@@ -288,6 +362,9 @@ class _LinesReader:
                 self._handle = self.path.open("rb")
             self._handle.seek(offset)
             return self._handle.readline()
+
+    def read_many(self, offsets: list[int], *, digest: bool = False) -> dict[int, tuple]:
+        return {at: self.read(at, digest=digest) for at in sorted(set(offsets))}
 
     def read(self, offset: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
         raw = self.line(offset)
@@ -323,6 +400,21 @@ class StoredInput(ReportInput):
     def load_with_digest(self, *, digest: bool = True) -> tuple[ReportInput, bytes]:
         """The record and a digest of its stored form (provenance included)."""
         return self._reader.read(self._at, digest=digest)
+
+    @staticmethod
+    def load_many(
+        handles: Iterable[StoredInput], *, digest: bool = False
+    ) -> Iterator[tuple[ReportInput, bytes]]:
+        """:meth:`load_with_digest` for each handle, in order, reading rows in batches."""
+        handles = list(handles)
+        by_reader: dict[int, list[int]] = {}
+        readers: dict[int, _StoreReader | _LinesReader] = {}
+        for handle in handles:
+            by_reader.setdefault(id(handle._reader), []).append(handle._at)
+            readers[id(handle._reader)] = handle._reader
+        loaded = {key: readers[key].read_many(ats, digest=digest) for key, ats in by_reader.items()}
+        for handle in handles:
+            yield loaded[id(handle._reader)][handle._at]
 
     @property
     def source_file(self) -> Path:
