@@ -48,6 +48,7 @@ import re
 import socket
 import ssl
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -168,7 +169,8 @@ def insecure_tls_context() -> ssl.SSLContext:
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
     ctx.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
-    with contextlib.suppress(ValueError, ssl.SSLError):
+    with contextlib.suppress(ValueError, ssl.SSLError), warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # deprecated: hence "insecure"
         ctx.minimum_version = ssl.TLSVersion.TLSv1
     with contextlib.suppress(ssl.SSLError):
         ctx.set_ciphers("DEFAULT:@SECLEVEL=0")
