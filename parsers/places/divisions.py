@@ -158,7 +158,12 @@ class DivisionTable:
             refs = index.setdefault(name, [])
             if ref not in refs:
                 refs.append(ref)
-        self._names = index
+        # Stored as tuples: tuples of plain values drop out of the cyclic garbage collector,
+        # so its full collections no longer walk 60,000 lists (one per name) every few hundred
+        # parsed reports.
+        self._names: dict[str, tuple[tuple[str, str, int], ...]] = {
+            name: tuple(refs) for name, refs in index.items()
+        }
         self.max_name_length = max((len(n) for n in index), default=0)
 
     # --- lookups --------------------------------------------------------------------------
