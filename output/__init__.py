@@ -12,6 +12,10 @@ Records are ``parsers.Report`` objects, ``ReportInput`` (a report with its prove
 fetch time, WARC record id, registry agency/level/code), contract dicts, or
 ``(report, provenance_dict)`` pairs. ``INDICATORS`` lists the derived indicators with their
 formulas; ``output.store`` documents the parse results store the harvest writes.
+
+Exports stream (``output.build``): memory grows by a few hundred bytes per report, never with
+the cells, so the nightly job exports every record ever harvested. ``build_datasets`` gathers
+whole frames (ask for ``datasets=["panel"]`` to hold one row per agency-year only).
 """
 
 from output.compare import Comparison, RegionError, compare
@@ -20,7 +24,7 @@ from output.export import DEFAULT_FORMATS, ExportResult, export
 from output.frames import DATASETS, build_datasets
 from output.indicators import INDICATORS, Indicator, indicator
 from output.inputs import ReportInput, as_input
-from output.store import RecordStore, decode_report, encode_report, load_records
+from output.store import RecordStore, StoredInput, decode_report, encode_report, load_records
 
 __all__ = [
     "DATASETS",
@@ -34,6 +38,7 @@ __all__ = [
     "RecordStore",
     "RegionError",
     "ReportInput",
+    "StoredInput",
     "as_input",
     "build_datasets",
     "compare",

@@ -116,7 +116,7 @@ class Build:
                     continue
                 _old, old_digest = load_item(self.items[other.position])
                 total -= _term(other.report_id, old_digest)
-            entry.blob = self.scratch.put(payload)
+            entry.blob = self.scratch.put(tuple(payload))
             by_id[entry.report_id] = entry
             total += _term(entry.report_id, digest)
             if entry.year is not None:

@@ -36,10 +36,11 @@ CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one 
 
 
 def cells_chunks(
-    entries: list[Entry], items: Iterable[ReportInput], size: int = CHUNK
+    entries: list[Entry], items: Iterable[ReportInput], size: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """Every cell of ``entries`` (in ``report_id`` order); ``items`` are their records, read
     one by one alongside."""
+    size = size or CHUNK
     rows: dict[str, list] = {c.name: [] for c in COLUMNS}
     emitted = False
     for entry, item in zip(entries, items, strict=True):

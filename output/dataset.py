@@ -48,11 +48,11 @@ class Dataset:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
-    def chunks(self, rows: int = CHUNK_ROWS) -> Iterator[pd.DataFrame]:
+    def chunks(self, rows: int | None = None) -> Iterator[pd.DataFrame]:
         """The rows of a dataset held in memory, ``rows`` at a time (at least one chunk)."""
         if self.frame is None:
             raise ValueError(f"{self.name} is streamed by its build: it has no frame to slice")
-        frame = self.frame
+        frame, rows = self.frame, rows or CHUNK_ROWS
         if len(frame) <= rows:
             yield frame
             return

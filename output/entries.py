@@ -55,7 +55,7 @@ class Entry:
     has_prose: bool
     extra_codes: tuple[str, ...]  # table codes with a value that the spec does not know
     prose_keys: tuple[str, ...]  # prose counts present (null or not)
-    blob: tuple[int, int] = (0, 0)  # where the payload is in the scratch file
+    blob: int = 0  # where the payload is in the scratch file (Scratch.put)
     agency_id: str = ""
     # Filled by output.versions.
     version: int = 1

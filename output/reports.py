@@ -169,9 +169,10 @@ def report_row(entry: Entry, payload: Payload) -> dict:
 
 
 def reports_chunks(
-    ordered: list[Entry], payloads: PayloadReader, size: int = REPORTS_CHUNK
+    ordered: list[Entry], payloads: PayloadReader, size: int | None = None
 ) -> Iterator[pd.DataFrame]:
     """The rows of ``ordered`` (already in :func:`sort_key` order), ``size`` at a time."""
+    size = size or REPORTS_CHUNK
     for start in range(0, len(ordered), size):
         rows: dict[str, list] = {c.name: [] for c in COLUMNS}
         for entry in ordered[start : start + size]:

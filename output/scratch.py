@@ -38,17 +38,18 @@ class Scratch:
         """A file name inside the scratch folder."""
         return self.folder / name
 
-    def put(self, value: Any) -> tuple[int, int]:
-        """Store ``value``; returns its (offset, length) for :meth:`get`."""
+    def put(self, value: Any) -> int:
+        """Store ``value``; returns where it is, for :meth:`get` (one int: a million of them
+        are kept in memory)."""
         data = zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), _LEVEL)
         offset = self._end
         self._blobs.seek(offset)
         self._blobs.write(data)
         self._end += len(data)
-        return offset, len(data)
+        return offset << 32 | len(data)
 
-    def get(self, where: tuple[int, int]) -> Any:
-        offset, length = where
+    def get(self, where: int) -> Any:
+        offset, length = where >> 32, where & 0xFFFFFFFF
         self._blobs.seek(offset)
         return pickle.loads(zlib.decompress(self._blobs.read(length)))
 

@@ -25,7 +25,10 @@ The harvest writes with :class:`RecordStore`::
 ``put`` replaces the row of the same document (a re-parse with a newer parser); a document
 whose bytes changed at the same URL is a new row, so earlier versions are never lost.
 :func:`load_records` reads every store of a data folder (deduplicating documents found in
-several shards) and is what ``ogi export --data DIR`` calls.
+several shards) and is what ``ogi export --data DIR`` calls. It yields :class:`StoredInput`
+handles — about 150 bytes each, reading their record from the store whenever it is asked — so
+a list of a million harvested documents fits in memory; the export reads them a few hundred
+at a time (:meth:`StoredInput.load_many`).
 """
 
 from __future__ import annotations
