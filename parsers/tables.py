@@ -22,7 +22,15 @@ from parsers import schema
 from parsers.cells.base import Cell, Document
 from parsers.labels import find_key, normalize_label
 from parsers.model import BLANK, MISSING, NUMBER, UNCERTAIN, CellValue, Tables
-from parsers.recover import Piece, SumRule, corroborated, read_glued, readings, stated_numbers
+from parsers.recover import (
+    Piece,
+    Readings,
+    SumRule,
+    corroborated,
+    read_glued,
+    readings,
+    stated_numbers,
+)
 from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Term, Vector, agreed, solve
 from parsers.values import Printed, read_value
 
@@ -255,16 +263,18 @@ def place_row(
     rules: Sequence[SumRule] = (),
     *,
     blanks: bool = True,
+    splits: RowSplits | None = None,
 ) -> Placed:
     """Decide the column of each printed value of a row (see the module docstring).
 
     ``rules`` are the row's own sums (as column indexes); they prune the readings of cells run
     together (:mod:`parsers.recover`), and ``blanks`` says whether those readings may leave
-    columns blank (see :func:`parsers.recover.readings`).
+    columns blank (see :func:`parsers.recover.readings`). ``splits``: the readings of
+    run-together rows already worked out in the document.
     """
     width = len(columns)
     if any(t.cell.glued for t in values):
-        return _place_glued(values, columns, headers, rules, blanks)
+        return _place_glued(values, columns, headers, rules, blanks, splits or RowSplits())
     if headers is not None and all(t.cell.col is not None for t in values):
         prints = _under_headers(values, headers.under(columns), width)
         if prints is not None:
@@ -338,7 +348,8 @@ def _place_glued(
     columns: Sequence[str],
     headers: Headers | None,
     rules: Sequence[SumRule],
-    blanks: bool = True,
+    blanks: bool,
+    splits: RowSplits,
 ) -> Placed:
     """Every reading of a row with cells run together (see :mod:`parsers.recover`)."""
     under = headers.under(columns) if headers is not None else None
@@ -352,13 +363,31 @@ def _place_glued(
             at = hits[0] if len(hits) == 1 else None
         pieces.append(Piece(token.cell.text, token.cell.glued, at))
     shown = " ".join(p.text.strip() for p in pieces)
-    found = readings(pieces, columns, rules, blanks=blanks)
+    found = splits.readings(pieces, columns, rules, blanks)
     if found.too_many:
         return Placed([], [], f"too many ways to split the run-together cells {shown!r}", shown)
     if not found.prints:
         return Placed([], [], f"the run-together cells {shown!r} fit no split", shown)
     note = "split" if found.adds_up else "split; the printed row does not add up"
-    return Placed(found.vectors, found.prints, note, shown)
+    return Placed(found.vectors, list(found.prints), note, shown)
+
+
+class RowSplits:
+    """The readings of run-together rows (:func:`parsers.recover.readings`) worked out in one
+    document, by row: a table repeats rows (a small agency's table 三 prints ``0000000`` row
+    after row), and each takes a search. One per document; nothing outlives it."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple, Readings] = {}
+
+    def readings(
+        self, pieces: list[Piece], columns: Sequence[str], rules: Sequence[SumRule], blanks: bool
+    ) -> Readings:
+        key = (tuple(pieces), tuple(columns), tuple(rules), blanks)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = readings(pieces, columns, rules, blanks=blanks)
+        return found
 
 
 def _row_sum(columns: Sequence[str]) -> list[SumRule]:
@@ -455,18 +484,19 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     if template is None:
         return found
 
-    proactive = _read_proactive(proactive_tokens, template, found.warnings, doc.text)
+    splits = RowSplits()
+    proactive = _read_proactive(proactive_tokens, template, found.warnings, doc.text, splits)
     if proactive is not None:
         found.tables[schema.SECTION_PROACTIVE] = proactive
     else:
         found.warnings.append("table 二 (proactive disclosure) not found in the document")
     if app_rows:
         found.tables[schema.SECTION_APPLICATIONS] = _read_applications(
-            app_tokens, app_rows, template, found.warnings
+            app_tokens, app_rows, template, found.warnings, splits
         )
     else:
         found.warnings.append("table 三 (applications) not found in the document")
-    appeals = _read_appeals(appeals_tokens, found.warnings) if appeals_tokens else None
+    appeals = _read_appeals(appeals_tokens, found.warnings, splits) if appeals_tokens else None
     if appeals is not None:
         found.tables[schema.SECTION_APPEALS] = appeals
     else:
@@ -561,7 +591,11 @@ def _empty_section(template: str, section: str) -> dict[str, dict[str, CellValue
 
 
 def _read_proactive(
-    tokens: Sequence[Token], template: str, warnings: list[str], text: str = ""
+    tokens: Sequence[Token],
+    template: str,
+    warnings: list[str],
+    text: str = "",
+    splits: RowSplits | None = None,
 ) -> dict | None:
     start = _find_label(tokens, ("第二十条", "信息内容"), 0)
     if start is None:
@@ -583,7 +617,7 @@ def _read_proactive(
         measures = [m.code for m in item.measures]
         variants = _measure_variants(item)
         headers = _measure_headers(labels, row, variants, found_headers)
-        placed = place_row(row.values, measures, headers)
+        placed = place_row(row.values, measures, headers, splits=splits)
         if len(placed.vectors) > 1 and text:
             placed = _corroborate(placed, row.code, measures, template, text, warnings)
         _settle(
@@ -705,7 +739,11 @@ def _application_rules(template: str, present: set[str]) -> list[Rule]:
 
 
 def _read_applications(
-    tokens: Sequence[Token], rows: list[RowRead], template: str, warnings: list[str]
+    tokens: Sequence[Token],
+    rows: list[RowRead],
+    template: str,
+    warnings: list[str],
+    splits: RowSplits | None = None,
 ) -> dict:
     table = _empty_section(template, schema.SECTION_APPLICATIONS)
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
@@ -718,6 +756,7 @@ def _read_applications(
             by_table.setdefault(token.cell.table, []).append(token)
     table_headers = {key: _header_ranges(found, variants) for key, found in by_table.items()}
     placed: dict[str, Placed] = {}
+    row_sums = _row_sum(columns)
     for row in rows:
         code = row.code
         if code not in table and code == "other" and template == schema.TEMPLATE_2021:
@@ -737,7 +776,7 @@ def _read_applications(
             continue
         tables_of_row = {t.cell.table for t in row.values}
         headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
-        placed[code] = place_row(row.values, columns, headers, _row_sum(columns))
+        placed[code] = place_row(row.values, columns, headers, row_sums, splits=splits)
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = _application_rules(template, set(placed)) if free else []
     _settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
@@ -756,13 +795,15 @@ def _read_applications(
     return table
 
 
-def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
+def _read_appeals(
+    tokens: Sequence[Token], warnings: list[str], splits: RowSplits | None = None
+) -> dict | None:
     groups = [g.code for g in schema.APPEAL_GROUPS]
     results = [r.code for r in schema.APPEAL_RESULTS]
     table: dict[str, dict[str, CellValue]] = {
         g: {r: CellValue(None, None, MISSING) for r in results} for g in groups
     }
-    transposed = _read_appeals_by_group(tokens, results, warnings)
+    transposed = _read_appeals_by_group(tokens, results, warnings, splits)
     if transposed is not None:
         table.update(transposed)
         return table
@@ -796,7 +837,7 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
     group_sums = [
         SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
     ]
-    placed = place_row(values, flat_columns, result_headers, group_sums)
+    placed = place_row(values, flat_columns, result_headers, group_sums, splits=splits)
     rules = [
         Rule(
             f"appeals.totals:{g}",
@@ -816,7 +857,10 @@ def _read_appeals(tokens: Sequence[Token], warnings: list[str]) -> dict | None:
 
 
 def _read_appeals_by_group(
-    tokens: Sequence[Token], results: list[str], warnings: list[str]
+    tokens: Sequence[Token],
+    results: list[str],
+    warnings: list[str],
+    splits: RowSplits | None = None,
 ) -> dict[str, dict[str, CellValue]] | None:
     """Table 四 printed one row per group (行政复议 / 未经复议直接起诉 / 复议后起诉, five results
     each) instead of one row of fifteen; None when the table is not laid out that way."""
@@ -844,7 +888,7 @@ def _read_appeals_by_group(
                 ],
                 variants,
             )
-        placed[row.code] = place_row(row.values, results, headers_of[table], (rule,))
+        placed[row.code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
         out[row.code] = {r: CellValue(None, None, MISSING) for r in results}
     rules = [
         Rule(
@@ -913,7 +957,11 @@ def _settle(
         for code in options:  # every column known from positions or order: nothing to solve
             row = table[code]
             for col, printed in zip(columns[code], placed[code].prints[0], strict=True):
-                row[col] = _cell(printed)
+                row[col] = (
+                    CellValue(None, "", BLANK)
+                    if printed is None
+                    else CellValue(printed.value, printed.raw, printed.status, printed.unit)
+                )
         return
     solution = solve(options, rules)
     if solution.status in (INCONSISTENT, TOO_MANY):
@@ -957,12 +1005,6 @@ def _settle(
                 f"{where}: row {code}: column of printed values ({shown}) not decided by the "
                 f"table's arithmetic; left null: {', '.join(undecided)}"
             )
-
-
-def _cell(printed: Printed | None) -> CellValue:
-    if printed is None:
-        return CellValue(None, "", BLANK)
-    return CellValue(printed.value, printed.raw, printed.status, printed.unit)
 
 
 __all__ = ["Found", "read_tables", "MISSING"]
