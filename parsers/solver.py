@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -115,28 +116,31 @@ class Placements(Sequence[tuple]):
             position += 1
         return tuple(positions)
 
-    def _bounds(
-        self, rules: list[list[int]], numbers: list[int]
-    ) -> tuple[list[list[list[int]]], list[list[list[int]]]]:
-        """``low[j][s][r]`` / ``high[j][s][r]``: the least / most that values ``j..`` can add
-        to sum ``r`` when value ``j`` goes to column ``s`` or a later one (the values keep
-        their order, so the bound is exact for each sum on its own)."""
+    def _windows(
+        self, rules: list[list[int]], numbers: list[int], targets: list[int]
+    ) -> tuple[list[list[tuple[int, ...]]], list[list[tuple[int, ...]]]]:
+        """``least[j][s]`` / ``most[j][s]``: per sum, the range its partial sum must lie in
+        before values ``j..`` are placed, value ``j`` at column ``s`` or a later one, for the
+        sum to reach its target (the values keep their order, so the range is exact for each
+        sum on its own; from the least / most those values can add)."""
         k, width = len(numbers), self.width
-        zero = [0] * len(rules)
-        low: list[list[list[int]]] = [[zero] * (width + 1) for _ in range(k + 1)]
-        high: list[list[list[int]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        zero = (0,) * len(rules)
+        low: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        high: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
         for j in range(k - 1, -1, -1):
             last = width - k + j  # the last column value j can take
             for s in range(last, -1, -1):
                 here = [c[s] * numbers[j] for c in rules]
-                here_low = [h + b for h, b in zip(here, low[j + 1][s + 1], strict=True)]
-                here_high = [h + b for h, b in zip(here, high[j + 1][s + 1], strict=True)]
+                here_low = tuple(map(operator.add, here, low[j + 1][s + 1]))
+                here_high = tuple(map(operator.add, here, high[j + 1][s + 1]))
                 if s < last:
-                    here_low = [min(a, b) for a, b in zip(here_low, low[j][s + 1], strict=True)]
-                    here_high = [max(a, b) for a, b in zip(here_high, high[j][s + 1], strict=True)]
+                    here_low = tuple(map(min, here_low, low[j][s + 1]))
+                    here_high = tuple(map(max, here_high, high[j][s + 1]))
                 low[j][s] = here_low
                 high[j][s] = here_high
-        return low, high
+        least = [[tuple(map(operator.sub, targets, h)) for h in row] for row in high]
+        most = [[tuple(map(operator.sub, targets, lo)) for lo in row] for row in low]
+        return least, most
 
     def satisfying(self, sums: Sequence[tuple[Sequence[int], int | float]]) -> list[int] | None:
         """Indexes (ascending) of the placements on which every ``(coefficients, target)``
@@ -153,31 +157,30 @@ class Placements(Sequence[tuple]):
         if not self._size or not k:  # none, or the one all-blank placement: test it
             return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
         rules = [list(c) for c, _ in sums]
-        targets = [t for _, t in sums]
-        low, high = self._bounds(rules, numbers)
+        least, most = self._windows(rules, numbers, [t for _, t in sums])
+        # What value j adds to each sum at each column, and how many placements put it there.
+        adds = [[tuple(c[p] * x for c in rules) for p in range(width)] for x in numbers]
+        block = [[math.comb(width - p - 1, k - j - 1) for p in range(width)] for j in range(k)]
         found: list[int] = []
         positions: list[int] = []
+        le, add = operator.le, operator.add
 
-        def walk(j: int, start: int, partial: list[int], index: int) -> None:
+        def walk(j: int, start: int, partial: tuple[int, ...], index: int) -> None:
             if j == k:
                 found.append(index)
                 self._known[index] = self._vector(positions)
                 return
+            after_least, after_most = least[j + 1], most[j + 1]
             for position in range(start, width - k + j + 1):
-                adds = [p + c[position] * numbers[j] for p, c in zip(partial, rules, strict=True)]
+                now = tuple(map(add, partial, adds[j][position]))
                 after = position + 1
-                if all(
-                    a + lo <= t <= a + hi
-                    for a, lo, hi, t in zip(
-                        adds, low[j + 1][after], high[j + 1][after], targets, strict=True
-                    )
-                ):
+                if all(map(le, after_least[after], now)) and all(map(le, now, after_most[after])):
                     positions.append(position)
-                    walk(j + 1, after, adds, index)
+                    walk(j + 1, after, now, index)
                     positions.pop()
-                index += math.comb(width - position - 1, k - j - 1)
+                index += block[j][position]
 
-        walk(0, 0, [0] * len(rules), 0)
+        walk(0, 0, (0,) * len(rules), 0)
         return found
 
 
@@ -255,18 +258,17 @@ def solve(
     )
     deltas: list[list[tuple[int, tuple[int | float, ...]]]] = []
     for row in dp_rows:
+        # The row's terms, rule by rule in each rule's order (float sums depend on it).
+        terms = [
+            (m, t.col, t.coef) for m, rule in enumerate(multi) for t in rule.terms if t.row == row
+        ]
         row_deltas = []
         for i in viable[row]:
             vector = options[row][i]
-            row_deltas.append(
-                (
-                    i,
-                    tuple(
-                        sum(t.coef * _num(vector[t.col]) for t in rule.terms if t.row == row)
-                        for rule in multi
-                    ),
-                )
-            )
+            delta: list[int | float] = [0] * len(multi)
+            for m, col, coef in terms:
+                delta[m] += coef * _num(vector[col])
+            row_deltas.append((i, tuple(delta)))
         deltas.append(row_deltas)
     n = len(dp_rows)
     width = len(multi)
@@ -292,7 +294,7 @@ def solve(
         if len(memo) > max_states:
             raise _Budget
         result = any(
-            feasible(level + 1, tuple(s + d for s, d in zip(state, delta, strict=True)))
+            feasible(level + 1, tuple(map(operator.add, state, delta)))
             for _, delta in deltas[level]
         )
         memo[key] = result
@@ -307,7 +309,7 @@ def solve(
             next_states = set()
             for state in states:
                 for i, delta in deltas[level]:
-                    new = tuple(s + d for s, d in zip(state, delta, strict=True))
+                    new = tuple(map(operator.add, state, delta))
                     if feasible(level + 1, new):
                         kept.add(i)
                         next_states.add(new)
