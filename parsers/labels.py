@@ -92,13 +92,26 @@ def normalize_lines(text: str, limit: int | None = None) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=65536)
 def normalize_label(text: str) -> str:
-    """The comparable form of a label: NFKC, no whitespace, no quotes, unified variants."""
-    text = _DROP.sub("", unicodedata.normalize("NFKC", text))
+    """The comparable form of a label: NFKC, no whitespace, no quotes, unified variants.
+
+    Labels repeat from report to report and are cached; long texts (a whole table's or
+    block's text, searched for key words) are unique to their page and are not.
+    """
+    return _label(text) if len(text) > _LONGEST_CACHED_LABEL else _cached_label(text)
+
+
+_LONGEST_CACHED_LABEL = 200
+
+
+def _label(text: str) -> str:
+    text = _DROP.sub("", nfkc(text))
     for old, new in _SUBSTITUTIONS:
         text = text.replace(old, new)
     return text.lower()
+
+
+_cached_label = lru_cache(maxsize=65536)(_label)
 
 
 @lru_cache(maxsize=4096)

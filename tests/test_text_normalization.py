@@ -13,7 +13,14 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.labels import nfkc, normalize_lines, normalize_text
+from parsers.labels import (
+    _DROP,
+    _SUBSTITUTIONS,
+    nfkc,
+    normalize_label,
+    normalize_lines,
+    normalize_text,
+)
 
 # Characters that exercise the edge cases: the replaced full-width forms, combining marks that
 # compose or reorder, half-width katakana with voicing marks, jamo, ligatures, line breaks and
@@ -63,3 +70,18 @@ def test_normalize_lines_of_a_page_fragment():
 @given(texts, st.integers(0, 8))
 def test_normalize_lines_with_a_limit_is_a_prefix(text, limit):
     assert normalize_lines(text, limit=limit) == normalize_lines(text)[:limit]
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts, st.integers(0, 400))
+def test_normalize_label_of_short_and_long_texts(text, pad):
+    """Labels are cached and page-long texts are not; both read the same way."""
+
+    def plain(t: str) -> str:
+        t = _DROP.sub("", unicodedata.normalize("NFKC", t))
+        for old, new in _SUBSTITUTIONS:
+            t = t.replace(old, new)
+        return t.lower()
+
+    for sample in (text, "本年新收（一）" * pad + text):
+        assert normalize_label(sample) == plain(sample)
