@@ -679,7 +679,13 @@ _LABELS = {
 }
 _LABEL_OF = {label: key for key, labels in _LABELS.items() for label in labels}
 _LABEL_JUNK = re.compile(r"[\s\u3000\xa0:：\[\]【】]+")
-_INLINE_LABEL = re.compile(r"^\s*([^:：]{2,16}?)\s*[:：]\s*(.+?)\s*$", re.S)
+_GAP = r"[\s\u3000\xa0]*"
+_INLINE_LABEL = re.compile(
+    "("
+    + "|".join(_GAP.join(map(re.escape, lab)) for lab in sorted(_LABEL_OF, key=len, reverse=True))
+    + f"){_GAP}[:：]"
+)
+_LABEL_BEFORE = " \u3000\xa0|｜;；,，、)）]】"
 _MAX_META_NODES = 400
 
 
@@ -708,18 +714,28 @@ def xxgk_metadata(tree: LexborHTMLParser) -> dict[str, str]:
                 value = _clean(cells[k + 1].text())
                 if value and _label(value) is None:
                     out[key] = value
-    for i, node in enumerate(tree.css("li, p, span, div.xxgk_item, dd")):
+    for i, node in enumerate(tree.css("li, p, span, dd, td")):
         if i >= _MAX_META_NODES * 4:
             break
         text = _short_text(node)
-        if not text or len(text) > 200:
-            continue
-        m = _INLINE_LABEL.match(text)
-        if m:
-            key = _label(m.group(1))
-            if key and key not in out and _label(m.group(2)) is None:
-                out[key] = m.group(2).strip()
+        if text and len(text) <= 300:
+            _inline_labels(text, out)
     return out
+
+
+def _inline_labels(text: str, out: dict[str, str]) -> None:
+    """``索引号：… 发布机构：… 发文日期：…`` written in one line: each value runs to the next
+    label."""
+    found = [
+        m
+        for m in _INLINE_LABEL.finditer(text)
+        if m.start() == 0 or text[m.start() - 1] in _LABEL_BEFORE
+    ]
+    for m, nxt in zip(found, [*found[1:], None], strict=False):
+        key = _label(m.group(1))
+        value = text[m.end() : nxt.start() if nxt else len(text)].strip(" \u3000\xa0|｜;；,，")
+        if key and value and key not in out:
+            out[key] = value
 
 
 def analyse_page(text: str, url: str) -> PageAnalysis:

@@ -123,8 +123,15 @@ def test_trs_page_div_calls_number_pages_from_2():
             "2024-01-25",
             "000014349/2024-02",
         ),
+        (
+            "<div><p>索引号：0001/2024-01　发布机构：XX县教育局 | 发文日期：2024年01月25日</p>"
+            "<p>单位名称：别的</p></div>",
+            "XX县教育局",
+            "2024-01-25",
+            "0001/2024-01",
+        ),
     ],
-    ids=["table", "spaced-labels", "list-items"],
+    ids=["table", "spaced-labels", "list-items", "one-line"],
 )
 def test_metadata_table_label_variants(html, publisher, date, index):
     page = f"<html><head><title>站点</title></head><body>{html}<div>正文</div></body></html>"
