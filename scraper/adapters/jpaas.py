@@ -29,7 +29,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scraper.discovery import Anchor, Link, html_anchors
 
-_UNIT_TAG = re.compile(r"<script\b[^>]{0,4000}?\bquerydata\s*=[^>]{0,4000}>", re.I)
+_QUERY_DATA = re.compile(r"\bquerydata\s*=", re.I)
+_TAG_SPAN = 4000
+"""Characters a unit's script tag may span on either side of its ``queryData``."""
 _ATTR = re.compile(r"""([\w:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 _PAGINATION = re.compile(r"<div\b[^>]*\bclass=[\"']?[^\"'>]*pagination[^>]*>", re.I)
 _ROWS = re.compile(r"""\brows\s*=\s*["']?(\d{1,6})""", re.I)
@@ -68,10 +70,26 @@ def _query_data(raw: str) -> dict[str, str] | None:
     return None
 
 
+def _unit_tags(text: str):
+    """The ``<script …queryData=…>`` tags of a page, found from each ``queryData`` back to its
+    ``<script`` (a bounded look each way: linear however many tags the page has)."""
+    head = text[:2_000_000]
+    low = head.lower()
+    for n, m in enumerate(_QUERY_DATA.finditer(head)):
+        if n >= 50:
+            return
+        start = low.rfind("<script", max(0, m.start() - _TAG_SPAN), m.start())
+        if start < 0 or ">" in head[start : m.start()]:
+            continue
+        end = head.find(">", m.end(), m.end() + _TAG_SPAN)
+        if end > 0:
+            yield head[start : end + 1]
+
+
 def unit_request(text: str, url: str) -> tuple[str, dict[str, str]] | None:
     """(API URL, query parameters) of the page's list build unit, if it has one."""
-    for m in _UNIT_TAG.finditer(text[:2_000_000]):
-        attrs = _attributes(m.group(0))
+    for tag in _unit_tags(text):
+        attrs = _attributes(tag)
         params = _query_data(attrs.get("querydata", ""))
         if not params:
             continue

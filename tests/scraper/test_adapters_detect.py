@@ -3,6 +3,10 @@ the fake web serves it; a registry name forces one; ``generic`` uses none."""
 
 from __future__ import annotations
 
+import json
+import signal
+from contextlib import contextmanager
+
 import httpx
 import pytest
 
@@ -90,3 +94,67 @@ def test_a_forced_adapter_crawls_like_auto(web, tmp_path):
         found = {d.key for d in st.documents(kind="page", reports_only=True)}
     truth = {canonical_url(t.url) for t in world.truth().values() if t.host == host}
     assert found == truth and not result.failures
+
+
+# --- pages built to make the adapters' own work explode ---------------------------------------
+
+
+class TooSlow(Exception):
+    pass
+
+
+@contextmanager
+def time_bound(seconds: int):
+    def alarm(signum, frame):
+        raise TooSlow(f"more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+HOSTILE = {
+    "gkmlpt-unclosed-tree": (
+        "http://x.gov.cn/gkmlpt/index",
+        "<script>window._CONFIG = {SID: '1', TREE: [" + "{id: 1, name: '" * 200_000,
+    ),
+    "gkmlpt-deep-tree": (
+        "http://x.gov.cn/gkmlpt/index",
+        "<script>window._CONFIG = {SID: '1', TREE: "
+        + '[{"id":1,"name":"年报","children":' * 100_000,
+    ),
+    "gkmlpt-huge-total": (
+        "http://x.gov.cn/gkmlpt/api/all/1?page=1&sid=1",
+        json.dumps({"total": 10**15, "articles": [{"title": "x", "url": "/a"}]}),
+    ),
+    "jpaas-script-tags": (
+        "http://x.gov.cn/col/col1/index.html",
+        "<script " * 300_000 + ' queryData=\'{"a":"b"}\' jpaas>',
+    ),
+    "jpaas-huge-count": (
+        "http://x.gov.cn/api-gateway/jpaas-publish-server/front/page/build/unit?paramJson="
+        "%7B%22pageNo%22%3A1%7D",
+        json.dumps({"data": {"html": '<div class="pagination" rows="1" count="999999999">'}}),
+    ),
+    "vsb-many-pages": (
+        "http://x.gov.cn/zwgk/xxgknb.htm",
+        "<script src='/system/resource/js/x.js'></script>共99999页"
+        + "".join(f"<a href='xxgknb/{i}.htm'>{i}</a>" for i in range(30_000)),
+    ),
+    "counted-pages": (
+        "http://x.gov.cn/list.php",
+        "<html><body>共9999页 " + "<a href='?page=2'>下一页</a>" * 30_000 + "</body></html>",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_adapter_input_built_to_explode_is_read_in_bounded_time(name):
+    url, page = HOSTILE[name]
+    with time_bound(10):
+        a = analyse_list(page, url, column_url=url)
+    assert len(a.pages) <= 500  # page plans are capped whatever a page claims
