@@ -12,6 +12,7 @@ import pytest
 
 from fixtures.sites import LATER, FakeWeb
 from fixtures.sites.cms import build_cms_world
+from fixtures.sites.dialects import Resp
 from scraper.adapters.gkmlpt import GkmlptAdapter, report_categories
 from scraper.discovery import analyse_list, canonical_url
 from scraper.state import State
@@ -254,3 +255,16 @@ def test_epoch_dates_are_china_days():
     url = "http://www.x.gov.cn/gkmlpt/api/all/4?page=1&sid=2"
     (item,) = analyse_list(body, url, column_url=SHELL).items
     assert item.date == "2024-01-25"
+
+
+def test_a_shell_whose_api_fails_is_a_failed_column_not_an_empty_one(tmp_path):
+    def api_down(req, resp):
+        if req.path.startswith("/gkmlpt/api/"):
+            return Resp(500, [("Content-Type", "text/html")], b"error", validators=False)
+        return resp
+
+    with FakeWeb(build_cms_world()) as web:
+        web.world.chaos = api_down
+        result = run_crawl(web.world, tmp_path, hosts=HOSTS[:1])
+    (site,) = result.sites
+    assert site.failed and site.failures["http_500"] >= 1 and result.exit_code == 3
