@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -186,3 +186,25 @@ def test_a_link_that_stays_expired_is_its_own_failure_kind(tmp_path):
             # what was fetched before is kept
             atts = list(st.documents(kind="attachment"))
             assert atts and all(d.sha256 and st.read_body(d) for d in atts)
+
+
+def test_nightly_reruns_ask_the_shell_and_the_lists_behind_it(tmp_path):
+    with FakeWeb(build_cms_world()) as web:
+        world = web.world
+        host = world.hosts[HOST]
+        old = next(i for i in host.items if i.kind == "report" and i.published.year == 2020)
+        old.changed = date(2024, 4, 10)  # an archived report re-issued (new list date)
+        run_crawl(world, tmp_path, hosts=[HOST])
+        world.clear_log()
+        same = run_crawl(world, tmp_path, hosts=[HOST])
+        paths = [urlsplit(e["target"]).path for e in world.requests(HOST)]
+        # the shell, build-unit page 1 and the year archives: nothing else
+        assert paths.count(UNIT) == 1 and all(p == UNIT or p.startswith("/col/") for p in paths)
+        assert not any("/art/" in p for p in paths) and same.total("new") == 0
+        # only an archive changed: the column is walked, the re-issued report read again
+        world.set_today(date(2024, 4, 12))
+        world.clear_log()
+        changed = run_crawl(world, tmp_path, hosts=[HOST])
+        assert changed.total("changed") >= 1
+        page = world.dialect(host).item_path(old, world.today)
+        assert [e["status"] for e in world.log if e["target"] == page] == [200]
