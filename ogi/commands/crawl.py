@@ -85,6 +85,14 @@ def crawl_command(
     offline: Annotated[
         bool, typer.Option("--offline", help="Reach only hosts given with --resolve (no DNS).")
     ] = False,
+    insecure_hosts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--insecure-host",
+            help="Do not verify TLS certificates of this host (patterns like *.x.gov.cn); "
+            "a conscious choice for government hosts with broken certificates. Repeatable.",
+        ),
+    ] = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the run summary as JSON here.")
     ] = None,
@@ -130,6 +138,7 @@ def crawl_command(
         revisit_after=timedelta(days=revisit_days),
         delay=delay,
         concurrency=concurrency,
+        insecure_hosts=tuple(insecure_hosts or ()),
     )
     chosen = [s for s in registry.enabled() if not only or s.key in only or s.agency in only]
     if not chosen:
