@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from output.build import DATASETS, Build, source_items
+from output.build import DATASETS, Build, source_items, source_key
 from output.dataset import Dataset, Datasets
 from output.frames import FrameCollector
 from output.manifest import Manifest, dataset_fingerprint, input_key
@@ -136,11 +136,18 @@ def export(
         records_or_source = load_records(records_or_source)
     items = source_items(records_or_source)
     wanted = names or list(DATASETS)
+    if not keep_datasets and _manifest_knows(manifest, chosen):
+        quick = source_key(items, **build_options)  # None unless every record is in a store
+        if quick is not None:
+            keys = {fmt: _key(fmt, _digests(wanted, quick), relevant[fmt]) for fmt in chosen}
+            done = _unchanged(out, chosen, keys, manifest, relevant)
+            if done is not None:
+                return done
     with Scratch(out) as scratch:
         build = Build(items, scratch, on_stage=on_stage, **build_options)
         build.index()
-        digests = [[name, build.key] for name in order(wanted)]
-        keys = {fmt: _key(fmt, digests, relevant[fmt]) for fmt in chosen}
+        source = build.source_key or build.key
+        keys = {fmt: _key(fmt, _digests(wanted, source), relevant[fmt]) for fmt in chosen}
         with Staging() as staging:
             extra = {"names": wanted, "scratch": scratch.folder}
             kept, sinks = _open_sinks(
@@ -157,6 +164,46 @@ def export(
         built.notes = list(build.notes)
     return _finish(out, chosen, keys, manifest, files, kept, relevant, counts=counts,
                    notes=list(build.notes), built=built)  # fmt: skip
+
+
+def _digests(names: list[str], key: str) -> list[list[str]]:
+    return [[name, key] for name in order(names)]
+
+
+def _manifest_knows(manifest: Manifest, chosen: tuple[str, ...]) -> bool:
+    """Every format has files and row counts on record (else a quick check cannot skip)."""
+    return all(manifest.summary(fmt) is not None for fmt in chosen)
+
+
+def _unchanged(
+    out: Path,
+    chosen: tuple[str, ...],
+    keys: dict[str, str],
+    manifest: Manifest,
+    relevant: dict[str, dict[str, Any]],
+) -> ExportResult | None:
+    """The result of an export with nothing to do, or None when some format must be written."""
+    kept: list[FileResult] = []
+    for fmt in chosen:
+        intact = manifest.intact(fmt, keys[fmt])
+        if intact is None:
+            return None
+        kept += [FileResult(path, False, fmt) for path in intact]
+    rows, notes = manifest.summary(chosen[0])
+    notes += _format_notes(chosen, rows, relevant)
+    log.info("export to %s: the records are as last time; %d file(s) unchanged", out, len(kept))
+    return ExportResult(out_dir=out, files=kept, rows=rows, notes=notes, datasets=None)
+
+
+def _format_notes(
+    chosen: tuple[str, ...], counts: dict[str, int], relevant: dict[str, dict[str, Any]]
+) -> list[str]:
+    """What the chosen formats cannot hold (the xlsx row limit), from the row counts."""
+    sized = Datasets({n: Dataset(n, None, [], n_rows=c) for n, c in counts.items()})
+    notes: list[str] = []
+    for name in chosen:
+        notes += NOTES.get(name, lambda *_a, **_k: [])(sized, **relevant[name])
+    return notes
 
 
 def _names(datasets: Iterable[str] | None) -> list[str] | None:
@@ -239,12 +286,10 @@ def _finish(
     for name in chosen:
         produced = [f.path for f in files if f.format == name and not f.removed]
         if produced:
-            manifest.record(name, keys[name], produced)
+            manifest.record(name, keys[name], produced, rows=counts, notes=notes)
     _save_manifest(manifest)
     files = files + kept
-    sized = Datasets({n: Dataset(n, None, [], n_rows=c) for n, c in counts.items()})
-    for name in chosen:
-        notes += NOTES.get(name, lambda *_a, **_k: [])(sized, **relevant[name])
+    notes = notes + _format_notes(chosen, counts, relevant)
     result = ExportResult(out_dir=out, files=files, rows=counts, notes=notes, datasets=built)
     log.info(
         "export to %s: %d file(s) changed, %d unchanged",

@@ -106,12 +106,31 @@ class Manifest:
             paths.append(path)
         return paths
 
-    def record(self, fmt: str, key: str, paths: list[Path]) -> None:
+    def record(
+        self,
+        fmt: str,
+        key: str,
+        paths: list[Path],
+        *,
+        rows: dict[str, int] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
         files = {}
         for path in paths:
             stat = path.stat()
             files[path.relative_to(self.folder).as_posix()] = [stat.st_size, stat.st_mtime_ns]
-        self.data["formats"][fmt] = {"key": key, "files": files}
+        entry: dict[str, Any] = {"key": key, "files": files}
+        if rows is not None:
+            entry["rows"] = dict(rows)
+            entry["notes"] = list(notes or [])
+        self.data["formats"][fmt] = entry
+
+    def summary(self, fmt: str) -> tuple[dict[str, int], list[str]] | None:
+        """Rows per dataset and notes of the export that wrote ``fmt`` (if recorded)."""
+        entry = self.data["formats"].get(fmt)
+        if not entry or "rows" not in entry or not entry.get("files"):
+            return None
+        return dict(entry["rows"]), list(entry.get("notes") or [])
 
     def forget(self, fmt: str) -> None:
         self.data["formats"].pop(fmt, None)

@@ -333,15 +333,36 @@ class _StoreReader:
         values, text = self.text(rowid)
         return self._decode(values, text, digest)
 
+    def digest_many(self, rowids: list[int]) -> dict[int, bytes]:
+        """The digests :meth:`read_many` would give, without decoding the records."""
+        out: dict[int, bytes] = {}
+        for start in range(0, len(rowids), _BATCH):
+            part = list(dict.fromkeys(rowids[start : start + _BATCH]))
+            marks = ", ".join("?" for _ in part)
+            with self._lock:
+                rows = (
+                    self._connection()
+                    .execute(
+                        f"SELECT rowid, {', '.join(_COLUMNS)} FROM records "
+                        f"WHERE rowid IN ({marks})",
+                        part,
+                    )
+                    .fetchall()
+                )
+            for rowid, *row in rows:
+                values = dict(zip(_COLUMNS, row, strict=True))
+                text = values.pop("record")
+                values.pop("parser")
+                out[rowid] = _row_digest(values, text)
+        missing = [r for r in rowids if r not in out]
+        if missing:
+            raise LookupError(f"{self.path}: record {missing[0]} is gone (the store changed)")
+        return out
+
     @staticmethod
     def _decode(values: dict[str, Any], text: str, digest: bool) -> tuple[ReportInput, bytes]:
         values.pop("parser")
-        hashed = b""
-        if digest:
-            hasher = hashlib.blake2b(digest_size=16)
-            hasher.update(json.dumps(values, sort_keys=True).encode())
-            hasher.update(text.encode("utf-8"))
-            hashed = hasher.digest()
+        hashed = _row_digest(values, text) if digest else b""
         values["url"] = values["url"] or None
         return ReportInput(decode_report(json.loads(text)), **values), hashed
 
@@ -349,6 +370,14 @@ class _StoreReader:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+def _row_digest(values: dict[str, Any], text: str) -> bytes:
+    """A digest of one stored row: provenance columns and record text (not the parser name)."""
+    hasher = hashlib.blake2b(digest_size=16)
+    hasher.update(json.dumps(values, sort_keys=True).encode())
+    hasher.update(text.encode("utf-8"))
+    return hasher.digest()
 
 
 class _LinesReader:
@@ -368,6 +397,12 @@ class _LinesReader:
 
     def read_many(self, offsets: list[int], *, digest: bool = False) -> dict[int, tuple]:
         return {at: self.read(at, digest=digest) for at in sorted(set(offsets))}
+
+    def digest_many(self, offsets: list[int]) -> dict[int, bytes]:
+        return {
+            at: hashlib.blake2b(self.line(at), digest_size=16).digest()
+            for at in sorted(set(offsets))
+        }
 
     def read(self, offset: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
         raw = self.line(offset)
@@ -418,6 +453,19 @@ class StoredInput(ReportInput):
         loaded = {key: readers[key].read_many(ats, digest=digest) for key, ats in by_reader.items()}
         for handle in handles:
             yield loaded[id(handle._reader)][handle._at]
+
+    @staticmethod
+    def digests(handles: Iterable[StoredInput]) -> Iterator[bytes]:
+        """The digest :meth:`load_with_digest` gives for each handle, without decoding."""
+        handles = list(handles)
+        by_reader: dict[int, list[int]] = {}
+        readers: dict[int, _StoreReader | _LinesReader] = {}
+        for handle in handles:
+            by_reader.setdefault(id(handle._reader), []).append(handle._at)
+            readers[id(handle._reader)] = handle._reader
+        found = {key: readers[key].digest_many(ats) for key, ats in by_reader.items()}
+        for handle in handles:
+            yield found[id(handle._reader)][handle._at]
 
     @property
     def source_file(self) -> Path:

@@ -277,3 +277,27 @@ def test_decoding_keeps_cells_that_only_the_detail_has(records):
     got = {x[:3]: x[3:] for x in _detail(back)}
     for section, row, column, value, raw, status, unit in _detail(report):
         assert got[(section, row, column)] == (value, raw, status, unit)
+
+
+def test_an_unchanged_store_is_checked_without_decoding_a_record(tmp_path, monkeypatch):
+    items = township_series(random.Random(8), townships=3, years=(2022, 2023))
+    with RecordStore.open(tmp_path / "data") as store:
+        store.put_many(items)
+    first = export(tmp_path / "data", tmp_path / "out", ["csv", "xlsx"], keep_datasets=False)
+    assert first.changed
+
+    def must_not_decode(data):
+        raise AssertionError("a record was decoded although the store did not change")
+
+    monkeypatch.setattr(output.store, "decode_report", must_not_decode)
+    again = export(tmp_path / "data", tmp_path / "out", ["csv", "xlsx"], keep_datasets=False)
+    assert again.changed == [] and len(again.unchanged) == len(first.changed)
+    assert again.rows == first.rows and again.notes == first.notes
+    monkeypatch.undo()
+    # one more record: the quick check sees it and the datasets are written again
+    extra = township_series(random.Random(9), townships=1, years=(2024,))
+    with RecordStore.open(tmp_path / "data") as store:
+        store.put_many(extra)
+    third = export(tmp_path / "data", tmp_path / "out", ["csv", "xlsx"], keep_datasets=False)
+    assert {p.name for p in third.changed} >= {"reports.csv", "panel.csv", "datasets.xlsx"}
+    assert third.rows["reports"] == first.rows["reports"] + 1
