@@ -256,8 +256,9 @@ def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> Non
         for spec, chunks in streams:
             for target in targets:
                 target.begin(spec)
-            for chunk in chunks:
-                for target in targets:
+            takers = [t for t in targets if getattr(t, "wants_rows", _yes)(spec)]
+            for chunk in chunks if takers else ():  # rows nobody writes are never produced
+                for target in takers:
                     target.write(chunk)
             for target in targets:
                 target.end()
@@ -268,6 +269,10 @@ def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> Non
             with contextlib.suppress(Exception):
                 sink.abort()
         raise
+
+
+def _yes(_dataset: Dataset) -> bool:
+    return True
 
 
 def _finish(

@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import output.build
 import output.cells
@@ -20,6 +22,7 @@ import output.dataset
 import output.reports
 import output.store
 from fixtures.townships import balanced_tables, generated_inputs, make_report, township_series
+from output.columns import BOOLEAN, CODE, INTEGER, NUMBER, TEXT, Column
 from output.export import export
 from output.frames import build_datasets
 from output.inputs import ReportInput
@@ -301,3 +304,89 @@ def test_an_unchanged_store_is_checked_without_decoding_a_record(tmp_path, monke
     third = export(tmp_path / "data", tmp_path / "out", ["csv", "xlsx"], keep_datasets=False)
     assert {p.name for p in third.changed} >= {"reports.csv", "panel.csv", "datasets.xlsx"}
     assert third.rows["reports"] == first.rows["reports"] + 1
+
+
+# --------------------------------------------------------------------------------------------
+# xlsx rows are written as openpyxl writes them
+# --------------------------------------------------------------------------------------------
+
+
+def _openpyxl_cell(sheet, column, value) -> bytes:
+    """The ``<c>`` element openpyxl's write-only writer makes of a value, typed the documented
+    way: numbers as numbers, code-like text pinned with the ``@`` format, text starting with
+    ``=`` never a formula."""
+    from io import BytesIO
+
+    from lxml.etree import xmlfile
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell._writer import lxml_write_cell
+
+    if column.kind == NUMBER:
+        value = int(value) if value.is_integer() and abs(value) < 1e15 else value
+        cell = WriteOnlyCell(sheet, value=value)
+    elif column.kind in (INTEGER, BOOLEAN):
+        cell = WriteOnlyCell(sheet, value=value)
+    else:
+        text = xlsx_writer._clean(value)
+        pinned = column.kind != TEXT and xlsx_writer._NUMBER_LIKE.match(text) is not None
+        cell = WriteOnlyCell(sheet, value=text)
+        if pinned or text.startswith("="):
+            cell.data_type = "s"
+        if pinned:
+            cell.number_format = "@"
+    cell.row, cell.column = 7, 3
+    out = BytesIO()
+    with xmlfile(out) as xf:
+        lxml_write_cell(xf, sheet, cell, cell.has_style)
+    return out.getvalue()
+
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
+_VALUES = {
+    TEXT: _TEXT,
+    CODE: st.one_of(_TEXT, st.from_regex(r"[\d\-:+T. eE/]{1,20}", fullmatch=True)),
+    INTEGER: st.one_of(st.integers(-(10**18), 10**18), st.booleans()),
+    NUMBER: st.floats(allow_nan=False, allow_infinity=False),
+    BOOLEAN: st.booleans(),
+}
+
+
+@pytest.mark.parametrize("kind", list(_VALUES))
+@given(data=st.data())
+def test_xlsx_cells_are_the_xml_openpyxl_writes(kind, data):
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("s")
+    column = Column("c", kind)
+    writer = xlsx_writer._cell_writer(column, xlsx_writer._pinned_style(sheet))
+    for _ in range(5):
+        value = data.draw(_VALUES[kind])
+        if kind == TEXT and data.draw(st.booleans()):
+            value = data.draw(st.sampled_from(["#N/A", "#REF!", "=SUM(A1)", "=", " x ", "a\r\nb"]))
+        expected = _openpyxl_cell(sheet, column, value)
+        got = writer("C7", value).encode("ascii", "xmlcharrefreplace")
+        assert got == expected, value
+
+
+def test_rows_no_format_writes_are_never_produced(tmp_path, monkeypatch):
+    items = township_series(random.Random(10), townships=3, years=(2022, 2023))
+    with RecordStore.open(tmp_path / "data") as store:
+        store.put_many(items)
+    decoded = 0
+    real_decode = output.store.decode_report
+
+    def counting(data):
+        nonlocal decoded
+        decoded += 1
+        return real_decode(data)
+
+    monkeypatch.setattr(output.store, "decode_report", counting)
+    # the workbook leaves out a cells table longer than a sheet: the cells are not even read
+    result = export(tmp_path / "data", tmp_path / "xlsx", ["xlsx"], keep_datasets=False,
+                    xlsx_max_rows=10)  # fmt: skip
+    assert any("cells" in note for note in result.notes)
+    assert decoded == len(items)  # once, to index them
+    decoded = 0
+    export(tmp_path / "data", tmp_path / "csv", ["csv"], keep_datasets=False)
+    assert decoded == 2 * len(items)  # indexed, then read again for the cells

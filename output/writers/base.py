@@ -38,6 +38,11 @@ class Sink:
     def begin(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
+    def wants_rows(self, dataset: Dataset) -> bool:
+        """False when this format writes nothing of the dataset's rows (the export then skips
+        producing them if no other format needs them)."""
+        return True
+
     def write(self, chunk: pd.DataFrame) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 

@@ -19,19 +19,21 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
-from output.writers.atomic import Staging
+from output.writers.atomic import TEMP_PREFIX, Staging
 from output.writers.base import Sink, feed
 from output.writers.values import python_values
 
@@ -48,24 +50,38 @@ _NUMBER_LIKE = re.compile(r"^[\s+\-]*[\d.,:/\-TtEe+\s]*\d[\d.,:/\-TtEe+\s]*$")
 
 
 class XlsxSink(Sink):
-    """Sheets are created as their dataset arrives and put in :data:`SHEET_ORDER` at the end
-    (each sheet of a write-only workbook streams to a file of its own, so the order in which
-    they are filled does not matter)."""
+    """Sheets are created as their dataset arrives and put in :data:`SHEET_ORDER` at the end.
+
+    openpyxl writes each sheet's frame (columns, frozen header, autofilter) and its header
+    row; the data rows, millions of cells, are written here as the XML openpyxl's write-only
+    writer would produce (:func:`_cell_writer`), to a file per sheet that :func:`normalize`
+    splices into the sheet — the same bytes, several times faster.
+    """
 
     def __init__(
-        self, out_dir: Path, staging: Staging, *, xlsx_max_rows: int = MAX_ROWS, **_options
+        self,
+        out_dir: Path,
+        staging: Staging,
+        *,
+        xlsx_max_rows: int = MAX_ROWS,
+        scratch: Path | None = None,
+        **_options,
     ) -> None:
         super().__init__(out_dir, staging)
         self.max_rows = xlsx_max_rows
         self.target = out_dir / FILE_NAME
         self.workbook = openpyxl.Workbook(write_only=True)
         self.workbook.properties.creator = "ogi"
+        self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "xlsx-", dir=scratch or out_dir))
+        self._rows: dict[int, Path] = {}  # id(sheet) → its data rows
         self._sheet = None
+        self._out = None
         self._sheet_rows = 0
         self._number = 0
         self._written = 0
         self._widths: list[list] | None = None
-        self._converters: list | None = None
+        self._cells: list | None = None
+        self._letters: list[str] = []
         self._left_out = False
 
     def begin(self, dataset: Dataset) -> None:
@@ -76,6 +92,9 @@ class XlsxSink(Sink):
         self._pending: list[tuple] = []
         if self._left_out:
             _note_sheet(self.workbook, dataset)
+
+    def wants_rows(self, dataset: Dataset) -> bool:
+        return not _left_out(dataset, self.max_rows)
 
     def write(self, chunk: pd.DataFrame) -> None:
         if self._left_out or not len(chunk):
@@ -96,11 +115,18 @@ class XlsxSink(Sink):
     def _append(self, row: tuple) -> None:
         if self._sheet is None or self._sheet_rows >= self.max_rows:
             self._new_sheet()
-        self._sheet.append([convert(v) for convert, v in zip(self._converters, row, strict=True)])
+        number = self._sheet_rows + 2  # the header is row 1
+        parts = [f'<row r="{number}">']
+        for letter, cell, value in zip(self._letters, self._cells, row, strict=True):
+            if value is not None:
+                parts.append(cell(f"{letter}{number}", value))
+        parts.append("</row>")
+        self._out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
         self._sheet_rows += 1
         self._written += 1
 
     def _new_sheet(self) -> None:
+        self._close_rows()
         dataset = self.dataset
         self._number += 1
         title = dataset.name if self._number == 1 else f"{dataset.name} ({self._number})"
@@ -108,8 +134,17 @@ class XlsxSink(Sink):
         n_rows = min(self.max_rows, len(dataset) - self._written)
         _prepare(sheet, dataset.columns, self._widths, n_rows)
         sheet.append([_header(sheet, c) for c in dataset.columns])
-        self._converters = [_converter(sheet, c) for c in dataset.columns]
+        self._cells = [_cell_writer(c, _pinned_style(sheet)) for c in dataset.columns]
+        self._letters = [get_column_letter(i) for i in range(1, len(dataset.columns) + 1)]
+        path = self.folder / f"rows-{len(self._rows)}.xml"
+        self._rows[id(sheet)] = path
+        self._out = path.open("wb")
         self._sheet, self._sheet_rows = sheet, 0
+
+    def _close_rows(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
 
     def end(self) -> None:
         if not self._left_out:
@@ -118,6 +153,7 @@ class XlsxSink(Sink):
             self._pending = []
             if self._sheet is None:  # no rows: the header alone
                 self._new_sheet()
+            self._close_rows()
             if self._written != len(self.dataset):
                 raise RuntimeError(
                     f"xlsx: {self.dataset.name} announced {len(self.dataset)} rows, "
@@ -126,10 +162,23 @@ class XlsxSink(Sink):
         super().end()
 
     def close(self) -> None:
+        self._close_rows()
         self.workbook._sheets.sort(key=lambda sheet: _order(_dataset_of(sheet.title)))
         temp = self.staging.temp_for(self.target, format="xlsx", dataset="all")
-        self.workbook.save(temp)
-        normalize(temp)
+        try:
+            self.workbook.save(temp)
+            rows = {
+                sheet.path.lstrip("/"): self._rows[id(sheet)]
+                for sheet in self.workbook.worksheets
+                if id(sheet) in self._rows
+            }
+            normalize(temp, rows)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def abort(self) -> None:
+        self._close_rows()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 _SAMPLE = 200  # rows whose text sets the column widths
@@ -192,37 +241,71 @@ def _header(sheet, column: Column):
     return cell
 
 
-def _converter(sheet, column: Column):
+def _pinned_style(sheet):
+    """The style id of a text cell formatted ``@``, registered when first needed (as openpyxl
+    registers a style when the first cell using it is written)."""
+    found: list[str] = []
+
+    def style() -> str:
+        if not found:
+            cell = WriteOnlyCell(sheet, value="0")
+            cell.number_format = "@"
+            found.append(f' s="{cell.style_id}"')
+        return found[0]
+
+    return style
+
+
+def _cell_writer(column: Column, pinned_style):
+    """How a value of ``column`` is written: the ``<c>`` element openpyxl's write-only writer
+    makes of it (numbers as numbers, text inline, code-like text pinned as text with the ``@``
+    format, text that looks like a formula stored as text, Excel's error words as errors)."""
     if column.kind in (INTEGER, BOOLEAN):
-        return _same
+        return _plain_cell
     if column.kind == NUMBER:
-        return _number
+        return _number_cell
     text_typed = column.kind in _TEXT_KINDS
 
-    def convert(value):
-        if value is None:
-            return None
+    def cell(ref: str, value) -> str:
         text = _clean(value)
-        pinned = text_typed and _NUMBER_LIKE.match(text) is not None
-        if not pinned and not text.startswith("="):
-            return text  # a text cell; "applications" can never turn into a number
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.data_type = "s"  # never a formula
-        if pinned:  # digits Excel would turn into a number or a date once edited
-            cell.number_format = "@"
-        return cell
+        if text_typed and _NUMBER_LIKE.match(text) is not None:
+            return _string_cell(ref, text, pinned_style())
+        if text in ERROR_CODES:  # as openpyxl types them (never a formula: see above)
+            return f'<c r="{ref}" t="e"><v>{_escape(text)}</v></c>'
+        return _string_cell(ref, text, "")
 
-    return convert
+    return cell
 
 
-def _same(value):
-    return value
+def _plain_cell(ref: str, value) -> str:
+    kind = "b" if isinstance(value, bool) else "n"
+    return f'<c r="{ref}" t="{kind}"><v>{safe_string(value)}</v></c>'
 
 
-def _number(value):
-    if value is None:
-        return None
-    return int(value) if value.is_integer() and abs(value) < 1e15 else value
+def _number_cell(ref: str, value: float) -> str:
+    if value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>'
+
+
+def _string_cell(ref: str, text: str, style: str) -> str:
+    if not text:
+        return f'<c r="{ref}"{style} t="inlineStr"></c>'
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+
+
+def _escape(text: str) -> str:
+    """Text as libxml2 writes it (non-ASCII becomes character references when encoded)."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#13;")
+    return text
 
 
 def _clean(value) -> str:
@@ -245,10 +328,12 @@ def _note_sheet(workbook, dataset: Dataset) -> None:
 _CORE_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
-def normalize(path: Path) -> None:
-    """Rewrite the zip with fixed timestamps and document dates, so equal content → equal bytes.
+def normalize(path: Path, rows: dict[str, Path] | None = None) -> None:
+    """Rewrite the zip with fixed timestamps and document dates, so equal content → equal bytes,
+    splicing each sheet's data rows (``rows``: entry name → file) after its header row.
 
     Entries are copied in pieces (a sheet of a million rows is gigabytes of XML)."""
+    rows = rows or {}
     fixed_path = path.with_name(path.name + ".zip")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(fixed_path, "w") as target:
         for info in source.infolist():
@@ -258,6 +343,15 @@ def normalize(path: Path) -> None:
             if info.filename == "docProps/core.xml":
                 data = _CORE_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", source.read(info))
                 target.writestr(fixed, data)
+                continue
+            extra = rows.get(info.filename)
+            if extra is not None:
+                head, tail = source.read(info).split(b"</sheetData>", 1)
+                fixed.file_size = len(head) + extra.stat().st_size + len(tail) + 12
+                with target.open(fixed, "w") as out, extra.open("rb") as data:
+                    out.write(head)
+                    shutil.copyfileobj(data, out, _COPY)
+                    out.write(b"</sheetData>" + tail)
                 continue
             fixed.file_size = info.file_size  # the same ZIP64 decision as writing it whole
             with source.open(info) as reader, target.open(fixed, "w") as out:
