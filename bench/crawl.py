@@ -32,10 +32,27 @@ from scraper.crawl import CrawlOptions, crawl  # noqa: E402
 from scraper.registry import parse_registry  # noqa: E402
 
 
-def start_server(tmp: Path, hosts: int, reports: int, delay: float) -> tuple[subprocess.Popen, Path, list[str]]:
+def start_server(
+    tmp: Path, hosts: int, reports: int, delay: float
+) -> tuple[subprocess.Popen, Path, list[str]]:
     reg, res = tmp / "sites.toml", tmp / "resolve.txt"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "fixtures.sites.server", "--no-faults", "--extra-hosts", str(hosts), "--reports-per-host", str(reports), "--delay", str(delay), "--registry", str(reg), "--resolve", str(res)],
+        [
+            sys.executable,
+            "-m",
+            "fixtures.sites.server",
+            "--no-faults",
+            "--extra-hosts",
+            str(hosts),
+            "--reports-per-host",
+            str(reports),
+            "--delay",
+            str(delay),
+            "--registry",
+            str(reg),
+            "--resolve",
+            str(res),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -49,8 +66,12 @@ def start_server(tmp: Path, hosts: int, reports: int, delay: float) -> tuple[sub
 
 
 def main(argv: list[str] | None = None) -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--hosts", type=int, default=40, help="generated county hosts (besides the dialect hosts)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--hosts", type=int, default=40, help="generated county hosts (besides the dialect hosts)"
+    )
     ap.add_argument("--reports", type=int, default=30, help="reports per generated host")
     ap.add_argument("--delay", type=float, default=0.25, help="per-host delay, seconds")
     ap.add_argument("--concurrency", type=int, default=64, help="global requests in flight")
@@ -61,7 +82,15 @@ def main(argv: list[str] | None = None) -> None:
         server, reg_path, resolve = start_server(tmp, args.hosts, args.reports, args.delay)
         try:
             registry = parse_registry(reg_path.read_text(encoding="utf-8"))
-            opts = CrawlOptions(client=ClientOptions(offline=True, global_concurrency=args.concurrency, connect_timeout=5, read_timeout=10), revisit_after=timedelta(days=30))
+            opts = CrawlOptions(
+                client=ClientOptions(
+                    offline=True,
+                    global_concurrency=args.concurrency,
+                    connect_timeout=5,
+                    read_timeout=10,
+                ),
+                revisit_after=timedelta(days=30),
+            )
             t0 = time.perf_counter()
             first = crawl(registry, tmp / "data", resolve=resolve, options=opts)
             t1 = time.perf_counter() - t0
@@ -75,10 +104,16 @@ def main(argv: list[str] | None = None) -> None:
             server.wait()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         total = sum(first.host_requests.values())
-        print(f"sites {len(registry)}  hosts {len(first.host_requests)}  delay {args.delay}s  requests {total} (busiest host {busiest})")
+        print(
+            f"sites {len(registry)}  hosts {len(first.host_requests)}  delay {args.delay}s  requests {total} (busiest host {busiest})"
+        )
         print(f"documents: new {first.total('new')}, reports found {first.total('reports_found')}")
-        print(f"first run     {t1:8.2f}s   politeness floor {floor:.2f}s   ratio {t1 / floor:.3f}  (target <= 1.1)")
-        print(f"re-run        {t2:8.2f}s   requests {sum(second.host_requests.values())}   fraction of first run {t2 / t1:.2%}  (target <= 5%)")
+        print(
+            f"first run     {t1:8.2f}s   politeness floor {floor:.2f}s   ratio {t1 / floor:.3f}  (target <= 1.1)"
+        )
+        print(
+            f"re-run        {t2:8.2f}s   requests {sum(second.host_requests.values())}   fraction of first run {t2 / t1:.2%}  (target <= 5%)"
+        )
         print(f"re-run new/changed documents: {second.total('new') + second.total('changed')}")
         print(f"peak memory (max RSS of the crawler) {peak_mb:.0f} MiB")
 

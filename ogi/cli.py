@@ -29,14 +29,16 @@ EXIT_LOCKED = 75  # another harvest holds the data folder (sysexits EX_TEMPFAIL:
 
 def _register() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
-    from ogi.commands import compare  # noqa: F401
-    from ogi.commands import crawl  # noqa: F401
-    from ogi.commands import demo  # noqa: F401
-    from ogi.commands import export  # noqa: F401
-    from ogi.commands import harvest  # noqa: F401
-    from ogi.commands import parse  # noqa: F401
-    from ogi.commands import place  # noqa: F401
-    from ogi.commands import status  # noqa: F401
+    from ogi.commands import (
+        compare,  # noqa: F401
+        crawl,  # noqa: F401
+        demo,  # noqa: F401
+        export,  # noqa: F401
+        harvest,  # noqa: F401
+        parse,  # noqa: F401
+        place,  # noqa: F401
+        status,  # noqa: F401
+    )
 
 
 _register()

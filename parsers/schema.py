@@ -77,9 +77,7 @@ _M21_DOCS = (
     Field("repealed", "本年废止件数", "Repealed this year", ("本年废止", "废止件数")),
     Field("in_force", "现行有效件数", "In force", ("现行有效",)),
 )
-_M21_DECISIONS = (
-    Field("decisions", "本年处理决定数量", "Decisions this year", ("处理决定",)),
-)
+_M21_DECISIONS = (Field("decisions", "本年处理决定数量", "Decisions this year", ("处理决定",)),)
 _M21_FEES = (
     Field(
         "amount",
@@ -100,7 +98,13 @@ PROACTIVE_2021: tuple[Item, ...] = (
     ),
     Item("licensing", "行政许可", "Administrative licensing", ("行政许可",), _M21_DECISIONS),
     Item("penalty", "行政处罚", "Administrative penalties", ("行政处罚",), _M21_DECISIONS),
-    Item("enforcement", "行政强制", "Administrative compulsory measures", ("行政强制",), _M21_DECISIONS),
+    Item(
+        "enforcement",
+        "行政强制",
+        "Administrative compulsory measures",
+        ("行政强制",),
+        _M21_DECISIONS,
+    ),
     Item(
         "fees",
         "行政事业性收费",
@@ -116,7 +120,9 @@ _M19_DOCS = (
     Field("total_public", "对外公开总数量", "Total public", ("对外公开总", "公开总数")),
 )
 _M19_ITEMS = (
-    Field("previous_items", "上一年项目数量", "Items the previous year", ("上一年项目", "上年项目")),
+    Field(
+        "previous_items", "上一年项目数量", "Items the previous year", ("上一年项目", "上年项目")
+    ),
     Field("change", "本年增/减", "Change this year", ("本年增", "增/减", "增减")),
     Field("decisions", "处理决定数量", "Decisions", ("处理决定",)),
 )
@@ -138,7 +144,9 @@ PROACTIVE_2019: tuple[Item, ...] = (
         _M19_ITEMS,
     ),
     Item("penalty", "行政处罚", "Administrative penalties", ("行政处罚",), _M19_ITEMS),
-    Item("enforcement", "行政强制", "Administrative compulsory measures", ("行政强制",), _M19_ITEMS),
+    Item(
+        "enforcement", "行政强制", "Administrative compulsory measures", ("行政强制",), _M19_ITEMS
+    ),
     Item(
         "fees",
         "行政事业性收费",
@@ -171,7 +179,9 @@ APPLICATION_COLUMNS: tuple[Field, ...] = (
     Field("natural_person", "自然人", "Natural persons", ("自然人",)),
     Field("commercial", "商业企业", "Commercial enterprises", ("商业企业",)),
     Field("research", "科研机构", "Research institutions", ("科研机构",)),
-    Field("social_org", "社会公益组织", "Social welfare organisations", ("社会公益组织", "公益组织")),
+    Field(
+        "social_org", "社会公益组织", "Social welfare organisations", ("社会公益组织", "公益组织")
+    ),
     Field("legal_service", "法律服务机构", "Legal service institutions", ("法律服务机构",)),
     Field("other_org", "其他", "Other organisations", ("其他",)),
     Field("total", "总计", "Total", ("总计", "合计")),
@@ -391,7 +401,13 @@ APPEAL_HEADER_KEYS = (
 SECTION_HEADINGS = {
     SECTION_PROACTIVE: ("主动公开政府信息情况", "主动公开政府信息"),
     SECTION_APPLICATIONS: ("收到和处理政府信息公开申请", "政府信息公开申请情况"),
-    SECTION_APPEALS: ("行政复议、行政诉讼", "行政复议和行政诉讼", "行政复议行政诉讼", "复议、行政诉讼", "行政法复议"),
+    SECTION_APPEALS: (
+        "行政复议、行政诉讼",
+        "行政复议和行政诉讼",
+        "行政复议行政诉讼",
+        "复议、行政诉讼",
+        "行政法复议",
+    ),
     "problems": ("存在的主要问题", "主要问题及改进"),
 }
 

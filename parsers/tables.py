@@ -625,7 +625,7 @@ def _read_proactive(
             [],
             {row.code: measures},
             table,
-            f"table 二 row {row.code}",
+            "table 二",
             warnings,
         )
     missing = [item.code for item in items if item.code not in seen]
