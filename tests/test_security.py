@@ -266,6 +266,39 @@ def test_dns_answers_are_checked_for_hosts_the_registry_does_not_name(web):
     assert res.ok and TITLE.encode() in res.body
 
 
+def test_proxy_settings_in_the_environment_do_not_route_around_the_address_checks(web, monkeypatch):
+    """A proxy from the environment would connect for us, unseen by the address checks: the
+    client ignores HTTP(S)_PROXY and ALL_PROXY and connects to the vetted address itself."""
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    proxy = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+            monkeypatch.setenv(name, proxy)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        site(web, "localhost").routes = {"/x.html": report_page(TITLE)}
+        res = fetch(
+            web,
+            url(web, "/x.html", "localhost"),
+            scope=lambda h: True,
+            resolve=False,
+            offline=False,
+        )
+        assert res.error_kind == "private_address" and not res.sent
+        site(web).routes = {"/ok.html": report_page(TITLE)}
+        res = fetch(web, url(web, "/ok.html"))
+        assert res.ok and TITLE.encode() in res.body
+        with pytest.raises(TimeoutError):
+            listener.accept()  # the proxy was never connected to
+    finally:
+        listener.close()
+
+
 @pytest.mark.parametrize(
     ("addr", "public"),
     [
