@@ -169,6 +169,8 @@ def load_runs(data_dir: str | os.PathLike, limit: int | None = None) -> list[Run
 
 # -- warnings by kind ---------------------------------------------------------------------------
 
+# A number, except a template's name ("the 2019 national format" is a kind, not a value).
+_NUMBER = re.compile(r"(?<!\d)\d+(?:[.,:/-]\d+)*(?![\d.,:/-]|\s(?:national format|template))")
 _LOCATION = re.compile(r"table [一二三四五六七八九十]+|appendix|pdf|docx|html|prose", re.I)
 
 
@@ -181,7 +183,7 @@ def warning_kind(text: str) -> str:
     t = " ".join(text.split())
     t = re.sub(r"[「『“\"'《].*?[」』”\"'》]", "…", t)
     t = re.sub(r"\b[a-z]+(?:_{1,2}[a-z0-9]+)+\b", "<code>", t)
-    t = re.sub(r"\d+(?:[.,:/-]\d+)*", "#", t)
+    t = _NUMBER.sub("#", t)
     t = re.split(r"[;；(（]", t, maxsplit=1)[0].strip()
     parts = [p.strip() for p in t.split(":")]
     if len(parts) > 1:

@@ -283,6 +283,10 @@ def test_exit_codes_follow_the_command_line_constants():
 def test_warnings_are_grouped_by_kind():
     assert warning_kind("table 三: rows not found: granted, partial") == "table 三: rows not found"
     assert warning_kind("PDF page 3 unreadable: ValueError: bad") == "PDF page # unreadable"
+    assert (
+        warning_kind("report before the 2019 national format: no statutory tables")
+        == "report before the 2019 national format"
+    )
     assert warning_kind(
         "publication date 2023-01-05 is before the report year 2023"
     ) == warning_kind("publication date 2021-12-30 is before the report year 2022")
