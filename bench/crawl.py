@@ -75,6 +75,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--reports", type=int, default=30, help="reports per generated host")
     ap.add_argument("--delay", type=float, default=0.25, help="per-host delay, seconds")
     ap.add_argument("--concurrency", type=int, default=64, help="global requests in flight")
+    ap.add_argument(
+        "--max-active-sites",
+        type=int,
+        help="sites crawled at once (default: every site, as the floor assumes hosts in parallel)",
+    )
     args = ap.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as d:
@@ -90,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
                     read_timeout=10,
                 ),
                 revisit_after=timedelta(days=30),
+                max_active_sites=args.max_active_sites or len(registry),
             )
             t0 = time.perf_counter()
             first = crawl(registry, tmp / "data", resolve=resolve, options=opts)

@@ -92,6 +92,23 @@ HOME_PATHS = {
 }
 
 
+def active_sites_limit(configured: int | None = None) -> int:
+    """How many sites are crawled at once: ``configured``, or a quarter of the soft limit on
+    open files (sockets, the state database and the WARC files share it), clamped to
+    64..1,024."""
+    if configured is not None:
+        return max(1, configured)
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, OSError, ValueError):  # no resource module (Windows)
+        return 256
+    if soft == resource.RLIM_INFINITY:
+        return 1024
+    return max(64, min(1024, soft // 4))
+
+
 @dataclass
 class CrawlOptions:
     """How a run behaves beyond the per-site registry settings."""
@@ -108,9 +125,11 @@ class CrawlOptions:
     """Override every site's delay (seconds)."""
     concurrency: int | None = None
     """Override every site's per-host concurrency."""
-    max_active_sites: int = 256
+    max_active_sites: int | None = None
     """Sites crawled at the same time. Each holds a connection to its host(s) while active, so
-    this bounds open sockets; it is also more hosts than one machine keeps busy at ~1 req/s each."""
+    this bounds open sockets. None: a quarter of the process's file-descriptor limit, between
+    64 and 1,024 (256 under the common limit of 1,024) — polite hosts each take about one
+    request a second, so the more of them are active, the more of the machine is used."""
     insecure_hosts: tuple[str, ...] = ()
     """Hosts reached over HTTPS without a certificate check, for this run (exact names or
     ``*.domain``), on top of the registry's ``tls_verify = false`` and ``[crawl]
@@ -327,7 +346,7 @@ async def crawl_async(
                 _SiteCrawl(site, state, archive, client, run_id, opts, now, progress, done)
                 for site in chosen
             ]
-            active = asyncio.Semaphore(max(1, opts.max_active_sites))
+            active = asyncio.Semaphore(active_sites_limit(opts.max_active_sites))
 
             async def run_site(c: _SiteCrawl) -> SiteStats:
                 async with active:

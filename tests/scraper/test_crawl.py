@@ -306,3 +306,24 @@ def test_politeness_delay_per_host_in_a_crawl(tmp_path):
         # hosts run side by side: the run is not the sum of both hosts' floors
         floors = [len(web.world.requests(h)) * 0.05 for h in hosts]
         assert result.seconds < sum(floors)
+
+
+def test_sites_crawled_at_once_follow_the_open_files_limit():
+    import resource
+
+    import pytest
+
+    from scraper.crawl import active_sites_limit
+
+    assert active_sites_limit(5) == 5
+    assert active_sites_limit(0) == 1
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1024:
+        pytest.skip("the hard limit on open files is below 1,024 here")
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+        assert active_sites_limit() == 256
+        resource.setrlimit(resource.RLIMIT_NOFILE, (128, hard))
+        assert active_sites_limit() == 64  # never fewer than 64 sites
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
