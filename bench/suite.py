@@ -186,6 +186,7 @@ def _accuracy_builtin(full: bool, *, corpus: bool = True) -> list[Row]:
     renderers: dict[str, Callable[[dict, random.Random], bytes]] = {
         "html": lambda r, g: render_html(r, g.choice(HTML_STYLES), rng=g).encode(),
         "pipe": lambda r, g: render_pipe(r, rng=g).encode(),
+        "pipe, a row per line": lambda r, g: render_pipe(r, rng=g, joined=True).encode(),
         "markdown": lambda r, g: render_markdown(r, rng=g).encode(),
         "flat": lambda r, g: render_flat(r, rng=g).encode(),
         "pdf": lambda r, g: render_pdf(r, g.choice(PDF_STYLES)),

@@ -456,6 +456,14 @@ def _is_pipe_cell(line: str) -> bool:
     return "|" not in body and body[-1:].isspace() and not body.isspace()
 
 
+def _is_pipe_row(line: str) -> bool:
+    """``a | b | |||``: a grid row of pipe text written on one line (cells, then empties)."""
+    from parsers.cells.pipe import split_pipe_row
+
+    row = split_pipe_row(line)
+    return row is not None and len(row[0]) >= 2
+
+
 _PIPE_EMPTY = re.compile(r"^\|+\s*$")
 
 
@@ -506,8 +514,8 @@ def _text_form(text: str, content_type: str | None) -> str:
             md_rows += 1
         elif bars and line.startswith("|") and _PIPE_EMPTY.match(line):
             pipe_empty += 1
-        elif bars == 1 and _is_pipe_cell(line):
-            pipe_cells += 1
+        elif (bars == 1 and _is_pipe_cell(line)) or (bars >= 2 and _is_pipe_row(line)):
+            pipe_cells += 1  # one cell of a row, or a whole row written on one line
         elif "#" in line and _MD_HEADING.match(line):
             md_heads += 1
     tags = len(_HTML_TAG.findall(text[:65536]))

@@ -48,10 +48,11 @@ def test_every_html_style_round_trips_exactly(seeded, style):
 
 
 @SETTINGS
-@given(records)
-def test_pipe_text_never_gives_a_wrong_number(seeded):
+@given(records, st.booleans())
+def test_pipe_text_never_gives_a_wrong_number(seeded, joined):
+    """``joined``: each grid row's pipe lines written on one line, as some page dumps do."""
     seed, record = seeded
-    text = render_pipe(record, rng=random.Random(seed))
+    text = render_pipe(record, rng=random.Random(seed), joined=joined)
     report = parsers.parse(text.encode("utf-8"), source="report.pipe.txt")
     want = strip_private(record)
     wrong = [d for d in cell_differences(want, report.to_dict()) if not d.endswith("got None")]
@@ -63,11 +64,13 @@ def test_pipe_text_never_gives_a_wrong_number(seeded):
 
 
 @SETTINGS
-@given(st.integers(0, 2**32), st.sampled_from(["2019", "2021"]), st.booleans())
-def test_pipe_text_without_blanks_round_trips_exactly(seed, template, big):
+@given(st.integers(0, 2**32), st.sampled_from(["2019", "2021"]), st.booleans(), st.booleans())
+def test_pipe_text_without_blanks_round_trips_exactly(seed, template, big, joined):
     record = random_record(random.Random(seed), template, blank_rate=0.0, dash_rate=0.05, big=big)
-    text = render_pipe(record, rng=random.Random(seed))
-    got = parsers.parse(text.encode("utf-8"), source="report.pipe.txt").to_dict()
+    text = render_pipe(record, rng=random.Random(seed), joined=joined)
+    report = parsers.parse(text.encode("utf-8"), source="report.pipe.txt")
+    assert report.form == "pipe"
+    got = report.to_dict()
     assert cell_differences(strip_private(record), got) == []
 
 

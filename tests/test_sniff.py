@@ -146,9 +146,22 @@ def test_empty_and_binary_junk():
 def test_text_forms_from_the_generator(record):
     assert sniff(render_html(record, "word").encode("utf-8")).kind == S.HTML
     assert sniff(render_pipe(record).encode("utf-8")).kind == S.PIPE
+    assert sniff(render_pipe(record, joined=True).encode("utf-8")).kind == S.PIPE
     assert sniff(render_markdown(record).encode("utf-8")).kind == S.MARKDOWN
     prose = "平潭综合实验区2011年政府信息公开工作年度报告\n全年主动公开政府信息2599条。\n"
     assert sniff(prose.encode("utf-8")).kind == S.TEXT
+
+
+def test_pipe_rows_written_one_per_line():
+    from parsers.cells.pipe import split_pipe_row
+
+    assert split_pipe_row("规章 | 0 | 0 | 0 |") == (["规章", "0", "0", "0"], 0)
+    assert split_pipe_row("第二十条第（一）项 | ||||") == (["第二十条第（一）项"], 4)
+    assert split_pipe_row("行政许可 | 0 | ||") == (["行政许可", "0"], 2)
+    assert split_pipe_row("单独一格 |") == (["单独一格"], 0)
+    assert split_pipe_row("a |  | b |") == (["a", "b"], 1)  # a blank between: place unknown
+    assert split_pipe_row("|||") is None and split_pipe_row("| a | b |") is None
+    assert split_pipe_row("正文没有竖线") is None
 
 
 def test_html_fragment_without_html_tag():

@@ -2,8 +2,9 @@
 
 The rule (read off real output, see the design notes): each table is expanded to its full grid;
 for each grid row every non-empty cell is written as ``text |`` on its own line, then one line
-holds a ``|`` for each empty position of that row. Row boundaries are not marked and blank
-cells move to the end of their row, so this source records no positions at all: the matcher
+holds a ``|`` for each empty position of that row. Some page dumps join a row's lines with
+spaces (``行政许可 | 0 | |||``); that is read the same way. Blank cells move to the end of
+their row, so this source records no positions at all: the matcher
 places values by the row labels, the column order and, where blanks make a column ambiguous,
 the table's arithmetic.
 """
@@ -16,17 +17,31 @@ from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
 from parsers.labels import normalize_cell, normalize_text
 
-_EMPTY_RUN = re.compile(r"^\|+$")
 
+def split_pipe_row(line: str) -> tuple[list[str], int] | None:
+    """The cells of one pipe line: its ``text |`` cells and the number of empty positions.
 
-def looks_like_pipe(text: str) -> bool:
-    """True when enough lines follow the pipe rule for the text to be pipe text."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
-    if not lines:
-        return False
-    piped = sum(1 for line in lines if line.endswith("|") and not line.startswith("|"))
-    runs = sum(1 for line in lines if _EMPTY_RUN.match(line))
-    return piped >= 10 and piped + runs >= len(lines) * 0.2
+    Most pipe text puts each cell on a line of its own; some page dumps join a grid row's
+    lines with spaces instead (``规章 | 0 | 0 | 0 |``, ``行政许可 | 0 | |||``) — the same rule,
+    with the row boundaries kept. A blank between two cells (``a |  | b |``), which the rule
+    never writes, counts as one more empty position of the row: its place is left to the
+    table's arithmetic, as for any other blank. None when the line is not a pipe line.
+    """
+    body = line.strip()
+    if not body.endswith("|") or body.startswith("|"):
+        return None
+    # The trailing run of bars: the last cell's closing bar, then one bar per empty position.
+    end = len(body)
+    while end and body[end - 1] in "| \t":
+        end -= 1
+    run = body[end:].count("|")
+    texts = body[:end].split("|")
+    cells = [t.strip() for t in texts]
+    blanks = sum(1 for t in cells if not t)
+    cells = [t for t in cells if t]
+    if not cells:
+        return None
+    return cells, run - 1 + blanks
 
 
 def pipe_document(text: str) -> Document:
@@ -41,10 +56,15 @@ def pipe_document(text: str) -> Document:
             if not line.strip("|"):  # only bars: a row's empty positions
                 cells.append(Cell("", empty_run=len(line)))
                 continue
-            if not line.startswith("|"):  # ``text |``: one cell
-                cell_text = normalize_cell(line[:-1].rstrip())
-                cells.append(Cell(cell_text))
-                lines.append(cell_text)
+            row = split_pipe_row(line)
+            if row is not None:  # ``text |`` cells, then the row's empty positions
+                texts, empty = row
+                for cell_text in texts:
+                    cell_text = normalize_cell(cell_text)
+                    cells.append(Cell(cell_text))
+                    lines.append(cell_text)
+                if empty:
+                    cells.append(Cell("", empty_run=empty))
                 continue
         lines.append(normalize_text(line))
     title = next((line for line in lines[:40] if _TITLE.search(line)), None)
