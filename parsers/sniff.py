@@ -461,7 +461,7 @@ def _is_pipe_row(line: str) -> bool:
     from parsers.cells.pipe import split_pipe_row
 
     row = split_pipe_row(line)
-    return row is not None and len(row[0]) >= 2
+    return row is not None and sum(1 for cell in row[0] if cell) >= 2
 
 
 _PIPE_EMPTY = re.compile(r"^\|+\s*$")

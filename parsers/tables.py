@@ -279,6 +279,8 @@ def place_row(
         prints = _under_headers(values, headers.under(columns), width)
         if prints is not None:
             return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "header")
+    if len(values) > width and all(t.is_blank for t in values[width:]):
+        values = values[:width]  # blanks past the last column: a ragged row's end
     if len(values) == width:
         prints = [t.printed for t in values]
         return Placed([tuple(_v(p) for p in prints)], [tuple(prints)], "order")
@@ -457,6 +459,8 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     app_start = _find_label(tokens, ("本年新收",), 0)
     appeals_from = app_start if app_start is not None else 0
     appeals_start = _find_appeals(tokens, appeals_from)
+    if app_start is not None and _blanks_in_place(tokens[app_start:appeals_start]):
+        tokens = _place_lone_bars(tokens)  # one for one: the indexes above still hold
     if app_start is not None:
         app_block = _block_start(tokens, app_start)
         proactive_tokens = tokens[:app_block]
@@ -502,6 +506,39 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     else:
         found.warnings.append("table 四 (reconsideration and litigation) not found in the document")
     return found
+
+
+_BLANK = Printed(None, BLANK, "")
+
+
+def _blanks_in_place(tokens: Sequence[Token]) -> bool:
+    """Whether this pipe text writes a blank cell in its place, as a lone ``|`` line.
+
+    Under the pipe rule a run of empty positions closes its row, and every row of table 三
+    starts with its label, so there a run is never followed by a number. Some page dumps
+    write a cell that holds only a space (``&nbsp;``) as `` |`` in its place instead; they
+    show a lone bar followed by a number, over and over, in table 三. Two sightings decide.
+    """
+    seen = 0
+    for before, after in itertools.pairwise(tokens):
+        if before.cell.empty_run == 1 and after.is_value and not after.is_blank:
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
+
+
+def _place_lone_bars(tokens: Sequence[Token]) -> list[Token]:
+    """Each lone bar becomes a blank cell at its place in the row; longer runs (the positions a
+    spanning label covers) stay runs. A lone bar that was in fact a one-position run at the end
+    of its row is a blank past the row's last column, which :func:`place_row` drops."""
+    out = []
+    for token in tokens:
+        if token.cell.empty_run == 1:
+            out.append(Token(Cell(""), _BLANK))
+        else:
+            out.append(token)
+    return out
 
 
 def _find_label(tokens: Sequence[Token], keys: tuple[str, ...], start: int) -> int | None:
@@ -812,6 +849,14 @@ def _read_appeals(
         tokens[header_end].is_value and not tokens[header_end].is_blank
     ):
         header_end += 1
+    # Blank cells just before the first number, in a source without positions, are the data
+    # row's first cells written in their place (lone bars), not headers.
+    while (
+        header_end > 0
+        and tokens[header_end - 1].is_blank
+        and tokens[header_end - 1].grid_key is None
+    ):
+        header_end -= 1
     headers = tokens[:header_end]
     values: list[Token] = []
     for token in tokens[header_end:]:

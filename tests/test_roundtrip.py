@@ -48,11 +48,12 @@ def test_every_html_style_round_trips_exactly(seeded, style):
 
 
 @SETTINGS
-@given(records, st.booleans())
-def test_pipe_text_never_gives_a_wrong_number(seeded, joined):
-    """``joined``: each grid row's pipe lines written on one line, as some page dumps do."""
+@given(records, st.booleans(), st.booleans())
+def test_pipe_text_never_gives_a_wrong_number(seeded, joined, in_place):
+    """``joined``: each grid row's pipe lines written on one line, as some page dumps do;
+    ``in_place``: blank cells written where they stand, as lone bars."""
     seed, record = seeded
-    text = render_pipe(record, rng=random.Random(seed), joined=joined)
+    text = render_pipe(record, rng=random.Random(seed), joined=joined, blanks_in_place=in_place)
     report = parsers.parse(text.encode("utf-8"), source="report.pipe.txt")
     want = strip_private(record)
     wrong = [d for d in cell_differences(want, report.to_dict()) if not d.endswith("got None")]

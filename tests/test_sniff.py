@@ -159,7 +159,7 @@ def test_pipe_rows_written_one_per_line():
     assert split_pipe_row("第二十条第（一）项 | ||||") == (["第二十条第（一）项"], 4)
     assert split_pipe_row("行政许可 | 0 | ||") == (["行政许可", "0"], 2)
     assert split_pipe_row("单独一格 |") == (["单独一格"], 0)
-    assert split_pipe_row("a |  | b |") == (["a", "b"], 1)  # a blank between: place unknown
+    assert split_pipe_row("a |  | b |") == (["a", "", "b"], 0)  # a blank in its place
     assert split_pipe_row("|||") is None and split_pipe_row("| a | b |") is None
     assert split_pipe_row("正文没有竖线") is None
 

@@ -19,13 +19,13 @@ from parsers.labels import normalize_cell, normalize_text
 
 
 def split_pipe_row(line: str) -> tuple[list[str], int] | None:
-    """The cells of one pipe line: its ``text |`` cells and the number of empty positions.
+    """The cells of one pipe line, and the number of empty positions that close it.
 
     Most pipe text puts each cell on a line of its own; some page dumps join a grid row's
     lines with spaces instead (``规章 | 0 | 0 | 0 |``, ``行政许可 | 0 | |||``) — the same rule,
     with the row boundaries kept. A blank between two cells (``a |  | b |``), which the rule
-    never writes, counts as one more empty position of the row: its place is left to the
-    table's arithmetic, as for any other blank. None when the line is not a pipe line.
+    never writes, is kept in its place as an empty string, as a dump that writes blank cells
+    where they stand shows it. None when the line is not a pipe line.
     """
     body = line.strip()
     if not body.endswith("|") or body.startswith("|"):
@@ -34,14 +34,10 @@ def split_pipe_row(line: str) -> tuple[list[str], int] | None:
     end = len(body)
     while end and body[end - 1] in "| \t":
         end -= 1
-    run = body[end:].count("|")
-    texts = body[:end].split("|")
-    cells = [t.strip() for t in texts]
-    blanks = sum(1 for t in cells if not t)
-    cells = [t for t in cells if t]
-    if not cells:
+    if not end:
         return None
-    return cells, run - 1 + blanks
+    run = body[end:].count("|")
+    return [t.strip() for t in body[:end].split("|")], run - 1
 
 
 def pipe_document(text: str) -> Document:
@@ -60,6 +56,9 @@ def pipe_document(text: str) -> Document:
             if row is not None:  # ``text |`` cells, then the row's empty positions
                 texts, empty = row
                 for cell_text in texts:
+                    if not cell_text:  # a blank written in its place: a lone bar
+                        cells.append(Cell("", empty_run=1))
+                        continue
                     cell_text = normalize_cell(cell_text)
                     cells.append(Cell(cell_text))
                     lines.append(cell_text)
