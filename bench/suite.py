@@ -187,6 +187,7 @@ def _accuracy_builtin(full: bool, *, corpus: bool = True) -> list[Row]:
         "html": lambda r, g: render_html(r, g.choice(HTML_STYLES), rng=g).encode(),
         "pipe": lambda r, g: render_pipe(r, rng=g).encode(),
         "pipe, a row per line": lambda r, g: render_pipe(r, rng=g, joined=True).encode(),
+        "pipe, blanks in place": lambda r, g: render_pipe(r, rng=g, blanks_in_place=True).encode(),
         "markdown": lambda r, g: render_markdown(r, rng=g).encode(),
         "flat": lambda r, g: render_flat(r, rng=g).encode(),
         "pdf": lambda r, g: render_pdf(r, g.choice(PDF_STYLES)),
