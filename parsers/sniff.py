@@ -456,12 +456,19 @@ def _is_pipe_cell(line: str) -> bool:
     return "|" not in body and body[-1:].isspace() and not body.isspace()
 
 
+_PLAIN_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,，]*")
+
+
 def _is_pipe_row(line: str) -> bool:
-    """``a | b | |||``: a grid row of pipe text written on one line (cells, then empties)."""
+    """``行政许可 | 0 | |||``: a grid row of a statistics table in pipe text written on one
+    line (cells, then empties). It must hold a number: a page's metadata table written the
+    same way (索引号 | … | 发布机构 | …) does not make a page of flattened text pipe text."""
     from parsers.cells.pipe import split_pipe_row
 
     row = split_pipe_row(line)
-    return row is not None and sum(1 for cell in row[0] if cell) >= 2
+    if row is None or sum(1 for cell in row[0] if cell) < 2:
+        return False
+    return any(_PLAIN_NUMBER.fullmatch(cell) for cell in row[0])
 
 
 _PIPE_EMPTY = re.compile(r"^\|+\s*$")

@@ -164,6 +164,23 @@ def test_pipe_rows_written_one_per_line():
     assert split_pipe_row("正文没有竖线") is None
 
 
+def test_metadata_table_in_pipe_rows_does_not_make_flat_text_pipe_text(record):
+    from fixtures.reportgen import render_flat
+
+    head = "".join(
+        f"{a} | {b} | {c} | {d} |\n"
+        for a, b, c, d in [
+            ("索引号", "11341702486344515H/202110-00013", "组配分类", "年度报告"),
+            ("发布机构", "某某局", "发文日期", "2022-01-08 15:47"),
+            ("发布文号", "无", "关键词", "年报"),
+            ("信息来源", "某某局", "主题导航", "综合"),
+            ("信息名称", "年报", "内容概述", "年报"),
+            ("有效性", "有效", "时效", "长期"),
+        ]
+    )
+    assert sniff((head + render_flat(record)).encode("utf-8")).kind == S.TEXT
+
+
 def test_html_fragment_without_html_tag():
     fragment = "<p style='text-align:center'>某某局2023年报告</p><p>正文</p>" * 3
     assert sniff(fragment.encode("utf-8")).kind == S.HTML
