@@ -160,7 +160,8 @@ def test_pipe_rows_written_one_per_line():
     assert split_pipe_row("行政许可 | 0 | ||") == (["行政许可", "0"], 2)
     assert split_pipe_row("单独一格 |") == (["单独一格"], 0)
     assert split_pipe_row("a |  | b |") == (["a", "", "b"], 0)  # a blank in its place
-    assert split_pipe_row("|||") is None and split_pipe_row("| a | b |") is None
+    assert split_pipe_row("| 0 | 5 |") == (["", "0", "5"], 0)  # a leading blank in place
+    assert split_pipe_row("|||") is None and split_pipe_row("a | b") is None
     assert split_pipe_row("正文没有竖线") is None
 
 
