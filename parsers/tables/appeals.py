@@ -1,0 +1,182 @@
+"""Table 四 (reconsideration and litigation): three groups of five results, printed as one
+row of fifteen values, one row per group, or transposed."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers import schema
+from parsers.labels import normalize_label
+from parsers.model import MISSING, CellValue
+from parsers.recover import (
+    SumRule,
+)
+from parsers.solver import Rule, Term
+from parsers.tables.placing import Headers, RowSplits, header_ranges, place_row
+from parsers.tables.rowlabels import match_appeal_group
+from parsers.tables.settle import settle
+from parsers.tables.tokens import Token, read_rows
+
+_RESULT_VARIANTS = {
+    "upheld": ("结果维持", "维持"),
+    "corrected": ("结果纠正", "纠正"),
+    "other": ("其他结果",),
+    "pending": ("尚未审结", "未审结"),
+    "total": ("总计", "合计"),
+}
+
+
+def _codes_by_label(variants: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Normalized header name → the (first) code it names."""
+    out: dict[str, str] = {}
+    for code, names in variants.items():
+        for name in names:
+            out.setdefault(normalize_label(name), code)
+    return out
+
+
+_RESULT_BY_LABEL = _codes_by_label(_RESULT_VARIANTS)
+
+
+def read_appeals(
+    tokens: Sequence[Token], warnings: list[str], splits: RowSplits | None = None
+) -> dict | None:
+    groups = [g.code for g in schema.APPEAL_GROUPS]
+    results = [r.code for r in schema.APPEAL_RESULTS]
+    table: dict[str, dict[str, CellValue]] = {
+        g: {r: CellValue(None, None, MISSING) for r in results} for g in groups
+    }
+    transposed = _read_appeals_by_group(tokens, results, warnings, splits)
+    if transposed is not None:
+        table.update(transposed)
+        return table
+    header_end = 0
+    while header_end < len(tokens) and not (
+        tokens[header_end].is_value and not tokens[header_end].is_blank
+    ):
+        header_end += 1
+    # Blank cells just before the first number, in a source without positions, are the data
+    # row's first cells written in their place (lone bars), not headers.
+    while (
+        header_end > 0
+        and tokens[header_end - 1].is_blank
+        and tokens[header_end - 1].grid_key is None
+    ):
+        header_end -= 1
+    headers = tokens[:header_end]
+    values: list[Token] = []
+    for token in tokens[header_end:]:
+        if token.is_label or token.cell.empty_run:
+            break
+        values.append(token)
+    if values and values[0].cell.row is not None:
+        first_row = values[0].grid_key
+        values = [
+            t
+            for t in tokens[header_end:]
+            if t.is_value and t.grid_key is not None and t.grid_key[0] == first_row[0]
+        ]
+        # blank cells of the data rows before the first number belong to them too
+        leading = [
+            t for t in headers if t.is_blank and t.grid_key is not None and t.grid_key == first_row
+        ]
+        values = leading + values
+    if not values:
+        return None
+    flat_columns = [f"{g}.{r}" for g in groups for r in results]
+    result_headers = _appeal_headers(headers)
+    group_sums = [
+        SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
+    ]
+    placed = place_row(values, flat_columns, result_headers, group_sums, splits=splits)
+    rules = [
+        Rule(
+            f"appeals.totals:{g}",
+            tuple(Term("appeals", gi * 5 + i) for i in range(4))
+            + (Term("appeals", gi * 5 + 4, -1),),
+        )
+        for gi, g in enumerate(groups)
+    ]
+    flat: dict[str, dict[str, CellValue]] = {
+        "appeals": {c: CellValue(None, None, MISSING) for c in flat_columns}
+    }
+    settle({"appeals": placed}, rules, {"appeals": flat_columns}, flat, "table 四", warnings)
+    for key, cell in flat["appeals"].items():
+        group, result = key.split(".")
+        table[group][result] = cell
+    return table
+
+
+def _read_appeals_by_group(
+    tokens: Sequence[Token],
+    results: list[str],
+    warnings: list[str],
+    splits: RowSplits | None = None,
+) -> dict[str, dict[str, CellValue]] | None:
+    """Table 四 printed one row per group (行政复议 / 未经复议直接起诉 / 复议后起诉, five results
+    each) instead of one row of fifteen; None when the table is not laid out that way."""
+    rows = [
+        r for r in read_rows(tokens, match_appeal_group) if any(not t.is_blank for t in r.values)
+    ]
+    codes = [r.code for r in rows]
+    if len(set(codes)) < 2 or len(codes) != len(set(codes)):
+        return None
+    if any(len([t for t in r.values if not t.is_blank]) > len(results) for r in rows):
+        return None
+    out: dict[str, dict[str, CellValue]] = {}
+    rule = SumRule(tuple(range(len(results) - 1)), len(results) - 1)
+    placed = {}
+    variants = {k: tuple(normalize_label(n) for n in v) for k, v in _RESULT_VARIANTS.items()}
+    headers_of: dict[int | None, Headers | None] = {}  # by table
+    for row in rows:
+        table = row.values[0].cell.table
+        if table not in headers_of:
+            headers_of[table] = header_ranges(
+                [
+                    t
+                    for t in tokens
+                    if t.is_label and t.cell.col is not None and t.cell.table == table
+                ],
+                variants,
+            )
+        placed[row.code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
+        out[row.code] = {r: CellValue(None, None, MISSING) for r in results}
+    rules = [
+        Rule(
+            f"appeals.totals:{code}",
+            tuple(Term(code, i) for i in range(len(results) - 1))
+            + (Term(code, len(results) - 1, -1),),
+        )
+        for code in placed
+    ]
+    settle(placed, rules, {code: results for code in placed}, out, "table 四", warnings)
+    return out
+
+
+def _result_of(label: str) -> str | None:
+    """The table-四 result (维持, 纠正 …) a normalized header label names, if any."""
+    return _RESULT_BY_LABEL.get(label)
+
+
+def _appeal_headers(headers: Sequence[Token]) -> Headers | None:
+    """Grid ranges of the 15 result header cells (the deepest header row of each column)."""
+    cells = [t for t in headers if t.is_label and t.cell.col is not None and t.cell.colspan == 1]
+    by_col: dict[int, Token] = {}
+    for token in cells:
+        if _result_of(token.label) is None:
+            continue
+        previous = by_col.get(token.cell.col)
+        if previous is None or (token.cell.row or 0) > (previous.cell.row or 0):
+            by_col[token.cell.col] = token
+    if len(by_col) != 15:
+        return None
+    groups = [g.code for g in schema.APPEAL_GROUPS]
+    results = [r.code for r in schema.APPEAL_RESULTS]
+    ranges: dict[str, range] = {}
+    for index, col in enumerate(sorted(by_col)):
+        group = groups[index // 5]
+        result = _result_of(by_col[col].label)
+        if result != results[index % 5]:
+            return None
+        ranges[f"{group}.{result}"] = range(col, col + 1)
+    return Headers(ranges)

@@ -1,0 +1,116 @@
+"""Table 三 (applications): 26 (2021) or 21 (2019) rows of seven columns, and the rules
+that tie them together (row totals, outcome sums, the balance of the year)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers import schema
+from parsers.labels import normalize_label
+from parsers.solver import Rule, Term
+from parsers.tables.layout import empty_section
+from parsers.tables.placing import Placed, RowSplits, header_ranges, place_row, row_sum_rules
+from parsers.tables.settle import settle
+from parsers.tables.tokens import RowRead, Token
+
+_COLUMN_VARIANTS = {
+    "natural_person": ("自然人",),
+    "commercial": ("商业企业",),
+    "research": ("科研机构",),
+    "social_org": ("社会公益组织", "公益组织"),
+    "legal_service": ("法律服务机构",),
+    "other_org": ("其他", "其他组织"),
+    "total": ("总计", "合计"),
+}
+
+
+def _application_rules(template: str, present: set[str]) -> list[Rule]:
+    columns = [c.code for c in schema.APPLICATION_COLUMNS]
+    total_col = columns.index("total")
+    rules = []
+    for row in present:
+        rules.append(
+            Rule(
+                f"applications.columns:{row}",
+                tuple(Term(row, i) for i in range(total_col)) + (Term(row, total_col, -1),),
+            )
+        )
+    outcomes = [r for r in schema.OUTCOME_ROWS[template] if r in present]
+    for i, col in enumerate(columns):
+        if outcomes and "total" in present:
+            rules.append(
+                Rule(
+                    f"applications.outcomes:{col}",
+                    tuple(Term(r, i) for r in outcomes) + (Term("total", i, -1),),
+                )
+            )
+        if {"new", "carried_over", "total", "carried_forward"} <= present:
+            rules.append(
+                Rule(
+                    f"applications.balance:{col}",
+                    (
+                        Term("new", i),
+                        Term("carried_over", i),
+                        Term("total", i, -1),
+                        Term("carried_forward", i, -1),
+                    ),
+                )
+            )
+    return rules
+
+
+def read_applications(
+    tokens: Sequence[Token],
+    rows: list[RowRead],
+    template: str,
+    warnings: list[str],
+    splits: RowSplits | None = None,
+) -> dict:
+    table = empty_section(template, schema.SECTION_APPLICATIONS)
+    columns = [c.code for c in schema.APPLICATION_COLUMNS]
+    # Column headers count only for the values of their own table: a table continued in a
+    # second table (a page break in Word, a PDF fragment) may number its grid differently.
+    variants = {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()}
+    by_table: dict[int | None, list[Token]] = {}
+    for token in tokens:
+        if token.is_label and token.cell.col is not None:
+            by_table.setdefault(token.cell.table, []).append(token)
+    table_headers = {key: header_ranges(found, variants) for key, found in by_table.items()}
+    placed: dict[str, Placed] = {}
+    row_sums = row_sum_rules(columns)
+    for row in rows:
+        code = row.code
+        if code not in table and code == "other" and template == schema.TEMPLATE_2021:
+            warnings.append(
+                "table 三: （六）其他处理 is printed as one row although the report follows the 2021 "
+                "format; its three sub-rows are left null"
+            )
+            continue
+        if code not in table:
+            warnings.append(
+                f"table 三: row {code} does not belong to the {template} format; ignored"
+            )
+            continue
+        if code in placed:
+            if row.values:
+                warnings.append(f"table 三: row {code} printed twice; the first is kept")
+            continue
+        tables_of_row = {t.cell.table for t in row.values}
+        headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
+        placed[code] = place_row(row.values, columns, headers, row_sums, splits=splits)
+    free = any(len(p.vectors) > 1 for p in placed.values())
+    rules = _application_rules(template, set(placed)) if free else []
+    settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
+    missing = [
+        code
+        for code in table
+        if code not in placed
+        and not (
+            template == schema.TEMPLATE_2021
+            and code.startswith("other_")
+            and "other" in {r.code for r in rows}
+        )
+    ]
+    if missing:
+        warnings.append(f"table 三: rows not found: {', '.join(missing)}")
+    return table

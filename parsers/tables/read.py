@@ -1,0 +1,161 @@
+"""Reading the three tables of a document: where each starts, which template it follows,
+and each section read by its own module."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from parsers import schema
+from parsers.cells.base import Document
+from parsers.labels import normalize_label
+from parsers.model import Tables
+from parsers.tables.appeals import read_appeals
+from parsers.tables.applications import read_applications
+from parsers.tables.placing import RowSplits
+from parsers.tables.proactive import read_proactive
+from parsers.tables.rowlabels import match_application_row
+from parsers.tables.tokens import (
+    Token,
+    blanks_in_place,
+    find_label,
+    place_lone_bars,
+    read_rows,
+    tokenize,
+)
+
+
+@dataclass
+class Found:
+    """What the matcher read: the template it saw and the three tables (when present)."""
+
+    template: str | None
+    tables: Tables = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    template_votes: dict[str, int] = field(default_factory=dict)
+
+
+def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
+    """Read the three statutory tables from a document's cell stream."""
+    cells = doc.cells
+    if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
+        from parsers.cells.flat import expand_glued_lines
+
+        cells = expand_glued_lines(cells)
+    tokens = tokenize(cells)
+    found = Found(template=None)
+    app_start = find_label(tokens, ("本年新收",), 0)
+    appeals_from = app_start if app_start is not None else 0
+    appeals_start = _find_appeals(tokens, appeals_from)
+    if app_start is not None and blanks_in_place(tokens[app_start:appeals_start]):
+        tokens = place_lone_bars(tokens)  # one for one: the indexes above still hold
+    if app_start is not None:
+        app_block = _block_start(tokens, app_start)
+        proactive_tokens = tokens[:app_block]
+        app_end = appeals_start if appeals_start is not None else len(tokens)
+        app_tokens = tokens[app_block:app_end]
+    else:
+        proactive_tokens = tokens[: appeals_start if appeals_start is not None else len(tokens)]
+        app_tokens = []
+    appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
+
+    votes = _template_votes(proactive_tokens)
+    app_rows = read_rows(app_tokens, match_application_row) if app_tokens else []
+    # Header cells before the first row (the column header 总计, say) are not rows.
+    first = next((i for i, r in enumerate(app_rows) if r.code == "new"), 0)
+    app_rows = app_rows[first:]
+    codes = {r.code for r in app_rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    found.template_votes = dict(votes)
+    tables_seen = bool(app_rows) or appeals_start is not None
+    template = _decide_template(votes, year_hint, found.warnings, tables_seen)
+    found.template = template
+    if template is None:
+        return found
+
+    splits = RowSplits()
+    proactive = read_proactive(proactive_tokens, template, found.warnings, doc.text, splits)
+    if proactive is not None:
+        found.tables[schema.SECTION_PROACTIVE] = proactive
+    else:
+        found.warnings.append("table 二 (proactive disclosure) not found in the document")
+    if app_rows:
+        found.tables[schema.SECTION_APPLICATIONS] = read_applications(
+            app_tokens, app_rows, template, found.warnings, splits
+        )
+    else:
+        found.warnings.append("table 三 (applications) not found in the document")
+    appeals = read_appeals(appeals_tokens, found.warnings, splits) if appeals_tokens else None
+    if appeals is not None:
+        found.tables[schema.SECTION_APPEALS] = appeals
+    else:
+        found.warnings.append("table 四 (reconsideration and litigation) not found in the document")
+    return found
+
+
+def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
+    """Where table 四 starts: its first 行政复议 or 结果维持 header cell, when the other follows
+    close by (the usual layout heads with 行政复议; a transposed one with the result names)."""
+    keys = (normalize_label("行政复议"), normalize_label("维持"))
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if not token.is_label:
+            continue
+        hit = [k for k in keys if k in token.label]
+        if not hit:
+            continue
+        other = keys[1] if hit[0] == keys[0] else keys[0]
+        if other in token.label or any(
+            t.is_label and other in t.label for t in tokens[i + 1 : i + 60]
+        ):
+            return i
+    return None
+
+
+def _block_start(tokens: Sequence[Token], index: int) -> int:
+    """Walk back from a row label over the header cells of its table."""
+    anchor = tokens[index].cell.table
+    i = index
+    while i > 0:
+        previous = tokens[i - 1]
+        if anchor is not None and previous.cell.table != anchor:
+            break
+        if previous.is_value and not previous.is_blank:
+            break
+        i -= 1
+    return i
+
+
+def _template_votes(tokens: Sequence[Token]) -> dict[str, int]:
+    votes: dict[str, int] = {}
+    text = "".join(t.label for t in tokens if t.is_label)
+    for template, markers in schema.PROACTIVE_MARKERS.items():
+        hits = sum(1 for m in markers if normalize_label(m) in text)
+        if hits:
+            votes[template] = hits * 3
+    return votes
+
+
+def _decide_template(
+    votes: dict[str, int], year_hint: int | None, warnings: list[str], tables_seen: bool = False
+) -> str | None:
+    if votes:
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+            warnings.append(
+                f"template signals conflict ({dict(ranked)}); decided by the report year"
+            )
+        else:
+            return ranked[0][0]
+    if year_hint is not None and (votes or tables_seen):
+        if not votes:
+            warnings.append(
+                "no label tells the 2019 format from the 2021 one; decided by the report year"
+            )
+        if year_hint >= 2021:
+            return schema.TEMPLATE_2021
+        return schema.TEMPLATE_2019 if year_hint >= 2019 else None
+    return None

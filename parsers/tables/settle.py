@@ -1,0 +1,81 @@
+"""Settling: from the candidate readings of rows to cells, decided only where every
+reading consistent with the form's arithmetic agrees; the rest are left null and named."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue
+from parsers.solver import INCONSISTENT, TOO_MANY, Rule, agreed, solve
+from parsers.tables.placing import Placed
+
+
+def settle(
+    placed: dict[str, Placed],
+    rules: list[Rule],
+    columns: dict[str, Sequence[str]],
+    table: dict[str, dict[str, CellValue]],
+    where: str,
+    warnings: list[str],
+) -> None:
+    """Write each row's decided cells; undecided cells become UNCERTAIN with a warning."""
+    options = {code: p.vectors for code, p in placed.items() if p.vectors}
+    for code, p in placed.items():
+        if not p.vectors:
+            warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
+            for col in columns[code]:
+                table[code][col] = CellValue(None, None, UNCERTAIN)
+    if not options:
+        return
+    if all(len(vectors) == 1 for vectors in options.values()):
+        for code in options:  # every column known from positions or order: nothing to solve
+            row = table[code]
+            for col, printed in zip(columns[code], placed[code].prints[0], strict=True):
+                row[col] = (
+                    CellValue(None, "", BLANK)
+                    if printed is None
+                    else CellValue(printed.value, printed.raw, printed.status, printed.unit)
+                )
+        return
+    solution = solve(options, rules)
+    if solution.status in (INCONSISTENT, TOO_MANY):
+        ambiguous = [c for c, v in options.items() if len(v) > 1]
+        if ambiguous:
+            reason = (
+                "the printed numbers do not add up under any placement of the blank cells"
+                if solution.status == INCONSISTENT
+                else "too many possible placements of the blank cells"
+            )
+            warnings.append(
+                f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
+            )
+    for code, vectors in options.items():
+        indexes = solution.viable.get(code)
+        if not indexes or solution.status == INCONSISTENT:
+            chosen = list(vectors)  # every reading
+            first = placed[code].prints[0]
+        else:
+            chosen = [vectors[i] for i in indexes]
+            first = placed[code].prints[indexes[0]]
+        agree = agreed(chosen)
+        undecided = []
+        for position, col in enumerate(columns[code]):
+            if agree[position]:
+                printed = first[position]
+                if printed is None:
+                    table[code][col] = CellValue(None, "", BLANK)
+                else:
+                    table[code][col] = CellValue(
+                        printed.value, printed.raw, printed.status, printed.unit
+                    )
+            else:
+                table[code][col] = CellValue(None, None, UNCERTAIN)
+                undecided.append(col)
+        if undecided:
+            shown = placed[code].shown or ", ".join(
+                p.raw for p in (placed[code].prints[0]) if p is not None and p.status == NUMBER
+            )
+            warnings.append(
+                f"{where}: row {code}: column of printed values ({shown}) not decided by the "
+                f"table's arithmetic; left null: {', '.join(undecided)}"
+            )
