@@ -33,26 +33,26 @@ import asyncio
 import hashlib
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from scraper.archive import WarcArchive, read_response
+from scraper.archive import WarcArchive
 from scraper.client import (
     ORIGIN_FAILURES,
     Client,
-    ClientOptions,
     FetchResult,
-    RobotsStore,
     default_user_agent,
     parse_connect_to,
     parse_resolve,
     registrable_domain,
 )
+from scraper.crawl_options import CrawlOptions, active_sites_limit
+from scraper.crawl_result import CrawlResult, SiteStats
+from scraper.crawl_store import StateRobots, archive_response
 from scraper.decoding import decode_body
 from scraper.discovery import (
     Link,
@@ -90,162 +90,6 @@ HOME_PATHS = {
     "/index.asp",
     "/index.aspx",
 }
-
-
-def active_sites_limit(configured: int | None = None) -> int:
-    """How many sites are crawled at once: ``configured``, or a quarter of the soft limit on
-    open files (sockets, the state database and the WARC files share it), clamped to
-    64..1,024."""
-    if configured is not None:
-        return max(1, configured)
-    try:
-        import resource
-
-        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    except (ImportError, OSError, ValueError):  # no resource module (Windows)
-        return 256
-    if soft == resource.RLIM_INFINITY:
-        return 1024
-    return max(64, min(1024, soft // 4))
-
-
-@dataclass
-class CrawlOptions:
-    """How a run behaves beyond the per-site registry settings."""
-
-    client: ClientOptions = field(default_factory=ClientOptions)
-    revisit_after: timedelta | None = timedelta(days=30)
-    """Re-check a fetched document after this long even if its list entry did not change
-    (None: never)."""
-    full: bool = False
-    """Walk every list page even when page 1 is unchanged."""
-    max_attempts: int = 10
-    """Consecutive failed attempts after which a URL waits for ``revisit_after``."""
-    delay: float | None = None
-    """Override every site's delay (seconds)."""
-    concurrency: int | None = None
-    """Override every site's per-host concurrency."""
-    max_active_sites: int | None = None
-    """Sites crawled at the same time. Each holds a connection to its host(s) while active, so
-    this bounds open sockets. None: a quarter of the process's file-descriptor limit, between
-    64 and 1,024 (256 under the common limit of 1,024) — polite hosts each take about one
-    request a second, so the more of them are active, the more of the machine is used."""
-    insecure_hosts: tuple[str, ...] = ()
-    """Hosts reached over HTTPS without a certificate check, for this run (exact names or
-    ``*.domain``), on top of the registry's ``tls_verify = false`` and ``[crawl]
-    insecure_hosts``. Recorded per run as the host event ``tls_unverified``."""
-    scheme_fallback: bool = True
-    """When a column's first page cannot be reached on its scheme (refused, TLS failure), try
-    the other scheme on the same host once (default ports only), and record that."""
-
-
-@dataclass
-class SiteStats:
-    """What happened to one site in one run."""
-
-    site: str
-    agency: str
-    requests: int = 0
-    list_pages: int = 0
-    reports_found: int = 0
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    gone: int = 0
-    moved: int = 0
-    attachments: int = 0
-    failures: Counter = field(default_factory=Counter)
-    flags: set[str] = field(default_factory=set)
-    columns_ok: int = 0
-    columns_failed: int = 0
-
-    @property
-    def failed(self) -> bool:
-        """The site could not be crawled at all (no column walked)."""
-        return self.columns_ok == 0 and self.columns_failed > 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "agency": self.agency,
-            "requests": self.requests,
-            "list_pages": self.list_pages,
-            "reports_found": self.reports_found,
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "gone": self.gone,
-            "moved": self.moved,
-            "attachments": self.attachments,
-            "failures": dict(self.failures),
-            "flags": sorted(self.flags),
-            "columns_ok": self.columns_ok,
-            "columns_failed": self.columns_failed,
-        }
-
-
-@dataclass
-class CrawlResult:
-    """The outcome of :func:`crawl`. Documents themselves are read from :attr:`state_path`."""
-
-    run_id: int
-    started_at: datetime
-    finished_at: datetime
-    data_dir: Path
-    sites: list[SiteStats]
-    seconds: float = 0.0
-    host_requests: dict[str, int] = field(default_factory=dict)
-    paused_hosts: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def state_path(self) -> Path:
-        return self.data_dir / "state.sqlite"
-
-    def total(self, name: str) -> int:
-        return sum(getattr(s, name) for s in self.sites)
-
-    @property
-    def failures(self) -> Counter:
-        c: Counter = Counter()
-        for s in self.sites:
-            c.update(s.failures)
-        return c
-
-    @property
-    def failed_sites(self) -> list[SiteStats]:
-        return [s for s in self.sites if s.failed]
-
-    @property
-    def exit_code(self) -> int:
-        """Cron habits: 0 all sites crawled, 1 some failed, 3 none could be crawled."""
-        if self.sites and len(self.failed_sites) == len(self.sites):
-            return 3
-        return 1 if self.failed_sites else 0
-
-    def summary(self) -> str:
-        lines = [
-            f"run {self.run_id}: {len(self.sites)} sites, {self.total('requests')} requests in {self.seconds:.1f}s",
-            f"  list pages {self.total('list_pages')}, reports found {self.total('reports_found')}, attachments {self.total('attachments')}",
-            f"  new {self.total('new')}, changed {self.total('changed')}, unchanged {self.total('unchanged')}, gone {self.total('gone')}, moved {self.total('moved')}",
-        ]
-        if self.failures:
-            lines.append(
-                "  failures: " + ", ".join(f"{k} {v}" for k, v in self.failures.most_common())
-            )
-        for s in self.failed_sites:
-            lines.append(
-                f"  FAILED {s.agency}: " + ", ".join(sorted(s.failures) or sorted(s.flags))
-            )
-        return "\n".join(lines)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id,
-            "seconds": round(self.seconds, 3),
-            "sites": [s.as_dict() for s in self.sites],
-            "failures": dict(self.failures),
-            "paused_hosts": self.paused_hosts,
-        }
 
 
 Progress = Callable[[str, str, dict[str, Any]], None]
@@ -327,7 +171,7 @@ async def crawl_async(
         async with Client(
             copts,
             resolve=mapping,
-            robots_store=_StateRobots(state, archive, run_id),
+            robots_store=StateRobots(state, archive, run_id),
             clock=now,
             connect_to=redirect_ports,
         ) as client:
@@ -389,85 +233,6 @@ async def crawl_async(
     state.finish_run(run_id, finished, result.as_dict())
     state.close()
     return result
-
-
-class _StateRobots(RobotsStore):
-    """Keeps robots.txt in the state DB and the WARC, so a run within a day reuses it."""
-
-    def __init__(self, state: State, archive: WarcArchive, run_id: int) -> None:
-        self.state = state
-        self.archive = archive
-        self.run_id = run_id
-
-    def load(self, origin: str) -> tuple[int, bytes, float] | None:
-        row = self.state.get(f"{origin}/robots.txt")
-        if row is None or row["http_status"] is None or row["checked_at"] is None:
-            return None
-        body = b""
-        if row["warc_file"] and row["http_status"] < 300:
-            try:
-                body = read_response(
-                    self.state.archive_dir, row["warc_file"], row["warc_offset"]
-                ).body
-            except (OSError, ValueError):
-                return None
-        return int(row["http_status"]), body, datetime.fromisoformat(row["checked_at"]).timestamp()
-
-    def save(self, origin: str, res: FetchResult) -> None:
-        if res.status is None:
-            return
-        key = f"{origin}/robots.txt"
-        ref = _archive(self.archive, res)
-        with self.state.transaction():
-            self.state.see(
-                key,
-                url=key,
-                kind="robots",
-                run_id=self.run_id,
-                site=None,
-                agency=None,
-                host=urlsplit(origin).hostname,
-            )
-            self.state.update(
-                key,
-                status="ok" if res.status < 400 else "gone",
-                http_status=res.status,
-                sha256=hashlib.sha256(res.body).hexdigest(),
-                warc_file=ref.file,
-                warc_offset=ref.offset,
-                warc_record_id=ref.record_id,
-                checked_at=iso(res.fetched_at),
-                fetched_at=iso(res.fetched_at),
-            )
-            self.state.log_fetch(
-                self.run_id,
-                key,
-                key,
-                "robots",
-                str(res.status),
-                res.fetched_at,
-                http_status=res.status,
-                warc_record_id=ref.record_id,
-                attempts=res.attempts,
-            )
-
-
-def _archive(
-    archive: WarcArchive, res: FetchResult, revisit_of: tuple[str, str, str] | None = None
-):
-    return archive.write(
-        url=res.final_url,
-        method=res.method if not res.redirects else "GET",
-        request_headers=res.request_headers,
-        request_body=res.request_body,
-        status=res.status or 0,
-        reason=res.reason,
-        response_headers=res.headers,
-        body=res.body,
-        fetched_at=res.fetched_at,
-        truncated=res.truncated,
-        revisit_of=revisit_of,
-    )
 
 
 @dataclass
@@ -1046,7 +811,7 @@ class _SiteCrawl:
         now = res.fetched_at
         flags_after = None if row["flags"] not in ("delisted_check",) else "delisted"
         ref = (
-            _archive(self.archive, res)
+            archive_response(self.archive, res)
             if res.sent and res.status is not None and not res.ok
             else None
         )
@@ -1202,7 +967,7 @@ class _SiteCrawl:
                     and len(res.body) < 4096
                 ):
                     # a meta-refresh stub: the document lives at the target
-                    ref = _archive(self.archive, res)
+                    ref = archive_response(self.archive, res)
                     st.set_status(
                         key,
                         "moved",
@@ -1240,7 +1005,7 @@ class _SiteCrawl:
                     return _Outcome("failed", key, error_kind=None)
                 if analysis.soft_404:
                     self.stats.gone += 1
-                    ref = _archive(self.archive, res)
+                    ref = archive_response(self.archive, res)
                     return fail(
                         "soft_404",
                         "soft_404",
@@ -1267,7 +1032,7 @@ class _SiteCrawl:
             "encoding": encoding,
         }
         if row["sha256"] == sha and row["warc_file"]:
-            rev = _archive(
+            rev = archive_response(
                 self.archive, res, revisit_of=(sha, row["url"], row["warc_date"] or iso(now))
             )
             st.set_status(key, "ok", self.run_id, **common)
@@ -1288,7 +1053,7 @@ class _SiteCrawl:
             if kind != "list":
                 self.stats.unchanged += 1
             return _Outcome("unchanged", key, text=text, content_type=ctype, page=analysis)
-        ref = _archive(self.archive, res)
+        ref = archive_response(self.archive, res)
         outcome = "changed" if row["sha256"] else "new"
         dup = st.first_with_sha(sha, key) if kind != "list" else None
         st.set_status(
@@ -1334,3 +1099,14 @@ class _SiteCrawl:
             if row["is_report"]:
                 self._emit("report", url=link.url, title=link.title, outcome=outcome)
         return _Outcome(outcome, key, text=text, content_type=ctype, page=analysis)
+
+
+__all__ = [
+    "CrawlOptions",
+    "CrawlResult",
+    "Progress",
+    "SiteStats",
+    "active_sites_limit",
+    "crawl",
+    "crawl_async",
+]
