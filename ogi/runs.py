@@ -17,6 +17,7 @@ import contextlib
 import json
 import os
 import re
+import sys
 import tempfile
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -246,3 +247,12 @@ def summary(report: RunReport, *, max_sites: int = 10) -> str:
     if report.path is not None:
         lines.append(f"  report     {report.path}")
     return "\n".join(lines)
+
+
+def print_report(report: RunReport, *, as_json: bool = False) -> None:
+    """The run's account on stdout: the one-screen summary, or the JSON run report."""
+    if as_json:
+        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(summary(report) + "\n")
+    sys.stdout.flush()

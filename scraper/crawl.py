@@ -41,15 +41,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from scraper.archive import WarcArchive
-from scraper.client import (
-    ORIGIN_FAILURES,
-    Client,
-    FetchResult,
-    default_user_agent,
-    parse_connect_to,
-    parse_resolve,
-    registrable_domain,
-)
+from scraper.client import ORIGIN_FAILURES, Client, FetchResult, default_user_agent
 from scraper.crawl_options import CrawlOptions, active_sites_limit
 from scraper.crawl_result import CrawlResult, SiteStats
 from scraper.crawl_store import StateRobots, archive_response
@@ -62,6 +54,7 @@ from scraper.discovery import (
     canonical_url,
     has_expiry,
 )
+from scraper.network import parse_connect_to, parse_resolve, registrable_domain
 from scraper.registry import Registry, Site
 from scraper.state import State, iso
 

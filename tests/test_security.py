@@ -54,10 +54,11 @@ from fixtures.sites.hostile import (
 from parsers.model import ParseError
 from scraper.adapters.hanweb import HanwebAdapter
 from scraper.archive import read_response
-from scraper.client import Client, ClientOptions, is_public_address, parse_resolve
+from scraper.client import Client, ClientOptions
 from scraper.crawl import crawl
 from scraper.discovery import analyse_list, canonical_url
 from scraper.filenames import attachment_filename, path_inside, safe_filename
+from scraper.network import is_public_address, parse_resolve
 from scraper.registry import parse_registry
 from scraper.state import State
 from tests.scraper.conftest import fast_options

@@ -23,8 +23,9 @@ from rich.progress import (
 from rich.table import Table
 
 from ogi.cli import EXIT_USAGE, app
-from scraper.client import ClientOptions, ResolveError, parse_resolve
+from scraper.client import ClientOptions
 from scraper.crawl import CrawlOptions, CrawlResult, crawl
+from scraper.network import ResolveError, parse_resolve
 from scraper.registry import RegistryError, load_registry
 
 

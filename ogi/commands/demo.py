@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 
 from ogi.cli import EXIT_LOCKED, EXIT_NOTHING_DONE, EXIT_USAGE, app
-from ogi.commands.harvest import print_report
 from ogi.demo import DEFAULT_DIR, DemoUnavailable, demo
 from ogi.harvest import HarvestConfigError
 from ogi.lock import LockHeld
 from ogi.logs import setup_logging
+from ogi.runs import print_report
 
 
 @app.command("demo")

@@ -3,7 +3,6 @@ over :func:`ogi.harvest.harvest`)."""
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -16,9 +15,10 @@ from ogi.cli import EXIT_LOCKED, EXIT_USAGE, app
 from ogi.harvest import HarvestConfigError, harvest
 from ogi.lock import LockHeld
 from ogi.logs import setup_logging
-from ogi.runs import RunReport, summary
-from scraper.client import ClientOptions, ResolveError, parse_resolve
+from ogi.runs import print_report
+from scraper.client import ClientOptions
 from scraper.crawl import CrawlOptions
+from scraper.network import ResolveError, parse_resolve
 
 
 @app.command("harvest")
@@ -192,12 +192,3 @@ def harvest_command(
             status.stop()
     print_report(report, as_json=as_json)
     raise typer.Exit(report.exit_code or 0)
-
-
-def print_report(report: RunReport, *, as_json: bool = False) -> None:
-    """The run's account on stdout: the one-screen summary, or the JSON run report."""
-    if as_json:
-        sys.stdout.write(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n")
-    else:
-        sys.stdout.write(summary(report) + "\n")
-    sys.stdout.flush()

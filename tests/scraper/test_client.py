@@ -8,14 +8,9 @@ import time
 
 import pytest
 
-from scraper.client import (
-    Client,
-    ClientOptions,
-    ResolveError,
-    classify_challenge,
-    parse_resolve,
-    registrable_domain,
-)
+from scraper.client import Client, ClientOptions
+from scraper.network import ResolveError, parse_resolve, registrable_domain
+from scraper.responses import classify_challenge
 
 from .conftest import MAX_BODY
 
