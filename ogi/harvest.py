@@ -51,18 +51,27 @@ from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from ogi import __version__
-from ogi.lock import LOCK_NAME, DataLock
-from ogi.parsing import FAILED, NOT_REPORT, RETRY, Job, JobResult, run_jobs
+from ogi.book import MAX_RETRIES, Book, parser_fingerprint
+from ogi.layout import (
+    BOOK_NAME,
+    DATASETS_DIR,
+    HarvestConfigError,
+    Layout,
+    Shard,
+    layouts,
+    shard_of,
+    site_host,
+)
+from ogi.lock import DataLock
+from ogi.parsing import FAILED, NOT_REPORT, RETRY, Job, run_jobs
 from ogi.runs import (
     NOTHING_DONE,
     OK,
     SOME_FAILED,
     RunReport,
     new_run_id,
-    runs_dir,
 )
 from scraper.crawl import CrawlOptions, CrawlResult, crawl
 from scraper.registry import Registry, RegistryError, Site, load_registry
@@ -78,272 +87,12 @@ EXIT_NOTHING_DONE = 3
 POOL_MIN_DOCUMENTS = 200
 """With ``workers`` left to choose, a process pool is used from this many documents to parse:
 below it, starting the pool (a second or two) costs more than it saves."""
-MAX_RETRIES = 3
-"""Runs in which a document stopped by a timeout or crash is tried again (per parser version)."""
 BATCH = 16
 """Records stored per transaction (also stored every two seconds): a killed run loses little."""
 
-BOOK_NAME = "harvest.sqlite"
-DATASETS_DIR = "datasets"
 
 Progress = Callable[[str, dict[str, Any]], None]
 """``progress(event, info)``: ``phase`` (info: name), ``fetch``, ``parsed``, ``export_stage``."""
-
-
-class HarvestConfigError(ValueError):
-    """The harvest cannot start: a bad sites file, shard or option (exit code 2)."""
-
-
-# --------------------------------------------------------------------------------------------
-# Shards and the data folder layout
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Shard:
-    """Part ``index`` (1-based) of ``count``: the sites whose host hashes to it."""
-
-    index: int
-    count: int
-
-    @classmethod
-    def parse(cls, value: str | Shard | None) -> Shard | None:
-        """``"2/4"`` → Shard(2, 4); None stays None. Raises :class:`HarvestConfigError`."""
-        if value is None or isinstance(value, Shard):
-            return value
-        text = str(value).strip()
-        try:
-            left, right = text.split("/")
-            index, count = int(left), int(right)
-        except ValueError:
-            raise HarvestConfigError(f"--shard must be I/N (like 2/4), got {text!r}") from None
-        if count < 1 or not 1 <= index <= count:
-            raise HarvestConfigError(f"--shard {text}: I must be between 1 and N (N ≥ 1)")
-        return cls(index, count)
-
-    @property
-    def name(self) -> str:
-        """The partition's name in file names: ``2-of-4``."""
-        return f"{self.index}-of-{self.count}"
-
-    def __str__(self) -> str:
-        return f"{self.index}/{self.count}"
-
-    def owns(self, site: Site) -> bool:
-        return shard_of(site_host(site), self.count) == self.index - 1
-
-
-def site_host(site: Site) -> str:
-    """The host a site is sharded by: its first column's (sites sharing a host stay together)."""
-    return (urlsplit(site.columns[0]).hostname or "").lower()
-
-
-def shard_of(host: str, count: int) -> int:
-    """The 0-based shard of ``host`` among ``count``: a hash that never changes between runs,
-    machines or Python versions (unlike ``hash()``)."""
-    digest = hashlib.sha256(host.lower().encode("utf-8")).digest()
-    return int.from_bytes(digest[:8], "big") % count
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where a harvest partition keeps its files under the data folder."""
-
-    data_dir: Path
-    shard: Shard | None = None
-
-    @property
-    def root(self) -> Path:
-        """The crawl state's folder: the data folder, or ``shards/<I-of-N>`` in it."""
-        return self.data_dir if self.shard is None else self.data_dir / "shards" / self.shard.name
-
-    @property
-    def state_path(self) -> Path:
-        return self.root / "state.sqlite"
-
-    @property
-    def book_path(self) -> Path:
-        return self.root / BOOK_NAME
-
-    @property
-    def lock_path(self) -> Path:
-        return self.root / LOCK_NAME
-
-    @property
-    def store_path(self) -> Path:
-        from output.store import STORE_NAME
-
-        if self.shard is None:
-            return self.data_dir / STORE_NAME
-        return self.data_dir / f"records-{self.shard.name}.sqlite"
-
-    @property
-    def runs_dir(self) -> Path:
-        return runs_dir(self.data_dir)
-
-    @property
-    def datasets_dir(self) -> Path:
-        return self.data_dir / DATASETS_DIR
-
-
-def layouts(data_dir: str | os.PathLike) -> list[Layout]:
-    """Every harvest partition found in a data folder (the unsharded one first)."""
-    data = Path(data_dir)
-    found = []
-    if (data / "state.sqlite").exists() or (data / BOOK_NAME).exists():
-        found.append(Layout(data))
-    for folder in sorted((data / "shards").glob("*-of-*")) if (data / "shards").is_dir() else ():
-        try:
-            index, count = (int(x) for x in folder.name.split("-of-"))
-        except ValueError:
-            continue
-        found.append(Layout(data, Shard(index, count)))
-    return found
-
-
-# --------------------------------------------------------------------------------------------
-# The harvest's own bookkeeping
-# --------------------------------------------------------------------------------------------
-
-_BOOK_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS parse_outcomes (
-    url TEXT NOT NULL,
-    sha256 TEXT NOT NULL,
-    key TEXT,                 -- the crawl state's URL key
-    site TEXT,
-    agency TEXT,
-    outcome TEXT NOT NULL,    -- not_report | failed | retry
-    reason TEXT,
-    error TEXT,
-    attempts INTEGER NOT NULL DEFAULT 1,
-    parser TEXT,              -- fingerprint of the parser that gave this outcome
-    first_at TEXT,
-    last_at TEXT,
-    run TEXT,
-    PRIMARY KEY (url, sha256)
-);
-CREATE INDEX IF NOT EXISTS parse_outcomes_outcome ON parse_outcomes(outcome);
-"""
-
-
-class Book:
-    """``harvest.sqlite``: the parse cursor, documents that did not give a record, export owed."""
-
-    def __init__(self, path: str | os.PathLike) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.executescript(_BOOK_SCHEMA)
-
-    @classmethod
-    def open_readonly(cls, path: str | os.PathLike) -> Book | None:
-        p = Path(path)
-        if not p.exists():
-            return None
-        book = cls.__new__(cls)
-        book.path = p
-        book.db = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
-        book.db.row_factory = sqlite3.Row
-        return book
-
-    def close(self) -> None:
-        self.db.close()
-
-    def get(self, key: str, default: str | None = None) -> str | None:
-        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-        return row[0] if row is not None else default
-
-    def set(self, **values: Any) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            for key, value in values.items():
-                self.db.execute(
-                    "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
-                    (key, None if value is None else str(value)),
-                )
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-
-    def outcome(self, url: str, sha256: str) -> sqlite3.Row | None:
-        return self.db.execute(
-            "SELECT * FROM parse_outcomes WHERE url=? AND sha256=?", (url, sha256)
-        ).fetchone()
-
-    def record(self, result: JobResult, parser: str, run: str, now: str) -> None:
-        job = result.job
-        old = self.outcome(job.url, job.sha256)
-        attempts = 1 if old is None or old["parser"] != parser else old["attempts"] + 1
-        self.db.execute(
-            """INSERT OR REPLACE INTO parse_outcomes
-               (url, sha256, key, site, agency, outcome, reason, error, attempts, parser,
-                first_at, last_at, run)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (
-                job.url,
-                job.sha256,
-                job.key,
-                job.site,
-                job.agency,
-                result.outcome,
-                result.reason,
-                (result.error or "")[:2000],
-                attempts,
-                parser,
-                old["first_at"] if old is not None else now,
-                now,
-                run,
-            ),
-        )
-
-    def forget(self, pairs: Iterable[tuple[str, str]]) -> None:
-        self.db.executemany("DELETE FROM parse_outcomes WHERE url=? AND sha256=?", list(pairs))
-
-    def due(self, parser: str) -> list[sqlite3.Row]:
-        """Documents to try again now: stopped by a timeout or crash fewer than
-        :data:`MAX_RETRIES` times, or read by an older parser."""
-        return self.db.execute(
-            "SELECT * FROM parse_outcomes WHERE (outcome=? AND attempts < ?) OR parser IS NOT ? "
-            "ORDER BY url",
-            (RETRY, MAX_RETRIES, parser),
-        ).fetchall()
-
-    def is_settled(self, row: sqlite3.Row | None, parser: str) -> bool:
-        """True when a recorded outcome means: do not parse this document again now."""
-        if row is None or row["parser"] != parser:
-            return False
-        return row["outcome"] != RETRY or row["attempts"] >= MAX_RETRIES
-
-    def outcomes(self, outcome: str | None = None) -> list[sqlite3.Row]:
-        sql = "SELECT * FROM parse_outcomes"
-        args: tuple = ()
-        if outcome is not None:
-            sql += " WHERE outcome=?"
-            args = (outcome,)
-        return self.db.execute(sql + " ORDER BY last_at DESC, url", args).fetchall()
-
-
-_PARSER_FINGERPRINT: str | None = None
-
-
-def parser_fingerprint() -> str:
-    """``<version>+<digest>`` of the parser's code: a new parser retries documents the old one
-    could not read (and ``--reparse`` re-reads everything)."""
-    global _PARSER_FINGERPRINT
-    if _PARSER_FINGERPRINT is None:
-        import parsers
-
-        root = Path(parsers.__file__).parent
-        digest = hashlib.sha256()
-        for path in sorted(root.rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
-        _PARSER_FINGERPRINT = f"{__version__}+{digest.hexdigest()[:12]}"
-    return _PARSER_FINGERPRINT
 
 
 # --------------------------------------------------------------------------------------------
@@ -964,3 +713,20 @@ def _datasets_missing(out: Path, formats: tuple[str, ...]) -> str | None:
             if stat.st_size != size or stat.st_mtime_ns != mtime:
                 return f"{name} modified since the last export"
     return None
+
+
+__all__ = [
+    "BOOK_NAME",
+    "DATASETS_DIR",
+    "MAX_RETRIES",
+    "Book",
+    "HarvestConfigError",
+    "Layout",
+    "Shard",
+    "harvest",
+    "layouts",
+    "parser_fingerprint",
+    "shard_of",
+    "site_host",
+    "stores_fingerprint",
+]

@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from ogi import lock
-from ogi.harvest import MAX_RETRIES, Book, Layout, layouts, parser_fingerprint
+from ogi.book import MAX_RETRIES, Book, parser_fingerprint
+from ogi.layout import Layout, layouts
 from ogi.parsing import FAILED, RETRY
 from ogi.runs import INTERRUPTED, RUNNING, RunReport, load_runs
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import ogi.book
 import ogi.parsing
 from fixtures.harvest import (
     CRASH_MARK,
@@ -214,7 +215,7 @@ def test_a_document_that_hangs_or_crashes_the_parser_is_retried_then_given_up(
     assert row["attempts"] == harvest_module.MAX_RETRIES
     # … and once the parser is fixed, a new parser version reads both
     monkeypatch.setattr(ogi.parsing.parsers, "parse", real)
-    monkeypatch.setattr(harvest_module, "_PARSER_FINGERPRINT", "fixed")
+    monkeypatch.setattr(ogi.book, "_PARSER_FINGERPRINT", "fixed")
     with FakeWeb(build_world(faults=False), port=web.port) as web2:
         fixed = harvest_world(web2.world, tmp_path)
     assert fixed.documents["parsed"] == 2 and fixed.exit_code == 0
