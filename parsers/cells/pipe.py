@@ -58,6 +58,11 @@ def pipe_document(text: str) -> Document:
             if not line.strip("|"):  # only bars: a row's empty positions
                 cells.append(Cell("", empty_run=len(line)))
                 continue
+            if line.count("|") == 1:  # ``text |``: one cell (the common case, kept cheap)
+                cell_text = normalize_cell(line[:-1].rstrip())
+                cells.append(Cell(cell_text))
+                lines.append(cell_text)
+                continue
             row = split_pipe_row(line)
             if row is not None:  # ``text |`` cells, then the row's empty positions
                 texts, empty = row
