@@ -112,3 +112,29 @@ def test_pipe_blanks_written_in_place_keep_every_column(seed):
         undecided[name] = len(problems)
     assert undecided["in place"] == 0
     assert undecided["by rule"] > 0
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_pipe_blanks_partly_in_place_never_shift_a_number(seed):
+    """A page mixing ``<td>&nbsp;</td>`` (written in place) and ``<td></td>`` (moved to the
+    row's end by the rule): a lone bar after a row's last number may be either, so it is
+    taken in place only where the row's own sum confirms it. Tables 二 and 三 never get a
+    number in the wrong column. In table 四, where all-zero rows confirm any reading, a 0 may
+    stand where a blank was printed — the same value to the form's arithmetic, never another
+    number."""
+    rng = random.Random(seed)
+    record = random_record(rng, ("2021", "2019")[seed % 2], blank_rate=0.2)
+    want = strip_private(record)
+    text = render_pipe(
+        record, "clean", rng=random.Random(seed), blanks_in_place=True, moved=random.Random(seed)
+    )
+    got = parsers.parse(text.encode("utf-8"), source="report.pipe.txt").to_dict()
+    for section in ("proactive", "applications", "appeals"):
+        problems = cell_differences(
+            {"tables": {section: want["tables"][section]}},
+            {"tables": {section: got["tables"].get(section, {})}},
+        )
+        wrong = [p for p in problems if not p.endswith("got None")]
+        if section == "appeals":
+            wrong = [p for p in wrong if not p.endswith("expected None, got 0")]
+        assert wrong == [], section

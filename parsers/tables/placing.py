@@ -14,7 +14,7 @@ from parsers.recover import (
     readings,
 )
 from parsers.solver import Placements, Vector
-from parsers.tables.tokens import Token
+from parsers.tables.tokens import IN_PLACE_BLANK, TRAILING_BAR, Token
 from parsers.values import Printed
 
 
@@ -106,7 +106,16 @@ def place_row(
         values = values[:width]  # blanks past the last column: a ragged row's end
     if len(values) == width:
         prints = [t.printed for t in values]
-        return Placed([tuple(value_of(p) for p in prints)], [tuple(prints)], "order")
+        vector = tuple(value_of(p) for p in prints)
+        placed = [
+            t.printed for t in values if t.printed is IN_PLACE_BLANK or t.printed is TRAILING_BAR
+        ]
+        if not placed or (rules and _adds_up(vector, rules)):
+            return Placed([vector], [tuple(prints)], "order")
+        if not any(p is TRAILING_BAR for p in placed) and not rules:
+            return Placed([vector], [tuple(prints)], "order")
+        # Blanks written in place whose reading the row's own sum does not confirm: the page
+        # may also have moved an empty cell to the row's end. The arithmetic decides instead.
     filled = [t for t in values if not t.is_blank]
     if len(filled) == width:
         prints = [t.printed for t in filled]
@@ -116,6 +125,13 @@ def place_row(
     printed = [t.printed for t in filled]
     return Placed(
         Placements([value_of(p) for p in printed], width), Placements(printed, width), "arithmetic"
+    )
+
+
+def _adds_up(vector: Sequence, rules: Sequence[SumRule]) -> bool:
+    """Whether a reading of a row satisfies the row's own sums (a blank counts 0)."""
+    return all(
+        sum(vector[i] or 0 for i in rule.parts) == (vector[rule.total] or 0) for rule in rules
     )
 
 

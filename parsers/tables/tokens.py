@@ -121,7 +121,11 @@ def read_rows(
     return [r for r in rows if r.code is not None]
 
 
-_BLANK = Printed(None, BLANK, "")
+IN_PLACE_BLANK = Printed(None, BLANK, "")
+"""A blank cell that pipe text wrote in its place (a lone bar): placed by the matcher, not
+printed at a known grid position."""
+TRAILING_BAR = Printed(None, BLANK, "")
+"""A lone bar after a row's last number: a blank in its place, or not a cell of the row."""
 
 
 def blanks_in_place(tokens: Sequence[Token]) -> bool:
@@ -142,15 +146,24 @@ def blanks_in_place(tokens: Sequence[Token]) -> bool:
 
 
 def place_lone_bars(tokens: Sequence[Token]) -> list[Token]:
-    """Each lone bar becomes a blank cell at its place in the row; longer runs (the positions a
-    spanning label covers) stay runs. A lone bar that was in fact a one-position run at the end
-    of its row is a blank past the row's last column, which :func:`place_row` drops."""
-    out = []
-    for token in tokens:
+    """Each lone bar becomes a blank cell at its place in the row; longer runs (the positions
+    spanning cells cover) stay runs.
+
+    A lone bar followed, within its row, by a number is a blank written in its place
+    (:data:`IN_PLACE_BLANK`). One after the row's last number (:data:`TRAILING_BAR`) may be that
+    too — or the one position a spanning label covers, or an empty cell the rule moved to the
+    row's end when a page mixes ``<td>&nbsp;</td>`` and ``<td></td>``: :func:`place_row` keeps
+    it in place only where the row's own sum confirms the reading.
+    """
+    out = list(tokens)
+    ahead_is_number = False  # the next token that is not a lone bar is a number
+    for i in range(len(out) - 1, -1, -1):
+        token = out[i]
         if token.cell.empty_run == 1:
-            out.append(Token(Cell(""), _BLANK))
-        else:
-            out.append(token)
+            marker = IN_PLACE_BLANK if ahead_is_number else TRAILING_BAR
+            out[i] = Token(Cell(""), marker)
+            continue
+        ahead_is_number = token.is_value and not token.is_blank
     return out
 
 
