@@ -1084,6 +1084,8 @@ class _SiteCrawl:
             known = {
                 "title": analysis.title if not row["title"] else None,
                 "list_date": analysis.date if not row["list_date"] else None,
+                "publisher": analysis.publisher,
+                "index_no": analysis.index_no,
             }
             if any(known.values()):
                 st.update(key, **{k: v for k, v in known.items() if v})

@@ -97,7 +97,9 @@ CREATE TABLE IF NOT EXISTS urls (
     last_error TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,  -- consecutive failed attempts
     duplicate_of TEXT,               -- key of an earlier URL with the same body
-    flags TEXT
+    flags TEXT,
+    publisher TEXT,                  -- 发布机构 of a report page's metadata (or meta tags)
+    index_no TEXT                    -- 索引号 of a report page's metadata table
 );
 CREATE INDEX IF NOT EXISTS urls_site ON urls(site, kind);
 CREATE INDEX IF NOT EXISTS urls_changed ON urls(changed_run);
@@ -147,6 +149,19 @@ CREATE TABLE IF NOT EXISTS host_events (
 """
 
 
+_ADDED_COLUMNS = {"urls": (("publisher", "TEXT"), ("index_no", "TEXT"))}
+"""Columns added to tables after the first release: a data folder from before gets them on
+open (``CREATE TABLE IF NOT EXISTS`` leaves an existing table as it is)."""
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    for table, columns in _ADDED_COLUMNS.items():
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for name, kind in columns:
+            if name not in have:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -194,6 +209,10 @@ class Document:
     duplicate_of: str | None
     error_kind: str | None
     last_error: str | None
+    publisher: str | None = None
+    """发布机构 from the report page's metadata table or meta tags (pages only)."""
+    index_no: str | None = None
+    """索引号, the disclosure catalogue's number of the document (pages only)."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +244,7 @@ class State:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.executescript(_SCHEMA)
+        _add_missing_columns(conn)
         conn.execute(
             "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
             (str(SCHEMA_VERSION),),

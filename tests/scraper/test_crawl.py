@@ -327,3 +327,40 @@ def test_sites_crawled_at_once_follow_the_open_files_limit():
         assert active_sites_limit() == 64  # never fewer than 64 sites
     finally:
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+def test_report_pages_keep_their_publisher_and_index_number(crawled):
+    """The xxgk metadata table of a report page (发布机构, 索引号) is kept in the crawl state."""
+    web, data, _ = crawled
+    with State.open(data / "state.sqlite") as st:
+        pages = list(report_pages(st).values())
+    published = [d for d in pages if d.publisher]
+    assert published, "no report page of the fake web gave its publisher"
+    for doc in published:
+        # the portal's own name, also for a township's report in the county portal's column
+        assert doc.publisher == web.world.hosts[urlsplit(doc.url).hostname].agency
+    numbered = [d for d in pages if d.index_no]
+    assert numbered and all("/" in d.index_no for d in numbered)  # 006543210/2023-00042
+
+
+def test_a_state_database_from_before_the_metadata_columns_gains_them(tmp_path):
+    import sqlite3
+
+    from scraper import state as state_module
+
+    path = tmp_path / "state.sqlite"
+    old = sqlite3.connect(path)
+    before = state_module._SCHEMA  # the schema as it was: without the two columns
+    for name, _kind in state_module._ADDED_COLUMNS["urls"]:
+        before = "\n".join(line for line in before.splitlines() if f" {name} " not in line)
+    before = before.replace("flags TEXT,\n);", "flags TEXT\n);")
+    old.executescript(before)
+    old.execute("INSERT INTO urls(key, url, kind) VALUES ('k', 'http://a.gov.cn/x.html', 'page')")
+    assert "publisher" not in {row[1] for row in old.execute("PRAGMA table_info(urls)")}
+    old.commit()
+    old.close()
+    with State.open(path) as st:
+        columns = {row[1] for row in st.conn.execute("PRAGMA table_info(urls)")}
+        assert {"publisher", "index_no"} <= columns
+        st.update("k", publisher="某某局", index_no="0001/2024-00001")
+        assert st.get("k")["publisher"] == "某某局"
