@@ -446,6 +446,8 @@ class _Run:
                         level=site.level if site else None,
                         division_code=site.division_code if site else None,
                         title=job.title,
+                        publisher=job.publisher,
+                        index_no=job.index_no,
                     )
                     batch.append((job, item))
                     r.documents["parsed"] += 1
@@ -526,12 +528,14 @@ class _Run:
 
     @staticmethod
     def _job(state: State, doc: Document) -> Job:
-        title = doc.title
+        title, publisher, index_no = doc.title, doc.publisher, doc.index_no
         if doc.kind == "attachment" and doc.parent_url:
-            # an attachment's link text is often just 附件1.pdf; the report page names the report
+            # an attachment's link text is often just 附件1.pdf; the report page names the
+            # report, and its metadata table says who published it
             parent = state.document(doc.parent_url)
-            if parent is not None and parent.title:
-                title = parent.title
+            if parent is not None:
+                title = parent.title or title
+                publisher, index_no = parent.publisher, parent.index_no
         return Job(
             key=doc.key,
             url=doc.url,
@@ -545,6 +549,8 @@ class _Run:
             title=title,
             fetched_at=doc.fetched_at,
             warc_record_id=doc.warc_record_id,
+            publisher=publisher,
+            index_no=index_no,
         )
 
     # -- 3. export ---------------------------------------------------------------------------

@@ -70,6 +70,8 @@ class Job:
     title: str | None = None
     fetched_at: str | None = None
     warc_record_id: str | None = None
+    publisher: str | None = None
+    index_no: str | None = None
 
 
 @dataclass

@@ -84,6 +84,8 @@ class Payload(NamedTuple):
     site_agency: str | None
     warc_record_id: str | None
     title: str | None
+    publisher: str | None
+    index_no: str | None
     template: str
     form: str | None
     place: dict[str, Any]
@@ -202,6 +204,8 @@ def scan(
         site_agency=item.site_agency,
         warc_record_id=item.warc_record_id,
         title=titles[0] if titles else None,
+        publisher=item.publisher,
+        index_no=item.index_no,
         template=report.template,
         form=report.form,
         place=dict(place),

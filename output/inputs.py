@@ -28,6 +28,8 @@ PROVENANCE_FIELDS = (
     "level",
     "division_code",
     "title",
+    "publisher",
+    "index_no",
 )
 
 
@@ -41,7 +43,8 @@ class ReportInput:
     - ``warc_record_id``: the ``WARC-Record-ID`` of the archived response;
     - ``site_agency``, ``level``, ``division_code``: what the sites registry says about the
       publishing agency (used when the report or its ``place`` does not say better);
-    - ``title``: the link or page title (re-issues are often marked there: 更正/修订版).
+    - ``title``: the link or page title (re-issues are often marked there: 更正/修订版);
+    - ``publisher``, ``index_no``: the report page's 发布机构 and 索引号 (its metadata table).
     """
 
     report: Report
@@ -53,6 +56,8 @@ class ReportInput:
     level: str | None = None
     division_code: str | None = None
     title: str | None = None
+    publisher: str | None = None
+    index_no: str | None = None
 
     def __post_init__(self) -> None:
         if isinstance(self.fetched_at, dt.datetime | dt.date):

@@ -57,6 +57,8 @@ _COLUMNS = (
     "level",
     "division_code",
     "title",
+    "publisher",
+    "index_no",
     "parser",
     "record",
 )
@@ -70,11 +72,29 @@ CREATE TABLE IF NOT EXISTS records (
     level TEXT,
     division_code TEXT,
     title TEXT,
+    publisher TEXT,
+    index_no TEXT,
     parser TEXT,
     record TEXT NOT NULL,
     PRIMARY KEY (url, sha256)
 )
 """
+_ADDED_COLUMNS = ("publisher", "index_no")
+"""Provenance columns added after the first release. A store written before lacks them: a
+writable one gains them when opened, a read-only one (a partition copied from another
+machine) is read with them as null."""
+
+
+def _columns_of(db: sqlite3.Connection) -> tuple[str, ...]:
+    """The store's columns in :data:`_COLUMNS` order (older files lack the added ones)."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(records)")}
+    return tuple(c for c in _COLUMNS if c in have) if have else _COLUMNS
+
+
+def _with_added(values: dict[str, Any]) -> dict[str, Any]:
+    for name in _ADDED_COLUMNS:
+        values.setdefault(name, None)
+    return values
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,12 +212,17 @@ class RecordStore:
         self.parser = parser
         if readonly:
             self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            self._columns = _columns_of(self._db)
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=60)
         self._db.execute("PRAGMA journal_mode = WAL")
         self._db.execute(_SCHEMA)
+        for name in _ADDED_COLUMNS:
+            if name not in _columns_of(self._db):
+                self._db.execute(f"ALTER TABLE records ADD COLUMN {name} TEXT")
         self._db.commit()
+        self._columns = _COLUMNS
 
     @classmethod
     def open(
@@ -228,9 +253,10 @@ class RecordStore:
         return cursor.rowcount > 0
 
     def __iter__(self) -> Iterator[ReportInput]:
-        cursor = self._db.execute(f"SELECT {', '.join(_COLUMNS)} FROM records ORDER BY url, sha256")
+        columns = self._columns
+        cursor = self._db.execute(f"SELECT {', '.join(columns)} FROM records ORDER BY url, sha256")
         for row in cursor:
-            values = dict(zip(_COLUMNS, row, strict=True))
+            values = _with_added(dict(zip(columns, row, strict=True)))
             report = decode_report(json.loads(values.pop("record")))
             values.pop("parser")
             values["url"] = values["url"] or None
@@ -259,6 +285,8 @@ class RecordStore:
             item.level,
             item.division_code,
             item.title,
+            item.publisher,
+            item.index_no,
             self.parser,
             record,
         )
@@ -289,19 +317,20 @@ class _StoreReader:
             self._db = sqlite3.connect(
                 f"{self.path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
             )
+            self._columns = _columns_of(self._db)
         return self._db
 
     def text(self, rowid: int) -> tuple[dict[str, Any], str]:
         """The provenance columns and the record JSON of one row."""
         with self._lock:
-            row = (
-                self._connection()
-                .execute(f"SELECT {', '.join(_COLUMNS)} FROM records WHERE rowid = ?", (rowid,))
-                .fetchone()
-            )
+            db = self._connection()
+            columns = self._columns
+            row = db.execute(
+                f"SELECT {', '.join(columns)} FROM records WHERE rowid = ?", (rowid,)
+            ).fetchone()
         if row is None:
             raise LookupError(f"{self.path}: record {rowid} is gone (the store changed)")
-        values = dict(zip(_COLUMNS, row, strict=True))
+        values = _with_added(dict(zip(columns, row, strict=True)))
         return values, values.pop("record")
 
     def read_many(self, rowids: list[int], *, digest: bool = False) -> dict[int, tuple]:
@@ -312,17 +341,14 @@ class _StoreReader:
             part = unique[start : start + _BATCH]
             marks = ", ".join("?" for _ in part)
             with self._lock:
-                rows = (
-                    self._connection()
-                    .execute(
-                        f"SELECT rowid, {', '.join(_COLUMNS)} FROM records "
-                        f"WHERE rowid IN ({marks})",
-                        part,
-                    )
-                    .fetchall()
-                )
+                db = self._connection()
+                columns = self._columns
+                rows = db.execute(
+                    f"SELECT rowid, {', '.join(columns)} FROM records WHERE rowid IN ({marks})",
+                    part,
+                ).fetchall()
             for rowid, *row in rows:
-                values = dict(zip(_COLUMNS, row, strict=True))
+                values = _with_added(dict(zip(columns, row, strict=True)))
                 out[rowid] = self._decode(values, values.pop("record"), digest)
         missing = [r for r in unique if r not in out]
         if missing:
@@ -340,17 +366,14 @@ class _StoreReader:
             part = list(dict.fromkeys(rowids[start : start + _BATCH]))
             marks = ", ".join("?" for _ in part)
             with self._lock:
-                rows = (
-                    self._connection()
-                    .execute(
-                        f"SELECT rowid, {', '.join(_COLUMNS)} FROM records "
-                        f"WHERE rowid IN ({marks})",
-                        part,
-                    )
-                    .fetchall()
-                )
+                db = self._connection()
+                columns = self._columns
+                rows = db.execute(
+                    f"SELECT rowid, {', '.join(columns)} FROM records WHERE rowid IN ({marks})",
+                    part,
+                ).fetchall()
             for rowid, *row in rows:
-                values = dict(zip(_COLUMNS, row, strict=True))
+                values = _with_added(dict(zip(columns, row, strict=True)))
                 text = values.pop("record")
                 values.pop("parser")
                 out[rowid] = _row_digest(values, text)

@@ -86,6 +86,32 @@ def test_first_night_archives_parses_and_exports_every_report(first_night):
     assert saved["warnings"]["total"] == sum(saved["warnings"]["by_kind"].values()) > 0
 
 
+def test_reports_carry_the_publisher_and_index_number_of_their_page(first_night):
+    """发布机构 and 索引号 from a report page's metadata table reach the reports dataset, for the
+    page and for the attachments it links (an attachment has no metadata of its own)."""
+    world, data, *_ = first_night
+    reports = read_datasets(data / "datasets", drop=())
+    columns = reports["reports.columns"]
+    rows = [dict(zip(columns, row, strict=True)) for row in reports["reports"]]
+    with State.open(data / "state.sqlite") as st:
+        pages = {d.url: d for d in st.documents(kind="page") if d.publisher}
+        attachments = {d.url: d for d in st.documents(kind="attachment")}
+    assert pages, "no page of the fake web gave its publisher"
+    by_url = {row["url"]: row for row in rows}
+    for url, doc in pages.items():
+        if url in by_url:
+            assert by_url[url]["publisher"] == doc.publisher
+            assert by_url[url]["index_no"] == doc.index_no
+    inherited = [
+        (row, pages[attachments[row["url"]].parent_url])
+        for row in rows
+        if row["url"] in attachments and attachments[row["url"]].parent_url in pages
+    ]
+    assert inherited, "no attachment of a page with metadata became a record"
+    for row, page in inherited:
+        assert (row["publisher"], row["index_no"]) == (page.publisher, page.index_no)
+
+
 def test_second_night_on_an_unchanged_site_downloads_and_rewrites_nothing(first_night):
     world, data, first, second, after_first, requests = first_night
     assert second.exit_code == 0

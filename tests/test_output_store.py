@@ -133,3 +133,40 @@ def test_reading_does_not_modify_the_store(items, tmp_path):
     before = path.read_bytes()
     list(load_records(tmp_path))
     assert path.read_bytes() == before
+
+
+def test_a_store_written_before_the_publisher_columns_is_read_and_upgraded(tmp_path, items):
+    """A partition file from an older harvest lacks ``publisher`` and ``index_no``: read-only it
+    is read with them as null; opened for writing it gains them and keeps every record."""
+    import sqlite3
+
+    from output import store as store_module
+
+    path = tmp_path / "records.sqlite"
+    old_schema = "\n".join(
+        line
+        for line in store_module._SCHEMA.splitlines()
+        if not line.strip().startswith(("publisher ", "index_no "))
+    )
+    old_columns = [c for c in store_module._COLUMNS if c not in ("publisher", "index_no")]
+    with sqlite3.connect(path) as db:
+        db.execute(old_schema)
+        row = RecordStore.__new__(RecordStore)
+        row.parser = "old"
+        values = row._row(items[0])
+        kept = [v for c, v in zip(store_module._COLUMNS, values, strict=True) if c in old_columns]
+        db.execute(
+            f"INSERT INTO records ({', '.join(old_columns)}) VALUES "
+            f"({', '.join('?' for _ in old_columns)})",
+            kept,
+        )
+    with RecordStore(path, readonly=True) as store:
+        (read,) = list(store)
+        assert read.publisher is None and read.index_no is None
+        assert read.url == items[0].url
+    with RecordStore(path) as store:
+        store.put(
+            ReportInput(items[1].report, url="u2", publisher="某某县人民政府", index_no="1/2")
+        )
+        got = {i.url: i for i in store}
+    assert len(got) == 2 and got["u2"].publisher == "某某县人民政府"
