@@ -320,23 +320,12 @@ class _StoreReader:
             self._columns = _columns_of(self._db)
         return self._db
 
-    def text(self, rowid: int) -> tuple[dict[str, Any], str]:
-        """The provenance columns and the record JSON of one row."""
-        with self._lock:
-            db = self._connection()
-            columns = self._columns
-            row = db.execute(
-                f"SELECT {', '.join(columns)} FROM records WHERE rowid = ?", (rowid,)
-            ).fetchone()
-        if row is None:
-            raise LookupError(f"{self.path}: record {rowid} is gone (the store changed)")
-        values = _with_added(dict(zip(columns, row, strict=True)))
-        return values, values.pop("record")
-
-    def read_many(self, rowids: list[int], *, digest: bool = False) -> dict[int, tuple]:
-        """Several rows in one statement (one read transaction instead of one per row)."""
-        out: dict[int, tuple] = {}
+    def _rows(self, rowids: list[int]) -> Iterator[tuple[int, dict[str, Any], str]]:
+        """``(rowid, provenance columns, record JSON)`` of each row, in batches of one statement
+        each (one read transaction instead of one per row). Raises LookupError when a row is
+        gone (the store changed under the reader)."""
         unique = list(dict.fromkeys(rowids))
+        seen: set[int] = set()
         for start in range(0, len(unique), _BATCH):
             part = unique[start : start + _BATCH]
             marks = ", ".join("?" for _ in part)
@@ -349,11 +338,22 @@ class _StoreReader:
                 ).fetchall()
             for rowid, *row in rows:
                 values = _with_added(dict(zip(columns, row, strict=True)))
-                out[rowid] = self._decode(values, values.pop("record"), digest)
-        missing = [r for r in unique if r not in out]
+                seen.add(rowid)
+                yield rowid, values, values.pop("record")
+        missing = [r for r in unique if r not in seen]
         if missing:
             raise LookupError(f"{self.path}: record {missing[0]} is gone (the store changed)")
-        return out
+
+    def text(self, rowid: int) -> tuple[dict[str, Any], str]:
+        """The provenance columns and the record JSON of one row."""
+        _rowid, values, text = next(self._rows([rowid]))  # LookupError when it is gone
+        return values, text
+
+    def read_many(self, rowids: list[int], *, digest: bool = False) -> dict[int, tuple]:
+        """Several rows, decoded (with their digests when asked)."""
+        return {
+            rowid: self._decode(values, text, digest) for rowid, values, text in self._rows(rowids)
+        }
 
     def read(self, rowid: int, *, digest: bool = False) -> tuple[ReportInput, bytes]:
         values, text = self.text(rowid)
@@ -362,24 +362,9 @@ class _StoreReader:
     def digest_many(self, rowids: list[int]) -> dict[int, bytes]:
         """The digests :meth:`read_many` would give, without decoding the records."""
         out: dict[int, bytes] = {}
-        for start in range(0, len(rowids), _BATCH):
-            part = list(dict.fromkeys(rowids[start : start + _BATCH]))
-            marks = ", ".join("?" for _ in part)
-            with self._lock:
-                db = self._connection()
-                columns = self._columns
-                rows = db.execute(
-                    f"SELECT rowid, {', '.join(columns)} FROM records WHERE rowid IN ({marks})",
-                    part,
-                ).fetchall()
-            for rowid, *row in rows:
-                values = _with_added(dict(zip(columns, row, strict=True)))
-                text = values.pop("record")
-                values.pop("parser")
-                out[rowid] = _row_digest(values, text)
-        missing = [r for r in rowids if r not in out]
-        if missing:
-            raise LookupError(f"{self.path}: record {missing[0]} is gone (the store changed)")
+        for rowid, values, text in self._rows(rowids):
+            values.pop("parser")
+            out[rowid] = _row_digest(values, text)
         return out
 
     @staticmethod
