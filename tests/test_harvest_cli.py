@@ -208,3 +208,38 @@ def test_demo_works_from_a_clean_clone(tmp_path):
     assert "0 new, 0 changed" in second.stdout and "not rewritten" in second.stdout
     assert file_stats(datasets) == before
     assert [r.records_added > 0 for r in load_runs(work / "ogi-demo")] == [True, False]
+
+
+def test_crawl_and_harvest_share_their_crawl_flags():
+    """One definition of the crawl flags: `ogi harvest` takes every one `ogi crawl` takes
+    (--insecure-host included), and both turn them into the same crawl options."""
+    from typer.testing import CliRunner
+
+    from ogi.cli import app
+    from ogi.commands.crawl_flags import crawl_options
+    from scraper.client import ClientOptions
+
+    flags = ("--resolve", "--offline", "--full", "--revisit-days", "--delay", "--concurrency")
+    flags += ("--timeout", "--total-timeout", "--retries", "--backoff", "--max-body")
+    flags += ("--insecure-host",)
+    runner = CliRunner()
+    for command in ("crawl", "harvest"):
+        text = runner.invoke(app, [command, "--help"], env={"COLUMNS": "200"}).output
+        assert all(flag in text for flag in flags), command
+    options = crawl_options(
+        full=True,
+        revisit_days=2,
+        delay=1.5,
+        concurrency=2,
+        timeout=5,
+        total_timeout=50,
+        retries=1,
+        backoff=0.5,
+        max_body=None,
+        offline=True,
+        insecure_hosts=["*.x.gov.cn"],
+    )
+    assert options.insecure_hosts == ("*.x.gov.cn",) and options.delay == 1.5
+    assert options.client.max_body == ClientOptions().max_body  # absent flag: the default
+    assert (options.client.connect_timeout, options.client.read_timeout) == (5, 5)
+    assert options.revisit_after.days == 2 and options.client.offline

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -23,8 +22,22 @@ from rich.progress import (
 from rich.table import Table
 
 from ogi.cli import EXIT_USAGE, app
-from scraper.client import ClientOptions
-from scraper.crawl import CrawlOptions, CrawlResult, crawl
+from ogi.commands.crawl_flags import (
+    Backoff,
+    Concurrency,
+    Delay,
+    Full,
+    InsecureHosts,
+    MaxBody,
+    Offline,
+    Resolve,
+    Retries,
+    RevisitDays,
+    Timeout,
+    TotalTimeout,
+    crawl_options,
+)
+from scraper.crawl import CrawlResult, crawl
 from scraper.network import ResolveError, parse_resolve
 from scraper.registry import RegistryError, load_registry
 
@@ -35,65 +48,22 @@ def crawl_command(
     data: Annotated[
         Path, typer.Option("--data", help="Data folder: state.sqlite and raw/*.warc.gz.")
     ] = Path("data"),
-    resolve: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--resolve",
-            help="HOST:PORT:ADDR, like curl: connect to ADDR for HOST:PORT. Repeatable.",
-        ),
-    ] = None,
+    resolve: Resolve = None,
     only: Annotated[
         list[str] | None,
         typer.Option("--site", help="Crawl only this site (agency or id). Repeatable."),
     ] = None,
-    full: Annotated[
-        bool, typer.Option("--full", help="Walk every list page even when page 1 is unchanged.")
-    ] = False,
-    revisit_days: Annotated[
-        float,
-        typer.Option(
-            "--revisit-days", help="Re-check fetched documents after this many days (0: every run)."
-        ),
-    ] = 30.0,
-    delay: Annotated[
-        float | None,
-        typer.Option(
-            "--delay", help="Seconds between requests to one host (overrides the registry)."
-        ),
-    ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option("--concurrency", help="Requests in flight per host (overrides the registry)."),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="Connect and read timeout, seconds.")
-    ] = 20.0,
-    total_timeout: Annotated[
-        float, typer.Option("--total-timeout", help="Whole-response timeout, seconds.")
-    ] = 120.0,
-    retries: Annotated[
-        int, typer.Option("--retries", help="Extra attempts for failed requests.")
-    ] = 3,
-    backoff: Annotated[
-        float,
-        typer.Option(
-            "--backoff", help="First retry wait, seconds (doubles each time, with jitter)."
-        ),
-    ] = 1.0,
-    max_body: Annotated[
-        int | None, typer.Option("--max-body", help="Largest body kept, bytes.")
-    ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Reach only hosts given with --resolve (no DNS).")
-    ] = False,
-    insecure_hosts: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--insecure-host",
-            help="Do not verify TLS certificates of this host (patterns like *.x.gov.cn); "
-            "a conscious choice for government hosts with broken certificates. Repeatable.",
-        ),
-    ] = None,
+    full: Full = False,
+    revisit_days: RevisitDays = 30.0,
+    delay: Delay = None,
+    concurrency: Concurrency = None,
+    timeout: Timeout = 20.0,
+    total_timeout: TotalTimeout = 120.0,
+    retries: Retries = 3,
+    backoff: Backoff = 1.0,
+    max_body: MaxBody = None,
+    offline: Offline = False,
+    insecure_hosts: InsecureHosts = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the run summary as JSON here.")
     ] = None,
@@ -123,23 +93,18 @@ def crawl_command(
     except (RegistryError, ResolveError) as e:
         console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(EXIT_USAGE) from None
-    copts = ClientOptions(
-        connect_timeout=timeout,
-        read_timeout=timeout,
-        total_timeout=total_timeout,
-        retries=retries,
-        backoff_base=backoff,
-        offline=offline,
-    )
-    if max_body is not None:
-        copts.max_body = max_body
-    opts = CrawlOptions(
-        client=copts,
+    opts = crawl_options(
         full=full,
-        revisit_after=timedelta(days=revisit_days),
+        revisit_days=revisit_days,
         delay=delay,
         concurrency=concurrency,
-        insecure_hosts=tuple(insecure_hosts or ()),
+        timeout=timeout,
+        total_timeout=total_timeout,
+        retries=retries,
+        backoff=backoff,
+        max_body=max_body,
+        offline=offline,
+        insecure_hosts=insecure_hosts,
     )
     chosen = [s for s in registry.enabled() if not only or s.key in only or s.agency in only]
     if not chosen:

@@ -4,7 +4,6 @@ over :func:`ogi.harvest.harvest`)."""
 from __future__ import annotations
 
 import sys
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +11,25 @@ import typer
 from rich.console import Console
 
 from ogi.cli import EXIT_LOCKED, EXIT_USAGE, app
+from ogi.commands.crawl_flags import (
+    Backoff,
+    Concurrency,
+    Delay,
+    Full,
+    InsecureHosts,
+    MaxBody,
+    Offline,
+    Resolve,
+    Retries,
+    RevisitDays,
+    Timeout,
+    TotalTimeout,
+    crawl_options,
+)
 from ogi.harvest import HarvestConfigError, harvest
 from ogi.lock import LockHeld
 from ogi.logs import setup_logging
 from ogi.runs import print_report
-from scraper.client import ClientOptions
-from scraper.crawl import CrawlOptions
 from scraper.network import ResolveError, parse_resolve
 
 
@@ -60,45 +72,18 @@ def harvest_command(
         float,
         typer.Option("--parse-timeout", help="Seconds one document may take; then retried later."),
     ] = 600.0,
-    resolve: Annotated[
-        list[str] | None,
-        typer.Option("--resolve", help="HOST:PORT:ADDR, like curl: connect to ADDR for HOST:PORT."),
-    ] = None,
-    offline: Annotated[
-        bool, typer.Option("--offline", help="Reach only hosts given with --resolve (no DNS).")
-    ] = False,
-    full: Annotated[
-        bool, typer.Option("--full", help="Walk every list page even when page 1 is unchanged.")
-    ] = False,
-    revisit_days: Annotated[
-        float,
-        typer.Option("--revisit-days", help="Re-check fetched documents after this many days."),
-    ] = 30.0,
-    delay: Annotated[
-        float | None,
-        typer.Option(
-            "--delay", help="Seconds between requests to one host (overrides the registry)."
-        ),
-    ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option("--concurrency", help="Requests in flight per host (overrides the registry)."),
-    ] = None,
-    timeout: Annotated[
-        float, typer.Option("--timeout", help="Connect and read timeout, seconds.")
-    ] = 20.0,
-    total_timeout: Annotated[
-        float, typer.Option("--total-timeout", help="Whole-response timeout, seconds.")
-    ] = 120.0,
-    retries: Annotated[
-        int, typer.Option("--retries", help="Extra attempts for failed requests.")
-    ] = 3,
-    backoff: Annotated[
-        float, typer.Option("--backoff", help="First retry wait, seconds (doubles, with jitter).")
-    ] = 1.0,
-    max_body: Annotated[
-        int | None, typer.Option("--max-body", help="Largest body kept, bytes.")
-    ] = None,
+    resolve: Resolve = None,
+    offline: Offline = False,
+    full: Full = False,
+    revisit_days: RevisitDays = 30.0,
+    delay: Delay = None,
+    concurrency: Concurrency = None,
+    timeout: Timeout = 20.0,
+    total_timeout: TotalTimeout = 120.0,
+    retries: Retries = 3,
+    backoff: Backoff = 1.0,
+    max_body: MaxBody = None,
+    insecure_hosts: InsecureHosts = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run report as JSON instead of the summary.")
     ] = False,
@@ -129,22 +114,18 @@ def harvest_command(
     except ResolveError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    copts = ClientOptions(
-        connect_timeout=timeout,
-        read_timeout=timeout,
-        total_timeout=total_timeout,
-        retries=retries,
-        backoff_base=backoff,
-        offline=offline,
-    )
-    if max_body is not None:
-        copts.max_body = max_body
-    options = CrawlOptions(
-        client=copts,
+    options = crawl_options(
         full=full,
-        revisit_after=timedelta(days=revisit_days),
+        revisit_days=revisit_days,
         delay=delay,
         concurrency=concurrency,
+        timeout=timeout,
+        total_timeout=total_timeout,
+        retries=retries,
+        backoff=backoff,
+        max_body=max_body,
+        offline=offline,
+        insecure_hosts=insecure_hosts,
     )
     show = (sys.stderr.isatty() and not log_json) if progress is None else progress
     status = err.status("harvest: starting…") if show else None
