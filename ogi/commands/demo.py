@@ -11,10 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_LOCKED, EXIT_NOTHING_DONE, EXIT_USAGE, app
+from ogi.cli import EXIT_NOTHING_DONE, EXIT_USAGE, app, harvest_exits
 from ogi.demo import DEFAULT_DIR, DemoUnavailable, demo
-from ogi.harvest import HarvestConfigError
-from ogi.lock import LockHeld
 from ogi.logs import setup_logging
 from ogi.runs import print_report
 
@@ -71,24 +69,14 @@ def demo_command(
             status.update(f"demo: {info.get('name')}…")
 
     try:
-        if status is not None:
-            status.start()
-        result = demo(
-            data, day=when, faults=faults, port=port, workers=workers, formats=formats,
-            progress=on_event,
-        )  # fmt: skip
+        with harvest_exits(err, status):
+            result = demo(
+                data, day=when, faults=faults, port=port, workers=workers, formats=formats,
+                progress=on_event,
+            )  # fmt: skip
     except DemoUnavailable as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_NOTHING_DONE) from None
-    except HarvestConfigError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE) from None
-    except LockHeld as exc:
-        err.print(f"[yellow]busy:[/yellow] {exc}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    finally:
-        if status is not None:
-            status.stop()
     out = Console(highlight=False, soft_wrap=True)
     out.print(
         f"fake government web on 127.0.0.1:{result.port} (day {result.day}), "

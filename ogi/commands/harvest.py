@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_LOCKED, EXIT_USAGE, app
+from ogi.cli import EXIT_USAGE, app, harvest_exits
 from ogi.commands.crawl_flags import (
     Backoff,
     Concurrency,
@@ -26,8 +26,7 @@ from ogi.commands.crawl_flags import (
     TotalTimeout,
     crawl_options,
 )
-from ogi.harvest import HarvestConfigError, harvest
-from ogi.lock import LockHeld
+from ogi.harvest import harvest
 from ogi.logs import setup_logging
 from ogi.runs import print_report
 from scraper.network import ResolveError, parse_resolve
@@ -145,9 +144,7 @@ def harvest_command(
             f"{counts['parsed']} documents parsed"
         )
 
-    try:
-        if status is not None:
-            status.start()
+    with harvest_exits(err, status):
         report = harvest(
             sites,
             data,
@@ -162,14 +159,5 @@ def harvest_command(
             parse_timeout=parse_timeout,
             progress=on_event,
         )
-    except HarvestConfigError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE) from None
-    except LockHeld as exc:
-        err.print(f"[yellow]busy:[/yellow] {exc}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    finally:
-        if status is not None:
-            status.stop()
     print_report(report, as_json=as_json)
     raise typer.Exit(report.exit_code or 0)
