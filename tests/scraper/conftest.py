@@ -7,28 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from fixtures.harvest import fast_options
 from fixtures.sites import FakeWeb, World, build_world
-from scraper.client import ClientOptions
-from scraper.crawl import CrawlOptions, CrawlResult, crawl
+from scraper.crawl import CrawlResult, crawl
 from scraper.registry import parse_registry
 
-MAX_BODY = 1024 * 1024
-
-
-def fast_options(**kw) -> CrawlOptions:
-    """Short timeouts and backoff so fault hosts cost fractions of a second; no real DNS."""
-    client = ClientOptions(
-        connect_timeout=0.5,
-        read_timeout=0.5,
-        total_timeout=2.0,
-        max_body=MAX_BODY,
-        retries=2,
-        backoff_base=0.05,
-        max_retry_after=5,
-        offline=True,
-        user_agent="ogi-reports-test/1.0 (+https://example.org/ogi)",
-    )
-    return CrawlOptions(client=client, **kw)
+MAX_BODY = 1024 * 1024  # the cap of fast_options (fixtures.harvest)
 
 
 def world_clock(world: World):

@@ -6,26 +6,14 @@ import json
 
 from typer.testing import CliRunner
 
+from fixtures.harvest import FAST_ARGS
 from fixtures.sites import FakeWeb, build_world
 from ogi.cli import app
 from scraper.state import State
 
 runner = CliRunner()
 
-FAST = [
-    "--offline",
-    "--timeout",
-    "0.5",
-    "--total-timeout",
-    "2",
-    "--retries",
-    "2",
-    "--backoff",
-    "0.05",
-    "--max-body",
-    str(1 << 20),
-    "--no-progress",
-]
+FAST = FAST_ARGS
 
 
 def test_crawl_command_summary_json_and_exit_codes(tmp_path):

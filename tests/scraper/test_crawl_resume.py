@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from fixtures.harvest import FAST_ARGS
 from fixtures.sites import FakeWeb, build_world
 from scraper.state import State
 
@@ -39,20 +40,7 @@ def test_kill_9_then_rerun_matches_an_uninterrupted_crawl(tmp_path):
             "--data",
             str(data),
         ]
-        cmd += [
-            "--offline",
-            "--timeout",
-            "0.5",
-            "--total-timeout",
-            "2",
-            "--retries",
-            "2",
-            "--backoff",
-            "0.05",
-            "--max-body",
-            str(1 << 20),
-            "--no-progress",
-        ]
+        cmd += FAST_ARGS
         for r in web.world.resolve_entries():
             cmd += ["--resolve", r]
         env = {
