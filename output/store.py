@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
-from parsers.model import BLANK, NUMBER, CellValue, Check, Report
+from parsers.model import BLANK, NUMBER, CellValue, Report, format_number
 
 STORE_NAME = "records.sqlite"
 STORE_GLOB = "records*.sqlite"
@@ -143,7 +143,7 @@ def decode_report(data: dict[str, Any]) -> Report:
                     if value is None:
                         built[column] = CellValue(None, None, BLANK)
                     else:
-                        built[column] = CellValue(value, _printed(value), NUMBER)
+                        built[column] = CellValue(value, format_number(value), NUMBER)
                 else:
                     matched += 1
                     raw, status, unit = cell
@@ -156,30 +156,11 @@ def decode_report(data: dict[str, Any]) -> Report:
                     if column not in built:
                         built[column] = CellValue(None, raw, status or BLANK, unit)
     meta = data.get("_meta") or {}
-    return Report(
-        source=data.get("source"),
-        sha256=data.get("sha256", ""),
-        agency=data.get("agency"),
-        year=data.get("year"),
-        published=data.get("published"),
-        template=data.get("template", "unknown"),
-        tables=tables,
-        checks=[Check(c["rule"], c["ok"], c.get("detail", "")) for c in data.get("checks", [])],
-        warnings=list(data.get("warnings", [])),
-        prose=data.get("prose"),
-        prose_evidence=data.get("prose_evidence"),
-        place=data.get("place"),
-        title=meta.get("title"),
-        form=meta.get("form"),
-        content_type=meta.get("content_type"),
-    )
-
-
-def _printed(value: float) -> str:
-    """The text ``Report.from_dict`` gives a number that comes without its printed text."""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    report = Report.from_dict(data, tables=tables)
+    report.title = meta.get("title")
+    report.form = meta.get("form")
+    report.content_type = meta.get("content_type")
+    return report
 
 
 def input_to_line(item: ReportInput) -> dict[str, Any]:

@@ -132,20 +132,22 @@ class Report:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Report:
-        """Rebuild a report from its contract form (raw cell text is not in the contract)."""
-        tables: Tables = {}
-        for section, rows in (data.get("tables") or {}).items():
-            tables[section] = {}
-            for row, columns in rows.items():
-                tables[section][row] = {
-                    column: CellValue(
-                        value,
-                        None if value is None else _format_number(value),
-                        NUMBER if value is not None else BLANK,
-                    )
-                    for column, value in columns.items()
-                }
+    def from_dict(cls, data: dict[str, Any], *, tables: Tables | None = None) -> Report:
+        """Rebuild a report from its contract form (raw cell text is not in the contract;
+        ``tables``: cells already rebuilt with their printed text, used as they are)."""
+        if tables is None:
+            tables = {}
+            for section, rows in (data.get("tables") or {}).items():
+                tables[section] = {}
+                for row, columns in rows.items():
+                    tables[section][row] = {
+                        column: CellValue(
+                            value,
+                            None if value is None else format_number(value),
+                            NUMBER if value is not None else BLANK,
+                        )
+                        for column, value in columns.items()
+                    }
         return cls(
             source=data.get("source"),
             sha256=data.get("sha256", ""),
@@ -162,7 +164,8 @@ class Report:
         )
 
 
-def _format_number(value: Number) -> str:
+def format_number(value: Number) -> str:
+    """A number as printed text: integral floats without their ``.0``."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
