@@ -71,14 +71,15 @@ def sample_names(table: DivisionTable, count: int, seed: int = 6) -> list[tuple[
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    args.add_argument("--names", type=int, default=2000)
-    args.add_argument("--rounds", type=int, default=5)
-    opts = args.parse_args(argv)
-
-    table = default_table()
-    names = sample_names(table, opts.names)
+def measure_resolve(
+    table: DivisionTable,
+    names: list[tuple[str, str | None]],
+    rounds: int,
+    *,
+    warm_number: int = 1,
+) -> dict[str, float]:
+    """Seconds to resolve every name with empty caches (``cold``) and again with them full
+    (``warm``), each beside its baseline in the same process: a dict lookup of every name."""
     plain = {name: None for name, _ in names}
 
     def baseline() -> None:
@@ -94,16 +95,31 @@ def main(argv: list[str] | None = None) -> int:
         for name, context in names:
             resolve(name, context=context)
 
-    n = len(names)
-    measured, base = interleaved(cold, baseline, rounds=opts.rounds, number=1)
-    print(f"{n} names; dict lookup: {n / base:,.0f} names/s")
-    print(
-        f"cold (uncached): {n / measured:8,.0f} names/s  ratio to dict lookup {measured / base:8.0f}"
-    )
+    cold_s, cold_base = interleaved(cold, baseline, rounds=rounds, number=1)
     warm()
-    measured, base = interleaved(warm, baseline, rounds=opts.rounds, number=3)
+    warm_s, warm_base = interleaved(warm, baseline, rounds=rounds, number=warm_number)
+    return {"cold": cold_s, "cold_base": cold_base, "warm": warm_s, "warm_base": warm_base}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    args.add_argument("--names", type=int, default=2000)
+    args.add_argument("--rounds", type=int, default=5)
+    opts = args.parse_args(argv)
+
+    table = default_table()
+    names = sample_names(table, opts.names)
+    n = len(names)
+    timing = measure_resolve(table, names, opts.rounds, warm_number=3)
+    print(f"{n} names; dict lookup: {n / timing['cold_base']:,.0f} names/s")
+    cold, warm = timing["cold"], timing["warm"]
     print(
-        f"warm (cached):   {n / measured:8,.0f} names/s  ratio to dict lookup {measured / base:8.0f}"
+        f"cold (uncached): {n / cold:8,.0f} names/s  ratio to dict lookup "
+        f"{cold / timing['cold_base']:8.0f}"
+    )
+    print(
+        f"warm (cached):   {n / warm:8,.0f} names/s  ratio to dict lookup "
+        f"{warm / timing['warm_base']:8.0f}"
     )
 
     data = resources.files("parsers").joinpath("data", "divisions.tsv.gz").read_bytes()

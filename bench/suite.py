@@ -357,33 +357,14 @@ def export(full: bool) -> list[Row]:
 
 def places(full: bool) -> list[Row]:
     """Agency names resolved to places, cold and warm, against a dict lookup of the names."""
-    from bench.places import sample_names
-    from bench.timing import interleaved
-    from parsers.places import default_table, resolve
-    from parsers.places.resolve import clear_cache
+    from bench.places import measure_resolve, sample_names
+    from parsers.places import default_table
 
     table = default_table()
     names = sample_names(table, 2000 if full else 500)
-    plain = {name: None for name, _ in names}
-    rounds = 5 if full else 2
-
-    def baseline() -> None:
-        for name, _ in names:
-            plain.get(name)
-
-    def cold() -> None:
-        clear_cache(table)
-        for name, context in names:
-            resolve(name, context=context)
-
-    def warm() -> None:
-        for name, context in names:
-            resolve(name, context=context)
-
     n = len(names)
-    cold_s, base = interleaved(cold, baseline, rounds=rounds, number=1)
-    warm()
-    warm_s, base_w = interleaved(warm, baseline, rounds=rounds, number=1)
+    t = measure_resolve(table, names, 5 if full else 2)
+    cold_s, base, warm_s, base_w = t["cold"], t["cold_base"], t["warm"], t["warm_base"]
     return [
         row("names, cold", n / cold_s, "names/s", cold_s / base, "dict lookup"),
         row("names, warm", n / warm_s, "names/s", warm_s / base_w, "dict lookup"),
