@@ -22,21 +22,7 @@ from rich.progress import (
 from rich.table import Table
 
 from ogi.cli import EXIT_USAGE, app
-from ogi.commands.crawl_flags import (
-    Backoff,
-    Concurrency,
-    Delay,
-    Full,
-    InsecureHosts,
-    MaxBody,
-    Offline,
-    Resolve,
-    Retries,
-    RevisitDays,
-    Timeout,
-    TotalTimeout,
-    crawl_options,
-)
+from ogi.commands import crawl_flags as flags
 from scraper.crawl import CrawlResult, crawl
 from scraper.network import ResolveError, parse_resolve
 from scraper.registry import RegistryError, load_registry
@@ -48,22 +34,22 @@ def crawl_command(
     data: Annotated[
         Path, typer.Option("--data", help="Data folder: state.sqlite and raw/*.warc.gz.")
     ] = Path("data"),
-    resolve: Resolve = None,
+    resolve: flags.Resolve = None,
     only: Annotated[
         list[str] | None,
         typer.Option("--site", help="Crawl only this site (agency or id). Repeatable."),
     ] = None,
-    full: Full = False,
-    revisit_days: RevisitDays = 30.0,
-    delay: Delay = None,
-    concurrency: Concurrency = None,
-    timeout: Timeout = 20.0,
-    total_timeout: TotalTimeout = 120.0,
-    retries: Retries = 3,
-    backoff: Backoff = 1.0,
-    max_body: MaxBody = None,
-    offline: Offline = False,
-    insecure_hosts: InsecureHosts = None,
+    full: flags.Full = False,
+    revisit_days: flags.RevisitDays = 30.0,
+    delay: flags.Delay = None,
+    concurrency: flags.Concurrency = None,
+    timeout: flags.Timeout = 20.0,
+    total_timeout: flags.TotalTimeout = 120.0,
+    retries: flags.Retries = 3,
+    backoff: flags.Backoff = 1.0,
+    max_body: flags.MaxBody = None,
+    offline: flags.Offline = False,
+    insecure_hosts: flags.InsecureHosts = None,
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Also write the run summary as JSON here.")
     ] = None,
@@ -93,7 +79,7 @@ def crawl_command(
     except (RegistryError, ResolveError) as e:
         console.print(f"[red]error:[/red] {e}")
         raise typer.Exit(EXIT_USAGE) from None
-    opts = crawl_options(
+    opts = flags.crawl_options(
         full=full,
         revisit_days=revisit_days,
         delay=delay,

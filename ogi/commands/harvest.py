@@ -11,21 +11,7 @@ import typer
 from rich.console import Console
 
 from ogi.cli import EXIT_USAGE, app, harvest_exits
-from ogi.commands.crawl_flags import (
-    Backoff,
-    Concurrency,
-    Delay,
-    Full,
-    InsecureHosts,
-    MaxBody,
-    Offline,
-    Resolve,
-    Retries,
-    RevisitDays,
-    Timeout,
-    TotalTimeout,
-    crawl_options,
-)
+from ogi.commands import crawl_flags as flags
 from ogi.harvest import harvest
 from ogi.logs import setup_logging
 from ogi.runs import print_report
@@ -71,18 +57,18 @@ def harvest_command(
         float,
         typer.Option("--parse-timeout", help="Seconds one document may take; then retried later."),
     ] = 600.0,
-    resolve: Resolve = None,
-    offline: Offline = False,
-    full: Full = False,
-    revisit_days: RevisitDays = 30.0,
-    delay: Delay = None,
-    concurrency: Concurrency = None,
-    timeout: Timeout = 20.0,
-    total_timeout: TotalTimeout = 120.0,
-    retries: Retries = 3,
-    backoff: Backoff = 1.0,
-    max_body: MaxBody = None,
-    insecure_hosts: InsecureHosts = None,
+    resolve: flags.Resolve = None,
+    offline: flags.Offline = False,
+    full: flags.Full = False,
+    revisit_days: flags.RevisitDays = 30.0,
+    delay: flags.Delay = None,
+    concurrency: flags.Concurrency = None,
+    timeout: flags.Timeout = 20.0,
+    total_timeout: flags.TotalTimeout = 120.0,
+    retries: flags.Retries = 3,
+    backoff: flags.Backoff = 1.0,
+    max_body: flags.MaxBody = None,
+    insecure_hosts: flags.InsecureHosts = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the run report as JSON instead of the summary.")
     ] = False,
@@ -113,7 +99,7 @@ def harvest_command(
     except ResolveError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(EXIT_USAGE) from None
-    options = crawl_options(
+    options = flags.crawl_options(
         full=full,
         revisit_days=revisit_days,
         delay=delay,
