@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from parsers import pdfbytes
+from parsers.cells.pipe import split_pipe_row
 
 # Kinds with a cell source.
 PDF = "pdf"
@@ -463,8 +464,6 @@ def _is_pipe_row(line: str) -> bool:
     """``行政许可 | 0 | |||``: a grid row of a statistics table in pipe text written on one
     line (cells, then empties). It must hold a number: a page's metadata table written the
     same way (索引号 | … | 发布机构 | …) does not make a page of flattened text pipe text."""
-    from parsers.cells.pipe import split_pipe_row
-
     row = split_pipe_row(line)
     if row is None or sum(1 for cell in row[0] if cell) < 2:
         return False
