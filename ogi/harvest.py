@@ -73,6 +73,7 @@ from ogi.runs import (
     RunReport,
     new_run_id,
 )
+from output.correct import corrections_fingerprint
 from scraper.crawl import CrawlOptions, CrawlResult, crawl
 from scraper.registry import Registry, RegistryError, Site, load_registry
 from scraper.state import Document, State
@@ -591,9 +592,13 @@ class _Run:
             self.formats,
             keep_datasets=False,
             on_stage=on_stage,
+            corrections=self.layout.data_dir,
         )
         self.book.set(
-            export_pending=0, exported_stores=fingerprint, export_formats=",".join(self.formats)
+            export_pending=0,
+            exported_stores=fingerprint,
+            export_formats=",".join(self.formats),
+            exported_corrections=corrections_fingerprint(self.layout.data_dir),
         )
         r.export = {
             "ran": True,
@@ -621,6 +626,10 @@ class _Run:
             return "record stores changed"
         if book.get("export_formats") != ",".join(self.formats):
             return "formats changed"
+        if book.get("exported_corrections", "none") != corrections_fingerprint(
+            self.layout.data_dir
+        ):
+            return "corrections changed"
         return _datasets_missing(self.layout.datasets_dir, self.formats)
 
 

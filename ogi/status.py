@@ -41,6 +41,11 @@ class Status:
     unreadable: int = 0
     older_parser: int = 0
     """Records read by an older parser (``ogi harvest --reparse`` re-reads them)."""
+    corrections: int = 0
+    """Reviewers' corrections in force (applied at export)."""
+    stale_corrections: list[dict[str, Any]] = field(default_factory=list)
+    """Corrections not applied: their document changed since (see :mod:`output.corrections`)."""
+    corrections_error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -57,6 +62,11 @@ class Status:
             "parse_gave_up": {"count": self.parse_gave_up_count, "items": self.parse_gave_up},
             "unreadable": self.unreadable,
             "older_parser": self.older_parser,
+            "corrections": {
+                "active": self.corrections,
+                "stale": self.stale_corrections,
+                "error": self.corrections_error,
+            },
         }
 
 
@@ -89,7 +99,22 @@ def status(
     for part in parts:
         _fetch_retries(part, out, limit)
         _parse_retries(part, out, parser, limit)
+    _corrections(data, out)
     return out
+
+
+def _corrections(data: Path, out: Status) -> None:
+    """Corrections in force and stale ones (every stale one is listed: each needs a look)."""
+    from output.correct import load_corrections
+    from output.corrections import CorrectionError
+
+    try:
+        found = load_corrections(data)
+    except (CorrectionError, OSError, sqlite3.Error) as exc:
+        out.corrections_error = str(exc)
+        return
+    out.corrections = len(found)
+    out.stale_corrections = [s.to_dict() for s in found.stale]
 
 
 def failing_sites(runs: list[RunReport], *, min_runs: int = 2) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ so nothing of them stays in memory between passes.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import logging
@@ -43,6 +44,7 @@ from output.cells import COLUMNS as CELL_COLUMNS
 from output.cells import cells_chunks, cells_spec
 from output.codebook import codebook_dataset
 from output.columns import INTEGER, NUMBER, Column, conform, typed_array
+from output.corrections import CorrectionSet
 from output.dataset import Dataset
 from output.entries import (
     CodeTable,
@@ -53,7 +55,7 @@ from output.entries import (
     first_seen,
     scan,
 )
-from output.inputs import ReportInput, as_input
+from output.inputs import ReportInput, as_input, document_sha256
 from output.panel import PanelPlan, panel_chunk, panel_plan, panel_spec, table_code_columns
 from output.prose import ProseField, load_crosswalk
 from output.reports import COLUMNS as REPORT_COLUMNS
@@ -84,9 +86,11 @@ class Build:
         *,
         crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
         fill_from_prose: bool = True,
+        corrections: CorrectionSet | None = None,
         on_stage: Callable[[str], None] | None = None,
     ) -> None:
         self.items = items
+        self.corrections = corrections
         self.scratch = scratch
         self.crosswalk = load_crosswalk() if crosswalk is _DEFAULT else crosswalk
         self.fill_from_prose = fill_from_prose
@@ -112,6 +116,7 @@ class Build:
         every = hashlib.sha256()  # every record read, in order (see source_key)
         for position, (item, digest) in enumerate(load_items(self.items)):
             every.update(digest)
+            item = self._corrected(item)
             entry, payload = scan(item, position, self.codes, known, share)
             other = by_id.get(entry.report_id)
             if other is not None:
@@ -132,7 +137,9 @@ class Build:
         self._year_kind = typed_kind(sorted(years, key=repr), INTEGER)
         self.key = self._key(total % _MODULUS)
         if _all_stored(self.items):
-            self.source_key = _finish_key(every, self.crosswalk, self.fill_from_prose)
+            self.source_key = _finish_key(
+                every, self.crosswalk, self.fill_from_prose, self.corrections
+            )
         left_out = [e for e in self.entries if e.is_current and (e.year is None or not e.agency_id)]
         if left_out:
             self.notes.append(
@@ -151,7 +158,15 @@ class Build:
         digest = hashlib.sha256()
         digest.update(records.to_bytes(16, "little"))
         digest.update(str(len(self.entries)).encode())
-        return _finish_key(digest, self.crosswalk, self.fill_from_prose)
+        return _finish_key(digest, self.crosswalk, self.fill_from_prose, self.corrections)
+
+    def _corrected(self, item: ReportInput) -> ReportInput:
+        """The record with the reviewers' corrections of its document applied (the per-cell
+        stage: every pass reads records through it, so reports, cells and panel agree)."""
+        if not self.corrections:
+            return item
+        report = self.corrections.apply(item.report, document_sha256(item))
+        return item if report is item.report else dataclasses.replace(item, report=report)
 
     # -- the datasets ------------------------------------------------------------------------
 
@@ -204,7 +219,10 @@ class Build:
         if "cells" in wanted:
             self._stage("writing cells")
             positions = [e.position for e in self.entries]
-            loaded = (item for item, _digest in load_items(self.items, positions, digest=False))
+            loaded = (
+                self._corrected(item)
+                for item, _digest in load_items(self.items, positions, digest=False)
+            )
             chunks = cells_chunks(self.entries, loaded)
             yield cells, (conform(c, cells.columns) for c in chunks)
         panel = None
@@ -314,6 +332,7 @@ def source_key(
     items: Sequence[Any],
     crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
     fill_from_prose: bool = True,
+    corrections: CorrectionSet | None = None,
 ) -> str | None:
     """For records that all sit in stores (handles from :func:`output.store.load_records`): a
     key of every stored row, in order, read without decoding any record — what
@@ -329,7 +348,7 @@ def source_key(
             every.update(digest)
     if crosswalk is _DEFAULT:
         crosswalk = load_crosswalk()
-    return _finish_key(every, crosswalk, fill_from_prose)
+    return _finish_key(every, crosswalk, fill_from_prose, corrections)
 
 
 _DIGEST_BATCH = 4096
@@ -341,10 +360,13 @@ def _all_stored(items: Sequence[Any]) -> bool:
     return bool(items) and all(isinstance(item, StoredInput) for item in items)
 
 
-def _finish_key(digest, crosswalk, fill_from_prose: bool) -> str:
-    """Add what shapes the rows besides the records: the prose crosswalk and the code."""
+def _finish_key(digest, crosswalk, fill_from_prose: bool, corrections=None) -> str:
+    """Add what shapes the rows besides the records: the prose crosswalk, the reviewers'
+    corrections and the code."""
     pairs = sorted((k, repr(v)) for k, v in (crosswalk or {}).items())
     digest.update(repr((pairs, crosswalk is None, fill_from_prose)).encode())
+    if corrections:
+        digest.update(corrections.digest().encode())
     digest.update(code_digest().encode())
     return digest.hexdigest()
 

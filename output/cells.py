@@ -4,6 +4,10 @@ One row per (report, section, row, column): the number (null unless a number was
 placed), the text as printed, and its status, so a researcher can see why a value is null
 (``blank`` vs ``dash`` vs ``uncertain``) and check any number against the source. Cells of
 superseded and duplicate documents are kept; join on ``report_id`` to ``reports.is_current``.
+
+A cell a reviewer corrected against the source (``DATA/corrections.csv``, see
+:mod:`output.corrections`) has status ``corrected`` and the corrected value; the value it
+replaces, the reviewer's note, name and time are in the last four columns.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from collections.abc import Iterable, Iterator
 import pandas as pd
 
 from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
+from output.corrections import CorrectedCell
 from output.dataset import Dataset
 from output.entries import Entry, code_name
 from output.inputs import ReportInput
+from parsers.model import CellValue
 
 COLUMNS = [
     Column("report_id", CODE, "报告编号", "Report id", "Joins reports.report_id"),
@@ -27,9 +33,19 @@ COLUMNS = [
     Column("value", NUMBER, "数值", "Value",
            "The number, or null (blank, dash, uncertain); never a null turned into 0"),
     Column("raw", TEXT, "原文", "Raw text", "The cell text as printed"),
-    Column("status", CODE, "状态", "Status", "number / blank / dash / uncertain / missing"),
+    Column("status", CODE, "状态", "Status",
+           "number / blank / dash / uncertain / missing / corrected (a reviewer checked the "
+           "source and corrected the value: see old_value and correction_note)"),
     Column("unit", TEXT, "单位", "Unit", "Unit printed with the number (e.g. 元), if any"),
+    Column("old_value", NUMBER, "原值", "Value before correction",
+           "For corrected cells: the value the parser gave (null: undecided, blank or absent)"),
+    Column("correction_note", TEXT, "更正说明", "Correction note",
+           "For corrected cells: the reviewer's note (what the source shows, where)"),
+    Column("corrected_by", TEXT, "更正人", "Corrected by", "For corrected cells: the reviewer"),
+    Column("corrected_at", TEXT, "更正时间", "Corrected at",
+           "For corrected cells: when the correction was made (UTC, ISO 8601)"),
 ]  # fmt: skip
+CORRECTION_COLUMNS = ("old_value", "correction_note", "corrected_by", "corrected_at")
 
 
 CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one that fills it)
@@ -58,12 +74,31 @@ def cells_chunks(
         rows["raw"].extend([cell.raw for cell in values])
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
+        _correction_columns(rows, values)
         if len(rows["report_id"]) >= size:
             yield _frame(rows)
             emitted = True
             rows = {c.name: [] for c in COLUMNS}
     if rows["report_id"] or not emitted:
         yield _frame(rows)
+
+
+def _correction_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
+    """The value a correction replaced and its note, reviewer and time (null elsewhere)."""
+    corrected = [cell for cell in values if isinstance(cell, CorrectedCell)]
+    if not corrected:
+        for name in CORRECTION_COLUMNS:
+            rows[name].extend([None] * len(values))
+        return
+    for cell in values:
+        if isinstance(cell, CorrectedCell):
+            rows["old_value"].append(cell.old_value)
+            rows["correction_note"].append(cell.note or None)
+            rows["corrected_by"].append(cell.reviewer or None)
+            rows["corrected_at"].append(cell.corrected_at or None)
+        else:
+            for name in CORRECTION_COLUMNS:
+                rows[name].append(None)
 
 
 def _frame(rows: dict[str, list]) -> pd.DataFrame:

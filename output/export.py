@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from output.build import DATASETS, Build, source_items, source_key
+from output.corrections import CorrectionSet
 from output.dataset import Dataset, Datasets
 from output.frames import FrameCollector
 from output.manifest import Manifest, dataset_fingerprint, input_key
@@ -100,8 +101,9 @@ def export(
     contract dicts, ``(report, provenance)`` pairs), or already built :class:`Datasets`.
     ``datasets`` limits the tables written (e.g. ``["panel", "codebook"]``); ``on_stage`` is
     called with a short text as each stage starts (for a progress display). Extra
-    ``options`` go to the dataset builder (``crosswalk``, ``fill_from_prose``) and to the
-    writers (``xlsx_max_rows``). ``keep_datasets=False`` keeps memory bounded: the datasets
+    ``options`` go to the dataset builder (``crosswalk``, ``fill_from_prose``, ``corrections``:
+    a :class:`~output.corrections.CorrectionSet` or a data folder whose ``corrections.csv`` to
+    apply — read from the source folder by default) and to the writers (``xlsx_max_rows``). ``keep_datasets=False`` keeps memory bounded: the datasets
     are streamed to the files and not returned as frames (``ExportResult.datasets`` is None).
 
     Every file is staged in a temporary file and the whole set is committed at the end; files
@@ -111,6 +113,7 @@ def export(
     chosen = parse_formats(formats)
     out = Path(out_dir)
     build_options = {k: options.pop(k) for k in ("crosswalk", "fill_from_prose") if k in options}
+    corrections = options.pop("corrections", None)
     names = _names(datasets)
     writer_options = {"partition_by_year": partition_by_year, **options}
     relevant = {name: _accepted(WRITERS[name], writer_options) for name in chosen}
@@ -133,7 +136,12 @@ def export(
                        built=records_or_source if keep_datasets else None)  # fmt: skip
 
     if isinstance(records_or_source, str | os.PathLike):
+        if corrections is None and Path(records_or_source).is_dir():
+            corrections = records_or_source
         records_or_source = load_records(records_or_source)
+    notes_first: list[str] = []
+    if corrections is not None:
+        build_options["corrections"] = _corrections(corrections, notes_first)
     items = source_items(records_or_source)
     wanted = names or list(DATASETS)
     if not keep_datasets and _manifest_knows(manifest, chosen):
@@ -163,7 +171,24 @@ def export(
         built = collector.datasets
         built.notes = list(build.notes)
     return _finish(out, chosen, keys, manifest, files, kept, relevant, counts=counts,
-                   notes=list(build.notes), built=built)  # fmt: skip
+                   notes=notes_first + list(build.notes), built=built)  # fmt: skip
+
+
+def _corrections(given: Any, notes: list[str]) -> CorrectionSet:
+    """The corrections to apply: a :class:`CorrectionSet`, or a data folder to read them from
+    (its stale ones are named in a note and left out)."""
+    if isinstance(given, CorrectionSet):
+        found = given
+    else:
+        from output.correct import load_corrections
+
+        found = load_corrections(given)
+    if found.stale:
+        notes.append(
+            f"{len(found.stale)} correction(s) not applied: their document changed since "
+            "(stale; `ogi status` lists them)"
+        )
+    return found
 
 
 def _digests(names: list[str], key: str) -> list[list[str]]:

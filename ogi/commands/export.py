@@ -48,6 +48,7 @@ def export_command(
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     failed = 0
+    corrections = None
     if from_files:
         if not paths:
             typer.echo("error: --from-files needs at least one file or folder", err=True)
@@ -64,6 +65,7 @@ def export_command(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_NOTHING_DONE) from None
         out = out or (data if data.is_dir() else data.parent) / "datasets"
+        corrections = data if data.is_dir() else None  # DATA/corrections.csv
     if not records:
         typer.echo("error: no records to export", err=True)
         raise typer.Exit(EXIT_NOTHING_DONE)
@@ -75,6 +77,7 @@ def export_command(
             partition_by_year=partition_by_year,
             keep_datasets=False,
             on_stage=lambda text: status.update(f"{text}…"),
+            corrections=corrections,
         )
     console.print(_summary(result))
     for note in result.notes:

@@ -55,6 +55,7 @@ def render(console: Console, st: Status, *, min_runs: int = 2) -> None:
         )
     if not st.runs:
         console.print("no harvest has run here yet (ogi harvest --sites FILE --data DIR)")
+        _render_corrections(console, st)
         return
     console.print(f"[bold]last {len(st.runs)} run(s)[/bold], newest first:")
     for run in reversed(st.runs):
@@ -135,8 +136,27 @@ def render(console: Console, st: Status, *, min_runs: int = 2) -> None:
         console.print(
             f"{st.unreadable} document(s) the parser cannot read (tried again when it changes)"
         )
+    _render_corrections(console, st)
     if st.older_parser:
         console.print(
             f"{st.older_parser} record(s) were read by an older parser: "
             "`ogi harvest --reparse` reads them again"
         )
+
+
+def _render_corrections(console: Console, st: Status) -> None:
+    if st.corrections_error:
+        console.print(f"[red]corrections.csv cannot be read[/red]: {escape(st.corrections_error)}")
+    if st.corrections:
+        console.print(f"{st.corrections} correction(s) by reviewers, applied at export")
+    if st.stale_corrections:
+        console.print(
+            f"[yellow]stale corrections[/yellow]: {len(st.stale_corrections)} not applied — "
+            "their document changed since; check them again (`ogi serve`, review queue)"
+        )
+        for item in st.stale_corrections:
+            console.print(
+                f"  {item['report_id']} {item['cell']} → {item['new_value'] or 'blank'} "
+                f"({escape(item['reviewer'] or '?')}, {item['time'][:10]}): {item['reason']}"
+                + (f" — {escape(item['url'])}" if item.get("url") else "")
+            )
