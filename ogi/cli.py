@@ -59,12 +59,14 @@ def _register() -> None:
     """Import the command modules; each adds its commands to :data:`app`."""
     from ogi.commands import (
         compare,  # noqa: F401
+        correct,  # noqa: F401
         crawl,  # noqa: F401
         demo,  # noqa: F401
         export,  # noqa: F401
         harvest,  # noqa: F401
         parse,  # noqa: F401
         place,  # noqa: F401
+        serve,  # noqa: F401
         status,  # noqa: F401
     )
 
