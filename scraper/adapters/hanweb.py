@@ -7,12 +7,19 @@ perpage=15`` with the column's ``param`` object as the form body and the column 
 answers are the same XML, in groups of three pages, and consecutive groups overlap by one record
 (URL canonicalisation removes the duplicate). Older installs use ``/module/jpage/dataproxy.jsp``;
 the ``proxyUrl`` in the page says which.
+
+Some columns carry no ``param_…`` object: the datastore's ``<nextgroup>`` link
+(``dataproxy.jsp?page=1&webid=…&columnid=…&unitid=…``) holds the column parameters in its query,
+and ``totalRecord``/``perpage`` sit in a script. Later groups are then asked with
+``startrecord``/``endrecord``/``perpage`` added to those parameters, as GET requests to the same
+proxy (dataproxy.jsp reads its parameters from the query and the form body alike).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode, urljoin, urlsplit
+from html import unescape
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scraper.discovery import Anchor, Link, html_anchors
 
@@ -26,6 +33,8 @@ _TOTAL = re.compile(
 _PERPAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)|[?&]perpage=(\d+)", re.I)
 _PROXY = re.compile(r"""proxyUrl\s*[:=]\s*['"]([^'"]+)['"]""")
 _NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]+href=['\"]([^'\"]+)['\"]", re.I)
+_GROUP_KEYS = frozenset({"page", "startrecord", "endrecord", "perpage"})
+"""Query keys of a ``<nextgroup>`` link that name its place in the list, not the column."""
 
 DEFAULT_PROXY = "/module/web/jpage/dataproxy.jsp"
 MAX_RECORDS = 20000
@@ -67,45 +76,83 @@ class HanwebAdapter:
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:
         if "dataproxy.jsp" in url:
             return []  # a proxy answer: the column page already planned every group
-        m = _PARAM.search(text)
         tot = _TOTAL.search(text)
-        if not m or not tot:
+        nextgroup = _NEXTGROUP.search(text)
+        m = _PARAM.search(text)
+        if tot is None or (m is None and nextgroup is None):
             return self._nextgroup(text, url)
-        params: dict[str, str] = {}
-        for k, a, b, c in _PAIR.findall(m.group(1)):
-            params[k] = a or b or c
         total = min(int(tot.group(1) or tot.group(2)), MAX_RECORDS)
         pp = _PERPAGE.search(text)
         # the page's script is the server's word: perPage 0 would never advance the groups
         per_page = min(max(int(pp.group(1) or pp.group(2)) if pp else 15, 1), MAX_PER_PAGE)
+        groups = _groups(total, per_page, shown=len(records(text)))
+        if m is None:
+            return self._nextgroup_groups(nextgroup.group(1), url, groups, per_page)
+        params: dict[str, str] = {}
+        for k, a, b, c in _PAIR.findall(m.group(1)):
+            params[k] = a or b or c
         px = _PROXY.search(text)
         proxy = urljoin(url, px.group(1) if px else DEFAULT_PROXY)
         if urlsplit(proxy).scheme not in ("http", "https"):
             proxy = urljoin(url, DEFAULT_PROXY)  # e.g. proxyUrl:'javascript:…'
-
-        group = per_page * 3
-        shown = len(records(text))
         body = urlencode(params).encode()
+        return [
+            Link(
+                f"{proxy}?{urlencode({'startrecord': start, 'endrecord': end, 'perpage': per_page})}",
+                "list",
+                method="POST",
+                data=body,
+                headers=(
+                    ("Content-Type", "application/x-www-form-urlencoded"),
+                    ("Referer", url),
+                ),
+            )
+            for start, end in groups
+        ]
+
+    def _nextgroup_groups(
+        self, href: str, url: str, groups: list[tuple[int, int]], per_page: int
+    ) -> list[Link]:
+        """The groups asked from the proxy the ``<nextgroup>`` link names, with the column
+        parameters of its query (``page=1`` dropped) and the group's records added."""
+        target = urlsplit(urljoin(url, unescape(href).strip()))
+        if target.scheme not in ("http", "https") or "dataproxy" not in target.path:
+            return self._nextgroup_link(href, url)
+        column = [
+            (k, v)
+            for k, v in parse_qsl(target.query, keep_blank_values=True)
+            if k.lower() not in _GROUP_KEYS
+        ]
         links = []
-        start = max(shown, group) + 1
-        while start <= total:
-            end = min(start + group - 1, total)
-            q = urlencode({"startrecord": start, "endrecord": end, "perpage": per_page})
+        for start, end in groups:
+            query = [("startrecord", str(start)), ("endrecord", str(end))]
+            query += [("perpage", str(per_page)), *column]
             links.append(
                 Link(
-                    f"{proxy}?{q}",
+                    urlunsplit(target._replace(query=urlencode(query), fragment="")),
                     "list",
-                    method="POST",
-                    data=body,
-                    headers=(
-                        ("Content-Type", "application/x-www-form-urlencoded"),
-                        ("Referer", url),
-                    ),
+                    headers=(("Referer", url),),
                 )
             )
-            start = end + 1
         return links
 
     def _nextgroup(self, text: str, url: str) -> list[Link]:
         m = _NEXTGROUP.search(text)
-        return [Link(urljoin(url, m.group(1)), "list", headers=(("Referer", url),))] if m else []
+        return self._nextgroup_link(m.group(1), url) if m else []
+
+    @staticmethod
+    def _nextgroup_link(href: str, url: str) -> list[Link]:
+        return [Link(urljoin(url, unescape(href).strip()), "list", headers=(("Referer", url),))]
+
+
+def _groups(total: int, per_page: int, *, shown: int) -> list[tuple[int, int]]:
+    """(startrecord, endrecord) of each group after the ``shown`` records the page holds:
+    three pages a group, as jpage asks them."""
+    group = per_page * 3
+    out = []
+    start = shown + 1
+    while start <= total:
+        end = min(start + group - 1, total)
+        out.append((start, end))
+        start = end + 1
+    return out

@@ -21,6 +21,7 @@ from .conftest import fast_options, world_clock
 FAMILIES = {
     "www.qingshan.gov.cn": ["trs"],
     "www.hanbei.gov.cn": ["hanweb"],
+    "www.hanxi.gov.cn": ["hanweb"],  # column parameters only in <nextgroup>
     "www.nanhai.gov.cn": ["gkmlpt"],
     "www.dongjiang.gov.cn": ["gkmlpt"],
     "www.jianghe.gov.cn": ["jpaas"],
