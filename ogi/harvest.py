@@ -356,6 +356,8 @@ class _Run:
             "reports_found": result.total("reports_found"),
             "failures": dict(result.failures.most_common()),
             "paused_hosts": result.paused_hosts,
+            "bad_links": result.total("bad_links"),
+            "bad_link_examples": result.bad_links[:20],
             "seconds": round(result.seconds, 3),
         }
         for name in ("new", "changed", "unchanged", "gone", "moved"):

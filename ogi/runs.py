@@ -216,6 +216,12 @@ def summary(report: RunReport, *, max_sites: int = 10) -> str:
         f"{d.get('not_reports', 0)} not reports, {d.get('failed', 0)} unreadable, "
         f"{d.get('retry', 0)} to retry"
     )
+    bad = report.crawl.get("bad_links") or 0
+    if bad:
+        lines.append(
+            f"  bad links  {bad} malformed link(s) left out, each costing only itself "
+            "(with their pages in the crawl state; examples in the run report)"
+        )
     fc = report.failed_checks
     if fc.get("reports"):
         rules = ", ".join(f"{k} {v}" for k, v in list(fc.get("by_rule", {}).items())[:4])

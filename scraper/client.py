@@ -47,7 +47,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
@@ -64,6 +64,7 @@ from scraper.network import (
     tls_failure_kind,
 )
 from scraper.responses import RETRY_STATUS, classify_challenge, parse_retry_after
+from scraper.urls import BadURL, checked_url, malformed, redirect_target, resolve_url
 
 log = logging.getLogger(__name__)
 
@@ -422,14 +423,13 @@ class Client:
                 return res
             if not location:
                 return res
-            url = urljoin(url, location).split("#", 1)[0]
+            try:
+                url = checked_url(resolve_url(url, location))
+            except BadURL:
+                return None  # a malformed Location: as good as no robots.txt
             p = urlsplit(url)
             target = (p.hostname or "").lower()
-            if (
-                p.scheme not in ("http", "https")
-                or not target
-                or registrable_domain(target) != registrable_domain(host)
-            ):
+            if registrable_domain(target) != registrable_domain(host):
                 return None
             if await self._vet_address(target, p.port or (443 if p.scheme == "https" else 80)):
                 return None
@@ -475,6 +475,9 @@ class Client:
             hdrs["If-None-Match"] = etag
         if last_modified:
             hdrs["If-Modified-Since"] = last_modified
+        bad = malformed(url)
+        if bad is not None:
+            return FetchResult(url, method, url, error_kind="bad_url", error=bad)
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return FetchResult(
@@ -489,6 +492,12 @@ class Client:
         cur_url, cur_method, cur_data = url, method, data
         result: FetchResult | None = None
         for _hop in range(self.options.max_redirects + 1):
+            bad = malformed(cur_url)
+            if bad is not None:
+                result = FetchResult(
+                    url, method, cur_url, error_kind="bad_url", error=f"redirect to {bad}"
+                )
+                break
             p = urlsplit(cur_url)
             host = (p.hostname or "").lower()
             if p.scheme not in ("http", "https") or not host:
@@ -552,7 +561,7 @@ class Client:
                 and result.status in (301, 302, 303, 307, 308)
                 and result.header("location")
             ):
-                loc = urljoin(cur_url, result.header("location") or "")
+                loc = redirect_target(cur_url, result.header("location") or "")
                 redirects.append((cur_url, result.status))
                 if result.status in (301, 302, 303) and cur_method == "POST":
                     cur_method, cur_data = "GET", None
@@ -690,7 +699,11 @@ class Client:
                 self.unverified_hosts.add(hs.name)
             if self.on_request is not None:
                 self.on_request(hs.name, url)
-            req = http.build_request(method, url, content=data, headers=headers)
+            try:
+                req = http.build_request(method, url, content=data, headers=headers)
+            except (httpx.InvalidURL, ValueError) as e:  # UnicodeError is a ValueError
+                res.error_kind, res.error = "bad_url", f"{type(e).__name__}: {e}"
+                return res
             res.request_headers = [(k, v) for k, v in req.headers.items()]
             try:
                 async with asyncio.timeout(o.total_timeout):
@@ -733,7 +746,9 @@ class Client:
             except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError) as e:
                 msg = str(e) or type(e).__name__
                 kind = (
-                    "reset"
+                    "bad_url"  # httpx reads a redirect's Location before we see the answer
+                    if "Invalid URL in location header" in msg
+                    else "reset"
                     if (
                         "reset" in msg.lower()
                         or "disconnect" in msg.lower()

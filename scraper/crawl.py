@@ -57,6 +57,7 @@ from scraper.discovery import (
 from scraper.network import parse_connect_to, parse_resolve, registrable_domain
 from scraper.registry import Registry, Site
 from scraper.state import State, iso
+from scraper.urls import BadLink
 
 log = logging.getLogger(__name__)
 
@@ -268,6 +269,7 @@ class _SiteCrawl:
         self.listed: dict[str, Link] = {}
         self.refreshed: dict[str, dict[str, Link]] = {}
         """Report pages read again in this run for fresh time-limited links."""
+        self.bad_seen: set[tuple[str, str]] = set()
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -281,6 +283,14 @@ class _SiteCrawl:
                 self.progress(self.site.key, event, info)
             except Exception:  # a broken progress display must not stop the crawl
                 log.exception("progress callback failed")
+
+    def _note_bad_links(self, page_key: str, bad: list[BadLink]) -> None:
+        """A page's malformed links, left out of the crawl: recorded with the page, counted."""
+        new = [b for b in bad if (page_key, b.url) not in self.bad_seen]
+        if new:
+            self.bad_seen.update((page_key, b.url) for b in new)
+            self.state.add_bad_links(self.run_id, self.site.key, page_key, new)
+            self.stats.add_bad_links(list({b.url: b for b in new}.values()))
 
     def _see(self, link: Link, *, kind: str, parent: str | None, column: str | None):
         return self.state.see(
@@ -549,6 +559,7 @@ class _SiteCrawl:
             column_url=column,
             adapter=self.site.adapter,
         )
+        self._note_bad_links(out.key, analysis.bad_links)
         if analysis.needs_js or analysis.soft_404:
             flag = "needs_js" if analysis.needs_js else "soft_404"
             self.state.set_status(
@@ -716,6 +727,7 @@ class _SiteCrawl:
         page = self.state.get(page_key)
         if analysis is None:
             analysis = analyse_page(text, page["final_url"] or page["url"])
+        self._note_bad_links(page_key, analysis.bad_links)
         atts = [a for a in analysis.attachments if self.in_scope(urlsplit(a.url).hostname or "")]
         for a in atts:
             old = self.state.get(a.key)

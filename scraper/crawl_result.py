@@ -8,6 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from scraper.urls import BadLink
+
+MAX_EXAMPLES = 5
+"""Bad links named per site in a run's account (the state keeps every one)."""
+
 
 @dataclass
 class SiteStats:
@@ -28,6 +33,15 @@ class SiteStats:
     flags: set[str] = field(default_factory=set)
     columns_ok: int = 0
     columns_failed: int = 0
+    bad_links: int = 0
+    """Malformed links found on the site's pages (left out; each costs only itself)."""
+    bad_link_examples: list[dict[str, str]] = field(default_factory=list)
+    """The first few of them: link, page, reason (all are in the state's ``bad_links``)."""
+
+    def add_bad_links(self, links: list[BadLink]) -> None:
+        self.bad_links += len(links)
+        room = MAX_EXAMPLES - len(self.bad_link_examples)
+        self.bad_link_examples.extend(b.as_dict() for b in links[: max(room, 0)])
 
     @property
     def failed(self) -> bool:
@@ -51,6 +65,8 @@ class SiteStats:
             "flags": sorted(self.flags),
             "columns_ok": self.columns_ok,
             "columns_failed": self.columns_failed,
+            "bad_links": self.bad_links,
+            "bad_link_examples": self.bad_link_examples,
         }
 
 
@@ -82,6 +98,11 @@ class CrawlResult:
         return c
 
     @property
+    def bad_links(self) -> list[dict[str, str]]:
+        """Examples of malformed links, a few per site (the count is ``total("bad_links")``)."""
+        return [b for s in self.sites for b in s.bad_link_examples]
+
+    @property
     def failed_sites(self) -> list[SiteStats]:
         return [s for s in self.sites if s.failed]
 
@@ -102,6 +123,11 @@ class CrawlResult:
             lines.append(
                 "  failures: " + ", ".join(f"{k} {v}" for k, v in self.failures.most_common())
             )
+        if self.total("bad_links"):
+            lines.append(
+                f"  bad links {self.total('bad_links')} left out (malformed URLs; "
+                "each with its page in the state's bad_links)"
+            )
         for s in self.failed_sites:
             lines.append(
                 f"  FAILED {s.agency}: " + ", ".join(sorted(s.failures) or sorted(s.flags))
@@ -115,4 +141,5 @@ class CrawlResult:
             "sites": [s.as_dict() for s in self.sites],
             "failures": dict(self.failures),
             "paused_hosts": self.paused_hosts,
+            "bad_links": self.total("bad_links"),
         }

@@ -13,9 +13,11 @@ import hashlib
 import posixpath
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from selectolax.lexbor import LexborHTMLParser
+
+from scraper.urls import BadLink, BadURL, checked_url, is_http, resolve_url, split_url, url_port
 
 # --- report titles -------------------------------------------------------------------------
 
@@ -142,11 +144,15 @@ def canonical_url(url: str) -> str:
 
     Expiry and signature parameters of time-limited links (``expires``, ``sign``,
     ``X-Amz-*`` …) are not part of the identity: the same file gets a fresh link every time
-    its page is read (see :func:`has_expiry`)."""
-    parts = urlsplit(url.strip())
+    its page is read (see :func:`has_expiry`).
+
+    A malformed URL (``http://host:80:80/``, ``http://[gov/``) raises :class:`BadURL`."""
+    parts = split_url(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
-    port = parts.port
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 literal keeps its brackets
+    port = url_port(parts, url)
     netloc = (
         host
         if port is None or (scheme, port) in (("http", 80), ("https", 443))
@@ -276,21 +282,39 @@ def _short_text(node) -> str | None:
     return text if len(text) < _CONTEXT_CHARS else None
 
 
-def html_anchors(html: str, base_url: str, tree: LexborHTMLParser | None = None) -> list[Anchor]:
-    """Every ``<a href>`` of an HTML document or fragment, absolute, with a nearby date."""
+def html_anchors(
+    html: str,
+    base_url: str,
+    tree: LexborHTMLParser | None = None,
+    *,
+    rejected: list[BadLink] | None = None,
+) -> list[Anchor]:
+    """Every ``<a href>`` of an HTML document or fragment, absolute, with a nearby date.
+
+    Only fetchable http(s) URLs are returned: a malformed link (``http://host:80:80/…``,
+    ``http://[gov/…``) is left out and, when ``rejected`` is given, added to it with the page
+    (``base_url``) it came from — one bad link never costs the others."""
     tree = tree if tree is not None else LexborHTMLParser(html)
     base = base_url
     b = tree.css_first("base[href]")
     if b is not None and b.attributes.get("href"):
-        base = urljoin(base_url, b.attributes["href"] or "")
+        try:
+            base = checked_url(resolve_url(base_url, b.attributes["href"] or ""))
+        except BadURL as e:
+            _reject(rejected, e, base_url)
     out = []
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urljoin(base, href).split("#", 1)[0]
-        if urlsplit(url).scheme not in ("http", "https"):
-            continue  # file:, ftp:, data: … are never fetched, so never recorded either
+        try:
+            url = resolve_url(base, href)
+            if not is_http(url):
+                continue  # file:, ftp:, data: … are never fetched, so never recorded either
+            checked_url(url)
+        except BadURL as e:
+            _reject(rejected, e, base_url)
+            continue
         text = _clean(a.text())
         date = None
         node = a.parent
@@ -309,6 +333,24 @@ def html_anchors(html: str, base_url: str, tree: LexborHTMLParser | None = None)
         out.append(
             Anchor(url=url, text=text, title=_clean(a.attributes.get("title")) or None, date=date)
         )
+    return out
+
+
+def _reject(rejected: list[BadLink] | None, error: BadURL, page: str) -> None:
+    if rejected is not None:
+        rejected.append(BadLink.of(error, page))
+
+
+def fetchable(links: list, page: str, rejected: list[BadLink] | None) -> list:
+    """The links (or anchors) whose URL can be fetched; the others go to ``rejected``."""
+    out = []
+    for link in links:
+        try:
+            checked_url(link.url)
+        except BadURL as e:
+            _reject(rejected, e, page)
+            continue
+        out.append(link)
     return out
 
 
@@ -345,11 +387,18 @@ _REFRESH2 = re.compile(
 )
 
 
-def meta_refresh(html: str, base_url: str) -> str | None:
-    """The target of a ``<meta http-equiv="refresh" content="0;url=…">`` redirect."""
+def meta_refresh(html: str, base_url: str, *, rejected: list[BadLink] | None = None) -> str | None:
+    """The target of a ``<meta http-equiv="refresh" content="0;url=…">`` redirect (None, and
+    added to ``rejected``, when it is malformed)."""
     head = html[:8000]
     m = _REFRESH.search(head) or _REFRESH2.search(head)
-    return urljoin(base_url, m.group(1)) if m else None
+    if not m:
+        return None
+    try:
+        return checked_url(resolve_url(base_url, m.group(1)))
+    except BadURL as e:
+        _reject(rejected, e, base_url)
+        return None
 
 
 def looks_js_only(html: str, n_links: int, text: str | None = None) -> bool:
@@ -372,6 +421,8 @@ class ListAnalysis:
     needs_js: bool = False
     soft_404: bool = False
     refresh: str | None = None
+    bad_links: list[BadLink] = field(default_factory=list)
+    """Malformed links of the page, left out (see :mod:`scraper.urls`)."""
     signature: str | None = None
     """What the page lists, pagination aside (a hash of its other links). Two pages of one
     walk with the same signature show the same content: a server answering an out-of-range
@@ -395,6 +446,8 @@ class PageAnalysis:
     soft_404: bool = False
     refresh: str | None = None
     needs_js: bool = False
+    bad_links: list[BadLink] = field(default_factory=list)
+    """Malformed links of the page, left out (see :mod:`scraper.urls`)."""
 
 
 _LISTLIKE = re.compile(
@@ -416,13 +469,20 @@ def analyse_list(
     is_html = not is_json and (
         "<html" in text[:2000].lower() or "<body" in text.lower() or head != "<"
     )
+    bad = out.bad_links
     if is_html and not text.lstrip().startswith("<?xml"):
-        out.refresh = meta_refresh(text, url)
-        anchors = html_anchors(text, url)
+        out.refresh = meta_refresh(text, url, rejected=bad)
+        anchors = html_anchors(text, url, rejected=bad)
     for ad in adapters_for(adapter, text, url):
         out.adapters.append(ad.name)
-        anchors.extend(ad.anchors(text, url))
-        out.pages.extend(ad.pages(text, url, column_url=column_url))
+        try:
+            anchors.extend(fetchable(ad.anchors(text, url, rejected=bad), url, bad))
+        except ValueError as e:  # an address the adapter built from the page is malformed
+            bad.append(BadLink(getattr(e, "url", url), url, f"{ad.name} records: {e}"))
+        try:
+            out.pages.extend(fetchable(ad.pages(text, url, column_url=column_url), url, bad))
+        except ValueError as e:
+            bad.append(BadLink(getattr(e, "url", url), url, f"{ad.name} pages: {e}"))
     cdir = column_dir(column_url)
     here = urlsplit(url)
     seen: set[str] = set()
@@ -743,7 +803,7 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
     a page. The title, date and publisher come from the page's meta tags and its xxgk metadata
     table, for lists that show none of them (or only a truncated title)."""
     out = PageAnalysis()
-    out.refresh = meta_refresh(text, url)
+    out.refresh = meta_refresh(text, url, rejected=out.bad_links)
     tree = LexborHTMLParser(text)
     meta = {
         (m.attributes.get("name") or "").lower(): (m.attributes.get("content") or "")
@@ -764,7 +824,7 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
     )
     out.publisher = table.get("publisher") or _clean(meta.get("contentsource")) or None
     out.index_no = table.get("index_no")
-    anchors = html_anchors(text, url, tree)
+    anchors = html_anchors(text, url, tree, rejected=out.bad_links)
     seen: set[str] = set()
     for a in anchors:
         if not is_attachment_url(a.url):

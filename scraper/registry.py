@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.urls import BadURL, checked_url
+
 LEVELS = ("central", "province", "city", "county", "township", "department")
 """Administrative levels an agency can be registered at."""
 
@@ -386,9 +388,10 @@ def _parse_site(raw: Any, i: int, defaults: dict, source: str, lines: _Lines) ->
     for c in columns:
         if not isinstance(c, str):
             raise err(f"every column must be a URL string, got {c!r}", key_name)
-        parts = urlsplit(c)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise err(f"not an http(s) URL: {c!r}", key_name)
+        try:
+            checked_url(c)
+        except BadURL as e:
+            raise err(f"{e.reason}: {c!r}", key_name) from None
     if len(set(columns)) != len(columns):
         raise err("lists the same URL twice", key_name)
 

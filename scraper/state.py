@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scraper.archive import read_response
+from scraper.urls import BadLink
 
 SCHEMA_VERSION = 1
 
@@ -145,6 +146,15 @@ CREATE TABLE IF NOT EXISTS host_events (
     detail TEXT,
     at TEXT,
     PRIMARY KEY (run_id, host, kind)
+);
+CREATE TABLE IF NOT EXISTS bad_links (
+    run_id INTEGER NOT NULL,
+    site TEXT,
+    page TEXT NOT NULL,              -- key of the page the link was found on
+    page_url TEXT,
+    url TEXT NOT NULL,               -- the link, resolved as far as it could be
+    reason TEXT NOT NULL,            -- why it cannot be fetched (bad port, invalid IPv6 URL …)
+    PRIMARY KEY (run_id, page, url)
 );
 """
 
@@ -397,6 +407,29 @@ class State:
             dict(r)
             for r in self.conn.execute(
                 "SELECT * FROM host_events WHERE run_id=? ORDER BY host, kind", (rid,)
+            )
+        ]
+
+    def add_bad_links(self, run_id: int, site: str, page: str, links: Iterable[BadLink]) -> int:
+        """Record malformed links found on page ``page`` (a URL key) in run ``run_id``; returns
+        how many were not recorded for that page in this run yet."""
+        before = self.conn.total_changes
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO bad_links(run_id, site, page, page_url, url, reason) "
+            "VALUES (?,?,?,?,?,?)",
+            [(run_id, site, page, b.page, b.url, b.reason) for b in links],
+        )
+        return self.conn.total_changes - before
+
+    def bad_links(self, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Malformed links found in a run (default: the newest), with the page of each."""
+        rid = run_id if run_id is not None else self.last_run_id(finished=False)
+        return [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT site, page_url, url, reason FROM bad_links WHERE run_id=? "
+                "ORDER BY site, page_url, url",
+                (rid,),
             )
         ]
 

@@ -12,7 +12,10 @@ system; a registry ``adapter = "trs"`` forces one. What each recognises:
 - ``vsb``: VSB's own marks (``_simple_list_gotopage_fun``, ``/system/resource/js/``,
   ``pb_sys_common``, ``urltype=news.NewsContentUrl``, ``v_news_content``).
 
-Several may join on one page; their additions are merged and deduplicated by URL.
+Several may join on one page; their additions are merged and deduplicated by URL. A malformed
+address in what an adapter reads (a record's link, a ``proxyUrl``, an API path) costs that
+address only: adapters skip it, and :func:`scraper.discovery.analyse_list` records it as a bad
+link of the page (and records the adapter's error, should one still escape).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from scraper.adapters.jpaas import JpaasAdapter
 from scraper.adapters.trs import TrsAdapter
 from scraper.adapters.vsb import VsbAdapter
 from scraper.discovery import Anchor, Link
+from scraper.urls import BadLink
 
 
 class Adapter(Protocol):
@@ -32,7 +36,12 @@ class Adapter(Protocol):
 
     def detect(self, text: str, url: str) -> bool: ...
 
-    def anchors(self, text: str, url: str) -> list[Anchor]: ...
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
+        """Report and list links the page hides from plain link extraction; malformed ones
+        are left out and added to ``rejected``."""
+        ...
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]: ...
 

@@ -30,9 +30,10 @@ import json
 import math
 import re
 from datetime import UTC, datetime, timedelta
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scraper.discovery import Anchor, Link, find_date
+from scraper.urls import BadLink, BadURL, checked_url, resolve_url
 
 _CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{")
 _SID = re.compile(r"""\bSID\s*:\s*['"]?([\w-]{1,32})['"]?""")
@@ -176,7 +177,9 @@ class GkmlptAdapter:
             return True
         return "/gkmlpt/" in url and bool(_CONFIG.search(text[:200_000]))
 
-    def anchors(self, text: str, url: str) -> list[Anchor]:
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
         if _API not in urlsplit(url).path:
             return []
         answer = _api_answer(text)
@@ -204,7 +207,13 @@ class GkmlptAdapter:
                 ),
                 None,
             )
-            out.append(Anchor(urljoin(url, href.strip()), title, title or None, date))
+            try:
+                target = checked_url(resolve_url(url, href.strip()))
+            except BadURL as e:
+                if rejected is not None:
+                    rejected.append(BadLink.of(e, url))
+                continue
+            out.append(Anchor(target, title, title or None, date))
         return out
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:

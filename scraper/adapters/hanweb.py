@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlunsplit
 
 from scraper.discovery import Anchor, Link, html_anchors
+from scraper.urls import BadLink, BadURL, checked_url, resolve_url, split_url
 
 _RECORD_START = re.compile(r"<record>\s*<!\[CDATA\[", re.I)
 _RECORD_END = re.compile(r"\]\]>\s*</record>", re.I)
@@ -67,10 +68,12 @@ class HanwebAdapter:
     def detect(self, text: str, url: str) -> bool:
         return "<datastore" in text.lower() or "dataproxy.jsp" in text
 
-    def anchors(self, text: str, url: str) -> list[Anchor]:
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
         out: list[Anchor] = []
         for rec in records(text):
-            out.extend(html_anchors(rec, url))
+            out.extend(html_anchors(rec, url, rejected=rejected))
         return out
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:
@@ -92,9 +95,10 @@ class HanwebAdapter:
         for k, a, b, c in _PAIR.findall(m.group(1)):
             params[k] = a or b or c
         px = _PROXY.search(text)
-        proxy = urljoin(url, px.group(1) if px else DEFAULT_PROXY)
-        if urlsplit(proxy).scheme not in ("http", "https"):
-            proxy = urljoin(url, DEFAULT_PROXY)  # e.g. proxyUrl:'javascript:…'
+        try:
+            proxy = checked_url(resolve_url(url, px.group(1) if px else DEFAULT_PROXY))
+        except BadURL:  # proxyUrl:'javascript:…', or a malformed address: the usual path
+            proxy = urljoin(url, DEFAULT_PROXY)
         body = urlencode(params).encode()
         return [
             Link(
@@ -115,8 +119,8 @@ class HanwebAdapter:
     ) -> list[Link]:
         """The groups asked from the proxy the ``<nextgroup>`` link names, with the column
         parameters of its query (``page=1`` dropped) and the group's records added."""
-        target = urlsplit(urljoin(url, unescape(href).strip()))
-        if target.scheme not in ("http", "https") or "dataproxy" not in target.path:
+        target = split_url(checked_url(resolve_url(url, unescape(href).strip())))
+        if "dataproxy" not in target.path:
             return self._nextgroup_link(href, url)
         column = [
             (k, v)
@@ -142,7 +146,8 @@ class HanwebAdapter:
 
     @staticmethod
     def _nextgroup_link(href: str, url: str) -> list[Link]:
-        return [Link(urljoin(url, unescape(href).strip()), "list", headers=(("Referer", url),))]
+        target = checked_url(resolve_url(url, unescape(href).strip()))
+        return [Link(target, "list", headers=(("Referer", url),))]
 
 
 def _groups(total: int, per_page: int, *, shown: int) -> list[tuple[int, int]]:

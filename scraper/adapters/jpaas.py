@@ -28,6 +28,7 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scraper.discovery import Anchor, Link, html_anchors
+from scraper.urls import BadLink, BadURL, checked_url, resolve_url
 
 _QUERY_DATA = re.compile(r"\bquerydata\s*=", re.I)
 _TAG_SPAN = 4000
@@ -96,8 +97,9 @@ def unit_request(text: str, url: str) -> tuple[str, dict[str, str]] | None:
         api = attrs.get("url") or ""
         if "jpaas" not in api and "build/unit" not in api:
             api = UNIT_PATH
-        target = urljoin(url, api)
-        if urlsplit(target).scheme not in ("http", "https"):
+        try:
+            target = checked_url(resolve_url(url, api))
+        except BadURL:  # javascript:…, or a malformed address: the usual path
             target = urljoin(url, UNIT_PATH)
         return target, params
     return None
@@ -152,11 +154,13 @@ class JpaasAdapter:
         head = text[:2_000_000]
         return "querydata" in head.lower() and ("jpaas" in head or "unitbuild" in head)
 
-    def anchors(self, text: str, url: str) -> list[Anchor]:
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
         if not text.lstrip().startswith("{"):
             return []
         frag = _fragment(text)
-        return html_anchors(frag, url) if frag else []
+        return html_anchors(frag, url, rejected=rejected) if frag else []
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:
         if text.lstrip().startswith("{"):

@@ -13,6 +13,7 @@ import re
 from urllib.parse import urljoin
 
 from scraper.discovery import Anchor, Link
+from scraper.urls import BadLink
 
 _CREATE = re.compile(
     r"""createPage(?:HTML)?\s*\(\s*(\d+)\s*,\s*(\d+)\s*,\s*["']([\w.-]+)["']\s*,\s*["'](\w+)["']"""
@@ -34,7 +35,9 @@ class TrsAdapter:
     def detect(self, text: str, url: str) -> bool:
         return bool(_CREATE.search(text) or _CREATE_DIV.search(text) or _COUNT.search(text))
 
-    def anchors(self, text: str, url: str) -> list[Anchor]:
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
         return []
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:

@@ -25,9 +25,10 @@ NewsContentUrl&wbtreeid=<tree>&wbnewsid=<id>`` (one identity: see
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from scraper.discovery import Anchor, Link
+from scraper.urls import BadLink, BadURL, resolve_url, split_url
 
 _MARKERS = re.compile(
     r"_simple_list_gotopage_fun|/system/resource/js/|pb_sys_common|urltype=news\.NewsContentUrl|"
@@ -58,7 +59,9 @@ class VsbAdapter:
     def detect(self, text: str, url: str) -> bool:
         return bool(_MARKERS.search(text[:2_000_000]))
 
-    def anchors(self, text: str, url: str) -> list[Anchor]:
+    def anchors(
+        self, text: str, url: str, *, rejected: list[BadLink] | None = None
+    ) -> list[Anchor]:
         return []
 
     def pages(self, text: str, url: str, *, column_url: str) -> list[Link]:
@@ -74,7 +77,10 @@ class VsbAdapter:
         folder = urlunsplit(parts._replace(path=stem + "/", query="", fragment=""))
         numbers = []
         for href in _HREF.findall(text):
-            target = urljoin(url, href)
+            try:
+                target = resolve_url(url, href)
+            except BadURL:
+                continue  # a malformed link is no page number (the link reader records it)
             if target.startswith(folder):
                 rest = target[len(folder) :]
                 if re.fullmatch(r"\d{1,6}\.htm", rest):
@@ -91,8 +97,10 @@ class VsbAdapter:
     def _jsp_pages(self, text: str, url: str) -> list[Link]:
         """``list.jsp?a5t=31&a5p=2&a5c=15&…``: every page from the total in ``a5t``."""
         for href in _HREF.findall(text):
-            target = urljoin(url.split("#", 1)[0], href.replace("&amp;", "&"))
-            parts = urlsplit(target)
+            try:
+                parts = split_url(resolve_url(url, href.replace("&amp;", "&")))
+            except BadURL:
+                continue
             q = parse_qsl(parts.query, keep_blank_values=True)
             keys = dict(q)
             unit = next((m.group(1) for k in keys if (m := _JSP_PAGE.match(k))), None)

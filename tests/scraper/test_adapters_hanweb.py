@@ -10,7 +10,7 @@ import pytest
 
 from fixtures.sites import FakeWeb
 from fixtures.sites.cms import build_cms_world
-from fixtures.sites.hanweb_groups import HOST, REPORTS, SHOWN, NextgroupDialect
+from fixtures.sites.hanweb_groups import BAD_LINKS, HOST, REPORTS, SHOWN, NextgroupDialect
 from scraper.adapters.hanweb import HanwebAdapter
 from scraper.discovery import analyse_list, canonical_url
 from scraper.state import State
@@ -129,3 +129,21 @@ def test_the_proxy_is_asked_each_group_once_with_the_column_parameters(crawled):
     starts = sorted(int(q["startrecord"][0]) for q in asked)
     assert starts == list(range(SHOWN + 1, listed + 1, 45))
     assert all(q["columnid"] == [str(NextgroupDialect.column_id)] for q in asked)
+
+
+def test_its_malformed_links_cost_only_themselves_and_are_recorded_with_their_pages(crawled):
+    web, data, result = crawled
+    with State.open(data / "state.sqlite") as st:
+        bad = st.bad_links(result.run_id)
+    column = web.world.base(HOST) + web.world.hosts[HOST].columns[0]
+    on_column = {b["url"] for b in bad if b["page_url"] == column}
+    assert any(u.startswith(BAD_LINKS[0]) for u in on_column)  # the navigation's doubled port
+    assert any(u.startswith(BAD_LINKS[1]) for u in on_column)  # a notice's broken bracket
+    assert any("dataproxy.jsp" in b["page_url"] for b in bad)  # the proxy's answers too
+    report_pages = {b["page_url"] for b in bad if "/art/" in b["page_url"]}
+    assert len(report_pages) == REPORTS  # each report page's broken related link
+    reasons = {b["reason"] for b in bad}
+    assert any(r.startswith("bad port") for r in reasons)
+    assert "Invalid IPv6 URL" in reasons
+    assert result.total("bad_links") == len(bad) and "bad links" in result.summary()
+    assert all(not e["target"].startswith("http") for e in web.world.requests(HOST))
