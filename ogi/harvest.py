@@ -66,6 +66,7 @@ from ogi.layout import (
 )
 from ogi.lock import DataLock
 from ogi.parsing import FAILED, NOT_REPORT, RETRY, Job, run_jobs
+from ogi.pool import cores
 from ogi.runs import (
     NOTHING_DONE,
     OK,
@@ -394,7 +395,7 @@ class _Run:
             cursor = None if self.reparse else int(self.book.get("cursor") or 0)
             jobs = self._jobs(state, cursor, present, parser)
             # a look at the backlog's head decides between a pool and this process
-            wanted = self.workers or _cores()
+            wanted = self.workers or cores()
             threshold = POOL_MIN_DOCUMENTS if self.workers is None else max(2, wanted)
             head = list(islice(jobs, threshold))
             workers = wanted if len(head) >= threshold and wanted > 1 else 1
@@ -633,13 +634,6 @@ class _Run:
         ):
             return "corrections changed"
         return _datasets_missing(self.layout.datasets_dir, self.formats)
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 class _Presence:

@@ -1,17 +1,27 @@
-"""`ogi parse PATH... [--json]`: parse report files or folders into records."""
+"""`ogi parse PATH... [--json] [--workers N]`: parse report files or folders into records."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
-from ogi.documents import Parsed, parse_files
+from ogi.documents import Parsed, iter_files, parse_files
 from parsers.model import NUMBER, UNCERTAIN, Report
 
 
@@ -21,27 +31,65 @@ def parse_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON record per line (the record contract).")
     ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Parse processes (default: every core, for more than a few files); 1 = no pool.",
+        ),
+    ] = None,
+    timeout: Annotated[
+        float,
+        typer.Option("--timeout", help="Seconds one document may take; then reported and skipped."),
+    ] = 600.0,
 ) -> None:
-    """Parse report files (HTML, pipe text, markdown, PDF, DOCX, …) into records."""
+    """Parse report files (HTML, pipe text, markdown, PDF, DOCX, …) into records, in the order
+    of the files, on every core."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         typer.echo(f"error: no such file or folder: {', '.join(missing)}", err=True)
         raise typer.Exit(EXIT_USAGE)
     out = Console(highlight=False, soft_wrap=True)
+    err = Console(stderr=True)
+    files = list(iter_files(paths))
     parsed = failed = 0
-    for outcome in parse_files(paths):
-        if not outcome.ok:
-            failed += 1
-            typer.echo(f"{outcome.path}: error: {outcome.error}", err=True)
-            continue
-        parsed += 1
-        if as_json:
-            sys.stdout.write(json.dumps(outcome.report.to_dict(), ensure_ascii=False) + "\n")
-        else:
-            out.print(summary(outcome))
+    with _progress(err, len(files), redirect_stdout=out.is_terminal) as advance:
+        for outcome in parse_files(files, workers=workers, timeout=timeout or None):
+            advance()
+            if not outcome.ok:
+                failed += 1
+                typer.echo(f"{outcome.path}: error: {outcome.error}", err=True)
+                continue
+            parsed += 1
+            if as_json:
+                sys.stdout.write(json.dumps(outcome.report.to_dict(), ensure_ascii=False) + "\n")
+            else:
+                out.print(summary(outcome))
     if failed and not parsed:
         raise typer.Exit(EXIT_NOTHING_DONE)
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _progress(err: Console, total: int, *, redirect_stdout: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr when it is a terminal and there is more than one file (what
+    the records go to, stdout, is left alone unless it is the same terminal)."""
+    if not err.is_terminal or total < 2:
+        yield lambda: None
+        return
+    with Progress(
+        TextColumn("parsing"),
+        BarColumn(bar_width=30),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        redirect_stdout=redirect_stdout,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("parse", total=total)
+        yield lambda: bar.advance(task)
 
 
 def summary(outcome: Parsed) -> str:

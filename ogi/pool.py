@@ -1,0 +1,259 @@
+"""A process pool for parsing: many small tasks on every core, safe on a night nobody watches.
+
+Both the harvest's parse stage (archived documents, :mod:`ogi.parsing`) and the parsing of
+files on disk (:mod:`ogi.documents`) run through :func:`pool_map`. What it guarantees:
+
+- bounded memory: items are sent in small chunks, at most ``2 × workers`` chunks are in flight
+  (results waiting for an earlier, slower chunk count too), and results stream back;
+- input order when asked (``ordered=True``), otherwise completion order;
+- a worker that dies (segfault in a C library, out of memory) breaks the pool; the items that
+  were in flight are then re-run one at a time in a fresh pool, so only the item that really
+  kills a worker gets the ``on_crash`` result;
+- workers start with ``forkserver`` (``spawn`` where that does not exist), never ``fork``:
+  a forked child would inherit the parent's locks (a harvest's data-folder lock) and could
+  outlive a killed parent holding them;
+- workers are replaced every few hundred tasks (``max_tasks_per_child``), so a slow leak in a
+  third-party library cannot grow all night;
+- workers watch the parent and exit when it dies, so a ``kill -9`` of the parent leaves no
+  idle workers (and no fork server) behind.
+
+The per-item function does its own time limit (:func:`time_limit`, in the worker's main thread)
+and must not raise: it turns every failure into a result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import select
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from itertools import islice
+from typing import TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+CHUNK = 8
+"""Items sent to a worker at once: one round trip per document would cost as much as parsing a
+small page."""
+
+
+class DocumentTimeout(BaseException):
+    """Raised inside a parse that ran too long. A BaseException, so that the parser's own
+    ``except Exception`` guard (which turns bugs into ParseError) does not swallow it."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on POSIX only; elsewhere no limit)."""
+    if (
+        not seconds
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def on_alarm(signum, frame):  # pragma: no cover - timing dependent
+        raise DocumentTimeout(f"parse took longer than {seconds:g}s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def pool_map(
+    func: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    workers: int,
+    on_crash: Callable[[T], R],
+    ordered: bool = False,
+    chunk: int = CHUNK,
+    max_tasks_per_child: int = 64,
+) -> Iterator[R]:
+    """``func(item)`` for every item, on ``workers`` processes; results are yielded as they come
+    (``ordered=False``) or in the order of ``items``.
+
+    ``func`` must be importable by the workers (a module-level function, or a
+    :func:`functools.partial` of one) and must not raise. ``on_crash(item)`` (run in this
+    process) gives the result of an item whose worker died. ``workers`` ≤ 1, or a pool that
+    cannot start (a script without the ``if __name__ == "__main__":`` guard), runs every item
+    in this process.
+    """
+    pool = _Pool(func, on_crash, workers, chunk, max_tasks_per_child) if workers > 1 else None
+    if pool is not None and not pool.usable():
+        log.warning(
+            "no worker processes could be started (a script that parses on several cores "
+            'needs the `if __name__ == "__main__":` guard); parsing in this process',
+            extra={"event": "pool_unavailable"},
+        )
+        pool = None
+    if pool is None:
+        for item in items:
+            yield func(item)
+        return
+    yield from pool.run(iter(items), ordered)
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        # the server imports the main script (as every worker would otherwise do, e.g. the
+        # whole command line for the `ogi` script) and the parsers once; workers fork warm
+        ctx.set_forkserver_preload(["__main__", "ogi.parsing", "ogi.documents"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _probe() -> int:
+    return 1
+
+
+def _run_chunk(func: Callable[[T], R], items: list[T]) -> list[R]:
+    return [func(item) for item in items]
+
+
+def _watch_parent(pid: int) -> None:
+    """Worker initializer: exit as soon as the process that started the pool dies.
+
+    A parent killed with ``kill -9`` cannot shut its pool down, and its workers would wait for
+    work forever (they hold their own task queue open), keeping the fork server alive too.
+    """
+
+    def watch() -> None:
+        try:
+            fd = os.pidfd_open(pid)  # Linux ≥ 5.3: readable once the process has ended
+        except (AttributeError, OSError):
+            fd = None
+        if fd is not None:
+            select.select([fd], [], [])
+            os._exit(0)
+        while True:  # elsewhere: poll
+            time.sleep(1.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os._exit(0)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="ogi-parent-watch", daemon=True).start()
+
+
+class _Pool:
+    def __init__(self, func, on_crash, workers: int, chunk: int, max_tasks: int) -> None:
+        self.func = func
+        self.on_crash = on_crash
+        self.workers = workers
+        self.chunk = max(1, chunk)
+        self.max_tasks = max_tasks
+        self.executor: ProcessPoolExecutor | None = None
+
+    def _start(self) -> ProcessPoolExecutor:
+        self.executor = ProcessPoolExecutor(
+            self.workers,
+            mp_context=_context(),
+            max_tasks_per_child=self.max_tasks,
+            initializer=_watch_parent,
+            initargs=(os.getpid(),),
+        )
+        return self.executor
+
+    def usable(self) -> bool:
+        """Start the pool and check that a worker answers (it cannot when, e.g., the main
+        script re-runs itself in the worker without a ``__main__`` guard)."""
+        try:
+            return self._start().submit(_probe).result(timeout=120) == 1
+        except Exception:  # BrokenProcessPool, RuntimeError, TimeoutError
+            self._stop()
+            return False
+
+    def _stop(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+    def run(self, items: Iterator, ordered: bool) -> Iterator:
+        window = 2 * self.workers
+        inflight: dict[Future, tuple[int, list]] = {}
+        finished: dict[int, list] = {}  # ordered: results waiting for an earlier chunk
+        submitted = emitted = 0  # chunk sequence numbers
+        pool = self.executor or self._start()
+        try:
+            exhausted = False
+            while True:
+                while (
+                    not exhausted and (submitted - emitted if ordered else len(inflight)) < window
+                ):
+                    chunk = list(islice(items, self.chunk))
+                    if not chunk:
+                        exhausted = True
+                        break
+                    inflight[pool.submit(_run_chunk, self.func, chunk)] = (submitted, chunk)
+                    submitted += 1
+                if not inflight:
+                    return
+                done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+                broken: list[tuple[int, list]] = []
+                for fut in done:
+                    seq, chunk = inflight.pop(fut)
+                    try:
+                        finished[seq] = fut.result()
+                    except BrokenProcessPool:
+                        broken.append((seq, chunk))
+                if broken:
+                    # every chunk still in flight died with the pool: find the item that killed it
+                    suspects = sorted(broken + list(inflight.values()), key=lambda s: s[0])
+                    inflight.clear()
+                    log.warning(
+                        "a parse worker died; re-running %d document(s) one at a time",
+                        sum(len(chunk) for _, chunk in suspects),
+                        extra={"event": "worker_died"},
+                    )
+                    self._stop()
+                    for seq, chunk in suspects:
+                        finished[seq] = [self._isolated(item) for item in chunk]
+                    pool = self._start()
+                if ordered:
+                    while emitted in finished:
+                        yield from finished.pop(emitted)
+                        emitted += 1
+                else:
+                    for seq in sorted(finished):
+                        yield from finished.pop(seq)
+                        emitted += 1
+        finally:
+            self._stop()
+
+    def _isolated(self, item):
+        pool = self._start()
+        try:
+            return pool.submit(self.func, item).result()
+        except BrokenProcessPool:
+            log.error("an item kills the parser process; recorded as a crash")
+            return self.on_crash(item)
+        finally:
+            self._stop()
