@@ -67,6 +67,7 @@ def _register() -> None:
         parse,  # noqa: F401
         place,  # noqa: F401
         serve,  # noqa: F401
+        sites,  # noqa: F401
         status,  # noqa: F401
     )
 

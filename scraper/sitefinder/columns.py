@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scraper.discovery import Link, analyse_list, html_anchors
+from scraper.discovery import Link, analyse_list, canonical_url, html_anchors
 from scraper.sitefinder.labels import normalise
 
 MAX_FOLLOW = 2
@@ -142,3 +142,19 @@ class Candidate:
 
     def agencies(self) -> set[str]:
         return {a for a in (title_agency(t) for t in self.titles) if a}
+
+
+def pages_behind(reading: ListReading, url: str, *, followable: bool) -> list[Link]:
+    """The list pages to read to judge a page that lists nothing itself: those a CMS adapter
+    names (a catalogue's API), or any (sub-columns by year or agency) when the link named the
+    annual report. Never the page itself again."""
+    if not followable or not reading.shell:
+        return []
+    own = canonical_url(url)
+    return [p for p in reading.pages if canonical_url(p.url) != own]
+
+
+def column_key(url: str) -> str:
+    """A column's identity: its canonical URL, with a catalogue fragment (``#2571``) kept."""
+    frag = url.split("#", 1)[1] if "#" in url else ""
+    return canonical_url(url) + (f"#{frag}" if frag else "")

@@ -10,6 +10,7 @@ hosts at 127.0.0.1)."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -26,6 +27,13 @@ from scraper.sitefinder.cache import PageCache
 
 DEFAULT_DELAY = 2.0
 DEFAULT_BUDGET = 300
+
+
+def default_cache_path() -> Path:
+    """Where ``ogi sites discover`` keeps its page cache: ``$XDG_CACHE_HOME/ogi`` (by default
+    ``~/.cache/ogi``) — like any other tool's download cache, outside the registry's folder."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "ogi" / "discover.sqlite"
 
 
 @dataclass

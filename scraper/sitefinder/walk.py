@@ -32,7 +32,8 @@ from scraper.sitefinder.columns import (
     FOLLOW_DEPTH,
     MAX_FOLLOW,
     Candidate,
-    ListReading,
+    column_key,
+    pages_behind,
     read_list,
     same_agency,
 )
@@ -177,9 +178,9 @@ class Walk:
 
     def _push(self, task: Task) -> bool:
         if task.kind == "follow":  # per candidate: two judgements may need the same page
-            key = (_column_key(task.url), f"follow:{id(task.candidate)}")
+            key = (column_key(task.url), f"follow:{id(task.candidate)}")
         elif task.kind == "column":
-            key = (_column_key(task.url), task.kind)
+            key = (column_key(task.url), task.kind)
         else:
             key = (canonical_url(task.url), task.kind)
         if key in self.queued:
@@ -267,7 +268,7 @@ class Walk:
             if cand.titles:
                 self._accept(cand, owner)
                 return
-            behind = _behind(reading, url, followable=bool(reading.adapters) or named)
+            behind = pages_behind(reading, url, followable=bool(reading.adapters) or named)
             if behind:
                 self._follow(cand, task, behind)  # judged when the pages behind it are read
                 if named:
@@ -373,7 +374,7 @@ class Walk:
         if page.ok and not page.to_home:
             reading = read_list(page.text or "", page.final_url, cand.url)
             cand.add(reading)
-            behind = _behind(
+            behind = pages_behind(
                 reading, page.final_url, followable=bool(reading.adapters) or cand.label_named
             )
             if not cand.titles and behind:
@@ -391,7 +392,7 @@ class Walk:
             and not any(same_agency(n, owner.agency) for n in names)
         ):
             owner = parent  # a column of only the parent's own reports is the parent's
-        key = _column_key(cand.url)
+        key = column_key(cand.url)
         if key in self.accepted:
             return
         if owner.parent is not None and owner.label and len(names) == 1:
@@ -474,16 +475,6 @@ class Walk:
                 out.status = "nothing"
 
 
-def _behind(reading: ListReading, url: str, *, followable: bool) -> list[Link]:
-    """The list pages to read to judge a page that lists nothing itself: those a CMS adapter
-    names (a catalogue's API), or any (sub-columns by year or agency) when the link named the
-    annual report. Never the page itself again."""
-    if not followable or not reading.shell:
-        return []
-    own = canonical_url(url)
-    return [p for p in reading.pages if canonical_url(p.url) != own]
-
-
 def _other_scheme(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.port is not None or parts.scheme not in ("http", "https"):
@@ -497,8 +488,3 @@ def _with_fragment(final_url: str, asked: str) -> str:
     frag = asked.split("#", 1)[1] if "#" in asked else ""
     base = final_url.split("#", 1)[0]
     return f"{base}#{frag}" if frag else base
-
-
-def _column_key(url: str) -> str:
-    frag = url.split("#", 1)[1] if "#" in url else ""
-    return canonical_url(url) + (f"#{frag}" if frag else "")

@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from scraper.registry import Registry, parse_registry
+from scraper.sitefinder.columns import column_key
 from scraper.sitefinder.result import Note, SiteEntry
-from scraper.sitefinder.walk import _column_key
 
 
 def _str(value: str) -> str:
@@ -95,11 +95,11 @@ def merge_plan(
 ) -> MergePlan:
     """The registry ``text`` (already parsed as ``registry``) with the columns of ``entries``
     that it does not list yet appended as new entries."""
-    known = {_column_key(c) for s in registry.sites for c in s.columns}
+    known = {column_key(c) for s in registry.sites for c in s.columns}
     keys = {s.key for s in registry.sites}
     plan = MergePlan()
     for e in entries:
-        new = [c for c in e.columns if _column_key(c.url) not in known]
+        new = [c for c in e.columns if column_key(c.url) not in known]
         plan.known += len(e.columns) - len(new)
         if not new:
             continue
@@ -112,7 +112,7 @@ def merge_plan(
         if key != entry.agency:
             entry.id = key
         keys.add(key)
-        known.update(_column_key(c.url) for c in new)
+        known.update(column_key(c.url) for c in new)
         plan.added.append(entry)
     plan.text = text
     if plan.added or notes:
