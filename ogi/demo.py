@@ -1,9 +1,11 @@
 """``ogi demo``: the whole pipeline in one command, with no network.
 
 It serves the fake government web (``fixtures/sites``: TRS, GBK, Hanweb and legacy ASP sites
-whose reports are generated from known records) on 127.0.0.1, writes a sites file for it, and
-runs a real :func:`ogi.harvest.harvest` into a local data folder — crawl, archive, parse,
-datasets — exactly as the nightly job does against real sites. Run it again and it is the
+whose reports are generated from known records, below portals with department and township
+platforms) on 127.0.0.1, discovers the report columns from the portals' home pages
+(:func:`scraper.sitefinder.discover`), writes them as a sites file, and runs a real
+:func:`ogi.harvest.harvest` into a local data folder — crawl, archive, parse, datasets —
+exactly as the nightly job does against real sites. Run it again and it is the
 nightly case: nothing new, so nothing is downloaded or rewritten. ``day`` moves the fake web's
 clock (``2024-04-20``: a report changed, one moved, one deleted, a correction published) to show
 what a later night picks up.
@@ -14,6 +16,7 @@ The fake web's pages carry absolute links with its port, so the port is kept in
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import socket
 import sys
@@ -26,10 +29,12 @@ from ogi.harvest import harvest
 from ogi.runs import RunReport
 from scraper.client import ClientOptions
 from scraper.crawl import CrawlOptions
+from scraper.sitefinder import DiscoveryResult, FinderOptions, discover, registry_text
 
 DEFAULT_DIR = Path("ogi-demo")
 STATE_FILE = "demo.json"
 SITES_FILE = "demo-sites.toml"
+CACHE_FILE = "discover-cache.sqlite"
 
 
 class DemoUnavailable(RuntimeError):
@@ -43,6 +48,8 @@ class DemoResult:
     sites_file: Path
     port: int
     day: date
+    discovery: DiscoveryResult | None = None
+    """What discovery found from the home pages (the sites file is written from it)."""
 
     @property
     def datasets_dir(self) -> Path:
@@ -100,40 +107,49 @@ def demo(
     data.mkdir(parents=True, exist_ok=True)
     saved = _load_state(data)
     chosen_port = port or _free_port(saved.get("port"))
-    world = sites.build_world(faults=faults)
+    world = sites.build_world(faults=faults, portals=True)
     today = day or sites.START
     world.set_today(today)
     web = sites.FakeWeb(world, port=chosen_port)
     sites_file = data / SITES_FILE
-    sites_file.write_text(
-        "# The demo's sites registry: the fake government web served on 127.0.0.1 by `ogi demo`.\n"
-        + world.registry_toml(delay=0.0),
-        encoding="utf-8",
-    )
     _save_state(data, {"port": web.port, "faults": faults})
-    options = CrawlOptions(
-        client=ClientOptions(
-            connect_timeout=1.0,
-            read_timeout=2.0,
-            total_timeout=10.0,
-            retries=2,
-            backoff_base=0.05,
-            max_retry_after=5.0,
-            max_body=8 * 1024 * 1024,
-            offline=True,
-        )
+    client = ClientOptions(
+        connect_timeout=1.0,
+        read_timeout=2.0,
+        total_timeout=10.0,
+        retries=2,
+        backoff_base=0.05,
+        max_retry_after=5.0,
+        max_body=8 * 1024 * 1024,
+        offline=True,
     )
+    from fixtures.sites.portals import homepages
+
     with web:
+        if progress is not None:
+            progress("phase", {"name": "discover"})
+        found = discover(
+            homepages(world, faults=faults),
+            options=FinderOptions(
+                client=dataclasses.replace(client), delay=0.0, cache=data / CACHE_FILE
+            ),
+            resolve=world.resolve_entries(),
+        )
+        sites_file.write_text(
+            "# The demo's sites registry: discovered by `ogi demo` from the home pages of the fake\n"
+            "# government web it serves on 127.0.0.1.\n" + registry_text(found.sites, found.notes),
+            encoding="utf-8",
+        )
         report = harvest(
             sites_file,
             data,
             workers=workers,
             formats=formats,
             resolve=world.resolve_entries(),
-            crawl_options=options,
+            crawl_options=CrawlOptions(client=client, delay=0.0),
             progress=progress,
         )
-    return DemoResult(report, data, sites_file, web.port, today)
+    return DemoResult(report, data, sites_file, web.port, today, found)
 
 
 def _load_state(data: Path) -> dict:

@@ -82,6 +82,16 @@ def demo_command(
         f"fake government web on 127.0.0.1:{result.port} (day {result.day}), "
         f"sites file {result.sites_file}"
     )
+    found = result.discovery
+    if found is not None:
+        out.print(
+            f"discovery from {len(found.starts)} home pages: {len(found.columns)} report columns "
+            f"of {len(found.sites)} agencies ({found.requests} requests)",
+            markup=False,
+        )
+        for note in found.notes:
+            if note.kind in ("needs_js", "external", "no_column"):
+                out.print(f"  {note.kind}: {note.agency or ''} {note.url}", markup=False)
     print_report(result.report)
     files = result.dataset_files()
     if files:

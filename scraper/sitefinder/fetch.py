@@ -4,9 +4,9 @@ detection), plus a page budget per host, conditional GETs against a cache of ear
 decoding, and the crawler's host rules — links and redirects stay within the start page's
 registrable domain, and a host nobody named is reached only at a public address.
 
-Hosts count as named when they are a start page's host or have a ``--resolve`` entry: the
-operator wrote them down (``--resolve`` is how the tests point the fake web's sub-platform
-hosts at 127.0.0.1)."""
+Hosts count as named when they are a start page's host or a ``--resolve`` entry maps them
+(``*:PORT:ADDR`` included): the operator wrote them down. That is how the fake web's
+sub-platform hosts are reached at 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -98,11 +98,13 @@ class Fetcher:
         self.cache = PageCache(options.cache) if options.cache else None
         self._configured: set[str] = set()
 
-    def host_ready(self, host: str) -> None:
-        """Pace ``host`` with the discovery's delay (once; the strictest setting wins)."""
+    def host_ready(self, host: str, port: int) -> None:
+        """Pace ``host`` with the discovery's delay (once; the strictest setting wins). A host
+        the operator's ``--resolve`` maps (``*`` included) is named: it is reached there."""
         if host not in self._configured:
             self._configured.add(host)
-            self.client.configure_host(host, delay=self.options.delay, concurrency=1, named=False)
+            mapped = (host, port) in self.client.resolve or ("*", port) in self.client.resolve
+            self.client.configure_host(host, delay=self.options.delay, concurrency=1, named=mapped)
 
     def spent(self, host: str) -> bool:
         return self.pages[host] >= self.options.budget
@@ -115,8 +117,9 @@ class Fetcher:
         scope: Callable[[str], bool] | None = None,
     ) -> Page:
         """GET ``url`` politely (conditionally when cached); never raises for web trouble."""
-        host = (urlsplit(url).hostname or "").lower()
-        self.host_ready(host)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        self.host_ready(host, parts.port or (443 if parts.scheme == "https" else 80))
         self.pages[host] += 1
         key = canonical_url(url)
         cached = self.cache.get(key) if self.cache is not None else None
@@ -177,7 +180,6 @@ def open_client(
     copts = options.client
     copts.insecure_hosts = tuple(dict.fromkeys((*copts.insecure_hosts, *options.insecure_hosts)))
     client = Client(copts, resolve=mapping, connect_to=ports)
-    named = {h.lower() for h in hosts} | {h for (h, _port) in mapping if h != "*"}
-    for h in sorted(named):
+    for h in sorted({h.lower() for h in hosts}):
         client.configure_host(h, delay=options.delay, concurrency=1)
     return client

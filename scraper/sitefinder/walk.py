@@ -84,6 +84,8 @@ class Owner:
     js_pages: list[str] = field(default_factory=list)
     children: int = 0
     domains: frozenset[str] = frozenset()
+    shares: FoundColumn | None = None
+    """The column (another owner's) that its own 年报 link led to."""
 
     @property
     def host(self) -> str:
@@ -308,6 +310,9 @@ class Walk:
                     not in owner.domains
                 ):
                     continue
+                known = self.accepted.get(column_key(link.url))
+                if known is not None and owner.parent is not None and not owner.columns:
+                    owner.shares = known  # its 年报 link is a column already someone's
                 self._push(
                     Task(
                         link.url,
@@ -383,6 +388,7 @@ class Walk:
             self._accept(cand, task.owner)
 
     def _accept(self, cand: Candidate, owner: Owner) -> None:
+        finder = owner
         names = cand.agencies()
         parent = owner.parent
         if (
@@ -394,6 +400,8 @@ class Walk:
             owner = parent  # a column of only the parent's own reports is the parent's
         key = column_key(cand.url)
         if key in self.accepted:
+            if finder.parent is not None:
+                finder.shares = self.accepted[key]
             return
         if owner.parent is not None and owner.label and len(names) == 1:
             (only,) = names
@@ -415,6 +423,8 @@ class Walk:
         )
         self.accepted[key] = found
         owner.columns.append(found)
+        if owner is not finder:
+            finder.shares = found
 
     # -- failures ---------------------------------------------------------------------------------
 
@@ -456,6 +466,9 @@ class Walk:
                 continue
             if o.js_pages:
                 self._note("needs_js", o.js_pages[0], o.agency, "navigation built by JavaScript")
+            elif o.parent is not None and o.shares is not None:
+                why = f"its 年报 link leads to {o.shares.agency}'s column {o.shares.url}"
+                self._note("no_column", o.root, o.agency, why)
             elif o.parent is not None:
                 self._note("no_column", o.root, o.agency, "no report column found below its page")
         for s in self.starts:
