@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from scraper.discovery import Link, analyse_list, canonical_url, html_anchors
-from scraper.sitefinder.labels import normalise
+from scraper.sitefinder.labels import is_article_url, normalise
 
 MAX_FOLLOW = 2
 """List pages behind a shell read to judge it (the first ones: the newest reports)."""
@@ -42,7 +42,7 @@ class ListReading:
     titles: list[str] = field(default_factory=list)
     """Annual-report titles it lists."""
     entries: int = 0
-    """List entries of any kind (links with a date beside them, report links)."""
+    """List entries of any kind (links to articles, report links)."""
     pages: list[Link] = field(default_factory=list)
     """List pages behind it (API pages of a shell, pagination, sub-columns)."""
     adapters: list[str] = field(default_factory=list)
@@ -61,10 +61,10 @@ def read_list(text: str, url: str, column_url: str) -> ListReading:
     # a report's title names its year: a link labelled 政府信息公开年报 is the column, not a report
     titles = [i.title for i in a.items if i.is_report and i.title and report_year(i.title)]
     is_html = "<" in text[:2000]
-    dated = sum(1 for x in html_anchors(text, url) if x.date) if is_html else 0
+    articles = sum(1 for x in html_anchors(text, url) if is_article_url(x.url)) if is_html else 0
     return ListReading(
         titles=titles,
-        entries=max(dated, len(a.items)),
+        entries=max(articles, len(titles)),
         pages=list(a.pages),
         adapters=list(a.adapters),
         needs_js=a.needs_js,

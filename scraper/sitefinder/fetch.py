@@ -44,7 +44,7 @@ class FinderOptions:
     delay: float = DEFAULT_DELAY
     """Seconds between two requests to one host (robots.txt Crawl-delay may raise it)."""
     budget: int = DEFAULT_BUDGET
-    """Pages fetched per host at most (robots.txt aside)."""
+    """Pages requested per host at most (robots.txt and retries aside)."""
     max_depth: int = 6
     """Navigation links followed from a platform's root page at most."""
     insecure_hosts: tuple[str, ...] = ()
@@ -130,6 +130,8 @@ class Fetcher:
             last_modified=cached.last_modified if cached else None,
             scope=scope,
         )
+        if not res.sent:  # refused before any request (robots.txt, a paused host): no page
+            self.pages[host] -= 1
         page = Page(url, res.final_url, res.status, redirects=list(res.redirects))
         page.error_kind, page.error = res.error_kind, res.error
         if res.not_modified and cached is not None:

@@ -442,6 +442,10 @@ class Walk:
             return
         if kind == "disallowed":
             self._note("disallowed", task.url, owner.agency, "robots.txt")
+        elif kind == "offsite":
+            self._note(
+                "moved", task.url, owner.agency, f"redirects to another domain: {page.final_url}"
+            )
         elif kind == "blocked":
             self._note("blocked", task.url, owner.agency, page.error or "")
         elif task.kind in ("column", "child"):
