@@ -152,7 +152,7 @@ def discover_command(
     if existing is not None:
         dead = _dead_columns(existing, result, options, mapping)
         result.notes.extend(dead)
-        plan = merge_plan(merge.read_text(encoding="utf-8-sig"), existing, result.sites, dead)
+        plan = merge_plan(merge.read_text(encoding="utf-8-sig"), existing, result.sites)
         if plan.text != merge.read_text(encoding="utf-8-sig") or target != merge:
             write_atomic(target, plan.text)
         report |= {"added": len(plan.added), "known": plan.known, "dead": len(dead)}

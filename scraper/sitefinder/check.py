@@ -4,7 +4,7 @@ Each column is fetched once, politely (the registry's per-site delay, robots.txt
 a time per host, hosts side by side). A column whose page lists nothing itself (a gkmlpt or
 jpaas shell) is judged by the first list pages behind it. Each column gets one status:
 
-- ``ok`` — its list shows report titles (how many, and the newest year);
+- ``ok`` — its list shows report titles (how many on its first page, the newest year);
 - ``empty`` — it answers, but lists no annual report (yet);
 - ``moved`` — it redirects elsewhere (the target is given; update the registry);
 - ``dead`` — 404/410, a page saying it does not exist, or a redirect to the home page;
@@ -20,6 +20,7 @@ Exit codes as for ``ogi crawl``: 0 every site has a working column, 1 some sites
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -49,7 +50,7 @@ class ColumnStatus:
 
     def describe(self) -> str:
         if self.status in ("ok", "moved") and self.titles:
-            what = f"{self.titles} report title{'s' if self.titles != 1 else ''}"
+            what = f"{self.titles} report title{'s' if self.titles != 1 else ''} on its first page"
             what += f", newest {self.newest}" if self.newest else ""
         else:
             what = self.detail
@@ -154,12 +155,13 @@ async def check_async(
     opts = options or FinderOptions()
     chosen = [s for s in registry.enabled() if sites is None or s.key in sites or s.agency in sites]
     t0 = time.perf_counter()
-    hosts = {h for s in chosen for h in s.hosts}
-    client = open_client(opts, hosts, resolve=resolve, connect_to=connect_to)
+    client = open_client(opts, (), resolve=resolve, connect_to=connect_to)
     for s in chosen:  # the registry's politeness, per site (the strictest wins on a shared host)
         for h in s.hosts:
             client.configure_host(h, delay=delay if delay is not None else s.delay, concurrency=1)
-    fetcher = Fetcher(client, opts)
+    # hosts the registry does not name (a redirect's target) get the most careful site's delay
+    least = delay if delay is not None else max((s.delay for s in chosen), default=opts.delay)
+    fetcher = Fetcher(client, dataclasses.replace(opts, delay=least))
     by_host: dict[str, list[tuple[Site, str]]] = defaultdict(list)
     for s in chosen:
         for c in s.columns:

@@ -90,11 +90,10 @@ class MergePlan:
     """The registry's text with the new entries appended."""
 
 
-def merge_plan(
-    text: str, registry: Registry, entries: list[SiteEntry], notes: list[Note] = ()
-) -> MergePlan:
+def merge_plan(text: str, registry: Registry, entries: list[SiteEntry]) -> MergePlan:
     """The registry ``text`` (already parsed as ``registry``) with the columns of ``entries``
-    that it does not list yet appended as new entries."""
+    that it does not list yet appended as new entries (nothing else: a merge that finds
+    nothing new leaves the text as it was)."""
     known = {column_key(c) for s in registry.sites for c in s.columns}
     keys = {s.key for s in registry.sites}
     plan = MergePlan()
@@ -115,14 +114,14 @@ def merge_plan(
         known.update(column_key(c.url) for c in new)
         plan.added.append(entry)
     plan.text = text
-    if plan.added or notes:
+    if plan.added:
         block = [
             "",
             f"# -- added by `ogi sites discover --merge` on {date.today().isoformat()} " + "-" * 20,
             "",
         ]
         body = "\n".join(entry_text(e) for e in plan.added)
-        plan.text = text.rstrip("\n") + "\n" + "\n".join(block) + body + notes_text(list(notes))
+        plan.text = text.rstrip("\n") + "\n" + "\n".join(block) + body
     parse_registry(plan.text, source="<merged registry>")  # never write a file that cannot load
     return plan
 

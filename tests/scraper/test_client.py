@@ -122,9 +122,11 @@ def test_per_host_delay_between_request_starts(web):
     assert len(times) == 5  # robots.txt + 4
     gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
     # Arrival times at the server: a busy machine can delay one arrival and shorten the next
-    # gap, so the rate over the run is asserted, and no gap may look like a burst.
+    # gap, so the rate over the run is asserted, and no gap may look like a burst. The rate is
+    # taken from the first page on: robots.txt opens the connection, so its arrival lags its
+    # start by the connection's set-up (up to ~20 ms on a loaded machine).
     assert min(gaps) >= 0.1, gaps
-    assert times[-1] - times[0] >= 0.2 * len(gaps) - 0.01
+    assert times[-1] - times[1] >= 0.2 * (len(gaps) - 1) - 0.01
 
 
 def test_retry_after_is_honoured(web):
