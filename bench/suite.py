@@ -1,7 +1,7 @@
 """One benchmark of the suite, run in a process of its own: ``python -m bench.suite NAME [--full]``.
 
 Each function below measures one stage with the building blocks of its own script
-(``bench/parse.py``, ``bench/pdf.py``, ``bench/crawl.py``, ``bench/export.py``,
+(``bench/parse.py``, ``bench/pdf.py``, ``bench/crawl.py``, ``bench/discover.py``, ``bench/export.py``,
 ``bench/places.py``, ``bench/accuracy.py``) and returns rows of figures; the process prints them
 as one JSON object on its last line, with its own peak resident memory. A process per benchmark
 keeps the peak memory of one from hiding in another's and lets one crash without ending the
@@ -319,6 +319,36 @@ def crawl(full: bool) -> list[Row]:
     ]
 
 
+# --- discover ----------------------------------------------------------------------------------
+
+
+def discover(full: bool) -> list[Row]:
+    """Site discovery from the fake web's home pages (served by another process): requests per
+    column found, and the run against the politeness floor (busiest host's requests × delay)."""
+    from bench.discover import measure
+
+    m = measure(20 if full else 6, 0.25)
+    found = f"{m['columns']} of {m['expected']} columns found from {m['start_pages']} home pages"
+    return [
+        row(
+            "discovery",
+            m["columns"] / m["seconds"],
+            "columns/s",
+            m["ratio"],
+            "politeness floor",
+            f"{found}, {m['requests']} requests in {m['seconds']:.1f}s, delay 0.25s; target ≤ 1.2",
+        ),
+        row(
+            "requests per column",
+            m["requests_per_column"],
+            "requests",
+            None,
+            "",
+            f"{found}; target ≤ 30",
+        ),
+    ]
+
+
 # --- export ------------------------------------------------------------------------------------
 
 
@@ -375,6 +405,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "parse": parse,
     "accuracy": accuracy,
     "crawl": crawl,
+    "discover": discover,
     "export": export,
     "pdf": pdf,
     "places": places,

@@ -15,8 +15,8 @@ Modules, one job each: ``labels`` (link ranking), ``links`` (a page's links and 
 ``cache``, ``result``, ``writer``, ``seeds``, ``check``.
 """
 
-from scraper.sitefinder.discover import StartError, discover, discover_async, start_url
 from scraper.sitefinder.fetch import FinderOptions
+from scraper.sitefinder.find import StartError, discover, discover_async, start_url
 from scraper.sitefinder.result import DiscoveryResult, FoundColumn, Note, SiteEntry, StartOutcome
 from scraper.sitefinder.walk import Start
 from scraper.sitefinder.writer import MergePlan, merge_plan, registry_text, write_atomic

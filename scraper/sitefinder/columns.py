@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
-from scraper.discovery import Link, analyse_list, canonical_url, html_anchors
+from scraper.discovery import Link, analyse_list, canonical_url
 from scraper.sitefinder.labels import is_article_url, normalise
 
 MAX_FOLLOW = 2
@@ -30,6 +31,7 @@ _CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")}
     "Ｏ": "0",
     "两": "2",
 }
+_HREF = re.compile(r"""href\s*=\s*["']([^"'<>\s]{1,500})["']""", re.I)
 _AGENCY_BEFORE_YEAR = re.compile(
     r"^(.{2,40}?)(?:关于)?(?:(?:19|20)\d{2}|[二两][〇○零Ｏ一二三四五六七八九]{3})\s*年"
 )
@@ -60,8 +62,7 @@ def read_list(text: str, url: str, column_url: str) -> ListReading:
     a = analyse_list(text, url, column_url=column_url)
     # a report's title names its year: a link labelled 政府信息公开年报 is the column, not a report
     titles = [i.title for i in a.items if i.is_report and i.title and report_year(i.title)]
-    is_html = "<" in text[:2000]
-    articles = sum(1 for x in html_anchors(text, url) if is_article_url(x.url)) if is_html else 0
+    articles = sum(1 for h in _HREF.findall(text) if is_article_url(urljoin(url, h)))
     return ListReading(
         titles=titles,
         entries=max(articles, len(titles)),

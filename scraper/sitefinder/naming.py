@@ -101,7 +101,9 @@ def site_agency(title: str | None, fallback: str) -> str:
         name = _SITE_NOISE.sub("", normalise(part))
         if len(name) < 3:
             continue
-        score = 3 if "人民政府" in name else 2 if guess_level(name) else 1 if len(name) <= 20 else 0
+        score = (
+            3 if "人民政府" in name else 2 if level_by_ending(name) else 1 if len(name) <= 20 else 0
+        )
         if best is None or score > best[0]:
             best = (score, name)
     return best[1] if best is not None and best[0] > 0 else fallback
@@ -116,6 +118,11 @@ def guess_level(name: str) -> str | None:
         p = None
     if p is not None and p.level in LEVELS and p.confidence >= MIN_CONFIDENCE and not p.ambiguous:
         return p.level
+    return level_by_ending(name)
+
+
+def level_by_ending(name: str) -> str | None:
+    """The registry level an agency name's ending says (乡镇人民政府, 县人民政府, …局)."""
     if _TOWNSHIP.search(name) and re.search(r"(?:乡|镇|苏木)人民政府$|街道办事处$", name):
         return "township"
     m = re.search(r"(省|自治区|市|自治州|州|盟|县|自治县|区|旗|自治旗)人民政府$", name)

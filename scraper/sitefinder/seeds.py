@@ -24,7 +24,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from scraper.sitefinder.discover import StartError, start_url
+from scraper.sitefinder.find import StartError, start_url
 from scraper.sitefinder.walk import Start
 
 _URL_HEADERS = (

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from scraper.adapters import adapters_for
 from scraper.client import ORIGIN_FAILURES
 from scraper.discovery import Link, canonical_url
 from scraper.network import registrable_domain
@@ -259,12 +260,17 @@ class Walk:
         url = page.final_url
         column_url = _with_fragment(url, task.url)
         title = page_title(tree)
-        reading = read_list(text, url, column_url)
         named = task.kind == "column" or (
             bool(title_parts(title)) and labels.names_column(title_parts(title)[0])
         )
-        shell_of_catalogue = bool(reading.adapters) and reading.shell
-        if named or task.kind == "child" or shell_of_catalogue:
+        # a page is read as a list only when something says it may be a column: the link or
+        # its title names the annual report, it is a sub-platform's page, or a CMS adapter
+        # recognises a catalogue in it (a cheap test: most pages of a walk are navigation)
+        catalogue = bool(adapters_for("auto", text, url))
+        reading = None
+        if named or task.kind == "child" or catalogue:
+            reading = read_list(text, url, column_url)
+        if reading is not None and (named or task.kind == "child" or reading.shell):
             cand = Candidate(column_url, label_named=named, trail=task.trail)
             cand.add(reading)
             if cand.titles:
@@ -279,7 +285,7 @@ class Walk:
                 self._accept(cand, owner)
                 return
         links = page_links(text, url, tree)
-        if not reading.adapters and needs_js(text, links):
+        if not catalogue and needs_js(text, links):
             owner.js_pages.append(url)
             return
         self._walk_links(task, links)
@@ -288,8 +294,6 @@ class Walk:
         if not owner.named:
             owner.agency = naming.site_agency(site_name(tree) or "", owner.agency)
             self.outcomes[owner.start.index].agency = owner.agency
-        if owner.level is None:
-            owner.level = naming.guess_level(owner.agency)
 
     def _walk_links(self, task: Task, links: list[PageLink]) -> None:
         owner = task.owner

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from scraper.sitefinder.fetch import Fetcher, FinderOptions, open_client
-from scraper.sitefinder.naming import division_code
+from scraper.sitefinder.naming import division_code, guess_level
 from scraper.sitefinder.result import DiscoveryResult, SiteEntry
 from scraper.sitefinder.walk import Owner, Start, Walk
 
@@ -103,6 +103,8 @@ def site_entries(owners: list[Owner]) -> list[SiteEntry]:
     for o in sorted(owners, key=lambda o: o.order):
         if not o.columns:
             continue
+        if o.level is None:
+            o.level = guess_level(o.agency)
         parent = o.parent.agency if o.parent else None
         entry = entries.get((o.agency, parent))
         if entry is None:
