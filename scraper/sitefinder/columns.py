@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from scraper.discovery import Link, analyse_list, canonical_url
 from scraper.sitefinder.labels import is_article_url, normalise
@@ -62,7 +61,7 @@ def read_list(text: str, url: str, column_url: str) -> ListReading:
     a = analyse_list(text, url, column_url=column_url)
     # a report's title names its year: a link labelled 政府信息公开年报 is the column, not a report
     titles = [i.title for i in a.items if i.is_report and i.title and report_year(i.title)]
-    articles = sum(1 for h in _HREF.findall(text) if is_article_url(urljoin(url, h)))
+    articles = sum(1 for h in _HREF.findall(text) if is_article_url(h))  # relative or not
     return ListReading(
         titles=titles,
         entries=max(articles, len(titles)),

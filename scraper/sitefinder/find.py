@@ -19,6 +19,7 @@ from scraper.sitefinder.fetch import Fetcher, FinderOptions, open_client
 from scraper.sitefinder.naming import division_code, guess_level
 from scraper.sitefinder.result import DiscoveryResult, SiteEntry
 from scraper.sitefinder.walk import Owner, Start, Walk
+from scraper.urls import BadURL, checked_url
 
 
 class StartError(ValueError):
@@ -32,10 +33,11 @@ def start_url(text: str) -> str:
         if "://" in t:
             raise StartError(f"not an http(s) address: {text!r}")
         t = "http://" + t
-    parts = urlsplit(t)
-    if not parts.hostname or " " in parts.netloc:
-        raise StartError(f"not a web address: {text!r}")
-    return t if parts.path else t + "/"
+    try:
+        checked_url(t)
+    except BadURL as e:
+        raise StartError(f"not a web address: {text!r} ({e.reason})") from None
+    return t if urlsplit(t).path else t + "/"
 
 
 def discover(

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.discovery import looks_js_only, visible_text
 from scraper.sitefinder.labels import normalise
+from scraper.urls import BadURL, checked_url, is_http, resolve_url
 
 MAX_LINKS = 3000
 """Links read from one page (real portal pages have a few hundred)."""
@@ -102,9 +102,19 @@ def _context(a: LexborNode) -> str | None:
     return None
 
 
-def _keep_fragment(url: str) -> str:
-    base, _, frag = url.partition("#")
-    return url if frag and re.fullmatch(r"\d{1,12}", frag) else base
+def _absolute(base_url: str, href: str) -> str | None:
+    """``href`` made absolute, or None when it is no fetchable http(s) URL (``mailto:``, or
+    malformed: ``http://host:80:80/``, ``http://[gov/`` — such a link costs itself only). The
+    fragment is kept when it names a catalogue category (``/gkmlpt/index#2571``)."""
+    frag = href.rsplit("#", 1)[1] if "#" in href else ""
+    try:
+        url = resolve_url(base_url, href)
+        if not is_http(url):
+            return None
+        checked_url(url)
+    except BadURL:
+        return None
+    return f"{url}#{frag}" if re.fullmatch(r"\d{1,12}", frag) else url
 
 
 def page_links(html: str, url: str, tree: LexborHTMLParser | None = None) -> list[PageLink]:
@@ -113,7 +123,7 @@ def page_links(html: str, url: str, tree: LexborHTMLParser | None = None) -> lis
     base_url = url
     b = tree.css_first("base[href]")
     if b is not None and b.attributes.get("href"):
-        base_url = urljoin(url, b.attributes["href"] or "")
+        base_url = _absolute(url, b.attributes["href"] or "") or url
     out: list[PageLink] = []
     for node in tree.css("a[href], area[href], option[value], frame[src], iframe[src]"):
         if len(out) >= MAX_LINKS:
@@ -125,8 +135,8 @@ def page_links(html: str, url: str, tree: LexborHTMLParser | None = None) -> lis
             continue
         if tag == "option" and not re.match(r"(?:https?:)?//|/|\.\.?/|[\w-]+\.s?html?$", href):
             continue  # an option's value is an address only when it looks like one
-        absolute = _keep_fragment(urljoin(base_url, href))
-        if urlsplit(absolute).scheme not in ("http", "https"):
+        absolute = _absolute(base_url, href)
+        if absolute is None:
             continue
         if tag == "option":
             select = node.parent

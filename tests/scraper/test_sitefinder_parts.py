@@ -118,6 +118,14 @@ def test_links_keep_their_labels_whatever_the_markup():
     assert not any(u.startswith("javascript") for u, _ in links)
 
 
+def test_a_malformed_link_costs_itself_only():
+    page = (
+        '<a href="http://www.x.gov.cn:80:80/zfxxgknb/">政府信息公开年报</a>'
+        '<a href="http://[gov/zwgk/">政务公开</a><a href="/zwgk/zfxxgk/">政府信息公开</a>'
+    )
+    assert [link.url for link in page_links(page, X + "/")] == [X + "/zwgk/zfxxgk/"]
+
+
 # --- agency names ------------------------------------------------------------------------------
 
 
