@@ -30,6 +30,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import pickle
@@ -40,6 +41,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
+from output.across_years import Decision, apply_decisions, decide_across_years
 from output.cells import COLUMNS as CELL_COLUMNS
 from output.cells import cells_chunks, cells_spec
 from output.codebook import codebook_dataset
@@ -98,6 +100,7 @@ class Build:
         self.codes = CodeTable()
         self.entries: list[Entry] = []
         self.notes: list[str] = []
+        self.decided: dict[str, list[Decision]] = {}  # by report id (output.across_years)
         self.key = ""
         self.source_key: str | None = None  # for records in stores: see source_key()
         self._year_kind = INTEGER
@@ -134,6 +137,8 @@ class Build:
         assign_agency_ids(self.entries)
         self._stage("deciding versions")
         assign_versions(self.entries, self.numbers)
+        self._stage("deciding cells across years")
+        self._decide_across_years(known, share)
         self._year_kind = typed_kind(sorted(years, key=repr), INTEGER)
         self.key = self._key(total % _MODULUS)
         if _all_stored(self.items):
@@ -161,12 +166,51 @@ class Build:
         return _finish_key(digest, self.crosswalk, self.fill_from_prose, self.corrections)
 
     def _corrected(self, item: ReportInput) -> ReportInput:
-        """The record with the reviewers' corrections of its document applied (the per-cell
-        stage: every pass reads records through it, so reports, cells and panel agree)."""
-        if not self.corrections:
+        """The record with the reviewers' corrections of its document applied, then the cells
+        an identity across years decides (the per-cell stage: every pass reads records through
+        it, so reports, cells and panel agree)."""
+        if not self.corrections and not self.decided:
             return item
-        report = self.corrections.apply(item.report, document_sha256(item))
+        sha = document_sha256(item)
+        report = item.report
+        if self.corrections:
+            report = self.corrections.apply(report, sha)
+        decided = self.decided.get(sha[:16])
+        if decided:
+            report = apply_decisions(report, decided)
         return item if report is item.report else dataclasses.replace(item, report=report)
+
+    def _decide_across_years(self, known: frozenset[str], share: Interner) -> None:
+        """Cells an agency's reports leave undecided and an identity between consecutive years
+        decides (:mod:`output.across_years`); their entries and payloads are read again with
+        the decisions, so every dataset shows them. Only the reports of agencies with an
+        undecided cell are read, one agency at a time."""
+        current = sorted(
+            (e for e in self.entries if e.in_panel), key=lambda e: (e.agency_id, e.year)
+        )
+        chains = [
+            group
+            for _agency, run in itertools.groupby(current, key=lambda e: e.agency_id)
+            if len(group := list(run)) > 1 and any(e.n_uncertain for e in group)
+        ]
+        if not chains:
+            return
+        self.decided = decide_across_years(self._reports_of(chain) for chain in chains)
+        changed = [e for e in self.entries if e.report_id in self.decided]
+        items = load_items(self.items, [e.position for e in changed], digest=False)
+        for entry, (item, _) in zip(changed, items, strict=True):
+            again, payload = scan(self._corrected(item), entry.position, self.codes, known, share)
+            entry.n_numbers, entry.n_uncertain = again.n_numbers, again.n_uncertain
+            entry.n_warnings = again.n_warnings
+            entry.blob = self.scratch.put(tuple(payload))
+
+    def _reports_of(self, entries: list[Entry]) -> list[tuple[str, Any]]:
+        """(report id, report as the per-cell stage gives it) of each entry."""
+        loaded = load_items(self.items, [e.position for e in entries], digest=False)
+        return [
+            (e.report_id, self._corrected(item).report)
+            for e, (item, _) in zip(entries, loaded, strict=True)
+        ]
 
     # -- the datasets ------------------------------------------------------------------------
 

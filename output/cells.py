@@ -7,7 +7,11 @@ superseded and duplicate documents are kept; join on ``report_id`` to ``reports.
 
 A cell a reviewer corrected against the source (``DATA/corrections.csv``, see
 :mod:`output.corrections`) has status ``corrected`` and the corrected value; the value it
-replaces, the reviewer's note, name and time are in the last four columns.
+replaces, the reviewer's note, name and time are in four columns of their own.
+
+A cell its report left undecided and an identity across the agency's years decides (see
+:mod:`output.across_years`) has status ``decided_across_years``; ``decided_by`` names the
+identity and ``decided_from`` the other report.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Iterable, Iterator
 
 import pandas as pd
 
+from output.across_years import DecidedCell
 from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
 from output.corrections import CorrectedCell
 from output.dataset import Dataset
@@ -35,7 +40,10 @@ COLUMNS = [
     Column("raw", TEXT, "原文", "Raw text", "The cell text as printed"),
     Column("status", CODE, "状态", "Status",
            "number / blank / dash / uncertain / missing / corrected (a reviewer checked the "
-           "source and corrected the value: see old_value and correction_note)"),
+           "source and corrected the value: see old_value and correction_note) / "
+           "decided_across_years (the report left the cell undecided between readings of its "
+           "printed numbers; an identity with the agency's report of the year before or after "
+           "chose one: see decided_by and decided_from)"),
     Column("unit", TEXT, "单位", "Unit", "Unit printed with the number (e.g. 元), if any"),
     Column("old_value", NUMBER, "原值", "Value before correction",
            "For corrected cells: the value the parser gave (null: undecided, blank or absent)"),
@@ -44,8 +52,16 @@ COLUMNS = [
     Column("corrected_by", TEXT, "更正人", "Corrected by", "For corrected cells: the reviewer"),
     Column("corrected_at", TEXT, "更正时间", "Corrected at",
            "For corrected cells: when the correction was made (UTC, ISO 8601)"),
+    Column("decided_by", CODE, "跨年判定依据", "Decided by",
+           "For decided_across_years cells: the identity — carry_over (this year's "
+           "carried_over = last year's carried_forward, per column) or in_force (in_force = "
+           "last year's in_force + issued − repealed)"),
+    Column("decided_from", CODE, "跨年判定所据报告", "Decided from",
+           "For decided_across_years cells: the report_id of the other report the identity "
+           "used (the same agency, the year before or after)"),
 ]  # fmt: skip
 CORRECTION_COLUMNS = ("old_value", "correction_note", "corrected_by", "corrected_at")
+DECISION_COLUMNS = ("decided_by", "decided_from")
 
 
 CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one that fills it)
@@ -75,6 +91,7 @@ def cells_chunks(
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
         _correction_columns(rows, values)
+        _decision_columns(rows, values)
         if len(rows["report_id"]) >= size:
             yield _frame(rows)
             emitted = True
@@ -99,6 +116,18 @@ def _correction_columns(rows: dict[str, list], values: tuple[CellValue, ...]) ->
         else:
             for name in CORRECTION_COLUMNS:
                 rows[name].append(None)
+
+
+def _decision_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
+    """The identity and the other report of cells decided across years (null elsewhere)."""
+    if not any(isinstance(cell, DecidedCell) for cell in values):
+        for name in DECISION_COLUMNS:
+            rows[name].extend([None] * len(values))
+        return
+    for cell in values:
+        decided = isinstance(cell, DecidedCell)
+        rows["decided_by"].append(cell.rule if decided else None)
+        rows["decided_from"].append(cell.other if decided else None)
 
 
 def _frame(rows: dict[str, list]) -> pd.DataFrame:

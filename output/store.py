@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
-from parsers.model import BLANK, NUMBER, CellValue, Report, format_number
+from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, Report, RowReadings, format_number
 
 STORE_NAME = "records.sqlite"
 STORE_GLOB = "records*.sqlite"
@@ -113,6 +113,9 @@ def encode_report(report: Report) -> dict[str, Any]:
             cell.unit,
         ]
     out["_cells"] = detail
+    readings = _encode_readings(report)
+    if readings:
+        out["_readings"] = readings
     out["_meta"] = {
         "title": report.title,
         "form": report.form,
@@ -155,12 +158,38 @@ def decode_report(data: dict[str, Any]) -> Report:
                     built = tables.setdefault(section, {}).setdefault(row, {})
                     if column not in built:
                         built[column] = CellValue(None, raw, status or BLANK, unit)
+    if data.get("_readings"):
+        _decode_readings(data["_readings"], tables)
     meta = data.get("_meta") or {}
     report = Report.from_dict(data, tables=tables)
     report.title = meta.get("title")
     report.form = meta.get("form")
     report.content_type = meta.get("content_type")
     return report
+
+
+def _encode_readings(report: Report) -> dict[str, dict[str, list]]:
+    """``{section: {row: [columns, readings]}}`` of the rows whose undecided cells keep their
+    open readings (see :class:`parsers.model.RowReadings`)."""
+    out: dict[str, dict[str, list]] = {}
+    for section, rows in report.tables.items():
+        for row, columns in rows.items():
+            found = next((c.readings for c in columns.values() if c.readings is not None), None)
+            if found is not None:
+                out.setdefault(section, {})[row] = [
+                    list(found.columns),
+                    [list(v) for v in found.vectors],
+                ]
+    return out
+
+
+def _decode_readings(data: dict[str, Any], tables: dict[str, dict[str, dict]]) -> None:
+    for section, rows in data.items():
+        for row, (columns, vectors) in rows.items():
+            readings = RowReadings(tuple(columns), tuple(tuple(v) for v in vectors))
+            for cell in (tables.get(section) or {}).get(row, {}).values():
+                if cell.status == UNCERTAIN:
+                    cell.readings = readings
 
 
 def input_to_line(item: ReportInput) -> dict[str, Any]:

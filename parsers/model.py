@@ -36,6 +36,19 @@ class ParseError(Exception):
         return f"{base} ({self.where})" if self.where else base
 
 
+@dataclass(frozen=True, slots=True)
+class RowReadings:
+    """The readings of a row that the table's arithmetic left open: for each, the value at
+    every column (None where the reading leaves the cell blank), columns in ``columns`` order.
+
+    Kept on the row's undecided cells (not in the JSON contract), so that an identity from
+    outside the document — across an agency's years, in the datasets — can choose among the
+    readings the printed numbers allow, and never beyond them."""
+
+    columns: tuple[str, ...]
+    vectors: tuple[tuple[Number | None, ...], ...]
+
+
 @dataclass(slots=True)
 class CellValue:
     """One cell of a statutory table: the number (or None), what was printed, and how sure."""
@@ -44,6 +57,8 @@ class CellValue:
     raw: str | None = None
     status: str = NUMBER
     unit: str | None = None
+    readings: RowReadings | None = field(default=None, compare=False, repr=False)
+    """For an undecided cell: its row's open readings, when few enough to keep."""
 
     @classmethod
     def missing(cls) -> CellValue:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue
+from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowReadings
 from parsers.solver import INCONSISTENT, TOO_MANY, Rule, agreed, solve
 from parsers.tables.placing import Placed
+
+MAX_READINGS = 24
+"""Most open readings of a row kept on its undecided cells (more say too little to be worth
+keeping: an identity from outside the document rarely picks one of so many)."""
 
 
 def settle(
@@ -59,6 +63,9 @@ def settle(
             first = placed[code].prints[indexes[0]]
         agree = agreed(chosen)
         undecided = []
+        readings = None
+        if not all(agree) and indexes and solution.status not in (INCONSISTENT, TOO_MANY):
+            readings = _readings(placed[code], indexes, columns[code])
         for position, col in enumerate(columns[code]):
             if agree[position]:
                 printed = first[position]
@@ -69,7 +76,7 @@ def settle(
                         printed.value, printed.raw, printed.status, printed.unit
                     )
             else:
-                table[code][col] = CellValue(None, None, UNCERTAIN)
+                table[code][col] = CellValue(None, None, UNCERTAIN, readings=readings)
                 undecided.append(col)
         if undecided:
             shown = placed[code].shown or ", ".join(
@@ -79,3 +86,13 @@ def settle(
                 f"{where}: row {code}: column of printed values ({shown}) not decided by the "
                 f"table's arithmetic; left null: {', '.join(undecided)}"
             )
+
+
+def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) -> RowReadings | None:
+    """The row's viable readings as values (None: blank), or None when there are too many."""
+    if len(indexes) > MAX_READINGS:
+        return None
+    vectors = tuple(
+        tuple(None if p is None else p.value for p in placed.prints[i]) for i in indexes
+    )
+    return RowReadings(tuple(columns), tuple(dict.fromkeys(vectors)))
