@@ -279,3 +279,11 @@ def test_without_its_neighbours_a_report_keeps_its_undecided_cells(three_years):
     c = ds["cells"].frame
     assert not (c["status"] == DECIDED).any()
     assert (c[c["row"] == "regulations"]["status"] == UNCERTAIN).all()
+
+
+def test_generated_agency_series_are_decided_without_a_wrong_number():
+    from bench.across_years import score
+
+    result = score(agencies=6, seed=1)
+    assert result.in_rows and result.decided  # something open, something decided …
+    assert result.wrong == 0  # … and nothing that was not printed there
