@@ -20,8 +20,10 @@ carry over, or a needed cell is unknown), nothing is decided and the cells stay 
 
 :func:`decide_agency` is pure: an agency's reports in, decisions out. Identities of both
 neighbours narrow a row together (last year's in_force and next year's can each leave two
-readings, and only one both). :func:`apply_decisions` gives a report with its decided cells
-(status ``decided_across_years``, naming the identity and the other report).
+readings, and only one both). In table 三 the narrowed rows are then settled with the form's
+own rules (row totals, outcomes, balance) by the parser's solver, so a choice made across years
+carries to the rows tied to it in the same table. :func:`apply_decisions` gives a report with
+its decided cells (status ``decided_across_years``, naming the identity and the other report).
 """
 
 from __future__ import annotations
@@ -29,8 +31,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from parsers.model import BLANK, DASH, UNCERTAIN, CellValue, Number, Report, format_number
+from parsers.solver import INCONSISTENT, TOO_MANY, agreed, solve
+from parsers.tables.applications import application_rules
 
 DECIDED = "decided_across_years"
 """The cells status of a cell decided by an identity across years."""
@@ -151,25 +156,58 @@ def decide_agency(chain: Sequence[tuple[str, Report]]) -> dict[str, list[Decisio
         pair = ((later_id, later), (earlier_id, earlier))
         for identity in identities(earlier, later):
             _try(identity, pair, rows_of, kept, used)
-    out: dict[str, list[Decision]] = {}
+    reports = dict(ordered)
+    narrowed: dict[tuple[str, str], dict[str, list]] = {}
+    names: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, sets in kept.items():
         final = set.intersection(*sets)
         if not final:
             continue  # the identities disagree: leave the row as the report left it
         report_id, section, row = key
         columns, vectors = rows_of[key]
-        cells = dict(ordered)[report_id].tables[section][row]
-        rules = ", ".join(dict.fromkeys(rule for rule, _ in used[key]))
-        others = ", ".join(dict.fromkeys(other for _, other in used[key]))
-        for position, column in enumerate(columns):
-            if column not in cells or cells[column].status != UNCERTAIN:
+        narrowed.setdefault((report_id, section), {})[row] = (
+            columns,
+            [vectors[i] for i in sorted(final)],
+        )
+        names.setdefault((report_id, section), []).extend(used[key])
+    out: dict[str, list[Decision]] = {}
+    for (report_id, section), rows in narrowed.items():
+        rules = ", ".join(dict.fromkeys(rule for rule, _ in names[(report_id, section)]))
+        others = ", ".join(dict.fromkeys(other for _, other in names[(report_id, section)]))
+        for (row, column), value in _settle(reports[report_id], section, rows).items():
+            out.setdefault(report_id, []).append(
+                Decision(section, row, column, value, rules, others)
+            )
+    return out
+
+
+def _settle(report: Report, section: str, narrowed: dict[str, tuple]) -> dict[tuple[str, str], Any]:
+    """The undecided cells of a section once some of its rows are narrowed: where every
+    reading still possible agrees. In table 三 the form's own rules (row totals, outcomes,
+    balance) carry a narrowed row's choice to the rows tied to it, solved as the parser does."""
+    table = report.tables[section]
+    options = {row: vectors for row, (_columns, vectors) in narrowed.items()}
+    shape = {row: columns for row, (columns, _vectors) in narrowed.items()}
+    rules = []
+    if section == "applications":
+        for row in table:
+            if row in options:
                 continue
-            values = {vectors[i][position] for i in final}
-            if len(values) == 1:
-                value = next(iter(values))
-                out.setdefault(report_id, []).append(
-                    Decision(section, row, column, value, rules, others)
-                )
+            found = _row_options(report, section, row)
+            if found is not None and found[0] == APPLICATION_COLUMNS:
+                options[row], shape[row] = found[1], found[0]
+        if all(columns == APPLICATION_COLUMNS for columns in shape.values()):
+            rules = application_rules(report.template, set(options))
+    solution = solve(options, rules)
+    if solution.status in (INCONSISTENT, TOO_MANY):
+        return {}
+    out: dict[tuple[str, str], Any] = {}
+    for row, indexes in solution.viable.items():
+        cells = table[row]
+        chosen = [options[row][i] for i in indexes]
+        for position, (column, same) in enumerate(zip(shape[row], agreed(chosen), strict=True)):
+            if same and column in cells and cells[column].status == UNCERTAIN:
+                out[(row, column)] = chosen[0][position]
     return out
 
 

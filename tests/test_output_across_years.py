@@ -134,6 +134,30 @@ def test_ambiguity_left_by_the_identity_stays_undecided():
     assert decide_agency([("e", earlier), ("l", later)]) == {}
 
 
+def test_table_three_carries_a_decision_to_the_rows_its_rules_tie():
+    # this year: nothing new and nothing handled, so what came over is what goes forward
+    # (new + carried_over = total + carried_forward); both rows print "2 | 2"
+    later = report(
+        2023,
+        applications=applications(
+            new=cells(seven(0, 0, 0, 0, 0, 0, 0)),
+            carried_over=open_row(APPLICATION_COLUMNS, CARRIED_OVER_READINGS, {"total": 2}),
+            total=cells(seven(0, 0, 0, 0, 0, 0, 0)),
+            carried_forward=open_row(APPLICATION_COLUMNS, CARRIED_OVER_READINGS, {"total": 2}),
+        ),
+    )
+    earlier = report(
+        2022, applications=applications(carried_forward=cells(seven(0, 2, 0, 0, 0, 0, 2)))
+    )
+    got = {(d.row, d.column): d.value for d in decide_agency([("e", earlier), ("l", later)])["l"]}
+    assert got[("carried_over", "commercial")] == 2 and got[("carried_forward", "commercial")] == 2
+    assert got[("carried_forward", "natural_person")] is None
+    # without the balance's rows the carried_forward row stays open
+    del later.tables["applications"]["new"]
+    got = {(d.row, d.column) for d in decide_agency([("e", earlier), ("l", later)])["l"]}
+    assert ("carried_over", "commercial") in got and ("carried_forward", "commercial") not in got
+
+
 def test_years_not_consecutive_or_a_cell_unknown_decide_nothing():
     earlier = report(
         2021, applications=applications(carried_forward=cells(seven(0, 2, 0, 0, 0, 0, 2)))

@@ -24,7 +24,9 @@ _COLUMN_VARIANTS = {
 }
 
 
-def _application_rules(template: str, present: set[str]) -> list[Rule]:
+def application_rules(template: str, present: set[str]) -> list[Rule]:
+    """The form's rules of table 三 among the rows ``present``: each row's total, the outcome
+    rows' sum, the balance (also used across years, in :mod:`output.across_years`)."""
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     total_col = columns.index("total")
     rules = []
@@ -99,7 +101,7 @@ def read_applications(
         headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
         placed[code] = place_row(row.values, columns, headers, row_sums, splits=splits)
     free = any(len(p.vectors) > 1 for p in placed.values())
-    rules = _application_rules(template, set(placed)) if free else []
+    rules = application_rules(template, set(placed)) if free else []
     settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
     missing = [
         code
