@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from parsers import schema
 from parsers.model import BLANK, DASH, UNCERTAIN, CellValue, Number, Report, format_number
 from parsers.solver import INCONSISTENT, TOO_MANY, agreed, solve
 from parsers.tables.applications import application_rules
@@ -48,15 +49,7 @@ RULES = {
 }
 """The identities, by the code the cells dataset names them with."""
 
-APPLICATION_COLUMNS = (
-    "natural_person",
-    "commercial",
-    "research",
-    "social_org",
-    "legal_service",
-    "other_org",
-    "total",
-)
+APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
 IN_FORCE_ITEMS = ("regulations", "normative_documents")
 MAX_COMBINATIONS = 10_000
 """Most combinations of readings one identity is tried on (more: nothing is decided)."""
