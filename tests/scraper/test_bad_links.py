@@ -282,3 +282,15 @@ def test_the_client_answers_a_malformed_url_or_location_with_an_error_kind(web):
     assert port.error_kind == "bad_url" and "80:80" in port.error and port.attempts == 1
     assert bracket.error_kind == "bad_url" and "Invalid IPv6 URL" in bracket.error
     assert fine.status == 200 and fine.error_kind is None
+
+
+def test_the_harvest_summary_names_the_bad_links_left_out():
+    from ogi.runs import RunReport, summary
+
+    report = RunReport(id="r", started_at="2024-04-01T02:00:00Z")
+    assert "bad links" not in summary(report)
+    report.crawl = {
+        "bad_links": 3,
+        "bad_link_examples": [{"url": "http://[gov/a.html", "page": PAGE, "reason": "x"}],
+    }
+    assert "bad links  3 malformed link(s) left out" in summary(report)
