@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 
 from parsers import schema, sniff
+from parsers.bounds import bound_document, bound_warnings
 from parsers.cells.base import Document
 from parsers.checks import run_checks
 from parsers.meta import read_meta
@@ -124,6 +125,7 @@ def report_from_document(
     doc: Document, data: bytes, *, source: str | None = None, content_type: str | None = None
 ) -> Report:
     """The record of one document: metadata, tables, checks, prose and place."""
+    doc = bound_document(doc)
     meta = read_meta(doc)
     found = read_tables(doc, year_hint=meta.year)
     report = Report(
@@ -159,6 +161,7 @@ def report_from_document(
     if report.template == schema.TEMPLATE_PRE2019:
         _add_prose(report, doc)
     _add_place(report, doc)
+    bound_warnings(report.warnings)
     return report
 
 

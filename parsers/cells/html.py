@@ -12,8 +12,10 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from parsers.bounds import MAX_TEXT_CHARS
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
+from parsers.cells.html_depth import MAX_DEPTH, limit_depth
 from parsers.labels import normalize_cell, normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
@@ -95,11 +97,20 @@ _REPORT_TABLE_KEYS = tuple(
         "复议后起诉",
     )
 )
+# Characters of a table's text searched for those keys: a statutory table's text is a few
+# thousand; in a longer one (a data dump) they must appear early to be read as a report table.
+_TABLE_KEY_CHARS = 200_000
 # A line that reads like a report title (the page may have no <h1> or ArticleTitle).
 _TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
 # A span larger than this is treated as a typo (rowspan="99999") and clamped.
 MAX_SPAN = 200
 MAX_GRID_CELLS = 200_000
+MAX_TABLE_ROWS = 1000
+"""Rows read from one table: a statutory table has a few dozen; the rest of a longer one (a
+list of thousands of documents that also names a statutory row) is not read."""
+MAX_REPORT_TABLES = 100
+"""Tables naming statutory rows read from one page (a report has three to a few dozen, when
+a converter splits them at page breaks)."""
 # The page's title and labeled fields (发布日期 …) sit in its first lines of text.
 _PAGE_HEAD_CHARS = 30_000
 _META_NAMES = (
@@ -120,12 +131,19 @@ def html_document(html: str | bytes) -> Document:
     ``html`` is the page's text, or its bytes when they are UTF-8 (the parser then reads them
     as they are, instead of a UTF-8 copy of the text).
     """
+    html, dropped = limit_depth(html)
     # A newline before every block-level tag lets the parser's own (fast) text extraction keep
     # the page's line structure; inline tags (<span> inside a word) add nothing.
     if isinstance(html, bytes):
         tree = LexborHTMLParser(_BLOCK_START_UTF8.sub(b"\n<", html))
     else:
         tree = LexborHTMLParser(_BLOCK_START.sub("\n<", html))
+    warnings: list[str] = []
+    if dropped:
+        warnings.append(
+            f"page nested more than {MAX_DEPTH} elements deep: {dropped} tags below that "
+            "depth ignored (their text kept)"
+        )
     meta = _page_meta(tree)
     title = _page_title(tree, meta)
     for node in tree.css(_DROP_TAGS):
@@ -135,6 +153,12 @@ def html_document(html: str | bytes) -> Document:
         return Document(text="", form="html", title=title, meta=meta)
     tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
     report_tables = [t for t in tables if _is_report_table(t)]
+    if len(report_tables) > MAX_REPORT_TABLES:
+        warnings.append(
+            f"{len(report_tables)} tables name statutory rows; only the first "
+            f"{MAX_REPORT_TABLES} read"
+        )
+        report_tables = report_tables[:MAX_REPORT_TABLES]
     article = _article_root(root, report_tables, tree)
     page_text = root.text(separator="")
     if article is root and len(page_text) <= _PAGE_HEAD_CHARS:
@@ -142,13 +166,14 @@ def html_document(html: str | bytes) -> Document:
         page_lines = text_lines[:80]
     else:
         page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS], limit=80)
-        text_lines = normalize_lines(page_text if article is root else article.text(separator=""))
+        body_text = page_text if article is root else article.text(separator="")
+        # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
+        text_lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
     for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
     cells: list[Cell] = []
-    warnings: list[str] = []
     for index, table in enumerate(report_tables):
         grid_cells, warning = _table_cells(table, index)
         cells.extend(grid_cells)
@@ -182,7 +207,7 @@ def _page_title(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
 
 
 def _is_report_table(table: LexborNode) -> bool:
-    label = normalize_label(table.text(separator=""))
+    label = normalize_label(table.text(separator="")[:_TABLE_KEY_CHARS])
     return any(key in label for key in _REPORT_TABLE_KEYS)
 
 
@@ -190,11 +215,23 @@ def _article_root(root: LexborNode, tables: list[LexborNode], tree: LexborHTMLPa
     """The smallest block holding the report: its tables and its prose (总体情况 …)."""
     if tables:
         node = _common_ancestor(tables)
+        if node is None or node.parent is None or node.tag in ("body", "html"):
+            return root
+        label = normalize_label(node.text(separator=""))
+        if _opens_report(label):
+            return node
+        # Up from there, each block's text is its child's with the text around it: only that
+        # is read (and the seams), so a page nested thousands of levels deep costs its size once.
+        head, tail = label[:_SEAM], label[-_SEAM:]
+        child, node = node, node.parent
         while node is not None and node.parent is not None and node.tag not in ("body", "html"):
-            label = normalize_label(node.text(separator=""))
-            if "总体情况" in label or "概述" in label or "一," in label:
+            before, after = _around(node, child)
+            if _opens_report(before) or _opens_report(after):
                 return node
-            node = node.parent
+            if _opens_report(before[-_SEAM:] + head) or _opens_report(tail + after[:_SEAM]):
+                return node
+            head, tail = (before + head)[:_SEAM], (tail + after)[-_SEAM:]
+            child, node = node, node.parent
         return root
     best: LexborNode | None = None
     for selector in _CONTENT_SELECTORS:
@@ -202,6 +239,29 @@ def _article_root(root: LexborNode, tables: list[LexborNode], tree: LexborHTMLPa
             if best is None or len(node.text()) > len(best.text()):
                 best = node
     return best or root
+
+
+_SEAM = 16
+"""Characters of a label kept at each end, for a key word split between a block's text and
+the text around it (keys are a few characters)."""
+
+
+def _opens_report(label: str) -> bool:
+    """Whether a block's normalized text holds the opening of the report (its overview)."""
+    return "总体情况" in label or "概述" in label or "一," in label
+
+
+def _around(node: LexborNode, child: LexborNode) -> tuple[str, str]:
+    """Normalized text of ``node``'s children before and after ``child``."""
+    before: list[str] = []
+    after: list[str] = []
+    side = before
+    for kid in node.iter(include_text=True):
+        if kid.mem_id == child.mem_id:
+            side = after
+        else:
+            side.append(kid.text(separator=""))
+    return normalize_label("".join(before)), normalize_label("".join(after))
 
 
 def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
@@ -228,13 +288,16 @@ def _cell_text(node: LexborNode) -> str:
     return normalize_cell(node.text(separator=""))
 
 
-def _rows(table: LexborNode) -> list[LexborNode]:
+def _rows(table: LexborNode, limit: int) -> list[LexborNode]:
+    """The table's rows, at most ``limit + 1`` of them (one more says there were more)."""
     rows = []
     for child in table.iter():
         if child.tag == "tr":
             rows.append(child)
         elif child.tag in ("thead", "tbody", "tfoot"):
             rows.extend(c for c in child.iter() if c.tag == "tr")
+        if len(rows) > limit:
+            return rows[: limit + 1]
     return rows
 
 
@@ -252,12 +315,15 @@ def _span(attributes: dict[str, str | None], name: str) -> int:
 
 def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
     """Expand a table to its grid: each cell at the grid position it starts at."""
-    rows = _rows(table)
+    rows = _rows(table, MAX_TABLE_ROWS)
+    warning = None
+    if len(rows) > MAX_TABLE_ROWS:
+        rows = rows[:MAX_TABLE_ROWS]
+        warning = f"table {index}: more than {MAX_TABLE_ROWS} rows, only the first read"
     # Reading a node's attributes builds a dict: do it only for the cells that span.
     spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
     occupied: set[tuple[int, int]] = set()
     cells: list[Cell] = []
-    warning = None
     for r, row in enumerate(rows):
         col = 0
         for node in row.iter():

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers import schema
+from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Cell, Document
 from parsers.labels import normalize_label, normalize_text
 from parsers.values import read_value
@@ -79,8 +80,8 @@ class _Block:
 
 
 def markdown_document(text: str) -> Document:
-    blocks = _blocks(text)
     warnings: list[str] = []
+    blocks = _blocks(text, warnings)
     regions = _regions(blocks)
     _repair_proactive_text(blocks, regions.get(schema.SECTION_PROACTIVE))
     _repair_appeals_headers(blocks, regions.get(schema.SECTION_APPEALS))
@@ -109,13 +110,16 @@ def markdown_document(text: str) -> Document:
     return Document(text="\n".join(lines), cells=cells, form="markdown", warnings=warnings)
 
 
-def _blocks(text: str) -> list[_Block]:
+def _blocks(text: str, warnings: list[str]) -> list[_Block]:
     blocks: list[_Block] = []
     table = -1
     row = 0
     in_table = False
+    cells = 0  # table cells so far: rows past the cap are not read (see parsers.bounds)
     for raw in text.splitlines():
         if _RULE.match(raw) and "-" in raw:
+            continue
+        if cells > MAX_CELLS and raw.lstrip().startswith("|"):
             continue
         parts = split_row(raw)
         if parts is None:
@@ -130,6 +134,9 @@ def _blocks(text: str) -> list[_Block]:
             in_table = True
         blocks.append(_Block("row", row=_Row(table, row, parts)))
         row += 1
+        cells += len(parts)
+        if cells > MAX_CELLS:
+            warnings.append(f"more than {MAX_CELLS} table cells: later table rows not read")
     return blocks
 
 
