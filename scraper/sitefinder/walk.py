@@ -7,9 +7,10 @@ three ways: as a column (:mod:`scraper.sitefinder.columns`) when a link or its o
 the annual report or a CMS adapter sees a catalogue in it; as a list of sub-platforms when a
 部门/乡镇/片区 link led to it (or its links sit in a 部门网站 box or ``<select>``) — every
 agency it lists becomes an *owner* of its own, walked from its own page; and otherwise as
-navigation, whose links join the frontiers. An owner with a column stops following weak
-navigation; a sub-platform on its parent's host walks only below its own folder, so the
-parent's template links do not make the parent's pages its own. Nothing outside the start
+navigation, whose links join the frontiers. A sub-platform with a column stops following weak
+navigation (a portal does not: its column may sit in a footer, its sub-platform lists further
+in); a sub-platform on its parent's host walks only below its own folder, so the parent's
+template links do not make the parent's pages its own. Nothing outside the start
 page's registrable domain is fetched, and no host gets more pages than the budget.
 """
 
@@ -52,7 +53,7 @@ from scraper.sitefinder.result import FoundColumn, Note, StartOutcome
 log = logging.getLogger(__name__)
 
 STRONG = 70
-"""Once an owner has a column, only links at least this promising are still followed."""
+"""Once a sub-platform has a column, only links at least this promising are still followed."""
 FLOOR = 20
 """Links below this are never followed."""
 P_FOLLOW, P_CHILD = 1000, 80
@@ -197,9 +198,9 @@ class Walk:
         heap = self.frontiers.get(host)
         while heap:
             _, _, task = heapq.heappop(heap)
-            has_column = bool(task.owner.columns)
-            if task.kind in ("page", "subindex") and has_column and task.score < STRONG:
-                continue  # the owner has its column: weak navigation is not worth a request
+            done = bool(task.owner.columns) and task.owner.parent is not None
+            if task.kind in ("page", "subindex") and done and task.score < STRONG:
+                continue  # a sub-platform with its column: weak navigation is not worth a request
             key = canonical_url(task.url)
             if key not in self.bodies and self.fetcher.spent(host):
                 if host not in self.spent:
