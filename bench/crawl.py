@@ -32,27 +32,11 @@ from scraper.crawl import CrawlOptions, crawl  # noqa: E402
 from scraper.registry import parse_registry  # noqa: E402
 
 
-def start_server(
-    tmp: Path, hosts: int, reports: int, delay: float
-) -> tuple[subprocess.Popen, Path, list[str]]:
-    reg, res = tmp / "sites.toml", tmp / "resolve.txt"
+def serve_fake_web(*args: str) -> tuple[subprocess.Popen, int]:
+    """``python -m fixtures.sites.server ARGS`` in a process of its own (its CPU and memory
+    are not the measured code's); returns the process and its port."""
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "fixtures.sites.server",
-            "--no-faults",
-            "--extra-hosts",
-            str(hosts),
-            "--reports-per-host",
-            str(reports),
-            "--delay",
-            str(delay),
-            "--registry",
-            str(reg),
-            "--resolve",
-            str(res),
-        ],
+        [sys.executable, "-m", "fixtures.sites.server", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -62,6 +46,17 @@ def start_server(
     if not line.startswith("port "):
         proc.kill()
         raise SystemExit(f"fake web did not start: {line!r}")
+    return proc, int(line.split()[1])
+
+
+def start_server(
+    tmp: Path, hosts: int, reports: int, delay: float
+) -> tuple[subprocess.Popen, Path, list[str]]:
+    reg, res = tmp / "sites.toml", tmp / "resolve.txt"
+    proc, _port = serve_fake_web(
+        "--no-faults", "--extra-hosts", str(hosts), "--reports-per-host", str(reports),
+        "--delay", str(delay), "--registry", str(reg), "--resolve", str(res),
+    )  # fmt: skip
     return proc, reg, res.read_text(encoding="utf-8").split()
 
 

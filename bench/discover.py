@@ -32,26 +32,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.crawl import serve_fake_web  # noqa: E402
 from scraper.client import ClientOptions  # noqa: E402
 from scraper.sitefinder import FinderOptions, discover  # noqa: E402
 from scraper.sitefinder.columns import column_key  # noqa: E402
 
 
 def start_server(tmp: Path, hosts: int) -> tuple[subprocess.Popen, int, list[str], list[str]]:
+    """The portal world (every CMS family, ``hosts`` generated counties) served apart; its
+    process, port, home pages and ``--resolve`` entries."""
     starts, res = tmp / "starts.txt", tmp / "resolve.txt"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "fixtures.sites.server", "--no-faults", "--cms", "--portals",
-         "--extra-hosts", str(hosts), "--homepages", str(starts), "--resolve", str(res)],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
+    proc, port = serve_fake_web(
+        "--no-faults", "--cms", "--portals", "--extra-hosts", str(hosts),
+        "--homepages", str(starts), "--resolve", str(res),
     )  # fmt: skip
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    if not line.startswith("port "):
-        proc.kill()
-        raise SystemExit(f"fake web did not start: {line!r}")
-    port = int(line.split()[1])
     return proc, port, starts.read_text().split(), res.read_text().split()
 
 

@@ -3,6 +3,8 @@ and hands the raw bytes (with URL, headers and fetch time) to the archive and st
 
 Public interface (see each module's docstrings):
 
+- :func:`scraper.sitefinder.discover` — the stage before the registry: from portal home pages
+  to annual-report columns (and those of the department and township platforms below them);
 - :func:`scraper.registry.load_registry` — read a sites file (TOML) into a ``Registry``;
 - :func:`scraper.crawl.crawl` — one crawl run over a registry, returns a ``CrawlResult``;
 - :class:`scraper.state.State` — what was fetched: ``documents(changed_since=run_id)``,

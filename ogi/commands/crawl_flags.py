@@ -1,4 +1,4 @@
-"""The crawl options `ogi crawl` and `ogi harvest` share: one definition of each flag, and the
+"""The crawl options `ogi crawl`, `ogi harvest` and `ogi sites` share: one definition of each flag, and the
 one place that turns them into :class:`scraper.crawl.CrawlOptions`."""
 
 from __future__ import annotations
@@ -57,6 +57,20 @@ InsecureHosts = Annotated[
 ]
 
 
+def client_options(
+    *, timeout: float, total_timeout: float, retries: int, backoff: float, offline: bool
+) -> ClientOptions:
+    """The client options the timeout, retry and offline flags ask for."""
+    return ClientOptions(
+        connect_timeout=timeout,
+        read_timeout=timeout,
+        total_timeout=total_timeout,
+        retries=retries,
+        backoff_base=backoff,
+        offline=offline,
+    )
+
+
 def crawl_options(
     *,
     full: bool,
@@ -72,12 +86,11 @@ def crawl_options(
     insecure_hosts: list[str] | None,
 ) -> CrawlOptions:
     """The crawl options the flags above ask for (client defaults where a flag is absent)."""
-    client = ClientOptions(
-        connect_timeout=timeout,
-        read_timeout=timeout,
+    client = client_options(
+        timeout=timeout,
         total_timeout=total_timeout,
         retries=retries,
-        backoff_base=backoff,
+        backoff=backoff,
         offline=offline,
     )
     if max_body is not None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -15,7 +17,6 @@ from rich.console import Console
 
 from ogi.cli import EXIT_NOTHING_DONE, EXIT_USAGE, app
 from ogi.commands import crawl_flags as flags
-from scraper.client import ClientOptions
 from scraper.network import ResolveError, parse_resolve, registrable_domain
 from scraper.registry import Registry, RegistryError, load_registry
 from scraper.sitefinder import (
@@ -49,15 +50,24 @@ Json = Annotated[bool, typer.Option("--json", help="Print a machine-readable sum
 Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log retries and pauses.")]
 
 
-def _client(timeout: float, total_timeout: float, retries: int, backoff: float, offline: bool):
-    return ClientOptions(
-        connect_timeout=timeout,
-        read_timeout=timeout,
+def _options(
+    timeout: float,
+    total_timeout: float,
+    retries: int,
+    backoff: float,
+    offline: bool,
+    insecure_hosts: list[str] | None,
+    **finder,
+) -> FinderOptions:
+    """The fetching options both commands' flags ask for."""
+    client = flags.client_options(
+        timeout=timeout,
         total_timeout=total_timeout,
         retries=retries,
-        backoff_base=backoff,
+        backoff=backoff,
         offline=offline,
     )
+    return FinderOptions(client=client, insecure_hosts=tuple(insecure_hosts or ()), **finder)
 
 
 def _usage(err: Console, message: str) -> typer.Exit:
@@ -112,12 +122,18 @@ def discover_command(
     backoff: flags.Backoff = 1.0,
     insecure_hosts: flags.InsecureHosts = None,
     json_out: Json = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="A live line on stderr (default: on a terminal)."
+        ),
+    ] = None,
     verbose: Verbose = False,
 ) -> None:
-    """Walk from start pages to the annual-report columns (and those of the department and
-    township platforms below them) and write them as a sites registry.
+    """Walk from start pages to their annual-report columns; write them as a sites registry.
 
-    Exit codes: 0 every start page led to columns, 1 some did not, 2 bad options or files,
+    The columns of the department and township platforms below a portal are found too, each
+    named after its label and parent. Exit codes: 0 every start page led to columns, 1 some did not, 2 bad options or files,
     3 nothing was found.
     """
     err = Console(stderr=True, highlight=False)
@@ -140,14 +156,23 @@ def discover_command(
     target = out or merge or Path("sites.toml")
     if merge is None and target.exists() and not force:
         raise _usage(err, f"{target} exists: --merge {target} adds to it, --force replaces it")
-    options = FinderOptions(
-        client=_client(timeout, total_timeout, retries, backoff, offline),
-        delay=delay,
-        budget=budget,
-        insecure_hosts=tuple(insecure_hosts or ()),
-        cache=None if no_cache else (cache or default_cache_path()),
-    )
-    result = discover(starts, options=options, resolve=mapping)
+    options = _options(
+        timeout, total_timeout, retries, backoff, offline, insecure_hosts,
+        delay=delay, budget=budget, cache=None if no_cache else (cache or default_cache_path()),
+    )  # fmt: skip
+    show = sys.stderr.isatty() and not json_out if progress is None else progress
+    if show:
+        with err.status("discovering…") as status:
+            asked: Counter[str] = Counter()
+
+            def on_request(host: str, url: str) -> None:
+                asked[host] += 1
+                status.update(f"discovering: {sum(asked.values())} requests on {len(asked)} hosts")
+
+            options.on_request = on_request
+            result = discover(starts, options=options, resolve=mapping)
+    else:
+        result = discover(starts, options=options, resolve=mapping)
     report: dict = {"out": str(target)}
     if existing is not None:
         dead = _dead_columns(existing, result, options, mapping)
@@ -227,8 +252,10 @@ def check_command(
     json_out: Json = False,
     verbose: Verbose = False,
 ) -> None:
-    """Fetch every column of a sites registry once: ok (report titles, newest year), empty,
-    moved (redirect target), dead (404/410), needs_js, blocked, disallowed, failed.
+    """Fetch every column of a sites registry once: does it still list reports?
+
+    Each column is ok (report titles, newest year), empty, moved (redirect target), dead
+    (404/410), needs_js, blocked, disallowed or failed.
 
     Exit codes as for `ogi crawl`: 0 every site has a working column, 1 some have none,
     2 bad registry or options, 3 none has.
@@ -246,10 +273,7 @@ def check_command(
     chosen = [s for s in registry.enabled() if not only or s.key in only or s.agency in only]
     if not chosen:
         raise _usage(err, "no enabled site matches")
-    options = FinderOptions(
-        client=_client(timeout, total_timeout, retries, backoff, offline),
-        insecure_hosts=tuple(insecure_hosts or ()),
-    )
+    options = _options(timeout, total_timeout, retries, backoff, offline, insecure_hosts)
     result = check_registry(registry, options=options, resolve=mapping, sites=only, delay=delay)
     if json_out:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

@@ -23,7 +23,7 @@ import asyncio
 import dataclasses
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -59,16 +59,7 @@ class ColumnStatus:
         return what
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "site": self.site,
-            "agency": self.agency,
-            "url": self.url,
-            "status": self.status,
-            "titles": self.titles,
-            "newest": self.newest,
-            "target": self.target,
-            "detail": self.detail,
-        }
+        return asdict(self)
 
 
 @dataclass

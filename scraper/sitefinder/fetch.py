@@ -51,6 +51,9 @@ class FinderOptions:
     """Hosts whose TLS certificates are not checked (exact names or ``*.domain``)."""
     cache: str | Path | None = None
     """A page cache for conditional GETs across runs (None: none)."""
+    on_request: Callable[[str, str], None] | None = None
+    """Called with (host, url) as each request leaves (robots.txt included): a progress
+    display, or a test timing the requests."""
 
 
 @dataclass
@@ -181,7 +184,7 @@ def open_client(
     )
     copts = options.client
     copts.insecure_hosts = tuple(dict.fromkeys((*copts.insecure_hosts, *options.insecure_hosts)))
-    client = Client(copts, resolve=mapping, connect_to=ports)
+    client = Client(copts, resolve=mapping, connect_to=ports, on_request=options.on_request)
     for h in sorted({h.lower() for h in hosts}):
         client.configure_host(h, delay=options.delay, concurrency=1)
     return client

@@ -5,7 +5,7 @@ other domains, pages robots.txt forbids, sub-platforms without a column of their
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 EXIT_OK = 0
@@ -39,14 +39,9 @@ class FoundColumn:
         return f"{what}{f' (via {via})' if via else ''}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "agency": self.agency,
-            "evidence": self.evidence,
-            "titles": self.titles,
-            "newest": self.newest,
-            "trail": list(self.trail),
-        }
+        out = asdict(self)
+        del out["level"], out["parent"], out["start"], out["order"]  # said by its entry
+        return out | {"trail": list(self.trail)}
 
 
 @dataclass
@@ -80,7 +75,7 @@ class Note:
     detail: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {"kind": self.kind, "url": self.url, "agency": self.agency, "detail": self.detail}
+        return asdict(self)
 
 
 @dataclass
@@ -94,14 +89,7 @@ class StartOutcome:
     detail: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "url": self.url,
-            "agency": self.agency,
-            "status": self.status,
-            "columns": self.columns,
-            "pages": self.pages,
-            "detail": self.detail,
-        }
+        return asdict(self)
 
 
 _NOTE_HEADINGS = {

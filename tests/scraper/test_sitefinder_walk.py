@@ -151,22 +151,22 @@ def test_the_page_budget_is_never_exceeded(tmp_path):
 
 def test_one_request_at_a_time_per_host_and_hosts_side_by_side():
     world = build_world(portals=True, faults=False)
+    sent: dict[str, list[float]] = {}
+
+    def on_request(host: str, url: str) -> None:  # as each request leaves the client
+        sent.setdefault(host, []).append(time.monotonic())
+
     with FakeWeb(world) as web:
         starts = [web.world.base(HUAXI) + "/", web.world.base(MHK) + "/"]
-        t0 = time.perf_counter()
-        result = discover(starts, options=finder(delay=0.06), resolve=world.resolve_entries())
-        seconds = time.perf_counter() - t0
-        for host in (HUAXI, MHK):
-            # arrival times at the server: a busy machine delays one arrival and shortens the
-            # next gap, so the rate is asserted (from the first page: robots.txt opens the
-            # connection), and no gap may look like a burst
-            times = [e["t"] for e in world.requests(host)]
-            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-            assert min(gaps) >= 0.03, host
-            assert times[-1] - times[1] >= 0.06 * (len(times) - 2) - 0.01, host
-    busiest = max(result.host_requests.values())
-    assert seconds < 0.06 * sum(result.host_requests.values())  # the hosts overlapped
-    assert seconds >= 0.06 * (busiest - 1)
+        opts = finder(delay=0.06, on_request=on_request)
+        result = discover(starts, options=opts, resolve=world.resolve_entries())
+    for host in (HUAXI, MHK):
+        times = sent[host]
+        assert len(times) == result.host_requests[host] > 10
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+        assert min(gaps) >= 0.06 - 0.002, host  # the event loop's clock resolution
+    # the two portals were walked side by side, not one after the other
+    assert max(sent[HUAXI][0], sent[MHK][0]) < min(sent[HUAXI][-1], sent[MHK][-1])
 
 
 def test_a_second_run_asks_with_conditional_gets(tmp_path):

@@ -13,24 +13,14 @@ import pytest
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from fixtures.harvest import FAST_ARGS
+from fixtures.harvest import CLIENT_ARGS, FAST_ARGS
 from fixtures.sites import FakeWeb, build_world
 from fixtures.sites.portal_tree import HUAXI, JSNAV, MHK
 from ogi.cli import app
 from scraper.registry import load_registry
 
 ROOT = Path(__file__).resolve().parents[2]
-FAST = [
-    "--offline",
-    "--timeout",
-    "0.5",
-    "--total-timeout",
-    "2",
-    "--retries",
-    "1",
-    "--backoff",
-    "0.05",
-]
+FAST = CLIENT_ARGS
 runner = CliRunner()
 
 
