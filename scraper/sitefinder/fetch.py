@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from scraper.client import Client, ClientOptions
 from scraper.crawl import HOME_PATHS
+from scraper.crawl_options import active_sites_limit
 from scraper.decoding import decode_body
 from scraper.discovery import canonical_url
 from scraper.network import parse_connect_to, parse_resolve
@@ -47,6 +48,9 @@ class FinderOptions:
     """Pages requested per host at most (robots.txt and retries aside)."""
     max_depth: int = 6
     """Navigation links followed from a platform's root page at most."""
+    hosts_at_once: int = field(default_factory=active_sites_limit)
+    """Hosts walked at the same time (each holds a connection while it is); by default a
+    quarter of the open-file limit, as for the crawler's sites."""
     insecure_hosts: tuple[str, ...] = ()
     """Hosts whose TLS certificates are not checked (exact names or ``*.domain``)."""
     cache: str | Path | None = None

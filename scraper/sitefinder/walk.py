@@ -20,6 +20,7 @@ import asyncio
 import heapq
 import itertools
 import logging
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -57,6 +58,8 @@ STRONG = 70
 FLOOR = 20
 """Links below this are never followed."""
 P_FOLLOW, P_CHILD = 1000, 80
+BODIES = 2048
+"""Fetched pages kept in memory for other tasks on the same URL."""
 
 
 @dataclass
@@ -135,7 +138,13 @@ class Walk:
         self.frontiers: dict[str, list[tuple[int, int, Task]]] = {}
         self.seq = itertools.count()
         self.queued: set[tuple[str, str]] = set()
-        self.bodies: dict[str, Page] = {}
+        self.bodies: OrderedDict[str, Page] = OrderedDict()
+        """Pages fetched in this run, by canonical URL (the most recent ``BODIES`` only: a
+        page is read again by another task soon after its fetch, if ever)."""
+        self.inflight: dict[str, asyncio.Task] = {}
+        self.ready: deque[str] = deque()
+        """Hosts with links waiting, in the order they got them."""
+        self.waiting: set[str] = set()
         self.accepted: dict[str, FoundColumn] = {}
         self.owners: list[Owner] = []
         self.notes: list[Note] = []
@@ -161,11 +170,11 @@ class Walk:
             self.owners.append(owner)
             self.outcomes[s.index] = StartOutcome(s.url, owner.agency)
             self._push(Task(s.url, "start", owner, P_CHILD))
-        inflight: dict[str, asyncio.Task] = {}
+        inflight = self.inflight
         while True:
-            for host in list(self.frontiers):
-                if host in inflight:
-                    continue
+            while self.ready and len(inflight) < self.options.hosts_at_once:
+                host = self.ready.popleft()
+                self.waiting.discard(host)
                 task = self._pop(host)
                 if task is not None:
                     inflight[host] = asyncio.create_task(self._run(task))
@@ -173,12 +182,21 @@ class Walk:
                 break
             done, _ = await asyncio.wait(inflight.values(), return_when=asyncio.FIRST_COMPLETED)
             for host, t in list(inflight.items()):
-                if t in done:
-                    del inflight[host]
-                    if t.exception() is not None:  # one bad page never stops the walk
-                        log.error(
-                            "discovery task failed: %r", t.exception(), exc_info=t.exception()
-                        )
+                if t not in done:
+                    continue
+                del inflight[host]
+                if t.exception() is not None:  # one bad page never stops the walk
+                    log.error("discovery task failed: %r", t.exception(), exc_info=t.exception())
+                if self.frontiers.get(host):
+                    self._wake(host)
+                else:  # idle, maybe for good: its connections close (reopened if needed)
+                    await self.fetcher.client.release_host(host)
+
+    def _wake(self, host: str) -> None:
+        """Queue ``host`` for its next request (unless it is busy or queued already)."""
+        if host not in self.inflight and host not in self.waiting:
+            self.waiting.add(host)
+            self.ready.append(host)
 
     def _push(self, task: Task) -> bool:
         if task.kind == "follow":  # per candidate: two judgements may need the same page
@@ -192,6 +210,7 @@ class Walk:
         self.queued.add(key)
         host = (urlsplit(task.url).hostname or "").lower()
         heapq.heappush(self.frontiers.setdefault(host, []), (-task.score, next(self.seq), task))
+        self._wake(host)
         return True
 
     def _pop(self, host: str) -> Task | None:
@@ -234,6 +253,7 @@ class Walk:
         key = canonical_url(task.url)
         page = self.bodies.get(key)
         if page is not None:
+            self.bodies.move_to_end(key)
             return page
         scope = self._scope(task.owner)
         page = await self.fetcher.get(task.url, headers=task.headers, scope=scope)
@@ -244,6 +264,8 @@ class Walk:
                 if retry.ok:
                     page = retry
         self.bodies[key] = page
+        if len(self.bodies) > BODIES:
+            self.bodies.popitem(last=False)
         return page
 
     @staticmethod
