@@ -88,7 +88,10 @@ class Guard:
                 defaults = [
                     (b"content-security-policy", APP_CSP.encode()),
                     (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
+                    (
+                        b"referrer-policy",
+                        b"same-origin",
+                    ),  # no-referrer makes form POSTs say Origin: null
                     (b"x-frame-options", b"DENY"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     (b"cross-origin-resource-policy", b"same-origin"),
