@@ -8,8 +8,9 @@ review page, and a forged cross-site POST.
 
 Playwright's own browser download cannot run here: the tests launch the system's Chromium
 (Debian's ``chromium`` package, installed by ``.ci/run``) by its path, and are skipped where no
-Chromium exists. The screenshot of the report page in the README is made by this run
-(``docs/review.png``).
+Chromium exists. The screenshot of the report page in the README is made by this run:
+``OGI_UPDATE_SCREENSHOTS=1 python3 -m pytest tests/test_review_browser.py`` writes it to
+``docs/review.png`` (other runs leave the checkout as it is).
 """
 
 from __future__ import annotations
@@ -108,14 +109,17 @@ def test_a_reviewer_corrects_an_undecided_cell_and_it_survives_a_reharvest(page,
         panel = page.locator("#cell")
         assert "未能确定" in panel.inner_text() and "not decided" in panel.inner_text()
         code = panel.locator("input[name=cell]").input_value()
-        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         shown = (
             page.locator("iframe.archived").content_frame.locator("table", has_text="规章").first
         )
         shown.wait_for()
         shown.scroll_into_view_if_needed()  # the source's table 二 beside the parsed one
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(SCREENSHOT), full_page=False)
+        shot = tmp_path / "review.png"
+        page.screenshot(path=str(shot), full_page=False)
+        assert shot.read_bytes().startswith(b"\x89PNG")
+        if os.environ.get("OGI_UPDATE_SCREENSHOTS"):  # the README's picture, made by this run
+            shutil.copyfile(shot, SCREENSHOT)
         # a correction from the form
         panel.locator("input[name=value]").fill("3")
         panel.locator("input[name=note]").fill("原文“规章”一行：本年制发 3")
