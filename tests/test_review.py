@@ -22,7 +22,7 @@ def site(tmp_path_factory):
         folder,
         [
             ("http://www.mhk.gov.cn/a/2022.html", report_page(1, AGENCY, 2022)),
-            ("http://www.mhk.gov.cn/a/2023.html", report_page(2, AGENCY, 2023, glue=True)),
+            ("http://www.mhk.gov.cn/a/2023.html", report_page(7, AGENCY, 2023, glue=True)),
             ("http://www.mhk.gov.cn/a/evil.html", report_page(3, "梅河口市红梅镇人民政府", 2023, hostile=True)),
         ],
     )  # fmt: skip
@@ -130,3 +130,38 @@ def test_requests_for_other_hosts_and_paths_outside_the_app_get_nothing(site):
             response = client.get(path)
             assert response.status_code == 404, path
             assert b"SQLite" not in response.content and b"root:" not in response.content
+
+
+def test_cells_that_disagree_with_the_year_before_are_flagged(site):
+    _folder, items, base = site
+    last, this = items[0].report, items[1].report
+    apps_last, apps_this = last.tables["applications"], this.tables["applications"]
+    differ = [
+        column
+        for column, cell in apps_this["carried_over"].items()
+        if cell.value is not None
+        and apps_last["carried_forward"][column].value is not None
+        and cell.value != apps_last["carried_forward"][column].value
+    ]
+    assert differ, "the fixture's two years must disagree somewhere"
+    with _client(base) as client:
+        page = client.get(f"/report/{this.sha256[:16]}").text
+    assert "上一年度报告" in page
+    flagged = re.findall(r'class="cell [^"]*f-xyear[^"]*"[^>]*data-cell="([^"]+)"', page)
+    assert sorted(flagged) == sorted(f"applications.carried_over.{c}" for c in differ)
+
+
+def test_a_stale_correction_is_listed_in_the_queue(tmp_path):
+    url = "http://www.mhk.gov.cn/a/changed.html"
+    first = archived_folder(tmp_path / "one", [(url, report_page(5, AGENCY, 2023))])
+    folder = tmp_path / "one"
+    from output.correct import correct
+
+    correct(folder, first[0].report.sha256[:16], "applications.new.total", "12", reviewer="王五")
+    # the page changed at its URL: archived and parsed again, fetched later
+    archived_folder(folder, [(url, report_page(6, AGENCY, 2023))], minute=30)
+    with served(create_app(folder)) as base, _client(base) as client:
+        queue = client.get("/queue").text
+        report = client.get(f"/report/{first[0].report.sha256[:16]}").text
+    assert "已失效的更正" in queue and "applications.new.total" in queue and "王五" in queue
+    assert "f-stale" in report
