@@ -8,7 +8,11 @@ another number or misses the cell — the count that must stay at zero.
 
 The time column is the best of three parses per document (warm caches).
 
-    python -m bench.accuracy [--per-document]
+The corpus table is followed by one row per family of generated documents
+(:mod:`bench.families`): the share of cells decided exactly, the share left undecided, and the
+wrong ones.
+
+    python -m bench.accuracy [--per-document] [--family-count N]
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 
 import parsers
+from bench import families
 from parsers.model import ParseError
 from tests.corpus import CORPUS, Case, cases
 
@@ -135,14 +140,25 @@ def run(per_document: bool = False, out=sys.stdout) -> dict[str, Tally]:
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--per-document", action="store_true", help="one line per document too")
+    args.add_argument(
+        "--family-count", type=int, default=24, help="generated documents per family (0: none)"
+    )
     opts = args.parse_args(argv)
-    if not (CORPUS / "cases.tsv").exists():
+    wrong = 0
+    if (CORPUS / "cases.tsv").exists():
+        for case in cases(*FORMS)[:1]:  # imports and caches load outside the timings
+            score(case)
+        wrong += run(per_document=opts.per_document)["overall"].wrong
+    else:
         print(f"no corpus at {CORPUS} (set OGI_CORPUS)", file=sys.stderr)
-        return 1
-    for case in cases(*FORMS)[:1]:  # imports and caches load outside the timings
-        score(case)
-    tallies = run(per_document=opts.per_document)
-    return 0 if tallies["overall"].wrong == 0 else 2
+    if opts.family_count:
+        print()
+        tallies = families.run(opts.family_count)
+        for tally in tallies.values():
+            for failure in tally.failures:
+                print(f"  ! {failure}")
+        wrong += sum(t.wrong for t in tallies.values())
+    return 0 if wrong == 0 else 2
 
 
 if __name__ == "__main__":
