@@ -456,7 +456,7 @@ class _Run:
                     batch.append((job, item))
                     r.documents["parsed"] += 1
                     r.add_warnings(report.warnings)
-                    r.add_failed_checks([c.rule for c in report.checks if not c.ok])
+                    r.add_failed_checks([c.rule for c in report.checks if c.ok is False])
                 else:
                     book.record(result, parser, r.id, now)
                     key = {NOT_REPORT: "not_reports", FAILED: "failed", RETRY: "retry"}[

@@ -191,7 +191,7 @@ def scan(
         n_cells=n_cells,
         n_numbers=n_numbers,
         n_uncertain=n_uncertain,
-        failed_checks=share(tuple(sorted({c.rule for c in report.checks if not c.ok}))),
+        failed_checks=share(tuple(sorted({c.rule for c in report.checks if c.ok is False}))),
         n_warnings=len(report.warnings),
         has_prose=bool(prose),
         extra_codes=share(extra),

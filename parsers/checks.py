@@ -1,118 +1,193 @@
 """The form's arithmetic, evaluated on the printed values and reported — never used to fix.
 
-A blank or dash counts as 0, as the form's own rule reads it. A comparison that involves a cell
-whose column could not be decided (UNCERTAIN) is not evaluated: it is listed in the detail, so a
-check never fails because of the parser's own uncertainty.
+Each rule is made of comparisons (one per column of table 三, one per row, one per group of
+table 四). A comparison is:
+
+- *evaluated* when every cell it needs is decided: a cell printed blank (or with a dash)
+  counts as 0, as the form's own rule reads it, and the detail says so;
+- *not computed* when a cell it needs is undecided (the parser could not place a printed
+  number) or absent (its row or table is not in the document): the detail names them;
+- *empty* when every cell it needs is printed blank: there is nothing to check.
+
+A rule's ``ok`` is ``False`` when an evaluated comparison fails, else ``None`` when one could
+not be computed or none had anything to check (an all-blank template checks nothing), else
+``True``. So a check never passes on cells that are not there and never fails because of the
+parser's own uncertainty.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+
 from parsers import schema
-from parsers.model import UNCERTAIN, CellValue, Check, Tables
+from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
+
+_BALANCE_ROWS = ("new", "carried_over", "total", "carried_forward")
+_APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
 
 
-def run_checks(tables: Tables, template: str) -> list[Check]:
-    checks: list[Check] = []
+def run_checks(
+    tables: Tables, template: str, *, merged: dict[str, dict[str, CellValue]] | None = None
+) -> list[Check]:
+    """The four rules of the form, for a record of the 2019 or 2021 template.
+
+    ``merged``: rows of table 三 printed in place of several rows of the template (a 2019-style
+    （六）其他处理 row in a 2021 table, keyed ``other``); the outcome sum uses such a row where
+    the rows it stands for are all absent.
+    """
     apps = tables.get(schema.SECTION_APPLICATIONS)
-    if apps:
-        checks.append(_balance(apps))
-        checks.append(_outcomes(apps, template))
-        checks.append(_columns(apps))
     appeals = tables.get(schema.SECTION_APPEALS)
-    if appeals:
-        checks.append(_appeal_totals(appeals))
-    return checks
+    return [
+        _balance(apps),
+        _outcomes(apps, template, merged or {}),
+        _columns(apps),
+        _appeal_totals(appeals),
+    ]
 
 
-def _num(cell: CellValue | None) -> int | float:
-    if cell is None or cell.value is None:
-        return 0
-    return cell.value
+@dataclass
+class _Rule:
+    """The comparisons of one rule as they are made, and what became of them."""
 
+    name: str
+    failures: list[str] = field(default_factory=list)
+    undecided: list[str] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)
+    blanks: list[str] = field(default_factory=list)  # evaluated with blank cells as 0
+    held: int = 0
+    empty: int = 0
 
-def _uncertain(*cells: CellValue | None) -> bool:
-    return any(c is not None and c.status == UNCERTAIN for c in cells)
+    def compare(
+        self,
+        where: str,
+        cells: Sequence[CellValue | None],
+        failure: Callable[[list[int | float]], str | None],
+    ) -> None:
+        """One comparison of ``cells``; ``failure(values)`` (blank cells as 0) words how they
+        fail to add up, or is None when they do."""
+        if any(c is None or c.status == MISSING for c in cells):
+            self.absent.append(where)
+            return
+        if any(c.status == UNCERTAIN for c in cells):
+            self.undecided.append(where)
+            return
+        if all(c.value is None for c in cells):
+            self.empty += 1
+            return
+        if any(c.value is None for c in cells):
+            self.blanks.append(where)
+        problem = failure([0 if c.value is None else c.value for c in cells])
+        if problem:
+            self.failures.append(problem)
+        else:
+            self.held += 1
+
+    def check(self) -> Check:
+        parts = []
+        if self.failures:
+            parts.append("; ".join(self.failures))
+        if self.undecided:
+            parts.append(f"not computed (undecided cells): {', '.join(self.undecided)}")
+        if self.absent:
+            parts.append(f"not computed (not in the document): {', '.join(self.absent)}")
+        if self.blanks:
+            parts.append(f"blank cells counted as 0: {', '.join(self.blanks)}")
+        if self.failures:
+            ok: bool | None = False
+        elif self.undecided or self.absent:
+            ok = None
+        elif self.held:
+            ok = True
+        else:
+            ok = None
+            parts.append("nothing printed to check (every cell blank)")
+        return Check(self.name, ok, " | ".join(parts))
 
 
 def _fmt(value: int | float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def _report(rule: str, failures: list[str], skipped: list[str]) -> Check:
-    parts = []
-    if failures:
-        parts.append("; ".join(failures))
-    if skipped:
-        parts.append(f"not evaluated (undecided cells): {', '.join(skipped)}")
-    return Check(rule, not failures, " | ".join(parts))
+def _not_in_document(name: str, what: str) -> Check:
+    return Check(name, None, f"not computed (not in the document): {what}")
 
 
-def _columns_of(apps: dict) -> list[str]:
+def _columns_of() -> list[str]:
     return [c.code for c in schema.APPLICATION_COLUMNS]
 
 
-def _balance(apps: dict) -> Check:
-    failures, skipped = [], []
-    needed = ("new", "carried_over", "total", "carried_forward")
-    if not all(r in apps for r in needed):
-        return Check("applications.balance", True, "not evaluated: rows missing")
-    for col in _columns_of(apps):
-        cells = [apps[r].get(col) for r in needed]
-        if _uncertain(*cells):
-            skipped.append(col)
-            continue
-        left = _num(cells[0]) + _num(cells[1])
-        right = _num(cells[2]) + _num(cells[3])
-        if left != right:
-            failures.append(
-                f"{col}: new+carried_over {_fmt(left)} vs total+carried_forward {_fmt(right)}"
-            )
-    return _report("applications.balance", failures, skipped)
+def _balance(apps: dict | None) -> Check:
+    rule = _Rule("applications.balance")
+    if not apps:
+        return _not_in_document(rule.name, "table 三")
+    missing = [r for r in _BALANCE_ROWS if _row_absent(apps.get(r))]
+    if missing:
+        return _not_in_document(rule.name, f"rows {', '.join(missing)}")
+    for col in _columns_of():
+        rule.compare(col, [apps[r].get(col) for r in _BALANCE_ROWS], partial(_balance_fails, col))
+    return rule.check()
 
 
-def _outcomes(apps: dict, template: str) -> Check:
-    failures, skipped = [], []
-    rows = [r for r in schema.OUTCOME_ROWS.get(template, ()) if r in apps]
-    if "total" not in apps or not rows:
-        return Check("applications.outcomes", True, "not evaluated: rows missing")
-    for col in _columns_of(apps):
-        cells = [apps[r].get(col) for r in rows]
-        total = apps["total"].get(col)
-        if _uncertain(total, *cells):
-            skipped.append(col)
-            continue
-        summed = sum(_num(c) for c in cells)
-        if summed != _num(total):
-            failures.append(f"{col}: outcomes sum {_fmt(summed)} vs total {_fmt(_num(total))}")
-    return _report("applications.outcomes", failures, skipped)
+def _balance_fails(col: str, values: list[int | float]) -> str | None:
+    new, carried_over, total, carried_forward = values
+    left, right = new + carried_over, total + carried_forward
+    if left == right:
+        return None
+    return f"{col}: new+carried_over {_fmt(left)} vs total+carried_forward {_fmt(right)}"
 
 
-def _columns(apps: dict) -> Check:
-    failures, skipped = [], []
-    applicant = list(schema.APPLICANT_COLUMNS)
+def _sum_fails(label: str, values: list[int | float]) -> str | None:
+    """Parts first, total last: the failure text ``label`` formats, or None."""
+    summed, total = sum(values[:-1]), values[-1]
+    if summed == total:
+        return None
+    return label.format(sum=_fmt(summed), total=_fmt(total))
+
+
+def _row_absent(row: dict | None) -> bool:
+    return row is None or all(c.status == MISSING for c in row.values())
+
+
+def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, CellValue]]) -> Check:
+    rule = _Rule("applications.outcomes")
+    if not apps:
+        return _not_in_document(rule.name, "table 三")
+    rows = {r: apps[r] for r in schema.OUTCOME_ROWS.get(template, ()) if r in apps}
+    other = [r for r in rows if r.startswith("other_")]
+    if "other" in merged and other and all(_row_absent(rows[r]) for r in other):
+        for r in other:
+            del rows[r]
+        rows["other"] = merged["other"]  # the single （六） row printed in their place
+    missing = [r for r in (*rows, "total") if _row_absent(rows.get(r, apps.get(r)))]
+    if missing:
+        return _not_in_document(rule.name, f"rows {', '.join(missing)}")
+    for col in _columns_of():
+        cells = [*(cells.get(col) for cells in rows.values()), apps["total"].get(col)]
+        rule.compare(col, cells, partial(_sum_fails, col + ": outcomes sum {sum} vs total {total}"))
+    return rule.check()
+
+
+def _columns(apps: dict | None) -> Check:
+    rule = _Rule("applications.columns")
+    if not apps:
+        return _not_in_document(rule.name, "table 三")
     for row, cells in apps.items():
-        parts = [cells.get(c) for c in applicant]
-        total = cells.get("total")
-        if all(c is None or c.value is None for c in [*parts, total]):
-            continue
-        if _uncertain(total, *parts):
-            skipped.append(row)
-            continue
-        summed = sum(_num(c) for c in parts)
-        if summed != _num(total):
-            failures.append(f"{row}: columns sum {_fmt(summed)} vs total {_fmt(_num(total))}")
-    return _report("applications.columns", failures, skipped)
+        if _row_absent(cells):
+            continue  # a row the document lacks has no sum of its own to check
+        parts = [cells.get(c) for c in schema.APPLICANT_COLUMNS]
+        label = row + ": columns sum {sum} vs total {total}"
+        rule.compare(row, [*parts, cells.get("total")], partial(_sum_fails, label))
+    return rule.check()
 
 
-def _appeal_totals(appeals: dict) -> Check:
-    failures, skipped = [], []
+def _appeal_totals(appeals: dict | None) -> Check:
+    rule = _Rule("appeals.totals")
+    if not appeals:
+        return _not_in_document(rule.name, "table 四")
     for group, cells in appeals.items():
-        parts = [cells.get(r) for r in ("upheld", "corrected", "other", "pending")]
-        total = cells.get("total")
-        if _uncertain(total, *parts):
-            skipped.append(group)
-            continue
-        summed = sum(_num(c) for c in parts)
-        if summed != _num(total):
-            failures.append(f"{group}: {_fmt(summed)} vs total {_fmt(_num(total))}")
-    return _report("appeals.totals", failures, skipped)
+        parts = [cells.get(r) for r in _APPEAL_PARTS]
+        label = group + ": {sum} vs total {total}"
+        rule.compare(group, [*parts, cells.get("total")], partial(_sum_fails, label))
+    return rule.check()

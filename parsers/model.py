@@ -67,10 +67,14 @@ class CellValue:
 
 @dataclass(slots=True)
 class Check:
-    """One arithmetic rule of the form, evaluated on the printed values (never used to fix)."""
+    """One arithmetic rule of the form, evaluated on the printed values (never used to fix).
+
+    ``ok``: True (holds), False (fails) or None (cannot be computed: a cell it needs is
+    undecided or absent, or nothing is printed to check; the detail says which).
+    """
 
     rule: str
-    ok: bool
+    ok: bool | None
     detail: str = ""
 
     def to_dict(self) -> dict[str, Any]:

@@ -144,7 +144,7 @@ def report_from_document(
         report.template = found.template
         report.tables = found.tables
         report.warnings.extend(found.warnings)
-        report.checks = run_checks(report.tables, report.template)
+        report.checks = run_checks(report.tables, report.template, merged=found.merged)
     elif _is_pre2019(doc, meta.year):
         report.template = schema.TEMPLATE_PRE2019
         report.warnings.append("report before the 2019 national format: no statutory tables")

@@ -471,7 +471,7 @@ def test_corpus_documents_parsed_and_exported_keep_every_cell(tmp_path):
     db = sqlite3.connect(tmp_path / "datasets.sqlite")
     statuses = dict(db.execute("SELECT report_id, parse_status FROM reports").fetchall())
     for report in reports:
-        failed = any(not c.ok for c in report.checks)
+        failed = any(c.ok is False for c in report.checks)
         assert (statuses[report.sha256[:16]] == "checks_failed") == failed
 
 

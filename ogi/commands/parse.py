@@ -98,14 +98,17 @@ def summary(outcome: Parsed) -> str:
     cells = report.cells()
     numbers = sum(1 for *_, c in cells if c.status == NUMBER)
     uncertain = sum(1 for *_, c in cells if c.status == UNCERTAIN)
-    failed = [c.rule for c in report.checks if not c.ok]
+    failed = [c.rule for c in report.checks if c.ok is False]
+    passed = sum(1 for c in report.checks if c.ok is True)
+    open_ = len(report.checks) - passed - len(failed)
     lines = [
         f"[bold]{outcome.path}[/bold]",
         f"  {report.agency or '?'} · {report.year or '?'} · template {report.template}"
         f" · published {report.published or '?'}",
         f"  {len(cells)} cells: {numbers} numbers, {uncertain} undecided"
-        f" · checks {len(report.checks) - len(failed)}/{len(report.checks)} pass"
-        + (f" (failed: {', '.join(failed)})" if failed else ""),
+        f" · checks {passed}/{len(report.checks)} pass"
+        + (f" (failed: {', '.join(failed)})" if failed else "")
+        + (f", {open_} not computable" if open_ else ""),
     ]
     if report.prose:
         lines.append("  prose: " + ", ".join(f"{k}={v}" for k, v in report.prose.items()))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from parsers import schema
 from parsers.labels import normalize_label
-from parsers.model import MISSING, CellValue
+from parsers.model import BLANK, MISSING, CellValue
 from parsers.recover import (
     SumRule,
 )
@@ -82,7 +82,7 @@ def read_appeals(
         ]
         values = leading + values
     if not values:
-        return None
+        return _printed_blank(tokens, table)
     flat_columns = [f"{g}.{r}" for g in groups for r in results]
     result_headers = _appeal_headers(headers)
     group_sums = [
@@ -104,6 +104,21 @@ def read_appeals(
     for key, cell in flat["appeals"].items():
         group, result = key.split(".")
         table[group][result] = cell
+    return table
+
+
+def _printed_blank(
+    tokens: Sequence[Token], table: dict[str, dict[str, CellValue]]
+) -> dict[str, dict[str, CellValue]] | None:
+    """Table 四 with its headers and only blank cells (an unfilled template): every cell
+    blank. None when no blank cell is printed either (the values are not in the document)."""
+    if not any(t.is_blank or t.cell.empty_run for t in tokens):
+        return None
+    if not any(t.is_label and _result_of(t.label) for t in tokens):
+        return None
+    for cells in table.values():
+        for result in cells:
+            cells[result] = CellValue(None, "", BLANK)
     return table
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from parsers import schema
 from parsers.labels import normalize_label
+from parsers.model import MISSING, CellValue
 from parsers.solver import Rule, Term
 from parsers.tables.layout import empty_section
 from parsers.tables.placing import Placed, RowSplits, header_ranges, place_row, row_sum_rules
@@ -67,7 +68,11 @@ def read_applications(
     template: str,
     warnings: list[str],
     splits: RowSplits | None = None,
+    merged: dict[str, dict[str, CellValue]] | None = None,
 ) -> dict:
+    """Table 三 of ``template`` from its rows. ``merged`` receives rows printed in place of
+    several rows of the template (the 2019 single （六）其他处理 row in a 2021 table), read on
+    their own: the checks use them, the record does not hold them."""
     table = empty_section(template, schema.SECTION_APPLICATIONS)
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     # Column headers count only for the values of their own table: a table continued in a
@@ -87,6 +92,8 @@ def read_applications(
                 "table 三: （六）其他处理 is printed as one row although the report follows the 2021 "
                 "format; its three sub-rows are left null"
             )
+            if merged is not None and code not in merged:
+                merged[code] = _merged_row(row, columns, splits)
             continue
         if code not in table:
             warnings.append(
@@ -116,3 +123,18 @@ def read_applications(
     if missing:
         warnings.append(f"table 三: rows not found: {', '.join(missing)}")
     return table
+
+
+def _merged_row(row: RowRead, columns: list[str], splits: RowSplits | None) -> dict[str, CellValue]:
+    """A row the template has no place for, read by its own row sum only."""
+    cells = {col: CellValue(None, None, MISSING) for col in columns}
+    placed = place_row(row.values, columns, None, row_sum_rules(columns), splits=splits)
+    rules = [
+        Rule(
+            "merged",
+            tuple(Term("merged", i) for i in range(len(columns) - 1))
+            + (Term("merged", len(columns) - 1, -1),),
+        )
+    ]
+    settle({"merged": placed}, rules, {"merged": columns}, {"merged": cells}, "table 三", [])
+    return cells

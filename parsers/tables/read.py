@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from parsers import schema
 from parsers.cells.base import Document
 from parsers.labels import normalize_label
-from parsers.model import Tables
+from parsers.model import CellValue, Tables
 from parsers.tables.appeals import read_appeals
 from parsers.tables.applications import read_applications
 from parsers.tables.placing import RowSplits
@@ -33,6 +33,8 @@ class Found:
     tables: Tables = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     template_votes: dict[str, int] = field(default_factory=dict)
+    # Rows printed in place of several rows of the template (not in the record; for checks).
+    merged: dict[str, dict[str, CellValue]] = field(default_factory=dict)
 
 
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
@@ -84,7 +86,7 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
         found.warnings.append("table 二 (proactive disclosure) not found in the document")
     if app_rows:
         found.tables[schema.SECTION_APPLICATIONS] = read_applications(
-            app_tokens, app_rows, template, found.warnings, splits
+            app_tokens, app_rows, template, found.warnings, splits, found.merged
         )
     else:
         found.warnings.append("table 三 (applications) not found in the document")
@@ -115,8 +117,22 @@ def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
     return None
 
 
+_APPLICATION_HEADER_KEYS = tuple(
+    normalize_label(k)
+    for k in (
+        "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "公益组织",
+        "法律服务机构", "其他", "总计", "合计", "勾稽关系", "第一项加第二项", "信息公开申请",
+    )
+)  # fmt: skip
+
+
 def _block_start(tokens: Sequence[Token], index: int) -> int:
-    """Walk back from a row label over the header cells of its table."""
+    """Walk back from a row label over the header cells of its table.
+
+    Where the source knows tables, the walk stops at the table's edge; where it does not (pipe
+    text), at the first cell that is neither blank nor a header word of table 三 — so an
+    unfilled template's blank table 二 above it stays table 二's.
+    """
     anchor = tokens[index].cell.table
     i = index
     while i > 0:
@@ -125,7 +141,15 @@ def _block_start(tokens: Sequence[Token], index: int) -> int:
             break
         if previous.is_value and not previous.is_blank:
             break
+        if (
+            anchor is None
+            and previous.is_label
+            and not any(k in previous.label for k in _APPLICATION_HEADER_KEYS)
+        ):
+            break
         i -= 1
+    while i < index and tokens[i].cell.empty_run and i > 0 and tokens[i - 1].is_label:
+        i += 1  # the blank cells that close the row above belong to it
     return i
 
 
