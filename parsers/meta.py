@@ -84,8 +84,17 @@ def parse_date(text: str) -> date | None:
     return None
 
 
+# Page furniture that sits above a title and runs into it when lines are joined: breadcrumbs
+# (首页 > 政务公开 > …), bracketed buttons (【打印】【关闭】), the font-size switch, a dump's
+# body marker (正文). Everything up to the last of them is not the agency.
+_FURNITURE = re.compile(
+    r"^.*(?:>|»|›|→|】|字[号体][:：]?(?:大中小)?|(?<![\u4e00-\u9fff])正文|^正文)"
+)
+
+
 def _clean_agency(text: str) -> str | None:
     text = re.sub(r"\s+", "", text)
+    text = _FURNITURE.sub("", text)
     text = _NOISE.sub("", text)
     while True:  # 关于印发… : strip every leading verb, not just the first
         stripped = _LEAD.sub("", text, count=1)
@@ -152,8 +161,15 @@ def _title_candidates(doc: Document, head: list[str]) -> Iterator[str]:
         yield doc.title
     for i, line in enumerate(head):
         yield line[:200]
-        if i + 1 < len(head):
+        if i + 1 < len(head) and not _names_agency(head[i + 1][:200]):
             yield line[-80:] + head[i + 1][:80]
+
+
+def _names_agency(line: str) -> bool:
+    """Whether a line is a whole title naming its agency: then it is never joined to the line
+    above (a stray 正文, 索引号 or breadcrumb line, or the agency's name printed above its title)."""
+    title = parse_title(line)
+    return title is not None and title.agency is not None
 
 
 def read_meta(doc: Document) -> Meta:
