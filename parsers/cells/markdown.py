@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from parsers import schema
 from parsers.bounds import MAX_CELLS
+from parsers.cells.appeals_text import AFTER_TABLES, line_cell
 from parsers.cells.base import Cell, Document
 from parsers.labels import normalize_label, normalize_text
 from parsers.values import read_value
@@ -49,7 +50,6 @@ _HEADINGS = {
         + r"(?:政府信息公开)?(?:行政复议.{0,4}行政诉讼|行政诉讼.{0,4}行政复议)(?:的)?情况\s*$"
     ),
 }
-_APPEAL_HEADER_KEYS = tuple(normalize_label(k) for k in schema.APPEAL_HEADER_KEYS)
 _2021_ONLY = {r.code for r in schema.APPLICATION_ROWS if r.templates == (schema.TEMPLATE_2021,)}
 _2019_ONLY = {r.code for r in schema.APPLICATION_ROWS if r.templates == (schema.TEMPLATE_2019,)}
 
@@ -156,11 +156,20 @@ def _regions(blocks: list[_Block]) -> dict[str, range]:
     order = sorted(starts.items(), key=lambda kv: kv[1])
     regions: dict[str, range] = {}
     for k, (section, start) in enumerate(order):
-        end = order[k + 1][1] if k + 1 < len(order) else len(blocks)
+        end = order[k + 1][1] if k + 1 < len(order) else _next_heading(blocks, start)
         if section == schema.SECTION_APPEALS:
             end = _end_of_first_table(blocks, start, end)
         regions[section] = range(start, end)
     return regions
+
+
+def _next_heading(blocks: list[_Block], start: int) -> int:
+    """Where the sections after the tables begin (五、存在的主要问题 …), or the end."""
+    for i in range(start + 1, len(blocks)):
+        block = blocks[i]
+        if block.kind == "text" and len(block.text) <= 40 and AFTER_TABLES.search(block.text):
+            return i
+    return len(blocks)
 
 
 def _end_of_first_table(blocks: list[_Block], start: int, end: int) -> int:
@@ -194,16 +203,18 @@ def _repair_proactive_text(blocks: list[_Block], region: range | None) -> None:
 
 
 def _repair_appeals_headers(blocks: list[_Block], region: range | None) -> None:
-    """Header words of table 四 pulled out of the table (text lines) become label cells."""
+    """Header words of table 四 pulled out of the table (text lines) become label cells, and
+    so does the section's heading; lines of numbers only (the row of fifteen printed as
+    text, on one line or several) become value cells, each space a cell boundary."""
     if region is None:
         return
     for i in region:
         block = blocks[i]
-        if block.kind != "text" or re.search(r"\d", block.text):
+        if block.kind != "text":
             continue
-        label = normalize_label(block.text)
-        if any(k in label for k in _APPEAL_HEADER_KEYS):
-            block.cells = [Cell(block.text)]
+        cell = line_cell(block.text, heading=i == region.start)
+        if cell is not None:
+            block.cells = [cell]
 
 
 def _row_code(label: str, previous: str | None) -> str | None:

@@ -23,6 +23,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from parsers.cells.appeals_text import HEADING, appeals_cells
 from parsers.cells.base import Cell, Document
 from parsers.cells.pdf_tables import (
     TABLE_SETTINGS,
@@ -232,8 +233,12 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
         if not items or items[-1][1] == "line":
             open_table = None  # text follows the last table: it does not run on
     text_lines = _text(blocks, left, right)
+    # Table 四 printed as text lines after the ruled tables (its grid lost in the export).
+    appeals_at, appeals = _appeals_as_text(blocks)
     cells: list[Cell] = []
     for index, table in enumerate(tables):
+        if index == appeals_at:
+            cells.extend(appeals)
         if isinstance(table, Table):
             for note in table.notes:
                 log.debug("table %d: %s", index, note)
@@ -242,6 +247,8 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
             grid = table.cells
         for g in grid:
             cells.append(Cell(g.text, index, g.row, g.col, g.colspan, g.rowspan, glued=g.glued))
+    if appeals_at == len(tables):
+        cells.extend(appeals)
     if not tables:
         cells = [Cell(line.text, glued=True) for line in body if line.text]
         if cells:
@@ -254,6 +261,26 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
         meta=meta,
         warnings=warnings,
     )
+
+
+def _appeals_as_text(blocks: list[tuple[str, object]]) -> tuple[int | None, list[Cell]]:
+    """Table 四 as text lines between tables (:mod:`parsers.cells.appeals_text`): its cells,
+    and the number of tables before it; (None, []) when the lines hold no row of numbers."""
+    before = 0
+    for n, (kind, obj) in enumerate(blocks):
+        if kind != "line":
+            before += 1
+            continue
+        if not HEADING.match(obj.text):
+            continue
+        lines = [obj.text]
+        for later_kind, later in blocks[n + 1 :]:
+            if later_kind != "line":
+                break
+            lines.append(later.text)
+        found = appeals_cells(lines)
+        return (before, found) if found else (None, [])
+    return None, []
 
 
 def _continues(table, kind: str, obj) -> bool:

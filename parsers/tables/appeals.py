@@ -12,7 +12,7 @@ from parsers.recover import (
     SumRule,
 )
 from parsers.solver import Rule, Term
-from parsers.tables.placing import Headers, RowSplits, header_ranges, place_row
+from parsers.tables.placing import Headers, Placed, RowSplits, header_ranges, place_row
 from parsers.tables.rowlabels import match_appeal_group
 from parsers.tables.settle import settle
 from parsers.tables.tokens import Token, read_rows
@@ -89,6 +89,8 @@ def read_appeals(
         SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
     ]
     placed = place_row(values, flat_columns, result_headers, group_sums, splits=splits)
+    if not any(t.is_label and _names_result(t.label) for t in headers):
+        placed = _checked_by_totals(placed, group_sums, warnings)
     rules = [
         Rule(
             f"appeals.totals:{g}",
@@ -105,6 +107,26 @@ def read_appeals(
         group, result = key.split(".")
         table[group][result] = cell
     return table
+
+
+def _names_result(label: str) -> bool:
+    """Whether a header cell names a result column (结果维持, 纠正, 尚未审结 …)."""
+    return any(key in label for key in _RESULT_BY_LABEL)
+
+
+def _checked_by_totals(placed: Placed, sums: Sequence[SumRule], warnings: list[str]) -> Placed:
+    """A row of table 四 printed without its result headers is read by the form's order only
+    where every group's total checks it; otherwise its cells are left undecided."""
+    if len(placed.vectors) != 1 or placed.note != "order":
+        return placed
+    vector = placed.vectors[0]
+    if all(sum(vector[i] or 0 for i in s.parts) == (vector[s.total] or 0) for s in sums):
+        return placed
+    warnings.append(
+        "table 四: its row is printed without the result headers and its groups do not add up "
+        "in the form's order; the cells are left undecided"
+    )
+    return Placed([], [], "no header, and the groups do not add up in the form's order")
 
 
 def _printed_blank(

@@ -98,9 +98,39 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
     return found
 
 
+_APPEALS_HEADING = (normalize_label("行政复议"), normalize_label("行政诉讼"))
+_ROW_OF_FIFTEEN = 10  # digits a row of table 四 printed without its headers holds at least
+
+
 def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
     """Where table 四 starts: its first 行政复议 or 结果维持 header cell, when the other follows
-    close by (the usual layout heads with 行政复议; a transposed one with the result names)."""
+    close by (the usual layout heads with 行政复议; a transposed one with the result names).
+
+    A table 四 that lost its result headers (a converter kept only the row of numbers) starts
+    at the section's heading or its group words (行政复议 … 行政诉讼) when a row of numbers
+    follows them directly."""
+    found = _find_appeal_headers(tokens, start)
+    return found if found is not None else _find_appeals_heading(tokens, start)
+
+
+def _find_appeals_heading(tokens: Sequence[Token], start: int) -> int | None:
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        if not (token.is_label and all(k in token.label for k in _APPEALS_HEADING)):
+            continue
+        j = i + 1
+        while j < len(tokens) and tokens[j].is_label and j - i <= 20 and len(tokens[j].label) < 40:
+            j += 1  # group words on lines of their own (行政诉讼 / 复议后起诉 …), generic headers
+        digits = 0
+        while j < len(tokens) and tokens[j].is_value:
+            digits += sum(ch.isdigit() for ch in tokens[j].cell.text)
+            j += 1
+        if digits >= _ROW_OF_FIFTEEN:
+            return i
+    return None
+
+
+def _find_appeal_headers(tokens: Sequence[Token], start: int) -> int | None:
     keys = (normalize_label("行政复议"), normalize_label("维持"))
     for i in range(start, len(tokens)):
         token = tokens[i]
