@@ -50,6 +50,7 @@ _HEADINGS = {
         + r"(?:政府信息公开)?(?:行政复议.{0,4}行政诉讼|行政诉讼.{0,4}行政复议)(?:的)?情况\s*$"
     ),
 }
+_APPEAL_GROUP_KEYS = tuple(normalize_label(k) for k in ("行政复议", "行政诉讼", "复议后起诉"))
 _2021_ONLY = {r.code for r in schema.APPLICATION_ROWS if r.templates == (schema.TEMPLATE_2021,)}
 _2019_ONLY = {r.code for r in schema.APPLICATION_ROWS if r.templates == (schema.TEMPLATE_2019,)}
 
@@ -173,13 +174,25 @@ def _next_heading(blocks: list[_Block], start: int) -> int:
 
 
 def _end_of_first_table(blocks: list[_Block], start: int, end: int) -> int:
+    """Where table 四 ends: after its first table — or after the last of several small tables
+    when each of the others follows a line naming its group (行政诉讼（复议后起诉） …), as OCR
+    converters print the three groups."""
     seen_row = False
     for i in range(start, end):
-        if blocks[i].kind == "row":
+        block = blocks[i]
+        if block.kind == "row":
             seen_row = True
-        elif seen_row:
+        elif seen_row and not _names_appeal_group(block.text):
             return i
     return end
+
+
+def _names_appeal_group(text: str) -> bool:
+    """A short line naming a group of table 四 (and nothing else)."""
+    if len(text) > 30 or re.search(r"\d", text):
+        return False
+    label = normalize_label(text)
+    return any(key in label for key in _APPEAL_GROUP_KEYS)
 
 
 def _repair_proactive_text(blocks: list[_Block], region: range | None) -> None:

@@ -123,8 +123,8 @@ def _checked_by_totals(placed: Placed, sums: Sequence[SumRule], warnings: list[s
     if all(sum(vector[i] or 0 for i in s.parts) == (vector[s.total] or 0) for s in sums):
         return placed
     warnings.append(
-        "table 四: its row is printed without the result headers and its groups do not add up "
-        "in the form's order; the cells are left undecided"
+        "table 四: a row printed without the result headers does not add up in the form's "
+        "order; its cells are left undecided"
     )
     return Placed([], [], "no header, and the groups do not add up in the form's order")
 
@@ -177,6 +177,8 @@ def _read_appeals_by_group(
                 variants,
             )
         placed[row.code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
+        if headers_of[table] is None:
+            placed[row.code] = _checked_by_totals(placed[row.code], (rule,), warnings)
         out[row.code] = {r: CellValue(None, None, MISSING) for r in results}
     rules = [
         Rule(

@@ -118,13 +118,14 @@ def _find_appeals_heading(tokens: Sequence[Token], start: int) -> int | None:
         token = tokens[i]
         if not (token.is_label and all(k in token.label for k in _APPEALS_HEADING)):
             continue
-        j = i + 1
-        while j < len(tokens) and tokens[j].is_label and j - i <= 20 and len(tokens[j].label) < 40:
-            j += 1  # group words on lines of their own (行政诉讼 / 复议后起诉 …), generic headers
+        # group words on lines of their own (行政诉讼 / 复议后起诉 …) and generic headers
+        # (数据1 …) may come between the heading and the numbers, or between the groups
         digits = 0
-        while j < len(tokens) and tokens[j].is_value:
-            digits += sum(ch.isdigit() for ch in tokens[j].cell.text)
-            j += 1
+        for token in tokens[i + 1 : i + 80]:
+            if token.is_label and len(token.label) >= 40:
+                break
+            if token.is_value:
+                digits += sum(ch.isdigit() for ch in token.cell.text)
         if digits >= _ROW_OF_FIFTEEN:
             return i
     return None
