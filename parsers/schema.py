@@ -304,7 +304,7 @@ APPLICATION_ROWS: tuple[Field, ...] = (
         "other_no_fee",
         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
         "Other: applicant did not pay the fee",
-        ("缴纳费用", "收费通知"),
+        ("缴纳费用", "收费通知", "缴费"),
         _ONLY_2021,
     ),
     Field(

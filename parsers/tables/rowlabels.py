@@ -10,14 +10,31 @@ from parsers.labels import find_key, normalize_label
 
 
 def _best(label: str, fields: Sequence[schema.Field], previous: str | None) -> str | None:
+    """The field whose key ends last in the label: labels of rows printed without values run
+    into the next row's label (flattened text, pipe text), and the values belong to the last."""
     best_code, best_pos = None, -1
     for f in fields:
         pos = find_key(label, f.keys) if f.keys else -1
-        if f.after and previous in f.after:
-            pos = max(pos, find_key(label, f.after_keys))
+        if f.after:
+            pos = max(pos, _after_pos(label, f, fields, previous))
         if pos > best_pos:
             best_code, best_pos = f.code, pos
     return best_code
+
+
+def _after_pos(
+    label: str, f: schema.Field, fields: Sequence[schema.Field], previous: str | None
+) -> int:
+    """Where a key of a field named only after certain rows (``3.其他`` after ``2.…缴纳费用``)
+    ends: right after such a row, or later in one label that names such a row first."""
+    end = find_key(label, f.after_keys)
+    if end < 0 or previous in f.after:
+        return end
+    named = max(
+        (find_key(label, other.keys) for other in fields if other.code in f.after and other.keys),
+        default=-1,
+    )
+    return end if 0 <= named < end else -1
 
 
 _COLUMN_HEADER_KEYS = tuple(
