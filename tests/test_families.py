@@ -11,6 +11,8 @@ from fixtures.families import cases
 # family → (documents scored, the least share of cells it must decide)
 FLOORS = {
     "appendix": (30, 0.95),
+    "glued_one_reading": (24, 0.8),
+    "short_labels": (12, 1.0),
     "appeals_one_row": (12, 1.0),
     "ocr_markdown": (12, 1.0),
     "stray_title_lines": (24, 1.0),

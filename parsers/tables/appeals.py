@@ -39,8 +39,14 @@ _RESULT_BY_LABEL = _codes_by_label(_RESULT_VARIANTS)
 
 
 def read_appeals(
-    tokens: Sequence[Token], warnings: list[str], splits: RowSplits | None = None
+    tokens: Sequence[Token],
+    warnings: list[str],
+    splits: RowSplits | None = None,
+    *,
+    prints_zeros: bool = False,
 ) -> dict | None:
+    """Table 四. ``prints_zeros``: the document's other tables print every empty cell as 0, so
+    a run of digits here is split into every cell (no blank cells among them) where it can."""
     groups = [g.code for g in schema.APPEAL_GROUPS]
     results = [r.code for r in schema.APPEAL_RESULTS]
     table: dict[str, dict[str, CellValue]] = {
@@ -88,7 +94,9 @@ def read_appeals(
     group_sums = [
         SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
     ]
-    placed = place_row(values, flat_columns, result_headers, group_sums, splits=splits)
+    placed = _place(
+        values, flat_columns, result_headers, group_sums, splits, prints_zeros, warnings
+    )
     if not any(t.is_label and _names_result(t.label) for t in headers):
         placed = _checked_by_totals(placed, group_sums, warnings)
     rules = [
@@ -107,6 +115,28 @@ def read_appeals(
         group, result = key.split(".")
         table[group][result] = cell
     return table
+
+
+def _place(
+    values: Sequence[Token],
+    columns: list[str],
+    headers: Headers | None,
+    sums: Sequence[SumRule],
+    splits: RowSplits | None,
+    prints_zeros: bool,
+    warnings: list[str],
+) -> Placed:
+    """Place a row's values; cells run together are split into every cell when the document
+    prints its empty cells as 0 (and such a split exists), else with blank cells allowed."""
+    if prints_zeros and any(t.cell.glued for t in values):
+        full = place_row(values, columns, headers, sums, blanks=False, splits=splits)
+        if full.vectors:
+            warnings.append(
+                f"table 四: the run-together numbers {full.shown!r} were split into every cell, "
+                "as the document's other tables print each empty cell as 0"
+            )
+            return full
+    return place_row(values, columns, headers, sums, splits=splits)
 
 
 def _names_result(label: str) -> bool:

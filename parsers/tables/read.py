@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from parsers import schema
 from parsers.cells.base import Document
 from parsers.labels import normalize_label
-from parsers.model import CellValue, Tables
+from parsers.model import NUMBER, CellValue, Tables
 from parsers.tables.appeals import read_appeals
 from parsers.tables.applications import read_applications
 from parsers.tables.placing import RowSplits
@@ -90,7 +90,10 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
         )
     else:
         found.warnings.append("table 三 (applications) not found in the document")
-    appeals = read_appeals(appeals_tokens, found.warnings, splits) if appeals_tokens else None
+    appeals = None
+    if appeals_tokens:
+        zeros = _prints_every_cell(found.tables)
+        appeals = read_appeals(appeals_tokens, found.warnings, splits, prints_zeros=zeros)
     if appeals is not None:
         found.tables[schema.SECTION_APPEALS] = appeals
     else:
@@ -100,6 +103,17 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
 
 _APPEALS_HEADING = (normalize_label("行政复议"), normalize_label("行政诉讼"))
 _ROW_OF_FIFTEEN = 10  # digits a row of table 四 printed without its headers holds at least
+
+
+def _prints_every_cell(tables: Tables) -> bool:
+    """Whether table 三 was read in full with every empty cell printed as 0: each cell
+    decided, none blank or a dash, some zero. A document that prints its empty cells so does
+    not leave cells of table 四 blank."""
+    apps = tables.get(schema.SECTION_APPLICATIONS)
+    if not apps:
+        return False
+    cells = [cell for row in apps.values() for cell in row.values()]
+    return all(c.status == NUMBER for c in cells) and any(c.value == 0 for c in cells)
 
 
 def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
