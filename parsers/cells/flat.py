@@ -38,8 +38,11 @@ _ATOM = (
     rf"|无+(?=\s*(?:[\d{_DASH}无]|[(（]|[一二三四五六七八]、|第二十条|$)))"
 )
 _RUN = re.compile(rf"{_ATOM}(?:\s*{_ATOM})*")
-# A row label's own number glued after the values: ``…00002.其他`` / ``…00002、其他``.
-_LABEL_NUMBER = re.compile(r"\d\s*\.?\s*$")
+# A row label's own number glued after the values: ``…00002.其他`` / ``…00002、其他``, or
+# opening the label's line (``… 9\n2其他``).
+_LABEL_NUMBER = re.compile(r"(?<=\n)\d{1,2}$|\d\s*\.?\s*$")
+_LINE_LABEL_NUMBER = re.compile(r"\n\d{1,2}$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 # Dash characters that belong to header words, not to cells.
 _HEADER_DASH = re.compile(r"增\s*[/／]\s*减")
 
@@ -140,7 +143,10 @@ def segment(region: str) -> list[Cell]:
 
 
 def _numbers_next_label(value: str, region: str, end: int) -> bool:
-    """Does the run end with the number of the next row label (``2.其他`` / ``2、其他``)?"""
+    """Does the run end with the number of the next row label (``2.其他`` / ``2、其他``, or
+    ``2其他`` opening a line of its own — a ② or a lost dot)?"""
+    if _LINE_LABEL_NUMBER.search(value) and _CJK.match(region[end : end + 1]):
+        return True
     rest = region[end : end + 3].lstrip()
     if value.rstrip().endswith("."):
         return bool(re.search(r"\d\s*\.\s*$", value)) and not rest[:1].isdigit()
