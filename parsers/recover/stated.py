@@ -4,8 +4,12 @@ Table 二 has no arithmetic at all, so ``8855698`` under 本年制发/本年废�
 readings. Reports often state some of those numbers in their text: "集中公开现行有效行政规范性
 文件698件，动态更新本年度制发的规范性文件88件" leaves only 88|55|698. A statement is read
 conservatively — one clause (between ，。；), exactly one counted number in it (``698件``), one
-table item named in it (规范性文件) and one measure (现行有效) — and it is only ever used to pick
-among readings the table already allows, when it leaves exactly one of them.
+table item named in it (规范性文件) and one measure (现行有效) — and it is only ever used to narrow
+the readings the printed row already allows (the cells those left agree on are decided), never
+against a printed number.
+
+Table 三's totals are stated the same way (共收到政府信息公开申请218件，上年结转3件，办结215件，结转下年度
+继续办理6件): :func:`stated_totals` reads them for the rows whose 总计 column they give.
 """
 
 from __future__ import annotations
@@ -81,3 +85,46 @@ def corroborated(
         for i, vector in enumerate(vectors)
         if all(vector[p] == value for p, value in positions.items())
     ]
+
+
+# Table 三's rows whose 总计 a clause states, by the words that name them; a clause naming two
+# of them (上年结转 and 结转下年度 share 结转) names the one whose words end last.
+_TOTAL_ROWS: dict[str, tuple[str, ...]] = {
+    "new": ("新收", "收到", "受理"),
+    "carried_over": ("上年结转", "上一年度结转", "上年度结转"),
+    "total": ("办结", "办理完毕", "总计办理"),
+    "carried_forward": ("结转下年", "转下年", "转入下一年", "结转至下年", "继续办理"),
+}
+_APPLICATIONS = re.compile(r"政府信息公开申请|依申请公开|信息公开申请")
+_NOT_THIS = re.compile(r"上年|去年|同比|累计|年度报告")
+_CASES = re.compile(r"(?<![\d.])(\d+)\s*(?:件|个|份)")
+
+
+def stated_totals(text: str) -> dict[str, set[int]]:
+    """``{row: {values}}``: the 总计 of table 三's rows new, carried_over, total and
+    carried_forward the text states, one counted number a clause. The row is named by the
+    clause's words (收到…申请, 上年结转, 办结, 结转下年度); the first clause of a sentence must
+    speak of applications (政府信息公开申请), the next ones continue it."""
+    facts: dict[str, set[int]] = defaultdict(set)
+    for sentence in re.split(r"[。;；\n]+", normalize_text(text)):
+        if not _APPLICATIONS.search(sentence):
+            continue
+        for clause in re.split(r"[,，:：()（）]+", sentence):
+            found = _CASES.findall(_YEARISH.sub("", clause))
+            if len(found) != 1:
+                continue
+            row = _row_named(clause)
+            if row is None or (row == "new" and _NOT_THIS.search(clause)):
+                continue
+            facts[row].add(int(found[0]))
+    return dict(facts)
+
+
+def _row_named(clause: str) -> str | None:
+    best, end = None, -1
+    for row, words in _TOTAL_ROWS.items():
+        for word in words:
+            at = clause.rfind(word)
+            if at >= 0 and at + len(word) > end:
+                best, end = row, at + len(word)
+    return best

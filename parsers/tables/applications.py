@@ -4,14 +4,17 @@ that tie them together (row totals, outcome sums, the balance of the year)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from parsers import schema
 from parsers.labels import normalize_label
 from parsers.model import MISSING, CellValue
+from parsers.recover.stated import stated_totals
 from parsers.solver import Rule, Term
 from parsers.tables.layout import empty_section
 from parsers.tables.placing import Placed, RowSplits, header_ranges, place_row, row_sum_rules
 from parsers.tables.settle import settle
+from parsers.tables.statements import narrow
 from parsers.tables.tokens import RowRead, Token
 
 _COLUMN_VARIANTS = {
@@ -69,10 +72,12 @@ def read_applications(
     warnings: list[str],
     splits: RowSplits | None = None,
     merged: dict[str, dict[str, CellValue]] | None = None,
+    text: str = "",
 ) -> dict:
     """Table 三 of ``template`` from its rows. ``merged`` receives rows printed in place of
     several rows of the template (the 2019 single （六）其他处理 row in a 2021 table), read on
-    their own: the checks use them, the record does not hold them."""
+    their own: the checks use them, the record does not hold them. ``text``: the report's
+    text, whose statements of the rows' totals narrow rows the printed numbers leave open."""
     table = empty_section(template, schema.SECTION_APPLICATIONS)
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     # Column headers count only for the values of their own table: a table continued in a
@@ -107,6 +112,12 @@ def read_applications(
         tables_of_row = {t.cell.table for t in row.values}
         headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
         placed[code] = place_row(row.values, columns, headers, row_sums, splits=splits)
+    if text and any(len(p.vectors) > 1 for p in placed.values()):
+        for code, facts in _stated_totals(text).items():
+            if code in placed and len(placed[code].vectors) > 1:
+                placed[code] = narrow(
+                    placed[code], columns, {"total": facts}, f"table 三 row {code}", warnings
+                )
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = application_rules(template, set(placed)) if free else []
     settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
@@ -138,3 +149,8 @@ def _merged_row(row: RowRead, columns: list[str], splits: RowSplits | None) -> d
     ]
     settle({"merged": placed}, rules, {"merged": columns}, {"merged": cells}, "table 三", [])
     return cells
+
+
+@lru_cache(maxsize=32)
+def _stated_totals(text: str) -> dict[str, set[int]]:
+    return stated_totals(text)

@@ -10,14 +10,12 @@ from functools import lru_cache
 
 from parsers import schema
 from parsers.labels import normalize_label
-from parsers.recover import (
-    corroborated,
-    stated_numbers,
-)
+from parsers.recover import stated_numbers
 from parsers.tables.layout import empty_section
 from parsers.tables.placing import Headers, Placed, RowSplits, header_ranges, place_row
 from parsers.tables.rowlabels import match_item
 from parsers.tables.settle import settle
+from parsers.tables.statements import narrow
 from parsers.tables.tokens import RowRead, Token, find_label, read_rows
 
 
@@ -73,21 +71,11 @@ def _corroborate(
     text: str,
     warnings: list[str],
 ) -> Placed:
-    """Pick the one reading of a table-二 row that the numbers stated in the report's text
-    allow, when exactly one is left; otherwise leave the row undecided."""
+    """The readings of a table-二 row that the numbers stated in the report's text allow."""
     facts = {m: v for (item, m), v in _stated(text, template).items() if item == code}
     if not facts:
         return placed
-    kept = corroborated(placed.vectors, measures, facts)
-    if len(kept) != 1 or len(kept) == len(placed.vectors):
-        return placed
-    (i,) = kept
-    stated = ", ".join(f"{m}={sorted(v)[0]}" for m, v in facts.items() if len(v) == 1)
-    warnings.append(
-        f"table 二 row {code}: the run-together cells {placed.shown!r} were split by numbers "
-        f"the report states in its text ({stated}), not by arithmetic"
-    )
-    return Placed([placed.vectors[i]], [placed.prints[i]], "stated in the text", placed.shown)
+    return narrow(placed, measures, facts, f"table 二 row {code}", warnings)
 
 
 @lru_cache(maxsize=32)

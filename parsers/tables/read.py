@@ -86,7 +86,7 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
         found.warnings.append("table 二 (proactive disclosure) not found in the document")
     if app_rows:
         found.tables[schema.SECTION_APPLICATIONS] = read_applications(
-            app_tokens, app_rows, template, found.warnings, splits, found.merged
+            app_tokens, app_rows, template, found.warnings, splits, found.merged, doc.text
         )
     else:
         found.warnings.append("table 三 (applications) not found in the document")

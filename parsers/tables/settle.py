@@ -53,6 +53,7 @@ def settle(
             warnings.append(
                 f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
             )
+    by_identities: dict[str, list[str]] = {}  # identities used → rows they placed
     for code, vectors in options.items():
         indexes = solution.viable.get(code)
         if not indexes or solution.status == INCONSISTENT:
@@ -62,6 +63,10 @@ def settle(
             chosen = [vectors[i] for i in indexes]
             first = placed[code].prints[indexes[0]]
         agree = agreed(chosen)
+        if len(vectors) > 1 and len(chosen) < len(vectors) and any(agree):
+            before = agreed(list(vectors))
+            if any(a and not b for a, b in zip(agree, before, strict=True)):
+                by_identities.setdefault(_identities(code, rules), []).append(code)
         undecided = []
         readings = None
         if not all(agree) and indexes and solution.status not in (INCONSISTENT, TOO_MANY):
@@ -86,6 +91,10 @@ def settle(
                 f"{where}: row {code}: column of printed values ({shown}) not decided by the "
                 f"table's arithmetic; left null: {', '.join(undecided)}"
             )
+    for used, rows in by_identities.items():
+        warnings.append(
+            f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
+        )
 
 
 def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) -> RowReadings | None:
@@ -96,3 +105,18 @@ def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) ->
         tuple(None if p is None else p.value for p in placed.prints[i]) for i in indexes
     )
     return RowReadings(tuple(columns), tuple(dict.fromkeys(vectors)))
+
+
+
+_IDENTITY_NAMES = {
+    "applications.columns": "row totals: the six applicant columns add up to 总计",
+    "applications.outcomes": "the outcome sum: the outcome rows add up to （七）总计",
+    "applications.balance": "the balance: 新收 + 上年结转 = 总计 + 结转下年度",
+    "appeals.totals": "each group's total",
+}
+
+
+def _identities(code: str, rules: Sequence[Rule]) -> str:
+    """The identities of the form that tie a row to the rest of the table, named."""
+    families = sorted({r.name.split(":")[0] for r in rules if any(t.row == code for t in r.terms)})
+    return "; ".join(_IDENTITY_NAMES.get(f, f) for f in families)

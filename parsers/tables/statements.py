@@ -1,0 +1,60 @@
+"""The report's own prose narrowing the readings of a row printed with fewer numbers than
+columns (see :mod:`parsers.recover.stated`).
+
+A statement keeps the readings that give its number in its cell; the cells the readings kept
+agree on are then decided. It is used only on rows the printed numbers and the arithmetic leave
+open, only when it keeps some readings and drops others — a statement no reading gives is
+reported and ignored, never set against a printed number — and every use is named in a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.model import Number
+from parsers.tables.placing import Placed
+
+
+def narrow(
+    placed: Placed,
+    columns: Sequence[str],
+    facts: dict[str, set[Number]],
+    where: str,
+    warnings: list[str],
+) -> Placed:
+    """The readings of ``placed`` that agree with every stated ``{column: {value}}`` (one
+    value a column; columns stated twice differently are not used)."""
+    usable = {c: next(iter(v)) for c, v in facts.items() if len(v) == 1 and c in columns}
+    if not usable or len(placed.vectors) < 2:
+        return placed
+    at = {columns.index(c): value for c, value in usable.items()}
+    kept = [
+        i
+        for i, vector in enumerate(placed.vectors)
+        if all((vector[p] or 0) == value for p, value in at.items())  # a blank cell is a 0
+    ]
+    stated = ", ".join(f"{c}={v}" for c, v in usable.items())
+    shown = placed.shown or _printed(placed)
+    if not kept:
+        warnings.append(
+            f"{where}: the text states {stated}, which no reading of the printed values "
+            f"({shown}) gives; not used"
+        )
+        return placed
+    if len(kept) == len(placed.vectors):
+        return placed
+    warnings.append(
+        f"{where}: the printed values ({shown}) were placed using what the report states in its "
+        f"text ({stated}), not by arithmetic"
+    )
+    return Placed(
+        [placed.vectors[i] for i in kept],
+        [placed.prints[i] for i in kept],
+        "stated in the text",
+        placed.shown,
+    )
+
+
+def _printed(placed: Placed) -> str:
+    first = placed.prints[0]
+    return ", ".join(p.raw for p in first if p is not None and p.value is not None)
