@@ -11,7 +11,10 @@ from fixtures.families import cases
 # family → (documents scored, the least share of cells it must decide)
 FLOORS = {
     "appendix": (30, 0.95),
-    "glued_one_reading": (24, 0.8),
+    "checks_contract": (10, 1.0),
+    "fewer_numbers": (9, 0.5),
+    "stated_in_prose": (6, 0.5),
+    "glued_one_reading": (12, 0.8),
     "short_labels": (12, 1.0),
     "appeals_one_row": (12, 1.0),
     "ocr_markdown": (12, 1.0),
