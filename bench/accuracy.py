@@ -137,6 +137,37 @@ def run(per_document: bool = False, out=sys.stdout) -> dict[str, Tally]:
     return by_form
 
 
+def prose_row(out=sys.stdout) -> Tally:
+    """The counts of the corpus's pre-2019 reports (``prose``): each expected key read
+    exactly, left absent (undecided), or read as another number (wrong) — and keys the parser
+    gives that the record does not hold count as wrong too."""
+    tally = Tally()
+    for case in cases("prose"):
+        tally.documents += 1
+        record = parsers.parse(case.document.read_bytes(), source=case.document.name).to_dict()
+        got = record.get("prose") or {}
+        want = case.expected.get("prose") or {}
+        for key in {*want, *got}:
+            tally.cells += 1
+            if key in want and got.get(key) == want[key]:
+                tally.exact += 1
+            elif key in want and key not in got:
+                tally.undecided += 1
+            else:
+                tally.wrong += 1
+                tally.failures.append(
+                    f"{case.name}: prose.{key} {want.get(key)!r} → {got.get(key)!r}"
+                )
+    print(
+        f"{'prose':<9} {tally.documents:4d} {tally.cells:6d} {tally.exact:6d} {tally.undecided:10d} "
+        f"{'':>9} {tally.wrong:6d}  {tally.accuracy:8.2%}   (pre-2019 counts)",
+        file=out,
+    )
+    for failure in tally.failures:
+        print(f"  ! {failure}", file=out)
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--per-document", action="store_true", help="one line per document too")
@@ -149,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         for case in cases(*FORMS)[:1]:  # imports and caches load outside the timings
             score(case)
         wrong += run(per_document=opts.per_document)["overall"].wrong
+        wrong += prose_row().wrong
     else:
         print(f"no corpus at {CORPUS} (set OGI_CORPUS)", file=sys.stderr)
     if opts.family_count:
