@@ -107,7 +107,6 @@ def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) ->
     return RowReadings(tuple(columns), tuple(dict.fromkeys(vectors)))
 
 
-
 _IDENTITY_NAMES = {
     "applications.columns": "row totals: the six applicant columns add up to 总计",
     "applications.outcomes": "the outcome sum: the outcome rows add up to （七）总计",
