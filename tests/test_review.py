@@ -165,3 +165,17 @@ def test_a_stale_correction_is_listed_in_the_queue(tmp_path):
         report = client.get(f"/report/{first[0].report.sha256[:16]}").text
     assert "已失效的更正" in queue and "applications.new.total" in queue and "王五" in queue
     assert "f-stale" in report
+
+
+def test_serve_binds_loopback_by_default_and_refuses_a_missing_folder(tmp_path):
+    from typer.testing import CliRunner
+
+    from ogi.cli import app
+    from review.serve import allowed_hosts
+
+    assert allowed_hosts("127.0.0.1") == {"127.0.0.1", "localhost", "[::1]"}
+    assert "192.0.2.7" in allowed_hosts("192.0.2.7") and "*" not in allowed_hosts("192.0.2.7")
+    help_text = CliRunner().invoke(app, ["serve", "--help"]).output
+    assert "127.0.0.1" in help_text
+    missing = CliRunner().invoke(app, ["serve", "--data", str(tmp_path / "none")])
+    assert missing.exit_code == 3
