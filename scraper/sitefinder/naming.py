@@ -16,6 +16,7 @@ from scraper.registry import LEVELS
 from scraper.sitefinder.labels import normalise
 from scraper.sitefinder.links import title_parts
 
+_NUMBERING = re.compile(r"^(?:\d{1,3}|[一二三四五六七八九十]{1,3})[.、．:：)）\s]+")
 _CHILD_NOISE = re.compile(
     r"(?:政府信息公开|信息公开|政务公开|公开|门户网站|网站|平台|专栏|主页|首页|链接)+$"
 )
@@ -38,6 +39,12 @@ MIN_CONFIDENCE = 0.9
 """Below this the places table's reading of a name is not written into a registry."""
 
 
+def _child_label(label: str | None) -> str:
+    """A sub-platform label without list numbering (``3.``, ``一、``) and trailing words
+    (信息公开, 网站, 平台 …)."""
+    return _CHILD_NOISE.sub("", _NUMBERING.sub("", normalise(label)))
+
+
 def place_of(agency: str) -> str:
     """The place an agency's name starts with: ``华溪县人民政府`` → ``华溪县``;
     ``华溪县教育局`` → ``华溪县``."""
@@ -51,7 +58,7 @@ def place_of(agency: str) -> str:
 def child_kind(label: str | None) -> str | None:
     """``township`` or ``department`` when a label names a sub-platform's agency (东岭乡,
     西街街道, 县教育局, 县人力资源和社会保障局), else None."""
-    t = _CHILD_NOISE.sub("", normalise(label))
+    t = _child_label(label)
     if not 2 <= len(t) <= 24 or _NOT_AGENCY.search(t) or re.search(r"\d", t):
         return None
     if _TOWNSHIP.search(t) and not t.endswith(("公司",)):
@@ -64,13 +71,13 @@ def child_kind(label: str | None) -> str | None:
 def label_core(label: str) -> str:
     """A sub-platform label without its decorations and level word: ``县教育局信息公开`` →
     ``教育局``, ``东岭乡`` → ``东岭乡``."""
-    t = _CHILD_NOISE.sub("", normalise(label))
+    t = _child_label(label)
     return t[1:] if len(t) > 2 and t[0] in _LEVEL_CHARS and t[1] not in "人" else t
 
 
 def child_name(label: str, parent: str) -> tuple[str, str | None]:
     """(full agency name, level) of a sub-platform listed as ``label`` under ``parent``."""
-    t = _CHILD_NOISE.sub("", normalise(label))
+    t = _child_label(label)
     kind = child_kind(t)
     place = place_of(parent)
     if t.startswith(place):

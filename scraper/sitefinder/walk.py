@@ -91,6 +91,8 @@ class Owner:
     domains: frozenset[str] = frozenset()
     shares: FoundColumn | None = None
     """The column (another owner's) that its own 年报 link led to."""
+    listed_on: str | None = None
+    """The host of the page that listed this sub-platform."""
 
     @property
     def host(self) -> str:
@@ -111,7 +113,8 @@ class Owner:
             return True
         if host != self.host:
             return False
-        return self.host != self.parent.host or (parts.path or "/").startswith(self.folder)
+        # on the host of the page that listed it (its parent's platform), only its own folder
+        return self.host != self.listed_on or (parts.path or "/").startswith(self.folder)
 
 
 @dataclass(eq=False)
@@ -147,6 +150,8 @@ class Walk:
         self.waiting: set[str] = set()
         self.accepted: dict[str, FoundColumn] = {}
         self.owners: list[Owner] = []
+        self.children: dict[tuple[int, str], Owner] = {}
+        """Sub-platforms by (parent, name): one owner each, however often they are listed."""
         self.notes: list[Note] = []
         self.outcomes: dict[int, StartOutcome] = {}
         self.spent: set[str] = set()
@@ -366,7 +371,7 @@ class Walk:
         if registrable_domain(host) not in parent.domains:
             self._note("external", link.url, name, "a sub-platform on another domain")
             return
-        if any(o.agency == name and o.parent is parent for o in self.owners):
+        if (id(parent), name) in self.children:
             return
         parent.children += 1
         child = Owner(
@@ -379,7 +384,9 @@ class Walk:
             order=(*parent.order, parent.children),
             named=True,
             domains=parent.domains,
+            listed_on=(urlsplit(task.url).hostname or "").lower(),
         )
+        self.children[(id(parent), name)] = child
         self.owners.append(child)
         self._push(
             Task(link.url, "child", child, P_CHILD, 0, (*task.trail, link.label), link.label)
@@ -502,9 +509,12 @@ class Walk:
                 self._note("no_column", o.root, o.agency, why)
             elif o.parent is not None:
                 self._note("no_column", o.root, o.agency, "no report column found below its page")
+        by_start: dict[int, list[Owner]] = {}
+        for o in self.owners:
+            by_start.setdefault(o.start.index, []).append(o)
         for s in self.starts:
             out = self.outcomes[s.index]
-            mine = [o for o in self.owners if o.start is s]
+            mine = by_start[s.index]
             out.columns = sum(len(o.columns) for o in mine)
             host = (urlsplit(s.url).hostname or "").lower()
             out.pages = self.fetcher.pages.get(host, 0)

@@ -136,6 +136,8 @@ def test_sub_platform_labels_become_full_agency_names():
     assert child_name("城关镇政府", "华溪县人民政府") == ("华溪县城关镇人民政府", "township")
     assert child_name("华溪县财政局", "华溪县人民政府") == ("华溪县财政局", "department")
     assert child_name("龙泉镇信息公开", "华溪县人民政府") == ("华溪县龙泉镇人民政府", "township")
+    assert child_name("3.东岭乡", "华溪县人民政府") == ("华溪县东岭乡人民政府", "township")
+    assert child_name("一、县教育局", "华溪县人民政府") == ("华溪县教育局", "department")
     for label in ("东部片区", "政府信息公开年报", "部门名单", "机构职能", "2023年"):
         assert child_kind(label) is None, label
 
