@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from scraper.discovery import looks_js_only, visible_text
-from scraper.sitefinder.labels import normalise
+from scraper.sitefinder.labels import is_generic, normalise
 from scraper.urls import BadURL, checked_url, is_http, resolve_url
 
 MAX_LINKS = 3000
@@ -23,6 +23,11 @@ MAX_LINKS = 3000
 _HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "dt", "legend", "caption", "strong", "b"}
 _HEADING_CLASS = re.compile(r"tit|title|hd|head|name|caption|lm", re.I)
 _HEADING_NODES = 40
+_MAYBE_AGENCY = re.compile(
+    r"(?:局|委|办|室|中心|乡|镇|街道|苏木|所|院|队|站|会|处|厅|部|社|馆|署)"
+    r"(?:人民政府|政府|办事处|信息公开|政务公开|公开|网站|平台)?\s*$"
+)
+"""Labels that may name a sub-platform's agency (their box heading is read)."""
 _SEPARATORS = re.compile(r"\s*[-_|｜—–·:：>＞»]+\s*")
 
 
@@ -151,7 +156,9 @@ def page_links(html: str, url: str, tree: LexborHTMLParser | None = None) -> lis
             out.append(PageLink(absolute, label))
             continue
         label = _label(node)
-        out.append(PageLink(absolute, label, _context(node)))
+        # the box heading speaks for a bare 更多 and says whether names are a sub-platform list
+        wanted = is_generic(label) or _MAYBE_AGENCY.search(label) is not None
+        out.append(PageLink(absolute, label, _context(node) if wanted else None))
     return out
 
 
@@ -185,4 +192,6 @@ def site_name(tree: LexborHTMLParser) -> str | None:
 def needs_js(html: str, links: list[PageLink]) -> bool:
     """A page whose content (its navigation included) only JavaScript builds: scripts, little
     text, hardly a link. Such navigation is reported, never guessed from the script."""
+    if len(links) > 3:  # a page with links is read, whatever its scripts do
+        return False
     return looks_js_only(html, len(links), visible_text(html))
