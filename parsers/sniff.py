@@ -516,10 +516,10 @@ def _text_form(text: str, content_type: str | None) -> str:
             md_rules += 1
             continue
         bars = line.count("|")
-        if bars >= 3 and _MD_ROW.match(line):
+        if bars and line.startswith("|") and _PIPE_EMPTY.match(line):
+            pipe_empty += 1  # bars only: a run of empty cells, never a markdown row
+        elif bars >= 3 and _MD_ROW.match(line):
             md_rows += 1
-        elif bars and line.startswith("|") and _PIPE_EMPTY.match(line):
-            pipe_empty += 1
         elif (bars == 1 and _is_pipe_cell(line)) or (bars >= 2 and _is_pipe_row(line)):
             pipe_cells += 1  # one cell of a row, or a whole row written on one line
         elif "#" in line and _MD_HEADING.match(line):

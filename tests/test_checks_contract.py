@@ -3,12 +3,15 @@ undecided or absent; a printed blank counts as 0 and the detail says so."""
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 import parsers
 from bench.families import score_case
 from fixtures.families import cases
-from fixtures.families.blank_checks import KINDS
+from fixtures.families.blank_checks import KINDS, blank_everything
+from fixtures.reportgen import random_record, render_pipe
 from parsers import schema
 from parsers.checks import run_checks
 from parsers.model import BLANK, MISSING, NUMBER, UNCERTAIN, CellValue
@@ -108,3 +111,14 @@ def test_generated_documents_follow_the_contract(case):
         assert set(report.tables) == set(schema.SECTIONS)
         assert {cell.status for *_, cell in report.cells()} == {BLANK}
         assert not any("not found" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("template", ["2019", "2021"])
+def test_an_unfilled_template_in_pipe_text_is_read_as_blank_tables(template):
+    record = random_record(random.Random(3), template)
+    blank_everything(record)
+    report = parsers.parse(render_pipe(record, "clean", random.Random(4)).encode())
+    assert report.form == "pipe"
+    assert set(report.tables) == set(schema.SECTIONS)
+    assert {cell.status for *_, cell in report.cells()} == {BLANK}
+    assert [c.ok for c in report.checks] == [None] * 4
