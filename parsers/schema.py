@@ -249,7 +249,12 @@ APPLICATION_ROWS: tuple[Field, ...] = (
         "Denied: law-enforcement files",
         ("执法案卷",),
     ),
-    Field("denied_query", "8.属于行政查询事项", "Denied: administrative query", ("行政查询",)),
+    Field(
+        "denied_query",
+        "8.属于行政查询事项",
+        "Denied: administrative query",
+        ("行政查询", "查询事项"),
+    ),
     Field(
         "unable_not_held",
         "（四）无法提供 1.本机关不掌握相关政府信息",
@@ -260,19 +265,19 @@ APPLICATION_ROWS: tuple[Field, ...] = (
         "unable_need_creation",
         "2.没有现成信息需要另行制作",
         "Unable: would need creating",
-        ("另行制作", "没有现成"),
+        ("另行制作", "没有现成", "现成信息"),
     ),
     Field(
         "unable_unclear",
         "3.补正后申请内容仍不明确",
         "Unable: still unclear after correction",
-        ("仍不明确", "内容不明确"),
+        ("仍不明确", "内容不明确", "补正后"),
     ),
     Field(
         "rejected_complaint",
         "（五）不予处理 1.信访举报投诉类申请",
         "Not processed: petitions and complaints",
-        ("信访举报", "投诉类", "信访"),
+        ("信访举报", "投诉类", "信访", "举报投诉"),
     ),
     Field("rejected_duplicate", "2.重复申请", "Not processed: duplicate", ("重复申请",)),
     Field(
@@ -285,7 +290,7 @@ APPLICATION_ROWS: tuple[Field, ...] = (
         "rejected_excessive",
         "4.无正当理由大量反复申请",
         "Not processed: excessive repeated applications",
-        ("大量反复",),
+        ("大量反复", "反复申请"),
     ),
     Field(
         "rejected_confirmation",

@@ -218,3 +218,17 @@ def test_stray_lines_above_the_title_never_join_the_agency():
     for head in ("正文\n", "索引号：11000000/2024-00012\n", "首页 > 政务公开 > 年报\n",
                  "【打印】【关闭】\n", "正文\n宿迁市人民政府\n"):  # fmt: skip
         assert parsers.parse((head + title).encode()).agency == "宿迁市人民政府", head
+
+
+def test_shortened_labels_keep_the_official_words_that_name_their_row():
+    short = {
+        "2.逾期不缴费": "other_no_fee",
+        "无现成信息": "unable_need_creation",
+        "补正后不明确": "unable_unclear",
+        "举报投诉": "rejected_complaint",
+        "反复申请": "rejected_excessive",
+        "查询事项": "denied_query",
+        "重复申请": "rejected_duplicate",
+    }
+    for label, code in short.items():
+        assert match_application_row(normalize_label(label), None) == code, label
