@@ -303,17 +303,18 @@ def html_anchors(
         except BadURL as e:
             _reject(rejected, e, base_url)
     out = []
+    resolved: dict[str, str | BadURL | None] = {}  # pages repeat their links many times
     for a in tree.css("a[href]"):
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        try:
-            url = resolve_url(base, href)
-            if not is_http(url):
-                continue  # file:, ftp:, data: … are never fetched, so never recorded either
-            checked_url(url)
-        except BadURL as e:
-            _reject(rejected, e, base_url)
+        url = resolved.get(href, _UNSEEN)
+        if url is _UNSEEN:
+            url = resolved[href] = _resolve_link(base, href)
+        if url is None:
+            continue  # file:, ftp:, data: … are never fetched, so never recorded either
+        if isinstance(url, BadURL):
+            _reject(rejected, url, base_url)
             continue
         text = _clean(a.text())
         date = None
@@ -334,6 +335,18 @@ def html_anchors(
             Anchor(url=url, text=text, title=_clean(a.attributes.get("title")) or None, date=date)
         )
     return out
+
+
+_UNSEEN = object()
+
+
+def _resolve_link(base: str, href: str) -> str | BadURL | None:
+    """The fetchable URL a link names, None for another scheme, or why it is malformed."""
+    try:
+        url = resolve_url(base, href)
+        return checked_url(url) if is_http(url) else None
+    except BadURL as e:
+        return e
 
 
 def _reject(rejected: list[BadLink] | None, error: BadURL, page: str) -> None:
