@@ -4,4 +4,6 @@ This package only wires the command line (and the harvest job that chains the st
 the work happens in ``scraper``, ``parsers`` and ``output``.
 """
 
-__version__ = "0.1.0"
+from scraper import __version__  # pyproject.toml's version, read once
+
+__all__ = ["__version__"]

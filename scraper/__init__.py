@@ -13,6 +13,10 @@ Public interface (see each module's docstrings):
 
 from importlib.metadata import PackageNotFoundError, version
 
+# The one version of the project is ``version`` in pyproject.toml; it is read here, from the
+# installed distribution, by every package that names it (the crawler's User-Agent and WARC
+# records, the parser fingerprint, the harvest's runs). ``scraper`` is the lowest package that
+# needs it, and ``ogi`` re-exports it.
 try:
     __version__ = version("ogi-reports")
 except PackageNotFoundError:  # running from a source tree that was not installed
