@@ -24,7 +24,7 @@ from pathlib import Path
 
 from bench.timing import interleaved
 from parsers.places import DivisionTable, default_table, resolve
-from parsers.places.resolve import clear_cache
+from parsers.places.readings import clear_cache
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "expected"
 DEPARTMENTS = ("公安局", "教育局", "发展和改革委员会", "财政局", "人民政府办公室", "卫生健康委员会")

@@ -21,8 +21,9 @@ from parsers.places.model import (
     Region,
     RegionNotFound,
 )
+from parsers.places.readings import readings
 from parsers.places.regions import find_region, normalize_code, place_within, region_of
-from parsers.places.resolve import readings, resolve
+from parsers.places.resolve import resolve
 
 __all__ = [
     "AmbiguousRegion",

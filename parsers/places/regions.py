@@ -18,6 +18,7 @@ from parsers.places.model import (
     Region,
     RegionNotFound,
 )
+from parsers.places.readings import readings
 
 _CODE_LENGTHS = (2, 4, 6, 9)
 _REGION_LEVELS = ("province", "city", "county", "township", "zone")
@@ -53,8 +54,6 @@ def find_region(name_or_code: str, *, table: DivisionTable | None = None) -> Reg
     Raises :class:`RegionNotFound` when nothing matches and :class:`AmbiguousRegion` (with the
     candidates) when several divisions share the name.
     """
-    from parsers.places.resolve import readings
-
     table = table or default_table()
     text = vocab.normalize(str(name_or_code))
     if text.isdigit():
