@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from output.compare_render import write_html, write_xlsx
+from output.compare_table import CHANGE, PREV, RankedTable
 from output.dataset import Datasets
 from output.frames import build_datasets
 from output.indicators import Indicator, indicator
@@ -27,8 +29,6 @@ from output.inputs import normalize_code, normalize_name
 from output.store import load_records
 
 DEFAULT_INDICATORS = ("requests_received", "grant_rate", "refusal_rate")
-PREV = "__prev"
-CHANGE = "__change"
 _PLACE_KEYS = ("level", "province", "city", "county", "township", "zone", "parent_level")
 
 
@@ -37,27 +37,15 @@ class RegionError(LookupError):
 
 
 @dataclass
-class Comparison:
-    """A ranked table of the agencies of one region for one year (and the year before)."""
+class Comparison(RankedTable):
+    """What :func:`compare` returns: the ranked table, written as ``.xlsx`` or ``.html``.
 
-    region: str  # the region as described to readers
-    year: int
-    indicators: tuple[Indicator, ...]
-    table: pd.DataFrame
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def previous_year(self) -> int:
-        return self.year - 1
-
-    @property
-    def flagged(self) -> pd.DataFrame:
-        return self.table[self.table["flagged"]]
+    (The table itself is :class:`~output.compare_table.RankedTable`, which the renderers
+    draw; this class adds the writing, so that the renderers need not import it.)
+    """
 
     def write(self, path: str | os.PathLike) -> Path:
         """Write ``.xlsx`` or ``.html`` (chosen by the suffix), atomically."""
-        from output.compare_render import write_html, write_xlsx
-
         path = Path(path)
         suffix = path.suffix.lower()
         if suffix == ".xlsx":

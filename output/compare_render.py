@@ -1,4 +1,5 @@
-"""How a :class:`~output.compare.Comparison` is shown: a rich table, an xlsx sheet, an HTML page.
+"""How a comparison (:class:`~output.compare_table.RankedTable`) is shown: a rich table, an
+xlsx sheet, an HTML page.
 
 The HTML page is one self-contained file (inline CSS and inline SVG, no script, no font or
 network request), so it opens anywhere — a laptop offline, an email attachment, a CMS upload.
@@ -16,7 +17,7 @@ from pathlib import Path
 import openpyxl
 from openpyxl.styles import Font, PatternFill
 
-from output.compare import CHANGE, PREV, Comparison
+from output.compare_table import CHANGE, PREV, RankedTable
 from output.indicators import Indicator
 from output.writers.atomic import replace_if_changed
 from output.writers.xlsx import normalize
@@ -55,7 +56,7 @@ def _missing(value) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def rich_table(comparison: Comparison):
+def rich_table(comparison: RankedTable):
     """A rich Table: rank, agency, and for each indicator this year, last year and change."""
     from rich.table import Table
 
@@ -89,7 +90,7 @@ def rich_table(comparison: Comparison):
 _FLAG_FILL = PatternFill("solid", start_color="FCE4D6", end_color="FCE4D6")
 
 
-def write_xlsx(comparison: Comparison, path: Path) -> bool:
+def write_xlsx(comparison: RankedTable, path: Path) -> bool:
     """One sheet with the ranking (rates as percentages, flagged rows shaded) and one 'about'."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -182,7 +183,7 @@ svg text{font-size:12px;fill:#1b1f24}svg .value{fill:#57606a}
 """
 
 
-def render_html(comparison: Comparison) -> str:
+def render_html(comparison: RankedTable) -> str:
     year, prev = comparison.year, comparison.previous_year
     esc = html.escape
     title = f"{comparison.region}: {year} vs {prev}"
@@ -218,7 +219,7 @@ def render_html(comparison: Comparison) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _html_table(comparison: Comparison) -> str:
+def _html_table(comparison: RankedTable) -> str:
     esc = html.escape
     year, prev = comparison.year, comparison.previous_year
     head = ["<th>#</th><th>agency</th>"]
@@ -248,7 +249,7 @@ def _html_table(comparison: Comparison) -> str:
     return "\n".join(rows)
 
 
-def _chart(comparison: Comparison, ind: Indicator) -> str:
+def _chart(comparison: RankedTable, ind: Indicator) -> str:
     """Horizontal bars: per agency, this year's bar over last year's, scaled to the maximum."""
     esc = html.escape
     label_w, bar_w, value_w, bar_h, gap = 230, 560, 90, 11, 10
@@ -296,7 +297,7 @@ def _chart(comparison: Comparison, ind: Indicator) -> str:
     return "\n".join(out)
 
 
-def write_html(comparison: Comparison, path: Path) -> bool:
+def write_html(comparison: RankedTable, path: Path) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(
         "w", encoding="utf-8", dir=path.parent, suffix=".html", delete=False
