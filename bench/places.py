@@ -23,8 +23,8 @@ from importlib import resources
 from pathlib import Path
 
 from bench.timing import interleaved
-from parsers.places import DivisionTable, default_table, resolve
-from parsers.places.readings import clear_cache
+from places import DivisionTable, default_table, resolve
+from places.readings import clear_cache
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "expected"
 DEPARTMENTS = ("公安局", "教育局", "发展和改革委员会", "财政局", "人民政府办公室", "卫生健康委员会")
@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{warm / timing['warm_base']:8.0f}"
     )
 
-    data = resources.files("parsers").joinpath("data", "divisions.tsv.gz").read_bytes()
+    data = resources.files("places").joinpath("data", "divisions.tsv.gz").read_bytes()
     measured, base = interleaved(
         lambda: DivisionTable.load(),
         lambda: gzip.decompress(data).decode("utf-8").split("\n"),

@@ -388,7 +388,7 @@ def export(full: bool) -> list[Row]:
 def places(full: bool) -> list[Row]:
     """Agency names resolved to places, cold and warm, against a dict lookup of the names."""
     from bench.places import measure_resolve, sample_names
-    from parsers.places import default_table
+    from places import default_table
 
     table = default_table()
     names = sample_names(table, 2000 if full else 500)

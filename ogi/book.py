@@ -143,16 +143,19 @@ _PARSER_FINGERPRINT: str | None = None
 
 
 def parser_fingerprint() -> str:
-    """``<version>+<digest>`` of the parser's code: a new parser retries documents the old one
-    could not read (and ``--reparse`` re-reads everything)."""
+    """``<version>+<digest>`` of the parser's code (and of the places table's, which gives a
+    record its ``place``): a new parser retries documents the old one could not read (and
+    ``--reparse`` re-reads everything)."""
     global _PARSER_FINGERPRINT
     if _PARSER_FINGERPRINT is None:
         import parsers
+        import places
 
-        root = Path(parsers.__file__).parent
         digest = hashlib.sha256()
-        for path in sorted(root.rglob("*.py")):
-            digest.update(path.relative_to(root).as_posix().encode())
-            digest.update(path.read_bytes())
+        for package in (parsers, places):
+            root = Path(package.__file__).parent
+            for path in sorted(root.rglob("*.py")):
+                digest.update(path.relative_to(root.parent).as_posix().encode())
+                digest.update(path.read_bytes())
         _PARSER_FINGERPRINT = f"{__version__}+{digest.hexdigest()[:12]}"
     return _PARSER_FINGERPRINT

@@ -6,7 +6,7 @@ numbers should not be quoted without a look at the source are flagged, with the 
 ``caution``: failed arithmetic checks (this year or last), a carry-over that does not match
 last year's report, cells the parser could not place, a re-issued report.
 
-The region is a division name or code at any level (resolved by ``parsers.places`` when
+The region is a division name or code at any level (resolved by ``places`` when
 available); agencies without a known place match when their name contains the region's name.
 """
 
@@ -101,7 +101,7 @@ def _panel(source: Any) -> pd.DataFrame:
 def _region_filter(panel: pd.DataFrame, region: str) -> tuple[str, pd.Series]:
     """Which panel rows lie in the region, and how to name the region to readers."""
     try:
-        from parsers.places import PlaceError, find_region, place_within
+        from places import PlaceError, find_region, place_within
     except ImportError:  # pragma: no cover - the places package ships with the parser
         return _fallback_filter(panel, region)
     try:

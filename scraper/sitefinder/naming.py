@@ -4,14 +4,14 @@ A sub-platform is listed under a short label — 东岭乡, 县教育局, 西街
 wants the agency's full name, the one its reports carry: the label completed with its parent's
 place (``华溪县东岭乡人民政府``, ``华溪县教育局``, ``华溪县西街街道办事处``). A portal names
 itself in its ``<title>`` (``华溪县人民政府门户网站``). Division codes come from the places table
-(:mod:`parsers.places`) only when it resolves the name without doubt.
+(:mod:`places`) only when it resolves the name without doubt.
 """
 
 from __future__ import annotations
 
 import re
 
-from parsers.places import PlaceError, resolve
+from places import PlaceError, resolve
 from scraper.registry import LEVELS
 from scraper.sitefinder.labels import normalise
 from scraper.sitefinder.links import title_parts

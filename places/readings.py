@@ -4,7 +4,7 @@ An agency name is read as ``[organ prefix] place place … [人民政府] remain
 nest (each one inside the previous, by code), and the remainder says what the agency is —
 nothing or a government suffix (the place's government), a department, or a special zone
 named after the place. Every way of reading the name is kept as a :class:`Reading` with a
-confidence; :mod:`parsers.places.resolve` chooses among them.
+confidence; :mod:`places.resolve` chooses among them.
 
 Readings of a name do not depend on context, so they are cached per name: a panel with
 thousands of reports from a few hundred agencies reads each name once.
@@ -16,8 +16,8 @@ import copy
 import re
 from dataclasses import dataclass
 
-from parsers.places import names as vocab
-from parsers.places.divisions import (
+from places import names as vocab
+from places.divisions import (
     FORMER,
     SHORT,
     Division,
@@ -25,7 +25,7 @@ from parsers.places.divisions import (
     NameRef,
     default_table,
 )
-from parsers.places.model import Place
+from places.model import Place
 
 _CACHE_LIMIT = 200_000
 _EPS = 1e-9

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsers.places import names as vocab
-from parsers.places.divisions import Division, DivisionTable, default_table
-from parsers.places.model import (
+from places import names as vocab
+from places.divisions import Division, DivisionTable, default_table
+from places.model import (
     NAME_LEVELS,
     AmbiguousRegion,
     Place,
     Region,
     RegionNotFound,
 )
-from parsers.places.readings import readings
+from places.readings import readings
 
 _CODE_LENGTHS = (2, 4, 6, 9)
 _REGION_LEVELS = ("province", "city", "county", "township", "zone")

@@ -1,6 +1,6 @@
 """Who published a report: agency names → level, place and statistical division code.
 
-    >>> from parsers.places import resolve
+    >>> from places import resolve
     >>> resolve("梅河口市进化镇人民政府").to_dict()["code"]
     '220581108'
 
@@ -13,17 +13,17 @@ The public surface:
 - :func:`default_table` — the packaged division table (loaded once, on first use).
 """
 
-from parsers.places.divisions import Division, DivisionTable, default_table
-from parsers.places.model import (
+from places.divisions import Division, DivisionTable, default_table
+from places.model import (
     AmbiguousRegion,
     Place,
     PlaceError,
     Region,
     RegionNotFound,
 )
-from parsers.places.readings import readings
-from parsers.places.regions import find_region, normalize_code, place_within, region_of
-from parsers.places.resolve import resolve
+from places.readings import readings
+from places.regions import find_region, normalize_code, place_within, region_of
+from places.resolve import resolve
 
 __all__ = [
     "AmbiguousRegion",

@@ -1,6 +1,6 @@
 """The statistical division table shipped with the package, loaded once per process.
 
-The table (``parsers/data/divisions.tsv.gz``, built by ``tools/build_divisions.py``) lists
+The table (``places/data/divisions.tsv.gz``, built by ``tools/build_divisions.py``) lists
 every province, city, county and township code of the National Bureau of Statistics'
 统计用区划代码 for several yearly editions, with every name each code has carried and, for
 codes that were replaced, the code that continues them. Loading builds two indexes: code →
@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
 
-from parsers.places import names as vocab
+from places import names as vocab
 
 LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
 LEVELS = ("province", "city", "county", "township")
@@ -228,7 +228,7 @@ class DivisionTable:
     def load(cls, path: str | Path | None = None) -> DivisionTable:
         """Read a table file (the packaged one by default)."""
         if path is None:
-            data = resources.files("parsers").joinpath("data", DATA_FILE).read_bytes()
+            data = resources.files("places").joinpath("data", DATA_FILE).read_bytes()
         else:
             data = Path(path).read_bytes()
         return cls.from_text(gzip.decompress(data).decode("utf-8"))

@@ -1,6 +1,6 @@
 """Agency name → :class:`Place`: the best of the name's readings, with ties broken by context.
 
-:mod:`parsers.places.readings` gives every way of reading a name with its confidence; here the
+:mod:`places.readings` gives every way of reading a name with its confidence; here the
 best is chosen, context (a region the agency must lie in, text mentioning place names) breaks
 ties, and ties that remain are reported as candidates with no code.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 
-from parsers.places.divisions import DivisionTable, default_table
-from parsers.places.model import NAME_LEVELS, Place, PlaceError, Region
-from parsers.places.readings import Reading, anchors, copy_place, read_name, readings
-from parsers.places.regions import AmbiguousRegion, find_region, place_within, region_of
+from places.divisions import DivisionTable, default_table
+from places.model import NAME_LEVELS, Place, PlaceError, Region
+from places.readings import Reading, anchors, copy_place, read_name, readings
+from places.regions import AmbiguousRegion, find_region, place_within, region_of
 
 __all__ = ["readings", "resolve"]
 

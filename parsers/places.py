@@ -1,0 +1,40 @@
+"""The places table under its earlier address: ``from parsers.places import resolve`` still works.
+
+The table and the resolution of agency names moved to the top-level package :mod:`places`,
+which both the parsers (a record's ``place``) and the site finder (a discovered agency's level
+and code) use; import from there.
+"""
+
+from places import (
+    AmbiguousRegion,
+    Division,
+    DivisionTable,
+    Place,
+    PlaceError,
+    Region,
+    RegionNotFound,
+    default_table,
+    find_region,
+    normalize_code,
+    place_within,
+    readings,
+    region_of,
+    resolve,
+)
+
+__all__ = [
+    "AmbiguousRegion",
+    "Division",
+    "DivisionTable",
+    "Place",
+    "PlaceError",
+    "Region",
+    "RegionNotFound",
+    "default_table",
+    "find_region",
+    "normalize_code",
+    "place_within",
+    "readings",
+    "region_of",
+    "resolve",
+]
