@@ -27,6 +27,7 @@ from types import ModuleType
 
 from ogi.harvest import harvest
 from ogi.runs import RunReport
+from ogi_errors import DemoUnavailable as DemoUnavailable
 from scraper.client import ClientOptions
 from scraper.crawl import CrawlOptions
 from scraper.sitefinder import DiscoveryResult, FinderOptions, discover, registry_text
@@ -35,10 +36,6 @@ DEFAULT_DIR = Path("ogi-demo")
 STATE_FILE = "demo.json"
 SITES_FILE = "demo-sites.toml"
 CACHE_FILE = "discover-cache.sqlite"
-
-
-class DemoUnavailable(RuntimeError):
-    """The fake web is not importable (an installed wheel without the source checkout)."""
 
 
 @dataclass

@@ -11,14 +11,11 @@ from urllib.parse import urlsplit
 
 from ogi.lock import LOCK_NAME
 from ogi.runs import runs_dir
+from ogi_errors import HarvestConfigError as HarvestConfigError
 from scraper.registry import Site
 
 BOOK_NAME = "harvest.sqlite"
 DATASETS_DIR = "datasets"
-
-
-class HarvestConfigError(ValueError):
-    """The harvest cannot start: a bad sites file, shard or option (exit code 2)."""
 
 
 @dataclass(frozen=True)

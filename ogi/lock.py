@@ -24,6 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ogi_errors import LockHeld as LockHeld
+
 try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -31,26 +33,6 @@ except ImportError:  # pragma: no cover - Windows
     import msvcrt
 
 LOCK_NAME = ".ogi-harvest.lock"
-
-
-class LockHeld(RuntimeError):
-    """Another process holds the lock. ``holder`` is what it wrote about itself (may be empty)."""
-
-    def __init__(self, path: Path, holder: dict[str, Any] | None) -> None:
-        self.path = path
-        self.holder = holder or {}
-        who = []
-        if self.holder.get("pid"):
-            who.append(f"pid {self.holder['pid']}")
-        if self.holder.get("host"):
-            who.append(f"on {self.holder['host']}")
-        if self.holder.get("started_at"):
-            who.append(f"since {self.holder['started_at']}")
-        detail = f" ({' '.join(who)})" if who else ""
-        super().__init__(
-            f"another harvest is already running on {path.parent}{detail}; "
-            f"this one exits without doing anything (lock file: {path})"
-        )
 
 
 class DataLock:

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from ogi_errors import RegionError as RegionError
 from output.compare_render import write_html, write_xlsx
 from output.compare_table import CHANGE, PREV, RankedTable
 from output.dataset import Datasets
@@ -30,10 +31,6 @@ from output.store import load_records
 
 DEFAULT_INDICATORS = ("requests_received", "grant_rate", "refusal_rate")
 _PLACE_KEYS = ("level", "province", "city", "county", "township", "zone", "parent_level")
-
-
-class RegionError(LookupError):
-    """The region is unknown, ambiguous, or has no agencies with reports that year."""
 
 
 @dataclass

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ogi_errors import ReportNotFound as ReportNotFound
 from output.corrections import (
     Correction,
     CorrectionError,
@@ -30,10 +31,6 @@ from output.corrections import (
 )
 from output.store import decode_report, store_files
 from parsers.model import Number, Report
-
-
-class ReportNotFound(LookupError):
-    """No harvested document has that report id (or it is ambiguous)."""
 
 
 @dataclass(frozen=True, slots=True)

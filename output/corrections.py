@@ -33,6 +33,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ogi_errors import CorrectionError as CorrectionError
 from parsers import schema
 from parsers.model import CellValue, Number, Report, format_number
 
@@ -43,10 +44,6 @@ CORRECTED = "corrected"
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-class CorrectionError(ValueError):
-    """A correction that cannot be stored or read: a bad cell code, value, or CSV row."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ogi_errors import ParseError as ParseError
+
 Number = int | float
 
 # Cell statuses (the long `cells` dataset uses the same words).
@@ -18,22 +20,6 @@ BLANK = "blank"  # the cell was printed empty
 DASH = "dash"  # the cell holds a non-number such as —, -, /, 无
 UNCERTAIN = "uncertain"  # a number exists but its cell could not be decided
 MISSING = "missing"  # the document does not show this cell at all
-
-
-class ParseError(Exception):
-    """The bytes are not a report we can read (not a report, unreadable, unsupported).
-
-    ``reason`` is a short machine-friendly code; ``where`` says what was looked at.
-    """
-
-    def __init__(self, message: str, *, reason: str = "unreadable", where: str | None = None):
-        super().__init__(message)
-        self.reason = reason
-        self.where = where
-
-    def __str__(self) -> str:
-        base = super().__str__()
-        return f"{base} ({self.where})" if self.where else base
 
 
 @dataclass(frozen=True, slots=True)

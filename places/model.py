@@ -12,24 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ogi_errors import AmbiguousRegion as AmbiguousRegion
+from ogi_errors import PlaceError as PlaceError
+from ogi_errors import RegionNotFound as RegionNotFound
+
 PLACE_LEVELS = ("province", "city", "county", "township", "department", "zone", "unknown")
 NAME_LEVELS = ("province", "city", "county", "township")
-
-
-class PlaceError(LookupError):
-    """A name or code that cannot be turned into a region."""
-
-
-class RegionNotFound(PlaceError):
-    """No division (nor known zone) has this name or code."""
-
-
-class AmbiguousRegion(PlaceError):
-    """Several divisions have this name; ``candidates`` lists them."""
-
-    def __init__(self, message: str, candidates: list[Region]):
-        super().__init__(message)
-        self.candidates = candidates
 
 
 @dataclass(slots=True)

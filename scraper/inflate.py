@@ -16,6 +16,8 @@ from collections.abc import Iterator
 
 import brotli
 
+from ogi_errors import ContentDecodingError as ContentDecodingError
+
 STEP = 256 * 1024
 """Output asked for per decoding step (brotli may round a step up to about twice this)."""
 
@@ -24,10 +26,6 @@ ACCEPT_ENCODING = "gzip, deflate, br"
 
 _IDENTITY = {"", "identity", "none"}
 _ALIASES = {"x-gzip": "gzip", "x-deflate": "deflate"}
-
-
-class ContentDecodingError(ValueError):
-    """A body that does not decode with the coding its headers name (or an unknown coding)."""
 
 
 class _Stage:

@@ -15,11 +15,9 @@ from collections.abc import Iterable
 import httpcore
 import httpx
 
+from ogi_errors import ResolveError as ResolveError
+
 log = logging.getLogger(__name__)
-
-
-class ResolveError(ValueError):
-    """A ``--resolve`` entry that is not ``HOST:PORT:ADDR``."""
 
 
 def parse_resolve(entries: Iterable[str] | None) -> dict[tuple[str, int], str]:

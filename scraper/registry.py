@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ogi_errors import RegistryError as RegistryError
 from scraper.urls import BadURL, checked_url
 
 LEVELS = ("central", "province", "city", "county", "township", "department")
@@ -28,34 +29,6 @@ LEVELS = ("central", "province", "city", "county", "township", "department")
 
 ADAPTERS = ("auto", "trs", "hanweb", "gkmlpt", "jpaas", "vsb", "generic")
 """CMS adapters; ``auto`` picks one from the list page itself."""
-
-
-class RegistryError(ValueError):
-    """A sites file that cannot be used. ``line`` (1-based) and ``field`` say where, when known."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        source: str = "<registry>",
-        line: int | None = None,
-        field: str | None = None,
-        site: int | None = None,
-    ) -> None:
-        self.message = message
-        self.source = source
-        self.line = line
-        self.field = field
-        self.site = site
-        where = source
-        if line is not None:
-            where += f":{line}"
-        parts = [where]
-        if site is not None:
-            parts.append(f"site #{site}")
-        if field is not None:
-            parts.append(f"field '{field}'")
-        super().__init__(f"{': '.join(parts)}: {message}")
 
 
 @dataclass(frozen=True)

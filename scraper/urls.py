@@ -20,20 +20,13 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 
 import idna
 
+from ogi_errors import BadURL as BadURL
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ASCII_HOST = re.compile(r"[A-Za-z0-9_.-]+")
 _DOTTED_NUMBERS = re.compile(r"[0-9]+(?:\.[0-9]+){3}")
 MAX_URL = 8192
 """Longest URL kept; servers refuse longer request lines and real links are far shorter."""
-
-
-class BadURL(ValueError):
-    """A link that is not a fetchable http(s) URL, with the reason."""
-
-    def __init__(self, url: str, reason: str) -> None:
-        super().__init__(f"{reason}: {url[:300]!r}")
-        self.url = url
-        self.reason = reason
 
 
 @dataclass(frozen=True)

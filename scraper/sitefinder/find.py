@@ -15,15 +15,12 @@ import time
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ogi_errors import StartError as StartError
 from scraper.sitefinder.fetch import Fetcher, FinderOptions, open_client
 from scraper.sitefinder.naming import division_code, guess_level
 from scraper.sitefinder.result import DiscoveryResult, SiteEntry
 from scraper.sitefinder.walk import Owner, Start, Walk
 from scraper.urls import BadURL, checked_url
-
-
-class StartError(ValueError):
-    """A start address that is not a web address."""
 
 
 def start_url(text: str) -> str:

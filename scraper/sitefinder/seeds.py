@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from ogi_errors import SeedError as SeedError
 from scraper.sitefinder.find import StartError, start_url
 from scraper.sitefinder.walk import Start
 
@@ -50,10 +51,6 @@ _PORTAL_OFFICE = re.compile(r"(人民政府)(?:办公室|办公厅)$")
 _SITE_NOISE = re.compile(r"(?:门户网站|官方网站|政府网站|网站)$")
 HEADER_ROWS = 10
 """Rows searched for the header of a database export."""
-
-
-class SeedError(ValueError):
-    """A start-page file that cannot be read."""
 
 
 def _cell(v: object) -> str:
