@@ -4,11 +4,31 @@ over a public library function, and registers itself on :data:`app` here."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
 
 import typer
 from rich.console import Console
 from rich.status import Status
+
+from ogi.exits import (
+    EXIT_LOCKED,
+    EXIT_NOTHING_DONE,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    exits_on_errors,
+)
+from ogi_errors import HarvestConfigError, LockHeld
+
+__all__ = [
+    "EXIT_LOCKED",
+    "EXIT_NOTHING_DONE",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
+    "app",
+    "harvest_exits",
+    "main",
+]
 
 app = typer.Typer(
     name="ogi",
@@ -24,35 +44,13 @@ def _root() -> None:
     """Harvest 政府信息公开工作年度报告 into clean multi-year datasets."""
 
 
-# Exit codes, following cron habits (see the design notes).
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_DONE = 3
-EXIT_LOCKED = 75  # another harvest holds the data folder (sysexits EX_TEMPFAIL: try later)
-
-
-@contextlib.contextmanager
-def harvest_exits(err: Console, status: Status | None = None) -> Iterator[None]:
+def harvest_exits(
+    err: Console, status: Status | None = None
+) -> contextlib.AbstractContextManager[None]:
     """Run a harvest under the command line's exit codes: a bad sites file or option exits 2,
     a data folder held by another harvest exits 75; ``status`` (a live line on stderr) is
     shown for the duration."""
-    from ogi.harvest import HarvestConfigError
-    from ogi.lock import LockHeld
-
-    try:
-        if status is not None:
-            status.start()
-        yield
-    except HarvestConfigError as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_USAGE) from None
-    except LockHeld as exc:
-        err.print(f"[yellow]busy:[/yellow] {exc}")
-        raise typer.Exit(EXIT_LOCKED) from None
-    finally:
-        if status is not None:
-            status.stop()
+    return exits_on_errors(err, status, only=(HarvestConfigError, LockHeld))
 
 
 def _register() -> None:

@@ -21,6 +21,7 @@ from ogi.book import MAX_RETRIES, Book, parser_fingerprint
 from ogi.layout import Layout, layouts
 from ogi.parsing import FAILED, RETRY
 from ogi.runs import INTERRUPTED, RUNNING, RunReport, load_runs
+from ogi_errors import DataNotFound
 
 
 @dataclass
@@ -80,7 +81,7 @@ def status(
     """
     data = Path(data_dir)
     if not data.is_dir():
-        raise FileNotFoundError(f"no data folder {data}")
+        raise DataNotFound(f"no data folder {data}")
     out = Status(data)
     parts = layouts(data)
     holders = {}

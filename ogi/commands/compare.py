@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE, app
+from ogi.cli import app
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE
 from output.compare import DEFAULT_INDICATORS, RegionError, compare
 from output.compare_render import rich_table
 from output.indicators import INDICATOR_BY_CODE

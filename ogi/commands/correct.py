@@ -12,7 +12,8 @@ from typing import Annotated
 
 import typer
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE, app
+from ogi.cli import app
+from ogi.exits import EXIT_OK, exits_on_errors
 from output.correct import ReportNotFound, correct
 from output.corrections import CorrectionError, corrections_path
 
@@ -45,14 +46,8 @@ def correct_command(
     """
     who = reviewer or os.environ.get("OGI_REVIEWER") or os.environ.get("USER") or ""
     text = "" if value.strip().lower() in BLANK_WORDS else value
-    try:
+    with exits_on_errors(only=(CorrectionError, ReportNotFound)):
         done = correct(data, report_id, cell, text, note=note, reviewer=who)
-    except CorrectionError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
-    except ReportNotFound as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_NOTHING_DONE) from None
     old = "null" if done.old_value is None else done.old_value
     new = "blank" if done.new_value is None else done.new_value
     typer.echo(

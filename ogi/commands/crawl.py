@@ -21,8 +21,9 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ogi.cli import EXIT_USAGE, app
+from ogi.cli import app
 from ogi.commands import crawl_flags as flags
+from ogi.exits import EXIT_USAGE, exits_on_errors
 from scraper.crawl import CrawlResult, crawl
 from scraper.network import ResolveError, parse_resolve
 from scraper.registry import RegistryError, load_registry
@@ -73,12 +74,9 @@ def crawl_command(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    try:
+    with exits_on_errors(console, only=(RegistryError, ResolveError)):
         registry = load_registry(sites)
         mapping = parse_resolve(resolve)
-    except (RegistryError, ResolveError) as e:
-        console.print(f"[red]error:[/red] {e}")
-        raise typer.Exit(EXIT_USAGE) from None
     opts = flags.crawl_options(
         full=full,
         revisit_days=revisit_days,

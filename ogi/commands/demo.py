@@ -11,10 +11,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_USAGE, app, harvest_exits
+from ogi.cli import app
 from ogi.demo import DEFAULT_DIR, DemoUnavailable, demo
+from ogi.exits import EXIT_USAGE, exits_on_errors
 from ogi.logs import setup_logging
 from ogi.runs import print_report
+from ogi_errors import HarvestConfigError, LockHeld
 
 
 @app.command("demo")
@@ -68,15 +70,11 @@ def demo_command(
         if status is not None and event == "phase":
             status.update(f"demo: {info.get('name')}…")
 
-    try:
-        with harvest_exits(err, status):
-            result = demo(
-                data, day=when, faults=faults, port=port, workers=workers, formats=formats,
-                progress=on_event,
-            )  # fmt: skip
-    except DemoUnavailable as exc:
-        err.print(f"[red]error:[/red] {exc}")
-        raise typer.Exit(EXIT_NOTHING_DONE) from None
+    with exits_on_errors(err, status, only=(HarvestConfigError, LockHeld, DemoUnavailable)):
+        result = demo(
+            data, day=when, faults=faults, port=port, workers=workers, formats=formats,
+            progress=on_event,
+        )  # fmt: skip
     out = Console(highlight=False, soft_wrap=True)
     out.print(
         f"fake government web on 127.0.0.1:{result.port} (day {result.day}), "

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
-from places import Place, RegionNotFound, find_region, resolve
+from ogi.cli import app
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from places import AmbiguousRegion, Place, RegionNotFound, find_region, resolve
 
 
 @app.command("place")
@@ -42,7 +43,7 @@ def place_command(
         except RegionNotFound as exc:
             typer.echo(f"error: --within: {exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
-        except LookupError:
+        except AmbiguousRegion:
             pass  # an ambiguous region still narrows the choice: resolve() uses all of them
     out = Console(highlight=False, soft_wrap=True)
     unknown = 0

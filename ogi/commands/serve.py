@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_USAGE, app
+from ogi.cli import app
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_USAGE
 
 
 @app.command("serve")

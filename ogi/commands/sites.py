@@ -15,8 +15,9 @@ from urllib.parse import urlsplit
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_USAGE, app
+from ogi.cli import app
 from ogi.commands import crawl_flags as flags
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_USAGE
 from scraper.network import ResolveError, parse_resolve, registrable_domain
 from scraper.registry import Registry, RegistryError, load_registry
 from scraper.sitefinder import (

@@ -12,9 +12,11 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, app
+from ogi.cli import app
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, exits_on_errors
 from ogi.runs import STATUS_TEXT
 from ogi.status import Status, status
+from ogi_errors import DataNotFound
 
 
 @app.command("status")
@@ -33,11 +35,8 @@ def status_command(
 
     Exit codes: 0 shown; 3 no data folder or no harvest in it yet.
     """
-    try:
+    with exits_on_errors(only=(DataNotFound,)):
         st = status(data, last=last, min_runs=min_runs, limit=limit)
-    except FileNotFoundError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_NOTHING_DONE) from None
     if as_json:
         sys.stdout.write(json.dumps(st.to_dict(), ensure_ascii=False, indent=2) + "\n")
     else:
