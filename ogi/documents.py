@@ -4,7 +4,7 @@ file stop the rest."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
@@ -103,3 +103,39 @@ def parse_file(path: Path, timeout: float | None = None) -> Parsed:
 
 def _crashed(path: Path) -> Parsed:
     return Parsed(path, error="the parser process died", reason="crash")
+
+
+SPILL_BATCH = 64
+"""Reports stored per transaction by :func:`spill_files`."""
+
+
+def spill_files(
+    paths: Iterable[str | Path],
+    folder: str | Path,
+    *,
+    workers: int | None = None,
+    timeout: float | None = None,
+    on_outcome: Callable[[Parsed], None] | None = None,
+) -> tuple[int, int]:
+    """Parse the files (on every core: :func:`parse_files`) into ``folder/records.sqlite``, a
+    batch at a time as they come, so ``ogi export --from-files`` over any number of documents
+    never holds more than a batch of reports; returns (reports stored, files that failed).
+    ``on_outcome`` sees every outcome."""
+    from output.inputs import ReportInput
+    from output.store import RecordStore
+
+    stored = failed = 0
+    batch: list[ReportInput] = []
+    with RecordStore.open(folder) as store:
+        for outcome in parse_files(paths, workers=workers, timeout=timeout):
+            if on_outcome is not None:
+                on_outcome(outcome)
+            if not outcome.ok:
+                failed += 1
+                continue
+            batch.append(ReportInput(outcome.report))
+            if len(batch) >= SPILL_BATCH:
+                stored += store.put_many(batch)
+                batch.clear()
+        stored += store.put_many(batch)
+    return stored, failed

@@ -67,6 +67,7 @@ from ogi.layout import (
 from ogi.lock import DataLock
 from ogi.parsing import FAILED, NOT_REPORT, RETRY, Job, run_jobs
 from ogi.pool import cores
+from ogi.reparse import ReparseTally, StoredRecords
 from ogi.runs import (
     NOTHING_DONE,
     OK,
@@ -387,13 +388,18 @@ class _Run:
         parser = parser_fingerprint()
         state = State.open(lay.state_path)
         store = RecordStore(lay.store_path, parser=parser)
-        present = _Presence(lay.store_path)
+        present = StoredRecords(lay.store_path)
+        tally = ReparseTally() if self.reparse else None
         book, r = self.book, self.report
         sites = {s.key: s for s in self.registry.sites}
         try:
             last_run = state.last_run_id(finished=False) or 0
             cursor = None if self.reparse else int(self.book.get("cursor") or 0)
             jobs = self._jobs(state, cursor, present, parser)
+            if self.reparse:  # a count first, for the progress bar (no document is read)
+                total = sum(1 for _ in self._jobs(state, cursor, present, parser))
+                present.current = 0
+                self._emit("parse_total", total=total)
             # a look at the backlog's head decides between a pool and this process
             wanted = self.workers or cores()
             threshold = POOL_MIN_DOCUMENTS if self.workers is None else max(2, wanted)
@@ -418,6 +424,8 @@ class _Run:
                 if not owed:  # before the first record lands: the datasets now owe an export
                     book.set(export_pending=1)
                     owed = True
+                if tally is not None:
+                    tally.compare(present, [item for _job, item in batch])
                 store.put_many(item for _job, item in batch)
                 book.forget((job.url, job.sha256) for job, _item in batch)
                 r.records_added += len(batch)
@@ -496,6 +504,8 @@ class _Run:
             flush()
             book.set(cursor=last_run)
             r.parse.update(seconds=round(time.monotonic() - t0, 3), failures=failures)
+            if tally is not None:
+                r.parse["reparse"] = tally.to_dict(present.current)
             r.write()
         finally:
             present.close()
@@ -503,10 +513,15 @@ class _Run:
             state.close()
 
     def _jobs(
-        self, state: State, cursor: int | None, present: _Presence, parser: str
+        self, state: State, cursor: int | None, present: StoredRecords, parser: str
     ) -> Iterator[Job]:
         """Documents to parse: due retries, then everything new since ``cursor`` (per site,
-        so only one site's document list is in memory at a time)."""
+        so only one site's document list is in memory at a time). A re-parse takes every
+        document whose record another parser made (:mod:`ogi.reparse`)."""
+
+        def done(url: str, sha256: str) -> bool:
+            return present.parsed_by(url, sha256, parser) if self.reparse else present(url, sha256)
+
         book = self.book
         retried: set[tuple[str, str]] = set()  # only these could come up twice
         for row in book.due(parser):
@@ -514,7 +529,7 @@ class _Run:
             if doc is None or doc.sha256 != row["sha256"] or doc.status != "ok":
                 book.forget([(row["url"], row["sha256"])])  # changed or gone: the cursor path
                 continue
-            if present(doc.url, doc.sha256) and not self.reparse:
+            if done(doc.url, doc.sha256):
                 book.forget([(row["url"], row["sha256"])])
                 continue
             retried.add((doc.url, doc.sha256))
@@ -524,9 +539,7 @@ class _Run:
                 pair = (doc.url, doc.sha256 or "")
                 if pair in retried or not doc.sha256 or not doc.warc_file:
                     continue
-                if not self.reparse and (
-                    present(*pair) or book.is_settled(book.outcome(*pair), parser)
-                ):
+                if done(*pair) or book.is_settled(book.outcome(*pair), parser):
                     continue
                 yield self._job(state, doc)
 
@@ -634,22 +647,6 @@ class _Run:
         ):
             return "corrections changed"
         return _datasets_missing(self.layout.datasets_dir, self.formats)
-
-
-class _Presence:
-    """Is ``(url, sha256)`` in the record store already? (A read connection of its own.)"""
-
-    def __init__(self, path: Path) -> None:
-        self.db = sqlite3.connect(path, timeout=60)
-
-    def __call__(self, url: str, sha256: str) -> bool:
-        row = self.db.execute(
-            "SELECT 1 FROM records WHERE url=? AND sha256=? LIMIT 1", (url or "", sha256)
-        ).fetchone()
-        return row is not None
-
-    def close(self) -> None:
-        self.db.close()
 
 
 def _sites_with_documents(state: State, cursor: int | None) -> list[str]:

@@ -25,6 +25,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ogi.reparse import summary_lines
+
 RUNS_DIR = "runs"
 
 RUNNING = "running"
@@ -222,6 +224,7 @@ def summary(report: RunReport, *, max_sites: int = 10) -> str:
             f"  bad links  {bad} malformed link(s) left out, each costing only itself "
             "(with their pages in the crawl state; examples in the run report)"
         )
+    lines += summary_lines(report.parse)
     fc = report.failed_checks
     if fc.get("reports"):
         rules = ", ".join(f"{k} {v}" for k, v in list(fc.get("by_rule", {}).items())[:4])

@@ -38,12 +38,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from output.across_years import Decision, apply_decisions, decide_across_years
 from output.cells import COLUMNS as CELL_COLUMNS
-from output.cells import cells_chunks, cells_spec
+from output.cells import HIDDEN as HIDDEN_CELL_COLUMNS
+from output.cells import cells_spec
+from output.cellspill import CellSpill
 from output.codebook import codebook_dataset
 from output.columns import INTEGER, NUMBER, Column, conform, typed_array
 from output.corrections import CorrectionSet
@@ -63,6 +66,8 @@ from output.prose import ProseField, load_crosswalk
 from output.reports import COLUMNS as REPORT_COLUMNS
 from output.reports import reports_chunks, reports_spec, sort_key
 from output.scratch import Scratch
+from output.stages import RecordStage, apply_stages, stages_key
+from output.stages import cell_columns as stage_cell_columns
 from output.versions import assign_versions
 
 log = logging.getLogger(__name__)
@@ -89,10 +94,13 @@ class Build:
         crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
         fill_from_prose: bool = True,
         corrections: CorrectionSet | None = None,
+        stages: Sequence[RecordStage] = (),
+        cells: bool = True,
         on_stage: Callable[[str], None] | None = None,
     ) -> None:
         self.items = items
         self.corrections = corrections
+        self.stages = tuple(stages)
         self.scratch = scratch
         self.crosswalk = load_crosswalk() if crosswalk is _DEFAULT else crosswalk
         self.fill_from_prose = fill_from_prose
@@ -105,6 +113,17 @@ class Build:
         self.source_key: str | None = None  # for records in stores: see source_key()
         self._year_kind = INTEGER
         self._panel: tuple[list[Column], list[Path]] | None = None
+        self._cells = (
+            CellSpill(
+                scratch.path("cells"),
+                [*CELL_COLUMNS, *stage_cell_columns(self.stages)],
+                HIDDEN_CELL_COLUMNS,
+                self.stages,
+            )
+            if cells
+            else None
+        )
+        self._positions = 0
 
     # -- pass 1 ------------------------------------------------------------------------------
 
@@ -119,8 +138,11 @@ class Build:
         every = hashlib.sha256()  # every record read, in order (see source_key)
         for position, (item, digest) in enumerate(load_items(self.items)):
             every.update(digest)
-            item = self._corrected(item)
+            item = apply_stages(self.stages, self._corrected(item))
             entry, payload = scan(item, position, self.codes, known, share)
+            if self._cells is not None:
+                self._cells.add(position, entry.report_id, entry.year, item)
+            self._positions = position + 1
             other = by_id.get(entry.report_id)
             if other is not None:
                 if not first_seen(entry, payload) < first_seen(other, self.payload(other)):
@@ -134,6 +156,8 @@ class Build:
                 years.add(entry.year)
         self.entries = sorted(by_id.values(), key=lambda e: e.report_id)
         del by_id
+        if self._cells is not None:
+            self._cells.finish()
         assign_agency_ids(self.entries)
         self._stage("deciding versions")
         assign_versions(self.entries, self.numbers)
@@ -143,7 +167,7 @@ class Build:
         self.key = self._key(total % _MODULUS)
         if _all_stored(self.items):
             self.source_key = _finish_key(
-                every, self.crosswalk, self.fill_from_prose, self.corrections
+                every, self.crosswalk, self.fill_from_prose, self.corrections, self.stages
             )
         left_out = [e for e in self.entries if e.is_current and (e.year is None or not e.agency_id)]
         if left_out:
@@ -163,12 +187,15 @@ class Build:
         digest = hashlib.sha256()
         digest.update(records.to_bytes(16, "little"))
         digest.update(str(len(self.entries)).encode())
-        return _finish_key(digest, self.crosswalk, self.fill_from_prose, self.corrections)
+        return _finish_key(
+            digest, self.crosswalk, self.fill_from_prose, self.corrections, self.stages
+        )
 
     def _corrected(self, item: ReportInput) -> ReportInput:
         """The record with the reviewers' corrections of its document applied, then the cells
-        an identity across years decides (the per-cell stage: every pass reads records through
-        it, so reports, cells and panel agree)."""
+        an identity across years decides (the first record stages, before those of
+        :mod:`output.stages`: the index pass reads each record through them, and the cells are
+        spilled from what they give, so reports, cells and panel agree)."""
         if not self.corrections and not self.decided:
             return item
         sha = document_sha256(item)
@@ -255,6 +282,7 @@ class Build:
         year_columns = _with_year_kind(REPORT_COLUMNS, self._year_kind)
         reports = reports_spec(year_columns, rows["reports"], self.key)
         cell_columns = _with_year_kind(CELL_COLUMNS, self._year_kind)
+        cell_columns += stage_cell_columns(self.stages)
         cells = cells_spec(cell_columns, rows["cells"], self.key)
         if "reports" in wanted:
             self._stage("writing reports")
@@ -262,12 +290,11 @@ class Build:
             yield reports, (conform(c, reports.columns) for c in reports_chunks(order, self))
         if "cells" in wanted:
             self._stage("writing cells")
-            positions = [e.position for e in self.entries]
-            loaded = (
-                self._corrected(item)
-                for item, _digest in load_items(self.items, positions, digest=False)
-            )
-            chunks = cells_chunks(self.entries, loaded)
+            if self._cells is None:
+                raise ValueError("this build was made without cells (Build(cells=False))")
+            kept = np.zeros(self._positions, dtype=bool)
+            kept[[e.position for e in self.entries]] = True
+            chunks = self._cells.chunks(kept, cells.columns)
             yield cells, (conform(c, cells.columns) for c in chunks)
         panel = None
         if wanted & {"panel", "codebook"}:
@@ -377,6 +404,7 @@ def source_key(
     crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
     fill_from_prose: bool = True,
     corrections: CorrectionSet | None = None,
+    stages: Sequence[RecordStage] = (),
 ) -> str | None:
     """For records that all sit in stores (handles from :func:`output.store.load_records`): a
     key of every stored row, in order, read without decoding any record — what
@@ -392,7 +420,7 @@ def source_key(
             every.update(digest)
     if crosswalk is _DEFAULT:
         crosswalk = load_crosswalk()
-    return _finish_key(every, crosswalk, fill_from_prose, corrections)
+    return _finish_key(every, crosswalk, fill_from_prose, corrections, stages)
 
 
 _DIGEST_BATCH = 4096
@@ -404,13 +432,17 @@ def _all_stored(items: Sequence[Any]) -> bool:
     return bool(items) and all(isinstance(item, StoredInput) for item in items)
 
 
-def _finish_key(digest, crosswalk, fill_from_prose: bool, corrections=None) -> str:
+def _finish_key(
+    digest, crosswalk, fill_from_prose: bool, corrections=None, stages: Sequence[RecordStage] = ()
+) -> str:
     """Add what shapes the rows besides the records: the prose crosswalk, the reviewers'
-    corrections and the code."""
+    corrections, the record stages and the code."""
     pairs = sorted((k, repr(v)) for k, v in (crosswalk or {}).items())
     digest.update(repr((pairs, crosswalk is None, fill_from_prose)).encode())
     if corrections:
         digest.update(corrections.digest().encode())
+    if stages:
+        digest.update(stages_key(stages).encode())
     digest.update(code_digest().encode())
     return digest.hexdigest()
 

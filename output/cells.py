@@ -16,16 +16,10 @@ identity and ``decided_from`` the other report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-
-import pandas as pd
-
 from output.across_years import DecidedCell
-from output.columns import CODE, INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
+from output.columns import CODE, INTEGER, NUMBER, TEXT, Column
 from output.corrections import CorrectedCell
 from output.dataset import Dataset
-from output.entries import Entry, code_name
-from output.inputs import ReportInput
 from parsers.model import CellValue
 
 COLUMNS = [
@@ -64,43 +58,14 @@ CORRECTION_COLUMNS = ("old_value", "correction_note", "corrected_by", "corrected
 DECISION_COLUMNS = ("decided_by", "decided_from")
 
 
-CHUNK = 100_000  # cells per chunk (whole documents: a chunk ends after the one that fills it)
+HIDDEN = ("province",)
+"""Carried beside each chunk's rows (not a column of the dataset): the report's province, so
+the Parquet files can be partitioned by it (``--partition-by year,province``). The rows are
+made as the build first reads each record, and spilled until the dataset is written
+(:mod:`output.cellspill`)."""
 
 
-def cells_chunks(
-    entries: list[Entry], items: Iterable[ReportInput], size: int | None = None
-) -> Iterator[pd.DataFrame]:
-    """Every cell of ``entries`` (in ``report_id`` order); ``items`` are their records, read
-    one by one alongside."""
-    size = size or CHUNK
-    rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-    emitted = False
-    for entry, item in zip(entries, items, strict=True):
-        cells = item.report.cells()
-        if not cells:
-            continue
-        sections, row_codes, col_codes, values = zip(*cells, strict=True)
-        rows["report_id"].extend([entry.report_id] * len(cells))
-        rows["year"].extend([entry.year] * len(cells))
-        rows["section"].extend(sections)
-        rows["row"].extend(row_codes)
-        rows["column"].extend(col_codes)
-        rows["code"].extend(map(code_name, sections, row_codes, col_codes))
-        rows["value"].extend([cell.value for cell in values])
-        rows["raw"].extend([cell.raw for cell in values])
-        rows["status"].extend([cell.status for cell in values])
-        rows["unit"].extend([cell.unit for cell in values])
-        _correction_columns(rows, values)
-        _decision_columns(rows, values)
-        if len(rows["report_id"]) >= size:
-            yield _frame(rows)
-            emitted = True
-            rows = {c.name: [] for c in COLUMNS}
-    if rows["report_id"] or not emitted:
-        yield _frame(rows)
-
-
-def _correction_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
+def correction_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
     """The value a correction replaced and its note, reviewer and time (null elsewhere)."""
     corrected = [cell for cell in values if isinstance(cell, CorrectedCell)]
     if not corrected:
@@ -118,7 +83,7 @@ def _correction_columns(rows: dict[str, list], values: tuple[CellValue, ...]) ->
                 rows[name].append(None)
 
 
-def _decision_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
+def decision_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> None:
     """The identity and the other report of cells decided across years (null elsewhere)."""
     if not any(isinstance(cell, DecidedCell) for cell in values):
         for name in DECISION_COLUMNS:
@@ -128,13 +93,6 @@ def _decision_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> N
         decided = isinstance(cell, DecidedCell)
         rows["decided_by"].append(cell.rule if decided else None)
         rows["decided_from"].append(cell.other if decided else None)
-
-
-def _frame(rows: dict[str, list]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {c.name: series_from_arrays([typed_array(rows[c.name], c)], c) for c in COLUMNS},
-        columns=[c.name for c in COLUMNS],
-    )
 
 
 def cells_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dataset:
@@ -149,4 +107,5 @@ def cells_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dat
         description="Every table cell of every document: value, printed text and status.",
         n_rows=n_rows,
         fingerprint=fingerprint,
+        hidden=HIDDEN,
     )

@@ -36,6 +36,7 @@ class Dataset:
     description: str = ""
     n_rows: int = 0
     fingerprint: str = ""
+    hidden: tuple[str, ...] = ()  # columns streamed chunks carry only to be partitioned by
 
     def __post_init__(self) -> None:
         if self.frame is not None:
@@ -73,6 +74,7 @@ class Dataset:
             self.description,
             len(self),
             self.fingerprint,
+            self.hidden,
         )
 
 

@@ -39,6 +39,7 @@ from output.store import load_records
 from output.writers import FORMATS, NOTES, SINKS, WRITERS, Sink
 from output.writers.atomic import FileResult, Staging, cleanup_temps, replace_if_changed
 from output.writers.base import order
+from output.writers.threaded import ThreadedSink
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +84,30 @@ def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
     return chosen
 
 
+PARTITION_KEYS = ("year", "province")
+
+
+def parse_partition(keys: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"year,province"`` → ``("year", "province")``, validated (order kept: folder levels)."""
+    if not keys:
+        return ()
+    if isinstance(keys, str):
+        keys = [k for k in keys.replace(" ", "").split(",") if k]
+    chosen = tuple(dict.fromkeys(k.lower() for k in keys))
+    unknown = [k for k in chosen if k not in PARTITION_KEYS]
+    if unknown:
+        raise ValueError(
+            f"cannot partition by {', '.join(unknown)}; choose from {', '.join(PARTITION_KEYS)}"
+        )
+    return chosen
+
+
 def export(
     records_or_source: Iterable[Any] | str | os.PathLike | Datasets,
     out_dir: str | os.PathLike,
     formats: str | Iterable[str] | None = DEFAULT_FORMATS,
     *,
+    partition_by: str | Iterable[str] | None = None,
     partition_by_year: bool = False,
     datasets: Iterable[str] | None = None,
     keep_datasets: bool = True,
@@ -99,11 +119,17 @@ def export(
     ``records_or_source`` is a data folder or record file (read with
     :func:`output.store.load_records`), an iterable of records (``Report``, ``ReportInput``,
     contract dicts, ``(report, provenance)`` pairs), or already built :class:`Datasets`.
-    ``datasets`` limits the tables written (e.g. ``["panel", "codebook"]``); ``on_stage`` is
+    ``partition_by`` (``"year,province"``, or a list) writes the Parquet files of ``reports``,
+    ``cells`` and ``panel`` in the Hive layout, one folder level per key
+    (``cells/year=2023/province=吉林省/part-0.parquet``); ``partition_by_year=True`` is
+    ``partition_by="year"``. ``datasets`` limits the tables written (e.g.
+    ``["panel", "codebook"]``); ``on_stage`` is
     called with a short text as each stage starts (for a progress display). Extra
     ``options`` go to the dataset builder (``crosswalk``, ``fill_from_prose``, ``corrections``:
     a :class:`~output.corrections.CorrectionSet` or a data folder whose ``corrections.csv`` to
-    apply — read from the source folder by default) and to the writers (``xlsx_max_rows``). ``keep_datasets=False`` keeps memory bounded: the datasets
+    apply — read from the source folder by default; ``stages``: further record stages of
+    :mod:`output.stages`, applied after the corrections) and to the writers
+    (``xlsx_max_rows``). ``keep_datasets=False`` keeps memory bounded: the datasets
     are streamed to the files and not returned as frames (``ExportResult.datasets`` is None).
 
     Every file is staged in a temporary file and the whole set is committed at the end; files
@@ -112,10 +138,13 @@ def export(
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
-    build_options = {k: options.pop(k) for k in ("crosswalk", "fill_from_prose") if k in options}
+    build_options = {
+        k: options.pop(k) for k in ("crosswalk", "fill_from_prose", "stages") if k in options
+    }
     corrections = options.pop("corrections", None)
     names = _names(datasets)
-    writer_options = {"partition_by_year": partition_by_year, **options}
+    keys = parse_partition(partition_by) or (("year",) if partition_by_year else ())
+    writer_options = {"partition_by": keys, **options}
     relevant = {name: _accepted(WRITERS[name], writer_options) for name in chosen}
     out.mkdir(parents=True, exist_ok=True)
     cleanup_temps(out)
@@ -152,7 +181,7 @@ def export(
             if done is not None:
                 return done
     with Scratch(out) as scratch:
-        build = Build(items, scratch, on_stage=on_stage, **build_options)
+        build = Build(items, scratch, cells="cells" in wanted, on_stage=on_stage, **build_options)
         build.index()
         source = build.source_key or build.key
         keys = {fmt: _key(fmt, _digests(wanted, source), relevant[fmt]) for fmt in chosen}
@@ -275,7 +304,9 @@ def _open_sinks(
 
 
 def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> None:
-    """Every dataset's chunks to every sink (each dataset is produced once)."""
+    """Every dataset's chunks to every sink (each dataset is produced once; each format is
+    written on a thread of its own: :mod:`output.writers.threaded`)."""
+    sinks = [ThreadedSink(sink) for sink in sinks]
     targets: list = [*sinks, *([collector] if collector is not None else [])]
     try:
         for spec, chunks in streams:

@@ -9,7 +9,7 @@ need (``datasets=["panel"]`` holds one row per agency-year), or export to files 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -18,6 +18,7 @@ from output.build import DATASETS, Build, source_items
 from output.dataset import Dataset, Datasets
 from output.prose import ProseField
 from output.scratch import Scratch
+from output.stages import RecordStage
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ def build_datasets(
     crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
     fill_from_prose: bool = True,
     datasets: Iterable[str] | None = None,
+    stages: Sequence[RecordStage] = (),
 ) -> Datasets:
     """Build the datasets from records (Report, ReportInput, contract dicts or pairs).
 
@@ -39,7 +41,7 @@ def build_datasets(
     exists; pass ``None`` to ignore it, or a mapping of :class:`~output.prose.ProseField`.
     ``datasets`` limits the frames built (all four by default).
     """
-    options: dict[str, Any] = {"fill_from_prose": fill_from_prose}
+    options: dict[str, Any] = {"fill_from_prose": fill_from_prose, "stages": stages}
     if crosswalk is not _DEFAULT:
         options["crosswalk"] = crosswalk
     wanted = list(datasets) if datasets else list(DATASETS)
@@ -48,7 +50,7 @@ def build_datasets(
         raise KeyError(f"unknown datasets: {', '.join(sorted(unknown))}")
     collector = FrameCollector()
     with Scratch() as scratch:
-        build = Build(source_items(records), scratch, **options)
+        build = Build(source_items(records), scratch, cells="cells" in wanted, **options)
         build.index()
         for spec, chunks in build.streams(wanted):
             collector.begin(spec)
@@ -83,6 +85,8 @@ class FrameCollector:
             frame = chunks[0].reset_index(drop=True)
         else:
             frame = pd.concat(chunks, ignore_index=True)
+        if spec.hidden:  # carried for partitioned files only
+            frame = frame.drop(columns=[c for c in spec.hidden if c in frame.columns])
         self.datasets.tables[spec.name] = Dataset(
             spec.name,
             frame,

@@ -34,6 +34,8 @@ at a time (:meth:`StoredInput.load_many`).
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
 import sqlite3
 import threading
@@ -514,34 +516,55 @@ def store_files(path: str | Path) -> list[Path]:
     return sorted(path.glob(STORE_GLOB)) + sorted(path.glob(JSONL_GLOB))
 
 
-def load_records(path: str | Path) -> Iterator[StoredInput]:
-    """Every record of a data folder (all stores and record lines), or of one record file.
+def load_records(path: str | Path | Iterable[str | Path]) -> Iterator[StoredInput]:
+    """Every record of a data folder (all stores and record lines), or of one record file —
+    or of several: the data folders of a harvest run as shards on several machines merge into
+    one set of records (``load_records(["d1", "d2", "d3"])``).
 
     Yields :class:`StoredInput` handles: small, and each reads its record when asked, so
     ``list(load_records(folder))`` stays small however big the harvest. A document found in
     several files (two shards fetched it) is yielded once. Raises ``FileNotFoundError`` when
     there is nothing to read, ``ValueError`` for a record line that is not JSON.
     """
-    files = store_files(path)
-    if not files:
-        raise FileNotFoundError(
-            f"no records in {path}: expected {STORE_NAME} (written by the harvest) "
-            f"or {JSONL_GLOB} files"
-        )
-    seen: set[bytes] | None = set() if len(files) > 1 else None  # one store: keys are unique
-    for file in files:
-        for key, handle in _handles(file):
-            if seen is not None:
-                mark = hashlib.blake2b(f"{key[0]}\0{key[1]}".encode(), digest_size=16).digest()
-                if mark in seen:
-                    continue
-                seen.add(mark)
-            yield handle
+    paths = [path] if isinstance(path, str | Path) else list(path)
+    if not paths:
+        raise FileNotFoundError("no data folder or record file given")
+    files: list[Path] = []
+    for each in paths:
+        found = store_files(each)
+        if not found:
+            raise FileNotFoundError(
+                f"no records in {each}: expected {STORE_NAME} (written by the harvest) "
+                f"or {JSONL_GLOB} files"
+            )
+        files += [f for f in found if f.resolve() not in {g.resolve() for g in files}]
+    stores = [f for f in files if f.suffix not in _LINE_SUFFIXES]
+    lines = [f for f in files if f.suffix in _LINE_SUFFIXES]
+    # stores yield their rows by document digest, so merged they stay in that order (the
+    # datasets' order: see output.cellspill) and a document in two stores comes up twice in a
+    # row; record lines come after, in their files' order, checked against all seen before
+    merged = heapq.merge(*(_handles(f) for f in stores), key=lambda pair: (pair[0][1], pair[0][0]))
+    seen: set[bytes] | None = set() if lines else None
+    previous = None
+    for key, handle in itertools.chain(merged, *(_handles(f) for f in lines)):
+        if key == previous:
+            continue
+        previous = key
+        if seen is not None:
+            mark = hashlib.blake2b(f"{key[0]}\0{key[1]}".encode(), digest_size=16).digest()
+            if mark in seen:
+                continue
+            seen.add(mark)
+        yield handle
+
+
+_LINE_SUFFIXES = (".jsonl", ".json", ".ndjson")
 
 
 def _handles(file: Path) -> Iterator[tuple[tuple[str, str], StoredInput]]:
-    """(url, sha256) and a handle for every record of one file, in the file's order."""
-    if file.suffix in (".jsonl", ".json", ".ndjson"):
+    """(url, sha256) and a handle for every record of one file: a store's by document
+    digest (then URL), record lines in the file's order."""
+    if file.suffix in _LINE_SUFFIXES:
         lines = _LinesReader(file)
         with file.open("rb") as handle:
             offset = 0
@@ -560,7 +583,7 @@ def _handles(file: Path) -> Iterator[tuple[tuple[str, str], StoredInput]]:
     reader = _StoreReader(file)
     db = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        rows = db.execute("SELECT rowid, url, sha256 FROM records ORDER BY url, sha256")
+        rows = db.execute("SELECT rowid, url, sha256 FROM records ORDER BY sha256, url")
         while batch := rows.fetchmany(10_000):
             for rowid, url, sha in batch:
                 yield (url, sha), StoredInput(reader, rowid)

@@ -5,6 +5,8 @@ A thin wrapper over :func:`output.export.export`; see that function for the libr
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -13,8 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ogi.cli import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, app
-from output.export import DEFAULT_FORMATS, export, parse_formats
-from output.inputs import ReportInput
+from output.export import DEFAULT_FORMATS, export, parse_formats, parse_partition
 from output.store import load_records
 
 
@@ -25,8 +26,13 @@ def export_command(
         typer.Argument(help="With --from-files: report files or folders to parse."),
     ] = None,
     data: Annotated[
-        Path, typer.Option("--data", help="Data folder (records*.sqlite) or a record file.")
-    ] = Path("data"),
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            help="Data folder (records*.sqlite) or a record file; repeat it to merge the data "
+            "folders of a harvest run as shards on several machines [default: data].",
+        ),
+    ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Output folder [default: DATA/datasets].")
     ] = None,
@@ -36,66 +42,84 @@ def export_command(
     from_files: Annotated[
         bool, typer.Option("--from-files", help="Parse the PATHs instead of reading --data.")
     ] = False,
+    partition_by: Annotated[
+        str | None,
+        typer.Option(
+            "--partition-by",
+            help="Parquet in the Hive layout, one folder level per key: year, province "
+            "(e.g. year,province).",
+        ),
+    ] = None,
     partition_by_year: Annotated[
-        bool, typer.Option("--partition-by-year", help="Parquet: one folder per year (Hive).")
+        bool, typer.Option("--partition-by-year", help="The same as --partition-by year.")
     ] = False,
 ) -> None:
     """Write the datasets; files whose content did not change are left untouched."""
     console = Console(highlight=False, soft_wrap=True)
+    folders = data or [Path("data")]
     try:
         chosen = parse_formats(formats)
+        keys = parse_partition(partition_by) or (("year",) if partition_by_year else ())
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     failed = 0
     corrections = None
+    spilled = None
     if from_files:
         if not paths:
             typer.echo("error: --from-files needs at least one file or folder", err=True)
             raise typer.Exit(EXIT_USAGE)
-        records, failed = _parse(paths)
-        out = out or data / "datasets"
+        spilled = Path(tempfile.mkdtemp(prefix="ogi-files-"))
+        records, failed = _parse(paths, spilled, console)
+        out = out or folders[0] / "datasets"
     else:
         if paths:
             typer.echo("error: file arguments need --from-files", err=True)
             raise typer.Exit(EXIT_USAGE)
         try:
-            records = list(load_records(data))
+            records = list(load_records(folders))
         except (FileNotFoundError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_NOTHING_DONE) from None
-        out = out or (data if data.is_dir() else data.parent) / "datasets"
-        corrections = data if data.is_dir() else None  # DATA/corrections.csv
-    if not records:
-        typer.echo("error: no records to export", err=True)
-        raise typer.Exit(EXIT_NOTHING_DONE)
-    with console.status("exporting…") as status:
-        result = export(
-            records,
-            out,
-            chosen,
-            partition_by_year=partition_by_year,
-            keep_datasets=False,
-            on_stage=lambda text: status.update(f"{text}…"),
-            corrections=corrections,
-        )
+        first = folders[0]
+        out = out or (first if first.is_dir() else first.parent) / "datasets"
+        corrections = first if first.is_dir() else None  # DATA/corrections.csv
+    try:
+        if not records:
+            typer.echo("error: no records to export", err=True)
+            raise typer.Exit(EXIT_NOTHING_DONE)
+        with console.status("exporting…") as status:
+            result = export(
+                records,
+                out,
+                chosen,
+                partition_by=keys,
+                keep_datasets=False,
+                on_stage=lambda text: status.update(f"{text}…"),
+                corrections=corrections,
+            )
+    finally:
+        if spilled is not None:
+            shutil.rmtree(spilled, ignore_errors=True)
     console.print(_summary(result))
     for note in result.notes:
         console.print(f"[yellow]note[/yellow]: {note}")
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _parse(paths: list[Path]) -> tuple[list[ReportInput], int]:
-    from ogi.documents import parse_files
+def _parse(paths: list[Path], folder: Path, console: Console) -> tuple[list, int]:
+    """Parse the files on every core into a records store in ``folder`` (reports are stored as
+    they come, never gathered); its record handles and the number of files that failed."""
+    from ogi.documents import spill_files
 
-    records, failed = [], 0
-    for outcome in parse_files(paths):
-        if outcome.ok:
-            records.append(ReportInput(outcome.report))
-        else:
-            failed += 1
+    def report(outcome) -> None:
+        if not outcome.ok:
             typer.echo(f"{outcome.path}: error: {outcome.error}", err=True)
-    return records, failed
+
+    with console.status("parsing…"):
+        stored, failed = spill_files(paths, folder, on_outcome=report)
+    return (list(load_records(folder)) if stored else []), failed
 
 
 def _summary(result) -> Table:

@@ -125,10 +125,12 @@ def harvest_command(
             counts["phase"] = info.get("name")
         elif event == "export_stage":
             counts["phase"] = f"export: {info.get('stage')}"
-        status.update(
-            f"harvest: {counts.get('phase', '')} · {counts['fetch']} requests · "
-            f"{counts['parsed']} documents parsed"
-        )
+        elif event == "parse_total":  # a re-parse knows its size: show a bar
+            counts["total"] = info.get("total") or 0
+        parsed = f"{counts['parsed']} documents parsed"
+        if counts.get("total"):
+            parsed = f"{progress_bar(counts['parsed'], counts['total'])} {parsed}"
+        status.update(f"harvest: {counts.get('phase', '')} · {counts['fetch']} requests · {parsed}")
 
     with harvest_exits(err, status):
         report = harvest(
@@ -147,3 +149,10 @@ def harvest_command(
         )
     print_report(report, as_json=as_json)
     raise typer.Exit(report.exit_code or 0)
+
+
+def progress_bar(done: int, total: int, width: int = 24) -> str:
+    """``[#########...............]  37% 370/1000`` for a status line."""
+    share = min(done / total, 1.0) if total else 1.0
+    filled = round(share * width)
+    return f"[{'#' * filled}{'.' * (width - filled)}] {share:4.0%} {done}/{total}"

@@ -2,10 +2,12 @@
 
 Each column carries its codebook labels as field metadata (``label_zh``, ``label_en``,
 ``kind``), so a Parquet file explains itself in any Arrow-based tool. With
-``partition_by_year=True`` the datasets that have a ``year`` are written in the Hive layout
-(``cells/year=2023/part-0.parquet``; rows without a year under
-``year=__HIVE_DEFAULT_PARTITION__``) that DuckDB, Spark and Arrow read as one table; the year
-then lives in the folder name, as that layout expects. To get it back as an integer in pandas::
+``partition_by=("year", "province")`` (or ``("year",)``) the datasets that can be split —
+``reports``, ``cells`` (its chunks carry their report's province for this) and ``panel`` — are
+written in the Hive layout (``cells/year=2023/province=吉林省/part-0.parquet``; a null under
+``__HIVE_DEFAULT_PARTITION__``) that DuckDB, Spark, Polars and Arrow read as one table; the keys
+then live in the folder names, as that layout expects. To get the year back as an integer in
+pandas::
 
     import pyarrow as pa, pyarrow.dataset as ds
     pd.read_parquet("cells", partitioning=ds.partitioning(
@@ -14,8 +16,8 @@ then lives in the folder name, as that layout expects. To get it back as an inte
 Rows are written a row group at a time: at most 1,048,576 rows (Arrow's default) and at most
 about twelve million values, so a wide table such as the panel (≈330 columns) gets row groups
 of ≈38,000 rows and memory holds one row group, not the table. For a partitioned dataset the
-chunks are first sorted into one Arrow stream per year in a scratch folder (compressed), then
-each year is written; the year files are the same whichever order the rows arrived in.
+chunks are first sorted into one Arrow stream per partition in a scratch folder (compressed),
+then each is written; the files are the same whichever order the rows arrived in.
 """
 
 from __future__ import annotations
@@ -128,57 +130,69 @@ def _one_chunk(table: pa.Table) -> pa.Table:
 
 
 class _Partitioned:
-    """One dataset split by year: chunks sorted into per-year Arrow streams, then written."""
+    """One dataset split by its partition keys: chunks sorted into one Arrow stream per
+    partition (``year=2023/province=吉林省``) in a scratch folder, then each written."""
 
     def __init__(
-        self, dataset: Dataset, out_dir: Path, staging: Staging, scratch: Path | None
+        self,
+        dataset: Dataset,
+        keys: tuple[str, ...],
+        out_dir: Path,
+        staging: Staging,
+        scratch: Path | None,
     ) -> None:
         self.dataset = dataset
-        self.key = dataset.partition
-        self.columns = [c for c in dataset.columns if c.name != self.key]
+        self.keys = keys
+        self.columns = [c for c in dataset.columns if c.name not in keys]
         self.root = out_dir / dataset.name
         self.out_dir = out_dir
         self.staging = staging
         self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "parts-", dir=scratch or out_dir))
-        self.streams: dict[str, tuple[pa.OSFile, ipc.RecordBatchStreamWriter]] = {}
+        self.streams: dict[
+            tuple[str, ...], tuple[Path, pa.OSFile, ipc.RecordBatchStreamWriter]
+        ] = {}
 
     def add(self, chunk: pd.DataFrame) -> None:
-        years = chunk[self.key]
-        values = sorted({int(y) for y in years.dropna().tolist()})
-        groups: list[tuple[str, pd.Series]] = [(str(y), years == y) for y in values]
-        if years.isna().any():
-            groups.append((NULL_PARTITION, years.isna()))
-        for label, mask in groups:
-            part = chunk.loc[mask.fillna(False).to_numpy(dtype=bool)]
+        labels = [partition_labels(chunk[key], key) for key in self.keys]
+        if len(labels) == 1:
+            groups = pd.Series(labels[0], dtype=object).groupby(labels[0], sort=False).indices
+            groups = {(label,): rows for label, rows in groups.items()}
+        else:
+            pairs = pd.Series(list(zip(*labels, strict=True)), dtype=object)
+            groups = pairs.groupby(pairs, sort=False).indices
+        for label in sorted(groups, key=partition_order):
+            part = chunk.iloc[groups[label]]
             table = arrow_table(part, self.columns)
             stream = self.streams.get(label)
             if stream is None:
-                sink = pa.OSFile(str(self.folder / f"{label}.arrows"), "wb")
+                path = self.folder / f"{len(self.streams)}.arrows"
+                sink = pa.OSFile(str(path), "wb")
                 options = ipc.IpcWriteOptions(compression=SPILL_CODEC)
-                stream = (sink, ipc.new_stream(sink, table.schema, options=options))
+                stream = (path, sink, ipc.new_stream(sink, table.schema, options=options))
                 self.streams[label] = stream
-            stream[1].write_table(table)
+            stream[2].write_table(table)
 
     def close(self) -> None:
         written = set()
-        for label in sorted(self.streams, key=_partition_order):
-            sink, writer = self.streams[label]
+        for label in sorted(self.streams, key=partition_order):
+            path, sink, writer = self.streams[label]
             writer.close()
             sink.close()
-            target = self.root / f"{self.key}={label}" / PART_FILE
+            folder = "/".join(f"{k}={v}" for k, v in zip(self.keys, label, strict=True))
+            target = self.root / folder / PART_FILE
             written.add(target)
             temp = self.staging.temp_for(target, format="parquet", dataset=self.dataset.name)
             out = _File(temp, self.columns)
-            with pa.memory_map(str(self.folder / f"{label}.arrows")) as source:
+            with pa.memory_map(str(path)) as source:
                 reader = ipc.open_stream(source)
                 for batch in reader:
                     out.add(pa.Table.from_batches([batch]))
             out.close()
-            (self.folder / f"{label}.arrows").unlink()
+            path.unlink()
         self.streams.clear()
         self.folder.rmdir()
-        if self.root.is_dir():
-            for old in self.root.glob(f"{self.key}=*/{PART_FILE}"):
+        if self.root.is_dir():  # files of partitions that have no rows now (or another layout)
+            for old in self.root.glob(f"**/{PART_FILE}"):
                 if old not in written:
                     self.staging.remove(
                         old, root=self.out_dir, format="parquet", dataset=self.dataset.name
@@ -187,7 +201,7 @@ class _Partitioned:
     def abort(self) -> None:
         import shutil
 
-        for sink, writer in self.streams.values():
+        for _path, sink, writer in self.streams.values():
             try:
                 writer.close()
             finally:
@@ -196,8 +210,43 @@ class _Partitioned:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _partition_order(label: str) -> tuple[int, int]:
-    return (1, 0) if label == NULL_PARTITION else (0, int(label))
+# Characters a Hive partition value cannot hold as they are (Spark's list): written as %XX.
+_ESCAPED = set("\"#%'*/:=?\\\x7f{[]^") | {chr(c) for c in range(0x20)}
+
+
+def escape_partition(value: str) -> str:
+    """A partition value as a folder name: unsafe characters as ``%XX``, the rest (Chinese
+    place names included) as they are — as Spark writes them and DuckDB, Arrow and Polars read
+    them back."""
+    if not any(ch in _ESCAPED for ch in value):
+        return value
+    return "".join(f"%{ord(ch):02X}" if ch in _ESCAPED else ch for ch in value)
+
+
+def partition_labels(values: pd.Series, key: str) -> list[str]:
+    """Each row's folder label for ``key`` (a year as an integer; nulls as Hive's default)."""
+    out = []
+    for value in values.to_numpy(dtype=object, na_value=None):
+        if value is None:
+            out.append(NULL_PARTITION)
+        elif key == "year":
+            out.append(str(int(value)))
+        else:
+            out.append(escape_partition(str(value)) or NULL_PARTITION)
+    return out
+
+
+def partition_order(labels: tuple[str, ...]) -> tuple:
+    """Partitions in a stable order: years as numbers, text as text, nulls last."""
+    return tuple(_label_order(label) for label in labels)
+
+
+def _label_order(label: str) -> tuple:
+    if label == NULL_PARTITION:
+        return (1, 0, "")
+    if label.lstrip("-").isdigit():
+        return (0, int(label), "")
+    return (0, 0, label)
 
 
 class ParquetSink(Sink):
@@ -206,19 +255,20 @@ class ParquetSink(Sink):
         out_dir: Path,
         staging: Staging,
         *,
-        partition_by_year: bool = False,
+        partition_by: tuple[str, ...] = (),
         scratch: Path | None = None,
         **_options,
     ) -> None:
         super().__init__(out_dir, staging)
-        self.partition_by_year = partition_by_year
+        self.partition_by = tuple(partition_by)
         self.scratch = scratch
         self._target: _File | _Partitioned | None = None
 
     def begin(self, dataset: Dataset) -> None:
         super().begin(dataset)
-        if self.partition_by_year and dataset.partition:
-            self._target = _Partitioned(dataset, self.out_dir, self.staging, self.scratch)
+        keys = partition_keys(dataset, self.partition_by)
+        if keys:
+            self._target = _Partitioned(dataset, keys, self.out_dir, self.staging, self.scratch)
         else:
             target = self.out_dir / f"{dataset.name}.parquet"
             temp = self.staging.temp_for(target, format="parquet", dataset=dataset.name)
@@ -245,7 +295,16 @@ def write(
     out_dir: Path,
     staging: Staging,
     *,
-    partition_by_year: bool = False,
+    partition_by: tuple[str, ...] = (),
     **_options,
 ) -> None:
-    feed(ParquetSink(out_dir, staging, partition_by_year=partition_by_year), datasets)
+    feed(ParquetSink(out_dir, staging, partition_by=partition_by), datasets)
+
+
+def partition_keys(dataset: Dataset, wanted: tuple[str, ...]) -> tuple[str, ...]:
+    """The keys ``dataset`` is split by: the wanted ones it has (as a column, or carried beside
+    its rows for partitioning: :attr:`Dataset.hidden`); none for a dataset never partitioned."""
+    if not dataset.partition or not wanted:
+        return ()
+    have = {c.name for c in dataset.columns} | set(dataset.hidden)
+    return tuple(key for key in wanted if key in have)

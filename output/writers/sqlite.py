@@ -60,7 +60,8 @@ class SqliteSink(Sink):
         temp = staging.temp_for(out_dir / FILE_NAME, format="sqlite", dataset="all")
         temp.unlink()  # sqlite creates its own file
         self.available = set(names) if names is not None else None
-        self.connection = sqlite3.connect(temp)
+        # written by the thread the export gives this format (output.writers.threaded)
+        self.connection = sqlite3.connect(temp, check_same_thread=False)
         self.connection.execute("PRAGMA journal_mode = OFF")
         self.connection.execute("PRAGMA synchronous = OFF")
         self.connection.execute("PRAGMA foreign_keys = ON")
