@@ -59,4 +59,12 @@ def stages_key(stages: Sequence[RecordStage]) -> str:
 
 
 def cell_columns(stages: Sequence[RecordStage]) -> list[Column]:
-    return [column for stage in stages for column in stage.cell_columns]
+    """The cells columns the stages add, in order (a name already taken is an error)."""
+    from output.cells import COLUMNS
+
+    columns = [column for stage in stages for column in stage.cell_columns]
+    names = [c.name for c in COLUMNS] + [c.name for c in columns]
+    clash = sorted({name for name in names if names.count(name) > 1})
+    if clash:
+        raise ValueError(f"record stages add cells columns that exist already: {clash}")
+    return columns

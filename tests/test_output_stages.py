@@ -23,8 +23,8 @@ class Overrule(RecordStage):
 
     name = "overrule"
     cell_columns = (
-        Column("old_value", NUMBER, "原值", "Old value", "The value before the change"),
-        Column("note", TEXT, "说明", "Note"),
+        Column("overruled_value", NUMBER, "原值", "Old value", "The value before the change"),
+        Column("overrule_note", TEXT, "说明", "Note"),
     )
 
     def __init__(self, sha256: str, value: int) -> None:
@@ -57,15 +57,15 @@ def test_a_stage_changes_a_cell_everywhere_and_adds_its_columns(tmp_path):
     stage = Overrule(target, 987654)
     data = build_datasets(records, stages=[stage])
     cells = data["cells"].frame
-    assert list(cells.columns)[-2:] == ["old_value", "note"]
+    assert list(cells.columns)[-2:] == ["overruled_value", "overrule_note"]
     changed = cells[cells["status"] == "corrected"]
     assert len(changed) == 1 and changed["value"].iloc[0] == 987654
-    assert changed["note"].iloc[0] == "set to 987654"
+    assert changed["overrule_note"].iloc[0] == "set to 987654"
     assert changed["report_id"].iloc[0] == target[:16]
     panel = data["panel"].frame.set_index("report_id")
     assert panel.loc[target[:16], "__".join(CODE)] == 987654
     codebook = data["codebook"].frame
-    assert ((codebook["dataset"] == "cells") & (codebook["column"] == "note")).any()
+    assert ((codebook["dataset"] == "cells") & (codebook["column"] == "overrule_note")).any()
 
     first = export(records, tmp_path, ["csv"], stages=[stage], keep_datasets=False)
     assert first.changed

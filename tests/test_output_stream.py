@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import output.build
 import output.cells
+import output.cellspill
 import output.dataset
 import output.reports
 import output.store
@@ -84,7 +85,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _tiny_chunks(monkeypatch) -> None:
-    monkeypatch.setattr(output.cells, "CHUNK", 7)
+    monkeypatch.setattr(output.cellspill, "CHUNK", 7)
+    monkeypatch.setattr(output.cellspill, "READ_ROWS", 5)
     monkeypatch.setattr(output.reports, "REPORTS_CHUNK", 3)
     monkeypatch.setattr(output.build, "PANEL_CHUNK", 2)
     monkeypatch.setattr(output.dataset, "CHUNK_ROWS", 5)
