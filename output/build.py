@@ -5,14 +5,16 @@ more than memory holds. So the datasets are built in passes over the records, an
 dataset reaches the writers as a sequence of chunks (pandas frames with the final column
 types), in the order the files need them:
 
-1. **index** — read every document once: its :class:`~output.entries.Entry` (identity, dates,
-   counts: a few hundred bytes) stays in memory; everything else a row needs, its numbers
-   included, goes to the build's scratch file (:class:`~output.scratch.Scratch`). Documents
-   seen twice are merged here (the first fetched copy counts), agencies get their ids, and
-   re-issues their versions — reading back only the numbers of the agency-years that have
-   more than one document.
+1. **index** — read every document once (the only time it is read and decoded): its
+   :class:`~output.entries.Entry` (identity, dates, counts: a few hundred bytes) stays in
+   memory; everything else a row needs, its numbers included, goes to the build's scratch file
+   (:class:`~output.scratch.Scratch`), and its cells rows are spilled to Parquet
+   (:class:`~output.cellspill.CellSpill`). Documents seen twice are merged here (the first
+   fetched copy counts), agencies get their ids, and re-issues their versions — reading back
+   only the numbers of the agency-years that have more than one document.
 2. **reports** — one row per entry, in the dataset's order, from the entries and their payloads.
-3. **cells** — the documents read again, in ``report_id`` order, one chunk of cells at a time.
+3. **cells** — the spilled rows of the documents kept, in ``report_id`` order, one chunk at a
+   time (sorted out of core by DuckDB when the records did not come in that order).
 4. **panel** — the current versions in (agency, year) order, from their payloads, in chunks
    that never split an agency (the cross-year check compares neighbouring years). A count
    column that meets a fraction in any chunk becomes a number column in all of them, so the
@@ -21,8 +23,9 @@ types), in the order the files need them:
 
 The result is the same, row for row and type for type, as building each dataset whole; only
 the memory differs. Records come from any sequence the export accepts; documents held in a
-records store are read from it each time they are needed (see :class:`output.store.StoredInput`),
-so nothing of them stays in memory between passes.
+records store are read from it when they are needed (see :class:`output.store.StoredInput`),
+so nothing of them stays in memory. Every record passes through the record stages first — the
+reviewers' corrections, then those of :mod:`output.stages` — so all datasets see one version.
 """
 
 from __future__ import annotations

@@ -6,13 +6,17 @@
     result.unchanged    # files left untouched
 
 Outputs in ``out_dir``: ``reports|cells|panel|codebook.csv`` (UTF-8 with BOM),
-``….parquet`` (or ``<dataset>/year=YYYY/part-0.parquet`` with ``partition_by_year``),
-``datasets.xlsx`` (one sheet per dataset) and ``datasets.sqlite``.
+``….parquet`` (or ``<dataset>/year=YYYY/province=…/part-0.parquet`` with
+``partition_by="year,province"``), ``datasets.xlsx`` (one sheet per dataset) and
+``datasets.sqlite``.
 
-Memory stays bounded at any size: the datasets are built by :class:`output.build.Build` and
-streamed chunk by chunk to every chosen format at once (each writer is a sink:
-:mod:`output.writers.base`), so an export of a million reports holds a few hundred bytes per
-report, one chunk of rows and one Parquet row group — not the two hundred million cells. Pass
+Memory stays bounded at any size: the datasets are built by :class:`output.build.Build` (each
+record read once, its cells spilled to Parquet and read back in order, sorted out of core by
+DuckDB when needed) and streamed chunk by chunk to every chosen format at once, each format on
+a thread of its own (each writer is a sink: :mod:`output.writers.base`,
+:mod:`output.writers.threaded`), so an export of a million reports holds a few hundred bytes
+per report, a few chunks of rows and one Parquet row group — not the two hundred million
+cells. Pass
 ``keep_datasets=False`` (the harvest and ``ogi export`` do) or the datasets are also gathered
 into frames for the caller. Scratch files live in a temporary folder inside ``out_dir``.
 """
