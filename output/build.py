@@ -126,7 +126,8 @@ class Build:
             if cells
             else None
         )
-        self._positions = 0
+        self._positions = 0  # spilled records (those re-spilled after decisions included)
+        self._respilled: dict[int, int] = {}  # first spill position → the decided one
 
     # -- pass 1 ------------------------------------------------------------------------------
 
@@ -159,13 +160,13 @@ class Build:
                 years.add(entry.year)
         self.entries = sorted(by_id.values(), key=lambda e: e.report_id)
         del by_id
-        if self._cells is not None:
-            self._cells.finish()
         assign_agency_ids(self.entries)
         self._stage("deciding versions")
         assign_versions(self.entries, self.numbers)
         self._stage("deciding cells across years")
         self._decide_across_years(known, share)
+        if self._cells is not None:
+            self._cells.finish()
         self._year_kind = typed_kind(sorted(years, key=repr), INTEGER)
         self.key = self._key(total % _MODULUS)
         if _all_stored(self.items):
@@ -229,10 +230,15 @@ class Build:
         changed = [e for e in self.entries if e.report_id in self.decided]
         items = load_items(self.items, [e.position for e in changed], digest=False)
         for entry, (item, _) in zip(changed, items, strict=True):
-            again, payload = scan(self._corrected(item), entry.position, self.codes, known, share)
+            item = apply_stages(self.stages, self._corrected(item))
+            again, payload = scan(item, entry.position, self.codes, known, share)
             entry.n_numbers, entry.n_uncertain = again.n_numbers, again.n_uncertain
             entry.n_warnings = again.n_warnings
             entry.blob = self.scratch.put(tuple(payload))
+            if self._cells is not None:  # its decided cells replace those spilled at first
+                self._respilled[entry.position] = self._positions
+                self._cells.add(self._positions, entry.report_id, entry.year, item)
+                self._positions += 1
 
     def _reports_of(self, entries: list[Entry]) -> list[tuple[str, Any]]:
         """(report id, report as the per-cell stage gives it) of each entry."""
@@ -296,7 +302,7 @@ class Build:
             if self._cells is None:
                 raise ValueError("this build was made without cells (Build(cells=False))")
             kept = np.zeros(self._positions, dtype=bool)
-            kept[[e.position for e in self.entries]] = True
+            kept[[self._respilled.get(e.position, e.position) for e in self.entries]] = True
             chunks = self._cells.chunks(kept, cells.columns)
             yield cells, (conform(c, cells.columns) for c in chunks)
         panel = None

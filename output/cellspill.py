@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from output.cells import correction_columns
+from output.cells import correction_columns, decision_columns
 from output.columns import INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
 from output.entries import code_name
 from output.inputs import ReportInput
@@ -89,6 +89,7 @@ class CellSpill:
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
         correction_columns(rows, values)
+        decision_columns(rows, values)
         rows["province"].extend([(item.report.place or {}).get("province")] * n)
         rows[POSITION].extend([position] * n)
         if self.extra:
