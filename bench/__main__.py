@@ -6,8 +6,8 @@
 
 Each benchmark runs in a process of its own (:mod:`bench.suite`), so its peak resident memory
 is its own and a crash ends only that row. Ratios are taken against a baseline measured in the
-same process — a floor every implementation must pay (building the DOM, pdfplumber's plain
-text extraction, ``DataFrame.to_csv``, a dict lookup) or, for the crawler, the politeness floor
+same process — a floor every implementation must pay (building the DOM, PDFium's text and
+character boxes, ``DataFrame.to_csv``, a dict lookup) or, for the crawler, the politeness floor
 (the busiest host's requests × its delay) — so figures from different machines compare.
 """
 

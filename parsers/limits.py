@@ -201,7 +201,7 @@ def read_member(
 def check_pdf_streams(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a PDF whose compressed streams inflate beyond the cap (checked before opening).
 
-    pdfminer inflates every content and object stream whole in memory, so a "flate bomb" (a
+    PDFium inflates every content, font and object stream whole in memory, so a "flate bomb" (a
     few KB that inflate to gigabytes) must be caught first; the count stops at the cap.
     """
     size = pdfbytes.unpacked_size(data, limits.max_unpacked_bytes)

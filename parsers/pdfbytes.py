@@ -1,7 +1,7 @@
 """Cheap scans of a PDF's raw bytes, done before (or instead of) a full parse.
 
 Two questions are answered from the bytes alone, with bounded work: how much do the
-compressed streams inflate to (a "flate bomb" must be refused before pdfminer inflates every
+compressed streams inflate to (a "flate bomb" must be refused before PDFium inflates every
 stream whole in memory), and does the file have a text layer at all (a scanned report holds
 only images, so laying its pages out would be wasted time). Both walk the ``stream`` …
 ``endstream`` sections; nothing here builds the object graph.

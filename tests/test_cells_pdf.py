@@ -397,11 +397,18 @@ def test_reflow_joins_wrapped_lines_and_keeps_headings_and_indents():
 
 
 def test_utf16le_info_strings_are_decoded():
-    from pdfminer.utils import PDFDocEncoding
+    title = "洪泽区人民政府2023年报告"
+    data = hostile.pdf_with_info(
+        Title=b"\xff\xfe" + title.encode("utf-16-le"),  # as WPS writes it (not PDF's own BE)
+        Author=b"\xfe\xff" + "张三".encode("utf-16-be"),
+    )
+    from parsers.cells.pdf import _metadata
+    from parsers.cells.pdfium import PdfFile
 
-    raw = b"\xff\xfe" + "洪泽区人民政府2023年报告".encode("utf-16-le")
-    mojibake = "".join(PDFDocEncoding[b] for b in raw)
-    assert _decode_info(mojibake) == "洪泽区人民政府2023年报告"
+    with PdfFile(data) as pdf:
+        meta = _metadata(pdf.metadata())
+    assert meta["PdfTitle"] == title and meta["PdfAuthor"] == "张三"
+    assert _decode_info("ÿþ" + "报告".encode("utf-16-le").decode("latin-1")) == "报告"
     assert _decode_info("plain title") == "plain title"
 
 
@@ -434,14 +441,19 @@ def test_pdf_with_an_owner_password_only_is_read():
 
 
 def test_text_layer_without_a_character_map_is_unsupported():
-    # pdfminer cannot map this encrypted CID font's glyphs to characters: "(cid:1952)"…
-    data = hostile.text_pdf(["洪泽区人民政府2023年政府信息公开工作年度报告"], owner_password="x")
+    data = hostile.unmapped_cid_pdf()
     with pytest.raises(UnsupportedDocument) as info:
         pdf_document(data)
     assert info.value.sniffed.detail == UNMAPPED
     assert unsupported_report(info.value.sniffed, data).warnings == [
         "PDF: not parsed (text layer without a character map)"
     ]
+
+
+def test_an_encrypted_cid_font_is_read_through_its_embedded_map():
+    # pdfminer could not map this encrypted CID font's glyphs to characters ("(cid:1952)"…)
+    data = hostile.text_pdf(["洪泽区人民政府2023年政府信息公开工作年度报告"], owner_password="x")
+    assert "洪泽区人民政府2023年政府信息公开工作年度报告" in pdf_document(data).text
 
 
 def test_flate_bomb_is_refused_before_inflating():

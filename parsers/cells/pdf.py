@@ -1,9 +1,10 @@
 """PDF cell source: a report PDF with a text layer → :class:`Document`.
 
-Pages are laid out with pdfplumber (pdfminer). On each page the ruled tables are found from
-the visible rulings (:mod:`parsers.cells.pdf_tables`), the rest of the glyphs become text
-lines, page numbers and running headers are dropped, and lines whose numbers stand in columns
-without rulings are read as tables too (:mod:`parsers.cells.pdf_unruled`). A table broken by a
+Pages are read through PDFium (:mod:`parsers.cells.pdfium`: every character with its box, and
+the drawn paths). On each page the ruled tables are found from the visible rulings
+(:mod:`parsers.cells.pdf_tables`), the rest of the glyphs become text lines, page numbers and
+running headers are dropped, and lines whose numbers stand in columns without rulings are read
+as tables too (:mod:`parsers.cells.pdf_unruled`). A table broken by a
 page is one table. The cells keep their table index, grid row and grid column, so the matcher
 maps values to columns through the header cells above them, as for HTML.
 
@@ -18,26 +19,20 @@ out is named in a warning. A PDF that needs a password or has no text layer (a s
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from dataclasses import dataclass, field
 
 from parsers.cells.appeals_text import HEADING, appeals_cells
 from parsers.cells.base import Cell, Document
-from parsers.cells.pdf_tables import (
-    TABLE_SETTINGS,
-    Fragment,
-    Table,
-    build_fragment,
-    closing_edges,
-    visible,
-)
+from parsers.cells.pdf_rulings import closing_edges, find_tables, ruling_edges, visible
+from parsers.cells.pdf_tables import Fragment, Table, build_fragment
 from parsers.cells.pdf_text import Line, find_furniture, group_lines, join_lines, margins, reflow
 from parsers.cells.pdf_unruled import UnruledTable, find_unruled
+from parsers.cells.pdfium import PageContent, PdfFile
 from parsers.limits import DEFAULT_LIMITS, Deadline, Limits, check_input_size, check_pdf_streams
 from parsers.model import ParseError
-from parsers.sniff import NO_TEXT_LAYER, PASSWORD, PDF, UNMAPPED, Sniffed
+from parsers.sniff import NO_TEXT_LAYER, PDF, UNMAPPED, Sniffed
 from parsers.unsupported import UnsupportedDocument
 
 log = logging.getLogger(__name__)
@@ -54,7 +49,7 @@ class _Page:
     lines: list[Line] = field(default_factory=list)
     fragments: list[Fragment] = field(default_factory=list)
     glyphs: int = 0
-    unmapped: int = 0  # glyphs pdfminer could not map to a character ("(cid:1952)")
+    unmapped: int = 0  # glyphs whose font maps them to no character
 
 
 def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -62,18 +57,13 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     check_input_size(data, limits, what="PDF")
     check_pdf_streams(data, limits)
     deadline = Deadline(limits.max_seconds)
-    pdf = _open(data)
     warnings: list[str] = []
     pages: list[_Page] = []
-    try:
-        meta = _metadata(pdf)
-        try:
-            page_list = pdf.pages
-        except Exception as exc:
-            raise ParseError(f"PDF page tree is damaged: {exc}", reason="unreadable") from exc
-        total = len(page_list)
+    with PdfFile(data) as pdf:
+        meta = _metadata(pdf.metadata())
+        total = len(pdf)
         meta["pages"] = str(total)
-        for number, page in enumerate(page_list):
+        for number, content in pdf.pages():
             if number >= limits.max_pages:
                 warnings.append(
                     f"PDF capped: read {limits.max_pages} of {total} pages (page limit)"
@@ -86,14 +76,12 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
                 )
                 break
             try:
-                pages.append(_read_page(page, number, limits, warnings))
+                if isinstance(content, Exception):
+                    raise content
+                pages.append(_read_page(content, number, limits, warnings))
             except Exception as exc:  # one bad page must not lose the others
                 log.debug("page %d failed", number + 1, exc_info=True)
                 warnings.append(f"PDF page {number + 1} unreadable: {type(exc).__name__}: {exc}")
-            finally:
-                page.close()
-    finally:
-        _close(pdf)
     if not pages and warnings:
         raise ParseError("no PDF page could be read: " + "; ".join(warnings), reason="unreadable")
     if not any(p.glyphs for p in pages):
@@ -104,69 +92,29 @@ def pdf_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     return _assemble(pages, meta, warnings)
 
 
-def _close(pdf) -> None:
-    """Close without masking the real outcome: pdfplumber's close() walks the page tree again,
-    and on a damaged tree that raises (TypeError on a page without a MediaBox) over the
-    ParseError already on its way out."""
-    try:
-        pdf.close()
-    except Exception:  # the stream is a BytesIO: nothing leaks
-        log.debug("closing a damaged PDF failed", exc_info=True)
-
-
-def _open(data: bytes):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    try:
-        return pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise UnsupportedDocument(Sniffed(PDF, None, PASSWORD)) from exc
-        if isinstance(cause, PDFEncryptionError):
-            raise UnsupportedDocument(
-                Sniffed(PDF, None, PASSWORD), f"encrypted PDF: {cause}"
-            ) from exc
-        raise ParseError(f"{_damaged(data)}: {cause}", reason="unreadable") from exc
-    except Exception as exc:
-        raise ParseError(f"{_damaged(data)}: {exc}", reason="unreadable") from exc
-
-
-def _damaged(data: bytes) -> str:
-    """How to name an unreadable PDF: a cut-off download ends without its %%EOF marker."""
-    return "PDF is damaged" if b"%%EOF" in data[-1024:] else "PDF is truncated (no %%EOF)"
-
-
-def _read_page(page, number: int, limits: Limits, warnings: list[str]) -> _Page:
-    glyphs = page.chars
+def _read_page(content: PageContent, number: int, limits: Limits, warnings: list[str]) -> _Page:
+    glyphs = content.glyphs
     if len(glyphs) > limits.max_chars_per_page:
         warnings.append(
             f"PDF page {number + 1}: {len(glyphs)} glyphs, only the first "
             f"{limits.max_chars_per_page} read (glyph limit)"
         )
         glyphs = glyphs[: limits.max_chars_per_page]
-    out = _Page(number, float(page.height), glyphs=len(glyphs))
-    out.unmapped = sum(1 for g in glyphs if g["text"].startswith("(cid:"))
+    out = _Page(number, content.height, glyphs=len(glyphs))
+    out.unmapped = sum(1 for g in glyphs if g["unmapped"])
     used: set[int] = set()
-    drawings = len(page.lines) + len(page.rects) + len(page.curves)
+    drawings = len(content.shapes)
     if drawings > limits.max_rulings_per_page:
         warnings.append(
             f"PDF page {number + 1}: {drawings} drawn lines, tables not searched (ruling limit)"
         )
     elif drawings:
-        drawn = page.filter(visible)
-        found = drawn.find_tables(TABLE_SETTINGS)
+        edges = ruling_edges([s for s in content.shapes if visible(s)])
+        found = find_tables(edges)
         if found:
-            extra_h, extra_v = closing_edges([t.bbox for t in found], drawn.edges)
+            extra_h, extra_v = closing_edges([t.bbox for t in found], edges)
             if extra_h or extra_v:
-                settings = dict(
-                    TABLE_SETTINGS,
-                    explicit_horizontal_lines=extra_h,
-                    explicit_vertical_lines=extra_v,
-                )
-                found = drawn.find_tables(settings)
+                found = find_tables(edges, extra_h, extra_v)
         for table in found:
             x0, top, x1, bottom = table.bbox
             inside = [
@@ -327,19 +275,15 @@ def _title(pages: list[_Page], meta: dict[str, str]) -> str | None:
 
 
 def _decode_info(value) -> str:
-    """A PDF info string. pdfminer decodes UTF-16BE (BOM FE FF) but reads UTF-16LE (BOM FF FE,
-    which WPS writes) as PDFDocEncoding, giving mojibake; undo that and decode properly."""
+    """A PDF info string. UTF-16LE with its byte order mark (FF FE, which WPS writes) is not
+    a PDF text encoding: read as PDFDocEncoding it gives mojibake (ÿþ…); undo that."""
     if isinstance(value, bytes):
         raw = value
     elif isinstance(value, str) and value[:2] in ("ÿþ", "þÿ"):
-        from pdfminer.utils import PDFDocEncoding
-
-        back: dict[str, int] = {}
-        for i, ch in enumerate(PDFDocEncoding):
-            back.setdefault(ch, i)
-        if any(ch not in back for ch in value):
+        try:
+            raw = value.encode("latin-1")
+        except UnicodeEncodeError:
             return value
-        raw = bytes(back[ch] for ch in value)
     else:
         return str(value)
     for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
@@ -356,7 +300,7 @@ def _decode_info(value) -> str:
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})?(\d{2})?")
 
 
-def _metadata(pdf) -> dict[str, str]:
+def _metadata(info: dict[str, str]) -> dict[str, str]:
     """The document info dictionary, decoded: PdfTitle, PdfAuthor, PdfCreated (YYYY-MM-DD)…"""
     out: dict[str, str] = {}
     names = {
@@ -366,7 +310,6 @@ def _metadata(pdf) -> dict[str, str]:
         "Creator": "PdfCreator",
         "Producer": "PdfProducer",
     }
-    info = pdf.metadata or {}
     for key, name in names.items():
         if info.get(key):
             text = _decode_info(info[key]).strip()

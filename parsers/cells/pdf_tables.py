@@ -1,11 +1,9 @@
 """Ruled tables of a PDF page → grid fragments, and fragments → tables across pages.
 
-pdfplumber finds cells from the ruling lines. Three things about real report PDFs make its raw
+The cells are found from the ruling lines (:mod:`parsers.cells.pdf_rulings`). Three things about real report PDFs make its raw
 output unfit for the matcher, and are handled here:
 
-- **Invisible rectangles.** Word/WPS exports paint white, unstroked rectangles behind
-  paragraphs and cells; their edges look like rulings and turn prose into "tables". Only what
-  is drawn visibly counts (stroked paths, thin filled bars in a visible colour).
+- **Invisible rectangles** (see :mod:`parsers.cells.pdf_rulings`, which finds the cells).
 - **Open borders.** A table continued on a new page often lacks part of its top rule, and some
   styles omit outer borders, so grid positions holding text belong to no cell. Such a position
   becomes a cell of its own; nothing printed is dropped.
@@ -30,14 +28,6 @@ from dataclasses import dataclass, field
 from parsers.cells.pdf_text import Glyph, cell_text, group_lines
 
 EDGE_TOLERANCE = 2.0  # points: rulings closer than this are the same grid line
-TABLE_SETTINGS = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-    "snap_tolerance": 3,
-    "join_tolerance": 3,
-    "intersection_tolerance": 3,
-    "edge_min_length": 3,
-}
 _VALUE = re.compile(
     r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?:%|元|万元|亿元|件|条|个|项|次|人次)?$|^[—\-/–―]+$|^无$"
 )
@@ -47,94 +37,6 @@ _ENUMERATED = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)�
 def is_value(text: str) -> bool:
     """A printed number or a dash standing for no number."""
     return bool(_VALUE.match(unicodedata.normalize("NFKC", text).strip()))
-
-
-# --------------------------------------------------------------------------------------------
-# Visible rulings
-# --------------------------------------------------------------------------------------------
-
-
-def _white(color) -> bool:
-    if color is None:
-        return False
-    if isinstance(color, int | float):
-        return color >= 0.95
-    if isinstance(color, tuple | list):
-        values = [v for v in color if isinstance(v, int | float)]
-        if not values or len(values) != len(color):
-            return False
-        if len(values) == 4:  # CMYK: white is no ink
-            return all(v <= 0.05 for v in values)
-        return all(v >= 0.95 for v in values)
-    return False
-
-
-def visible(obj: dict) -> bool:
-    """page.filter predicate: keep glyphs and graphics that are actually drawn as rulings."""
-    kind = obj.get("object_type")
-    if kind in ("rect", "curve"):
-        thin = min(obj.get("width", 0), obj.get("height", 0)) <= 2.0
-        if obj.get("stroke") and not _white(obj.get("stroking_color")):
-            return True
-        return bool(obj.get("fill")) and thin and not _white(obj.get("non_stroking_color"))
-    if kind == "line":
-        return not _white(obj.get("stroking_color"))
-    return True
-
-
-def closing_edges(bboxes, edges) -> tuple[list[dict], list[dict]]:
-    """Rulings that close a table's open sides: (horizontal, vertical) synthetic edges.
-
-    Where a table runs on past a page break its last row has no bottom rule (and the first
-    row on the next page no top rule); the side rulings still run to the break. A horizontal
-    edge is added where the vertical rulings end, and a vertical one where the horizontal
-    rulings end, so the open row becomes cells instead of loose text.
-    """
-    hs_out: list[dict] = []
-    vs_out: list[dict] = []
-    for x0, top, x1, bottom in bboxes:
-        vs = [
-            e
-            for e in edges
-            if e["orientation"] == "v"
-            and x0 - 3 <= e["x0"] <= x1 + 3
-            and e["bottom"] > top - 3
-            and e["top"] < bottom + 3
-        ]
-        hs = [
-            e
-            for e in edges
-            if e["orientation"] == "h"
-            and top - 3 <= e["top"] <= bottom + 3
-            and e["x1"] > x0 - 3
-            and e["x0"] < x1 + 3
-        ]
-        if vs:
-            left, right = min(e["x0"] for e in vs), max(e["x0"] for e in vs)
-            low, high = max(e["bottom"] for e in vs), min(e["top"] for e in vs)
-            for y, beyond in ((low, low > bottom + 2), (high, high < top - 2)):
-                if beyond and right - left > 2:
-                    hs_out.append(_edge("h", left, right, y, y))
-        if hs:
-            left, right = min(e["x0"] for e in hs), max(e["x1"] for e in hs)
-            t, b = min(top, *(e["top"] for e in hs)), max(bottom, *(e["top"] for e in hs))
-            for x, beyond in ((left, left < x0 - 2), (right, right > x1 + 2)):
-                if beyond and b - t > 2:
-                    vs_out.append(_edge("v", x, x, t, b))
-    return hs_out, vs_out
-
-
-def _edge(orientation: str, x0: float, x1: float, top: float, bottom: float) -> dict:
-    return {
-        "object_type": "synthetic_edge",
-        "orientation": orientation,
-        "x0": x0,
-        "x1": x1,
-        "top": top,
-        "bottom": bottom,
-        "width": x1 - x0,
-        "height": bottom - top,
-    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,7 +107,7 @@ def _index(edges: Sequence[float], v: float) -> int:
 def build_fragment(
     page: int, bbox, cell_boxes: Sequence[tuple], glyphs: Sequence[Glyph]
 ) -> Fragment:
-    """A fragment from pdfplumber's cell boxes and the page glyphs inside the table.
+    """A fragment from the table's cell boxes and the page glyphs inside the table.
 
     Each glyph goes to the cell holding its centre. Grid positions covered by no cell but
     holding glyphs (open borders) become cells of their own. A merged cell whose text is a run
@@ -437,7 +339,6 @@ def glyphs_in(glyphs: Sequence[Glyph], bbox) -> list[Glyph]:
 
 
 __all__ = [
-    "TABLE_SETTINGS",
     "Fragment",
     "GridCell",
     "Table",
@@ -445,5 +346,4 @@ __all__ = [
     "glyphs_in",
     "group_lines",
     "is_value",
-    "visible",
 ]

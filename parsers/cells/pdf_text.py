@@ -1,14 +1,14 @@
 """PDF glyphs → text lines and gap-separated segments, with CJK-aware spacing.
 
-pdfminer gives one object per glyph with its box. Everything the PDF source needs is built
-from those boxes: lines (glyphs sharing a baseline band), segments (runs of a line separated
-by a gap wide enough to be a column gap), the text of a table cell (its lines joined), and the
-running headers and page numbers to leave out. Spacing follows the script: Chinese text is
+PDFium gives every glyph with its box (:mod:`parsers.cells.pdfium`). Everything the PDF source
+needs is built from those boxes: lines (glyphs sharing a baseline band), segments (runs of a
+line separated by a gap wide enough to be a column gap), the text of a table cell (its lines
+joined), and the running headers and page numbers to leave out. Spacing follows the script: Chinese text is
 justified by spreading glyphs, so a gap between two Chinese characters is not a space unless it
 is wide; between Latin letters or digits a quarter of an em already is.
 
-The functions take plain glyph dicts (``text, x0, x1, top, bottom`` as pdfplumber gives them)
-so they are testable without a PDF.
+The functions take plain glyph dicts (``text, x0, x1, top, bottom``) so they are testable
+without a PDF.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-Glyph = dict  # pdfplumber char dict: text, x0, x1, top, bottom, size, upright …
+Glyph = dict  # text, x0, x1, top, bottom (points, top-left origin), as pdfplumber names them
 
 # A segment boundary: a gap of this many ems between two glyphs of a line (Chinese text has
 # no spaces, so two adjacent Chinese cells part at a smaller gap than Latin words or numbers).

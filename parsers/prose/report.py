@@ -98,12 +98,13 @@ def read_text(path: Path) -> str:
         root = tree.body or tree.root
         return root.text(separator="\n") if root is not None else ""
     if suffix == ".pdf":
-        import io
+        import pypdfium2
 
-        import pdfplumber
-
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return "\n".join(page.extract_text() or "" for page in pdf.pages)
+        pdf = pypdfium2.PdfDocument(data)
+        try:
+            return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+        finally:
+            pdf.close()
     return data.decode("utf-8", errors="replace")
 
 

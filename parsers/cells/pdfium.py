@@ -1,0 +1,309 @@
+"""A PDF's pages through PDFium (``pypdfium2``): every character with its box, and the paths
+drawn on the page, in the shapes the PDF source reads.
+
+PDFium is the PDF engine of Chrome, in C++: opening a document, laying out a page's text and
+giving each character's box costs a few milliseconds a page, where pdfminer's layout in
+Python costs a hundred. What the source needs from a page is small and is built here:
+
+- **glyphs**: a dict per character, ``text, x0, x1, top, bottom`` (top-left origin, points,
+  as pdfplumber gives them), from PDFium's loose character boxes (the advance and the font's
+  ascent and descent, not the ink); characters PDFium generates (spaces and line breaks it
+  infers) are left out, and a character whose font has no map to Unicode is marked;
+- **shapes**: the path objects, form XObjects included, split into subpaths and classified
+  as pdfminer does (``line``: two points; ``rect``: an axis-aligned rectangle; ``curve``:
+  anything else, with its points), with whether they are stroked or filled and in which
+  colour — the PDF source keeps the visible ones as table rulings; a path painted only in
+  white (a page background, Word's paragraph shading) is counted as an ``unpainted`` shape,
+  without its geometry;
+- the document info strings (title, author, dates …).
+
+Opening refuses what cannot be read: a PDF that needs a password raises
+:class:`~parsers.unsupported.UnsupportedDocument`, a damaged one ``ParseError``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from parsers.model import ParseError
+from parsers.sniff import PASSWORD, PDF, Sniffed
+from parsers.unsupported import UnsupportedDocument
+
+Glyph = dict
+Shape = dict
+
+# No glyph to read: nothing, PDFium's "no character", and whitespace.
+_SKIPPED = frozenset({0, 0xFFFE, 0xFFFF, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x3000})
+
+
+@dataclass
+class PageContent:
+    """What one page holds for the PDF source."""
+
+    height: float
+    glyphs: list[Glyph] = field(default_factory=list)
+    shapes: list[Shape] = field(default_factory=list)
+
+
+class PdfFile:
+    """An open PDF (a context manager: PDFium's memory is released on leaving it)."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self._doc = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise UnsupportedDocument(Sniffed(PDF, None, PASSWORD)) from exc
+            if code == pdfium_c.FPDF_ERR_SECURITY:
+                raise UnsupportedDocument(
+                    Sniffed(PDF, None, PASSWORD), f"encrypted PDF: {exc}"
+                ) from exc
+            raise ParseError(f"{_damaged(data)}: {exc}", reason="unreadable") from exc
+
+    def __enter__(self) -> PdfFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self._doc.close()
+
+    def __len__(self) -> int:
+        return len(self._doc)
+
+    def metadata(self) -> dict[str, str]:
+        """The document info strings by their PDF names (Title, Author, CreationDate …)."""
+        try:
+            return {k: v for k, v in self._doc.get_metadata_dict().items() if v}
+        except pdfium.PdfiumError:
+            return {}
+
+    def pages(self) -> Iterator[tuple[int, PageContent | Exception]]:
+        """Each page's content, or the error that made it unreadable (the others still come)."""
+        for number in range(len(self._doc)):
+            try:
+                page = self._doc[number]
+            except pdfium.PdfiumError as exc:
+                yield number, exc
+                continue
+            try:
+                yield number, read_page(page)
+            except Exception as exc:  # one bad page must not lose the others
+                yield number, exc
+            finally:
+                page.close()
+
+
+def _damaged(data: bytes) -> str:
+    """How to name an unreadable PDF: a cut-off download ends without its %%EOF marker."""
+    return "PDF is damaged" if b"%%EOF" in data[-1024:] else "PDF is truncated (no %%EOF)"
+
+
+def read_page(page: pdfium.PdfPage) -> PageContent:
+    left, bottom, right, top = page.get_bbox()
+    content = PageContent(height=float(top - bottom))
+    content.glyphs = _glyphs(page, left, top)
+    content.shapes = _shapes(page, left, top, content.height)
+    return content
+
+
+def _glyphs(page: pdfium.PdfPage, left: float, top: float) -> list[Glyph]:
+    textpage = page.get_textpage()
+    try:
+        raw = textpage.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        box = pdfium_c.FS_RECTF()
+        get_unicode = pdfium_c.FPDFText_GetUnicode
+        loose_box = pdfium_c.FPDFText_GetLooseCharBox
+        map_error = pdfium_c.FPDFText_HasUnicodeMapError
+        font_size = pdfium_c.FPDFText_GetFontSize
+        get_matrix = pdfium_c.FPDFText_GetMatrix
+        matrix = pdfium_c.FS_MATRIX()
+        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        out: list[Glyph] = []
+        for i in range(count):
+            code = get_unicode(raw, i)
+            if code in _SKIPPED:  # spaces and line breaks (PDFium's own, or printed) carry
+                continue  # nothing: the boxes say where the gaps are
+            unmapped = map_error(raw, i) == 1
+            if not loose_box(raw, i, box):
+                continue
+            x0, x1 = box.left - left, box.right - left
+            glyph_top, glyph_bottom = top - box.top, top - box.bottom
+            if get_matrix(raw, i, matrix) and matrix.b == 0 and matrix.c == 0 and matrix.d > 0:
+                em = font_size(raw, i) * matrix.d
+                if em > 0 and (x1 - x0 > 2 * em or glyph_bottom - glyph_top > 2 * em):
+                    # vertical writing: PDFium's loose box is wrong there; one em square
+                    # from the glyph's origin, as pdfminer boxes it
+                    pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
+                    x0 = origin_x.value - left
+                    x1 = x0 + em
+                    glyph_bottom = top - origin_y.value
+                    glyph_top = glyph_bottom - em
+                elif 0 < em < glyph_bottom - glyph_top:
+                    # upright text: one em above the descent, as pdfminer boxes a glyph (the
+                    # font's ascent and descent span more than an em, and the one-character
+                    # lines of a label written downwards would overlap)
+                    glyph_top = glyph_bottom - em
+            out.append(
+                {
+                    "text": "\ufffd" if unmapped or code > 0x10FFFF else chr(code),
+                    "x0": x0,
+                    "x1": x1,
+                    "top": glyph_top,
+                    "bottom": glyph_bottom,
+                    "unmapped": unmapped,
+                }
+            )
+        return out
+    finally:
+        textpage.close()
+
+
+# --- paths ------------------------------------------------------------------------------------
+
+
+def _shapes(page: pdfium.PdfPage, left: float, top: float, height: float) -> list[Shape]:
+    reader = _PathReader(left, top)
+    raw = page.raw
+    identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        reader.walk(pdfium_c.FPDFPage_GetObject(raw, i), identity, 0)
+    return reader.out
+
+
+_MAX_FORM_DEPTH = 8
+
+
+class _PathReader:
+    """The shapes of a page's path objects (in form XObjects too), with PDFium's out-values
+    allocated once: a page of a Word table holds thousands of paths."""
+
+    def __init__(self, left: float, top: float) -> None:
+        self.left, self.top = left, top
+        self.out: list[Shape] = []
+        self._matrix = pdfium_c.FS_MATRIX()
+        self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self._x, self._y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(self, obj, outer: tuple[float, ...], depth: int) -> None:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            self.path(obj, outer)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+            matrix = _compose(self.matrix(obj), outer)
+            for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                self.walk(pdfium_c.FPDFFormObj_GetObject(obj, k), matrix, depth + 1)
+
+    def matrix(self, obj) -> tuple[float, ...]:
+        m = self._matrix
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+            return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+    def color(self, getter, obj) -> tuple[float, float, float] | None:
+        r, g, b, a = self._rgba
+        if not getter(obj, r, g, b, a):
+            return None
+        return (r.value / 255, g.value / 255, b.value / 255)
+
+    def path(self, obj, outer: tuple[float, ...]) -> None:
+        if not pdfium_c.FPDFPath_GetDrawMode(obj, self._fill_mode, self._stroke):
+            return
+        stroke = bool(self._stroke.value)
+        fill = self._fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
+        stroking = self.color(pdfium_c.FPDFPageObj_GetStrokeColor, obj) if stroke else None
+        filling = self.color(pdfium_c.FPDFPageObj_GetFillColor, obj) if fill else None
+        if not ((stroke and not _white(stroking)) or (fill and not _white(filling))):
+            self.out.append({"object_type": "unpainted"})  # white on white: never a ruling
+            return
+        style = {
+            "stroke": stroke,
+            "fill": fill,
+            "stroking_color": stroking,
+            "non_stroking_color": filling,
+        }
+        a, b, c, d, e, f = _compose(self.matrix(obj), outer)
+        left, top, x, y = self.left, self.top, self._x, self._y
+        subpath: list[tuple[float, float]] = []
+        closed = False
+        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+            if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+                continue
+            px, py = x.value, y.value
+            point = (a * px + c * py + e - left, top - (b * px + d * py + f))
+            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+                _add_shape(subpath, closed, style, self.out)
+                subpath, closed = [point], False
+            else:
+                subpath.append(point)
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                closed = True
+        _add_shape(subpath, closed, style, self.out)
+
+
+def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float, ...]:
+    """The matrix applying ``inner`` first, then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
+
+
+def _white(color: tuple[float, float, float] | None) -> bool:
+    return color is not None and min(color) >= 0.95
+
+
+def _add_shape(points: list[tuple[float, float]], closed: bool, style: dict, out: list) -> None:
+    """One subpath as pdfminer classifies it: a line, an axis-aligned rectangle or a curve."""
+    if len(points) < 2:
+        return
+    if closed and points[-1] != points[0]:
+        points = [*points, points[0]]
+    xs = [p[0] for p in points]
+    ys = [p[1] for p in points]
+    x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
+    shape = {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        **style,
+    }
+    if len(points) == 2:
+        shape["object_type"] = "line"
+    elif _is_rect(points):
+        shape["object_type"] = "rect"
+    else:
+        shape["object_type"] = "curve"
+        shape["pts"] = points
+    out.append(shape)
+
+
+def _is_rect(points: list[tuple[float, float]]) -> bool:
+    """Four corners (the first repeated at the end, or not) joined by horizontal and vertical
+    sides only."""
+    corners = points[:-1] if len(points) == 5 and points[-1] == points[0] else points
+    if len(corners) != 4:
+        return False
+    for (xa, ya), (xb, yb) in zip(corners, [*corners[1:], corners[0]], strict=True):
+        if xa != xb and ya != yb:
+            return False
+    return True

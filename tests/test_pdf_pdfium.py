@@ -1,0 +1,106 @@
+"""The PDF source reads pages through PDFium: its glyph boxes and rulings are those pdfminer
+gave (so the layout rules written for them still hold), and its table search finds exactly
+the cells pdfplumber's table finder finds from the same rulings."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pdfplumber
+import pytest
+from pdfplumber.table import TableFinder
+
+from fixtures.attachments.pdf_render import PDF_STYLES, render_pdf
+from fixtures.reportgen import random_record
+from parsers.cells.pdf_rulings import (
+    TABLE_SETTINGS,
+    closing_edges,
+    find_tables,
+    ruling_edges,
+    visible,
+)
+from parsers.cells.pdfium import PdfFile
+
+PLUMBER_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines", **TABLE_SETTINGS}
+
+
+def _pdfs() -> list[bytes]:
+    rng = random.Random(11)
+    out = []
+    for i, style in enumerate(PDF_STYLES * 2):
+        record = random_record(rng, ("2019", "2021")[i % 2], blank_rate=0.05, big=i == 3)
+        out.append(render_pdf(record, style))
+    return out
+
+
+PDFS = _pdfs()
+
+
+class _Page:
+    """What pdfplumber's table finder reads of a page."""
+
+    def __init__(self, edges):
+        self.edges = edges
+        self.bbox = (0, 0, 600, 900)
+
+
+@pytest.mark.parametrize("data", PDFS, ids=[f"{s}-{i}" for i, s in enumerate(PDF_STYLES * 2)])
+def test_tables_are_the_cells_pdfplumbers_finder_gives(data):
+    tables = 0
+    with PdfFile(data) as pdf:
+        for _, content in pdf.pages():
+            edges = ruling_edges([s for s in content.shapes if visible(s)])
+            want = TableFinder(_Page(edges), PLUMBER_SETTINGS).tables
+            got = find_tables(edges)
+            assert [t.cells for t in got] == [t.cells for t in want]
+            assert [t.bbox for t in got] == [t.bbox for t in want]
+            tables += len(got)
+            if want:
+                extra_h, extra_v = closing_edges([t.bbox for t in want], edges)
+                settings = dict(
+                    PLUMBER_SETTINGS,
+                    explicit_horizontal_lines=extra_h,
+                    explicit_vertical_lines=extra_v,
+                )
+                if extra_h or extra_v:
+                    want = TableFinder(_Page(edges), settings).tables
+                    assert [t.cells for t in find_tables(edges, extra_h, extra_v)] == [
+                        t.cells for t in want
+                    ]
+    unruled = data in PDFS[2::3]
+    assert tables or unruled
+
+
+@pytest.mark.parametrize("data", PDFS[:3], ids=PDF_STYLES)
+def test_glyphs_and_rulings_are_where_pdfminer_put_them(data):
+    plumber = pdfplumber.open(io.BytesIO(data))
+    with PdfFile(data) as pdf:
+        for number, content in pdf.pages():
+            page = plumber.pages[number]
+            theirs = [c for c in page.chars if not c["text"].isspace()]
+            assert len(content.glyphs) == len(theirs)
+
+            def order(g):
+                return (g["text"], round(g["x0"]), round(g["bottom"]))
+
+            for ours, their in zip(
+                sorted(content.glyphs, key=order), sorted(theirs, key=order), strict=True
+            ):
+                assert ours["text"] == their["text"]
+                assert ours["x0"] == pytest.approx(their["x0"], abs=0.1)
+                # the loose box of a few glyphs ends past their advance, by up to 1.5 pt
+                assert ours["x1"] == pytest.approx(their["x1"], abs=1.5)
+                for key in ("top", "bottom"):  # one em from the descent, as pdfminer has it
+                    assert ours[key] == pytest.approx(their[key], abs=0.5), (key, ours, their)
+            ours = sorted(
+                (round(e["x0"], 1), round(e["top"], 1), round(e["x1"], 1), round(e["bottom"], 1))
+                for e in ruling_edges([s for s in content.shapes if visible(s)])
+                if e["orientation"]
+            )
+            their = sorted(
+                (round(e["x0"], 1), round(e["top"], 1), round(e["x1"], 1), round(e["bottom"], 1))
+                for e in page.filter(visible).edges
+                if e["orientation"]
+            )
+            assert ours == their
