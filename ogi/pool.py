@@ -121,9 +121,9 @@ def _context():
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        # the server imports the main script (as every worker would otherwise do, e.g. the
-        # whole command line for the `ogi` script) and the parsers once; workers fork warm
-        ctx.set_forkserver_preload(["__main__", "ogi.parsing", "ogi.documents"])
+        # the server imports the main script (as every worker would otherwise do) and the
+        # parsers, and loads the place table, once: workers fork warm
+        ctx.set_forkserver_preload(["__main__", "ogi.parsing", "ogi.documents", "parsers.warm"])
         return ctx
     return multiprocessing.get_context("spawn")
 

@@ -135,3 +135,29 @@ def test_progress_bar_goes_to_a_terminal_and_leaves_the_records_alone(tmp_path):
 def test_workers_must_be_positive(tmp_path, workers):
     result = _ogi("parse", "--workers", workers, str(tmp_path))
     assert result.returncode == 2
+
+
+def test_a_command_imports_only_its_own_module():
+    script = (
+        "import sys\n"
+        "sys.argv = ['ogi', 'parse', '--help']\n"
+        "from ogi.cli import app\n"
+        "try:\n"
+        "    app()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('pandas', 'httpx', 'starlette') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=ROOT
+    )
+    assert "Parse report files" in result.stdout
+    assert result.stdout.strip().endswith("[]"), result.stdout[-300:]
+
+
+def test_help_lists_every_command():
+    from ogi.cli import COMMANDS
+
+    result = _ogi("--help")
+    assert result.returncode == 0
+    assert all(name in result.stdout for name in COMMANDS)

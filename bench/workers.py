@@ -1,0 +1,113 @@
+"""Parsing on every core: `ogi parse --json --workers N` on a folder of generated reports.
+
+Wall time of the whole command (start-up, the pool, parsing, writing the records), for one
+worker and for two, in alternating runs keeping each one's best; the speed-up is their ratio
+(goal: at least 1.8 with two workers on two free cores). The folder holds ``--reports``
+distinct generated reports in the text forms (HTML pages of every style, pipe text,
+flattened text, markdown). The records of every worker count are compared: they must be the
+same bytes.
+
+    python -m bench.workers [--reports 1000] [--workers 2] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+FORMS = ("html", "pipe", "flat", "markdown")
+
+
+def write_reports(folder: Path, count: int, seed: int = 20240301) -> None:
+    """``count`` distinct generated reports, in turn as HTML (each style), pipe, flat and
+    markdown text."""
+    from fixtures.reportgen import (
+        HTML_STYLES,
+        random_record,
+        render_flat,
+        render_html,
+        render_markdown,
+        render_pipe,
+    )
+
+    rng = random.Random(seed)
+    for i in range(count):
+        record = random_record(rng, ("2019", "2021")[i % 2], blank_rate=rng.choice([0, 0.05]))
+        form = FORMS[i % len(FORMS)]
+        if form == "html":
+            text = render_html(record, HTML_STYLES[(i // len(FORMS)) % len(HTML_STYLES)], rng=rng)
+            name = f"{i:05d}.html"
+        elif form == "pipe":
+            text, name = render_pipe(record, rng=rng), f"{i:05d}.pipe.txt"
+        elif form == "flat":
+            text, name = render_flat(record, rng=rng), f"{i:05d}.flat.txt"
+        else:
+            text, name = render_markdown(record, rng=rng), f"{i:05d}.md"
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def run_parse(folder: Path, workers: int) -> tuple[float, bytes]:
+    """Wall seconds of `ogi parse --json --workers N FOLDER`, and its output."""
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}  # fmt: skip
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "ogi", "parse", "--json", "--workers", str(workers), str(folder)],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(proc.stderr.decode(errors="replace")[-500:])
+    return seconds, proc.stdout
+
+
+def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
+    """Best wall time with one worker and with ``workers``, and the speed-up."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        write_reports(folder, reports)
+        best = {1: float("inf"), workers: float("inf")}
+        outputs: dict[int, bytes] = {}
+        for _ in range(rounds):
+            for n in (1, workers):
+                seconds, out = run_parse(folder, n)
+                best[n] = min(best[n], seconds)
+                if outputs.setdefault(n, out) != out:
+                    raise RuntimeError("the records differ between two runs")
+        if outputs[1] != outputs[workers]:
+            raise RuntimeError(f"--workers {workers} gives other records than --workers 1")
+    return {
+        "reports": reports,
+        "one": best[1],
+        "many": best[workers],
+        "workers": workers,
+        "speedup": best[1] / best[workers],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reports", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
+    opts = ap.parse_args(argv)
+    r = measure(opts.reports, opts.workers, opts.rounds)
+    print(
+        f"{r['reports']} reports: --workers 1 {r['one']:.2f} s "
+        f"({r['reports'] / r['one']:.0f} reports/s), --workers {r['workers']} {r['many']:.2f} s "
+        f"({r['reports'] / r['many']:.0f} reports/s); speed-up {r['speedup']:.2f} "
+        f"on {os.cpu_count()} cores; records identical"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
