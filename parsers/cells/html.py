@@ -284,10 +284,6 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
     return common
 
 
-def _cell_text(node: LexborNode) -> str:
-    return normalize_cell(node.text(separator=""))
-
-
 def _rows(table: LexborNode, limit: int) -> list[LexborNode]:
     """The table's rows, at most ``limit + 1`` of them (one more says there were more)."""
     rows = []
@@ -322,30 +318,35 @@ def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]
         warning = f"table {index}: more than {MAX_TABLE_ROWS} rows, only the first read"
     # Reading a node's attributes builds a dict: do it only for the cells that span.
     spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
-    occupied: set[tuple[int, int]] = set()
+    below: dict[int, set[int]] = {}  # grid row → its columns taken by cells spanning rows
+    filled = 0  # grid positions covered so far
     cells: list[Cell] = []
     for r, row in enumerate(rows):
+        taken = below.pop(r, None)
         col = 0
         for node in row.iter():
             if node.tag not in _CELL_TAGS:
                 continue
-            while (r, col) in occupied:
-                col += 1
+            if taken:
+                while col in taken:
+                    col += 1
             if node.mem_id in spanning:
                 attributes = node.attributes
                 rowspan = min(_span(attributes, "rowspan"), max(1, len(rows) - r))
                 colspan = _span(attributes, "colspan")
+                if filled + rowspan * colspan > MAX_GRID_CELLS:
+                    warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+                    return cells, warning
+                for dr in range(1, rowspan):
+                    below.setdefault(r + dr, set()).update(range(col, col + colspan))
+                filled += rowspan * colspan
             else:
                 rowspan = colspan = 1
-            if len(occupied) + rowspan * colspan > MAX_GRID_CELLS:
-                warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                return cells, warning
-            if rowspan == colspan == 1:
-                occupied.add((r, col))
-            else:
-                for dr in range(rowspan):
-                    for dc in range(colspan):
-                        occupied.add((r + dr, col + dc))
-            cells.append(Cell(_cell_text(node), index, r, col, colspan, rowspan))
+                filled += 1
+                if filled > MAX_GRID_CELLS:
+                    warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+                    return cells, warning
+            text = normalize_cell(node.text(separator=""))
+            cells.append(Cell(text, index, r, col, colspan, rowspan))
             col += colspan
     return cells, warning

@@ -86,14 +86,15 @@ def limit_depth(html: str | bytes) -> tuple[str | bytes, int]:
     """The page with start tags nested beyond :data:`MAX_DEPTH` dropped (with their end tags),
     and how many tags were dropped (0: the page is returned as it is)."""
     if isinstance(html, str):
-        if html.count("<") - html.count("</") <= SCAN_FROM:
+        if html.count("<") <= SCAN_FROM or html.count("<") - html.count("</") <= SCAN_FROM:
             return html, 0
         data = html.encode("utf-8", errors="surrogatepass")
         cuts = _cuts(data) if _may_be_deep(data) else []
         if not cuts:
             return html, 0
         return _without(data, cuts).decode("utf-8", errors="surrogatepass"), len(cuts)
-    if html.count(b"<") - html.count(b"</") <= SCAN_FROM or not _may_be_deep(html):
+    tags = html.count(b"<")  # start tags and end tags: most pages stop here
+    if tags <= SCAN_FROM or tags - html.count(b"</") <= SCAN_FROM or not _may_be_deep(html):
         return html, 0
     cuts = _cuts(html)
     return (_without(html, cuts), len(cuts)) if cuts else (html, 0)
