@@ -24,6 +24,7 @@ Opening refuses what cannot be read: a PDF that needs a password raises
 from __future__ import annotations
 
 import ctypes
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -50,13 +51,20 @@ class PageContent:
     shapes: list[Shape] = field(default_factory=list)
 
 
+PDFIUM_LOCK = threading.RLock()
+"""Held while a document is open: PDFium is not thread-safe, and a program may parse from
+several threads (a web app, a notebook) — one PDF at a time goes through it."""
+
+
 class PdfFile:
     """An open PDF (a context manager: PDFium's memory is released on leaving it)."""
 
     def __init__(self, data: bytes) -> None:
+        PDFIUM_LOCK.acquire()
         try:
             self._doc = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
+            PDFIUM_LOCK.release()
             code = getattr(exc, "err_code", None)
             if code == pdfium_c.FPDF_ERR_PASSWORD:
                 raise UnsupportedDocument(Sniffed(PDF, None, PASSWORD)) from exc
@@ -65,6 +73,9 @@ class PdfFile:
                     Sniffed(PDF, None, PASSWORD), f"encrypted PDF: {exc}"
                 ) from exc
             raise ParseError(f"{_damaged(data)}: {exc}", reason="unreadable") from exc
+        except BaseException:
+            PDFIUM_LOCK.release()
+            raise
 
     def __enter__(self) -> PdfFile:
         return self
@@ -73,7 +84,10 @@ class PdfFile:
         self.close()
 
     def close(self) -> None:
-        self._doc.close()
+        if self._doc is not None:
+            self._doc.close()
+            self._doc = None
+            PDFIUM_LOCK.release()
 
     def __len__(self) -> int:
         return len(self._doc)
