@@ -160,32 +160,69 @@ def group_lines(glyphs: Iterable[Glyph], *, page: int = 0) -> list[Line]:
 
 
 def split_segments(glyphs: Sequence[Glyph], gap: float = SEGMENT_GAP) -> list[Segment]:
-    """Split a line's glyphs where the gap is at least ``gap`` ems; each segment gets its text."""
+    """Split a line's glyphs where the gap is at least ``gap`` ems; each segment gets its text.
+
+    (Every glyph's script and height are looked up once here: this runs for every line and
+    every table cell of every page.)"""
     segments: list[Segment] = []
     current: list[Glyph] = []
+    cjk_gap = min(gap, SEGMENT_GAP_CJK)
+    last: Glyph | None = None
+    last_cjk = False
+    last_height = 0.0
     for g in glyphs:
-        limit = gap
-        if current and is_cjk(current[-1]["text"][-1:]) and is_cjk(g["text"][:1]):
-            limit = min(gap, SEGMENT_GAP_CJK)
-        if current and g["x0"] - current[-1]["x1"] >= limit * _em(current[-1], g):
-            segments.append(Segment(current, join_glyphs(current)))
-            current = []
+        text = g["text"]
+        height = g["bottom"] - g["top"]
+        if last is not None:
+            limit = cjk_gap if last_cjk and _cjk(text[:1]) else gap
+            if g["x0"] - last["x1"] >= limit * max(last_height, height, 1.0):
+                segments.append(Segment(current, join_glyphs(current)))
+                current = []
         current.append(g)
+        last, last_cjk, last_height = g, _cjk(text[-1:]), height
     if current:
         segments.append(Segment(current, join_glyphs(current)))
     return segments
 
 
 def join_glyphs(glyphs: Sequence[Glyph]) -> str:
-    """The text of a run of glyphs on one line, with spaces where the gaps read as spaces."""
+    """The text of a run of glyphs on one line, with spaces where the gaps read as spaces
+    (:func:`space_between`)."""
     parts: list[str] = []
     prev: Glyph | None = None
+    prev_cjk = False
+    prev_height = 0.0
     for g in glyphs:
-        if prev is not None and space_between(prev, g):
-            parts.append(" ")
-        parts.append(g["text"])
-        prev = g
+        text = g["text"]
+        height = g["bottom"] - g["top"]
+        if prev is not None:
+            gap = g["x0"] - prev["x1"]
+            em = max(prev_height, height, 1.0)
+            cjk = _cjk(text[:1])
+            if prev_cjk and cjk:
+                space = gap > 1.0 * em
+            elif prev_cjk or cjk:
+                space = gap > 0.6 * em
+            else:
+                space = gap > 0.2 * em
+            if space:
+                parts.append(" ")
+        parts.append(text)
+        prev, prev_cjk, prev_height = g, _cjk(text[-1:]), height
     return "".join(parts)
+
+
+_CJK: dict[str, bool] = {}
+
+
+def _cjk(ch: str) -> bool:
+    """:func:`is_cjk` of one character, remembered (a page repeats a few hundred)."""
+    found = _CJK.get(ch)
+    if found is None:
+        if len(_CJK) > 65536:  # a hostile file's every code point: start over
+            _CJK.clear()
+        found = _CJK[ch] = is_cjk(ch)
+    return found
 
 
 def join_lines(texts: Sequence[str]) -> str:
