@@ -79,6 +79,7 @@ def parse_files(
         workers=wanted,
         on_crash=_crashed,
         ordered=True,
+        work_while_starting=True,
     )
 
 

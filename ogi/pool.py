@@ -92,6 +92,7 @@ def pool_map(
     ordered: bool = False,
     chunk: int = CHUNK,
     max_tasks_per_child: int = 64,
+    work_while_starting: bool = False,
 ) -> Iterator[R]:
     """``func(item)`` for every item, on ``workers`` processes; results are yielded as they come
     (``ordered=False``) or in the order of ``items``.
@@ -100,21 +101,47 @@ def pool_map(
     :func:`functools.partial` of one) and must not raise. ``on_crash(item)`` (run in this
     process) gives the result of an item whose worker died. ``workers`` ≤ 1, or a pool that
     cannot start (a script without the ``if __name__ == "__main__":`` guard), runs every item
-    in this process.
+    in this process. ``work_while_starting``: this process works through the first items
+    while the workers start (a fork server importing the parsers takes most of a second),
+    instead of waiting — for callers that may run an item here, where a crash is not
+    isolated.
     """
+    items = iter(items)
     pool = _Pool(func, on_crash, workers, chunk, max_tasks_per_child) if workers > 1 else None
-    if pool is not None and not pool.usable():
-        log.warning(
-            "no worker processes could be started (a script that parses on several cores "
-            'needs the `if __name__ == "__main__":` guard); parsing in this process',
-            extra={"event": "pool_unavailable"},
-        )
-        pool = None
+    if pool is not None:
+        if work_while_starting:
+            starting = threading.Thread(target=pool.usable, name="ogi-pool-start", daemon=True)
+            starting.start()
+            handed_over = False  # the workers take the rest
+            try:
+                while starting.is_alive():
+                    item = next(items, _END)
+                    if item is _END:
+                        return
+                    yield func(item)
+                handed_over = True
+            finally:
+                if not handed_over:  # every item done here, or the caller stopped early
+                    starting.join()
+                    pool.stop()
+            starting.join()
+        elif not pool.usable():
+            pool.stop()
+        if not pool.ready:
+            log.warning(
+                "no worker processes could be started (a script that parses on several cores "
+                'needs the `if __name__ == "__main__":` guard); parsing in this process',
+                extra={"event": "pool_unavailable"},
+            )
+            pool = None
     if pool is None:
         for item in items:
             yield func(item)
         return
-    yield from pool.run(iter(items), ordered)
+    yield from pool.run(items, ordered)
+
+
+_END = object()
 
 
 def _context():
@@ -171,6 +198,7 @@ class _Pool:
         self.chunk = max(1, chunk)
         self.max_tasks = max_tasks
         self.executor: ProcessPoolExecutor | None = None
+        self.ready = False  # a worker answered
 
     def _start(self) -> ProcessPoolExecutor:
         self.executor = ProcessPoolExecutor(
@@ -186,10 +214,14 @@ class _Pool:
         """Start the pool and check that a worker answers (it cannot when, e.g., the main
         script re-runs itself in the worker without a ``__main__`` guard)."""
         try:
-            return self._start().submit(_probe).result(timeout=120) == 1
+            self.ready = self._start().submit(_probe).result(timeout=120) == 1
         except Exception:  # BrokenProcessPool, RuntimeError, TimeoutError
             self._stop()
-            return False
+            self.ready = False
+        return self.ready
+
+    def stop(self) -> None:
+        self._stop()
 
     def _stop(self) -> None:
         if self.executor is not None:

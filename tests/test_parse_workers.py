@@ -161,3 +161,25 @@ def test_help_lists_every_command():
     result = _ogi("--help")
     assert result.returncode == 0
     assert all(name in result.stdout for name in COMMANDS)
+
+
+def test_work_done_here_while_the_workers_start_keeps_the_order():
+    items = list(range(300))
+    got = list(
+        pool_map(
+            square_slowly, items, workers=2, on_crash=died, ordered=True, work_while_starting=True
+        )
+    )
+    assert [n for n, _ in got] == items
+
+
+def test_a_caller_that_stops_early_leaves_no_pool_behind():
+    results = pool_map(
+        square_slowly, range(10_000), workers=2, on_crash=died, work_while_starting=True
+    )
+    first = [next(results) for _ in range(3)]
+    results.close()
+    assert [n for n, _ in first] == [0, 1, 2]
+    import multiprocessing
+
+    assert not [p for p in multiprocessing.active_children() if p.is_alive()]
