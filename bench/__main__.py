@@ -24,7 +24,7 @@ from pathlib import Path
 from bench.suite import BENCHMARKS
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ("parse", "accuracy", "crawl", "discover", "export", "pdf", "places")
+ORDER = ("parse", "accuracy", "crawl", "discover", "export", "pdf", "places", "workers")
 TIMEOUT = {"quick": 900, "full": 3600}
 
 

@@ -401,6 +401,29 @@ def places(full: bool) -> list[Row]:
     ]
 
 
+# --- workers -----------------------------------------------------------------------------------
+
+
+def workers(full: bool) -> list[Row]:
+    """`ogi parse --json` of a folder of generated reports on two workers against one (wall
+    time of the whole command; the records must be the same bytes)."""
+    from bench.workers import measure
+
+    r = measure(1000, 2, 2 if full else 1)
+    return [
+        row(
+            "ogi parse --workers 2",
+            r["reports"] / r["many"],
+            "reports/s",
+            r["many"] / r["one"],
+            "--workers 1 (wall time)",
+            f"speed-up {r['speedup']:.2f} (goal ≥ 1.8 on two free cores); {r['reports']} "
+            f"generated reports, {r['one']:.1f} s on one worker, {r['many']:.1f} s on two; "
+            "records identical",
+        )
+    ]
+
+
 BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "parse": parse,
     "accuracy": accuracy,
@@ -409,6 +432,7 @@ BENCHMARKS: dict[str, Callable[[bool], list[Row]]] = {
     "export": export,
     "pdf": pdf,
     "places": places,
+    "workers": workers,
 }
 
 
