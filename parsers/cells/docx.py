@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Cell, Document
 from parsers.cells.pdf_text import join_lines
 from parsers.limits import DEFAULT_LIMITS, Limits, open_zip, read_member
@@ -29,7 +30,7 @@ from parsers.model import ParseError
 
 log = logging.getLogger(__name__)
 
-MAX_TABLE_CELLS = 200_000
+MAX_TABLE_CELLS = MAX_CELLS  # table cells read from one document (see parsers.bounds)
 # Word tables have at most 63 columns; a span or offset beyond this is hostile or broken, and
 # the matcher turns spans into sets of grid positions, so gridSpan="99999999" must not pass.
 MAX_SPAN = 200
@@ -87,7 +88,7 @@ def docx_document(data: bytes, *, limits: Limits = DEFAULT_LIMITS) -> Document:
     reader = _Reader()
     reader.block(body)
     if reader.truncated:
-        warnings.append(f"DOCX capped: tables larger than {MAX_TABLE_CELLS} cells truncated")
+        warnings.append(f"DOCX capped: table cells past the first {MAX_TABLE_CELLS} not read")
     if reader.clamped:
         warnings.append(
             f"DOCX table cells spanning more than {MAX_SPAN} columns, or rows wider than "
@@ -222,7 +223,6 @@ class _Reader:
         open_cells: dict[int, _Open] = {}  # grid column → merge still running
         rows_text: list[str] = []
         r = 0
-        count = 0
         for tr in _rows(tbl):
             tr_pr = _child(tr, "trPr")
             before = _child(tr_pr, "gridBefore") if tr_pr is not None else None
@@ -231,6 +231,9 @@ class _Reader:
             still_open: dict[int, _Open] = {}
             previous: Cell | None = None
             for tc in _cells(tr):
+                if len(self.cells) >= MAX_TABLE_CELLS:  # before reading its text: bounded work
+                    self.truncated = True
+                    break
                 pr = _child(tc, "tcPr")
                 span = max(
                     1, _int(_attr(_child(pr, "gridSpan") if pr is not None else None, "val"), 1)
@@ -263,10 +266,6 @@ class _Reader:
                         col += span
                         continue
                 cell = Cell(text, index, r, col, colspan=span)
-                count += 1
-                if count > MAX_TABLE_CELLS:
-                    self.truncated = True
-                    break
                 self.cells.append(cell)
                 if text:
                     row_cells.append(text)
@@ -282,6 +281,8 @@ class _Reader:
                 break
         self.lines.extend(rows_text)
         for inner in nested:
+            if self.truncated:
+                break
             self.table(inner)
 
     def cell_text(self, tc, nested: list) -> str:
