@@ -104,3 +104,22 @@ def test_glyphs_and_rulings_are_where_pdfminer_put_them(data):
                 if e["orientation"]
             )
             assert ours == their
+
+
+def test_glyphs_a_degenerate_matrix_throws_to_infinity_are_left_out():
+    from fixtures.attachments.hostile import minimal_pdf
+    from parsers.cells.pdf import pdf_document
+    from parsers.unsupported import UnsupportedDocument
+
+    content = (
+        b"0 0 179 13411 0 0 cm\n0 0 0 232526 0 0 cm\n0 26648 0 0 0 0 cm\n"
+        b"BT /F1 -40475767502536704.000 Tf 0 0 Td (123 \\(x) Tj ET\n"
+        + b"BT /F1 0 Tf 0 0 Td (123 \\(x) Tj ET\n"
+        * 3
+    )
+    data = minimal_pdf(content, compress=False)
+    with PdfFile(data) as pdf:
+        for _, page in pdf.pages():
+            assert all(-1e9 < g[k] < 1e9 for g in page.glyphs for k in ("x0", "x1", "top"))
+    with pytest.raises(UnsupportedDocument):  # nothing readable is left: no text layer
+        pdf_document(data)

@@ -166,6 +166,8 @@ def _glyphs(page: pdfium.PdfPage, left: float, top: float) -> list[Glyph]:
                     # font's ascent and descent span more than an em, and the one-character
                     # lines of a label written downwards would overlap)
                     glyph_top = glyph_bottom - em
+            if not (_finite(x0) and _finite(x1) and _finite(glyph_top) and _finite(glyph_bottom)):
+                continue  # a glyph placed by an absurd matrix is nowhere on the page
             out.append(
                 {
                     "text": "\ufffd" if unmapped or code > 0x10FFFF else chr(code),
@@ -279,6 +281,13 @@ def _compose(inner: tuple[float, ...], outer: tuple[float, ...]) -> tuple[float,
     )
 
 
+def _finite(value: float) -> bool:
+    return -_FAR < value < _FAR
+
+
+_FAR = 1e9  # points: far beyond any page (and excluding infinities and NaN)
+
+
 def _white(color: tuple[float, float, float] | None) -> bool:
     return color is not None and min(color) >= 0.95
 
@@ -289,6 +298,8 @@ def _add_shape(points: list[tuple[float, float]], closed: bool, style: dict, out
         return
     if closed and points[-1] != points[0]:
         points = [*points, points[0]]
+    if not all(_finite(x) and _finite(y) for x, y in points):
+        return  # a path placed by an absurd matrix is nowhere on the page
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
     x0, x1, top, bottom = min(xs), max(xs), min(ys), max(ys)
