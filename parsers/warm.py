@@ -13,7 +13,7 @@ from __future__ import annotations
 import gc
 
 import parsers  # noqa: F401  (the parse stages and the schema)
-from parsers.places import default_table
+from places import default_table
 
 default_table()
 gc.freeze()
