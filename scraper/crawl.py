@@ -40,20 +40,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from scraper.anchors import Link
 from scraper.archive import WarcArchive
+from scraper.canonical import canonical_url, has_expiry
 from scraper.client import ORIGIN_FAILURES, Client, FetchResult, default_user_agent
 from scraper.crawl_options import CrawlOptions, active_sites_limit
 from scraper.crawl_result import CrawlResult, SiteStats
 from scraper.crawl_store import StateRobots, archive_response
 from scraper.decoding import decode_body
-from scraper.discovery import (
-    Link,
-    PageAnalysis,
-    analyse_list,
-    analyse_page,
-    canonical_url,
-    has_expiry,
-)
+from scraper.discovery import PageAnalysis, analyse_list, analyse_page
 from scraper.network import parse_connect_to, parse_resolve, registrable_domain
 from scraper.registry import Registry, Site
 from scraper.state import State, iso

@@ -53,9 +53,10 @@ from ogi.parsing import time_limit  # its DocumentTimeout gets past the parser's
 from parsers.model import ParseError
 from scraper.adapters.hanweb import HanwebAdapter
 from scraper.archive import read_response
+from scraper.canonical import canonical_url
 from scraper.client import Client, ClientOptions
 from scraper.crawl import crawl
-from scraper.discovery import analyse_list, canonical_url
+from scraper.discovery import analyse_list
 from scraper.filenames import attachment_filename, path_inside, safe_filename
 from scraper.network import is_public_address, parse_resolve
 from scraper.registry import parse_registry

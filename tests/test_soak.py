@@ -15,8 +15,8 @@ import pytest
 
 from fixtures.sites import FakeWeb, build_world
 from fixtures.sites.chaos import KINDS, Chaos
+from scraper.canonical import canonical_url
 from scraper.crawl import crawl
-from scraper.discovery import canonical_url
 from scraper.registry import parse_registry
 from scraper.state import State
 from tests.scraper.conftest import fast_options, world_clock

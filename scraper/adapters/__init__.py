@@ -1,6 +1,6 @@
 """CMS adapters: the quirks of one publishing system each (pagination written in JavaScript,
 list records hidden in XML, list APIs). An adapter adds anchors and list pages that plain link
-extraction cannot see; the generic link reading in :mod:`scraper.discovery` always runs too.
+extraction cannot see; the generic link reading in :mod:`scraper.anchors` always runs too.
 
 ``auto`` (the default) lets every adapter look at the page and join in when it recognises its
 system; a registry ``adapter = "trs"`` forces one. What each recognises:
@@ -27,7 +27,7 @@ from scraper.adapters.hanweb import HanwebAdapter
 from scraper.adapters.jpaas import JpaasAdapter
 from scraper.adapters.trs import TrsAdapter
 from scraper.adapters.vsb import VsbAdapter
-from scraper.discovery import Anchor, Link
+from scraper.anchors import Anchor, Link
 from scraper.urls import BadLink
 
 

@@ -32,7 +32,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scraper.discovery import Anchor, Link, find_date
+from scraper.anchors import Anchor, Link, find_date
 from scraper.urls import BadLink, BadURL, checked_url, resolve_url
 
 _CONFIG = re.compile(r"window\._CONFIG\s*=\s*\{")

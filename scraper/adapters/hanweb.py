@@ -21,7 +21,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qsl, urlencode, urljoin, urlunsplit
 
-from scraper.discovery import Anchor, Link, html_anchors
+from scraper.anchors import Anchor, Link, html_anchors
 from scraper.urls import BadLink, BadURL, checked_url, resolve_url, split_url
 
 _RECORD_START = re.compile(r"<record>\s*<!\[CDATA\[", re.I)

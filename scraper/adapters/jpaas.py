@@ -16,7 +16,7 @@ page by page until a page comes back empty (or repeats one already read).
 
 Older years often sit in static year archives beside the column (``…/2021n/index.html``); the
 generic link reading finds those. Attachments are served by a download gateway whose links
-carry an expiry (see :func:`scraper.discovery.has_expiry` and the crawler's handling of it).
+carry an expiry (see :func:`scraper.canonical.has_expiry` and the crawler's handling of it).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import math
 import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from scraper.discovery import Anchor, Link, html_anchors
+from scraper.anchors import Anchor, Link, html_anchors
 from scraper.urls import BadLink, BadURL, checked_url, resolve_url
 
 _QUERY_DATA = re.compile(r"\bquerydata\s*=", re.I)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from scraper.discovery import Anchor, Link
+from scraper.anchors import Anchor, Link
 from scraper.urls import BadLink
 
 _CREATE = re.compile(

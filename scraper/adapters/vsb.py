@@ -18,7 +18,7 @@ them.)
 
 Articles are ``/info/<tree>/<id>.htm``, also reachable as ``content.jsp?urltype=news.
 NewsContentUrl&wbtreeid=<tree>&wbnewsid=<id>`` (one identity: see
-:func:`scraper.discovery.canonical_url`). The JSP list variant pages with
+:func:`scraper.canonical.canonical_url`). The JSP list variant pages with
 ``?a<unit>t=<pages>&a<unit>p=<page>&a<unit>c=<size>`` parameters; those are planned the same way.
 """
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from scraper.discovery import Anchor, Link
+from scraper.anchors import Anchor, Link
 from scraper.urls import BadLink, BadURL, resolve_url, split_url
 
 _MARKERS = re.compile(

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scraper.discovery import Link, analyse_list, canonical_url
+from scraper.anchors import Link
+from scraper.canonical import canonical_url
+from scraper.discovery import analyse_list
 from scraper.sitefinder.labels import is_article_url, normalise
 
 MAX_FOLLOW = 2

@@ -18,11 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scraper.canonical import canonical_url
 from scraper.client import Client, ClientOptions
 from scraper.crawl import HOME_PATHS
 from scraper.crawl_options import active_sites_limit
 from scraper.decoding import decode_body
-from scraper.discovery import canonical_url
 from scraper.network import parse_connect_to, parse_resolve
 from scraper.sitefinder.cache import PageCache
 

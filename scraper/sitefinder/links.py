@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from scraper.discovery import looks_js_only, visible_text
+from scraper.anchors import looks_js_only, visible_text
 from scraper.sitefinder.labels import is_generic, normalise
 from scraper.urls import BadURL, checked_url, is_http, resolve_url
 

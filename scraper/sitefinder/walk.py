@@ -27,8 +27,9 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser
 
 from scraper.adapters import adapters_for
+from scraper.anchors import Link
+from scraper.canonical import canonical_url
 from scraper.client import ORIGIN_FAILURES
-from scraper.discovery import Link, canonical_url
 from scraper.network import registrable_domain
 from scraper.sitefinder import labels, naming
 from scraper.sitefinder.columns import (

@@ -10,9 +10,10 @@ import pytest
 
 from fixtures.sites import FakeWeb, build_world
 from ogi.parsing import time_limit  # its DocumentTimeout gets past the parser's own guard
+from scraper.canonical import canonical_url
 from scraper.crawl import crawl
 from scraper.decoding import decode_body
-from scraper.discovery import analyse_list, canonical_url
+from scraper.discovery import analyse_list
 from scraper.registry import ADAPTERS, RegistryError, parse_registry
 from scraper.state import State
 

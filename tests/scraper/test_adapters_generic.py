@@ -13,16 +13,12 @@ from selectolax.lexbor import LexborHTMLParser
 from fixtures.sites import FakeWeb
 from fixtures.sites.cms import PAGING_STYLES, build_cms_world
 from scraper.adapters.trs import TrsAdapter
-from scraper.discovery import (
-    analyse_list,
-    analyse_page,
-    canonical_url,
-    counted_pages,
-    html_anchors,
-    is_pager_text,
-    xxgk_metadata,
-)
+from scraper.anchors import html_anchors
+from scraper.canonical import canonical_url
+from scraper.discovery import analyse_list, analyse_page
+from scraper.pagers import counted_pages, is_pager_text
 from scraper.state import State
+from scraper.xxgk import xxgk_metadata
 
 from .conftest import run_crawl
 

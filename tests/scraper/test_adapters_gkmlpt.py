@@ -14,7 +14,8 @@ from fixtures.sites import LATER, FakeWeb
 from fixtures.sites.cms import build_cms_world
 from fixtures.sites.dialects import Resp
 from scraper.adapters.gkmlpt import GkmlptAdapter, report_categories
-from scraper.discovery import analyse_list, canonical_url
+from scraper.canonical import canonical_url
+from scraper.discovery import analyse_list
 from scraper.state import State
 
 from .conftest import run_crawl

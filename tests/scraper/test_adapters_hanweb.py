@@ -12,7 +12,8 @@ from fixtures.sites import FakeWeb
 from fixtures.sites.cms import build_cms_world
 from fixtures.sites.hanweb_groups import BAD_LINKS, HOST, REPORTS, SHOWN, NextgroupDialect
 from scraper.adapters.hanweb import HanwebAdapter
-from scraper.discovery import analyse_list, canonical_url
+from scraper.canonical import canonical_url
+from scraper.discovery import analyse_list
 from scraper.state import State
 
 from .conftest import run_crawl

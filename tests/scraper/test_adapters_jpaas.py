@@ -15,7 +15,8 @@ from fixtures.sites import FakeWeb
 from fixtures.sites.cms import GATEWAY, UNIT, build_cms_world
 from fixtures.sites.dialects import Resp
 from scraper.adapters.jpaas import JpaasAdapter, unit_request
-from scraper.discovery import analyse_list, canonical_url, has_expiry, is_attachment_url
+from scraper.canonical import canonical_url, has_expiry, is_attachment_url
+from scraper.discovery import analyse_list
 from scraper.state import State
 
 from .conftest import fast_options, run_crawl

@@ -13,8 +13,9 @@ import pytest
 from fixtures.sites import LATER, FakeWeb
 from fixtures.sites.cms import LATE, build_cms_world
 from scraper.adapters.vsb import VsbAdapter
+from scraper.canonical import canonical_url
 from scraper.decoding import decode_body
-from scraper.discovery import analyse_list, canonical_url
+from scraper.discovery import analyse_list
 from scraper.state import State
 
 from .conftest import run_crawl

@@ -17,8 +17,10 @@ from scraper.adapters.gkmlpt import GkmlptAdapter
 from scraper.adapters.hanweb import HanwebAdapter
 from scraper.adapters.jpaas import UNIT_PATH, unit_request
 from scraper.adapters.vsb import VsbAdapter
+from scraper.anchors import html_anchors
+from scraper.canonical import canonical_url
 from scraper.client import Client
-from scraper.discovery import analyse_list, analyse_page, canonical_url, html_anchors
+from scraper.discovery import analyse_list, analyse_page
 from scraper.network import parse_resolve
 from scraper.registry import RegistryError, parse_registry
 from scraper.state import State

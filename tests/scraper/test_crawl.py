@@ -13,8 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from fixtures.sites import LATER, FakeWeb, build_world
 from fixtures.sites.content import attachment_bytes
+from scraper.canonical import canonical_url
 from scraper.decoding import decode_body
-from scraper.discovery import canonical_url
 from scraper.state import State
 
 from .conftest import fast_options, run_crawl

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.discovery import (
-    analyse_list,
-    analyse_page,
-    canonical_url,
-    is_attachment_url,
-    is_report_title,
-    meta_refresh,
-)
+from scraper.anchors import meta_refresh
+from scraper.canonical import canonical_url, is_attachment_url
+from scraper.discovery import analyse_list, analyse_page
+from scraper.titles import is_report_title
 
 COL = "http://www.x.gov.cn/zwgk/zfxxgk/zfxxgknb/index.html"
 

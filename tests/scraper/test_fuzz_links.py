@@ -12,7 +12,9 @@ import httpx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.discovery import analyse_list, analyse_page, canonical_url, html_anchors
+from scraper.anchors import html_anchors
+from scraper.canonical import canonical_url
+from scraper.discovery import analyse_list, analyse_page
 from scraper.urls import BadURL, checked_url
 
 PAGE = "http://www.x.gov.cn/zwgk/zfxxgknb/index.html"

@@ -14,8 +14,8 @@ import pytest
 from fixtures.sites import FakeWeb, World
 from fixtures.sites.cms import build_gkmlpt
 from fixtures.sites.world import _Ids, build_trs_county
+from scraper.canonical import canonical_url
 from scraper.crawl import CrawlOptions, crawl
-from scraper.discovery import canonical_url
 from scraper.network import ResolveError, host_matches, parse_connect_to
 from scraper.registry import RegistryError, parse_registry
 from scraper.state import State
