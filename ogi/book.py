@@ -153,7 +153,7 @@ def parser_fingerprint() -> str:
 
         digest = hashlib.sha256()
         for package in (parsers, places):
-            root = Path(package.__file__).parent
+            root = Path(str(package.__file__)).parent
             for path in sorted(root.rglob("*.py")):
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import parsers
 from ogi.pool import DocumentTimeout, pool_map, time_limit
@@ -101,6 +102,12 @@ def parse_job(archive_dir: str, job: Job, timeout: float | None = None) -> JobRe
     return JobResult(job, report=report)
 
 
+class ParseJob(Protocol):
+    """What parses one job: :func:`parse_job`, or a stand-in with its signature (tests)."""
+
+    def __call__(self, archive_dir: str, job: Job, timeout: float | None = None) -> JobResult: ...
+
+
 def run_jobs(
     jobs: Iterable[Job],
     archive_dir: str,
@@ -108,7 +115,7 @@ def run_jobs(
     workers: int = 1,
     timeout: float | None = None,
     max_tasks_per_child: int = 64,
-    parse: Callable[[str, Job, float | None], JobResult] = parse_job,
+    parse: ParseJob = parse_job,
 ) -> Iterator[JobResult]:
     """Parse ``jobs`` and yield their results (in completion order).
 

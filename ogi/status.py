@@ -131,7 +131,8 @@ def failing_sites(runs: list[RunReport], *, min_runs: int = 2) -> list[dict[str,
         newest = part_runs[-1]
         for failed in newest.sites.get("failed_sites") or []:
             key = failed.get("site")
-            streak, since, kinds = 0, None, Counter()
+            streak, since = 0, None
+            kinds: Counter[str] = Counter()
             for run in reversed(part_runs):
                 match = next(
                     (f for f in run.sites.get("failed_sites") or [] if f.get("site") == key), None

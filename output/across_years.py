@@ -139,18 +139,18 @@ def decide_agency(chain: Sequence[tuple[str, Report]]) -> dict[str, list[Decisio
     satisfies is not used (the reports do not follow it). A row's readings are those every
     identity keeps; its cells on which they all agree are decided. A row that two identities
     narrow to nothing in common is left as it was."""
-    ordered = sorted((r for r in chain if r[1].year is not None), key=lambda r: r[1].year)
+    ordered = sorted((r for r in chain if r[1].year is not None), key=lambda r: r[1].year or 0)
     kept: dict[Row, list[set[int]]] = {}
     used: dict[Row, list[tuple[str, str]]] = {}
     rows_of: dict[Row, tuple[tuple[str, ...], list]] = {}
     for (earlier_id, earlier), (later_id, later) in itertools.pairwise(ordered):
-        if later.year != earlier.year + 1:
+        if later.year != (earlier.year or 0) + 1:  # both have a year (filtered above)
             continue
         pair = ((later_id, later), (earlier_id, earlier))
         for identity in identities(earlier, later):
             _try(identity, pair, rows_of, kept, used)
     reports = dict(ordered)
-    narrowed: dict[tuple[str, str], dict[str, list]] = {}
+    narrowed: dict[tuple[str, str], dict[str, tuple]] = {}
     names: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for key, sets in kept.items():
         final = set.intersection(*sets)

@@ -91,7 +91,7 @@ def _panel(source: Any) -> pd.DataFrame:
     if isinstance(source, Datasets):
         return source["panel"].frame
     if isinstance(source, str | os.PathLike):
-        source = load_records(source)
+        source = load_records(Path(source))
     return build_datasets(source, datasets=["panel"])["panel"].frame
 
 

@@ -44,7 +44,7 @@ class StoredDocument:
 
 def _stores(data_dir: str | os.PathLike) -> list[Path]:
     try:
-        return [p for p in store_files(data_dir) if p.suffix == ".sqlite"]
+        return [p for p in store_files(Path(data_dir)) if p.suffix == ".sqlite"]
     except FileNotFoundError:
         return []
 

@@ -14,8 +14,9 @@ series runs from 2008 on and nobody mistakes a prose count for a table cell.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -86,7 +87,7 @@ META_COLUMNS = [
 ]  # fmt: skip
 
 
-def table_code_columns(extra_codes: set[str] = frozenset()) -> list[Column]:
+def table_code_columns(extra_codes: Set[str] = frozenset()) -> list[Column]:
     """One column per table cell code of both templates, in printed order."""
     per_template = {t: shape(t).codes() for t in TABLE_TEMPLATES}
     ordered: list[tuple[str, str, str]] = []
@@ -227,10 +228,10 @@ def panel_chunk(
             if values[column] is not None and numbers.get(code) is None:
                 filled.append(code)
         meta = _meta(entry, payload, filled)
-        for column in META_COLUMNS:
-            data[column.name].append(meta.get(column.name))
-        for column in plan.code_columns:
-            data[column.name].append(numbers.get(column.name))
+        for meta_column in META_COLUMNS:
+            data[meta_column.name].append(meta.get(meta_column.name))
+        for code_column in plan.code_columns:
+            data[code_column.name].append(numbers.get(code_column.name))
         for column, code in fill:
             if code in filled:
                 data[code][-1] = values[column]
@@ -338,7 +339,9 @@ def _cross_year(frame: pd.DataFrame) -> None:
     position = {
         (agency, year): i for i, (agency, year) in enumerate(zip(agencies, years, strict=True))
     }
-    prev_total, ok, detail = [], [], []
+    prev_total: list[Any] = []
+    ok: list[bool | None] = []
+    detail: list[str | None] = []
     for i, (agency, year) in enumerate(zip(agencies, years, strict=True)):
         prev = position.get((agency, year - 1))
         if prev is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from typing import cast
 
 from parsers import schema
 from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
@@ -70,6 +71,7 @@ class _Rule:
         if any(c is None or c.status == MISSING for c in cells):
             self.absent.append(where)
             return
+        cells = cast(Sequence[CellValue], cells)  # none is None (checked above)
         if any(c.status == UNCERTAIN for c in cells):
             self.undecided.append(where)
             return

@@ -362,9 +362,9 @@ def declared_encodings(data: bytes, content_type: str | None = None) -> list[str
             out.append(m.group(1))
     head = data[:8192]
     for rx in (_META_CHARSET, _XML_ENCODING):
-        m = rx.search(head)
-        if m:
-            out.append(m.group(1).decode("ascii", "replace"))
+        declared = rx.search(head)
+        if declared:
+            out.append(declared.group(1).decode("ascii", "replace"))
     return [e for e in (normalize_encoding(x) for x in out) if e]
 
 

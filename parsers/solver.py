@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import math
 import operator
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 Value = int | float | None
 Vector = tuple[Value, ...]
@@ -76,7 +77,7 @@ class Placements(Sequence[tuple]):
     def __len__(self) -> int:
         return self._size
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._size))]
         if index < 0:
@@ -157,7 +158,9 @@ class Placements(Sequence[tuple]):
         if not self._size or not k:  # none, or the one all-blank placement: test it
             return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
         rules = [list(c) for c, _ in sums]
-        least, most = self._windows(rules, numbers, [t for _, t in sums])
+        # every value and target is an int here (checked above)
+        targets = cast(list[int], [t for _, t in sums])
+        least, most = self._windows(rules, cast(list[int], numbers), targets)
         # What value j adds to each sum at each column, and how many placements put it there.
         adds = [[tuple(c[p] * x for c in rules) for p in range(width)] for x in numbers]
         block = [[math.comb(width - p - 1, k - j - 1) for p in range(width)] for j in range(k)]
@@ -189,7 +192,7 @@ def _num(value: Value) -> int | float:
 
 
 def solve(
-    options: dict[str, list[Vector]], rules: Sequence[Rule], *, max_states: int = 200_000
+    options: Mapping[str, Sequence[Vector]], rules: Sequence[Rule], *, max_states: int = 200_000
 ) -> Solution:
     """Find the candidates of each row that belong to some reading satisfying all rules."""
     rules = [r for r in rules if all(t.row in options for t in r.terms)]
@@ -229,7 +232,7 @@ def solve(
             return Solution(INCONSISTENT, viable, [rule.name])
         viable[row] = kept
     for row, row_rules in searched.items():
-        kept = _search(options[row], row, row_rules, constant)
+        kept = _search(cast(Placements, options[row]), row, row_rules, constant)
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name for rule in row_rules])
         viable[row] = kept
@@ -272,8 +275,8 @@ def solve(
         deltas.append(row_deltas)
     n = len(dp_rows)
     width = len(multi)
-    low = [[0] * width for _ in range(n + 1)]
-    high = [[0] * width for _ in range(n + 1)]
+    low: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
+    high: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
     for level in range(n - 1, -1, -1):
         for m in range(width):
             contributions = [d[m] for _, d in deltas[level]]
@@ -305,17 +308,17 @@ def solve(
             return Solution(INCONSISTENT, viable, [r.name for r in multi])
         states = {start}
         for level, row in enumerate(dp_rows):
-            kept: set[int] = set()
+            reached: set[int] = set()
             next_states = set()
             for state in states:
-                for i, delta in deltas[level]:
-                    new = tuple(map(operator.add, state, delta))
+                for i, step in deltas[level]:
+                    new = tuple(map(operator.add, state, step))
                     if feasible(level + 1, new):
-                        kept.add(i)
+                        reached.add(i)
                         next_states.add(new)
             if len(next_states) > max_states:
                 raise _Budget
-            viable[row] = sorted(kept)
+            viable[row] = sorted(reached)
             states = next_states
     except _Budget:
         # Keep what the single-row rules decided: every full reading lies within those sets.
@@ -325,7 +328,10 @@ def solve(
 
 
 def _search(
-    candidates: Placements, row: str, rules: Sequence[Rule], constant: Callable[[Rule], Value]
+    candidates: Placements,
+    row: str,
+    rules: Sequence[Rule],
+    constant: Callable[[Rule], int | float],
 ) -> list[int]:
     """The placements of ``row`` satisfying every one of its own ``rules``."""
     sums = []
@@ -340,7 +346,7 @@ def _search(
         return kept
     # Not all integers: test every placement, adding up in the rules' own order.
     vectors = list(candidates)
-    indexes = range(len(vectors))
+    indexes: Sequence[int] = range(len(vectors))
     for rule in rules:
         base = constant(rule)
         indexes = [

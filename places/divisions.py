@@ -294,8 +294,8 @@ def _division(code: str, group: list[tuple[str, int, str]], spans: list) -> Divi
     for _, mask, _ in group:
         union |= mask
     first, last = spans[union]
-    successor = next((e[2] for e in group if e[2]), None)
-    return Division(code, group[0][0], tuple(e[0] for e in group), first, last, successor)
+    continued = next((e[2] for e in group if e[2]), None)
+    return Division(code, group[0][0], tuple(e[0] for e in group), first, last, continued)
 
 
 _default: DivisionTable | None = None

@@ -111,9 +111,9 @@ def _read(table: DivisionTable, text: str, year: int | None) -> list[Reading]:
         return []
     bit = table.edition_bit(year) if year is not None else 0
     starts: list[tuple[int, str | None]] = [(0, None)]
-    for prefix, organ in vocab.ORGAN_PREFIXES.items():
+    for prefix, organ_name in vocab.ORGAN_PREFIXES.items():
         if text.startswith(prefix) and len(text) > len(prefix):
-            starts.append((len(prefix), organ))
+            starts.append((len(prefix), organ_name))
     best: dict[tuple, Reading] = {}
     for start, organ in starts:
         for chain in _chains(table, text, start):

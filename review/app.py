@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -184,9 +184,10 @@ class ReviewApp:
         summary = self.summary(request)
         if summary is None:
             return PlainTextResponse("no such report", status_code=404)
-        fields = {k: form.get(k) for k in ("cell", "value", "note", "reviewer")}
-        if not all(isinstance(v, str) for v in fields.values()):
+        given = {k: form.get(k) for k in ("cell", "value", "note", "reviewer")}
+        if not all(isinstance(v, str) for v in given.values()):
             return PlainTextResponse("bad form", status_code=400)
+        fields = cast(dict[str, str], given)  # every value is text (checked above)
         cell = fields["cell"]
         target = f"/report/{summary.report_id}?cell={cell}"
         if not fields["reviewer"].strip():

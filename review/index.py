@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from output.correct import load_corrections
 from output.corrections import CorrectionError, CorrectionSet
@@ -80,7 +81,8 @@ class ReviewIndex:
         self.summaries: dict[str, Summary] = {}
         self.corrections = CorrectionSet()
         self.corrections_error: str | None = None
-        self.carry: dict[tuple[str, int], dict[str, float | int | None]] = {}
+        # (agency, year) → [carried over, carried forward, other agency's name …] (see _remember_carry)
+        self.carry: dict[tuple[str, int], list[Any]] = {}
 
     def _fingerprint(self) -> tuple:
         files = []

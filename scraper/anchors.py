@@ -118,8 +118,9 @@ def html_anchors(
         href = (a.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = resolved.get(href, _UNSEEN)
-        if url is _UNSEEN:
+        try:
+            url = resolved[href]
+        except KeyError:
             url = resolved[href] = _resolve_link(base, href)
         if url is None:
             continue  # file:, ftp:, data: … are never fetched, so never recorded either
@@ -147,9 +148,6 @@ def html_anchors(
             )
         )
     return out
-
-
-_UNSEEN = object()
 
 
 def _resolve_link(base: str, href: str) -> str | BadURL | None:

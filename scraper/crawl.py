@@ -357,7 +357,10 @@ class _SiteCrawl:
         pagination chains that never end."""
         start = Link(column, "list")
         col = self.state.column(column)
-        reusable = not self.opts.full and col is not None and col["complete_run"] is not None
+        # the run that last walked the column to its end: what an unchanged walk may reuse
+        reusable: int | None = None
+        if not self.opts.full and col is not None:
+            reusable = col["complete_run"]
         queue: list[tuple[Link, str | None]] = [(start, None)]
         visited: set[str] = set()
         signatures: set[str] = set()
@@ -393,19 +396,19 @@ class _SiteCrawl:
                 if fallback is not None:
                     self._record_fallback(column, *fallback)
                 unchanged = out.outcome in ("unchanged", "not_modified")
-                if unchanged and reusable and self._read_by_walk(out.key, col["complete_run"]):
+                if unchanged and reusable is not None and self._read_by_walk(out.key, reusable):
                     if not self._is_shell(out.key):
-                        self._reuse_column(column, col["complete_run"])
+                        self._reuse_column(column, reusable)
                         self.stats.columns_ok += 1
                         return "reused"
                     deciders = {p.key for p in self._page_links(out.key, out)}
-            elif deciders is not None and link.key in deciders:
+            elif deciders is not None and reusable is not None and link.key in deciders:
                 unchanged = out.outcome in ("unchanged", "not_modified")
-                if unchanged and self._read_by_walk(out.key, col["complete_run"]):
+                if unchanged and self._read_by_walk(out.key, reusable):
                     deciders.discard(link.key)
                     held.append(out.key)
                     if not deciders:
-                        self._reuse_column(column, col["complete_run"])
+                        self._reuse_column(column, reusable)
                         self.stats.columns_ok += 1
                         return "reused"
                     continue
@@ -548,9 +551,10 @@ class _SiteCrawl:
 
     def _read_list(self, link: Link, out: _Outcome, column: str) -> _Outcome:
         """Store a fetched list page's items and pages (inside the fetch's transaction)."""
+        assert out.text is not None  # a list is read from a fetched body (a 304 has none)
         analysis = analyse_list(
             out.text,
-            link.url if out.key == link.key else self.state.get(out.key)["url"],
+            link.url if out.key == link.key else self.state.known(out.key)["url"],
             column_url=column,
             adapter=self.site.adapter,
         )
@@ -719,7 +723,7 @@ class _SiteCrawl:
         self, page_key: str, text: str, analysis: PageAnalysis | None
     ) -> list[Link]:
         """Store a fetched report page's attachments (inside the fetch's transaction)."""
-        page = self.state.get(page_key)
+        page = self.state.known(page_key)
         if analysis is None:
             analysis = analyse_page(text, page["final_url"] or page["url"])
         self._note_bad_links(page_key, analysis.bad_links)

@@ -113,12 +113,12 @@ def decode_body(body: bytes, content_type: str | None = None) -> Decoded:
                 return Decoded(text, enc, "bom")
     tried: set[str] = set()
     for source, label in (("header", header_charset(content_type)), ("meta", meta_charset(body))):
-        enc = normalize_label(label)
-        if enc and enc not in tried:
-            tried.add(enc)
-            text = _strict(body, enc)
+        named = normalize_label(label)
+        if named and named not in tried:
+            tried.add(named)
+            text = _strict(body, named)
             if text is not None:
-                return Decoded(text, enc, source)
+                return Decoded(text, named, source)
     for enc in ("utf-8", "gb18030"):
         if enc not in tried:
             text = _strict(body, enc)

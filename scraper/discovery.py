@@ -165,7 +165,7 @@ def analyse_page(text: str, url: str) -> PageAnalysis:
     out.title = (
         clean_text(meta.get("articletitle"))
         or table.get("title")
-        or (clean_text(tree.css_first("title").text()) if tree.css_first("title") else None)
+        or (clean_text(title.text()) if (title := tree.css_first("title")) else None)
     )
     out.date = (
         find_date(meta.get("pubdate"))

@@ -285,6 +285,7 @@ class State:
                 "INSERT INTO runs(started_at, status, pid) VALUES (?, 'running', ?)",
                 (iso(now), pid),
             )
+        assert cur.lastrowid is not None  # an INSERT sets it
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, now: datetime, stats: dict[str, Any]) -> None:
@@ -453,8 +454,11 @@ class State:
     def _doc(row: sqlite3.Row) -> Document:
         d = dict(row)
         parent = d.get("parent")
+        fields_: dict[str, Any] = {
+            k: d.get(k) for k in _DOC_FIELDS if k not in ("parent_url", "is_report")
+        }
         return Document(
-            **{k: d.get(k) for k in _DOC_FIELDS if k not in ("parent_url", "is_report")},
+            **fields_,
             is_report=bool(d.get("is_report")),
             parent_url=parent,
         )
@@ -463,6 +467,13 @@ class State:
 
     def get(self, key: str) -> sqlite3.Row | None:
         return self.conn.execute("SELECT * FROM urls WHERE key=?", (key,)).fetchone()
+
+    def known(self, key: str) -> sqlite3.Row:
+        """The row of a URL the crawl has already stored (a bug if it has not)."""
+        row = self.get(key)
+        if row is None:
+            raise KeyError(f"no stored URL with the key {key}")
+        return row
 
     def see(
         self,

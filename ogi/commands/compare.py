@@ -6,7 +6,7 @@ A thin wrapper over :func:`output.compare.compare`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -62,10 +62,11 @@ def compare_command(
     if from_files != bool(paths):
         typer.echo("error: give report files with --from-files (and only then)", err=True)
         raise typer.Exit(EXIT_USAGE)
+    source: Any
     if from_files:
         from ogi.commands.export import _parse
 
-        source, _failed = _parse(paths)
+        source, _failed = _parse(paths or [])
     else:
         source = data
     try:

@@ -16,6 +16,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -121,7 +122,7 @@ def _with_progress(
         transient=False,
     ) as bar:
         overall = bar.add_task("sites", total=n_sites, info="")
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
         counts: dict[str, dict[str, int]] = {}
 
         def on_event(site: str, event: str, info: dict) -> None:

@@ -23,7 +23,7 @@ from rich.progress import (
 from ogi.cli import app
 from ogi.documents import Parsed, iter_files, parse_files
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
-from parsers.model import NUMBER, UNCERTAIN, Report
+from parsers.model import NUMBER, UNCERTAIN
 
 
 @app.command("parse")
@@ -63,6 +63,7 @@ def parse_command(
                 typer.echo(f"{outcome.path}: error: {outcome.error}", err=True)
                 continue
             parsed += 1
+            assert outcome.report is not None  # ok means a report
             if as_json:
                 sys.stdout.write(json.dumps(outcome.report.to_dict(), ensure_ascii=False) + "\n")
             else:
@@ -95,7 +96,8 @@ def _progress(err: Console, total: int, *, redirect_stdout: bool) -> Iterator[Ca
 
 def summary(outcome: Parsed) -> str:
     """A few readable lines about one parsed report."""
-    report: Report = outcome.report
+    report = outcome.report
+    assert report is not None  # only parsed outcomes are summarised
     cells = report.cells()
     numbers = sum(1 for *_, c in cells if c.status == NUMBER)
     uncertain = sum(1 for *_, c in cells if c.status == UNCERTAIN)

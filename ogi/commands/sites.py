@@ -176,6 +176,7 @@ def discover_command(
         result = discover(starts, options=options, resolve=mapping)
     report: dict = {"out": str(target)}
     if existing is not None:
+        assert merge is not None  # an existing registry is read from --merge
         dead = _dead_columns(existing, result, options, mapping)
         result.notes.extend(dead)
         plan = merge_plan(merge.read_text(encoding="utf-8-sig"), existing, result.sites)

@@ -38,6 +38,12 @@ class Sink:
     def begin(self, dataset: Dataset) -> None:
         self.dataset = dataset
 
+    @property
+    def current(self) -> Dataset:
+        """The dataset between :meth:`begin` and :meth:`end` (asking outside them is a bug)."""
+        assert self.dataset is not None, "no dataset begun"
+        return self.dataset
+
     def wants_rows(self, dataset: Dataset) -> bool:
         """False when this format writes nothing of the dataset's rows (the export then skips
         producing them if no other format needs them)."""

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 import openpyxl
 import pandas as pd
@@ -75,12 +76,12 @@ class XlsxSink(Sink):
         self.folder = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + "xlsx-", dir=scratch or out_dir))
         self._rows: dict[int, Path] = {}  # id(sheet) → its data rows
         self._sheet = None
-        self._out = None
+        self._out: BinaryIO | None = None
         self._sheet_rows = 0
         self._number = 0
         self._written = 0
-        self._widths: list[list] | None = None
-        self._cells: list | None = None
+        self._widths: list[list] = []
+        self._cells: list = []
         self._letters: list[str] = []
         self._left_out = False
 
@@ -99,7 +100,7 @@ class XlsxSink(Sink):
     def write(self, chunk: pd.DataFrame) -> None:
         if self._left_out or not len(chunk):
             return
-        values = [python_values(chunk[c.name], c) for c in self.dataset.columns]
+        values = [python_values(chunk[c.name], c) for c in self.current.columns]
         if self._sheet is None:  # the first rows set the column widths: collect them first
             for sample, column_values in zip(self._widths, values, strict=True):
                 sample.extend(column_values[: _SAMPLE - len(sample)])
@@ -121,13 +122,14 @@ class XlsxSink(Sink):
             if value is not None:
                 parts.append(cell(f"{letter}{number}", value))
         parts.append("</row>")
+        assert self._out is not None  # opened by _new_sheet
         self._out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
         self._sheet_rows += 1
         self._written += 1
 
     def _new_sheet(self) -> None:
         self._close_rows()
-        dataset = self.dataset
+        dataset = self.current
         self._number += 1
         title = dataset.name if self._number == 1 else f"{dataset.name} ({self._number})"
         sheet = self.workbook.create_sheet(title)
@@ -154,9 +156,9 @@ class XlsxSink(Sink):
             if self._sheet is None:  # no rows: the header alone
                 self._new_sheet()
             self._close_rows()
-            if self._written != len(self.dataset):
+            if self._written != len(self.current):
                 raise RuntimeError(
-                    f"xlsx: {self.dataset.name} announced {len(self.dataset)} rows, "
+                    f"xlsx: {self.current.name} announced {len(self.current)} rows, "
                     f"got {self._written}"
                 )
         super().end()
@@ -348,9 +350,9 @@ def normalize(path: Path, rows: dict[str, Path] | None = None) -> None:
             if extra is not None:
                 head, tail = source.read(info).split(b"</sheetData>", 1)
                 fixed.file_size = len(head) + extra.stat().st_size + len(tail) + 12
-                with target.open(fixed, "w") as out, extra.open("rb") as data:
+                with target.open(fixed, "w") as out, extra.open("rb") as rows_file:
                     out.write(head)
-                    shutil.copyfileobj(data, out, _COPY)
+                    shutil.copyfileobj(rows_file, out, _COPY)
                     out.write(b"</sheetData>" + tail)
                 continue
             fixed.file_size = info.file_size  # the same ZIP64 decision as writing it whole

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from typing import cast
 
 from parsers.cells.base import Cell, Document
 from parsers.cells.text import text_document
@@ -98,8 +99,9 @@ def table_span(text: str) -> tuple[int, int] | None:
         app_start = head.start() if head else apps.start()
         start = first.start() if first is not None and first.start() < app_start else app_start
     else:
+        assert first is not None  # one of the two was found (checked above)
         start = first.start()
-    after = apps.end() if apps is not None else first.end()
+    after = apps.end() if apps is not None else cast(re.Match[str], first).end()
     appeals = _APPEALS_HEAD.search(text, after)
     if appeals is not None:
         run = _RUN.search(text, appeals.end())
@@ -127,7 +129,7 @@ def segment(region: str) -> list[Cell]:
         value = match.group()
         # the row label's own number: "…00002.其他" → value "0000", label "2.其他"
         if _numbers_next_label(value, region, end):
-            value = value[: _LABEL_NUMBER.search(value).start()]
+            value = value[: cast(re.Match[str], _LABEL_NUMBER.search(value)).start()]
         value = value.rstrip(" \t\n.,")
         if not value or not any(ch.isdigit() or ch in "—–-－―─/／无" for ch in value):
             continue

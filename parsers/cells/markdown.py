@@ -95,6 +95,7 @@ def markdown_document(text: str) -> Document:
             lines.append(block.text)
             continue
         row = block.row
+        assert row is not None  # a row block carries its row
         if row.unplaced:
             lines.append(" | ".join(p for p in row.parts if p))
             continue
@@ -248,7 +249,7 @@ def _place_unlabelled_rows(
     around them leave exactly as many rows as there are number-only rows."""
     if region is None:
         return
-    rows = [blocks[i].row for i in region if blocks[i].kind == "row"]
+    rows = [r for i in region if blocks[i].kind == "row" and (r := blocks[i].row) is not None]
     # (code, row); code None: a row of values whose label is missing or not the form's
     sequence: list[tuple[str | None, _Row]] = []
     previous = None
@@ -280,9 +281,11 @@ def _place_unlabelled_rows(
     lost: list[str] = []
     pending: list[_Row] = []
     last = -1
-    for code, row in [*sequence, ("<end>", None)]:
+    end: list[tuple[str | None, _Row | None]] = [("<end>", None)]
+    for code, maybe_row in [*sequence, *end]:
         if code is None:
-            pending.append(row)
+            assert maybe_row is not None  # only the end marker has no row
+            pending.append(maybe_row)
             continue
         if code != "<end>" and code not in order:
             continue

@@ -26,6 +26,7 @@ import functools
 import itertools
 import re
 from dataclasses import dataclass, field
+from typing import cast
 
 from parsers.prose import appendix_header as header
 from parsers.prose.appendix_rows import ROW_BY_CODE, ROWS, RowDef
@@ -142,15 +143,15 @@ def read_appendix(text: str, original: str | None = None) -> AppendixResult:
             continue
         if not row.options:
             continue
-        possible = {sol[i][this] for sol in solutions[i] if i in sol}
-        possible.discard(None)
+        possible = {v for sol in solutions[i] if i in sol and (v := sol[i][this]) is not None}
         label = original[row.start : row.end].strip()
         if len(possible) == 1:
             value = possible.pop()
             if key == "fees_yuan":
-                value = _fees_in_yuan(value, row, text, result)
-                if value is None:
+                fees = _fees_in_yuan(value, row, text, result)
+                if fees is None:
                     continue
+                value = fees
             if key in result.values and result.values[key] != value:
                 result.warnings.append(
                     f"appendix: {key} given twice ({result.values[key]} and {value}); first kept"
@@ -246,7 +247,9 @@ def _value_tokens(region: str, has_code: bool) -> tuple[str | None, list[str], i
     paren = _PAREN.match(region)
     if paren:
         pos = paren.end()
-    pos += _LEAD.match(region[pos:]).end()
+    lead = _LEAD.match(region[pos:])
+    assert lead is not None  # _LEAD matches the empty string
+    pos += lead.end()
     match = _UNIT.match(region[pos:])
     if match:
         unit = match.group(1)
@@ -271,12 +274,12 @@ def _options(tokens: list[str], k: int) -> list[tuple[Number | None, ...]]:
         return []
     if len(tokens) >= k:
         values = tuple(_value(t) for t in tokens[:k])
-        return [values] if all(v is not _BAD for v in values) else []
+        return [cast(tuple[Number | None, ...], values)] if _BAD not in values else []
     out: list[tuple[Number | None, ...]] = []
     for parts in _split_tokens(tokens, k):
         values = tuple(_value(p) for p in parts)
-        if all(v is not _BAD for v in values):
-            out.append(values)
+        if _BAD not in values:
+            out.append(cast(tuple[Number | None, ...], values))
     return out
 
 
@@ -398,7 +401,8 @@ def _order_rule(columns: list[str]):
 
     def ok(option: tuple[Number | None, ...]) -> bool:
         for a, b in pairs:
-            if option[a] is not None and option[b] is not None and option[a] > option[b]:
+            low, high = option[a], option[b]
+            if low is not None and high is not None and low > high:
                 return False
         return True
 
@@ -456,9 +460,10 @@ def _enumerate(rows: list[Row], members: list[int], groups: list[tuple[int, list
     def holds(parent: int, children: list[int]) -> bool:
         total = assignment[parent]
         for col in range(len(total)):
-            if total[col] is None or any(assignment[c][col] is None for c in children):
+            whole, parts = total[col], [assignment[c][col] for c in children]
+            if whole is None or any(p is None for p in parts):
                 continue
-            if abs(sum(assignment[c][col] for c in children) - total[col]) > 1e-6:
+            if abs(sum(p for p in parts if p is not None) - whole) > 1e-6:
                 return False
         return True
 

@@ -231,6 +231,7 @@ def _groups(width: int, rules: Sequence[SumRule]) -> list[_Group]:
             groups.append(_Group((col,)))
             col += 1
         else:
+            assert group.total is not None  # a group of a row sum has its total's column
             groups.append(group)
             col = group.total + 1
     return groups
@@ -412,7 +413,9 @@ def _enumerate(
         the text before it into the parts. No part exceeds the total, so the parts take at
         most ``len(parts) * len(total)`` characters."""
         k = len(group.parts)
-        slot = slots[group.total]
+        total_col = group.total
+        assert total_col is not None  # only groups with a total are summed
+        slot = slots[total_col]
         out: list[tuple[int, tuple]] = []
         for r in range(start, stream.n + 1):
             span = r - start
@@ -422,7 +425,7 @@ def _enumerate(
                 for parts in tile(group.parts, 0, start, r, 0):
                     out.append((r, (*parts, None)))
             most = stream.most(start, r)
-            for q, total in stream.parts_at(r, slot, group.total):
+            for q, total in stream.parts_at(r, slot, total_col):
                 value = total.value or 0
                 if value > most or span > k * max(len(total.raw), 2):
                     continue

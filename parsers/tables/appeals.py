@@ -4,6 +4,7 @@ row of fifteen values, one row per group, or transposed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from parsers import schema
 from parsers.labels import normalize_label
@@ -80,7 +81,7 @@ def read_appeals(
         values = [
             t
             for t in tokens[header_end:]
-            if t.is_value and t.grid_key is not None and t.grid_key[0] == first_row[0]
+            if t.is_value and t.grid_key is not None and t.grid_key[0] == cast(tuple, first_row)[0]
         ]
         # blank cells of the data rows before the first number belong to them too
         leading = [
@@ -185,17 +186,18 @@ def _read_appeals_by_group(
     rows = [
         r for r in read_rows(tokens, match_appeal_group) if any(not t.is_blank for t in r.values)
     ]
-    codes = [r.code for r in rows]
+    codes = [cast(str, r.code) for r in rows]  # rows of the groups the matcher names
     if len(set(codes)) < 2 or len(codes) != len(set(codes)):
         return None
     if any(len([t for t in r.values if not t.is_blank]) > len(results) for r in rows):
         return None
     out: dict[str, dict[str, CellValue]] = {}
     rule = SumRule(tuple(range(len(results) - 1)), len(results) - 1)
-    placed = {}
+    placed: dict[str, Placed] = {}
     variants = {k: tuple(normalize_label(n) for n in v) for k, v in _RESULT_VARIANTS.items()}
     headers_of: dict[int | None, Headers | None] = {}  # by table
     for row in rows:
+        code = cast(str, row.code)
         table = row.values[0].cell.table
         if table not in headers_of:
             headers_of[table] = header_ranges(
@@ -206,10 +208,10 @@ def _read_appeals_by_group(
                 ],
                 variants,
             )
-        placed[row.code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
+        placed[code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
         if headers_of[table] is None:
-            placed[row.code] = _checked_by_totals(placed[row.code], (rule,), warnings)
-        out[row.code] = {r: CellValue(None, None, MISSING) for r in results}
+            placed[code] = _checked_by_totals(placed[code], (rule,), warnings)
+        out[code] = {r: CellValue(None, None, MISSING) for r in results}
     rules = [
         Rule(
             f"appeals.totals:{code}",
@@ -234,9 +236,10 @@ def _appeal_headers(headers: Sequence[Token]) -> Headers | None:
     for token in cells:
         if _result_of(token.label) is None:
             continue
-        previous = by_col.get(token.cell.col)
+        col = cast(int, token.cell.col)  # header cells with a column (filtered above)
+        previous = by_col.get(col)
         if previous is None or (token.cell.row or 0) > (previous.cell.row or 0):
-            by_col[token.cell.col] = token
+            by_col[col] = token
     if len(by_col) != 15:
         return None
     groups = [g.code for g in schema.APPEAL_GROUPS]

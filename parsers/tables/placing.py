@@ -173,9 +173,11 @@ def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[in
     return {col: tuple(found) for col, found in under.items()}
 
 
-def _hits(under: dict[int, tuple[int, ...]], col: int, colspan: int) -> Sequence[int]:
+def _hits(under: dict[int, tuple[int, ...]], col: int | None, colspan: int) -> Sequence[int]:
     """Indexes of the columns (ascending) whose headers a cell at ``col`` spanning ``colspan``
-    grid positions touches."""
+    grid positions touches (none for a cell whose source gives no column)."""
+    if col is None:
+        return ()
     if colspan == 1:
         return under.get(col, ())
     found: set[int] = set()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import cast
 
 from parsers import schema
 from parsers.labels import normalize_label
@@ -113,7 +114,7 @@ def _measure_headers(
     by_row = labels.get(table, {})
     grid_row = row.values[0].cell.row
     names = [n for names in variants.values() for n in names if n]
-    for r in sorted((r for r in by_row if r < grid_row), reverse=True):
+    for r in sorted((r for r in by_row if r < cast(int, grid_row)), reverse=True):
         if any(n in t.label for t in by_row[r] for n in names):
             key = (table, r, tuple(variants.items()))
             if key not in found:

@@ -9,7 +9,7 @@ reported and ignored, never set against a printed number — and every use is na
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence, Set
 
 from parsers.model import Number
 from parsers.tables.placing import Placed
@@ -18,7 +18,7 @@ from parsers.tables.placing import Placed
 def narrow(
     placed: Placed,
     columns: Sequence[str],
-    facts: dict[str, set[Number]],
+    facts: Mapping[str, Set[Number]],
     where: str,
     warnings: list[str],
 ) -> Placed:

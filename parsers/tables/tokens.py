@@ -35,7 +35,7 @@ class Token:
         self.label = label  # normalized label text (labels only)
         self.is_value = printed is not None
         self.is_label = not self.is_value and not cell.empty_run
-        self.is_blank = self.is_value and printed.status == BLANK
+        self.is_blank = printed is not None and printed.status == BLANK
         # (table, grid row), when the source knows both
         self.grid_key = None if cell.table is None or cell.row is None else (cell.table, cell.row)
 

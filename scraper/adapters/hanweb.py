@@ -90,6 +90,7 @@ class HanwebAdapter:
         per_page = min(max(int(pp.group(1) or pp.group(2)) if pp else 15, 1), MAX_PER_PAGE)
         groups = _groups(total, per_page, shown=len(records(text)))
         if m is None:
+            assert nextgroup is not None  # one of the two was found (checked above)
             return self._nextgroup_groups(nextgroup.group(1), url, groups, per_page)
         params: dict[str, str] = {}
         for k, a, b, c in _PAIR.findall(m.group(1)):

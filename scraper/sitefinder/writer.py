@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,7 +66,7 @@ def notes_text(notes: list[Note]) -> str:
 
 
 def registry_text(
-    entries: list[SiteEntry], notes: list[Note] = (), *, starts: int | None = None
+    entries: list[SiteEntry], notes: Sequence[Note] = (), *, starts: int | None = None
 ) -> str:
     """A complete sites file for ``entries`` (valid for :func:`scraper.registry.load_registry`)."""
     head = [
