@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from scraper.canonical import canonical_url
 from scraper.client import Client, ClientOptions
-from scraper.crawl import HOME_PATHS
 from scraper.crawl_options import active_sites_limit
+from scraper.crawl_record import HOME_PATHS
 from scraper.decoding import decode_body
 from scraper.network import parse_connect_to, parse_resolve
 from scraper.sitefinder.cache import PageCache
