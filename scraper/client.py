@@ -45,15 +45,15 @@ import socket
 import ssl
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import httpx
-from protego import Protego
 
-from scraper import __version__
-from scraper.inflate import ACCEPT_ENCODING, ContentDecodingError, Decoder
+from scraper.client_options import DEFAULT_CONTACT, ClientOptions, default_user_agent
+from scraper.fetch_result import ORIGIN_FAILURES, FetchResult
+from scraper.inflate import ACCEPT_ENCODING, ContentDecodingError, read_capped
 from scraper.network import (
     host_matches,
     insecure_tls_context,
@@ -64,101 +64,21 @@ from scraper.network import (
     tls_failure_kind,
 )
 from scraper.responses import RETRY_STATUS, classify_challenge, parse_retry_after
+from scraper.robots import RobotsRules, RobotsStore
 from scraper.urls import BadURL, checked_url, malformed, redirect_target, resolve_url
 
+__all__ = [
+    "DEFAULT_CONTACT",
+    "ORIGIN_FAILURES",
+    "Client",
+    "ClientOptions",
+    "FetchResult",
+    "RobotsStore",
+    "default_user_agent",
+    "gather_limited",
+]
+
 log = logging.getLogger(__name__)
-
-DEFAULT_CONTACT = "https://pypi.org/project/ogi-reports/"
-
-
-def default_user_agent(contact: str | None = None) -> str:
-    """``ogi-reports/<version> (+<contact>)``: who we are and how to reach the operator."""
-    return f"ogi-reports/{__version__} (+{contact or DEFAULT_CONTACT}; annual-report harvester)"
-
-
-# --- options -------------------------------------------------------------------------------
-
-
-@dataclass
-class ClientOptions:
-    """Knobs of the client. Defaults suit real sites; tests shrink the timeouts."""
-
-    user_agent: str = field(default_factory=default_user_agent)
-    connect_timeout: float = 10.0
-    read_timeout: float = 30.0
-    total_timeout: float = 120.0
-    """Whole exchange (headers + body) of one attempt."""
-    max_body: int = 50 * 1024 * 1024
-    retries: int = 3
-    """Extra attempts after the first for retryable failures."""
-    backoff_base: float = 1.0
-    backoff_max: float = 60.0
-    max_retry_after: float = 120.0
-    """A Retry-After longer than this is not waited for: the URL fails for this run."""
-    max_redirects: int = 10
-    host_failure_limit: int = 5
-    """Consecutive failed URLs after which a host is paused for the rest of the run."""
-    global_concurrency: int = 32
-    max_crawl_delay: float = 60.0
-    robots_ttl: float = 24 * 3600
-    """Seconds a stored robots.txt is reused before it is fetched again (RFC 9309: 24 h)."""
-    offline: bool = False
-    """Only hosts in the resolve map can be reached (no real DNS)."""
-    verify: bool = True
-    """Verify TLS certificates (hosts configured with ``verify=False`` and ``insecure_hosts``
-    excepted). False turns verification off for every host — for tests, never for a harvest."""
-    ca_bundle: str | None = None
-    """A PEM file of CA certificates to trust instead of the system's."""
-    insecure_hosts: tuple[str, ...] = ()
-    """Hosts reached without certificate checks: exact names or ``*.example.gov.cn``."""
-
-
-# --- results -------------------------------------------------------------------------------
-
-
-@dataclass
-class FetchResult:
-    """What came back for one request (after redirects and retries)."""
-
-    url: str
-    method: str
-    final_url: str
-    status: int | None = None
-    reason: str | None = None
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-    truncated: bool = False
-    redirects: list[tuple[str, int]] = field(default_factory=list)
-    """(url, status) of every redirect hop followed, in order."""
-    error_kind: str | None = None
-    """timeout, connect, reset, dns, protocol, tls (handshake failed), tls_cert (certificate
-    not trusted: self-signed, expired, another host's name), http_4xx/5xx codes, too_large, redirect_loop,
-    too_many_redirects, offsite, blocked, disallowed, robots_unreachable, host_paused,
-    retry_after_too_long, not_http, bad_encoding (a body its Content-Encoding does not decode),
-    private_address (a host the registry does not name resolves to a private address)."""
-    error: str | None = None
-    attempts: int = 0
-    request_headers: list[tuple[str, str]] = field(default_factory=list)
-    request_body: bytes | None = None
-    fetched_at: datetime = field(default_factory=lambda: datetime.now(UTC))
-    seconds: float = 0.0
-    sent: bool = False
-    """Whether any request reached the network (False for robots/scope/paused refusals)."""
-
-    def header(self, name: str) -> str | None:
-        n = name.lower()
-        for k, v in self.headers:
-            if k.lower() == n:
-                return v
-        return None
-
-    @property
-    def ok(self) -> bool:
-        return self.error_kind is None and self.status is not None and 200 <= self.status < 300
-
-    @property
-    def not_modified(self) -> bool:
-        return self.error_kind is None and self.status == 304
 
 
 # --- hosts ---------------------------------------------------------------------------------
@@ -181,30 +101,6 @@ class _Host:
     """One connection pool per host: a shared pool scans every connection on every request."""
 
 
-class RobotsStore:
-    """Where robots.txt bodies are kept between runs (the crawler backs it with the state DB)."""
-
-    def load(self, origin: str) -> tuple[int, bytes, float] | None:
-        """(HTTP status, body, fetched-at epoch seconds) of the stored robots.txt, if any."""
-        return None
-
-    def save(self, origin: str, result: FetchResult) -> None:
-        return None
-
-
-@dataclass
-class _Robots:
-    parser: Protego | None  # None = allow all
-    unreachable: str | None = None
-    kind: str | None = None
-    """The failure kind when the origin itself cannot be reached (``connect``, ``tls``,
-    ``tls_cert``): every URL of the origin fails with it, without pausing the host, so the
-    other scheme of the same host can still be tried."""
-
-
-ORIGIN_FAILURES = ("connect", "tls", "tls_cert")
-"""Failures of an origin (scheme + host + port), not of a host: a refused port or a broken TLS
-set-up says nothing about the host's other scheme."""
 MAX_ROBOTS_REDIRECTS = 5
 
 
@@ -231,8 +127,9 @@ class Client:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.on_request = on_request
         self._hosts: dict[str, _Host] = {}
-        self._robots: dict[str, _Robots] = {}
-        self._robots_locks: dict[str, asyncio.Lock] = {}
+        self.robots = RobotsRules(
+            self.options, self.robots_store, self.clock, self._fetch_robots, self._raise_delay
+        )
         self._global = asyncio.Semaphore(self.options.global_concurrency)
         self._open = False
         self._ssl: ssl.SSLContext | bool | None = None
@@ -366,49 +263,12 @@ class Client:
     def host_delay(self, host: str) -> float:
         return self._host(host).delay
 
+    def _raise_delay(self, host: str, seconds: float) -> None:
+        """A robots.txt ``Crawl-delay``: the host is paced at least that slowly."""
+        hs = self._host(host)
+        hs.delay = max(hs.delay, seconds)
+
     # -- robots -----------------------------------------------------------------------------
-
-    async def _robots_for(self, scheme: str, host: str, port: int | None) -> _Robots:
-        origin = f"{scheme}://{host}" + (f":{port}" if port else "")
-        if origin in self._robots:
-            return self._robots[origin]
-        lock = self._robots_locks.setdefault(origin, asyncio.Lock())
-        async with lock:
-            if origin in self._robots:
-                return self._robots[origin]
-            rb = await self._load_robots(origin, host)
-            self._robots[origin] = rb
-            return rb
-
-    async def _load_robots(self, origin: str, host: str) -> _Robots:
-        stored = self.robots_store.load(origin)
-        now = self.clock().timestamp()
-        if stored is not None and now - stored[2] < self.options.robots_ttl:
-            status, body, _ = stored
-        else:
-            res = await self._fetch_robots(origin, host)
-            if res is None:  # redirected off-site, to a refused address or too often: missing
-                return _Robots(None)
-            if res.sent:
-                self.robots_store.save(origin, res)
-            if res.error_kind is not None or res.status is None:
-                if res.error_kind == "blocked":
-                    return _Robots(None, unreachable=res.error)
-                reason = f"robots.txt: {res.error_kind}: {res.error}"
-                if res.error_kind in ORIGIN_FAILURES:
-                    return _Robots(None, unreachable=reason, kind=res.error_kind)
-                return _Robots(None, unreachable=reason)
-            status, body = res.status, res.body
-        if 200 <= status < 300:
-            parser = Protego.parse(_robots_text(body))
-            delay = parser.crawl_delay(self.options.user_agent)
-            if delay:
-                hs = self._host(host)
-                hs.delay = max(hs.delay, min(float(delay), self.options.max_crawl_delay))
-            return _Robots(parser)
-        if 400 <= status < 500:  # RFC 9309: unavailable → no restrictions
-            return _Robots(None)
-        return _Robots(None, unreachable=f"robots.txt: HTTP {status}")
 
     async def _fetch_robots(self, origin: str, host: str) -> FetchResult | None:
         """GET ``/robots.txt``, following up to five redirects within the host's registrable
@@ -436,18 +296,9 @@ class Client:
             res = await self._exchange_with_retries(url, "GET", None, {}, robots=True)
         return None if res.status in (301, 302, 303, 307, 308) else res
 
-    async def _robots_check(self, url: str) -> tuple[bool, str | None, str | None]:
-        parts = urlsplit(url)
-        rb = await self._robots_for(parts.scheme, parts.hostname or "", parts.port)
-        if rb.unreachable:
-            return False, rb.unreachable, rb.kind
-        if rb.parser is not None and not rb.parser.can_fetch(url, self.options.user_agent):
-            return False, "disallowed", None
-        return True, None, None
-
     async def allowed(self, url: str) -> tuple[bool, str | None]:
         """(allowed, reason-if-not). Fetches robots.txt for the origin on first use."""
-        ok, why, _kind = await self._robots_check(url)
+        ok, why, _kind = await self.robots.check(url)
         return ok, why
 
     # -- fetching ---------------------------------------------------------------------------
@@ -529,7 +380,7 @@ class Client:
                 kind = "blocked" if paused.startswith("anti-bot") else "host_paused"
                 result = FetchResult(url, method, cur_url, error_kind=kind, error=paused)
                 break
-            ok, why, origin_kind = await self._robots_check(cur_url)
+            ok, why, origin_kind = await self.robots.check(cur_url)
             if not ok:
                 if origin_kind:  # the origin cannot be reached at all: its own kind, no pause
                     kind = origin_kind
@@ -716,7 +567,7 @@ class Client:
                         if length and length.isdigit() and int(length) > o.max_body:
                             res.truncated = True
                         else:
-                            res.body, res.truncated = await _read_capped(resp, o.max_body)
+                            res.body, res.truncated = await read_capped(resp, o.max_body)
                     finally:
                         await resp.aclose()
                 if res.truncated:
@@ -762,44 +613,6 @@ class Client:
             except ContentDecodingError as e:
                 res.error_kind, res.error = "bad_encoding", str(e)
         return res
-
-
-async def _read_capped(resp: httpx.Response, max_body: int) -> tuple[bytes, bool]:
-    """(body, truncated): the body with its Content-Encoding undone, read until ``max_body``
-    *decoded* bytes. Decoding is ours, in bounded steps (:mod:`scraper.inflate`): a gzip or
-    brotli bomb is cut at the cap instead of being inflated chunk by chunk in memory."""
-    decoder = Decoder(resp.headers.get("content-encoding"))
-    chunks: list[bytes] = []
-    size = raw = 0
-
-    def take(pieces) -> bool:
-        nonlocal size
-        for piece in pieces:
-            size += len(piece)
-            if size > max_body:
-                return False
-            chunks.append(piece)
-        return True
-
-    async for chunk in resp.aiter_raw():
-        raw += len(chunk)
-        if raw > max_body or not take(decoder.feed(chunk)):
-            return b"", True
-    if not take(decoder.finish()):
-        return b"", True
-    return b"".join(chunks), False
-
-
-MAX_ROBOTS_BYTES = 500 * 1024
-"""RFC 9309 §2.5: parse at least 500 KiB. Beyond that a robots.txt is ignored — a 50 MB file of
-wildcard rules would otherwise cost seconds to parse and tens of milliseconds per URL checked."""
-
-
-def _robots_text(body: bytes) -> str:
-    if len(body) > MAX_ROBOTS_BYTES:
-        body = body[:MAX_ROBOTS_BYTES]
-        body = body[: body.rfind(b"\n") + 1]  # no half rule at the cut
-    return body.decode("utf-8", errors="replace")
 
 
 async def gather_limited(coros: Iterable[Awaitable[object]], limit: int) -> list[object]:

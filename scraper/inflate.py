@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 
 import brotli
+import httpx
 
 from ogi_errors import ContentDecodingError as ContentDecodingError
 
@@ -139,3 +140,29 @@ class Decoder:
             return
         for piece in self.stages[index].feed(data):
             yield from self._through(index + 1, piece)
+
+
+async def read_capped(resp: httpx.Response, max_body: int) -> tuple[bytes, bool]:
+    """(body, truncated): the body with its Content-Encoding undone, read until ``max_body``
+    *decoded* bytes. Decoding is ours, in bounded steps (:mod:`scraper.inflate`): a gzip or
+    brotli bomb is cut at the cap instead of being inflated chunk by chunk in memory."""
+    decoder = Decoder(resp.headers.get("content-encoding"))
+    chunks: list[bytes] = []
+    size = raw = 0
+
+    def take(pieces) -> bool:
+        nonlocal size
+        for piece in pieces:
+            size += len(piece)
+            if size > max_body:
+                return False
+            chunks.append(piece)
+        return True
+
+    async for chunk in resp.aiter_raw():
+        raw += len(chunk)
+        if raw > max_body or not take(decoder.feed(chunk)):
+            return b"", True
+    if not take(decoder.finish()):
+        return b"", True
+    return b"".join(chunks), False
