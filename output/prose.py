@@ -88,7 +88,7 @@ def _entry(key: str, entry: Any, labels: tuple[str, str]) -> ProseField:
         )
         zh = str(entry.get("label_zh") or entry.get("label") or zh)
         en = str(entry.get("label_en") or entry.get("en") or en)
-        codes = tuple(code for c in (entry.get("codes") or ()) if c and (code := _code(c)))
+        codes = tuple(one for c in (entry.get("codes") or ()) if c and (one := _code(c)))
         note = str(entry.get("note") or "")
     elif isinstance(entry, tuple | list):
         parts = list(entry)
