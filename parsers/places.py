@@ -5,36 +5,5 @@ which both the parsers (a record's ``place``) and the site finder (a discovered 
 and code) use; import from there.
 """
 
-from places import (
-    AmbiguousRegion,
-    Division,
-    DivisionTable,
-    Place,
-    PlaceError,
-    Region,
-    RegionNotFound,
-    default_table,
-    find_region,
-    normalize_code,
-    place_within,
-    readings,
-    region_of,
-    resolve,
-)
-
-__all__ = [
-    "AmbiguousRegion",
-    "Division",
-    "DivisionTable",
-    "Place",
-    "PlaceError",
-    "Region",
-    "RegionNotFound",
-    "default_table",
-    "find_region",
-    "normalize_code",
-    "place_within",
-    "readings",
-    "region_of",
-    "resolve",
-]
+from places import *  # noqa: F403
+from places import __all__ as __all__
