@@ -93,6 +93,23 @@ def test_compare_prints_a_ranking_and_writes_a_page(data_dir, tmp_path):
     assert workbook.stat().st_size > 0
 
 
+def test_compare_from_files_parses_the_documents_then_ranks(tmp_path):
+    from fixtures.reportgen import random_record, render_html, strip_private
+
+    rng = random.Random(5)
+    for year in (2022, 2023):
+        for town in ("进化镇", "山城镇"):
+            record = random_record(rng, "2021", agency=f"梅河口市{town}人民政府", year=year)
+            path = tmp_path / "reports" / f"{town}-{year}.html"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(render_html(strip_private(record)), encoding="utf-8")
+    result = run("compare", "--from-files", str(tmp_path / "reports"), "--region", "梅河口市",
+                 "--year", "2023")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "进化镇" in result.stdout and "山城镇" in result.stdout
+    assert not list(tmp_path.glob("ogi-files-*"))
+
+
 def test_compare_usage_errors(data_dir, tmp_path):
     unknown = run("compare", "--data", str(data_dir), "--region", "梅河口市", "--year", "2023",
                   "--indicator", "nonsense")  # fmt: skip

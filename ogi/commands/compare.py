@@ -5,6 +5,8 @@ A thin wrapper over :func:`output.compare.compare`.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,19 +64,23 @@ def compare_command(
     if from_files != bool(paths):
         typer.echo("error: give report files with --from-files (and only then)", err=True)
         raise typer.Exit(EXIT_USAGE)
-    source: Any
-    if from_files:
-        from ogi.commands.export import _parse
-
-        source, _failed = _parse(paths or [])
-    else:
-        source = data
-    try:
-        result = compare(source, region, year, chosen, level=level)
-    except (RegionError, FileNotFoundError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(EXIT_NOTHING_DONE) from None
     console = Console(highlight=False, soft_wrap=True)
+    source: Any = data
+    spilled = None
+    try:
+        if from_files:
+            from ogi.commands.export import _parse
+
+            spilled = Path(tempfile.mkdtemp(prefix="ogi-files-"))
+            source, _failed = _parse(paths or [], spilled, console)
+        try:
+            result = compare(source, region, year, chosen, level=level)
+        except (RegionError, FileNotFoundError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_NOTHING_DONE) from None
+    finally:
+        if spilled is not None:
+            shutil.rmtree(spilled, ignore_errors=True)
     console.print(rich_table(result))
     flagged = result.flagged
     for row in flagged.itertuples(index=False):
