@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ogi import __version__
 from ogi.book import MAX_RETRIES, Book, parser_fingerprint
@@ -170,7 +170,7 @@ def _registry(sites_file: str | os.PathLike | Registry) -> Registry:
     if isinstance(sites_file, Registry):
         return sites_file
     try:
-        return load_registry(sites_file)
+        return load_registry(Path(sites_file))
     except RegistryError as exc:
         raise HarvestConfigError(str(exc)) from None
 
@@ -234,7 +234,7 @@ class _Run:
         )
         crawled: CrawlResult | None = None
         try:
-            self.book = Book(lay.book_path)
+            self.book: Book | None = Book(lay.book_path)
         except Exception as exc:  # an unreadable bookkeeping file: say so, touch nothing
             log.exception("cannot open %s", lay.book_path)
             report.errors.append(f"bookkeeping {lay.book_path}: {type(exc).__name__}: {exc}")
@@ -390,11 +390,11 @@ class _Run:
         store = RecordStore(lay.store_path, parser=parser)
         present = StoredRecords(lay.store_path)
         tally = ReparseTally() if self.reparse else None
-        book, r = self.book, self.report
+        book, r = self._open_book, self.report
         sites = {s.key: s for s in self.registry.sites}
         try:
             last_run = state.last_run_id(finished=False) or 0
-            cursor = None if self.reparse else int(self.book.get("cursor") or 0)
+            cursor = None if self.reparse else int(book.get("cursor") or 0)
             jobs = self._jobs(state, cursor, present, parser)
             if self.reparse:  # a count first, for the progress bar (no document is read)
                 total = sum(1 for _ in self._jobs(state, cursor, present, parser))
@@ -447,6 +447,7 @@ class _Run:
                 job = result.job
                 if result.ok:
                     report = result.report
+                    assert report is not None  # ok means a report
                     site = sites.get(job.site or "")
                     item = ReportInput(
                         report,
@@ -522,17 +523,18 @@ class _Run:
         def done(url: str, sha256: str) -> bool:
             return present.parsed_by(url, sha256, parser) if self.reparse else present(url, sha256)
 
-        book = self.book
+        book = self._open_book
         retried: set[tuple[str, str]] = set()  # only these could come up twice
         for row in book.due(parser):
             doc = state.document(row["key"] or row["url"])
             if doc is None or doc.sha256 != row["sha256"] or doc.status != "ok":
                 book.forget([(row["url"], row["sha256"])])  # changed or gone: the cursor path
                 continue
-            if done(doc.url, doc.sha256):
+            sha256 = cast(str, doc.sha256)  # the retry book's own, which is never empty
+            if done(doc.url, sha256):
                 book.forget([(row["url"], row["sha256"])])
                 continue
-            retried.add((doc.url, doc.sha256))
+            retried.add((doc.url, sha256))
             yield self._job(state, doc)
         for site in _sites_with_documents(state, cursor):
             for doc in state.documents(changed_since=cursor, site=site):
@@ -610,7 +612,7 @@ class _Run:
             on_stage=on_stage,
             corrections=self.layout.data_dir,
         )
-        self.book.set(
+        self._open_book.set(
             export_pending=0,
             exported_stores=fingerprint,
             export_formats=",".join(self.formats),
@@ -634,8 +636,14 @@ class _Run:
             extra={"event": "export_done", "changed": len(result.changed)},
         )
 
+    @property
+    def _open_book(self) -> Book:
+        """The bookkeeping, for the stages (they run only when it opened)."""
+        assert self.book is not None
+        return self.book
+
     def _export_reason(self) -> str | None:
-        book = self.book
+        book = self._open_book
         if book.get("export_pending") == "1":
             return "new records"
         if book.get("exported_stores") != stores_fingerprint(self.layout.data_dir):
@@ -666,7 +674,7 @@ def _store_stats(data_dir: Path) -> list[tuple[str, int, int]]:
     """(file name, rows, a number that grows with every write) of every record store."""
     from output.store import store_files
 
-    out = []
+    out: list[tuple[str, int, int]] = []
     try:
         files = store_files(data_dir)
     except FileNotFoundError:

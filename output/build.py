@@ -39,7 +39,7 @@ import logging
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -105,7 +105,11 @@ class Build:
         self.corrections = corrections
         self.stages = tuple(stages)
         self.scratch = scratch
-        self.crosswalk = load_crosswalk() if crosswalk is _DEFAULT else crosswalk
+        self.crosswalk: Mapping[str, ProseField] | None = (
+            load_crosswalk()
+            if crosswalk is _DEFAULT
+            else cast("Mapping[str, ProseField] | None", crosswalk)
+        )
         self.fill_from_prose = fill_from_prose
         self.on_stage = on_stage
         self.codes = CodeTable()
@@ -315,6 +319,7 @@ class Build:
                 yield panel, (conform(c, columns) for c in _read_parts(parts))
         if "codebook" in wanted:
             self._stage("writing codebook")
+            assert panel is not None  # built above for the codebook
             codebook = codebook_dataset([reports, cells, panel])
             codebook.fingerprint = self.key
             yield codebook, iter([codebook.frame])

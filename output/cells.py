@@ -90,9 +90,8 @@ def decision_columns(rows: dict[str, list], values: tuple[CellValue, ...]) -> No
             rows[name].extend([None] * len(values))
         return
     for cell in values:
-        decided = isinstance(cell, DecidedCell)
-        rows["decided_by"].append(cell.rule if decided else None)
-        rows["decided_from"].append(cell.other if decided else None)
+        rows["decided_by"].append(cell.rule if isinstance(cell, DecidedCell) else None)
+        rows["decided_from"].append(cell.other if isinstance(cell, DecidedCell) else None)
 
 
 def cells_spec(columns: list[Column], n_rows: int, fingerprint: str = "") -> Dataset:

@@ -142,13 +142,13 @@ def export(
     """
     chosen = parse_formats(formats)
     out = Path(out_dir)
-    build_options = {
+    build_options: dict[str, Any] = {
         k: options.pop(k) for k in ("crosswalk", "fill_from_prose", "stages") if k in options
     }
     corrections = options.pop("corrections", None)
     names = _names(datasets)
-    keys = parse_partition(partition_by) or (("year",) if partition_by_year else ())
-    writer_options = {"partition_by": keys, **options}
+    partition = parse_partition(partition_by) or (("year",) if partition_by_year else ())
+    writer_options = {"partition_by": partition, **options}
     relevant = {name: _accepted(WRITERS[name], writer_options) for name in chosen}
     out.mkdir(parents=True, exist_ok=True)
     cleanup_temps(out)
@@ -171,7 +171,7 @@ def export(
     if isinstance(records_or_source, str | os.PathLike):
         if corrections is None and Path(records_or_source).is_dir():
             corrections = records_or_source
-        records_or_source = load_records(records_or_source)
+        records_or_source = load_records(Path(records_or_source))
     notes_first: list[str] = []
     if corrections is not None:
         build_options["corrections"] = _corrections(corrections, notes_first)
@@ -247,7 +247,10 @@ def _unchanged(
         if intact is None:
             return None
         kept += [FileResult(path, False, fmt) for path in intact]
-    rows, notes = manifest.summary(chosen[0])
+    summary = manifest.summary(chosen[0])
+    if summary is None:  # a manifest without the rows of its export: write it again
+        return None
+    rows, notes = summary
     notes += _format_notes(chosen, rows, relevant)
     log.info("export to %s: the records are as last time; %d file(s) unchanged", out, len(kept))
     return ExportResult(out_dir=out, files=kept, rows=rows, notes=notes, datasets=None)
@@ -310,8 +313,8 @@ def _open_sinks(
 def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> None:
     """Every dataset's chunks to every sink (each dataset is produced once; each format is
     written on a thread of its own: :mod:`output.writers.threaded`)."""
-    sinks = [ThreadedSink(sink) for sink in sinks]
-    targets: list = [*sinks, *([collector] if collector is not None else [])]
+    threaded = [ThreadedSink(sink) for sink in sinks]
+    targets: list = [*threaded, *([collector] if collector is not None else [])]
     try:
         for spec, chunks in streams:
             for target in targets:
@@ -322,12 +325,12 @@ def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> Non
                     target.write(chunk)
             for target in targets:
                 target.end()
-        for sink in sinks:
-            sink.close()
+        for one in threaded:
+            one.close()
     except BaseException:
-        for sink in sinks:
+        for one in threaded:
             with contextlib.suppress(Exception):
-                sink.abort()
+                one.abort()
         raise
 
 

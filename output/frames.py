@@ -80,6 +80,7 @@ class FrameCollector:
 
     def end(self) -> None:
         spec = self._spec
+        assert spec is not None  # set by begin()
         chunks = self._chunks
         if len(chunks) == 1:
             frame = chunks[0].reset_index(drop=True)

@@ -41,7 +41,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, Report, RowReadings, format_number
@@ -405,15 +405,16 @@ class _LinesReader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._handle = None
+        self._handle: BinaryIO | None = None
         self._lock = threading.Lock()
 
     def line(self, offset: int) -> bytes:
         with self._lock:
-            if self._handle is None:
-                self._handle = self.path.open("rb")
-            self._handle.seek(offset)
-            return self._handle.readline()
+            handle = self._handle
+            if handle is None:
+                handle = self._handle = self.path.open("rb")
+            handle.seek(offset)
+            return handle.readline()
 
     def read_many(self, offsets: list[int], *, digest: bool = False) -> dict[int, tuple]:
         return {at: self.read(at, digest=digest) for at in sorted(set(offsets))}

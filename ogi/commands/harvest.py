@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -114,7 +114,7 @@ def harvest_command(
     )
     show = (sys.stderr.isatty() and not log_json) if progress is None else progress
     status = err.status("harvest: starting…") if show else None
-    counts = {"fetch": 0, "parsed": 0}
+    counts: dict[str, Any] = {"fetch": 0, "parsed": 0}
 
     def on_event(event: str, info: dict) -> None:
         if status is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -34,7 +35,7 @@ class CsvSink(Sink):
 
     def __init__(self, out_dir: Path, staging: Staging, **_options) -> None:
         super().__init__(out_dir, staging)
-        self._handle = None
+        self._handle: BinaryIO | None = None
 
     def begin(self, dataset: Dataset) -> None:
         super().begin(dataset)
@@ -45,7 +46,7 @@ class CsvSink(Sink):
         self._rows([[c.name for c in dataset.columns]])
 
     def write(self, chunk: pd.DataFrame) -> None:
-        columns = self.dataset.columns
+        columns = self.current.columns
         values = [_csv_values(chunk[c.name], c) for c in columns]
         self._rows(zip(*values, strict=True))
 
@@ -54,9 +55,11 @@ class CsvSink(Sink):
         ``utf-8-sig`` text would run that codec's Python encoder for every row)."""
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(rows)
+        assert self._handle is not None  # opened by begin()
         self._handle.write(buffer.getvalue().encode("utf-8"))
 
     def end(self) -> None:
+        assert self._handle is not None  # opened by begin()
         self._handle.close()
         self._handle = None
         super().end()

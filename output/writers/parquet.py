@@ -278,9 +278,11 @@ class ParquetSink(Sink):
         if isinstance(self._target, _Partitioned):
             self._target.add(chunk)
         else:
-            self._target.add(arrow_table(chunk, self.dataset.columns))
+            assert self._target is not None  # opened by begin()
+            self._target.add(arrow_table(chunk, self.current.columns))
 
     def end(self) -> None:
+        assert self._target is not None  # opened by begin()
         self._target.close()
         self._target = None
         super().end()

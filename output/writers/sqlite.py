@@ -78,11 +78,11 @@ class SqliteSink(Sink):
 
     def write(self, chunk) -> None:
         for start in range(0, len(chunk), BATCH):
-            _insert(self.connection, self.dataset, chunk.iloc[start : start + BATCH], self._sql)
+            _insert(self.connection, self.current, chunk.iloc[start : start + BATCH], self._sql)
 
     def end(self) -> None:
-        _index(self.connection, self.dataset)
-        _search(self.connection, self.dataset)
+        _index(self.connection, self.current)
+        _search(self.connection, self.current)
         super().end()
 
     def close(self) -> None:
