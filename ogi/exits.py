@@ -20,13 +20,27 @@ from rich.console import Console
 from rich.markup import escape
 from rich.status import Status
 
-from ogi_errors import ConfigError, LockHeld, OgiError
+from ogi_errors import (
+    EXIT_LOCKED,
+    EXIT_NOTHING_DONE,
+    EXIT_OK,
+    EXIT_SOME_FAILED,
+    EXIT_USAGE,
+    ConfigError,
+    LockHeld,
+    OgiError,
+)
 
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_DONE = 3
-EXIT_LOCKED = 75  # another harvest holds the data folder (sysexits EX_TEMPFAIL: try later)
+__all__ = [
+    "EXIT_LOCKED",
+    "EXIT_NOTHING_DONE",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
+    "exit_code",
+    "exits_on_errors",
+    "fail",
+]
 
 
 def exit_code(error: OgiError) -> int:

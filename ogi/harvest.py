@@ -54,6 +54,7 @@ from typing import Any, cast
 
 from ogi import __version__
 from ogi.book import MAX_RETRIES, Book, parser_fingerprint
+from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED
 from ogi.layout import (
     BOOK_NAME,
     DATASETS_DIR,
@@ -82,10 +83,6 @@ from scraper.state import Document, State
 
 log = logging.getLogger(__name__)
 
-EXIT_OK = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_NOTHING_DONE = 3
 
 POOL_MIN_DOCUMENTS = 200
 """With ``workers`` left to choose, a process pool is used from this many documents to parse:

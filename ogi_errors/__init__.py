@@ -33,7 +33,8 @@ Callers catch the branch they can handle (``except FetchError``), and a bug (a b
 ``KeyError`` from a typo) is never mistaken for bad input. Each leaf also derives from the
 built-in its callers caught before the tree (``ValueError``, ``LookupError``,
 ``FileNotFoundError``, ``RuntimeError``), so that older ``except`` clauses still hold.
-The command line turns branches into exit codes in one place, :mod:`ogi.exits`.
+The command line turns branches into exit codes (defined here, below the tree) in one place,
+:mod:`ogi.exits`.
 
 The module sits below every package (it imports nothing of the project), so the crawler,
 the parsers, the places table, the datasets and the command line all raise from one tree;
@@ -47,6 +48,11 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "EXIT_LOCKED",
+    "EXIT_NOTHING_DONE",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
     "AmbiguousRegion",
     "BadURL",
     "ConfigError",
@@ -72,6 +78,22 @@ __all__ = [
     "SeedError",
     "StartError",
 ]
+
+
+# --- exit codes ----------------------------------------------------------------------------
+# Cron habits, for every result that reports one (the crawl's, discovery's, the harvest's) and
+# for the command line, which maps the tree's branches onto them in :mod:`ogi.exits`.
+
+EXIT_OK = 0
+"""Everything was done."""
+EXIT_SOME_FAILED = 1
+"""Some sites, start pages or documents failed; the rest was done."""
+EXIT_USAGE = 2
+"""An option or a file the user gave cannot be used (:class:`ConfigError`)."""
+EXIT_NOTHING_DONE = 3
+"""Nothing could be done."""
+EXIT_LOCKED = 75
+"""Another harvest holds the data folder (sysexits' EX_TEMPFAIL: try later)."""
 
 
 class OgiError(Exception):

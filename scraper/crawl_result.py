@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ogi_errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED
 from scraper.urls import BadLink
 
 MAX_EXAMPLES = 5
@@ -110,8 +111,8 @@ class CrawlResult:
     def exit_code(self) -> int:
         """Cron habits: 0 all sites crawled, 1 some failed, 3 none could be crawled."""
         if self.sites and len(self.failed_sites) == len(self.sites):
-            return 3
-        return 1 if self.failed_sites else 0
+            return EXIT_NOTHING_DONE
+        return EXIT_SOME_FAILED if self.failed_sites else EXIT_OK
 
     def summary(self) -> str:
         lines = [

@@ -8,9 +8,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-EXIT_OK = 0
-EXIT_SOME = 1
-EXIT_NONE = 3
+from ogi_errors import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED
 
 
 @dataclass
@@ -129,11 +127,11 @@ class DiscoveryResult:
     def exit_code(self) -> int:
         """0 every start page led to columns, 1 some did not, 3 none did."""
         if not self.starts:
-            return EXIT_NONE
+            return EXIT_NOTHING_DONE
         ok = sum(s.status == "ok" for s in self.starts)
         if ok == 0:
-            return EXIT_NONE
-        return EXIT_OK if ok == len(self.starts) else EXIT_SOME
+            return EXIT_NOTHING_DONE
+        return EXIT_OK if ok == len(self.starts) else EXIT_SOME_FAILED
 
     def summary(self) -> str:
         cols = self.columns
