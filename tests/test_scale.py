@@ -211,7 +211,7 @@ def test_files_parsed_on_cores_and_spilled_give_the_datasets_of_one_process(tmp_
 
 
 def test_reparse_touches_only_records_of_another_parser_and_says_what_moved(tmp_path, monkeypatch):
-    import ogi.harvest
+    import ogi.harvest_parse
     import ogi.parsing
     from ogi.runs import summary
     from output.store import STORE_NAME
@@ -242,7 +242,7 @@ def test_reparse_touches_only_records_of_another_parser_and_says_what_moved(tmp_
             return report
 
         monkeypatch.setattr(ogi.parsing.parsers, "parse", upgraded)
-        monkeypatch.setattr(ogi.harvest, "parser_fingerprint", lambda: "parser-v2")
+        monkeypatch.setattr(ogi.harvest_parse, "parser_fingerprint", lambda: "parser-v2")
         events = []
         upgrade = harvest_world(
             web.world, tmp_path, formats="csv", reparse=True,
