@@ -22,6 +22,10 @@ MAX_WARNINGS = 100
 
 def bound_document(doc: Document) -> Document:
     """The document with its cells and text cut to the caps, and a warning for each cut."""
+    if doc.stream is not None and len(doc.stream) > MAX_CELLS:
+        from parsers.fastpath.stream import to_cells
+
+        doc.cells, doc.stream = to_cells(doc.stream), None
     if len(doc.cells) > MAX_CELLS:
         doc.warnings.append(
             f"{len(doc.cells)} table cells: only the first {MAX_CELLS} read (cell limit)"

@@ -48,7 +48,14 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
     if not sniffed.supported:
         return _unsupported(sniffed, data, source)
     try:
-        doc = build_document(data, sniffed, text, utf8=utf8)
+        if sniffed.kind == sniff.PIPE:  # its cells as compact tokens, for the fast path
+            from parsers.cells.pipe import pipe_stream_document
+
+            doc = pipe_stream_document(
+                text if text is not None else sniff.decode_text(data, sniffed)
+            )
+        else:
+            doc = build_document(data, sniffed, text, utf8=utf8)
         return report_from_document(doc, data, source=source, content_type=content_type)
     except UnsupportedDocument as exc:  # found unreadable only once opened (password, no text)
         return _unsupported(exc.sniffed, data, source)

@@ -504,10 +504,41 @@ def _sniff_text(data: bytes, content_type: str | None) -> Examined:
     return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8)
 
 
+# Line breaks of str.splitlines() other than "\n" and "\r\n".
+_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# ``text |`` (one cell of pipe text, as :func:`_is_pipe_cell` reads it; linear in the line).
+_PIPE_CELL_LINE = re.compile(r"^(?=[^|\n]*[^|\s])[^|\n]*[^\S\n]\|[^\S\n]*$", re.M)
+_BARS_LINE = re.compile(r"^\|+[^\S\n]*$", re.M)  # a run of empty cells (_PIPE_EMPTY)
+_BAR_FIRST_LINE = re.compile(r"^[^\S\n]*\|", re.M)  # every line a markdown row may be
+
+
+def _surely_pipe(text: str, tags: int) -> bool:
+    """Whether :func:`_text_form`'s count of the lines would make ``text`` pipe text, proved
+    from a few whole-text counts instead of a test of each line.
+
+    Pipe text is the common case and its pages are hundreds of lines. Counted over the whole
+    text: ``text |`` lines (each is a pipe cell, so at least this many), bar-only lines (each
+    a run of empty cells) and lines that open with a bar (markdown rows can be no others but
+    those runs). With no markdown rule line (``---``) and no line break but ``\n``, those
+    bounds settle the same comparisons the line-by-line count makes; when they do not, it
+    runs."""
+    if "---" in text or _OTHER_BREAKS.search(text):
+        return False
+    cells = len(_PIPE_CELL_LINE.findall(text))
+    if cells < 5 or (tags >= 5 and tags * 4 >= cells):
+        return False
+    empty = len(_BARS_LINE.findall(text))
+    markdown_rows = len(_BAR_FIRST_LINE.findall(text)) - empty
+    return cells + empty >= 2 * max(markdown_rows, 1)
+
+
 def _text_form(text: str, content_type: str | None) -> str:
     """HTML, markdown, pipe text or plain text, by counting the marks each leaves."""
     if _HTML_STRONG.search(text[:65536]):
         return HTML
+    tags = len(_HTML_TAG.findall(text[:65536]))
+    if _surely_pipe(text, tags):
+        return PIPE
     lines = text.splitlines()
     md_rows = md_rules = md_heads = pipe_cells = pipe_empty = 0
     # Each pattern is tried only on lines holding the characters it needs (a cheap test).
@@ -524,7 +555,6 @@ def _text_form(text: str, content_type: str | None) -> str:
             pipe_cells += 1  # one cell of a row, or a whole row written on one line
         elif "#" in line and _MD_HEADING.match(line):
             md_heads += 1
-    tags = len(_HTML_TAG.findall(text[:65536]))
     ct = (content_type or "").lower()
     if tags >= 5 and tags * 4 >= md_rows + pipe_cells:
         return HTML

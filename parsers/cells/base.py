@@ -39,3 +39,7 @@ class Document:
     title: str | None = None  # the page title or heading, when the source has one
     meta: dict[str, str] = field(default_factory=dict)  # e.g. ArticleTitle, PubDate, 发布机构
     warnings: list[str] = field(default_factory=list)
+    # The cells as compact tokens (:mod:`parsers.fastpath.stream`), when a source made those
+    # instead of ``cells``: the fast path reads them, and :func:`parsers.parse` makes ``cells``
+    # from them only when the general reader is needed.
+    stream: list[tuple] | None = None

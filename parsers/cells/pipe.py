@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-from parsers.cells.base import Cell, Document
+from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
+from parsers.fastpath.stream import Token, cell_token, run_token, to_cells
 from parsers.labels import normalize_cell, normalize_text
 
 
@@ -48,38 +49,81 @@ def split_pipe_row(line: str) -> tuple[list[str], int] | None:
 
 def pipe_document(text: str) -> Document:
     """Read pipe text into a position-free cell stream plus the report text."""
-    cells: list[Cell] = []
+    doc = pipe_stream_document(text)
+    doc.cells = to_cells(doc.stream or [])
+    doc.stream = None
+    return doc
+
+
+def pipe_stream_document(text: str) -> Document:
+    """:func:`pipe_document` with its cells as compact tokens (``Document.stream``; see
+    :mod:`parsers.fastpath.stream`) rather than :class:`Cell` objects.
+
+    A page of pipe text is a few hundred short lines, most of them the same from report to
+    report (``0 |``, ``||``, the row labels): each distinct line is read once and remembered
+    with its token and its line of text, so a line already seen costs a dictionary lookup.
+    """
+    tokens: list[Token] = []
     lines: list[str] = []
+    seen = _seen_lines
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
             continue
-        if line.endswith("|"):
-            if not line.strip("|"):  # only bars: a row's empty positions
-                cells.append(Cell("", empty_run=len(line)))
-                continue
-            if line.count("|") == 1:  # ``text |``: one cell (the common case, kept cheap)
-                cell_text = normalize_cell(line[:-1].rstrip())
-                cells.append(Cell(cell_text))
-                lines.append(cell_text)
-                continue
-            row = split_pipe_row(line)
-            if row is not None:  # ``text |`` cells, then the row's empty positions
-                texts, empty = row
-                for cell_text in texts:
-                    if not cell_text:  # a blank written in its place: a lone bar
-                        cells.append(Cell("", empty_run=1))
-                        continue
-                    cell_text = normalize_cell(cell_text)
-                    cells.append(Cell(cell_text))
-                    lines.append(cell_text)
-                if empty:
-                    cells.append(Cell("", empty_run=empty))
-                continue
-        lines.append(normalize_text(line))
+        known = seen.get(line)
+        if known is not None:
+            if known[0] is not None:
+                lines.append(known[0])
+            if known[1] is not None:
+                tokens.append(known[1])
+            continue
+        known = _read_line(line, tokens, lines)
+        if known is not None and len(line) <= _LONGEST_REMEMBERED:
+            if len(seen) >= _REMEMBERED:
+                seen.clear()
+            seen[line] = known
     title = next((line for line in lines[:40] if _TITLE.search(line)), None)
     meta = labeled_fields(lines[:40])
-    return Document(text="\n".join(lines), cells=cells, form="pipe", title=title, meta=meta)
+    return Document(text="\n".join(lines), stream=tokens, form="pipe", title=title, meta=meta)
+
+
+_seen_lines: dict[str, tuple[str | None, Token | None]] = {}
+_REMEMBERED = 65536
+_LONGEST_REMEMBERED = 200
+
+
+def _read_line(
+    line: str, tokens: list[Token], lines: list[str]
+) -> tuple[str | None, Token | None] | None:
+    """Read one stripped line into ``tokens`` and ``lines``; returns what a line of the same
+    text adds (its line of text, its token) when that is one of each at most, else None."""
+    if line.endswith("|"):
+        if not line.strip("|"):  # only bars: a row's empty positions
+            token = run_token(len(line))
+            tokens.append(token)
+            return None, token
+        if line.count("|") == 1:  # ``text |``: one cell (the common case, kept cheap)
+            cell_text = normalize_cell(line[:-1].rstrip())
+            token = cell_token(cell_text)
+            tokens.append(token)
+            lines.append(cell_text)
+            return cell_text, token
+        row = split_pipe_row(line)
+        if row is not None:  # ``text |`` cells, then the row's empty positions
+            texts, empty = row
+            for cell_text in texts:
+                if not cell_text:  # a blank written in its place: a lone bar
+                    tokens.append(run_token(1))
+                    continue
+                cell_text = normalize_cell(cell_text)
+                tokens.append(cell_token(cell_text))
+                lines.append(cell_text)
+            if empty:
+                tokens.append(run_token(empty))
+            return None
+    text_line = normalize_text(line)
+    lines.append(text_line)
+    return text_line, None
 
 
 _TITLE = re.compile(r"^.{0,40}\d{4}\s*年.{0,30}政府信息公开.{0,6}(?:报告|年报)$")

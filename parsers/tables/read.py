@@ -38,7 +38,20 @@ class Found:
 
 
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
-    """Read the three statutory tables from a document's cell stream."""
+    """Read the three statutory tables from a document's cell stream.
+
+    A document whose source gave compact tokens (``doc.stream``) is read by the fast path
+    when it is the common case (:mod:`parsers.fastpath`); otherwise its cells are made from
+    the tokens and read here."""
+    if doc.stream is not None:
+        from parsers.fastpath.stream import to_cells
+        from parsers.fastpath.tables import read_stream_tables
+
+        found = read_stream_tables(doc.stream, year_hint)
+        if found is not None:
+            return found
+        doc.cells = to_cells(doc.stream)
+        doc.stream = None
     cells = doc.cells
     if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
         from parsers.cells.flat import expand_glued_lines
@@ -162,7 +175,7 @@ def _find_appeal_headers(tokens: Sequence[Token], start: int) -> int | None:
     return None
 
 
-_APPLICATION_HEADER_KEYS = tuple(
+APPLICATION_HEADER_KEYS = tuple(
     normalize_label(k)
     for k in (
         "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "公益组织",
@@ -189,7 +202,7 @@ def _block_start(tokens: Sequence[Token], index: int) -> int:
         if (
             anchor is None
             and previous.is_label
-            and not any(k in previous.label for k in _APPLICATION_HEADER_KEYS)
+            and not any(k in previous.label for k in APPLICATION_HEADER_KEYS)
         ):
             break
         i -= 1

@@ -1,0 +1,104 @@
+"""Compact tokens: a cell read once, as a tuple, shared by every document that prints it.
+
+A token is ``(kind, text, label, printed, run, flags)``:
+
+- ``kind``: :data:`LABEL`, :data:`VALUE` (a number or a dash), :data:`RUN` (pipe text's run of
+  ``run`` empty positions) or :data:`BLANK_CELL` (a cell that reads as blank);
+- ``text``: the cell's normalized text, as the :class:`~parsers.cells.base.Cell` would hold it;
+- ``label``: the normalized label (labels only), ``printed``: the value read (values only);
+- ``flags``: the key words of the form a label holds (:data:`NEW`, :data:`REVIEW` …), worked
+  out once per distinct label so that finding a table's start is a test of a bit.
+
+Tokens of the same text are the same tuple (cached), so a stream of them costs a list of
+pointers; the general reader's cells are made from them only when it is needed
+(:func:`to_cells`). A token's place in its stream is the index of the source cell it stands
+for, so a placed value can still say which cell it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers.cells.base import Cell
+from parsers.labels import normalize_label
+from parsers.model import BLANK
+from parsers.tables.read import APPLICATION_HEADER_KEYS
+from parsers.values import read_value
+
+LABEL, VALUE, RUN, BLANK_CELL = 0, 1, 2, 3
+KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS = range(6)
+
+Token = tuple
+
+# Key words a label may hold (normalized): each a bit of the token's flags.
+NEW = 1  # 本年新收: the first row of table 三
+REVIEW = 2  # 行政复议: table 四's first group
+UPHELD = 4  # 维持: table 四's first result
+APP_HEADER = 8  # a header word of table 三 (自然人, 总计 …)
+PROACTIVE_START = 16  # 第二十条 / 信息内容: the header of table 二
+LITIGATION = 32  # 行政诉讼
+
+_KEYS = (
+    (NEW, ("本年新收",)),
+    (REVIEW, ("行政复议",)),
+    (UPHELD, ("维持",)),
+    (APP_HEADER, APPLICATION_HEADER_KEYS),
+    (PROACTIVE_START, ("第二十条", "信息内容")),
+    (LITIGATION, ("行政诉讼",)),
+)
+_NORMALIZED_KEYS = tuple((bit, tuple(normalize_label(k) for k in keys)) for bit, keys in _KEYS)
+"""The keys normalized (those of table 三's header are already)."""
+
+
+def label_flags(label: str) -> int:
+    """The bits of :data:`_KEYS` whose words the normalized label holds."""
+    flags = 0
+    for bit, keys in _NORMALIZED_KEYS:
+        for key in keys:
+            if key in label:
+                flags |= bit
+                break
+    return flags
+
+
+_CACHE_LIMIT = 65536
+_tokens: dict[str, Token] = {}
+_runs: dict[int, Token] = {}
+
+
+def cell_token(text: str) -> Token:
+    """The token of a cell whose normalized text is ``text`` (the same tuple every time)."""
+    token = _tokens.get(text)
+    if token is not None:
+        return token
+    printed = read_value(text)
+    if printed is None:
+        label = normalize_label(text)
+        token = (LABEL, text, label, None, 0, label_flags(label))
+    elif printed.status == BLANK:
+        token = (BLANK_CELL, text, "", printed, 0, 0)
+    else:
+        token = (VALUE, text, "", printed, 0, 0)
+    if len(text) <= 200:
+        if len(_tokens) >= _CACHE_LIMIT:
+            _tokens.clear()
+        _tokens[text] = token
+    return token
+
+
+def run_token(length: int) -> Token:
+    """The token of a run of ``length`` empty positions (pipe text's ``|||``)."""
+    token = _runs.get(length)
+    if token is None:
+        token = (RUN, "", "", None, length, 0)
+        if length <= 1000:
+            _runs[length] = token
+    return token
+
+
+def to_cells(tokens: Sequence[Token]) -> list[Cell]:
+    """The general reader's cells for a stream of position-free tokens."""
+    return [
+        Cell("", empty_run=token[RUN_LENGTH]) if token[KIND] == RUN else Cell(token[TEXT])
+        for token in tokens
+    ]

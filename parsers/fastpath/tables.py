@@ -1,0 +1,304 @@
+"""The three tables read from a position-free token stream (pipe text), when the document is
+the common case; None otherwise, and the general reader (:func:`parsers.tables.read_tables`)
+reads it instead.
+
+Each step below is the general reader's own, on compact tokens (:mod:`parsers.fastpath.stream`),
+kept only where its outcome is one the fast path can build directly:
+
+- the tables are found where the general reader finds them (table 三 at its first 本年新收, table
+  四 at its result headers), and no blank cell is written in its place (a lone bar before a
+  number);
+- the template is told by the labels of table 二 with no tie;
+- every row of every table is found once, and prints exactly as many values as the form has
+  columns (or none at all: an unfilled row), so each value's column is its order;
+- table 四 printed without its result headers adds up in the form's order.
+
+Anything else — a row short of numbers, a row the template does not have, a table missing, a
+label the matcher cannot place — returns None: those are the cases where the general reader
+weighs readings or words a warning, and it does so from the start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from operator import itemgetter
+
+from parsers import schema
+from parsers.fastpath.stream import (
+    APP_HEADER,
+    BLANK_CELL,
+    LABEL,
+    NEW,
+    PROACTIVE_START,
+    REVIEW,
+    RUN,
+    UPHELD,
+    VALUE,
+    Token,
+)
+from parsers.labels import normalize_label
+from parsers.model import BLANK, CellValue, Tables
+from parsers.tables.appeals import _names_result
+from parsers.tables.layout import section_layout
+from parsers.tables.read import Found
+from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
+
+Row = tuple[str, list[Token]]  # (code, values)
+_APPEALS_WINDOW = 60  # tokens after a 行政复议 or 维持 header where the other must appear
+
+
+def read_stream_tables(stream: Sequence[Token], year_hint: int | None = None) -> Found | None:
+    """The tables of a pipe-text document, as the general reader reads them, or None."""
+    tokens = [t for t in stream if t[0] != BLANK_CELL] if _has_blank(stream) else stream
+    app_start = _first(tokens, NEW, 0)
+    if app_start is None:
+        return None
+    appeals_start = _find_appeals(tokens, app_start)
+    if appeals_start is None or _blanks_in_place(tokens, app_start, appeals_start):
+        return None
+    app_block = _block_start(tokens, app_start)
+    votes = _template_votes(tokens, app_block)
+    app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
+    first = next((i for i, (code, _) in enumerate(app_rows) if code == "new"), 0)
+    app_rows = app_rows[first:]
+    codes = {code for code, _ in app_rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    template = _template(votes)
+    if template is None or not app_rows:
+        return None
+    proactive = _proactive(tokens, app_block, template)
+    if proactive is None:
+        return None
+    applications = _applications(app_rows, template)
+    if applications is None:
+        return None
+    appeals = _appeals(tokens, appeals_start)
+    if appeals is None:
+        return None
+    tables: Tables = {
+        schema.SECTION_PROACTIVE: proactive,
+        schema.SECTION_APPLICATIONS: applications,
+        schema.SECTION_APPEALS: appeals,
+    }
+    return Found(template=template, tables=tables, template_votes=dict(votes))
+
+
+def _has_blank(stream: Sequence[Token]) -> bool:
+    return BLANK_CELL in map(itemgetter(0), stream)
+
+
+def _first(tokens: Sequence[Token], flag: int, start: int, end: int | None = None) -> int | None:
+    """Index of the first label from ``start`` holding the key word ``flag``."""
+    for i in range(start, len(tokens) if end is None else end):
+        token = tokens[i]
+        if token[0] == LABEL and token[5] & flag:
+            return i
+    return None
+
+
+def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
+    """Table 四's first 行政复议 or 维持 header with the other close by (the general reader's
+    first rule; a table found by its heading alone is left to it)."""
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        flags = token[5] & (REVIEW | UPHELD)
+        if token[0] != LABEL or not flags:
+            continue
+        other = UPHELD if flags & REVIEW else REVIEW
+        if token[5] & other or _first(tokens, other, i + 1, min(i + _APPEALS_WINDOW, len(tokens))):
+            return i
+    return None
+
+
+def _blanks_in_place(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """Whether a lone bar is followed by a number twice in table 三 (a dump that writes blank
+    cells in their place; see :func:`parsers.tables.tokens.blanks_in_place`)."""
+    seen = 0
+    for i in range(start, end - 1):
+        token = tokens[i]
+        if token[0] == RUN and token[4] == 1 and tokens[i + 1][0] == VALUE:
+            seen += 1
+            if seen >= 2:
+                return True
+    return False
+
+
+def _block_start(tokens: Sequence[Token], index: int) -> int:
+    """Back from table 三's first row over its header cells (as the general reader walks in
+    pipe text: runs and header words)."""
+    i = index
+    while i > 0:
+        previous = tokens[i - 1]
+        if previous[0] == VALUE or (previous[0] == LABEL and not previous[5] & APP_HEADER):
+            break
+        i -= 1
+    while i < index and tokens[i][0] == RUN and i > 0 and tokens[i - 1][0] == LABEL:
+        i += 1
+    return i
+
+
+_MARKERS = {
+    template: tuple(normalize_label(m) for m in markers)
+    for template, markers in schema.PROACTIVE_MARKERS.items()
+}
+
+
+def _template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
+    text = "".join([t[2] for t in tokens[:end] if t[0] == LABEL])
+    votes: dict[str, int] = {}
+    for template, markers in _MARKERS.items():
+        hits = sum(1 for m in markers if m in text)
+        if hits:
+            votes[template] = hits * 3
+    return votes
+
+
+def _template(votes: dict[str, int]) -> str | None:
+    """The template the votes name, when they name one without a tie (the general reader
+    decides ties and silence by the report year, with a warning)."""
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def read_rows(
+    tokens: Sequence[Token],
+    start: int,
+    end: int,
+    match: Callable[[str, str | None], str | None],
+) -> list[Row]:
+    """:func:`parsers.tables.tokens.read_rows` on position-free tokens: a row is its label
+    cells and the values after them; a run of empty positions ends it; labels of a row with no
+    values run into the next row's label; a value after a run stays with the row before."""
+    rows: list[list] = []
+    pending: list[str] = []
+    current: list | None = None
+    previous: str | None = None
+    for i in range(start, end):
+        token = tokens[i]
+        kind = token[0]
+        if kind == LABEL:
+            current = None
+            pending.append(token[2])
+        elif kind == VALUE:
+            if current is None:
+                if not pending:
+                    if rows:
+                        rows[-1][1].append(token)
+                    continue
+                code = match("".join(pending), previous)
+                if code:
+                    previous = code
+                current = [code, []]
+                rows.append(current)
+                pending = []
+            current[1].append(token)
+        else:  # a run of empty positions
+            if current is None and pending:
+                code = match("".join(pending), previous)
+                if code:
+                    previous = code
+                    rows.append([code, []])
+                pending = []
+            current = None
+    return [(code, values) for code, values in rows if code is not None]
+
+
+def _cells(values: Sequence[Token], columns: Sequence[str]) -> dict[str, CellValue] | None:
+    """A row's cells when its values fill its columns in order (or it prints none)."""
+    if len(values) == len(columns):
+        return {
+            col: CellValue(p.value, p.raw, p.status, p.unit)
+            for col, p in zip(columns, [t[3] for t in values], strict=True)
+        }
+    if not values:
+        return {col: CellValue(None, "", BLANK) for col in columns}
+    return None
+
+
+def _proactive(tokens: Sequence[Token], end: int, template: str) -> dict | None:
+    start = _first(tokens, PROACTIVE_START, 0, end)
+    if start is None:
+        return None
+    items = schema.PROACTIVE[template]
+    layout = section_layout(template, schema.SECTION_PROACTIVE)
+    found: dict[str, dict[str, CellValue]] = {}
+    measures = dict(layout)
+    for code, values in read_rows(tokens, start, end, match_item(items)):
+        if code in found or code not in measures:
+            continue
+        cells = _cells(values, measures[code])
+        if cells is None:
+            return None
+        found[code] = cells
+    if len(found) != len(layout):
+        return None
+    return {code: found[code] for code, _ in layout}
+
+
+def _applications(rows: Sequence[Row], template: str) -> dict | None:
+    layout = section_layout(template, schema.SECTION_APPLICATIONS)
+    columns = dict(layout)
+    found: dict[str, dict[str, CellValue]] = {}
+    for code, values in rows:
+        if code not in columns:
+            return None  # a row of the other template: the general reader words it
+        if code in found:
+            if values:
+                return None  # printed twice
+            continue
+        cells = _cells(values, columns[code])
+        if cells is None:
+            return None
+        found[code] = cells
+    if len(found) != len(layout):
+        return None
+    return {code: found[code] for code, _ in layout}
+
+
+_GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
+_RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
+_FLAT = tuple((g, r) for g in _GROUPS for r in _RESULTS)
+
+
+def _appeals(tokens: Sequence[Token], start: int) -> dict | None:
+    """Table 四 printed as one row of fifteen values after its headers."""
+    end = len(tokens)
+    rows = [row for row in read_rows(tokens, start, end, match_appeal_group) if row[1]]
+    codes = [code for code, _ in rows]
+    by_group = len(set(codes)) >= 2 and len(codes) == len(set(codes))
+    if by_group and all(len(values) <= len(_RESULTS) for _, values in rows):
+        return None  # one row per group: the general reader's layout
+    header_end = start
+    while header_end < end and tokens[header_end][0] != VALUE:
+        header_end += 1
+    values = []
+    for i in range(header_end, end):
+        if tokens[i][0] != VALUE:
+            break
+        values.append(tokens[i][3])
+    if len(values) != len(_FLAT):
+        return None
+    named = any(t[0] == LABEL and _names_result(t[2]) for t in tokens[start:header_end])
+    if not named and not _adds_up(values):
+        return None
+    table: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
+    for (group, result), p in zip(_FLAT, values, strict=True):
+        table[group][result] = CellValue(p.value, p.raw, p.status, p.unit)
+    return table
+
+
+def _adds_up(values: Sequence) -> bool:
+    """Each group's four results add up to its total (a dash counts 0)."""
+    width = len(_RESULTS)
+    for g in range(len(_GROUPS)):
+        row = [p.value or 0 for p in values[g * width : (g + 1) * width]]
+        if sum(row[:-1]) != row[-1]:
+            return False
+    return True
