@@ -17,10 +17,7 @@ parser's own uncertainty.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import partial
-from typing import cast
+from collections.abc import Sequence
 
 from parsers import schema
 from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
@@ -48,43 +45,65 @@ def run_checks(
     ]
 
 
-@dataclass
 class _Rule:
     """The comparisons of one rule as they are made, and what became of them."""
 
-    name: str
-    failures: list[str] = field(default_factory=list)
-    undecided: list[str] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)
-    blanks: list[str] = field(default_factory=list)  # evaluated with blank cells as 0
-    held: int = 0
-    empty: int = 0
+    __slots__ = ("name", "failures", "undecided", "absent", "blanks", "held", "empty")
 
-    def compare(
-        self,
-        where: str,
-        cells: Sequence[CellValue | None],
-        failure: Callable[[list[int | float]], str | None],
-    ) -> None:
-        """One comparison of ``cells``; ``failure(values)`` (blank cells as 0) words how they
-        fail to add up, or is None when they do."""
-        if any(c is None or c.status == MISSING for c in cells):
-            self.absent.append(where)
-            return
-        cells = cast(Sequence[CellValue], cells)  # none is None (checked above)
-        if any(c.status == UNCERTAIN for c in cells):
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.failures: list[str] = []
+        self.undecided: list[str] = []
+        self.absent: list[str] = []
+        self.blanks: list[str] = []  # evaluated with blank cells as 0
+        self.held = 0
+        self.empty = 0
+
+    def values(self, where: str, cells: Sequence[CellValue | None]) -> list[int | float] | None:
+        """The values of one comparison's ``cells`` (blank cells as 0) when it can be made;
+        else None, with the reason recorded (absent, undecided, or nothing printed).
+
+        One pass over the cells: a rule checks a few dozen comparisons per report."""
+        values: list[int | float] = []
+        undecided = printed = blank = False
+        for cell in cells:
+            if cell is None:
+                self.absent.append(where)
+                return None
+            status = cell.status
+            if status == MISSING:
+                self.absent.append(where)
+                return None
+            if status == UNCERTAIN:
+                undecided = True
+            value = cell.value
+            if value is None:
+                blank = True
+                values.append(0)
+            else:
+                printed = True
+                values.append(value)
+        if undecided:
             self.undecided.append(where)
-            return
-        if all(c.value is None for c in cells):
+            return None
+        if not printed:
             self.empty += 1
-            return
-        if any(c.value is None for c in cells):
+            return None
+        if blank:
             self.blanks.append(where)
-        problem = failure([0 if c.value is None else c.value for c in cells])
-        if problem:
-            self.failures.append(problem)
-        else:
+        return values
+
+    def compare_sum(self, where: str, cells: Sequence[CellValue | None], label: str) -> None:
+        """Parts first, total last; ``label`` words a failure (``{sum}``, ``{total}``)."""
+        values = self.values(where, cells)
+        if values is None:
+            return
+        total = values.pop()
+        summed = sum(values)
+        if summed == total:
             self.held += 1
+        else:
+            self.failures.append(label.format(sum=_fmt(summed), total=_fmt(total)))
 
     def check(self) -> Check:
         parts = []
@@ -116,8 +135,7 @@ def _not_in_document(name: str, what: str) -> Check:
     return Check(name, None, f"not computed (not in the document): {what}")
 
 
-def _columns_of() -> list[str]:
-    return [c.code for c in schema.APPLICATION_COLUMNS]
+_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
 
 
 def _balance(apps: dict | None) -> Check:
@@ -127,29 +145,24 @@ def _balance(apps: dict | None) -> Check:
     missing = [r for r in _BALANCE_ROWS if _row_absent(apps.get(r))]
     if missing:
         return _not_in_document(rule.name, f"rows {', '.join(missing)}")
-    for col in _columns_of():
-        rule.compare(col, [apps[r].get(col) for r in _BALANCE_ROWS], partial(_balance_fails, col))
+    rows = [apps[r] for r in _BALANCE_ROWS]
+    for col in _COLUMNS:
+        values = rule.values(col, [row.get(col) for row in rows])
+        if values is None:
+            continue
+        new, carried_over, total, carried_forward = values
+        left, right = new + carried_over, total + carried_forward
+        if left == right:
+            rule.held += 1
+        else:
+            rule.failures.append(
+                f"{col}: new+carried_over {_fmt(left)} vs total+carried_forward {_fmt(right)}"
+            )
     return rule.check()
 
 
-def _balance_fails(col: str, values: list[int | float]) -> str | None:
-    new, carried_over, total, carried_forward = values
-    left, right = new + carried_over, total + carried_forward
-    if left == right:
-        return None
-    return f"{col}: new+carried_over {_fmt(left)} vs total+carried_forward {_fmt(right)}"
-
-
-def _sum_fails(label: str, values: list[int | float]) -> str | None:
-    """Parts first, total last: the failure text ``label`` formats, or None."""
-    summed, total = sum(values[:-1]), values[-1]
-    if summed == total:
-        return None
-    return label.format(sum=_fmt(summed), total=_fmt(total))
-
-
 def _row_absent(row: dict | None) -> bool:
-    return row is None or all(c.status == MISSING for c in row.values())
+    return row is None or all(cell.status == MISSING for cell in row.values())
 
 
 def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, CellValue]]) -> Check:
@@ -165,9 +178,10 @@ def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, Cell
     missing = [r for r in (*rows, "total") if _row_absent(rows.get(r, apps.get(r)))]
     if missing:
         return _not_in_document(rule.name, f"rows {', '.join(missing)}")
-    for col in _columns_of():
-        cells = [*(cells.get(col) for cells in rows.values()), apps["total"].get(col)]
-        rule.compare(col, cells, partial(_sum_fails, col + ": outcomes sum {sum} vs total {total}"))
+    parts = [*rows.values(), apps["total"]]
+    for col in _COLUMNS:
+        label = col + ": outcomes sum {sum} vs total {total}"
+        rule.compare_sum(col, [cells.get(col) for cells in parts], label)
     return rule.check()
 
 
@@ -178,10 +192,13 @@ def _columns(apps: dict | None) -> Check:
     for row, cells in apps.items():
         if _row_absent(cells):
             continue  # a row the document lacks has no sum of its own to check
-        parts = [cells.get(c) for c in schema.APPLICANT_COLUMNS]
         label = row + ": columns sum {sum} vs total {total}"
-        rule.compare(row, [*parts, cells.get("total")], partial(_sum_fails, label))
+        rule.compare_sum(row, [cells.get(c) for c in _SUMMED_COLUMNS], label)
     return rule.check()
+
+
+_SUMMED_COLUMNS = (*schema.APPLICANT_COLUMNS, "total")
+_APPEAL_SUMMED = (*_APPEAL_PARTS, "total")
 
 
 def _appeal_totals(appeals: dict | None) -> Check:
@@ -189,7 +206,7 @@ def _appeal_totals(appeals: dict | None) -> Check:
     if not appeals:
         return _not_in_document(rule.name, "table 四")
     for group, cells in appeals.items():
-        parts = [cells.get(r) for r in _APPEAL_PARTS]
-        label = group + ": {sum} vs total {total}"
-        rule.compare(group, [*parts, cells.get("total")], partial(_sum_fails, label))
+        rule.compare_sum(
+            group, [cells.get(r) for r in _APPEAL_SUMMED], group + ": {sum} vs total {total}"
+        )
     return rule.check()

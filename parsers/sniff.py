@@ -504,32 +504,36 @@ def _sniff_text(data: bytes, content_type: str | None) -> Examined:
     return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8)
 
 
-# Line breaks of str.splitlines() other than "\n" and "\r\n".
-_OTHER_BREAKS = re.compile("\r(?!\n)|[\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# ``text |`` (one cell of pipe text, as :func:`_is_pipe_cell` reads it; linear in the line).
-_PIPE_CELL_LINE = re.compile(r"^(?=[^|\n]*[^|\s])[^|\n]*[^\S\n]\|[^\S\n]*$", re.M)
-_BARS_LINE = re.compile(r"^\|+[^\S\n]*$", re.M)  # a run of empty cells (_PIPE_EMPTY)
-_BAR_FIRST_LINE = re.compile(r"^[^\S\n]*\|", re.M)  # every line a markdown row may be
+# Line breaks of str.splitlines() besides "\n" and "\r".
+_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BARS_LINE = re.compile(r"\n\|+(?=\n)")  # a run of empty cells on a line of its own
+_SPACE_BAR_LINE = re.compile(r"\n[^\S\n]+\|(?=\n)")  # `` |``: no text before the bar
 
 
 def _surely_pipe(text: str, tags: int) -> bool:
     """Whether :func:`_text_form`'s count of the lines would make ``text`` pipe text, proved
-    from a few whole-text counts instead of a test of each line.
+    from whole-text counts (a few string scans) instead of a test of each line.
 
-    Pipe text is the common case and its pages are hundreds of lines. Counted over the whole
-    text: ``text |`` lines (each is a pipe cell, so at least this many), bar-only lines (each
-    a run of empty cells) and lines that open with a bar (markdown rows can be no others but
-    those runs). With no markdown rule line (``---``) and no line break but ``\n``, those
-    bounds settle the same comparisons the line-by-line count makes; when they do not, it
-    runs."""
-    if "---" in text or _OTHER_BREAKS.search(text):
+    Pipe text is the common case and its pages are hundreds of lines. A line ending in `` |``
+    is a pipe cell unless it holds another bar or nothing before the bar; a markdown row holds
+    at least three bars and a run of empty cells holds only bars. So from the counts of bars,
+    of lines ending in `` |``, of bar-only lines and of `` |`` lines, the number of pipe cells
+    has a floor and the number of markdown rows a ceiling. With no markdown rule line
+    (``---``) and no line break but ``\n`` and ``\r\n``, those bounds settle the same
+    comparisons the line-by-line count makes; when they do not, it runs."""
+    if "---" in text or any(c in text for c in _OTHER_BREAKS):
         return False
-    cells = len(_PIPE_CELL_LINE.findall(text))
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return False
+    padded = "\n" + text + "\n"
+    ending = padded.count(" |\n")  # lines ending in `` |``
+    runs = _BARS_LINE.findall(padded)
+    rest = text.count("|") - ending - sum(map(len, runs))  # bars of no run, past one a line
+    cells = ending - rest - len(_SPACE_BAR_LINE.findall(padded))
     if cells < 5 or (tags >= 5 and tags * 4 >= cells):
         return False
-    empty = len(_BARS_LINE.findall(text))
-    markdown_rows = len(_BAR_FIRST_LINE.findall(text)) - empty
-    return cells + empty >= 2 * max(markdown_rows, 1)
+    markdown_rows = rest // 2  # each holds three bars or more: two past its first
+    return cells + len(runs) >= 2 * max(markdown_rows, 1)
 
 
 def _text_form(text: str, content_type: str | None) -> str:
