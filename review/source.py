@@ -140,11 +140,14 @@ def source_text(source: Source) -> str:
 def pdf_pages(body: bytes) -> int:
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(body)
-    try:
-        return len(document)
-    finally:
-        document.close()
+    from parsers.cells.pdfium import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: the parser's lock, held while it is open
+        document = pypdfium2.PdfDocument(body)
+        try:
+            return len(document)
+        finally:
+            document.close()
 
 
 def pdf_page_png(body: bytes, number: int, *, scale: float = 1.5) -> bytes:
@@ -153,18 +156,23 @@ def pdf_page_png(body: bytes, number: int, *, scale: float = 1.5) -> bytes:
 
     import pypdfium2
 
-    document = pypdfium2.PdfDocument(body)
-    try:
-        if not 1 <= number <= len(document):
-            raise IndexError(number)
-        page = document[number - 1]
-        image = page.render(scale=scale).to_pil()
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        page.close()
-        return out.getvalue()
-    finally:
-        document.close()
+    from parsers.cells.pdfium import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: the parser's lock, held while it is open
+        document = pypdfium2.PdfDocument(body)
+        try:
+            if not 1 <= number <= len(document):
+                raise IndexError(number)
+            page = document[number - 1]
+            try:
+                image = page.render(scale=scale).to_pil()
+            finally:
+                page.close()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def document_text(body: bytes, content_type: str) -> str:
