@@ -1,123 +1,32 @@
-"""The `ogi` command line. Each command lives in ``ogi/commands/<name>.py`` (the module is
-named as the command) as a thin wrapper over a public library function, and registers itself
-on :data:`app` here.
-
-Command modules are imported when the app is run or inspected, and a run imports only the
-module of the command it runs: ``ogi parse`` needs the parsers, not pandas, the HTTP client
-and the review app, whose imports would cost it a second and more of start-up (in every
-worker process too, when the script is imported again there).
+"""The `ogi` command line: the entry point of the app in :mod:`ogi.app`. Each command lives in
+``ogi/commands/<name>.py`` (the module is named as the command) as a thin wrapper over a public
+library function, and registers itself on the app; exit codes and the errors they stand for
+are mapped in :mod:`ogi.exits`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import importlib
-import sys
-from typing import Any
-
-import typer
-from rich.console import Console
-from rich.status import Status
-
+from ogi.app import COMMANDS, app
 from ogi.exits import (
     EXIT_LOCKED,
     EXIT_NOTHING_DONE,
     EXIT_OK,
     EXIT_SOME_FAILED,
     EXIT_USAGE,
-    exits_on_errors,
+    harvest_exits,
 )
-from ogi_errors import HarvestConfigError, LockHeld
 
 __all__ = [
+    "COMMANDS",
     "EXIT_LOCKED",
     "EXIT_NOTHING_DONE",
     "EXIT_OK",
     "EXIT_SOME_FAILED",
     "EXIT_USAGE",
-    "COMMANDS",
     "app",
     "harvest_exits",
     "main",
 ]
-
-COMMANDS = (
-    "compare",
-    "correct",
-    "crawl",
-    "demo",
-    "export",
-    "harvest",
-    "parse",
-    "place",
-    "serve",
-    "sites",
-    "status",
-)
-"""The command modules under ``ogi/commands``, named as their commands."""
-
-
-class _LazyTyper(typer.Typer):
-    """A Typer app whose commands are imported on first use: all of them when the app is
-    inspected (``--help``, a test runner), only the one named on the command line when it is
-    run."""
-
-    _loaded = False  # every command module imported (or being imported)
-    _running: str | None = None  # the one command a run needs
-
-    # Typer reads the callback first whenever it builds the command line (running it, its
-    # help, a test runner) and only the callback decorator writes it: the place to load.
-    @property
-    def registered_callback(self) -> Any:
-        self._load_all()
-        return self._callback
-
-    @registered_callback.setter
-    def registered_callback(self, value: Any) -> None:
-        self._callback = value
-
-    def _load_all(self) -> None:
-        if self._loaded or self._running:
-            return
-        self._loaded = True
-        for name in COMMANDS:
-            importlib.import_module(f"ogi.commands.{name}")
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        name = _command_named(kwargs.get("args", sys.argv[1:]))
-        if name is not None and not self._loaded:
-            self._running = name
-            importlib.import_module(f"ogi.commands.{name}")
-        return super().__call__(*args, **kwargs)
-
-
-def _command_named(argv: list[str]) -> str | None:
-    """The command a command line runs (its first word), when it is one of :data:`COMMANDS`."""
-    first = next((a for a in argv if not a.startswith("-")), None)
-    return first if first in COMMANDS and argv and argv[0] == first else None
-
-
-app = _LazyTyper(
-    name="ogi",
-    help="Harvest government information disclosure annual reports into datasets.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
-
-
-@app.callback()
-def _root() -> None:
-    """Harvest 政府信息公开工作年度报告 into clean multi-year datasets."""
-
-
-def harvest_exits(
-    err: Console, status: Status | None = None
-) -> contextlib.AbstractContextManager[None]:
-    """Run a harvest under the command line's exit codes: a bad sites file or option exits 2,
-    a data folder held by another harvest exits 75; ``status`` (a live line on stderr) is
-    shown for the duration."""
-    return exits_on_errors(err, status, only=(HarvestConfigError, LockHeld))
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -27,6 +27,7 @@ from ogi_errors import (
     EXIT_SOME_FAILED,
     EXIT_USAGE,
     ConfigError,
+    HarvestConfigError,
     LockHeld,
     OgiError,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "exit_code",
     "exits_on_errors",
     "fail",
+    "harvest_exits",
 ]
 
 
@@ -83,3 +85,12 @@ def exits_on_errors(
     finally:
         if status is not None:
             status.stop()
+
+
+def harvest_exits(
+    err: Console, status: Status | None = None
+) -> contextlib.AbstractContextManager[None]:
+    """Run a harvest under the command line's exit codes: a bad sites file or option exits 2,
+    a data folder held by another harvest exits 75; ``status`` (a live line on stderr) is
+    shown for the duration."""
+    return exits_on_errors(err, status, only=(HarvestConfigError, LockHeld))

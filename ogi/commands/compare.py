@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE
 from output.compare import DEFAULT_INDICATORS, RegionError, compare
 from output.compare_render import rich_table

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.exits import EXIT_OK, exits_on_errors
 from output.correct import ReportNotFound, correct
 from output.corrections import CorrectionError, corrections_path

@@ -22,7 +22,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.commands import crawl_flags as flags
 from ogi.exits import EXIT_USAGE, exits_on_errors
 from scraper.crawl import CrawlResult, crawl

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.demo import DEFAULT_DIR, DemoUnavailable, demo
 from ogi.exits import EXIT_USAGE, exits_on_errors
 from ogi.logs import setup_logging

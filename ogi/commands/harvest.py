@@ -10,8 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from ogi.cli import EXIT_USAGE, app, harvest_exits
+from ogi.app import app
 from ogi.commands import crawl_flags as flags
+from ogi.exits import EXIT_USAGE, harvest_exits
 from ogi.harvest import harvest
 from ogi.logs import setup_logging
 from ogi.runs import print_report

@@ -20,7 +20,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.documents import Parsed, iter_files, parse_files
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from parsers.model import NUMBER, UNCERTAIN

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from places import AmbiguousRegion, Place, RegionNotFound, find_region, resolve
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_USAGE
 
 

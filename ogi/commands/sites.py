@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import typer
 from rich.console import Console
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.commands import crawl_flags as flags
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_USAGE
 from scraper.network import ResolveError, parse_resolve, registrable_domain

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ogi.cli import app
+from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, exits_on_errors
 from ogi.runs import STATUS_TEXT
 from ogi.status import Status, status
