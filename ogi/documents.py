@@ -134,7 +134,7 @@ def spill_files(
         for outcome in parse_files(paths, workers=workers, timeout=timeout):
             if on_outcome is not None:
                 on_outcome(outcome)
-            if not outcome.ok:
+            if not outcome.ok or outcome.report is None:
                 failed += 1
                 continue
             batch.append(ReportInput(outcome.report))

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
-from typing import TypeVar
+from typing import TypeVar, cast
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def pool_map(
                     item = next(items, _END)
                     if item is _END:
                         return
-                    yield func(item)
+                    yield func(cast(T, item))
                 handed_over = True
             finally:
                 if not handed_over:  # every item done here, or the caller stopped early

@@ -58,16 +58,18 @@ class RawStream:
         filters is not one of Flate / ASCII85 / ASCIIHex."""
         data = self.body
         for name in self.filters:
+            step: bytes | None
             if name in _FLATE_NAMES:
-                data, _ = inflate(data, cap)
+                step, _ = inflate(data, cap)
             elif name in _A85_NAMES:
-                data = _a85(data)
+                step = _a85(data)
             elif name in _HEX_NAMES:
-                data = _hex(data)
+                step = _hex(data)
             else:
                 return None
-            if data is None:
+            if step is None:
                 return None
+            data = step
         return data[:cap]
 
 

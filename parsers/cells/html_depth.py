@@ -34,7 +34,16 @@ _VOID = frozenset(
 _IGNORED = frozenset(b"html head body".split())  # never pushed: the builder has one of each
 _TABLE = frozenset(b"table caption colgroup thead tbody tfoot tr td th".split())
 # Elements that stop the search for an element "in scope" (the default scope and button scope).
-_SCOPE = (b"applet", b"caption", b"html", b"table", b"td", b"th", b"marquee", b"object")
+_SCOPE: tuple[bytes, ...] = (
+    b"applet",
+    b"caption",
+    b"html",
+    b"table",
+    b"td",
+    b"th",
+    b"marquee",
+    b"object",
+)
 _SCOPE += (b"template", b"button")
 # The spec's "special" elements other than address, div and p: one of them above an open
 # <li> (say) means a new <li> does not close it, and an end tag of an ordinary element

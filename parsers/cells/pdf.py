@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from parsers.cells.appeals_text import HEADING, appeals_cells
 from parsers.cells.base import Cell, Document
@@ -145,13 +146,13 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
     body = [line for p in pages for line in p.lines]
     left, right = margins(body)
     # Reading order per page: ("line", Line) / ("table", Table) / ("unruled", UnruledTable)
-    blocks: list[tuple[str, object]] = []
+    blocks: list[tuple[str, Any]] = []  # ("line", Line) or ("table", Table | UnruledTable)
     open_table: Table | UnruledTable | None = None  # a table that may run on to the next page
     tables: list[Table | UnruledTable] = []
     for page in pages:
         unruled = find_unruled(page.lines, right - left)
         in_unruled = {i for t in unruled for i in range(t.first, t.last + 1)}
-        items: list[tuple[float, str, object]] = []
+        items: list[tuple[float, str, Any]] = []  # a Line, an UnruledTable or a Fragment
         for i, line in enumerate(page.lines):
             if i not in in_unruled:
                 items.append((line.top, "line", line))
@@ -166,10 +167,11 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
                 continue
             if n == 0 and _continues(open_table, kind, obj):
                 if kind == "fragment":
-                    open_table.add(obj)
+                    cast(Table, open_table).add(obj)
                 else:
-                    open_table.extend(obj)
+                    cast(UnruledTable, open_table).extend(obj)
                 continue
+            table: Table | UnruledTable
             if kind == "fragment":
                 table = Table()
                 table.add(obj)
@@ -211,7 +213,7 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
     )
 
 
-def _appeals_as_text(blocks: list[tuple[str, object]]) -> tuple[int | None, list[Cell]]:
+def _appeals_as_text(blocks: list[tuple[str, Any]]) -> tuple[int | None, list[Cell]]:
     """Table 四 as text lines between tables (:mod:`parsers.cells.appeals_text`): its cells,
     and the number of tables before it; (None, []) when the lines hold no row of numbers."""
     before = 0
@@ -240,7 +242,7 @@ def _continues(table, kind: str, obj) -> bool:
     return isinstance(table, UnruledTable) and table.continues_with(obj)
 
 
-def _text(blocks: list[tuple[str, object]], left: float, right: float) -> list[str]:
+def _text(blocks: list[tuple[str, Any]], left: float, right: float) -> list[str]:
     out: list[str] = []
     run: list[Line] = []
     for kind, obj in blocks:

@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from parsers.cells.pdf_text import Glyph, cell_text, group_lines
 
@@ -137,11 +138,11 @@ def build_fragment(
             continue
         c = min(bisect.bisect_right(xs, cx) - 1, len(xs) - 2)
         r = min(bisect.bisect_right(ys, cy) - 1, len(ys) - 2)
-        k = owner.get((r, c))
-        if k is None:
+        at_cell = owner.get((r, c))
+        if at_cell is None:
             holes.setdefault((r, c), []).append(g)
         else:
-            inside.setdefault(k, []).append(g)
+            inside.setdefault(at_cell, []).append(g)
     for (r, c), gl in holes.items():
         inside[len(cells)] = gl
         cells.append(FragCell(r, c, 1, 1, xs[c], xs[c + 1]))
@@ -272,7 +273,7 @@ class Table:
         complementary = all((m := at(last, c)) is not None and not m.text for c in filled_first)
         if complementary:
             for c in filled_first:
-                at(last, c).text = c.text
+                cast(FragCell, at(last, c)).text = c.text  # present: checked just above
             self.notes.append("a row broken by a page break joined")
             rows = rows[1:]
         self._continue_merged(rows)

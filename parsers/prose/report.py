@@ -45,7 +45,7 @@ class CorpusReport:
         return [d for d in self.documents if d.pre2019 and d.result is not None]
 
     def found(self, key: str) -> int:
-        return sum(1 for d in self.pre2019 if key in d.result.values)
+        return sum(1 for d in self.pre2019 if d.result is not None and key in d.result.values)
 
     def to_dict(self) -> dict:
         pre = self.pre2019
@@ -57,7 +57,7 @@ class CorpusReport:
             "compared": sum(1 for d in pre if d.matches is not None),
             "exact": sum(1 for d in pre if d.matches),
             "mismatches": [
-                {"path": d.path, "expected": d.expected, "got": d.result.values}
+                {"path": d.path, "expected": d.expected, "got": d.result and d.result.values}
                 for d in pre
                 if d.matches is False
             ],
@@ -121,9 +121,9 @@ def _expected_records(folder: Path) -> dict[str, dict]:
             if len(parts) >= 2:
                 pairs.append((parts[0], parts[1]))
     elif (folder / "expected").is_dir():
-        for exp in (folder / "expected").glob("*.json"):
-            for doc in (folder / "docs").glob(exp.stem + ".*"):
-                pairs.append((str(doc.relative_to(folder)), str(exp.relative_to(folder))))
+        for expected in (folder / "expected").glob("*.json"):
+            for document in (folder / "docs").glob(expected.stem + ".*"):
+                pairs.append((str(document.relative_to(folder)), str(expected.relative_to(folder))))
     for doc, exp in pairs:
         try:
             record = json.loads((folder / exp).read_text(encoding="utf-8"))
