@@ -8,7 +8,7 @@ review page, and a forged cross-site POST.
 
 Playwright's own browser download cannot run here: the tests launch the system's Chromium
 (Debian's ``chromium`` package, installed by ``.ci/run``) by its path, and are skipped where no
-Chromium exists. The screenshot of the report page in the README is made by this run:
+Chromium exists. The screenshot of the report page in the manual (docs/review.md) is made by this run:
 ``OGI_UPDATE_SCREENSHOTS=1 python3 -m pytest tests/test_review_browser.py`` writes it to
 ``docs/review.png`` (other runs leave the checkout as it is).
 """
@@ -118,7 +118,7 @@ def test_a_reviewer_corrects_an_undecided_cell_and_it_survives_a_reharvest(page,
         shot = tmp_path / "review.png"
         page.screenshot(path=str(shot), full_page=False)
         assert shot.read_bytes().startswith(b"\x89PNG")
-        if os.environ.get("OGI_UPDATE_SCREENSHOTS"):  # the README's picture, made by this run
+        if os.environ.get("OGI_UPDATE_SCREENSHOTS"):  # the manual's picture, made by this run
             shutil.copyfile(shot, SCREENSHOT)
         # a correction from the form
         panel.locator("input[name=value]").fill("3")

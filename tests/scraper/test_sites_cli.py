@@ -1,6 +1,6 @@
 """`ogi sites discover` and `ogi sites check` on the command line, against the fake web on
 127.0.0.1: registries written and merged, start pages from spreadsheets, every column status,
-exit codes, JSON summaries — and the README's journalist path, run as written."""
+exit codes, JSON summaries — and the manual's journalist path (docs/sites.md), run as written."""
 
 from __future__ import annotations
 
@@ -176,9 +176,9 @@ def test_check_says_ok_moved_dead_needs_js_blocked_with_exit_codes(web, tmp_path
 
 
 def test_the_readmes_journalist_path_runs_as_written(tmp_path, monkeypatch):
-    """The commands of README's "Finding the sites" that run against the fake web."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Finding the sites", 1)[1].split("\n## ", 1)[0]
+    """The commands of the manual's "Finding the sites" that run against the fake web."""
+    page = (ROOT / "docs" / "sites.md").read_text(encoding="utf-8")
+    section = page.split("# Finding the sites", 1)[1].split("\n## ", 1)[0]
     block = re.findall(r"```sh\n(.*?)```", section, re.S)[1]
     commands = [c for c in block.splitlines() if c.startswith("ogi ")]
     assert [c.split()[1] for c in commands] == ["sites", "sites", "harvest", "compare"]
