@@ -76,6 +76,7 @@ from ogi.runs import (
     RunReport,
     new_run_id,
 )
+from ogi_errors import FormatError
 from scraper.crawl import CrawlOptions, CrawlResult, crawl
 from scraper.registry import Registry, RegistryError, load_registry
 
@@ -159,7 +160,7 @@ def _formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
 
     try:
         return parse_formats(formats) if formats is not None else DEFAULT_FORMATS
-    except ValueError as exc:
+    except FormatError as exc:
         raise HarvestConfigError(str(exc)) from None
 
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ogi_errors import FormatError
 from output.build import DATASETS, Build, source_items, source_key
 from output.corrections import CorrectionSet
 from output.dataset import Dataset, Datasets
@@ -82,7 +83,7 @@ def parse_formats(formats: str | Iterable[str] | None) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(f.lower() for f in formats))
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise ValueError(
+        raise FormatError(
             f"unknown format(s): {', '.join(unknown) or '(none)'}; choose from {', '.join(FORMATS)}"
         )
     return chosen
@@ -100,7 +101,7 @@ def parse_partition(keys: str | Iterable[str] | None) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(k.lower() for k in keys))
     unknown = [k for k in chosen if k not in PARTITION_KEYS]
     if unknown:
-        raise ValueError(
+        raise FormatError(
             f"cannot partition by {', '.join(unknown)}; choose from {', '.join(PARTITION_KEYS)}"
         )
     return chosen

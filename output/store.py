@@ -43,6 +43,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ogi_errors import DataNotFound, RecordError
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, Report, RowReadings, format_number
 
@@ -513,7 +514,7 @@ def store_files(path: str | Path) -> list[Path]:
     if path.is_file():
         return [path]
     if not path.is_dir():
-        raise FileNotFoundError(f"no such data folder or record file: {path}")
+        raise DataNotFound(f"no such data folder or record file: {path}")
     return sorted(path.glob(STORE_GLOB)) + sorted(path.glob(JSONL_GLOB))
 
 
@@ -524,17 +525,18 @@ def load_records(path: str | Path | Iterable[str | Path]) -> Iterator[StoredInpu
 
     Yields :class:`StoredInput` handles: small, and each reads its record when asked, so
     ``list(load_records(folder))`` stays small however big the harvest. A document found in
-    several files (two shards fetched it) is yielded once. Raises ``FileNotFoundError`` when
-    there is nothing to read, ``ValueError`` for a record line that is not JSON.
+    several files (two shards fetched it) is yielded once. Raises
+    :class:`~ogi_errors.DataNotFound` (a ``FileNotFoundError``) when there is nothing to read,
+    :class:`~ogi_errors.RecordError` (a ``ValueError``) for a record line that is not JSON.
     """
     paths = [path] if isinstance(path, str | Path) else list(path)
     if not paths:
-        raise FileNotFoundError("no data folder or record file given")
+        raise DataNotFound("no data folder or record file given")
     files: list[Path] = []
     for each in paths:
         found = store_files(each)
         if not found:
-            raise FileNotFoundError(
+            raise DataNotFound(
                 f"no records in {each}: expected {STORE_NAME} (written by the harvest) "
                 f"or {JSONL_GLOB} files"
             )
@@ -577,7 +579,7 @@ def _handles(file: Path) -> Iterator[tuple[tuple[str, str], StoredInput]]:
                 try:
                     data = json.loads(text)
                 except json.JSONDecodeError as exc:
-                    raise ValueError(f"{file}:{number}: not a JSON record: {exc}") from None
+                    raise RecordError(f"{file}:{number}: not a JSON record: {exc}") from None
                 item = line_to_input(data)
                 yield (item.url or "", document_sha256(item)), StoredInput(lines, at)
         return

@@ -15,6 +15,7 @@ from rich.console import Console
 
 from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_USAGE
+from ogi_errors import DataNotFound
 from output.compare import DEFAULT_INDICATORS, RegionError, compare
 from output.compare_render import rich_table
 from output.indicators import INDICATOR_BY_CODE
@@ -75,7 +76,7 @@ def compare_command(
             source, _failed = _parse(paths or [], spilled, console)
         try:
             result = compare(source, region, year, chosen, level=level)
-        except (RegionError, FileNotFoundError) as exc:
+        except (RegionError, DataNotFound) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_NOTHING_DONE) from None
     finally:

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
+from ogi_errors import DataNotFound, FormatError, RecordError
 from output.export import DEFAULT_FORMATS, export, parse_formats, parse_partition
 from output.store import load_records
 
@@ -61,7 +62,7 @@ def export_command(
     try:
         chosen = parse_formats(formats)
         keys = parse_partition(partition_by) or (("year",) if partition_by_year else ())
-    except ValueError as exc:
+    except FormatError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     failed = 0
@@ -80,7 +81,7 @@ def export_command(
             raise typer.Exit(EXIT_USAGE)
         try:
             records = list(load_records(folders))
-        except (FileNotFoundError, ValueError) as exc:
+        except (DataNotFound, RecordError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_NOTHING_DONE) from None
         first = folders[0]
