@@ -543,6 +543,7 @@ class Client:
             if hs.next_start > now:
                 await asyncio.sleep(hs.next_start - now)
             hs.next_start = time.monotonic() + hs.delay
+            wire = _WireClock()
             hs.requests += 1
             res.fetched_at = self.clock()
             res.sent = True
@@ -551,7 +552,9 @@ class Client:
             if self.on_request is not None:
                 self.on_request(hs.name, url)
             try:
-                req = http.build_request(method, url, content=data, headers=headers)
+                req = http.build_request(
+                    method, url, content=data, headers=headers, extensions={"trace": wire.trace}
+                )
             except (httpx.InvalidURL, ValueError) as e:  # UnicodeError is a ValueError
                 res.error_kind, res.error = "bad_url", f"{type(e).__name__}: {e}"
                 return res
@@ -612,7 +615,28 @@ class Client:
                 res.error_kind, res.error = "protocol", f"{type(e).__name__}: {e}"
             except ContentDecodingError as e:
                 res.error_kind, res.error = "bad_encoding", str(e)
+            finally:
+                if wire.sent is not None:
+                    hs.next_start = max(hs.next_start, wire.sent + hs.delay)
         return res
+
+
+class _WireClock:
+    """When a request's headers actually left for the host (httpcore's ``trace`` extension).
+
+    The host gate paces request *starts*, but between the start and the socket write the event
+    loop may be busy elsewhere (parsing a big list page); the request then leaves late and the
+    next one, paced from the start, would reach the host right behind it. Pacing the next start
+    from the write as well keeps ``delay`` between two requests as the host sees them."""
+
+    __slots__ = ("sent",)
+
+    def __init__(self) -> None:
+        self.sent: float | None = None
+
+    async def trace(self, event: str, info: dict) -> None:
+        if event.endswith("send_request_headers.complete"):
+            self.sent = time.monotonic()
 
 
 async def gather_limited(coros: Iterable[Awaitable[object]], limit: int) -> list[object]:

@@ -112,7 +112,7 @@ def check_document(doc: Document, form: str) -> None:
 def survive(form: str, data: bytes) -> Document | None:
     """Run one cell source (and the matcher on its cells) under the time bound."""
     source = TEXT_SOURCES.get(form) or BINARY_SOURCES[form]
-    with time_limit(TIME_BOUND_SECONDS), memory_bound():
+    with time_limit(TIME_BOUND_SECONDS, cpu=True), memory_bound():
         try:
             doc = source(decode_text(data) if form in TEXT_SOURCES else data)
         except ParseError as exc:

@@ -183,3 +183,19 @@ def test_a_caller_that_stops_early_leaves_no_pool_behind():
     import multiprocessing
 
     assert not [p for p in multiprocessing.active_children() if p.is_alive()]
+
+
+def test_a_cpu_time_limit_counts_work_not_waiting():
+    """``cpu=True`` bounds the work a block does: a busy loop is stopped, a sleep (a busy machine
+    making a block wait) is not."""
+    import time
+
+    import pytest
+
+    from ogi.pool import DocumentTimeout, time_limit
+
+    with pytest.raises(DocumentTimeout, match="CPU seconds"), time_limit(0.1, cpu=True):
+        while True:
+            pass
+    with time_limit(0.1, cpu=True):
+        time.sleep(0.3)

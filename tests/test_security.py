@@ -457,7 +457,7 @@ def test_docx_zip_bombs_are_refused(kind):
     data = _docx_bombs()[kind]
     tracemalloc.start()
     try:
-        with time_limit(20), pytest.raises(ParseError) as info:
+        with time_limit(20, cpu=True), pytest.raises(ParseError) as info:
             parsers.parse(data, source=f"{kind}.docx")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
@@ -515,7 +515,7 @@ def test_docx_xml_entities_and_network_stay_off(web, tmp_path, doctype, marks, f
         (head + "?>" + dt + rest).encode(),
         drop=("_rels/.rels",) if fallback else (),
     )
-    with time_limit(10):
+    with time_limit(10, cpu=True):
         try:
             report = parsers.parse(evil, source="evil.docx")
             seen = json.dumps(report.to_dict(), ensure_ascii=False)
@@ -784,7 +784,7 @@ def test_hanweb_pager_numbers_cannot_hang_the_crawler(pager):
         f"</script></div><script>var param_1 = {{col:1,columnid:5}};{pager}</script></body></html>"
     )
     column = "http://www.a.gov.cn/col/col5/index.html"
-    with time_limit(5):
+    with time_limit(5, cpu=True):
         pages = HanwebAdapter().pages(page, column, column_url=column)
         analysis = analyse_list(page, column, column_url=column)
     assert len(pages) <= 20000 and len(analysis.pages) == len(pages)
@@ -814,7 +814,7 @@ def test_a_page_of_20000_links_in_one_block_is_read_in_linear_time():
     dated = '<ul><li><a href="/r.html">2023年青石县政府信息公开工作年度报告</a>2024-01-25</li></ul>'
     page = f"<html><body>{dated}<div>{links}</div></body></html>"
     column = "http://www.hostile.gov.cn/zwgk/zfxxgknb/index.html"
-    with time_limit(10):
+    with time_limit(10, cpu=True):
         analysis = analyse_list(page, column, column_url=column)
     (report,) = analysis.items
     assert report.date == "2024-01-25"  # dates beside a link are still found
@@ -842,6 +842,6 @@ def test_list_pages_built_to_backtrack_are_read_in_bounded_time(body):
     that never comes, ``(…)+$`` over a long run) made these pages take minutes each."""
     page = f"<html><body>{body}</body></html>"
     column = "http://www.hostile.gov.cn/col/col1/index.html"
-    with time_limit(10):
+    with time_limit(10, cpu=True):
         analysis = analyse_list(page, column, column_url=column)
     assert len(analysis.items) <= 1
