@@ -1,0 +1,1 @@
+"""Security limits of the crawler and the parser, each tested against real servers and files."""
