@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from parsers.cells.base import Cell
 from parsers.labels import normalize_label
 from parsers.model import BLANK
-from parsers.tables.read import APPLICATION_HEADER_KEYS
+from parsers.tables.found import APPLICATION_HEADER_KEYS
 from parsers.values import read_value
 
 LABEL, VALUE, RUN, BLANK_CELL = 0, 1, 2, 3

@@ -39,8 +39,8 @@ from parsers.fastpath.stream import (
 from parsers.labels import normalize_label
 from parsers.model import BLANK, CellValue, Tables
 from parsers.tables.appeals import _names_result
+from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
-from parsers.tables.read import Found
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
 Row = tuple[str, list[Token]]  # (code, values)

@@ -4,14 +4,14 @@ and each section read by its own module."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from parsers import schema
 from parsers.cells.base import Document
 from parsers.labels import normalize_label
-from parsers.model import NUMBER, CellValue, Tables
+from parsers.model import NUMBER, Tables
 from parsers.tables.appeals import read_appeals
 from parsers.tables.applications import read_applications
+from parsers.tables.found import APPLICATION_HEADER_KEYS, Found
 from parsers.tables.placing import RowSplits
 from parsers.tables.proactive import read_proactive
 from parsers.tables.rowlabels import match_application_row
@@ -23,18 +23,6 @@ from parsers.tables.tokens import (
     read_rows,
     tokenize,
 )
-
-
-@dataclass
-class Found:
-    """What the matcher read: the template it saw and the three tables (when present)."""
-
-    template: str | None
-    tables: Tables = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    template_votes: dict[str, int] = field(default_factory=dict)
-    # Rows printed in place of several rows of the template (not in the record; for checks).
-    merged: dict[str, dict[str, CellValue]] = field(default_factory=dict)
 
 
 def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
@@ -173,15 +161,6 @@ def _find_appeal_headers(tokens: Sequence[Token], start: int) -> int | None:
         ):
             return i
     return None
-
-
-APPLICATION_HEADER_KEYS = tuple(
-    normalize_label(k)
-    for k in (
-        "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "公益组织",
-        "法律服务机构", "其他", "总计", "合计", "勾稽关系", "第一项加第二项", "信息公开申请",
-    )
-)  # fmt: skip
 
 
 def _block_start(tokens: Sequence[Token], index: int) -> int:

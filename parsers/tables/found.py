@@ -1,0 +1,32 @@
+"""What the table reader hands back, and the header words of table 三, in a module of their own:
+both the general reader (:mod:`parsers.tables.read`) and the fast path (:mod:`parsers.fastpath`)
+use them, and the general reader calls the fast path, so they live below both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from parsers.labels import normalize_label
+from parsers.model import CellValue, Tables
+
+
+@dataclass
+class Found:
+    """What the matcher read: the template it saw and the three tables (when present)."""
+
+    template: str | None
+    tables: Tables = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    template_votes: dict[str, int] = field(default_factory=dict)
+    # Rows printed in place of several rows of the template (not in the record; for checks).
+    merged: dict[str, dict[str, CellValue]] = field(default_factory=dict)
+
+
+# Words of table 三's header block (applicant kinds, totals): a row holding one is header, not data.
+APPLICATION_HEADER_KEYS = tuple(
+    normalize_label(k)
+    for k in (
+        "申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "公益组织",
+        "法律服务机构", "其他", "总计", "合计", "勾稽关系", "第一项加第二项", "信息公开申请",
+    )
+)  # fmt: skip
