@@ -12,6 +12,7 @@ from pathlib import Path
 import parsers
 from ogi.pool import DocumentTimeout, cores, pool_map, time_limit
 from parsers.model import ParseError, Report
+from parsers.provenance import pack
 
 # Files a folder walk skips: hidden files, our own outputs, editor leftovers.
 _SKIP_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv", ".parquet", ".xlsx", ".sqlite", ".db", ".gz"}
@@ -94,7 +95,8 @@ def parse_file(path: Path, timeout: float | None = None) -> Parsed:
         return Parsed(path, error=f"cannot read: {exc.strerror or exc}", reason="unreadable")
     try:
         with time_limit(timeout):
-            return Parsed(path, report=parsers.parse(data, source=str(path)))
+            report = parsers.parse(data, source=str(path))
+        return Parsed(path, report=pack(report))
     except ParseError as exc:
         return Parsed(path, error=str(exc), reason=exc.reason)
     except DocumentTimeout as exc:

@@ -22,6 +22,7 @@ from typing import Protocol
 import parsers
 from ogi.pool import DocumentTimeout, pool_map, time_limit
 from parsers.model import ParseError, Report
+from parsers.provenance import pack
 from scraper.archive import read_response
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def parse_job(archive_dir: str, job: Job, timeout: float | None = None) -> JobRe
         return JobResult(job, outcome=RETRY, reason="memory", error="out of memory")
     except Exception as exc:  # parse() guards its stages; this is the last line of defence
         return JobResult(job, outcome=RETRY, reason="crash", error=f"{type(exc).__name__}: {exc}")
-    return JobResult(job, report=report)
+    return JobResult(job, report=pack(report))
 
 
 class ParseJob(Protocol):

@@ -14,8 +14,9 @@ Each store is one SQLite table ``records``, one row per document (``url`` + ``sh
 
 ``record`` is the report's contract dict (``Report.to_dict()``) plus ``_cells`` — the printed
 text, status and unit of every cell, which the contract leaves out and the ``cells`` dataset
-needs — and ``_meta`` (title, form, content type). Use :func:`encode_report` /
-:func:`decode_report` rather than building it by hand.
+needs — ``_origins`` (where the source printed each cell: :mod:`parsers.provenance`) and
+``_meta`` (title, form, content type). Use :func:`encode_report` / :func:`decode_report`
+rather than building it by hand.
 
 The harvest writes with :class:`RecordStore`::
 
@@ -45,6 +46,7 @@ from typing import Any, BinaryIO
 
 from ogi_errors import DataNotFound, RecordError
 from output.inputs import PROVENANCE_FIELDS, ReportInput, as_input, document_sha256
+from parsers import provenance
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, Report, RowReadings, format_number
 
 STORE_NAME = "records.sqlite"
@@ -119,6 +121,9 @@ def encode_report(report: Report) -> dict[str, Any]:
     readings = _encode_readings(report)
     if readings:
         out["_readings"] = readings
+    origins = provenance.encode(report)
+    if origins:
+        out["_origins"] = origins
     out["_meta"] = {
         "title": report.title,
         "form": report.form,
@@ -127,12 +132,14 @@ def encode_report(report: Report) -> dict[str, Any]:
     return out
 
 
-def decode_report(data: dict[str, Any]) -> Report:
+def decode_report(data: dict[str, Any], *, origins: bool = False) -> Report:
     """Rebuild a report from :func:`encode_report`'s dict (or a plain contract dict).
 
     The same report as ``Report.from_dict`` with each cell's printed text, status and unit
     put back from ``_cells`` (a detail without a value becomes a null cell at the end of its
     row), built in one walk over the cells: the export reads every record this way, twice.
+    ``origins``: also put back where each cell was printed (:func:`parsers.provenance.attach`;
+    the review app asks for it, the export does not).
     """
     detail = data.get("_cells") or {}
     tables: dict[str, dict[str, dict[str, CellValue]]] = {}
@@ -168,7 +175,7 @@ def decode_report(data: dict[str, Any]) -> Report:
     report.title = meta.get("title")
     report.form = meta.get("form")
     report.content_type = meta.get("content_type")
-    return report
+    return provenance.attach(data, report) if origins else report
 
 
 def _encode_readings(report: Report) -> dict[str, dict[str, list]]:

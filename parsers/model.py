@@ -7,10 +7,15 @@ detail the datasets need (the raw text and status of every cell) stays on the ob
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ogi_errors import ParseError as ParseError
+
+if TYPE_CHECKING:
+    from parsers.cells.base import Cell
 
 Number = int | float
 
@@ -36,6 +41,79 @@ class RowReadings:
 
 
 @dataclass(slots=True)
+class RowOrigin:
+    """How one row of a table was read from its source: one per row, shared by its cells.
+
+    Provenance for a reviewer (not in the JSON contract): the row's label as the source printed
+    it, how its values found their columns, where the column headers placed them the header
+    cells printed over each column, and the row's printed values. ``label`` and ``values``
+    hold what the matcher had — its tokens, each with its source cell, or the cells themselves
+    when read back from a store — so that keeping them costs the parser two references; the
+    properties give the cells. Pipe text's fast path (:mod:`parsers.fastpath`) keeps even less:
+    ``label`` holds the indexes of its label cells in the document's token stream, and
+    ``stream`` the stream (its texts and lines) that makes them cells when asked.
+    """
+
+    label: Sequence[Any]  # the row's label cells (or tokens holding them)
+    how: str  # header / order / arithmetic / split / stated in the text / why none was read
+    headers: Mapping[str, Sequence[Cell]] | None = None  # column code → its header cells
+    values: Sequence[Any] = ()  # the row's value cells as printed (or tokens holding them)
+    stream: Any = None  # see above: ``cells(indexes)`` gives the cells at those indexes
+
+    def __reduce__(self):
+        # Across a process boundary (parsing on every core) the matcher's tokens travel as the
+        # cells they hold: what the properties read, a fraction of the bytes.
+        found = self.label if self.stream is None else self.stream.cells(self.label)
+        label = [getattr(t, "cell", t) for t in found]
+        return (RowOrigin, (label, self.how, self.headers, self.printed))
+
+    @property
+    def printed(self) -> list[Cell]:
+        """The row's value cells as printed, blanks left out: where to look for a cell the
+        matcher left undecided."""
+        out = []
+        for item in self.values:
+            cell = getattr(item, "cell", None)  # a token of the matcher
+            if cell is None:
+                out.append(item)
+            elif not item.is_blank:
+                out.append(cell)
+        return out
+
+    @property
+    def label_cells(self) -> list[Cell]:
+        """The cells of the row's own label. The matcher also carries the header cells printed
+        before a table's first row into that row's label; they are left out: where the
+        source knows rows, the cells whose rows do not cover the label's last cell; where it
+        does not, the cells before the first numbered heading (``一、``, ``（三）``, ``1.``)."""
+        found = self.label if self.stream is None else self.stream.cells(self.label)
+        cells = [c for c in (getattr(t, "cell", t) for t in found) if c.text]
+        if not cells:
+            return []
+        last = cells[-1]
+        if last.table is not None and last.row is not None:
+            return [
+                c
+                for c in cells
+                if c.table == last.table
+                and c.row is not None
+                and c.row <= last.row < c.row + c.rowspan
+            ]
+        start = next((i for i, c in enumerate(cells) if _NUMBERED.match(c.text)), len(cells) - 1)
+        return cells[start:]
+
+    @property
+    def label_text(self) -> str:
+        """The row's label as printed (its own label cells joined)."""
+        return " / ".join(c.text for c in self.label_cells)
+
+
+_NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])"
+)
+
+
+@dataclass(slots=True)
 class CellValue:
     """One cell of a statutory table: the number (or None), what was printed, and how sure."""
 
@@ -45,6 +123,12 @@ class CellValue:
     unit: str | None = None
     readings: RowReadings | None = field(default=None, compare=False, repr=False)
     """For an undecided cell: its row's open readings, when few enough to keep."""
+    source: Cell | int | None = field(default=None, compare=False, repr=False)
+    """The cell of the source's cell stream the printed value came from (its table, grid row
+    and column, line or PDF page and box), when the matcher knows it: a reference, not a copy.
+    Pipe text read by the fast path (:mod:`parsers.fastpath`) gives the text line alone."""
+    origin: RowOrigin | None = field(default=None, compare=False, repr=False)
+    """How the cell's row was read (shared by the row's cells)."""
 
     @classmethod
     def missing(cls) -> CellValue:
@@ -53,7 +137,12 @@ class CellValue:
     def __reduce__(self):
         # Records cross process boundaries (parsing on every core): built back through the
         # constructor, a report's 200 cells unpickle four times faster than slot by slot.
-        return (CellValue, (self.value, self.raw, self.status, self.unit))
+        if self.readings is None and self.source is None and self.origin is None:
+            return (CellValue, (self.value, self.raw, self.status, self.unit))
+        return (
+            CellValue,
+            (self.value, self.raw, self.status, self.unit, self.readings, self.source, self.origin),
+        )
 
 
 @dataclass(slots=True)
@@ -95,6 +184,9 @@ class Report:
     title: str | None = None
     form: str | None = None  # html / pipe / flat / markdown / pdf / docx / text / doc / ...
     content_type: str | None = None
+    # Where the cells were printed, in the record store's form (parsers.provenance.pack), once
+    # the per-cell references were let go of: a parse worker sends one string, not its cells.
+    origins: str | None = field(default=None, compare=False, repr=False)
 
     def value(self, section: str, row: str, column: str) -> Number | None:
         """The number in one cell, or None (blank, dash, uncertain or absent)."""

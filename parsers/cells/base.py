@@ -2,14 +2,18 @@
 
 A cell source (HTML, pipe text, markdown, PDF, DOCX, flattened text) produces a
 :class:`Document`: the report's plain text (for metadata and prose) and its table cells in
-reading order. What a source knows about positions it records (table, grid row, grid column);
-what it does not know stays ``None`` — pipe text, for instance, knows neither rows nor columns,
-and flattened text may hold several cells run together in one (``glued``).
+reading order. What a source knows about positions it records (table, grid row, grid column;
+the line of a text source; the page and box of a PDF); what it does not know stays ``None`` —
+pipe text, for instance, knows neither rows nor columns, and flattened text may hold several
+cells run together in one (``glued``). The positions travel with the values the matcher places
+into the record (:attr:`parsers.model.CellValue.source`), so a reviewer can find each number in
+the document it came from.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(slots=True)
@@ -27,6 +31,22 @@ class Cell:
     glued: bool = False
     # Pipe text: this "cell" stands for ``empty_run`` empty grid positions at the end of a row.
     empty_run: int = 0
+    line: int | None = None  # text sources: the line of the document's text (1-based)
+    # PDF: (page (1-based), x0, top, x1, bottom) in points from the page's top-left corner
+    box: tuple[int, float, float, float, float] | None = None
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # Records cross process boundaries with the cells their values came from: built back
+        # through the constructor, as CellValue is, not slot by slot.
+        args = (self.text, self.table, self.row, self.col, self.colspan, self.rowspan,
+                self.glued, self.empty_run, self.line, self.box)  # fmt: skip
+        end = len(args)
+        while end > 1 and args[end - 1] == _DEFAULTS[end - 1]:
+            end -= 1  # the defaults at the end are left out (most cells have several)
+        return (Cell, args[:end])
+
+
+_DEFAULTS = ("", None, None, None, 1, 1, False, 0, None, None)
 
 
 @dataclass
@@ -43,3 +63,4 @@ class Document:
     # instead of ``cells``: the fast path reads them, and :func:`parsers.parse` makes ``cells``
     # from them only when the general reader is needed.
     stream: list[tuple] | None = None
+    stream_lines: list[int] | None = None  # the text line (1-based) of each token of ``stream``

@@ -20,6 +20,7 @@ from parsers.labels import normalize_cell, normalize_label, normalize_lines, nor
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
+DROP_TAGS = frozenset(_DROP_TAGS.split(", "))
 # Tags that start a new line in the text rendering (table cells too: one cell per line).
 _BLOCK_TAGS = [
     *("p", "div", "br", "tr", "td", "th", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"),
@@ -131,13 +132,7 @@ def html_document(html: str | bytes) -> Document:
     ``html`` is the page's text, or its bytes when they are UTF-8 (the parser then reads them
     as they are, instead of a UTF-8 copy of the text).
     """
-    html, dropped = limit_depth(html)
-    # A newline before every block-level tag lets the parser's own (fast) text extraction keep
-    # the page's line structure; inline tags (<span> inside a word) add nothing.
-    if isinstance(html, bytes):
-        tree = LexborHTMLParser(_BLOCK_START_UTF8.sub(b"\n<", html))
-    else:
-        tree = LexborHTMLParser(_BLOCK_START.sub("\n<", html))
+    tree, dropped = reading_tree(html)
     warnings: list[str] = []
     if dropped:
         warnings.append(
@@ -151,8 +146,7 @@ def html_document(html: str | bytes) -> Document:
     root = tree.body or tree.root
     if root is None:
         return Document(text="", form="html", title=title, meta=meta)
-    tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
-    report_tables = [t for t in tables if _is_report_table(t)]
+    report_tables = statutory_tables(root)
     if len(report_tables) > MAX_REPORT_TABLES:
         warnings.append(
             f"{len(report_tables)} tables name statutory rows; only the first "
@@ -181,6 +175,33 @@ def html_document(html: str | bytes) -> Document:
             warnings.append(warning)
     text = "\n".join(text_lines)
     return Document(text=text, cells=cells, form="html", title=title, meta=meta, warnings=warnings)
+
+
+def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
+    """The page's tree as the parser reads it, and how many tags were below the depth limit.
+
+    A newline before every block-level tag lets the parser's own (fast) text extraction keep
+    the page's line structure; inline tags (<span> inside a word) add nothing."""
+    html, dropped = limit_depth(html)
+    if isinstance(html, bytes):
+        return LexborHTMLParser(_BLOCK_START_UTF8.sub(b"\n<", html)), dropped
+    return LexborHTMLParser(_BLOCK_START.sub("\n<", html)), dropped
+
+
+def statutory_tables(root: LexborNode) -> list[LexborNode]:
+    """The innermost tables that name statutory rows, in page order: what a cell's ``table``
+    index counts (once the tags in :data:`DROP_TAGS` are removed)."""
+    tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
+    return [t for t in tables if _is_report_table(t)]
+
+
+def table_elements(table: LexborNode, index: int) -> list[tuple[Cell, LexborNode]]:
+    """Each cell of a statutory table with the element it was read from (the review app marks
+    the element a number came from in the archived page)."""
+    cells, _warning = _table_cells(table, index)
+    rows = _rows(table, MAX_TABLE_ROWS)[:MAX_TABLE_ROWS]
+    elements = (node for row in rows for node in row.iter() if node.tag in _CELL_TAGS)
+    return list(zip(cells, elements, strict=False))
 
 
 def _page_meta(tree: LexborHTMLParser) -> dict[str, str]:

@@ -196,11 +196,13 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
         else:
             grid = table.cells
         for g in grid:
-            cells.append(Cell(g.text, index, g.row, g.col, g.colspan, g.rowspan, glued=g.glued))
+            cells.append(
+                Cell(g.text, index, g.row, g.col, g.colspan, g.rowspan, glued=g.glued, box=g.box)
+            )
     if appeals_at == len(tables):
         cells.extend(appeals)
     if not tables:
-        cells = [Cell(line.text, glued=True) for line in body if line.text]
+        cells = [Cell(line.text, glued=True, box=_line_box(line)) for line in body if line.text]
         if cells:
             warnings.append("PDF: no table found; text lines given as run-together cells")
     return Document(
@@ -211,6 +213,11 @@ def _assemble(pages: list[_Page], meta: dict[str, str], warnings: list[str]) -> 
         meta=meta,
         warnings=warnings,
     )
+
+
+def _line_box(line: Line) -> tuple[int, float, float, float, float]:
+    """Where a text line is printed: page (1-based), x0, top, x1, bottom."""
+    return (line.page + 1, line.x0, line.top, line.x1, line.bottom)
 
 
 def _appeals_as_text(blocks: list[tuple[str, Any]]) -> tuple[int | None, list[Cell]]:

@@ -57,6 +57,9 @@ class FragCell:
     x1: float
     text: str = ""
     glued: bool = False
+    top: float = 0.0
+    bottom: float = 0.0
+    page: int = 0  # 0-based, as the fragment's
 
 
 @dataclass
@@ -126,7 +129,9 @@ def build_fragment(
         if c1 <= c0 or r1 <= r0:
             continue
         k = len(cells)
-        cells.append(FragCell(r0, c0, r1 - r0, c1 - c0, box[0], box[2]))
+        cells.append(
+            FragCell(r0, c0, r1 - r0, c1 - c0, box[0], box[2], top=box[1], bottom=box[3], page=page)
+        )
         for r in range(r0, r1):
             for c in range(c0, c1):
                 owner.setdefault((r, c), k)
@@ -145,7 +150,7 @@ def build_fragment(
             inside.setdefault(at_cell, []).append(g)
     for (r, c), gl in holes.items():
         inside[len(cells)] = gl
-        cells.append(FragCell(r, c, 1, 1, xs[c], xs[c + 1]))
+        cells.append(FragCell(r, c, 1, 1, xs[c], xs[c + 1], top=ys[r], bottom=ys[r + 1], page=page))
     out: list[FragCell] = []
     for k, cell in enumerate(cells):
         gl = inside.get(k, [])
@@ -172,7 +177,18 @@ def _split_values(cell: FragCell, glyphs: Sequence[Glyph], xs: Sequence[float]) 
     ):
         return []
     return [
-        FragCell(cell.row, c, cell.rowspan, 1, xs[c], xs[c + 1], s.text)
+        FragCell(
+            cell.row,
+            c,
+            cell.rowspan,
+            1,
+            xs[c],
+            xs[c + 1],
+            s.text,
+            top=cell.top,
+            bottom=cell.bottom,
+            page=cell.page,
+        )  # fmt: skip
         for c, s in zip(cols, segments, strict=True)
     ]
 
@@ -190,6 +206,7 @@ class GridCell:
     colspan: int
     text: str
     glued: bool = False
+    box: tuple[int, float, float, float, float] | None = None  # page (1-based), x0, top, x1, bottom
 
 
 @dataclass
@@ -273,7 +290,9 @@ class Table:
         complementary = all((m := at(last, c)) is not None and not m.text for c in filled_first)
         if complementary:
             for c in filled_first:
-                cast(FragCell, at(last, c)).text = c.text  # present: checked just above
+                joined = cast(FragCell, at(last, c))  # present: checked just above
+                joined.text = c.text  # where it is printed: the part on the new page
+                joined.page, joined.top, joined.bottom = c.page, c.top, c.bottom
             self.notes.append("a row broken by a page break joined")
             rows = rows[1:]
         self._continue_merged(rows)
@@ -315,7 +334,8 @@ class Table:
         for cells in self._rows:
             for c in cells:
                 c0, c1 = _index(xs, c.x0), _index(xs, c.x1)
-                out.append(GridCell(c.row, c0, c.rowspan, max(c1 - c0, 1), c.text, c.glued))
+                box = (c.page + 1, c.x0, c.top, c.x1, c.bottom)
+                out.append(GridCell(c.row, c0, c.rowspan, max(c1 - c0, 1), c.text, c.glued, box))
         out.sort(key=lambda g: (g.row, g.col))
         return out
 

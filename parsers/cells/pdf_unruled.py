@@ -282,8 +282,10 @@ def _nearest(anchors: Sequence[float], x: float) -> int:
     return min(range(len(anchors)), key=lambda k: abs(anchors[k] - x))
 
 
-def _place_values(seg: Segment, anchors: Sequence[float]) -> list[tuple[int, str, bool]]:
-    """(column, text, glued) for one segment of numbers.
+def _place_values(
+    seg: Segment, anchors: Sequence[float]
+) -> list[tuple[int, str, bool, float, float]]:
+    """(column, text, glued, x0, x1) for one segment of numbers.
 
     Each run of digits goes to the nearest value column; a run covering several columns is cut
     where its glyphs fall to different columns (numbers the layout ran together), and runs that
@@ -305,8 +307,11 @@ def _place_values(seg: Segment, anchors: Sequence[float]) -> list[tuple[int, str
     columns = [k for k, _ in merged]
     texts = ["".join(g["text"] for g in glyphs) for _, glyphs in merged]
     if columns == sorted(set(columns)) and all(is_value(t) for t in texts):
-        return list(zip(columns, texts, [False] * len(texts), strict=True))
-    return [(_nearest(anchors, seg.center), seg.text, True)]
+        return [
+            (k, text, False, glyphs[0]["x0"], glyphs[-1]["x1"])
+            for (k, glyphs), text in zip(merged, texts, strict=True)
+        ]
+    return [(_nearest(anchors, seg.center), seg.text, True, seg.x0, seg.x1)]
 
 
 @dataclass
@@ -472,7 +477,7 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
         if k in attached:
             continue
         if k in blank_rows:
-            cells.append(GridCell(r, 0, 1, 1, block[k].text))
+            cells.append(GridCell(r, 0, 1, 1, block[k].text, box=_box(block[k])))
             cells.extend(GridCell(r, col, 1, 1, "") for col in range(1, len(anchors) + 1))
             r += 1
             continue
@@ -480,7 +485,7 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
             if k in by_line:
                 for box in sorted(by_line[k], key=lambda b: b.x0):
                     col, span = _place_header(box, anchors, label_edge)
-                    cells.append(GridCell(r, col, 1, span, box.text))
+                    cells.append(GridCell(r, col, 1, span, box.text, box=_header_box(box, block)))
                 r += 1
             continue
         line = block[k]
@@ -489,10 +494,11 @@ def _read(lines: Sequence[Line], start: int, end: int) -> UnruledTable | None:
             [x.text for x in before[k]] + [" ".join(label_segs)] + [x.text for x in after[k]]
         )
         if label:
-            cells.append(GridCell(r, 0, 1, 1, label))
+            cells.append(GridCell(r, 0, 1, 1, label, box=_box(line)))
         for seg in _values(line):
-            for col, text, glued in _place_values(seg, anchors):
-                cells.append(GridCell(r, col + 1, 1, 1, text, glued))
+            for col, text, glued, x0, x1 in _place_values(seg, anchors):
+                where = (line.page + 1, x0, seg.top, x1, seg.bottom)
+                cells.append(GridCell(r, col + 1, 1, 1, text, glued, where))
         r += 1
     em = sorted(block[k].size for k in data_idx)[len(data_idx) // 2]
     return UnruledTable(start, end, cells, anchors, em)
@@ -516,6 +522,17 @@ def _read_header(lines: Sequence[Line], start: int, end: int) -> UnruledTable | 
     for r, k in enumerate(sorted(by_line)):
         for box in sorted(by_line[k], key=lambda b: b.x0):
             col, span = _place_header(box, anchors, label_edge)
-            cells.append(GridCell(r, col, 1, span, box.text))
+            cells.append(GridCell(r, col, 1, span, box.text, box=_header_box(box, block)))
     em = sorted(line.size for line in block)[len(block) // 2]
     return UnruledTable(start, end, cells, anchors, em)
+
+
+def _box(line: Line) -> tuple[int, float, float, float, float]:
+    """Where a line is printed: page (1-based), x0, top, x1, bottom."""
+    return (line.page + 1, line.x0, line.top, line.x1, line.bottom)
+
+
+def _header_box(box: _Box, block: Sequence[Line]) -> tuple[int, float, float, float, float]:
+    """Where a header cell is printed (from the top of the line it starts on)."""
+    line = block[box.line]
+    return (line.page + 1, box.x0, line.top, box.x1, box.bottom)

@@ -6,7 +6,7 @@ holds a ``|`` for each empty position of that row. Some page dumps join a row's 
 spaces (``行政许可 | 0 | |||``); that is read the same way. Blank cells move to the end of
 their row, so this source records no positions at all: the matcher
 places values by the row labels, the column order and, where blanks make a column ambiguous,
-the table's arithmetic.
+the table's arithmetic. Each cell keeps the line of the text it is printed on.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def split_pipe_row(line: str) -> tuple[list[str], int] | None:
 def pipe_document(text: str) -> Document:
     """Read pipe text into a position-free cell stream plus the report text."""
     doc = pipe_stream_document(text)
-    doc.cells = to_cells(doc.stream or [])
-    doc.stream = None
+    doc.cells = to_cells(doc.stream or [], doc.stream_lines)
+    doc.stream = doc.stream_lines = None
     return doc
 
 
@@ -62,11 +62,14 @@ def pipe_stream_document(text: str) -> Document:
     A page of pipe text is a few hundred short lines, most of them the same from report to
     report (``0 |``, ``||``, the row labels): each distinct line is read once and remembered
     with its token and its line of text, so a line already seen costs a dictionary lookup.
+    The line of the text each token is printed on (1-based) is kept beside the tokens
+    (``Document.stream_lines``): where a reviewer finds the number.
     """
     tokens: list[Token] = []
+    numbers: list[int] = []
     lines: list[str] = []
     seen = _seen_lines
-    for raw in text.splitlines():
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.strip()
         if not line:
             continue
@@ -76,15 +79,25 @@ def pipe_stream_document(text: str) -> Document:
                 lines.append(known[0])
             if known[1] is not None:
                 tokens.append(known[1])
+                numbers.append(number)
             continue
+        before = len(tokens)
         known = _read_line(line, tokens, lines)
+        numbers.extend([number] * (len(tokens) - before))
         if known is not None and len(line) <= _LONGEST_REMEMBERED:
             if len(seen) >= _REMEMBERED:
                 seen.clear()
             seen[line] = known
     title = next((line for line in lines[:40] if _TITLE.search(line)), None)
     meta = labeled_fields(lines[:40])
-    return Document(text="\n".join(lines), stream=tokens, form="pipe", title=title, meta=meta)
+    return Document(
+        text="\n".join(lines),
+        stream=tokens,
+        stream_lines=numbers,
+        form="pipe",
+        title=title,
+        meta=meta,
+    )
 
 
 _seen_lines: dict[str, tuple[str | None, Token | None]] = {}

@@ -96,9 +96,17 @@ def run_token(length: int) -> Token:
     return token
 
 
-def to_cells(tokens: Sequence[Token]) -> list[Cell]:
-    """The general reader's cells for a stream of position-free tokens."""
+def to_cells(tokens: Sequence[Token], lines: Sequence[int] | None = None) -> list[Cell]:
+    """The general reader's cells for a stream of position-free tokens, each with the text
+    line it is printed on when ``lines`` gives them."""
+    if lines is None:
+        return [
+            Cell("", empty_run=token[RUN_LENGTH]) if token[KIND] == RUN else Cell(token[TEXT])
+            for token in tokens
+        ]
     return [
-        Cell("", empty_run=token[RUN_LENGTH]) if token[KIND] == RUN else Cell(token[TEXT])
-        for token in tokens
+        Cell("", empty_run=token[RUN_LENGTH], line=line)
+        if token[KIND] == RUN
+        else Cell(token[TEXT], line=line)
+        for token, line in zip(tokens, lines, strict=True)
     ]

@@ -16,14 +16,20 @@ kept only where its outcome is one the fast path can build directly:
 Anything else — a row short of numbers, a row the template does not have, a table missing, a
 label the matcher cannot place — returns None: those are the cases where the general reader
 weighs readings or words a warning, and it does so from the start.
+
+Given the text line of each token (``lines``), each value keeps the line it is printed on
+(:attr:`parsers.model.CellValue.source`, as an int: no object per value) and each row its
+label cells (:class:`parsers.model.RowOrigin`), as the general reader keeps them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from operator import itemgetter
+from typing import Any, cast
 
 from parsers import schema
+from parsers.cells.base import Cell
 from parsers.fastpath.stream import (
     APP_HEADER,
     BLANK_CELL,
@@ -37,19 +43,27 @@ from parsers.fastpath.stream import (
     Token,
 )
 from parsers.labels import normalize_label
-from parsers.model import BLANK, CellValue, Tables
+from parsers.model import BLANK, CellValue, RowOrigin, Tables
 from parsers.tables.appeals import _names_result
 from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
-Row = tuple[str, list[Token]]  # (code, values)
+Row = tuple[str, list[int], list[int]]  # (code, the indexes of its values, of its label's cells)
 _APPEALS_WINDOW = 60  # tokens after a 行政复议 or 维持 header where the other must appear
 
 
-def read_stream_tables(stream: Sequence[Token], year_hint: int | None = None) -> Found | None:
-    """The tables of a pipe-text document, as the general reader reads them, or None."""
-    tokens = [t for t in stream if t[0] != BLANK_CELL] if _has_blank(stream) else stream
+def read_stream_tables(
+    stream: Sequence[Token], year_hint: int | None = None, lines: Sequence[int] | None = None
+) -> Found | None:
+    """The tables of a pipe-text document, as the general reader reads them, or None.
+    ``lines``: the text line of each token, kept as the values' provenance."""
+    tokens = stream
+    if _has_blank(stream):
+        kept = [i for i, t in enumerate(stream) if t[0] != BLANK_CELL]
+        tokens = [stream[i] for i in kept]
+        lines = None if lines is None else [lines[i] for i in kept]
+    where = _Where(tokens, lines)
     app_start = _first(tokens, NEW, 0)
     if app_start is None:
         return None
@@ -59,9 +73,9 @@ def read_stream_tables(stream: Sequence[Token], year_hint: int | None = None) ->
     app_block = _block_start(tokens, app_start)
     votes = _template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
-    first = next((i for i, (code, _) in enumerate(app_rows) if code == "new"), 0)
+    first = next((i for i, row in enumerate(app_rows) if row[0] == "new"), 0)
     app_rows = app_rows[first:]
-    codes = {code for code, _ in app_rows}
+    codes = {row[0] for row in app_rows}
     if codes & {"other_no_correction", "other_no_fee", "other_other"}:
         votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
     elif "other" in codes:
@@ -69,13 +83,13 @@ def read_stream_tables(stream: Sequence[Token], year_hint: int | None = None) ->
     template = _template(votes)
     if template is None or not app_rows:
         return None
-    proactive = _proactive(tokens, app_block, template)
+    proactive = _proactive(tokens, app_block, template, where)
     if proactive is None:
         return None
-    applications = _applications(app_rows, template)
+    applications = _applications(app_rows, template, where)
     if applications is None:
         return None
-    appeals = _appeals(tokens, appeals_start)
+    appeals = _appeals(tokens, appeals_start, where)
     if appeals is None:
         return None
     tables: Tables = {
@@ -178,6 +192,7 @@ def read_rows(
     values run into the next row's label; a value after a run stays with the row before."""
     rows: list[list] = []
     pending: list[str] = []
+    labels: list[int] = []  # the indexes of the pending label cells
     current: list | None = None
     previous: str | None = None
     for i in range(start, end):
@@ -186,43 +201,78 @@ def read_rows(
         if kind == LABEL:
             current = None
             pending.append(token[2])
+            labels.append(i)
         elif kind == VALUE:
             if current is None:
                 if not pending:
                     if rows:
-                        rows[-1][1].append(token)
+                        rows[-1][1].append(i)
                     continue
                 code = match("".join(pending), previous)
                 if code:
                     previous = code
-                current = [code, []]
+                current = [code, [], labels]
                 rows.append(current)
-                pending = []
-            current[1].append(token)
+                pending, labels = [], []
+            current[1].append(i)
         else:  # a run of empty positions
             if current is None and pending:
                 code = match("".join(pending), previous)
                 if code:
                     previous = code
-                    rows.append([code, []])
-                pending = []
+                    rows.append([code, [], labels])
+                pending, labels = [], []
             current = None
-    return [(code, values) for code, values in rows if code is not None]
+    return [(code, at, label) for code, at, label in rows if code is not None]
 
 
-def _cells(values: Sequence[Token], columns: Sequence[str]) -> dict[str, CellValue] | None:
+class _Where:
+    """The text lines of a stream's tokens: the provenance the general reader keeps, made
+    into cells only when asked (:attr:`parsers.model.RowOrigin.stream`)."""
+
+    __slots__ = ("tokens", "lines")
+
+    def __init__(self, tokens: Sequence[Token], lines: Sequence[int] | None) -> None:
+        self.tokens = tokens
+        self.lines = lines
+
+    def origin(self, label: Sequence[int], how: str = "order") -> RowOrigin | None:
+        """A row's origin: the indexes of its label cells (nothing when no lines are known)."""
+        return None if self.lines is None else RowOrigin(label, how, None, (), self)
+
+    def cells(self, indexes: Sequence[int]) -> list[Cell]:
+        lines = cast(Sequence[int], self.lines)
+        return [Cell(self.tokens[i][1], line=lines[i]) for i in indexes]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A record crossing a process boundary takes the texts and lines, not the tokens.
+        return (_Where, ([(LABEL, t[1]) for t in self.tokens], self.lines))
+
+
+def _cells(row: Row, columns: Sequence[str], where: _Where) -> dict[str, CellValue] | None:
     """A row's cells when its values fill its columns in order (or it prints none)."""
-    if len(values) == len(columns):
-        return {
-            col: CellValue(p.value, p.raw, p.status, p.unit)
-            for col, p in zip(columns, [t[3] for t in values], strict=True)
-        }
-    if not values:
-        return {col: CellValue(None, "", BLANK) for col in columns}
+    _code, at, label = row
+    if len(at) == len(columns):
+        lines = where.lines
+        tokens = where.tokens
+        if lines is None:
+            return {
+                col: CellValue(p.value, p.raw, p.status, p.unit)
+                for col, p in zip(columns, [tokens[i][3] for i in at], strict=True)
+            }
+        origin = where.origin(label)
+        out = {}
+        for col, i in zip(columns, at, strict=True):
+            p = tokens[i][3]
+            out[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
+        return out
+    if not at:
+        origin = where.origin(label)
+        return {col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns}
     return None
 
 
-def _proactive(tokens: Sequence[Token], end: int, template: str) -> dict | None:
+def _proactive(tokens: Sequence[Token], end: int, template: str, where: _Where) -> dict | None:
     start = _first(tokens, PROACTIVE_START, 0, end)
     if start is None:
         return None
@@ -230,10 +280,11 @@ def _proactive(tokens: Sequence[Token], end: int, template: str) -> dict | None:
     layout = section_layout(template, schema.SECTION_PROACTIVE)
     found: dict[str, dict[str, CellValue]] = {}
     measures = dict(layout)
-    for code, values in read_rows(tokens, start, end, match_item(items)):
+    for row in read_rows(tokens, start, end, match_item(items)):
+        code = row[0]
         if code in found or code not in measures:
             continue
-        cells = _cells(values, measures[code])
+        cells = _cells(row, measures[code], where)
         if cells is None:
             return None
         found[code] = cells
@@ -242,18 +293,19 @@ def _proactive(tokens: Sequence[Token], end: int, template: str) -> dict | None:
     return {code: found[code] for code, _ in layout}
 
 
-def _applications(rows: Sequence[Row], template: str) -> dict | None:
+def _applications(rows: Sequence[Row], template: str, where: _Where) -> dict | None:
     layout = section_layout(template, schema.SECTION_APPLICATIONS)
     columns = dict(layout)
     found: dict[str, dict[str, CellValue]] = {}
-    for code, values in rows:
+    for row in rows:
+        code = row[0]
         if code not in columns:
             return None  # a row of the other template: the general reader words it
         if code in found:
-            if values:
+            if row[1]:
                 return None  # printed twice
             continue
-        cells = _cells(values, columns[code])
+        cells = _cells(row, columns[code], where)
         if cells is None:
             return None
         found[code] = cells
@@ -267,13 +319,13 @@ _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple((g, r) for g in _GROUPS for r in _RESULTS)
 
 
-def _appeals(tokens: Sequence[Token], start: int) -> dict | None:
+def _appeals(tokens: Sequence[Token], start: int, where: _Where) -> dict | None:
     """Table 四 printed as one row of fifteen values after its headers."""
     end = len(tokens)
     rows = [row for row in read_rows(tokens, start, end, match_appeal_group) if row[1]]
-    codes = [code for code, _ in rows]
+    codes = [row[0] for row in rows]
     by_group = len(set(codes)) >= 2 and len(codes) == len(set(codes))
-    if by_group and all(len(values) <= len(_RESULTS) for _, values in rows):
+    if by_group and all(len(row[1]) <= len(_RESULTS) for row in rows):
         return None  # one row per group: the general reader's layout
     header_end = start
     while header_end < end and tokens[header_end][0] != VALUE:
@@ -289,8 +341,12 @@ def _appeals(tokens: Sequence[Token], start: int) -> dict | None:
     if not named and not _adds_up(values):
         return None
     table: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
-    for (group, result), p in zip(_FLAT, values, strict=True):
-        table[group][result] = CellValue(p.value, p.raw, p.status, p.unit)
+    lines = where.lines
+    sources = lines[header_end : header_end + len(values)] if lines is not None else None
+    origin = RowOrigin((), "order") if lines is not None else None  # one row of fifteen
+    for k, ((group, result), p) in enumerate(zip(_FLAT, values, strict=True)):
+        line = sources[k] if sources is not None else None
+        table[group][result] = CellValue(p.value, p.raw, p.status, p.unit, None, line, origin)
     return table
 
 

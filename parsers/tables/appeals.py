@@ -157,7 +157,10 @@ def _checked_by_totals(placed: Placed, sums: Sequence[SumRule], warnings: list[s
         "table 四: a row printed without the result headers does not add up in the form's "
         "order; its cells are left undecided"
     )
-    return Placed([], [], "no header, and the groups do not add up in the form's order")
+    return Placed(
+        [], [], "no header, and the groups do not add up in the form's order",
+        label=placed.label, values=placed.values,
+    )  # fmt: skip
 
 
 def _printed_blank(
@@ -208,7 +211,9 @@ def _read_appeals_by_group(
                 ],
                 variants,
             )
-        placed[code] = place_row(row.values, results, headers_of[table], (rule,), splits=splits)
+        placed[code] = place_row(
+            row.values, results, headers_of[table], (rule,), splits=splits, label=row.header
+        )
         if headers_of[table] is None:
             placed[code] = _checked_by_totals(placed[code], (rule,), warnings)
         out[code] = {r: CellValue(None, None, MISSING) for r in results}
@@ -245,10 +250,23 @@ def _appeal_headers(headers: Sequence[Token]) -> Headers | None:
     groups = [g.code for g in schema.APPEAL_GROUPS]
     results = [r.code for r in schema.APPEAL_RESULTS]
     ranges: dict[str, range] = {}
+    printed: dict[str, list] = {}
+    top = max((t.cell.row or 0) for t in by_col.values())
+    upper = [t.cell for t in headers if t.is_label and t.cell.col is not None]
+    upper = [c for c in upper if (c.row or 0) < top]
     for index, col in enumerate(sorted(by_col)):
         group = groups[index // 5]
         result = _result_of(by_col[col].label)
         if result != results[index % 5]:
             return None
         ranges[f"{group}.{result}"] = range(col, col + 1)
-    return Headers(ranges)
+        leaf = by_col[col].cell
+        above = [  # the group's header cells printed over the result's (行政复议, 行政诉讼 …)
+            c
+            for c in upper
+            if c.table == leaf.table
+            and (c.row or 0) < (leaf.row or 0)
+            and cast(int, c.col) <= col < cast(int, c.col) + c.colspan
+        ]
+        printed[f"{group}.{result}"] = [*above, leaf]
+    return Headers(ranges, cells=printed)

@@ -111,7 +111,9 @@ def read_applications(
             continue
         tables_of_row = {t.cell.table for t in row.values}
         headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
-        placed[code] = place_row(row.values, columns, headers, row_sums, splits=splits)
+        placed[code] = place_row(
+            row.values, columns, headers, row_sums, splits=splits, label=row.header
+        )
     if text and any(len(p.vectors) > 1 for p in placed.values()):
         for code, facts in _stated_totals(text).items():
             if code in placed and len(placed[code].vectors) > 1:

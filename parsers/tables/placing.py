@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from parsers.cells.base import Cell
 from parsers.recover import (
     Piece,
     Readings,
@@ -27,6 +28,12 @@ class Placed:
     prints: Sequence[tuple[Printed | None, ...]]  # the printed cell at each position, per reading
     note: str = ""  # how the columns were decided
     shown: str = ""  # the printed text, for warnings (cells run together: the whole run)
+    # The source cell at each position, per reading (as ``prints``; None: not known), for the
+    # record's provenance; and the row's label cells and the headers that placed it, if any.
+    sources: Sequence[tuple[Cell | None, ...]] | None = None
+    label: Sequence[Token] = ()
+    values: Sequence[Token] = ()  # the row's values as printed
+    headers: Headers | None = None
 
 
 @dataclass
@@ -37,6 +44,7 @@ class Headers:
     # Grid column → indexes of the columns whose header spans it, per column order asked for;
     # built once per table rather than once per row.
     _under: dict[tuple[str, ...], dict[int, tuple[int, ...]]] = field(default_factory=dict)
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # code → its header cells
 
     def under(self, columns: Sequence[str]) -> dict[int, tuple[int, ...]]:
         key = tuple(columns)
@@ -55,6 +63,7 @@ def header_ranges(
     it covers) counts as one header spanning them all.
     """
     columns: dict[str, set[int]] = {}
+    printed: dict[str, list[Cell]] = {}
     for token in headers:
         if token.cell.col is None:
             return None
@@ -64,6 +73,7 @@ def header_ranges(
                 columns.setdefault(code, set()).update(
                     range(token.cell.col, token.cell.col + token.cell.colspan)
                 )
+                printed.setdefault(code, []).append(token.cell)
                 break
     if len(columns) != len(variants):
         return None
@@ -76,7 +86,7 @@ def header_ranges(
     spans = sorted(found.values(), key=lambda r: r.start)
     if any(a.stop > b.start for a, b in itertools.pairwise(spans)):
         return None
-    return Headers(found)
+    return Headers(found, cells=printed)
 
 
 def place_row(
@@ -87,21 +97,44 @@ def place_row(
     *,
     blanks: bool = True,
     splits: RowSplits | None = None,
+    label: Sequence[Token] = (),
 ) -> Placed:
     """Decide the column of each printed value of a row (see the module docstring).
 
     ``rules`` are the row's own sums (as column indexes); they prune the readings of cells run
     together (:mod:`parsers.recover`), and ``blanks`` says whether those readings may leave
     columns blank (see :func:`parsers.recover.readings`). ``splits``: the readings of
-    run-together rows already worked out in the document.
+    run-together rows already worked out in the document. ``label``: the row's label cells,
+    kept with the placement as the row's provenance.
     """
+    placed = _place(values, columns, headers, rules, blanks, splits)
+    placed.label = label  # references: the cells are taken from the tokens only when asked
+    placed.values = values
+    return placed
+
+
+def _place(
+    values: Sequence[Token],
+    columns: Sequence[str],
+    headers: Headers | None,
+    rules: Sequence[SumRule],
+    blanks: bool,
+    splits: RowSplits | None,
+) -> Placed:
     width = len(columns)
     if any(t.cell.glued for t in values):
         return _place_glued(values, columns, headers, rules, blanks, splits or RowSplits())
     if headers is not None and all(t.cell.col is not None for t in values):
-        prints = _under_headers(values, headers.under(columns), width)
-        if prints is not None:
-            return Placed([tuple(value_of(p) for p in prints)], [tuple(prints)], "header")
+        found = _under_headers(values, headers.under(columns), width)
+        if found is not None:
+            prints, sources = found
+            return Placed(
+                [tuple(value_of(p) for p in prints)],
+                [tuple(prints)],
+                "header",
+                sources=[tuple(sources)],
+                headers=headers,
+            )
     if len(values) > width and all(t.is_blank for t in values[width:]):
         values = values[:width]  # blanks past the last column: a ragged row's end
     if len(values) == width:
@@ -110,22 +143,34 @@ def place_row(
         placed = [
             t.printed for t in values if t.printed is IN_PLACE_BLANK or t.printed is TRAILING_BAR
         ]
-        if not placed or (rules and _adds_up(vector, rules)):
-            return Placed([vector], [tuple(prints)], "order")
-        if not any(p is TRAILING_BAR for p in placed) and not rules:
-            return Placed([vector], [tuple(prints)], "order")
+        if (not placed or (rules and _adds_up(vector, rules))) or (
+            not any(p is TRAILING_BAR for p in placed) and not rules
+        ):
+            return Placed([vector], [tuple(prints)], "order", sources=[_cells_of(values)])
         # Blanks written in place whose reading the row's own sum does not confirm: the page
         # may also have moved an empty cell to the row's end. The arithmetic decides instead.
     filled = [t for t in values if not t.is_blank]
     if len(filled) == width:
         prints = [t.printed for t in filled]
-        return Placed([tuple(value_of(p) for p in prints)], [tuple(prints)], "order")
+        return Placed(
+            [tuple(value_of(p) for p in prints)], [tuple(prints)], "order",
+            sources=[_cells_of(filled)],
+        )  # fmt: skip
     if len(filled) > width:
         return Placed([], [], f"{len(filled)} values for {width} columns")
     printed = [t.printed for t in filled]
     return Placed(
-        Placements([value_of(p) for p in printed], width), Placements(printed, width), "arithmetic"
+        Placements([value_of(p) for p in printed], width),
+        Placements(printed, width),
+        "arithmetic",
+        sources=Placements([t.cell for t in filled], width),
     )
+
+
+def _cells_of(tokens: Sequence[Token]) -> tuple[Cell | None, ...]:
+    """The source cells of tokens placed one per column (a blank written in its place by pipe
+    text stands at no known position)."""
+    return tuple([None if t.cell.empty_run else t.cell for t in tokens])
 
 
 def _adds_up(vector: Sequence, rules: Sequence[SumRule]) -> bool:
@@ -137,11 +182,12 @@ def _adds_up(vector: Sequence, rules: Sequence[SumRule]) -> bool:
 
 def _under_headers(
     values: Sequence[Token], under: dict[int, tuple[int, ...]], width: int
-) -> list[Printed | None] | None:
-    """The printed cell in each column when the headers place every value: a number under
-    exactly one header, at most one number per column (a blank cell fills a column only when
-    no number does). None when they do not."""
+) -> tuple[list[Printed | None], list[Cell | None]] | None:
+    """The printed cell in each column, and the source cell it came from, when the headers
+    place every value: a number under exactly one header, at most one number per column (a
+    blank cell fills a column only when no number does). None when they do not."""
     prints: list[Printed | None] = [None] * width
+    sources: list[Cell | None] = [None] * width
     numbered = [False] * width
     for token in values:
         hits = _hits(under, token.cell.col, token.cell.colspan)
@@ -155,9 +201,11 @@ def _under_headers(
                 return None
             numbered[i] = True
             prints[i] = token.printed
+            sources[i] = token.cell
         elif prints[i] is None:
             prints[i] = token.printed
-    return prints
+            sources[i] = token.cell
+    return prints, sources
 
 
 def _columns_under(columns: Sequence[str], headers: dict[str, range]) -> dict[int, tuple[int, ...]]:
@@ -212,7 +260,11 @@ def _place_glued(
     if not found.prints:
         return Placed([], [], f"the run-together cells {shown!r} fit no split", shown)
     note = "split" if found.adds_up else "split; the printed row does not add up"
-    return Placed(found.vectors, list(found.prints), note, shown)
+    # Which run each part came from is not kept by the split: every column points at the
+    # row's first run (the printed text the reviewer looks for), or its only one.
+    run = next((t.cell for t in values if t.cell.glued), None)
+    sources = [(run,) * len(columns)] * len(found.prints)
+    return Placed(found.vectors, list(found.prints), note, shown, sources=sources)
 
 
 class RowSplits:

@@ -47,7 +47,7 @@ def read_proactive(
         measures = [m.code for m in item.measures]
         variants = _measure_variants(item)
         headers = _measure_headers(labels, row, variants, found_headers)
-        placed = place_row(row.values, measures, headers, splits=splits)
+        placed = place_row(row.values, measures, headers, splits=splits, label=row.header)
         if len(placed.vectors) > 1 and text:
             placed = _corroborate(placed, row.code, measures, template, text, warnings)
         settle(

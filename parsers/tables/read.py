@@ -35,11 +35,11 @@ def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
         from parsers.fastpath.stream import to_cells
         from parsers.fastpath.tables import read_stream_tables
 
-        found = read_stream_tables(doc.stream, year_hint)
+        found = read_stream_tables(doc.stream, year_hint, doc.stream_lines)
         if found is not None:
             return found
-        doc.cells = to_cells(doc.stream)
-        doc.stream = None
+        doc.cells = to_cells(doc.stream, doc.stream_lines)
+        doc.stream = doc.stream_lines = None
     cells = doc.cells
     if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
         from parsers.cells.flat import expand_glued_lines

@@ -3,9 +3,9 @@ reading consistent with the form's arithmetic agrees; the rest are left null and
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowReadings
+from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
 from parsers.solver import INCONSISTENT, TOO_MANY, Rule, agreed, solve
 from parsers.tables.placing import Placed
 
@@ -22,23 +22,45 @@ def settle(
     where: str,
     warnings: list[str],
 ) -> None:
-    """Write each row's decided cells; undecided cells become UNCERTAIN with a warning."""
+    """Write each row's decided cells; undecided cells become UNCERTAIN with a warning.
+
+    Each cell keeps the source cell its printed value came from and its row's
+    :class:`~parsers.model.RowOrigin` (references: nothing is copied)."""
     options = {code: p.vectors for code, p in placed.items() if p.vectors}
+    origins = {
+        code: RowOrigin(p.label, p.note, None if p.headers is None else p.headers.cells, p.values)
+        for code, p in placed.items()
+    }
     for code, p in placed.items():
         if not p.vectors:
             warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
+            origin = origins[code]
             for col in columns[code]:
-                table[code][col] = CellValue(None, None, UNCERTAIN)
+                table[code][col] = CellValue(None, None, UNCERTAIN, origin=origin)
     if not options:
         return
     if all(len(vectors) == 1 for vectors in options.values()):
         for code in options:  # every column known from positions or order: nothing to solve
             row = table[code]
-            for col, printed in zip(columns[code], placed[code].prints[0], strict=True):
+            origin = origins[code]
+            found = placed[code].sources
+            sources = found[0] if found is not None else (None,) * len(columns[code])
+            for col, printed, source in zip(
+                columns[code], placed[code].prints[0], sources, strict=True
+            ):
+                # (positional: the common path of every report, ~200 cells each)
                 row[col] = (
-                    CellValue(None, "", BLANK)
+                    CellValue(None, "", BLANK, None, None, source, origin)
                     if printed is None
-                    else CellValue(printed.value, printed.raw, printed.status, printed.unit)
+                    else CellValue(
+                        printed.value,
+                        printed.raw,
+                        printed.status,
+                        printed.unit,
+                        None,
+                        source,
+                        origin,
+                    )
                 )
         return
     solution = solve(options, rules)
@@ -56,12 +78,16 @@ def settle(
     by_identities: dict[str, list[str]] = {}  # identities used → rows they placed
     for code, vectors in options.items():
         indexes = solution.viable.get(code)
+        found = placed[code].sources
         if not indexes or solution.status == INCONSISTENT:
             chosen = list(vectors)  # every reading
             first = placed[code].prints[0]
+            shared = _common_sources(found) if found is not None else None
         else:
             chosen = [vectors[i] for i in indexes]
             first = placed[code].prints[indexes[0]]
+            shared = _common_sources(found[i] for i in indexes) if found is not None else None
+        origin = origins[code]
         agree = agreed(chosen)
         if len(vectors) > 1 and len(chosen) < len(vectors) and any(agree):
             before = agreed(list(vectors))
@@ -74,14 +100,18 @@ def settle(
         for position, col in enumerate(columns[code]):
             if agree[position]:
                 printed = first[position]
+                source = None if shared is None else shared[position]
                 if printed is None:
-                    table[code][col] = CellValue(None, "", BLANK)
+                    table[code][col] = CellValue(None, "", BLANK, source=source, origin=origin)
                 else:
                     table[code][col] = CellValue(
-                        printed.value, printed.raw, printed.status, printed.unit
-                    )
+                        printed.value, printed.raw, printed.status, printed.unit,
+                        source=source, origin=origin,
+                    )  # fmt: skip
             else:
-                table[code][col] = CellValue(None, None, UNCERTAIN, readings=readings)
+                table[code][col] = CellValue(
+                    None, None, UNCERTAIN, readings=readings, origin=origin
+                )
                 undecided.append(col)
         if undecided:
             shown = placed[code].shown or ", ".join(
@@ -95,6 +125,20 @@ def settle(
         warnings.append(
             f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
         )
+
+
+def _common_sources(readings: Iterable[tuple]) -> list | None:
+    """The source cell of each position where every reading takes it from the same cell (the
+    readings may agree on a value, ``0``, printed in two places); None elsewhere."""
+    out: list | None = None
+    for sources in readings:
+        if out is None:
+            out = list(sources)
+            continue
+        for position, cell in enumerate(out):
+            if cell is not None and sources[position] is not cell:
+                out[position] = None
+    return out
 
 
 def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) -> RowReadings | None:

@@ -52,6 +52,10 @@ def narrow(
         [placed.prints[i] for i in kept],
         "stated in the text",
         placed.shown,
+        sources=None if placed.sources is None else [placed.sources[i] for i in kept],
+        label=placed.label,
+        values=placed.values,
+        headers=placed.headers,
     )
 
 

@@ -161,7 +161,7 @@ def place_lone_bars(tokens: Sequence[Token]) -> list[Token]:
         token = out[i]
         if token.cell.empty_run == 1:
             marker = IN_PLACE_BLANK if ahead_is_number else TRAILING_BAR
-            out[i] = Token(Cell(""), marker)
+            out[i] = Token(Cell("", line=token.cell.line), marker)
             continue
         ahead_is_number = token.is_value and not token.is_blank
     return out
