@@ -2,14 +2,20 @@
 
 Pages (server-rendered with Jinja2; no script is needed to use any of them):
 
-- ``/`` — agencies by place and level, each with its years; ``?q=`` searches names;
+- ``/`` — agencies by place and level, each with its years, a page at a time (``?page=``);
+  ``?q=`` searches names;
 - ``/queue`` — documents with undecided cells, failed checks, cross-year mismatches or stale
-  corrections, worst first;
+  corrections, worst first, a page at a time;
 - ``/report/{report_id}`` — the archived source beside the parsed tables; ``?cell=`` opens
-  one cell's provenance and correction form;
-- ``/source/{report_id}`` (the archived body, sandboxed), ``/source/{report_id}/page/{n}.png``
-  (a PDF page), ``/source/{report_id}/text`` (the document's text);
+  one cell's provenance and correction form, and marks the cell's spot in the source;
+- ``/source/{report_id}`` (the archived body, sandboxed; ``?cell=`` marks the cell in an
+  HTML page), ``/source/{report_id}/page/{n}.png`` (a PDF page; ``?cell=`` draws the cell's
+  box), ``/source/{report_id}/text`` (a text document line by line, ``?cell=`` marking its
+  lines; other formats as the parser reads their text);
 - ``POST /report/{report_id}/correct`` — the correction form (token-protected).
+
+Lists come from the index (:mod:`review.index`); a report page and the source endpoints read
+one record, with where its cells were printed.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
@@ -27,7 +34,7 @@ from starlette.routing import Route
 
 from output.correct import ReportNotFound, correct
 from output.corrections import CorrectionError, split_cell
-from review.index import LEVEL_NAMES, ReviewIndex, load_report
+from review.index import ReviewIndex
 from review.render import ASSETS, report_view
 from review.security import COOKIE, SOURCE_CSP, Guard, Tokens, same_origin
 from review.source import (
@@ -38,9 +45,14 @@ from review.source import (
     pdf_pages,
     source_text,
 )
+from review.spots import Mark, mark_html, mark_lines, marks_for, page_boxes
+from review.summary import LEVEL_NAMES, Summary
 
 _REPORT_ID = re.compile(r"^[0-9a-f]{16}$")
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+PER_PAGE = 100
+TEXT_FORMS = ("pipe", "flat", "markdown", "text")
+"""Record forms read from text lines: their source is shown line by line."""
 
 
 class ReviewApp:
@@ -81,19 +93,37 @@ class ReviewApp:
     def source(self, summary) -> Source | None:
         return self.archive.find(summary.sha256, summary.warc_record_id)
 
+    def marks(self, summary: Summary, request: Request) -> list[Mark]:
+        """What to mark in the source for the ``?cell=`` of a request (none without one)."""
+        chosen = request.query_params.get("cell")
+        if not chosen:
+            return []
+        try:
+            section, row, column = split_cell(chosen)
+            cell = self.index.load(summary).report.tables[section][row][column]
+        except (CorrectionError, KeyError, LookupError, OSError, ValueError):
+            return []
+        return marks_for(cell, row, column)
+
     # -- pages -------------------------------------------------------------------------------
 
     async def home(self, request: Request) -> Response:
         query = request.query_params.get("q", "")[:100]
-        tree = self.index.tree(query)
-        return self.page(request, "home.html", tree=tree, query=query,
-                         total=len(self.index.summaries), queue=len(self.index.queue()))  # fmt: skip
+        number = _page_number(request)
+        tree, agencies = self.index.tree(query, page=number, per_page=PER_PAGE)
+        total, queue = self.index.counts()
+        return self.page(request, "home.html", tree=tree, query=query, total=total, queue=queue,
+                         paging=_paging(number, agencies, {"q": query} if query else {}))  # fmt: skip
 
     async def queue(self, request: Request) -> Response:
+        number = _page_number(request)
+        items, total = self.index.queue(page=number, per_page=PER_PAGE)
         return self.page(
             request,
             "queue.html",
-            items=self.index.queue(),
+            items=items,
+            total=total,
+            paging=_paging(number, total, {}),
             stale=self.index.corrections.stale,
             corrections_error=self.index.corrections_error,
         )
@@ -102,7 +132,10 @@ class ReviewApp:
         summary = self.summary(request)
         if summary is None:
             return self.page(request, "missing.html", status=404)
-        item = load_report(summary)
+        try:
+            item = self.index.load(summary)
+        except (LookupError, OSError, ValueError):
+            return self.page(request, "missing.html", status=404)
         chosen = request.query_params.get("cell")
         if chosen is not None:
             try:
@@ -117,6 +150,7 @@ class ReviewApp:
                 pages = pdf_pages(source.body)
             except Exception:  # a PDF the renderer refuses is shown as text
                 pages = 0
+        text_view = source is not None and source.kind != "pdf" and summary.form in TEXT_FORMS
         return self.page(
             request,
             "report.html",
@@ -125,6 +159,7 @@ class ReviewApp:
             view=view,
             source=source,
             pages=pages,
+            text_view=text_view,
             message=request.query_params.get("saved"),
             error=request.query_params.get("error"),
         )
@@ -142,9 +177,13 @@ class ReviewApp:
         if found.kind in ("html", "text"):
             # the text as the parser read it (pages often declare the wrong charset), in UTF-8
             media = "text/html" if found.kind == "html" else "text/plain"
-            body = source_text(found).encode("utf-8")
+            text = source_text(found)
+            if found.kind == "html":
+                marks = self.marks(summary, request)
+                if marks:
+                    text, _found = mark_html(text, marks)
             headers["content-type"] = f"{media}; charset=utf-8"
-            return Response(body, headers=headers)
+            return Response(text.encode("utf-8"), headers=headers)
         headers["content-disposition"] = "attachment"
         media = "application/pdf" if found.kind == "pdf" else "application/octet-stream"
         headers["content-type"] = media
@@ -156,8 +195,9 @@ class ReviewApp:
         number = request.path_params["number"]
         if found is None or found.kind != "pdf":
             return PlainTextResponse("no PDF source for this report", status_code=404)
+        boxes = page_boxes(self.marks(summary, request)).get(number, [])
         try:
-            png = pdf_page_png(found.body, number)
+            png = pdf_page_png(found.body, number, boxes=boxes)
         except IndexError:
             return PlainTextResponse("no such page", status_code=404)
         return Response(png, media_type="image/png", headers={"cache-control": "no-store"})
@@ -167,10 +207,12 @@ class ReviewApp:
         found = self.source(summary) if summary is not None else None
         if found is None:
             return PlainTextResponse("no archived source for this report", status_code=404)
-        return PlainTextResponse(
-            document_text(found.body, found.content_type),
-            headers={"content-security-policy": SOURCE_CSP, "x-frame-options": "SAMEORIGIN"},
-        )
+        headers = {"content-security-policy": SOURCE_CSP, "x-frame-options": "SAMEORIGIN"}
+        if found.kind != "pdf" and summary.form in TEXT_FORMS:
+            # line by line, as the parser numbered the lines, the cell's lines marked
+            page = mark_lines(source_text(found), self.marks(summary, request), summary.agency)
+            return HTMLResponse(page, headers=headers)
+        return PlainTextResponse(document_text(found.body, found.content_type), headers=headers)
 
     async def submit(self, request: Request) -> Response:
         """One correction from the form: refused unless the request comes from this app."""
@@ -214,6 +256,23 @@ class ReviewApp:
             return PlainTextResponse("not found", status_code=404)
         media, body = found
         return Response(body, media_type=media, headers={"cache-control": "max-age=300"})
+
+
+def _page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    return max(1, min(int(raw), 1_000_000)) if raw.isdigit() else 1
+
+
+def _paging(number: int, total: int, params: dict[str, str]) -> dict[str, Any]:
+    """Links to the pages before and after, for a list of ``total`` items."""
+    last = max(1, -(-total // PER_PAGE))
+    extra = "".join(f"&{k}={quote(v)}" for k, v in params.items())
+    return {
+        "page": number,
+        "last": last,
+        "previous": f"?page={number - 1}{extra}" if number > 1 else None,
+        "next": f"?page={number + 1}{extra}" if number < last else None,
+    }
 
 
 def create_app(

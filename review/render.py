@@ -11,6 +11,7 @@ from output.corrections import CORRECTED, Correction
 from output.inputs import ReportInput
 from parsers import schema
 from parsers.model import BLANK, DASH, MISSING, NUMBER, UNCERTAIN, CellValue, format_number
+from parsers.provenance import header_text, source_cell
 from review.flags import Flag, cell_flags
 from review.index import ReviewIndex, Summary
 
@@ -64,6 +65,88 @@ class CellView:
     @property
     def value_text(self) -> str:
         return _text(self.cell.value, "（无）")
+
+    # -- where it came from (the parser's provenance; see parsers.provenance) ------------------
+
+    @property
+    def printed_row(self) -> str | None:
+        """The row's label as the source printed it."""
+        origin = self.cell.origin
+        return (origin.label_text or None) if origin is not None else None
+
+    @property
+    def printed_column(self) -> str | None:
+        """The column's header as the source printed it, when the headers placed the row."""
+        _section, row, column = self.code.split(".")
+        return header_text(self.cell.origin, row, column)
+
+    @property
+    def how(self) -> str | None:
+        """How the parser decided the row's columns, in words."""
+        origin = self.cell.origin
+        if origin is None:
+            return None
+        return HOW_TEXT.get(origin.how.split(";")[0], f"未能读取此行：{origin.how}")
+
+    @property
+    def location(self) -> str | None:
+        """Where the source printed the value (or its row, for an undecided cell)."""
+        source = source_cell(self.cell)
+        if source is None and self.cell.origin is not None:
+            printed = self.cell.origin.printed or self.cell.origin.label_cells
+            source = printed[0] if printed else None
+        return describe_place(source) if source is not None else None
+
+    @property
+    def run(self) -> str | None:
+        """The digits run together in the source that the value was split from."""
+        source = source_cell(self.cell)
+        if source is not None and source.glued and source.text != self.cell.raw:
+            return source.text
+        return None
+
+    @property
+    def row_printed(self) -> list[str]:
+        """For an undecided cell: the values its row printed (one of them is this cell's)."""
+        origin = self.cell.origin
+        if self.cell.source is not None or origin is None:
+            return []
+        return [c.text for c in origin.printed]
+
+    @property
+    def page(self) -> int | None:
+        """The PDF page the value (or its row) is printed on."""
+        origin = self.cell.origin
+        around = (*origin.printed, *origin.label_cells) if origin is not None else ()
+        for candidate in (source_cell(self.cell), *around):
+            if candidate is not None and candidate.box is not None:
+                return candidate.box[0]
+        return None
+
+
+HOW_TEXT = {
+    "header": "按原文表头：数字位于该列标题之下",
+    "order": "按原文顺序：此行每列各印一个数",
+    "arithmetic": "由表格算术确定：此行有空白格，数字的列由各行各列之和确定",
+    "split": "由表格算术拆分原文连写的数字",
+    "stated in the text": "依报告正文所述的数字确定",
+}
+
+
+def describe_place(source) -> str:
+    """A source cell's place in words: page, table, grid row and column, or text line."""
+    parts = []
+    if source.box is not None:
+        parts.append(f"第 {source.box[0]} 页")
+    if source.table is not None:
+        parts.append(f"第 {source.table + 1} 个表格")
+    if source.row is not None:
+        parts.append(f"第 {source.row + 1} 行")
+    if source.col is not None:
+        parts.append(f"第 {source.col + 1} 列")
+    if source.line is not None:
+        parts.append(f"文本第 {source.line} 行")
+    return " · ".join(parts) if parts else "原文中（位置未记录）"
 
 
 @dataclass

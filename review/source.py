@@ -14,6 +14,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,8 +151,25 @@ def pdf_pages(body: bytes) -> int:
             document.close()
 
 
-def pdf_page_png(body: bytes, number: int, *, scale: float = 1.5) -> bytes:
-    """Page ``number`` (1-based) of a PDF as a PNG image. Raises IndexError when absent."""
+BOX_COLOURS = {
+    "cell": ((37, 99, 235), (253, 230, 138, 110), 3),
+    "printed": ((37, 99, 235), (253, 230, 138, 110), 3),
+    "row": ((96, 165, 250), (219, 234, 254, 90), 2),
+    "column": ((96, 165, 250), (219, 234, 254, 90), 2),
+}
+"""Outline, fill (with alpha) and width of a drawn box, by what it marks (review.spots)."""
+
+
+def pdf_page_png(
+    body: bytes,
+    number: int,
+    *,
+    scale: float = 1.5,
+    boxes: Sequence[tuple[str, tuple[float, ...]]] = (),
+) -> bytes:
+    """Page ``number`` (1-based) of a PDF as a PNG image, with ``boxes`` drawn on it:
+    ``(kind, (x0, top, x1, bottom))`` in points from the page's top-left corner, as the parser
+    gives a cell's box. Raises IndexError when the page is absent."""
     import io
 
     import pypdfium2
@@ -166,10 +184,27 @@ def pdf_page_png(body: bytes, number: int, *, scale: float = 1.5) -> bytes:
             page = document[number - 1]
             try:
                 image = page.render(scale=scale).to_pil()
+                rotated = page.get_rotation() % 360 != 0
             finally:
                 page.close()
         finally:
             document.close()
+    if boxes and not rotated:  # a rotated page's image is turned: the boxes would not be
+        from PIL import Image, ImageDraw
+
+        image = image.convert("RGBA")
+        layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        draw = ImageDraw.Draw(layer)
+        for kind, (x0, top, x1, bottom) in sorted(boxes, key=lambda b: b[0] == "cell"):
+            outline, fill, width = BOX_COLOURS.get(kind, BOX_COLOURS["row"])
+            pad = 2
+            draw.rectangle(
+                (x0 * scale - pad, top * scale - pad, x1 * scale + pad, bottom * scale + pad),
+                outline=outline,
+                fill=fill,
+                width=width,
+            )
+        image = Image.alpha_composite(image, layer).convert("RGB")
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

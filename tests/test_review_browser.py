@@ -104,17 +104,32 @@ def test_a_reviewer_corrects_an_undecided_cell_and_it_survives_a_reharvest(page,
         source = frame_element.content_frame
         source.locator("table").first.wait_for()
         assert "规章" in source.locator("body").inner_text()
-        # the cell's provenance and its warning, one click away
+        # a number's provenance, one click away: its row and column as printed, and its spot
+        # marked inside the archived page (server-side: no script runs in the frame)
+        page.locator('td.s-number[data-cell^="applications.granted."] a').first.click()
+        panel = page.locator("#cell")
+        raw = panel.locator("dd.raw").inner_text().strip()
+        assert "予以公开" in panel.locator("dd.printed-row").inner_text()
+        assert panel.locator("dd.printed-column").inner_text().strip("“”")
+        assert "个表格" in panel.locator("dd.where").inner_text()
+        source = page.locator("iframe.archived").content_frame
+        spot = source.locator("#ogi-cell")
+        spot.wait_for()
+        assert spot.get_attribute("data-ogi") == "cell" and spot.inner_text().strip() == raw
+        assert "予以公开" in " ".join(source.locator("[data-ogi=row]").all_inner_texts())
+        assert source.locator("[data-ogi=column]").count() >= 1
+        # an undecided cell: its warning, and the run-together digits its row printed marked
         undecided.first.locator("a").click()
         panel = page.locator("#cell")
         assert "未能确定" in panel.inner_text() and "not decided" in panel.inner_text()
+        assert panel.locator("dd.printed-row").inner_text().strip("“”") == "规章"
         code = panel.locator("input[name=cell]").input_value()
-        shown = (
-            page.locator("iframe.archived").content_frame.locator("table", has_text="规章").first
-        )
-        shown.wait_for()
-        shown.scroll_into_view_if_needed()  # the source's table 二 beside the parsed one
-        page.evaluate("window.scrollTo(0, 0)")
+        source = page.locator("iframe.archived").content_frame
+        spot = source.locator("#ogi-cell")
+        spot.wait_for()
+        assert spot.get_attribute("data-ogi") == "printed" and spot.inner_text().strip().isdigit()
+        assert source.locator("[data-ogi=row]").first.inner_text().strip() == "规章"
+        page.evaluate("window.scrollTo(0, 0)")  # the frame is scrolled to the marked spot
         shot = tmp_path / "review.png"
         page.screenshot(path=str(shot), full_page=False)
         assert shot.read_bytes().startswith(b"\x89PNG")
