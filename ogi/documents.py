@@ -4,6 +4,7 @@ file stop the rest."""
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -20,16 +21,18 @@ _SKIP_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv", ".parquet", ".xlsx", ".sqli
 
 @dataclass
 class Parsed:
-    """One document's outcome: a report, or the error that stopped it."""
+    """One document's outcome: a report (or its record as a line of JSON, when that was asked
+    for instead), or the error that stopped it."""
 
     path: Path
     report: Report | None = None
     error: str | None = None
     reason: str | None = None
+    record_json: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.report is not None
+        return self.report is not None or self.record_json is not None
 
 
 def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -59,6 +62,7 @@ def parse_files(
     *,
     workers: int | None = None,
     timeout: float | None = None,
+    as_json: bool = False,
 ) -> Iterator[Parsed]:
     """Parse every file under ``paths`` and yield one :class:`Parsed` per file, in the order
     of :func:`iter_files` (never raises for a bad file: its outcome carries the error).
@@ -66,7 +70,10 @@ def parse_files(
     ``workers``: processes to parse on; ``None`` uses every core once there are enough files
     to pay for starting them (:data:`POOL_MIN_FILES`), 1 parses in this process. The records
     are the same whatever the number of workers. ``timeout``: seconds one file may take
-    before it is stopped and reported with reason ``timeout``.
+    before it is stopped and reported with reason ``timeout``. ``as_json``: each outcome
+    carries its record as a line of JSON (:func:`record_json`) in place of the report, made
+    in the worker that parsed it — the process reading the outcomes then only writes them,
+    instead of unpickling every report and serializing it again on its one core.
     """
     files = iter_files(paths)
     wanted = workers or cores()
@@ -75,7 +82,7 @@ def parse_files(
     if wanted <= 1 or len(head) < threshold:
         wanted = 1
     yield from pool_map(
-        functools.partial(parse_file, timeout=timeout),
+        functools.partial(parse_file, timeout=timeout, as_json=as_json),
         chain(head, files),
         workers=wanted,
         on_crash=_crashed,
@@ -87,8 +94,9 @@ def parse_files(
     )
 
 
-def parse_file(path: Path, timeout: float | None = None) -> Parsed:
-    """Read and parse one file. Never raises: every failure is the outcome's error."""
+def parse_file(path: Path, timeout: float | None = None, as_json: bool = False) -> Parsed:
+    """Read and parse one file. Never raises: every failure is the outcome's error.
+    ``as_json``: the outcome holds the record as a line of JSON instead of the report."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -96,6 +104,8 @@ def parse_file(path: Path, timeout: float | None = None) -> Parsed:
     try:
         with time_limit(timeout):
             report = parsers.parse(data, source=str(path))
+        if as_json:
+            return Parsed(path, record_json=record_json(report))
         return Parsed(path, report=pack(report))
     except ParseError as exc:
         return Parsed(path, error=str(exc), reason=exc.reason)
@@ -105,6 +115,11 @@ def parse_file(path: Path, timeout: float | None = None) -> Parsed:
         return Parsed(path, error="out of memory", reason="memory")
     except Exception as exc:  # parse() guards its stages; this is the last line of defence
         return Parsed(path, error=f"{type(exc).__name__}: {exc}", reason="crash")
+
+
+def record_json(report: Report) -> str:
+    """The record as one line of JSON (the record contract; ``ogi parse --json``)."""
+    return json.dumps(report.to_dict(), ensure_ascii=False)
 
 
 def _crashed(path: Path) -> Parsed:

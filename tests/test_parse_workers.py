@@ -17,7 +17,7 @@ import pytest
 import parsers
 from fixtures.reportgen import random_record, render_flat, render_html, render_pipe
 from fixtures.workers import DIE, died, square_slowly
-from ogi.documents import parse_files
+from ogi.documents import parse_files, record_json
 from ogi.pool import pool_map
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,6 +64,21 @@ def test_parse_files_on_two_workers_equals_one_worker_in_the_same_order(tmp_path
     for a, b in zip(one, two, strict=True):
         if a.ok:
             assert a.report.to_dict() == b.report.to_dict()
+
+
+def test_records_asked_for_as_json_are_made_by_the_workers_and_match_the_reports(tmp_path):
+    folder = _folder(tmp_path, 8)
+    reports = list(parse_files([folder], workers=1))
+    lines = list(parse_files([folder], workers=2, as_json=True))
+    assert [o.path for o in lines] == [o.path for o in reports]
+    assert [o.reason for o in lines] == [o.reason for o in reports]
+    for plain, line in zip(reports, lines, strict=True):
+        assert line.ok == plain.ok and line.report is None
+        if plain.ok:
+            assert line.record_json == record_json(plain.report)
+            assert json.loads(line.record_json) == plain.report.to_dict()
+        else:
+            assert line.record_json is None and line.error == plain.error
 
 
 def test_a_file_that_outlives_its_time_limit_is_reported_and_the_rest_parsed(tmp_path, monkeypatch):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,16 +55,16 @@ def parse_command(
     files = list(iter_files(paths))
     parsed = failed = 0
     with _progress(err, len(files), redirect_stdout=out.is_terminal) as advance:
-        for outcome in parse_files(files, workers=workers, timeout=timeout or None):
+        outcomes = parse_files(files, workers=workers, timeout=timeout or None, as_json=as_json)
+        for outcome in outcomes:
             advance()
             if not outcome.ok:
                 failed += 1
                 typer.echo(f"{outcome.path}: error: {outcome.error}", err=True)
                 continue
             parsed += 1
-            assert outcome.report is not None  # ok means a report
-            if as_json:
-                sys.stdout.write(json.dumps(outcome.report.to_dict(), ensure_ascii=False) + "\n")
+            if as_json:  # made by the worker that parsed it
+                sys.stdout.write(f"{outcome.record_json}\n")
             else:
                 out.print(summary(outcome))
     if failed and not parsed:
