@@ -419,7 +419,7 @@ def workers(full: bool) -> list[Row]:
             "--workers 1 (wall time)",
             f"speed-up {r['speedup']:.2f} (goal ≥ 1.8 on two free cores); {r['reports']} "
             f"generated reports, {r['one']:.1f} s on one worker, {r['many']:.1f} s on two; "
-            "records identical",
+            f"load average {r['load']:.1f} at the start; records identical",
         )
     ]
 

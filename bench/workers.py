@@ -2,7 +2,10 @@
 
 Wall time of the whole command (start-up, the pool, parsing, writing the records), for one
 worker and for two, in alternating runs keeping each one's best; the speed-up is their ratio
-(goal: at least 1.8 with two workers on two free cores). The folder holds ``--reports``
+(goal: at least 1.8 with two workers on two free cores). The load average at the start is
+reported with it: the cores must be free for the figure to mean anything — where other work
+keeps them busy (and the kernel shares the processor between login sessions, so a session's
+two workers get the share of one), two workers cannot beat one. The folder holds ``--reports``
 distinct generated reports in the text forms (HTML pages of every style, pipe text,
 flattened text, markdown). The records of every worker count are compared: they must be the
 same bytes.
@@ -70,7 +73,9 @@ def run_parse(folder: Path, workers: int) -> tuple[float, bytes]:
 
 
 def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
-    """Best wall time with one worker and with ``workers``, and the speed-up."""
+    """Best wall time with one worker and with ``workers``, the speed-up, and the machine's
+    load average (one minute) when the runs started."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         write_reports(folder, reports)
@@ -90,6 +95,7 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
         "many": best[workers],
         "workers": workers,
         "speedup": best[1] / best[workers],
+        "load": load,
     }
 
 
@@ -104,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{r['reports']} reports: --workers 1 {r['one']:.2f} s "
         f"({r['reports'] / r['one']:.0f} reports/s), --workers {r['workers']} {r['many']:.2f} s "
         f"({r['reports'] / r['many']:.0f} reports/s); speed-up {r['speedup']:.2f} "
-        f"on {os.cpu_count()} cores; records identical"
+        f"on {os.cpu_count()} cores (load average {r['load']:.1f} at the start); records identical"
     )
     return 0
 
