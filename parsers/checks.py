@@ -162,7 +162,14 @@ def _balance(apps: dict | None) -> Check:
 
 
 def _row_absent(row: dict | None) -> bool:
-    return row is None or all(cell.status == MISSING for cell in row.values())
+    """Whether the document lacks the row: none of its cells is there. Its first cell settles
+    almost every row, so it is asked first, without a generator (checks ask some fifty times a
+    report)."""
+    if not row:
+        return True
+    if next(iter(row.values())).status != MISSING:
+        return False
+    return all(cell.status == MISSING for cell in row.values())
 
 
 def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, CellValue]]) -> Check:
