@@ -307,8 +307,7 @@ class Build:
                 raise ValueError("this build was made without cells (Build(cells=False))")
             kept = np.zeros(self._positions, dtype=bool)
             kept[[self._respilled.get(e.position, e.position) for e in self.entries]] = True
-            chunks = self._cells.chunks(kept, cells.columns)
-            yield cells, (conform(c, cells.columns) for c in chunks)
+            yield cells, self._cells.chunks(kept, cells.columns)
         panel = None
         if wanted & {"panel", "codebook"}:
             self._stage("building panel")

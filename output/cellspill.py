@@ -22,12 +22,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from output.cells import correction_columns, decision_columns
-from output.columns import INTEGER, NUMBER, TEXT, Column, series_from_arrays, typed_array
+from output.columns import NUMBER, TEXT, Column, typed_array
 from output.entries import code_name
 from output.inputs import ReportInput
 from output.stages import RecordStage
@@ -126,9 +125,9 @@ class CellSpill:
 
     def chunks(
         self, kept: np.ndarray, columns: list[Column], *, rows: int | None = None
-    ) -> Iterator[pd.DataFrame]:
+    ) -> Iterator[pa.Table]:
         """The cells of the kept records (``kept[position]`` true) in ``report_id`` order, as
-        frames of ``columns`` (the dataset's final types) plus the hidden columns."""
+        Arrow tables of ``columns`` (the dataset's final types) plus the hidden columns."""
         wanted = [c for c in columns] + [c for c in self.columns if c.name not in _names(columns)]
         batches = self._sequential(kept) if self.sorted else self._sorted(kept)
         size = rows or READ_ROWS
@@ -141,10 +140,10 @@ class CellSpill:
             pending.append(batch)
             count += batch.num_rows
             if count >= size:
-                yield _frame(pending, wanted)
+                yield _table(pending, wanted)
                 emitted, pending, count = True, [], 0
         if pending or not emitted:
-            yield _frame(pending, wanted)
+            yield _table(pending, wanted)
 
     def _sequential(self, kept: np.ndarray) -> Iterator[pa.RecordBatch]:
         for path in self.files:
@@ -187,16 +186,20 @@ def _quote(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _frame(batches: list[pa.RecordBatch], columns: list[Column]) -> pd.DataFrame:
-    """Spilled batches as one chunk of the dataset (its column types, as the writers expect)."""
-    table = pa.Table.from_batches(batches) if batches else None
-    out = {}
+def _table(batches: list[pa.RecordBatch], columns: list[Column]) -> pa.Table:
+    """Spilled batches as one chunk of the dataset: its columns in their final Arrow types
+    (a spilled year back to an integer), the hidden ones after them, as text."""
+    from output.writers.arrow import ARROW_TYPES
+
+    arrays, names = [], []
     for column in columns:
-        if table is None:
-            arrays = []
+        wanted = ARROW_TYPES[column.kind]
+        if batches:
+            array = pa.chunked_array([b.column(column.name) for b in batches])
+            if array.type != wanted:
+                array = array.cast(wanted)
         else:
-            arrays = table.column(column.name).chunks
-            if column.kind == INTEGER:  # a spilled year back to an integer
-                arrays = [a.cast(pa.int64()) for a in arrays]
-        out[column.name] = series_from_arrays(list(arrays), column)
-    return pd.DataFrame(out, columns=[c.name for c in columns])
+            array = pa.chunked_array([], type=wanted)
+        arrays.append(array)
+        names.append(column.name)
+    return pa.Table.from_arrays(arrays, names=names)

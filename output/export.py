@@ -42,6 +42,7 @@ from output.manifest import Manifest, dataset_fingerprint, input_key
 from output.scratch import Scratch
 from output.store import load_records
 from output.writers import FORMATS, NOTES, SINKS, WRITERS, Sink
+from output.writers.arrow import as_table
 from output.writers.atomic import FileResult, Staging, cleanup_temps, replace_if_changed
 from output.writers.base import order
 from output.writers.threaded import ThreadedSink
@@ -322,8 +323,9 @@ def _stream(streams, sinks: list[Sink], collector: FrameCollector | None) -> Non
                 target.begin(spec)
             takers = [t for t in targets if getattr(t, "wants_rows", _yes)(spec)]
             for chunk in chunks if takers else ():  # rows nobody writes are never produced
+                table = as_table(chunk, spec)  # turned into Arrow once, for every format
                 for target in takers:
-                    target.write(chunk)
+                    target.write(table)
             for target in targets:
                 target.end()
         for one in threaded:

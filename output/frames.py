@@ -75,7 +75,11 @@ class FrameCollector:
     def begin(self, spec: Dataset) -> None:
         self._spec, self._chunks = spec, []
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def write(self, chunk) -> None:
+        if not isinstance(chunk, pd.DataFrame):  # an Arrow chunk
+            from output.writers.arrow import to_frame
+
+            chunk = to_frame(chunk, list(self._spec.columns))
         self._chunks.append(chunk)
 
     def end(self) -> None:

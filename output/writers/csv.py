@@ -5,77 +5,181 @@ Numbers are written in their shortest exact form (``3``, not ``3.0``); nulls are
 Identifier columns such as ``division_code`` must be read as text — the codebook's ``type``
 says which (``code``); in pandas: ``dtype={"division_code": str}``.
 
-Rows are appended chunk by chunk, so a file of two hundred million cells is written with one
-chunk in memory; the bytes are the same as writing the whole table at once.
+The rows are formatted and written by DuckDB (:data:`COPY`), streamed from the export's Arrow
+chunks as they come, so a file of two hundred million cells is written in C++ with a few
+chunks in memory. The text follows Python's :mod:`csv` dialect (the one ``DataFrame.to_csv``
+uses): ``,`` between fields, ``\\n`` after each row, a field quoted only when it holds a comma,
+a quote (doubled inside) or a line break, booleans as ``True``/``False``. The quoting is
+spelled out in the query (:func:`field_sql`) and DuckDB's own is switched off, so the bytes do
+not depend on DuckDB's quoting rules.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import contextlib
+import queue
+import threading
 from pathlib import Path
-from typing import BinaryIO
 
-import pandas as pd
+import pyarrow as pa
 
-from output.columns import NUMBER, Column
+from output.columns import BOOLEAN, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
+from output.writers.arrow import ARROW_TYPES, as_table, select
 from output.writers.atomic import Staging
 from output.writers.base import Sink, feed
-from output.writers.values import format_number, python_values
+from output.writers.values import format_number
 
 ENCODING = "utf-8-sig"
-BOM = "\ufeff".encode()
+BOM = "\ufeff"
+DEPTH = 2  # chunks waiting for DuckDB
+THREADS = 1  # DuckDB threads formatting one file
+MEMORY = "128MB"  # DuckDB memory for one file (it streams: a few chunks)
+
+__all__ = ["CsvSink", "field_sql", "format_number", "write"]
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def field_sql(column: Column) -> str:
+    """The SQL that formats one column's values as CSV fields (null: an empty field)."""
+    name = _ident(column.name)
+    if column.kind == NUMBER:  # integral values without ".0"; others shortest round-trip
+        return (
+            f"CASE WHEN {name} = trunc({name}) AND abs({name}) < 1e16 "
+            f"THEN CAST(CAST({name} AS HUGEINT) AS VARCHAR) ELSE CAST({name} AS VARCHAR) END"
+        )
+    if column.kind == INTEGER:
+        return f"CAST({name} AS VARCHAR)"
+    if column.kind == BOOLEAN:
+        return f"CASE WHEN {name} THEN 'True' WHEN NOT {name} THEN 'False' END"
+    special = " OR ".join(f"contains({name}, {ch})" for ch in ("','", "'\"'", "chr(10)"))
+    quoted = f"""'"' || replace({name}, '"', '""') || '"'"""
+    return f"CASE WHEN {special} THEN {quoted} ELSE {name} END"
+
+
+def copy_sql(columns: list[Column], source: str, target: Path) -> str:
+    """The COPY statement writing ``source``'s rows to ``target``, header and BOM first."""
+    fields = []
+    for index, column in enumerate(columns):
+        header = (BOM if index == 0 else "") + column.name
+        fields.append(f"{field_sql(column)} AS {_ident(header)}")
+    if not fields:
+        fields = [f"NULL AS {_ident(BOM)}"]
+    return (
+        f"COPY (SELECT {', '.join(fields)} FROM {source}) TO {_literal(str(target))} "
+        "(FORMAT csv, HEADER true, QUOTE '', ESCAPE '', NULLSTR '', NEW_LINE '\\n')"
+    )
+
+
+_END = object()
+
+
+class _Copy:
+    """One file written by a DuckDB COPY that reads the chunks put here as an Arrow stream.
+
+    The COPY runs on a thread of its own and pulls the chunks through a small queue, so the
+    sink's caller hands over a chunk and goes on; :meth:`finish` waits for the file.
+    """
+
+    def __init__(self, target: Path, columns: list[Column]) -> None:
+        self.columns = columns
+        self.schema = pa.schema([pa.field(c.name, ARROW_TYPES[c.kind]) for c in columns])
+        self._queue: queue.Queue = queue.Queue(maxsize=DEPTH)
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(target,), name="ogi-csv-copy", daemon=True
+        )
+        self._thread.start()
+
+    def _batches(self):
+        while True:
+            item = self._queue.get()
+            if item is _END:
+                return
+            yield from item.to_batches()
+
+    def _run(self, target: Path) -> None:
+        import duckdb
+
+        db = duckdb.connect(
+            config={"threads": THREADS, "preserve_insertion_order": True, "memory_limit": MEMORY}
+        )
+        try:
+            reader = pa.RecordBatchReader.from_batches(self.schema, self._batches())
+            db.register("chunks", reader)
+            db.execute(copy_sql(self.columns, "chunks", target))
+        except BaseException as exc:  # handed to the caller at its next call
+            self._error = exc
+        finally:
+            db.close()
+            self._done.set()
+
+    def put(self, table: pa.Table) -> None:
+        while True:
+            self._raise()
+            try:
+                self._queue.put(table, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+        if self._done.is_set():
+            raise RuntimeError("csv: the writer stopped before the rows ended")
+
+    def finish(self) -> None:
+        self.put(_END)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def cancel(self) -> None:
+        if self._thread.is_alive():
+            self._error = self._error or RuntimeError("cancelled")
+            with contextlib.suppress(queue.Full):
+                self._queue.put_nowait(_END)
+            self._thread.join(timeout=30)
 
 
 class CsvSink(Sink):
-    """Rows go through :mod:`csv` (the writer pandas' ``to_csv`` uses, with the same dialect:
-    minimal quoting, ``\n`` line ends), fed plain Python values column by column — the same
-    bytes as ``DataFrame.to_csv``, without building a formatted copy of every chunk."""
+    """Each dataset's chunks streamed to a DuckDB COPY (see the module docstring)."""
 
     def __init__(self, out_dir: Path, staging: Staging, **_options) -> None:
         super().__init__(out_dir, staging)
-        self._handle: BinaryIO | None = None
+        self._copy: _Copy | None = None
 
     def begin(self, dataset: Dataset) -> None:
         super().begin(dataset)
         name = dataset.name
         temp = self.staging.temp_for(self.out_dir / f"{name}.csv", format="csv", dataset=name)
-        self._handle = temp.open("wb")
-        self._handle.write(BOM)
-        self._rows([[c.name for c in dataset.columns]])
+        self._copy = _Copy(temp, list(dataset.columns))
 
-    def write(self, chunk: pd.DataFrame) -> None:
-        columns = self.current.columns
-        values = [_csv_values(chunk[c.name], c) for c in columns]
-        self._rows(zip(*values, strict=True))
-
-    def _rows(self, rows) -> None:
-        """Rows written through a text buffer and encoded once per chunk (a file opened as
-        ``utf-8-sig`` text would run that codec's Python encoder for every row)."""
-        buffer = io.StringIO()
-        csv.writer(buffer, lineterminator="\n").writerows(rows)
-        assert self._handle is not None  # opened by begin()
-        self._handle.write(buffer.getvalue().encode("utf-8"))
+    def write(self, chunk) -> None:
+        table = select(as_table(chunk, self.current), list(self.current.columns))
+        if table.num_rows:
+            assert self._copy is not None  # opened by begin()
+            self._copy.put(table)
 
     def end(self) -> None:
-        assert self._handle is not None  # opened by begin()
-        self._handle.close()
-        self._handle = None
+        copy, self._copy = self._copy, None
+        assert copy is not None  # opened by begin()
+        copy.finish()
         super().end()
 
     def abort(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-
-
-def _csv_values(series: pd.Series, column: Column) -> list:
-    """A column as the values ``to_csv`` prints: numbers in their shortest exact form, nulls as
-    None (an empty field)."""
-    values = python_values(series, column)
-    if column.kind == NUMBER:
-        return [None if v is None else format_number(v) for v in values]
-    return values
+        if self._copy is not None:
+            self._copy.cancel()
+            self._copy = None
 
 
 def write(datasets: Datasets, out_dir: Path, staging: Staging, **options) -> None:

@@ -14,8 +14,9 @@ pandas::
         pa.schema([("year", pa.int64())]), flavor="hive"))
 
 Rows are written a row group at a time: at most 1,048,576 rows (Arrow's default) and at most
-about twelve million values, so a wide table such as the panel (≈330 columns) gets row groups
-of ≈38,000 rows and memory holds one row group, not the table. For a partitioned dataset the
+about four million values, so the cells (16 columns) get row groups of ≈262,000 rows, a wide
+table such as the panel (≈330 columns) of ≈12,700, and memory holds one row group, not the
+table. For a partitioned dataset the
 chunks are first sorted into one Arrow stream per partition in a scratch folder (compressed),
 then each is written; the files are the same whichever order the rows arrived in.
 """
@@ -30,47 +31,26 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
-from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, TEXT, Column
+from output.columns import Column
 from output.dataset import Dataset, Datasets
+from output.writers.arrow import arrow_schema, as_table, frame_table, parquet_table
 from output.writers.atomic import TEMP_PREFIX, Staging
 from output.writers.base import Sink, empty_frame, feed
+
+__all__ = ["ParquetSink", "arrow_schema", "arrow_table", "write"]
 
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PART_FILE = "part-0.parquet"
 COMPRESSION = "zstd"
 ROW_GROUP_ROWS = 1024 * 1024  # pyarrow's default
-ROW_GROUP_VALUES = 12 * 1024 * 1024  # rows × columns per row group: bounds a wide table's
+ROW_GROUP_VALUES = 4 * 1024 * 1024  # rows × columns per row group: bounds the memory a group takes
 SPILL_CODEC = "lz4"
-
-ARROW_TYPES = {
-    TEXT: pa.string(),
-    CODE: pa.string(),
-    DATE: pa.string(),
-    DATETIME: pa.string(),
-    INTEGER: pa.int64(),
-    NUMBER: pa.float64(),
-    BOOLEAN: pa.bool_(),
-}
-
-
-def arrow_schema(columns: list[Column]) -> pa.Schema:
-    return pa.schema(
-        [
-            pa.field(
-                c.name,
-                ARROW_TYPES[c.kind],
-                metadata={"kind": c.kind, "label_zh": c.label_zh, "label_en": c.label_en},
-            )
-            for c in columns
-        ]
-    )
 
 
 def arrow_table(frame: pd.DataFrame, columns: list[Column]) -> pa.Table:
     """The frame as an Arrow table of exactly ``columns`` (pandas dtypes kept in the metadata,
     so pandas reads nullable integers back as integers)."""
-    frame = frame[[c.name for c in columns]].reset_index(drop=True)
-    return pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)
+    return frame_table(frame, columns)
 
 
 def row_group_rows(columns: list[Column]) -> int:
@@ -152,17 +132,15 @@ class _Partitioned:
             tuple[str, ...], tuple[Path, pa.OSFile, ipc.RecordBatchStreamWriter]
         ] = {}
 
-    def add(self, chunk: pd.DataFrame) -> None:
-        labels = [partition_labels(chunk[key], key) for key in self.keys]
-        if len(labels) == 1:
-            groups = pd.Series(labels[0], dtype=object).groupby(labels[0], sort=False).indices
-            groups = {(label,): rows for label, rows in groups.items()}
-        else:
-            pairs = pd.Series(list(zip(*labels, strict=True)), dtype=object)
-            groups = pairs.groupby(pairs, sort=False).indices
+    def add(self, chunk: pa.Table) -> None:
+        labels = [partition_labels(chunk.column(key).to_pylist(), key) for key in self.keys]
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for row, label in enumerate(zip(*labels, strict=True)):
+            groups.setdefault(label, []).append(row)
         for label in sorted(groups, key=partition_order):
-            part = chunk.iloc[groups[label]]
-            table = arrow_table(part, self.columns)
+            rows = groups[label]
+            part = chunk if len(rows) == chunk.num_rows else chunk.take(rows)
+            table = parquet_table(part, self.columns)
             stream = self.streams.get(label)
             if stream is None:
                 path = self.folder / f"{len(self.streams)}.arrows"
@@ -223,10 +201,10 @@ def escape_partition(value: str) -> str:
     return "".join(f"%{ord(ch):02X}" if ch in _ESCAPED else ch for ch in value)
 
 
-def partition_labels(values: pd.Series, key: str) -> list[str]:
+def partition_labels(values: list, key: str) -> list[str]:
     """Each row's folder label for ``key`` (a year as an integer; nulls as Hive's default)."""
     out = []
-    for value in values.to_numpy(dtype=object, na_value=None):
+    for value in values:
         if value is None:
             out.append(NULL_PARTITION)
         elif key == "year":
@@ -274,12 +252,13 @@ class ParquetSink(Sink):
             temp = self.staging.temp_for(target, format="parquet", dataset=dataset.name)
             self._target = _File(temp, dataset.columns)
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def write(self, chunk) -> None:
+        table = as_table(chunk, self.current)
         if isinstance(self._target, _Partitioned):
-            self._target.add(chunk)
+            self._target.add(table)
         else:
             assert self._target is not None  # opened by begin()
-            self._target.add(arrow_table(chunk, self.current.columns))
+            self._target.add(parquet_table(table, self.current.columns))
 
     def end(self) -> None:
         assert self._target is not None  # opened by begin()

@@ -11,6 +11,13 @@
   and rates NUMERIC (so a count stored as 3.0 reads back as 3).
 - Built in a temporary file and moved into place: readers never see a half-built database, and
   an unchanged export gives the same bytes, so the file is left alone.
+
+The rows are loaded with ADBC's SQLite driver (:func:`adbc_ingest`), which binds each Arrow
+chunk's values to the insert in C: the two hundred million cells of a national export never
+become Python objects. Tables, indexes, full-text search and ANALYZE are made with Python's
+:mod:`sqlite3` on the same file, each step committed before the other connection writes;
+indexes are built after their table is loaded, and the foreign keys are checked once, at the
+end (a failed check publishes nothing).
 """
 
 from __future__ import annotations
@@ -18,11 +25,13 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pyarrow as pa
+
 from output.columns import BOOLEAN, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
+from output.writers.arrow import as_table, select
 from output.writers.atomic import Staging
 from output.writers.base import Sink, feed
-from output.writers.values import python_values
 
 FILE_NAME = "datasets.sqlite"
 FTS_TOKENIZER = "trigram"
@@ -61,34 +70,35 @@ class SqliteSink(Sink):
         temp.unlink()  # sqlite creates its own file
         self.available = set(names) if names is not None else None
         # written by the thread the export gives this format (output.writers.threaded)
-        self.connection = sqlite3.connect(temp, check_same_thread=False)
+        self.connection = sqlite3.connect(temp, check_same_thread=False, isolation_level=None)
         self.connection.execute("PRAGMA journal_mode = OFF")
         self.connection.execute("PRAGMA synchronous = OFF")
-        self.connection.execute("PRAGMA foreign_keys = ON")
-        self._sql = ""  # statements run as the whole-table writer ran them: one transaction
-        # opens at the first INSERT and is committed after ANALYZE
+        self.bulk = _bulk_connection(temp)
 
     def begin(self, dataset: Dataset) -> None:
         super().begin(dataset)
         available = self.available if self.available is not None else {dataset.name}
         _create(self.connection, dataset, available)
-        names = ", ".join(quote(c.name) for c in dataset.columns)
-        marks = ", ".join("?" for _ in dataset.columns)
-        self._sql = f"INSERT INTO {quote(dataset.name)} ({names}) VALUES ({marks})"
+        self.bulk.execute("BEGIN")
 
     def write(self, chunk) -> None:
-        for start in range(0, len(chunk), BATCH):
-            _insert(self.connection, self.current, chunk.iloc[start : start + BATCH], self._sql)
+        columns = list(self.current.columns)
+        table = select(as_table(chunk, self.current), columns)
+        if table.num_rows and columns:
+            _insert(self.bulk, self.current, table)
 
     def end(self) -> None:
+        self.bulk.execute("COMMIT")
+        self.connection.execute("BEGIN")
         _index(self.connection, self.current)
         _search(self.connection, self.current)
+        self.connection.execute("COMMIT")
         super().end()
 
     def close(self) -> None:
         try:
+            self.bulk.close()
             self.connection.execute("ANALYZE")
-            self.connection.commit()
             problems = self.connection.execute("PRAGMA foreign_key_check").fetchall()
             if problems:  # a bug upstream, never expected: refuse to publish a broken database
                 raise RuntimeError(f"foreign key check failed: {problems[:5]}")
@@ -96,7 +106,40 @@ class SqliteSink(Sink):
             self.connection.close()
 
     def abort(self) -> None:
-        self.connection.close()
+        try:
+            self.bulk.close()
+        finally:
+            self.connection.close()
+
+
+def _bulk_connection(path: Path):
+    """An ADBC cursor on the database file (autocommit: the sink opens its transactions)."""
+    import adbc_driver_sqlite.dbapi
+
+    connection = adbc_driver_sqlite.dbapi.connect(str(path), autocommit=True)
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode = OFF")
+    cursor.fetchall()
+    cursor.execute("PRAGMA synchronous = OFF")
+    return _Bulk(connection, cursor)
+
+
+class _Bulk:
+    def __init__(self, connection, cursor) -> None:
+        self.connection = connection
+        self.cursor = cursor
+
+    def execute(self, sql: str) -> None:
+        self.cursor.execute(sql)
+
+    def ingest(self, name: str, table: pa.Table) -> None:
+        self.cursor.adbc_ingest(name, table, mode="append")
+
+    def close(self) -> None:
+        try:
+            self.cursor.close()
+        finally:
+            self.connection.close()
 
 
 def write(datasets: Datasets, out_dir: Path, staging: Staging, **_options) -> None:
@@ -107,12 +150,9 @@ def _create(connection: sqlite3.Connection, dataset: Dataset, available: set[str
     connection.execute(create_table_sql(dataset, available))
 
 
-def _insert(connection: sqlite3.Connection, dataset: Dataset, part, sql: str) -> None:
-    columns = dataset.columns
-    if not columns or not len(part):
-        return
-    values = [python_values(part[c.name], c) for c in columns]
-    connection.executemany(sql, zip(*values, strict=True))
+def _insert(bulk: _Bulk, dataset: Dataset, table: pa.Table) -> None:
+    """One chunk's rows appended to the dataset's table (values bound in C by ADBC)."""
+    bulk.ingest(dataset.name, table)
 
 
 def _index(connection: sqlite3.Connection, dataset: Dataset) -> None:

@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
-import pandas as pd
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.compat import safe_string
@@ -34,9 +33,9 @@ from openpyxl.utils import get_column_letter
 
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
+from output.writers.arrow import as_table, values
 from output.writers.atomic import TEMP_PREFIX, Staging
 from output.writers.base import Sink, feed
-from output.writers.values import python_values
 
 FILE_NAME = "datasets.xlsx"
 MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit minus the header)
@@ -97,19 +96,20 @@ class XlsxSink(Sink):
     def wants_rows(self, dataset: Dataset) -> bool:
         return not _left_out(dataset, self.max_rows)
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def write(self, chunk) -> None:
         if self._left_out or not len(chunk):
             return
-        values = [python_values(chunk[c.name], c) for c in self.current.columns]
+        table = as_table(chunk, self.current)
+        columns = [values(table.column(c.name)) for c in self.current.columns]
         if self._sheet is None:  # the first rows set the column widths: collect them first
-            for sample, column_values in zip(self._widths, values, strict=True):
+            for sample, column_values in zip(self._widths, columns, strict=True):
                 sample.extend(column_values[: _SAMPLE - len(sample)])
-            self._pending.extend(zip(*values, strict=True))
+            self._pending.extend(zip(*columns, strict=True))
             if len(self._pending) < _SAMPLE:
                 return
             rows, self._pending = self._pending, []
         else:
-            rows = zip(*values, strict=True)
+            rows = zip(*columns, strict=True)
         for row in rows:
             self._append(row)
 
