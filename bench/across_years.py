@@ -21,6 +21,7 @@ from fixtures.across_years import agency_names, agency_years, documents, truth
 from output.across_years import DECIDED
 from output.build import Build
 from output.scratch import Scratch
+from output.writers.arrow import to_frame
 from parsers import parse
 from parsers.model import UNCERTAIN
 
@@ -68,14 +69,11 @@ def score(agencies: int = 40, seed: int = 0) -> Score:
         for spec, chunks in build.streams():
             for chunk in chunks:
                 if spec.name == "cells":
-                    cells_frames.append(chunk)
+                    cells_frames.append(to_frame(chunk, spec.columns))
                 elif spec.name == "reports":
                     reports_frame = chunk
         end = time.perf_counter()
-    marks = [t for _s, t in stages] + [end]
-    for k, (name, t) in enumerate(stages):
-        if name == "deciding cells across years":
-            out.stage_share = (marks[k + 1] - t) / (end - start)
+    out.stage_share = build.across_years_seconds / (end - start)
     frames = {"reports": reports_frame, "cells": pd.concat(cells_frames, ignore_index=True)}
     meta = frames["reports"].set_index("report_id")[["agency", "year"]]
     undecided = {

@@ -37,8 +37,8 @@ class ExportStage(RunBase):
         if not any(count for _name, count, _top in _store_stats(self.layout.data_dir)):
             r.export = {"ran": False, "reason": "no records yet"}
             return
+        from output.buildinputs import StoredRecords
         from output.export import export
-        from output.store import load_records
 
         self._phase("export")
         t0 = time.monotonic()
@@ -50,7 +50,7 @@ class ExportStage(RunBase):
 
         out = self.layout.datasets_dir
         result = export(
-            load_records(self.layout.data_dir),
+            StoredRecords(self.layout.data_dir),
             out,
             self.formats,
             keep_datasets=False,

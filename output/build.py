@@ -30,13 +30,12 @@ reviewers' corrections, then those of :mod:`output.stages` — so all datasets s
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import itertools
-import json
 import logging
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -46,6 +45,17 @@ import pandas as pd
 import pyarrow as pa
 
 from output.across_years import Decision, apply_decisions, decide_across_years
+from output.buildinputs import (
+    StoredRecords,
+    all_stored,
+    code_digest,
+    finish_key,
+    load_item,
+    load_items,
+    read_records,
+    source_items,
+    source_key,
+)
 from output.cells import COLUMNS as CELL_COLUMNS
 from output.cells import HIDDEN as HIDDEN_CELL_COLUMNS
 from output.cells import cells_spec
@@ -54,22 +64,15 @@ from output.codebook import codebook_dataset
 from output.columns import INTEGER, NUMBER, Column, conform, typed_array
 from output.corrections import CorrectionSet
 from output.dataset import Dataset
-from output.entries import (
-    CodeTable,
-    Entry,
-    Interner,
-    Payload,
-    assign_agency_ids,
-    first_seen,
-    scan,
-)
-from output.inputs import ReportInput, as_input, document_sha256
+from output.entries import CodeTable, Entry, Payload, first_seen, scan
+from output.entrytable import EntryLog, EntrySpill, Located, grouped
+from output.inputs import ReportInput, document_sha256
 from output.panel import PanelPlan, panel_chunk, panel_plan, panel_spec, table_code_columns
 from output.prose import ProseField, load_crosswalk
 from output.reports import COLUMNS as REPORT_COLUMNS
 from output.reports import reports_chunks, reports_spec, sort_key
 from output.scratch import Scratch
-from output.stages import RecordStage, apply_stages, stages_key
+from output.stages import RecordStage, apply_stages
 from output.stages import cell_columns as stage_cell_columns
 from output.versions import assign_versions
 
@@ -80,18 +83,30 @@ PANEL_CHUNK = 5_000  # panel rows per chunk (about 330 columns each)
 _DEFAULT = object()
 _SPILL_CODEC = "lz4"
 
+__all__ = [
+    "DATASETS",
+    "Build",
+    "StoredRecords",
+    "code_digest",
+    "load_item",
+    "load_items",
+    "source_items",
+    "source_key",
+]
+
 
 class Build:
     """One build of the datasets from a sequence of records (see the module docstring).
 
-    ``items`` is read several times, so it must be a sequence (a list of records, or of the
-    handles :func:`output.store.load_records` yields). Call :meth:`index` first; then
-    :meth:`streams` yields each dataset with its chunks, once.
+    ``items`` is read once in order, and a few records again by position, so it must be a
+    sequence (a list of records) or the records of data folders
+    (:class:`~output.buildinputs.StoredRecords`, read again from their stores). Call
+    :meth:`index` first; then :meth:`streams` yields each dataset with its chunks, once.
     """
 
     def __init__(
         self,
-        items: Sequence[Any],
+        items: Sequence[Any] | StoredRecords,
         scratch: Scratch,
         *,
         crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
@@ -113,7 +128,6 @@ class Build:
         self.fill_from_prose = fill_from_prose
         self.on_stage = on_stage
         self.codes = CodeTable()
-        self.entries: list[Entry] = []
         self.notes: list[str] = []
         self.decided: dict[str, list[Decision]] = {}  # by report id (output.across_years)
         self.key = ""
@@ -132,57 +146,100 @@ class Build:
         )
         self._positions = 0  # spilled records (those re-spilled after decisions included)
         self._respilled: dict[int, int] = {}  # first spill position → the decided one
+        self._readers: list[Any] = []  # the stores' readers the records came from
+        self._log = EntryLog(scratch.path("decided"))  # the entries kept, in row order
+        self._kept = bytearray()  # per spilled position: are its cells in the dataset?
+        self._rows = {"reports": 0, "cells": 0, "panel": 0}
+        self._extra_codes: set[str] = set()
+        self._prose_keys: set[str] = set()
+        self.across_years_seconds = 0.0  # time spent deciding cells across years
 
     # -- pass 1 ------------------------------------------------------------------------------
 
     def index(self) -> None:
-        """Read every record once: entries, payloads, versions, and the build's input key."""
+        """Read every record once: entries, payloads and cells spilled; then the decisions."""
         self._stage("reading records")
         known = frozenset(c.name for c in table_code_columns())
-        share = Interner()
-        by_id: dict[str, Entry] = {}
-        years: set = set()
-        total = 0  # the records kept, as a sum of their digests: the same in any order
+        spill = EntrySpill(self.scratch.path("entries"))
         every = hashlib.sha256()  # every record read, in order (see source_key)
-        for position, (item, digest) in enumerate(load_items(self.items)):
+        readers: dict[int, int] = {}
+        for position, (raw, item, digest) in enumerate(read_records(self.items)):
             every.update(digest)
+            source, at = self._locate(raw, position, readers)
             item = apply_stages(self.stages, self._corrected(item))
-            entry, payload = scan(item, position, self.codes, known, share)
+            entry, payload = scan(item, position, self.codes, known, _as_is)
             if self._cells is not None:
                 self._cells.add(position, entry.report_id, entry.year, item)
             self._positions = position + 1
-            other = by_id.get(entry.report_id)
-            if other is not None:
-                if not first_seen(entry, payload) < first_seen(other, self.payload(other)):
-                    continue
-                _old, old_digest = load_item(self.items[other.position])
-                total -= _term(other.report_id, old_digest)
             entry.blob = self.scratch.put(tuple(payload))
-            by_id[entry.report_id] = entry
-            total += _term(entry.report_id, digest)
-            if entry.year is not None:
-                years.add(entry.year)
-        self.entries = sorted(by_id.values(), key=lambda e: e.report_id)
-        del by_id
-        assign_agency_ids(self.entries)
+            spill.add(Located(entry, digest, source, at), first_seen(entry, payload))
+        self._kept = bytearray(self._positions)
         self._stage("deciding versions")
-        assign_versions(self.entries, self.numbers)
-        self._stage("deciding cells across years")
-        self._decide_across_years(known, share)
+        years, total, left_out = self._decide(spill, known)
         if self._cells is not None:
             self._cells.finish()
         self._year_kind = typed_kind(sorted(years, key=repr), INTEGER)
         self.key = self._key(total % _MODULUS)
-        if _all_stored(self.items):
-            self.source_key = _finish_key(
+        if all_stored(self.items):
+            self.source_key = finish_key(
                 every, self.crosswalk, self.fill_from_prose, self.corrections, self.stages
             )
-        left_out = [e for e in self.entries if e.is_current and (e.year is None or not e.agency_id)]
         if left_out:
             self.notes.append(
-                f"{len(left_out)} report(s) without a year or an agency are in reports and "
+                f"{left_out} report(s) without a year or an agency are in reports and "
                 "cells but not in panel"
             )
+
+    def _locate(self, raw: Any, position: int, readers: dict[int, int]) -> tuple[int, int]:
+        """Where to read a record again: a store's reader and row, or its position (-1)."""
+        from output.store import StoredInput
+
+        if not isinstance(raw, StoredInput):
+            return -1, position
+        reader = raw._reader
+        source = readers.get(id(reader))
+        if source is None:
+            source = readers[id(reader)] = len(self._readers)
+            self._readers.append(reader)
+        return source, raw._at
+
+    def _decide(self, spill: EntrySpill, known: frozenset[str]) -> tuple[set, int, int]:
+        """One agency at a time, in (agency, year) order: versions, the cells identities
+        across years decide, and the entries written in the datasets' row order."""
+        years: set = set()
+        total = left_out = 0  # the records kept, as a sum of their digests: any order
+        temp = self.scratch.path("duckdb")
+        for agency_id, run in itertools.groupby(
+            grouped(spill, temp), key=lambda located: located.entry.agency_id
+        ):
+            agency = list(run)
+            entries = [located.entry for located in agency]
+            assign_versions(entries, self.numbers)
+            if agency_id:
+                began = time.perf_counter()
+                self._decide_across_years(agency, known)
+                self.across_years_seconds += time.perf_counter() - began
+            for located in agency:
+                entry = located.entry
+                total += _term(entry.report_id, located.digest)
+                self._kept[self._respilled.get(entry.position, entry.position)] = 1
+                self._count(entry)
+                if entry.year is not None:
+                    years.add(entry.year)
+                if entry.is_current and (entry.year is None or not entry.agency_id):
+                    left_out += 1
+            for entry in sorted(entries, key=sort_key):
+                self._log.add(entry)
+        self._log.flush()
+        return years, total, left_out
+
+    def _count(self, entry: Entry) -> None:
+        self._rows["reports"] += 1
+        self._rows["cells"] += entry.n_cells
+        if entry.in_panel:
+            self._rows["panel"] += 1
+            self._extra_codes.update(entry.extra_codes)
+            self._prose_keys.update(entry.prose_keys)
 
     def payload(self, entry: Entry) -> Payload:
         return Payload(*self.scratch.get(entry.blob))
@@ -194,8 +251,8 @@ class Build:
         """What the datasets are a function of: the records kept, the crosswalk, the code."""
         digest = hashlib.sha256()
         digest.update(records.to_bytes(16, "little"))
-        digest.update(str(len(self.entries)).encode())
-        return _finish_key(
+        digest.update(str(self._rows["reports"]).encode())
+        return finish_key(
             digest, self.crosswalk, self.fill_from_prose, self.corrections, self.stages
         )
 
@@ -215,27 +272,26 @@ class Build:
             report = apply_decisions(report, decided)
         return item if report is item.report else dataclasses.replace(item, report=report)
 
-    def _decide_across_years(self, known: frozenset[str], share: Interner) -> None:
+    def _decide_across_years(self, agency: list[Located], known: frozenset[str]) -> None:
         """Cells an agency's reports leave undecided and an identity between consecutive years
-        decides (:mod:`output.across_years`); their entries and payloads are read again with
-        the decisions, so every dataset shows them. Only the reports of agencies with an
-        undecided cell are read, one agency at a time."""
-        current = sorted(
-            (e for e in self.entries if e.in_panel), key=lambda e: (e.agency_id, e.year)
-        )
-        chains = [
-            group
-            for _agency, run in itertools.groupby(current, key=lambda e: e.agency_id)
-            if len(group := list(run)) > 1 and any(e.n_uncertain for e in group)
-        ]
-        if not chains:
+        decides (:mod:`output.across_years`); the reports it changes are read again with the
+        decisions (entries, payloads and cells), so every dataset shows them."""
+        chain = sorted((x for x in agency if x.entry.in_panel), key=lambda x: x.entry.year)
+        if len(chain) < 2 or not any(x.entry.n_uncertain for x in chain):
             return
-        self.decided = decide_across_years(self._reports_of(chain) for chain in chains)
-        changed = [e for e in self.entries if e.report_id in self.decided]
-        items = load_items(self.items, [e.position for e in changed], digest=False)
-        for entry, (item, _) in zip(changed, items, strict=True):
+        reports = [
+            (x.entry.report_id, self._corrected(item).report)
+            for x, item in zip(chain, self._load(chain), strict=True)
+        ]
+        decided = decide_across_years([reports])
+        if not decided:
+            return
+        self.decided.update(decided)
+        changed = [x for x in chain if x.entry.report_id in decided]
+        for located, item in zip(changed, self._load(changed), strict=True):
+            entry = located.entry
             item = apply_stages(self.stages, self._corrected(item))
-            again, payload = scan(item, entry.position, self.codes, known, share)
+            again, payload = scan(item, entry.position, self.codes, known, _as_is)
             entry.n_numbers, entry.n_uncertain = again.n_numbers, again.n_uncertain
             entry.n_warnings = again.n_warnings
             entry.blob = self.scratch.put(tuple(payload))
@@ -243,25 +299,29 @@ class Build:
                 self._respilled[entry.position] = self._positions
                 self._cells.add(self._positions, entry.report_id, entry.year, item)
                 self._positions += 1
+                self._kept.append(0)
 
-    def _reports_of(self, entries: list[Entry]) -> list[tuple[str, Any]]:
-        """(report id, report as the per-cell stage gives it) of each entry."""
-        loaded = load_items(self.items, [e.position for e in entries], digest=False)
-        return [
-            (e.report_id, self._corrected(item).report)
-            for e, (item, _) in zip(entries, loaded, strict=True)
-        ]
+    def _load(self, located: list[Located]) -> list[ReportInput]:
+        """The records of these entries, read again from where they came from."""
+        by_source: dict[int, list[int]] = {}
+        for x in located:
+            by_source.setdefault(x.source, []).append(x.at)
+        loaded: dict[tuple[int, int], ReportInput] = {}
+        for source, ats in by_source.items():
+            if source < 0:
+                for at in ats:
+                    loaded[(source, at)] = load_item(self.items[at], digest=False)[0]
+            else:
+                for at, (item, _) in self._readers[source].read_many(ats).items():
+                    loaded[(source, at)] = item
+        return [loaded[(x.source, x.at)] for x in located]
 
     # -- the datasets ------------------------------------------------------------------------
 
     @property
     def rows(self) -> dict[str, int]:
         """Rows of each dataset (known once the records are indexed)."""
-        return {
-            "reports": len(self.entries),
-            "cells": sum(e.n_cells for e in self.entries),
-            "panel": sum(1 for e in self.entries if e.in_panel),
-        }
+        return dict(self._rows)
 
     def counts(self, names: Iterable[str] = DATASETS) -> dict[str, int]:
         """Rows of the named datasets, in writing order (no dataset is built for this)."""
@@ -277,13 +337,12 @@ class Build:
         return {name: rows[name] for name in DATASETS if name in wanted}
 
     def _plan(self) -> PanelPlan:
-        current = (e for e in self.entries if e.in_panel)
-        extra: set[str] = set()
-        seen_prose: set[str] = set()
-        for entry in current:
-            extra.update(entry.extra_codes)
-            seen_prose.update(entry.prose_keys)
-        return panel_plan(extra, seen_prose, self.crosswalk, fill_from_prose=self.fill_from_prose)
+        return panel_plan(
+            self._extra_codes,
+            self._prose_keys,
+            self.crosswalk,
+            fill_from_prose=self.fill_from_prose,
+        )
 
     def streams(
         self, names: Iterable[str] = DATASETS
@@ -299,14 +358,13 @@ class Build:
         cells = cells_spec(cell_columns, rows["cells"], self.key)
         if "reports" in wanted:
             self._stage("writing reports")
-            order = sorted(self.entries, key=sort_key)
-            yield reports, (conform(c, reports.columns) for c in reports_chunks(order, self))
+            chunks = reports_chunks(iter(self._log), self)
+            yield reports, (conform(c, reports.columns) for c in chunks)
         if "cells" in wanted:
             self._stage("writing cells")
             if self._cells is None:
                 raise ValueError("this build was made without cells (Build(cells=False))")
-            kept = np.zeros(self._positions, dtype=bool)
-            kept[[self._respilled.get(e.position, e.position) for e in self.entries]] = True
+            kept = np.frombuffer(bytes(self._kept), dtype=np.uint8).astype(bool)
             yield cells, self._cells.chunks(kept, cells.columns)
         panel = None
         if wanted & {"panel", "codebook"}:
@@ -327,9 +385,7 @@ class Build:
         """The panel's chunks, computed and kept in the scratch folder, and its final columns."""
         if self._panel is not None:
             return self._panel
-        current = sorted(
-            (e for e in self.entries if e.in_panel), key=lambda e: (e.agency_id, e.year)
-        )
+        current = (e for e in self._log if e.in_panel)  # in (agency, year) order
         plan = self._plan()
         parts: list[Path] = []
         dtypes: dict[str, str] = {}
@@ -355,138 +411,6 @@ class Build:
         log.debug("build: %s", text)
         if self.on_stage is not None:
             self.on_stage(text)
-
-
-# --------------------------------------------------------------------------------------------
-# Records
-# --------------------------------------------------------------------------------------------
-
-
-def load_item(raw: Any, *, digest: bool = True) -> tuple[ReportInput, bytes]:
-    """A record as a plain :class:`ReportInput`, with a digest of everything it says.
-
-    Handles from a records store are read from it (and digested from the stored row); other
-    records are digested from their stored form (:func:`output.store.input_to_line`).
-    """
-    loader = getattr(raw, "load_with_digest", None)
-    if loader is not None:
-        return loader(digest=digest)
-    item = as_input(raw)
-    if not digest:
-        return item, b""
-    from output.store import input_to_line
-
-    text = json.dumps(input_to_line(item), ensure_ascii=False, sort_keys=True, default=repr)
-    return item, hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
-
-
-def load_items(
-    items: Sequence[Any], positions: Iterable[int] | None = None, *, digest: bool = True
-) -> Iterator[tuple[ReportInput, bytes]]:
-    """:func:`load_item` for ``items[p]`` of each position (all, in order, by default); records
-    in a store are read a batch at a time."""
-
-    batch: list[Any] = []
-    wanted = range(len(items)) if positions is None else positions
-    for position in wanted:
-        batch.append(items[position])
-        if len(batch) >= _LOAD_BATCH:
-            yield from _load_batch(batch, digest)
-            batch = []
-    yield from _load_batch(batch, digest)
-
-
-_LOAD_BATCH = 256
-
-
-def _load_batch(batch: list[Any], digest: bool) -> Iterator[tuple[ReportInput, bytes]]:
-    from output.store import StoredInput
-
-    handles = [raw for raw in batch if isinstance(raw, StoredInput)]
-    if len(handles) < 2:
-        for raw in batch:
-            yield load_item(raw, digest=digest)
-        return
-    stored = StoredInput.load_many(handles, digest=digest)
-    for raw in batch:
-        yield next(stored) if isinstance(raw, StoredInput) else load_item(raw, digest=digest)
-
-
-def source_key(
-    items: Sequence[Any],
-    crosswalk: Mapping[str, ProseField] | None | object = _DEFAULT,
-    fill_from_prose: bool = True,
-    corrections: CorrectionSet | None = None,
-    stages: Sequence[RecordStage] = (),
-) -> str | None:
-    """For records that all sit in stores (handles from :func:`output.store.load_records`): a
-    key of every stored row, in order, read without decoding any record — what
-    :attr:`Build.source_key` will be. An export whose files were made from the same key has
-    nothing to do, and finds out in a fraction of the time a build takes. None otherwise."""
-    from output.store import StoredInput
-
-    if not _all_stored(items):
-        return None
-    every = hashlib.sha256()
-    for start in range(0, len(items), _DIGEST_BATCH):
-        for digest in StoredInput.digests(items[start : start + _DIGEST_BATCH]):
-            every.update(digest)
-    if crosswalk is _DEFAULT:
-        crosswalk = load_crosswalk()
-    return _finish_key(every, crosswalk, fill_from_prose, corrections, stages)
-
-
-_DIGEST_BATCH = 4096
-
-
-def _all_stored(items: Sequence[Any]) -> bool:
-    from output.store import StoredInput
-
-    return bool(items) and all(isinstance(item, StoredInput) for item in items)
-
-
-def _finish_key(
-    digest, crosswalk, fill_from_prose: bool, corrections=None, stages: Sequence[RecordStage] = ()
-) -> str:
-    """Add what shapes the rows besides the records: the prose crosswalk, the reviewers'
-    corrections, the record stages and the code."""
-    pairs = sorted((k, repr(v)) for k, v in (crosswalk or {}).items())
-    digest.update(repr((pairs, crosswalk is None, fill_from_prose)).encode())
-    if corrections:
-        digest.update(corrections.digest().encode())
-    if stages:
-        digest.update(stages_key(stages).encode())
-    digest.update(code_digest().encode())
-    return digest.hexdigest()
-
-
-def source_items(records: Iterable[Any]) -> Sequence[Any]:
-    """Records as a sequence the build can read several times (a one-shot iterator is listed;
-    the handles of a records store are small, so even a million of them is a modest list)."""
-    if isinstance(records, Sequence) and not isinstance(records, str | bytes):
-        return records
-    return list(records)
-
-
-_CODE_DIGEST: str | None = None
-
-
-def code_digest() -> str:
-    """A digest of the code that shapes the datasets (this package and the schema's labels)."""
-    global _CODE_DIGEST
-    if _CODE_DIGEST is None:
-        here = Path(__file__).parent
-        files = sorted(here.rglob("*.py"))
-        import parsers.schema
-
-        files.append(Path(parsers.schema.__file__))
-        digest = hashlib.sha256()
-        for path in files:
-            digest.update(path.name.encode())
-            with contextlib.suppress(OSError):
-                digest.update(path.read_bytes())
-        _CODE_DIGEST = digest.hexdigest()
-    return _CODE_DIGEST
 
 
 # --------------------------------------------------------------------------------------------
@@ -516,7 +440,12 @@ def _as_stored(column: Column, dtype: str) -> Column:
     return column
 
 
-def _agency_chunks(entries: list[Entry], size: int) -> Iterator[list[Entry]]:
+def _as_is(value: Any) -> Any:
+    """Values of a scanned entry kept as they are (entries live on disk, not shared)."""
+    return value
+
+
+def _agency_chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
     """Runs of about ``size`` entries that never split one agency's years."""
     group: list[Entry] = []
     for entry in entries:

@@ -34,13 +34,12 @@ from pathlib import Path
 from typing import Any
 
 from ogi_errors import FormatError
-from output.build import DATASETS, Build, source_items, source_key
+from output.build import DATASETS, Build, StoredRecords, source_items, source_key
 from output.corrections import CorrectionSet
 from output.dataset import Dataset, Datasets
 from output.frames import FrameCollector
 from output.manifest import Manifest, dataset_fingerprint, input_key
 from output.scratch import Scratch
-from output.store import load_records
 from output.writers import FORMATS, NOTES, SINKS, WRITERS, Sink
 from output.writers.arrow import as_table
 from output.writers.atomic import FileResult, Staging, cleanup_temps, replace_if_changed
@@ -173,7 +172,7 @@ def export(
     if isinstance(records_or_source, str | os.PathLike):
         if corrections is None and Path(records_or_source).is_dir():
             corrections = records_or_source
-        records_or_source = load_records(Path(records_or_source))
+        records_or_source = StoredRecords(Path(records_or_source))
     notes_first: list[str] = []
     if corrections is not None:
         build_options["corrections"] = _corrections(corrections, notes_first)

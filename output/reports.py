@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 import pandas as pd
@@ -176,17 +177,21 @@ def report_row(entry: Entry, payload: Payload) -> dict:
 
 
 def reports_chunks(
-    ordered: list[Entry], payloads: PayloadReader, size: int | None = None
+    ordered: Iterable[Entry], payloads: PayloadReader, size: int | None = None
 ) -> Iterator[pd.DataFrame]:
-    """The rows of ``ordered`` (already in :func:`sort_key` order), ``size`` at a time."""
+    """The rows of ``ordered`` (already in :func:`sort_key` order), ``size`` at a time (the
+    entries may be a stream: only one chunk of them is held)."""
     size = size or REPORTS_CHUNK
-    for start in range(0, len(ordered), size):
+    entries = iter(ordered)
+    emitted = False
+    while batch := list(itertools.islice(entries, size)):
         rows: dict[str, list] = {c.name: [] for c in COLUMNS}
-        for entry in ordered[start : start + size]:
+        for entry in batch:
             for name, value in report_row(entry, payloads.payload(entry)).items():
                 rows[name].append(value)
+        emitted = True
         yield typed_frame(rows, COLUMNS)
-    if not ordered:
+    if not emitted:
         yield typed_frame({}, COLUMNS)
 
 

@@ -17,8 +17,8 @@ from rich.table import Table
 from ogi.app import app
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
 from ogi_errors import DataNotFound, FormatError, RecordError
+from output.buildinputs import StoredRecords
 from output.export import DEFAULT_FORMATS, export, parse_formats, parse_partition
-from output.store import load_records
 
 
 @app.command("export")
@@ -80,7 +80,8 @@ def export_command(
             typer.echo("error: file arguments need --from-files", err=True)
             raise typer.Exit(EXIT_USAGE)
         try:
-            records = list(load_records(folders))
+            records = StoredRecords(folders)  # read lazily: nothing per record is held
+            bool(records)  # a folder without records fails here
         except (DataNotFound, RecordError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_NOTHING_DONE) from None
@@ -121,7 +122,7 @@ def _parse(paths: list[Path], folder: Path, console: Console) -> tuple[list, int
 
     with console.status("parsing…"):
         stored, failed = spill_files(paths, folder, on_outcome=report)
-    return (list(load_records(folder)) if stored else []), failed
+    return (StoredRecords(folder) if stored else []), failed
 
 
 def _summary(result) -> Table:
