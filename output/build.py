@@ -64,7 +64,7 @@ from output.codebook import codebook_dataset
 from output.columns import INTEGER, NUMBER, Column, conform, typed_array
 from output.corrections import CorrectionSet
 from output.dataset import Dataset
-from output.entries import CodeTable, Entry, Payload, first_seen, scan
+from output.entries import CodeTable, Entry, Interner, Payload, first_seen, scan
 from output.entrytable import EntryLog, EntrySpill, Located, grouped
 from output.inputs import ReportInput, document_sha256
 from output.panel import PanelPlan, panel_chunk, panel_plan, panel_spec, table_code_columns
@@ -276,7 +276,7 @@ class Build:
         """Cells an agency's reports leave undecided and an identity between consecutive years
         decides (:mod:`output.across_years`); the reports it changes are read again with the
         decisions (entries, payloads and cells), so every dataset shows them."""
-        chain = sorted((x for x in agency if x.entry.in_panel), key=lambda x: x.entry.year)
+        chain = sorted((x for x in agency if x.entry.in_panel), key=lambda x: x.entry.year or 0)
         if len(chain) < 2 or not any(x.entry.n_uncertain for x in chain):
             return
         reports = [
@@ -308,7 +308,8 @@ class Build:
             by_source.setdefault(x.source, []).append(x.at)
         loaded: dict[tuple[int, int], ReportInput] = {}
         for source, ats in by_source.items():
-            if source < 0:
+            if source < 0:  # records given as a sequence, not read from a store
+                assert not isinstance(self.items, StoredRecords)
                 for at in ats:
                     loaded[(source, at)] = load_item(self.items[at], digest=False)[0]
             else:
@@ -440,9 +441,14 @@ def _as_stored(column: Column, dtype: str) -> Column:
     return column
 
 
-def _as_is(value: Any) -> Any:
+class _AsIs(Interner):
     """Values of a scanned entry kept as they are (entries live on disk, not shared)."""
-    return value
+
+    def __call__(self, value: Any) -> Any:
+        return value
+
+
+_as_is = _AsIs()
 
 
 def _agency_chunks(entries: Iterable[Entry], size: int) -> Iterator[list[Entry]]:

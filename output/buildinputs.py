@@ -162,7 +162,7 @@ def finish_key(
     return digest.hexdigest()
 
 
-def source_items(records: Iterable[Any]) -> Iterable[Any]:
+def source_items(records: Iterable[Any]) -> Sequence[Any] | StoredRecords:
     """Records as something the build can read several times: :class:`StoredRecords` and
     sequences as they are (a one-shot iterator is listed)."""
     if isinstance(records, StoredRecords):

@@ -79,6 +79,7 @@ class FrameCollector:
         if not isinstance(chunk, pd.DataFrame):  # an Arrow chunk
             from output.writers.arrow import to_frame
 
+            assert self._spec is not None  # set by begin()
             chunk = to_frame(chunk, list(self._spec.columns))
         self._chunks.append(chunk)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,6 +73,7 @@ def export_command(
             typer.echo("error: --from-files needs at least one file or folder", err=True)
             raise typer.Exit(EXIT_USAGE)
         spilled = Path(tempfile.mkdtemp(prefix="ogi-files-"))
+        records: StoredRecords | list[Any]
         records, failed = _parse(paths, spilled, console)
         out = out or folders[0] / "datasets"
     else:
@@ -111,7 +112,9 @@ def export_command(
     raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _parse(paths: list[Path], folder: Path, console: Console) -> tuple[list, int]:
+def _parse(
+    paths: list[Path], folder: Path, console: Console
+) -> tuple[StoredRecords | list[Any], int]:
     """Parse the files on every core into a records store in ``folder`` (reports are stored as
     they come, never gathered); its record handles and the number of files that failed."""
     from ogi.documents import spill_files

@@ -16,6 +16,7 @@ integers back as integers (:func:`parquet_schema`).
 from __future__ import annotations
 
 import functools
+from typing import TypeAlias
 
 import pandas as pd
 import pyarrow as pa
@@ -33,7 +34,7 @@ ARROW_TYPES = {
     BOOLEAN: pa.bool_(),
 }
 
-Chunk = pa.Table | pd.DataFrame
+Chunk: TypeAlias = pa.Table | pd.DataFrame
 
 
 def arrow_schema(columns: list[Column]) -> pa.Schema:
