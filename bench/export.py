@@ -23,7 +23,8 @@ same without the export manifest (every file written again and compared); and, a
 size only (``--writers`` for every size), each format alone. ``--only-export`` keeps the
 baseline and the whole export (the big sizes: a million reports is a store of about 13 GB and,
 in every format, about 85 GB of datasets, most of it the SQLite and CSV cells; ``--formats
-parquet,xlsx`` keeps the disk use small). ``--slow`` adds the million-report size.
+parquet,xlsx`` keeps the disk use small). ``--slow`` adds the million-report size;
+``--stores DIR`` keeps the generated stores there for the next run.
 """
 
 from __future__ import annotations
@@ -229,6 +230,18 @@ def generate_store(folder: Path, n: int, seed: int = 1, batch: int = 1_000) -> P
     return folder / STORE_NAME
 
 
+def kept_store(stores: Path, n: int, seed: int = 1) -> Path:
+    """The data folder of a generated store kept in ``stores``, generated the first time (a
+    store is complete once its folder has its final name)."""
+    data = stores / f"reports-{n}-seed-{seed}"
+    if not (data / STORE_NAME).exists():
+        partial = stores / f".partial-{n}-seed-{seed}"
+        shutil.rmtree(partial, ignore_errors=True)
+        generate_store(partial, n, seed)
+        partial.rename(data)
+    return data
+
+
 # --------------------------------------------------------------------------------------------
 # The benchmark
 # --------------------------------------------------------------------------------------------
@@ -273,14 +286,22 @@ def run(
     workdir: Path | None = None,
     writers: bool = True,
     reruns: bool = True,
+    stores: Path | None = None,
 ) -> dict:
-    """Run every phase for one size; returns the figures (also what ``--json`` prints)."""
+    """Run every phase for one size; returns the figures (also what ``--json`` prints).
+
+    ``stores``: a folder where generated records stores are kept (one per size and seed) and
+    found again by later runs — a million reports take long to generate."""
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="ogi-bench-export-")) if own else workdir
     try:
         data = folder / "data"
         generated_at = time.perf_counter()
-        store = generate_store(data, reports, seed)
+        if stores is None:
+            store = generate_store(data, reports, seed)
+        else:
+            data = kept_store(stores, reports, seed)
+            store = data / STORE_NAME
         generate_seconds = time.perf_counter() - generated_at
 
         phase, rows = measure(
@@ -421,6 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-export", action="store_true", help="the baseline and the whole export only"
     )
+    parser.add_argument(
+        "--stores",
+        type=Path,
+        help="keep the generated records stores in this folder and reuse them in later runs",
+    )
     args = parser.parse_args(argv)
     sizes = [int(n.replace("_", "")) for n in args.reports.split(",") if n]
     if args.slow and 1_000_000 not in sizes:
@@ -434,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed,
             writers=not args.only_export and (args.writers or index == 0),
             reruns=not args.only_export,
+            stores=args.stores,
         )
         runs.append(figures)
         if not args.json:
