@@ -148,7 +148,11 @@ def all_stored(items: Iterable[Any]) -> bool:
 
 
 def finish_key(
-    digest, crosswalk, fill_from_prose: bool, corrections=None, stages: Sequence[RecordStage] = ()
+    digest: Any,
+    crosswalk: Any,
+    fill_from_prose: bool,
+    corrections: CorrectionSet | None = None,
+    stages: Sequence[RecordStage] = (),
 ) -> str:
     """Add what shapes the rows besides the records: the prose crosswalk, the reviewers'
     corrections, the record stages and the code."""

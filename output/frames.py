@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 
 from output.build import DATASETS, Build, source_items
 from output.dataset import Dataset, Datasets
@@ -75,7 +76,7 @@ class FrameCollector:
     def begin(self, spec: Dataset) -> None:
         self._spec, self._chunks = spec, []
 
-    def write(self, chunk) -> None:
+    def write(self, chunk: pd.DataFrame | pa.Table) -> None:
         if not isinstance(chunk, pd.DataFrame):  # an Arrow chunk
             from output.writers.arrow import to_frame
 
