@@ -302,8 +302,9 @@ def test_politeness_delay_per_host_in_a_crawl(tmp_path):
             # Measured on arrival at the server, where a busy machine can delay one arrival and
             # so shorten the next gap: the rate over the whole run is the politeness property,
             # and no two requests may ever arrive as a burst.
+            # Only the first and the last arrival bound the span, so it may lose one such delay.
             assert len(gaps) > 10 and min(gaps) >= delay / 2, (h, min(gaps))
-            assert times[-1] - times[0] >= delay * len(gaps) - 0.01
+            assert times[-1] - times[0] >= delay * len(gaps) - delay / 2, (h, times)
         # hosts run side by side: the run is not the sum of both hosts' floors
         floors = [len(web.world.requests(h)) * delay for h in hosts]
         assert result.seconds < sum(floors)
