@@ -13,7 +13,7 @@ from pathlib import Path
 import parsers
 from ogi.pool import DocumentTimeout, cores, pool_map, time_limit
 from parsers.model import ParseError, Report
-from parsers.provenance import pack
+from parsers.provenance import drop
 
 # Files a folder walk skips: hidden files, our own outputs, editor leftovers.
 _SKIP_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv", ".parquet", ".xlsx", ".sqlite", ".db", ".gz"}
@@ -73,7 +73,9 @@ def parse_files(
     before it is stopped and reported with reason ``timeout``. ``as_json``: each outcome
     carries its record as a line of JSON (:func:`record_json`) in place of the report, made
     in the worker that parsed it — the process reading the outcomes then only writes them,
-    instead of unpickling every report and serializing it again on its one core.
+    instead of unpickling every report and serializing it again on its one core. The reports
+    carry no provenance (where each cell was printed: :mod:`parsers.provenance`);
+    ``parsers.parse`` gives it, and the harvest stores it for the review app.
     """
     files = iter_files(paths)
     wanted = workers or cores()
@@ -106,7 +108,7 @@ def parse_file(path: Path, timeout: float | None = None, as_json: bool = False) 
             report = parsers.parse(data, source=str(path))
         if as_json:
             return Parsed(path, record_json=record_json(report))
-        return Parsed(path, report=pack(report))
+        return Parsed(path, report=drop(report))  # its readers never show where cells were
     except ParseError as exc:
         return Parsed(path, error=str(exc), reason=exc.reason)
     except DocumentTimeout as exc:

@@ -107,11 +107,24 @@ def pack(report: Report) -> Report:
     it is), and the encoding is done on the worker's core."""
     if report.origins is None:
         report.origins = encode(report) or ""
-        for table in report.tables.values():
-            for columns in table.values():
-                for cell in columns.values():
-                    cell.source = cell.origin = None
+        _let_go(report)
     return report
+
+
+def drop(report: Report) -> Report:
+    """Let go of a report's provenance, for callers that never store it for review (``ogi
+    parse``'s JSON, an export's scratch store): a parse worker sends the report as cheaply as
+    before provenance existed, and no time goes into encoding it."""
+    report.origins = ""
+    _let_go(report)
+    return report
+
+
+def _let_go(report: Report) -> None:
+    for table in report.tables.values():
+        for columns in table.values():
+            for cell in columns.values():
+                cell.source = cell.origin = None
 
 
 def decode(text: str) -> dict[str, Any]:
