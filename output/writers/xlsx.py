@@ -25,17 +25,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 import openpyxl
+import pyarrow as pa
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.compat import safe_string
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, Column
 from output.dataset import Dataset, Datasets
-from output.writers.arrow import as_table, values
+from output.writers.arrow import as_table, select, values
 from output.writers.atomic import TEMP_PREFIX, Staging
 from output.writers.base import Sink, feed
+from output.writers.xlsx_rows import rows_xml
 
 FILE_NAME = "datasets.xlsx"
 MAX_ROWS = 1_048_575  # data rows per sheet (Excel's limit minus the header)
@@ -54,7 +55,7 @@ class XlsxSink(Sink):
 
     openpyxl writes each sheet's frame (columns, frozen header, autofilter) and its header
     row; the data rows, millions of cells, are written here as the XML openpyxl's write-only
-    writer would produce (:func:`_cell_writer`), to a file per sheet that :func:`normalize`
+    writer would produce (:mod:`output.writers.xlsx_rows`), to a file per sheet that :func:`normalize`
     splices into the sheet — the same bytes, several times faster.
     """
 
@@ -80,7 +81,7 @@ class XlsxSink(Sink):
         self._number = 0
         self._written = 0
         self._widths: list[list] = []
-        self._cells: list = []
+        self._texts: list = []  # per column: how a text value is written (None: not text)
         self._letters: list[str] = []
         self._left_out = False
 
@@ -89,7 +90,7 @@ class XlsxSink(Sink):
         self._left_out = _left_out(dataset, self.max_rows)
         self._sheet, self._number, self._written, self._sheet_rows = None, 0, 0, 0
         self._widths = [[] for _ in dataset.columns]
-        self._pending: list[tuple] = []
+        self._pending: list[pa.Table] = []
         if self._left_out:
             _note_sheet(self.workbook, dataset)
 
@@ -100,32 +101,42 @@ class XlsxSink(Sink):
         if self._left_out or not len(chunk):
             return
         table = as_table(chunk, self.current)
-        columns = [values(table.column(c.name)) for c in self.current.columns]
         if self._sheet is None:  # the first rows set the column widths: collect them first
-            for sample, column_values in zip(self._widths, columns, strict=True):
-                sample.extend(column_values[: _SAMPLE - len(sample)])
-            self._pending.extend(zip(*columns, strict=True))
-            if len(self._pending) < _SAMPLE:
+            self._pending.append(table)
+            if sum(t.num_rows for t in self._pending) < _SAMPLE:
                 return
-            rows, self._pending = self._pending, []
+            self._flush_pending()
         else:
-            rows = zip(*columns, strict=True)
-        for row in rows:
-            self._append(row)
+            self._append(table)
 
-    def _append(self, row: tuple) -> None:
-        if self._sheet is None or self._sheet_rows >= self.max_rows:
-            self._new_sheet()
-        number = self._sheet_rows + 2  # the header is row 1
-        parts = [f'<row r="{number}">']
-        for letter, cell, value in zip(self._letters, self._cells, row, strict=True):
-            if value is not None:
-                parts.append(cell(f"{letter}{number}", value))
-        parts.append("</row>")
-        assert self._out is not None  # opened by _new_sheet
-        self._out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
-        self._sheet_rows += 1
-        self._written += 1
+    def _flush_pending(self) -> None:
+        """The rows held back for the column widths: their first rows sampled, then written."""
+        if not self._pending:
+            return
+        columns = list(self.current.columns)
+        table = pa.concat_tables([select(t, columns) for t in self._pending])
+        self._pending = []
+        head = table.slice(0, _SAMPLE)
+        for sample, column in zip(self._widths, columns, strict=True):
+            sample.extend(values(head.column(column.name)))
+        self._append(table)
+
+    def _append(self, table: pa.Table) -> None:
+        """Rows written as sheet XML (:mod:`output.writers.xlsx_rows`), continuing on a new
+        sheet when one is full."""
+        start = 0
+        while start < table.num_rows:
+            if self._sheet is None or self._sheet_rows >= self.max_rows:
+                self._new_sheet()
+            part = table.slice(start, self.max_rows - self._sheet_rows)
+            assert self._out is not None  # opened by _new_sheet
+            first = self._sheet_rows + 2  # the header is row 1
+            columns = list(self.current.columns)
+            for xml in rows_xml(part, columns, self._letters, self._texts, first):
+                self._out.write(xml)
+            self._sheet_rows += part.num_rows
+            self._written += part.num_rows
+            start += part.num_rows
 
     def _new_sheet(self) -> None:
         self._close_rows()
@@ -136,7 +147,7 @@ class XlsxSink(Sink):
         n_rows = min(self.max_rows, len(dataset) - self._written)
         _prepare(sheet, dataset.columns, self._widths, n_rows)
         sheet.append([_header(sheet, c) for c in dataset.columns])
-        self._cells = [_cell_writer(c, _pinned_style(sheet)) for c in dataset.columns]
+        self._texts = [_text_tail(c, _pinned_style(sheet)) for c in dataset.columns]
         self._letters = [get_column_letter(i) for i in range(1, len(dataset.columns) + 1)]
         path = self.folder / f"rows-{len(self._rows)}.xml"
         self._rows[id(sheet)] = path
@@ -150,9 +161,7 @@ class XlsxSink(Sink):
 
     def end(self) -> None:
         if not self._left_out:
-            for row in self._pending:
-                self._append(row)
-            self._pending = []
+            self._flush_pending()
             if self._sheet is None:  # no rows: the header alone
                 self._new_sheet()
             self._close_rows()
@@ -258,43 +267,31 @@ def _pinned_style(sheet):
     return style
 
 
-def _cell_writer(column: Column, pinned_style):
-    """How a value of ``column`` is written: the ``<c>`` element openpyxl's write-only writer
-    makes of it (numbers as numbers, text inline, code-like text pinned as text with the ``@``
-    format, text that looks like a formula stored as text, Excel's error words as errors)."""
-    if column.kind in (INTEGER, BOOLEAN):
-        return _plain_cell
-    if column.kind == NUMBER:
-        return _number_cell
+def _text_tail(column: Column, pinned_style):
+    """How a text value of ``column`` is written: the rest of the ``<c>`` element (after its
+    reference) openpyxl's write-only writer makes of it — text inline, code-like text pinned
+    as text with the ``@`` format, text that looks like a formula stored as text, Excel's
+    error words as errors. None for numbers and booleans (formatted by Arrow)."""
+    if column.kind in (INTEGER, BOOLEAN, NUMBER):
+        return None
     text_typed = column.kind in _TEXT_KINDS
 
-    def cell(ref: str, value) -> str:
+    def tail(value) -> str:
         text = _clean(value)
         if text_typed and _NUMBER_LIKE.match(text) is not None:
-            return _string_cell(ref, text, pinned_style())
+            return _string_tail(text, pinned_style())
         if text in ERROR_CODES:  # as openpyxl types them (never a formula: see above)
-            return f'<c r="{ref}" t="e"><v>{_escape(text)}</v></c>'
-        return _string_cell(ref, text, "")
+            return f' t="e"><v>{_escape(text)}</v></c>'
+        return _string_tail(text, "")
 
-    return cell
-
-
-def _plain_cell(ref: str, value) -> str:
-    kind = "b" if isinstance(value, bool) else "n"
-    return f'<c r="{ref}" t="{kind}"><v>{safe_string(value)}</v></c>'
+    return tail
 
 
-def _number_cell(ref: str, value: float) -> str:
-    if value.is_integer() and abs(value) < 1e15:
-        value = int(value)
-    return f'<c r="{ref}" t="n"><v>{safe_string(value)}</v></c>'
-
-
-def _string_cell(ref: str, text: str, style: str) -> str:
+def _string_tail(text: str, style: str) -> str:
     if not text:
-        return f'<c r="{ref}"{style} t="inlineStr"></c>'
+        return f'{style} t="inlineStr"></c>'
     space = ' xml:space="preserve"' if text != text.strip() else ""
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
+    return f'{style} t="inlineStr"><is><t{space}>{_escape(text)}</t></is></c>'
 
 
 def _escape(text: str) -> str:
