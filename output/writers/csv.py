@@ -51,8 +51,9 @@ def field_sql(column: Column) -> str:
     """The SQL that formats one column's values as CSV fields (null: an empty field)."""
     name = _ident(column.name)
     if column.kind == NUMBER:  # integral values without ".0"; others shortest round-trip
-        return (
-            f"CASE WHEN {name} = trunc({name}) AND abs({name}) < 1e16 "
+        return (  # (a NaN is "nan" whatever its sign bit, as Python's repr writes it)
+            f"CASE WHEN isnan({name}) THEN 'nan' "
+            f"WHEN {name} = trunc({name}) AND abs({name}) < 1e16 "
             f"THEN CAST(CAST({name} AS HUGEINT) AS VARCHAR) ELSE CAST({name} AS VARCHAR) END"
         )
     if column.kind == INTEGER:
