@@ -34,7 +34,7 @@ _PANDAS_DTYPES = {
     BOOLEAN: "boolean",
 }
 
-_ARROW = {
+ARROW_TYPES = {  # the Arrow type of each kind (chunks, Parquet files)
     TEXT: pa.string(),
     CODE: pa.string(),
     DATE: pa.string(),
@@ -102,7 +102,7 @@ def typed_array(values: list, column: Column) -> pa.Array:
     try:
         if column.kind == INTEGER:  # infer, then cast safely: never truncate 1.5 to 1
             return pa.array(values, from_pandas=True).cast(pa.int64(), safe=True)
-        return pa.array(values, type=_ARROW[column.kind], from_pandas=True)
+        return pa.array(values, type=ARROW_TYPES[column.kind], from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError, ValueError):
         pass
     if column.kind in _TEXT_KINDS:
@@ -110,14 +110,14 @@ def typed_array(values: list, column: Column) -> pa.Array:
     if column.kind == INTEGER:
         return pa.array(pd.Series(values, dtype="Float64"), type=pa.float64(), from_pandas=True)
     return pa.array(
-        pd.Series(values, dtype=column.dtype), type=_ARROW[column.kind], from_pandas=True
+        pd.Series(values, dtype=column.dtype), type=ARROW_TYPES[column.kind], from_pandas=True
     )
 
 
 def series_from_arrays(arrays: list[pa.Array], column: Column) -> pd.Series:
     """Arrow chunks (built piece by piece to bound memory) as one nullable series."""
     if not arrays:
-        arrays = [pa.array([], type=_ARROW[column.kind])]
+        arrays = [pa.array([], type=ARROW_TYPES[column.kind])]
     if column.kind == INTEGER and any(a.type != pa.int64() for a in arrays):
         arrays = [a.cast(pa.float64()) for a in arrays]
     chunked = pa.chunked_array(arrays, type=arrays[0].type)

@@ -21,18 +21,8 @@ from typing import TypeAlias
 import pandas as pd
 import pyarrow as pa
 
-from output.columns import BOOLEAN, CODE, DATE, DATETIME, INTEGER, NUMBER, TEXT, Column
+from output.columns import ARROW_TYPES, TEXT, Column
 from output.dataset import Dataset
-
-ARROW_TYPES = {
-    TEXT: pa.string(),
-    CODE: pa.string(),
-    DATE: pa.string(),
-    DATETIME: pa.string(),
-    INTEGER: pa.int64(),
-    NUMBER: pa.float64(),
-    BOOLEAN: pa.bool_(),
-}
 
 Chunk: TypeAlias = pa.Table | pd.DataFrame
 
