@@ -9,11 +9,16 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import parsers
 from ogi.pool import DocumentTimeout, cores, pool_map, time_limit
-from parsers.model import ParseError, Report
-from parsers.provenance import drop
+
+if TYPE_CHECKING:
+    from parsers.model import Report
+
+# The parsers are imported by the first parse, not with this module: a command that parses on
+# a pool of workers starts them first, and its own process need not load the parsers (a
+# quarter of a second) before the workers are on their way.
 
 # Files a folder walk skips: hidden files, our own outputs, editor leftovers.
 _SKIP_SUFFIXES = {".json", ".jsonl", ".tsv", ".csv", ".parquet", ".xlsx", ".sqlite", ".db", ".gz"}
@@ -93,12 +98,17 @@ def parse_files(
         # a worker's caches (labels, values, row names) warm up over its first reports:
         # replaced only every 4,096 files here, not every 512 as in the nightly harvest
         max_tasks_per_child=512,
+        preload=("parsers.warm",),
     )
 
 
 def parse_file(path: Path, timeout: float | None = None, as_json: bool = False) -> Parsed:
     """Read and parse one file. Never raises: every failure is the outcome's error.
     ``as_json``: the outcome holds the record as a line of JSON instead of the report."""
+    import parsers
+    from parsers.model import ParseError
+    from parsers.provenance import drop
+
     try:
         data = path.read_bytes()
     except OSError as exc:

@@ -129,6 +129,7 @@ def run_jobs(
         workers=workers,
         on_crash=_crashed,
         max_tasks_per_child=max_tasks_per_child,
+        preload=("parsers.warm",),
     )
 
 

@@ -102,6 +102,7 @@ def pool_map(
     chunk: int = CHUNK,
     max_tasks_per_child: int = 64,
     work_while_starting: bool = False,
+    preload: tuple[str, ...] = (),
 ) -> Iterator[R]:
     """``func(item)`` for every item, on ``workers`` processes; results are yielded as they come
     (``ordered=False``) or in the order of ``items``.
@@ -113,12 +114,20 @@ def pool_map(
     in this process. ``work_while_starting``: this process works through the first items
     while the workers start (a fork server importing the parsers takes most of a second),
     instead of waiting — for callers that may run an item here, where a crash is not
-    isolated.
+    isolated. ``preload``: modules the fork server imports once for every worker (beside the
+    main script and ``func``'s own module), e.g. ``parsers.warm`` to load the parsers and the
+    place table before the first item rather than in each worker.
     """
     items = iter(items)
-    pool = _Pool(func, on_crash, workers, chunk, max_tasks_per_child) if workers > 1 else None
+    pool = (
+        _Pool(func, on_crash, workers, chunk, max_tasks_per_child, _preload(func, preload))
+        if workers > 1
+        else None
+    )
     if pool is not None:
-        if work_while_starting:
+        # with the fork server already on its way (start_server), the workers are ready before
+        # this process could have imported the parsers for an item of its own
+        if work_while_starting and not _server_started:
             starting = threading.Thread(target=pool.usable, name="ogi-pool-start", daemon=True)
             starting.start()
             handed_over = False  # the workers take the rest
@@ -153,15 +162,48 @@ def pool_map(
 _END = object()
 
 
-def _context():
+def _preload(func: Callable, extra: tuple[str, ...]) -> list[str]:
+    """What the fork server imports: the main script (as every worker would otherwise do),
+    the module of the function the workers run, and what the caller names."""
+    target = getattr(func, "func", func)  # a functools.partial: the function it wraps
+    module = getattr(target, "__module__", None)
+    return ["__main__", *([module] if module and module != "__main__" else []), *extra]
+
+
+def _context(preload: list[str]):
     methods = multiprocessing.get_all_start_methods()
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        # the server imports the main script (as every worker would otherwise do) and the
-        # parsers, and loads the place table, once: workers fork warm
-        ctx.set_forkserver_preload(["__main__", "ogi.parsing", "ogi.documents", "parsers.warm"])
+        # the server imports these once (a process has one fork server, started by its first
+        # pool: later pools find their modules imported by the workers themselves), and the
+        # workers fork warm from it; only what the workers need, as its start-up is on the
+        # way of their first item
+        ctx.set_forkserver_preload(preload)
         return ctx
     return multiprocessing.get_context("spawn")
+
+
+_server_started = False
+
+
+def start_server(func_module: str, preload: tuple[str, ...] = ()) -> None:
+    """Start the fork server the workers of a coming :func:`pool_map` will fork from, now,
+    without waiting for it: it imports what the workers need (about a quarter of a second)
+    while this process goes on with its own start-up. ``func_module`` and ``preload`` as the
+    pool will have them. Where there is no fork server (spawn), nothing to do."""
+    global _server_started
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return
+    from multiprocessing import forkserver
+
+    _context(["__main__", func_module, *preload])
+    forkserver.ensure_running()
+    _server_started = True
+
+
+def server_started() -> bool:
+    """Whether :func:`start_server` started the fork server in this process."""
+    return _server_started
 
 
 def _probe() -> int:
@@ -200,8 +242,11 @@ def _watch_parent(pid: int) -> None:
 
 
 class _Pool:
-    def __init__(self, func, on_crash, workers: int, chunk: int, max_tasks: int) -> None:
+    def __init__(
+        self, func, on_crash, workers: int, chunk: int, max_tasks: int, preload: list[str]
+    ) -> None:
         self.func = func
+        self.preload = preload
         self.on_crash = on_crash
         self.workers = workers
         self.chunk = max(1, chunk)
@@ -212,7 +257,7 @@ class _Pool:
     def _start(self) -> ProcessPoolExecutor:
         self.executor = ProcessPoolExecutor(
             self.workers,
-            mp_context=_context(),
+            mp_context=_context(self.preload),
             max_tasks_per_child=self.max_tasks,
             initializer=_watch_parent,
             initargs=(os.getpid(),),

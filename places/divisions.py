@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from places import names as vocab
+from places import tablecache
 
 LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
 LEVELS = ("province", "city", "county", "township")
@@ -226,12 +227,52 @@ class DivisionTable:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> DivisionTable:
-        """Read a table file (the packaged one by default)."""
-        if path is None:
-            data = resources.files("places").joinpath("data", DATA_FILE).read_bytes()
-        else:
-            data = Path(path).read_bytes()
-        return cls.from_text(gzip.decompress(data).decode("utf-8"))
+        """Read a table file (the packaged one by default, built once per machine and then
+        read from the user's cache: :mod:`places.tablecache`)."""
+        if path is not None:
+            return cls.from_text(gzip.decompress(Path(path).read_bytes()).decode("utf-8"))
+        data = resources.files("places").joinpath("data", DATA_FILE).read_bytes()
+        cached = tablecache.cache_path(data)
+        state = tablecache.read(cached) if cached is not None else None
+        if state is not None:
+            try:
+                return cls.from_state(state)
+            except (TypeError, ValueError):  # a layout this code does not know
+                pass
+        table = cls.from_text(gzip.decompress(data).decode("utf-8"))
+        if cached is not None:
+            tablecache.write(cached, table.state())
+        return table
+
+    def state(self) -> tuple:
+        """The built table as plain tuples and dicts (what :meth:`from_state` takes back)."""
+        rows = tuple(
+            (d.code, d.name, d.names, d.first, d.last, d.successor, d.grouping)
+            for d in self.by_code.values()
+        )
+        return (tablecache.LAYOUT, rows, self._names, self.editions, self.meta)
+
+    @classmethod
+    def from_state(cls, state: tuple) -> DivisionTable:
+        """The table :meth:`state` gave, without building its indexes again."""
+        layout, rows, names, editions, meta = state
+        if layout != tablecache.LAYOUT:
+            raise ValueError(f"division table layout {layout}, expected {tablecache.LAYOUT}")
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            table = cls.__new__(cls)
+            table.by_code = {row[0]: Division(*row) for row in rows}
+        finally:
+            if paused:
+                gc.enable()
+        table.editions = tuple(editions)
+        table.meta = dict(meta)
+        table.latest = table.editions[-1] if table.editions else 0
+        table._ancestors = {}
+        table._names = names
+        table.max_name_length = max((len(n) for n in names), default=0)
+        return table
 
     @classmethod
     def from_text(cls, text: str) -> DivisionTable:

@@ -11,13 +11,23 @@ Public interface (see each module's docstrings):
   ``read_body(doc)``, runs and failures; the harvest stage reads new/changed documents here.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-# The one version of the project is ``version`` in pyproject.toml; it is read here, from the
+# The one version of the project is ``version`` in pyproject.toml; it is read from the
 # installed distribution, by every package that names it (the crawler's User-Agent and WARC
 # records, the parser fingerprint, the harvest's runs). ``scraper`` is the lowest package that
-# needs it, and ``ogi`` re-exports it.
-try:
-    __version__ = version("ogi-reports")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0.0.0"
+# needs it, and ``ogi`` re-exports it. It is read on first use, not on import: reading the
+# distribution's metadata costs a command that does not need it (``ogi parse``) a tenth of its
+# start-up.
+__version__: str
+
+
+def __getattr__(name: str) -> str:
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("ogi-reports")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        found = "0.0.0"
+    globals()["__version__"] = found
+    return found

@@ -22,7 +22,6 @@ from rich.progress import (
 from ogi.app import app
 from ogi.documents import Parsed, iter_files, parse_files
 from ogi.exits import EXIT_NOTHING_DONE, EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE
-from parsers.model import NUMBER, UNCERTAIN
 
 
 @app.command("parse")
@@ -95,6 +94,8 @@ def _progress(err: Console, total: int, *, redirect_stdout: bool) -> Iterator[Ca
 
 def summary(outcome: Parsed) -> str:
     """A few readable lines about one parsed report."""
+    from parsers.model import NUMBER, UNCERTAIN
+
     report = outcome.report
     assert report is not None  # only parsed outcomes are summarised
     cells = report.cells()

@@ -1,0 +1,83 @@
+"""The division table built once and read back from the user's cache (places.tablecache): the
+same table as one built from the packaged text, and a cache that is damaged, foreign or
+cannot be written never changes a lookup."""
+
+from __future__ import annotations
+
+import gzip
+from importlib import resources
+
+import pytest
+
+from places import tablecache
+from places.divisions import DATA_FILE, DivisionTable
+
+
+@pytest.fixture(scope="module")
+def built() -> DivisionTable:
+    data = resources.files("places").joinpath("data", DATA_FILE).read_bytes()
+    return DivisionTable.from_text(gzip.decompress(data).decode("utf-8"))
+
+
+def _same(a: DivisionTable, b: DivisionTable) -> None:
+    assert a.by_code == b.by_code
+    assert a._names == b._names
+    assert (a.editions, a.meta, a.latest, a.max_name_length) == (
+        b.editions,
+        b.meta,
+        b.latest,
+        b.max_name_length,
+    )
+    assert a.lookup("梅河口") == b.lookup("梅河口")
+
+
+def _cache_file(folder):
+    files = list((folder / "places").glob("divisions-*.marshal"))
+    assert len(files) == 1
+    return files[0]
+
+
+def test_the_first_load_writes_the_cache_and_the_next_reads_the_same_table(
+    tmp_path, monkeypatch, built
+):
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    first = DivisionTable.load()
+    cached = _cache_file(tmp_path)
+    stamp = cached.stat().st_mtime_ns
+    second = DivisionTable.load()
+    assert cached.stat().st_mtime_ns == stamp  # read, not written again
+    _same(first, built)
+    _same(second, built)
+
+
+def test_a_damaged_cache_is_ignored_and_written_again(tmp_path, monkeypatch, built):
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    cached = _cache_file(tmp_path)
+    blob = bytearray(cached.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF  # one flipped byte in the middle of the payload
+    cached.write_bytes(bytes(blob))
+    assert tablecache.read(cached) is None
+    _same(DivisionTable.load(), built)
+    assert tablecache.read(cached) is not None  # rebuilt and stored again
+    cached.write_bytes(cached.read_bytes()[:1000])  # cut short
+    _same(DivisionTable.load(), built)
+
+
+def test_a_cache_of_another_layout_is_not_used(tmp_path, monkeypatch, built):
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    cached = _cache_file(tmp_path)
+    layout, *rest = tablecache.read(cached)
+    tablecache.write(cached, (layout + 1, *rest))
+    _same(DivisionTable.load(), built)
+
+
+def test_a_cache_folder_that_cannot_be_written_only_means_building(tmp_path, monkeypatch, built):
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("OGI_CACHE_DIR", str(blocked))
+    _same(DivisionTable.load(), built)
+    monkeypatch.setenv("OGI_CACHE_DIR", "")  # turned off
+    assert tablecache.cache_dir() is None
+    _same(DivisionTable.load(), built)
