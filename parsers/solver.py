@@ -16,15 +16,13 @@ multi-row rules, pruned by the remaining rows' min/max contributions and memoize
 
 from __future__ import annotations
 
-import itertools
-import math
 import operator
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-Value = int | float | None
-Vector = tuple[Value, ...]
+from parsers.placements import Placements, Value, Vector
+from parsers.placements import placements as placements  # re-exported: callers import it here
 
 UNIQUE = "unique"  # every free row has exactly one viable reading
 AMBIGUOUS = "ambiguous"  # some rows keep several readings; agreeing cells are decided
@@ -52,139 +50,6 @@ class Solution:
     status: str
     viable: dict[str, list[int]] = field(default_factory=dict)  # row → indexes of candidates
     broken_rules: list[str] = field(default_factory=list)  # rules no reading satisfies
-
-
-def placements(values: Sequence[Value], width: int) -> list[Vector]:
-    """Every way to put ``values`` (in order) into ``width`` columns, the rest blank (None)."""
-    return list(Placements(values, width))
-
-
-class Placements(Sequence[tuple]):
-    """The placements of :func:`placements` (same order) without listing them.
-
-    A row of table 四 with six printed values among fifteen columns has 5,005 placements, of
-    which its three group sums leave about a hundred: :meth:`satisfying` finds those by a
-    pruned search instead of testing each. A placement is built only when asked for; the
-    values may be anything (numbers, or the printed cells themselves).
-    """
-
-    def __init__(self, values: Sequence, width: int):
-        self.values = tuple(values)
-        self.width = width
-        self._size = math.comb(width, len(self.values)) if len(self.values) <= width else 0
-        self._known: dict[int, tuple] = {}  # placements already built, by index
-
-    def __len__(self) -> int:
-        return self._size
-
-    def __getitem__(self, index):
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._size))]
-        if index < 0:
-            index += self._size
-        if not 0 <= index < self._size:
-            raise IndexError(index)
-        found = self._known.get(index)
-        if found is None:
-            found = self._known[index] = self._vector(self._positions(index))
-        return found
-
-    def __iter__(self) -> Iterator[tuple]:
-        if self._size:
-            for positions in itertools.combinations(range(self.width), len(self.values)):
-                yield self._vector(positions)
-
-    def _vector(self, positions: Sequence[int]) -> tuple:
-        vector: list = [None] * self.width
-        for position, value in zip(positions, self.values, strict=True):
-            vector[position] = value
-        return tuple(vector)
-
-    def _positions(self, index: int) -> tuple[int, ...]:
-        """The columns of the ``index``-th placement (combinations come in lexicographic
-        order: skip whole blocks of them sharing a prefix)."""
-        k, width = len(self.values), self.width
-        positions = []
-        position = 0
-        for j in range(k):
-            while True:
-                block = math.comb(width - position - 1, k - j - 1)
-                if index < block:
-                    break
-                index -= block
-                position += 1
-            positions.append(position)
-            position += 1
-        return tuple(positions)
-
-    def _windows(
-        self, rules: list[list[int]], numbers: list[int], targets: list[int]
-    ) -> tuple[list[list[tuple[int, ...]]], list[list[tuple[int, ...]]]]:
-        """``least[j][s]`` / ``most[j][s]``: per sum, the range its partial sum must lie in
-        before values ``j..`` are placed, value ``j`` at column ``s`` or a later one, for the
-        sum to reach its target (the values keep their order, so the range is exact for each
-        sum on its own; from the least / most those values can add)."""
-        k, width = len(numbers), self.width
-        zero = (0,) * len(rules)
-        low: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
-        high: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
-        for j in range(k - 1, -1, -1):
-            last = width - k + j  # the last column value j can take
-            for s in range(last, -1, -1):
-                here = [c[s] * numbers[j] for c in rules]
-                here_low = tuple(map(operator.add, here, low[j + 1][s + 1]))
-                here_high = tuple(map(operator.add, here, high[j + 1][s + 1]))
-                if s < last:
-                    here_low = tuple(map(min, here_low, low[j][s + 1]))
-                    here_high = tuple(map(max, here_high, high[j][s + 1]))
-                low[j][s] = here_low
-                high[j][s] = here_high
-        least = [[tuple(map(operator.sub, targets, h)) for h in row] for row in high]
-        most = [[tuple(map(operator.sub, targets, lo)) for lo in row] for row in low]
-        return least, most
-
-    def satisfying(self, sums: Sequence[tuple[Sequence[int], int | float]]) -> list[int] | None:
-        """Indexes (ascending) of the placements on which every ``(coefficients, target)``
-        holds: the sum of ``coefficients[column] * value`` is ``target``, a blank or a None
-        value counting 0.
-
-        None when a value or target is not an integer: sums of floats depend on the order of
-        addition, so the caller then tests each placement as it always did.
-        """
-        numbers = [0 if v is None else v for v in self.values]
-        if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
-            return None
-        k, width = len(numbers), self.width
-        if not self._size or not k:  # none, or the one all-blank placement: test it
-            return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
-        rules = [list(c) for c, _ in sums]
-        # every value and target is an int here (checked above)
-        targets = cast(list[int], [t for _, t in sums])
-        least, most = self._windows(rules, cast(list[int], numbers), targets)
-        # What value j adds to each sum at each column, and how many placements put it there.
-        adds = [[tuple(c[p] * x for c in rules) for p in range(width)] for x in numbers]
-        block = [[math.comb(width - p - 1, k - j - 1) for p in range(width)] for j in range(k)]
-        found: list[int] = []
-        positions: list[int] = []
-        le, add = operator.le, operator.add
-
-        def walk(j: int, start: int, partial: tuple[int, ...], index: int) -> None:
-            if j == k:
-                found.append(index)
-                self._known[index] = self._vector(positions)
-                return
-            after_least, after_most = least[j + 1], most[j + 1]
-            for position in range(start, width - k + j + 1):
-                now = tuple(map(add, partial, adds[j][position]))
-                after = position + 1
-                if all(map(le, after_least[after], now)) and all(map(le, now, after_most[after])):
-                    positions.append(position)
-                    walk(j + 1, after, now, index)
-                    positions.pop()
-                index += block[j][position]
-
-        walk(0, 0, (0,) * len(rules), 0)
-        return found
 
 
 def _num(value: Value) -> int | float:

@@ -31,6 +31,13 @@ _COLUMN_VARIANTS = {
 def application_rules(template: str, present: set[str]) -> list[Rule]:
     """The form's rules of table 三 among the rows ``present``: each row's total, the outcome
     rows' sum, the balance (also used across years, in :mod:`output.across_years`)."""
+    return list(_application_rules(template, frozenset(present)))
+
+
+@lru_cache(maxsize=256)
+def _application_rules(template: str, present: frozenset[str]) -> tuple[Rule, ...]:
+    """:func:`application_rules`, made once per template and set of rows (documents of one
+    form print the same rows: a few sets serve a whole harvest)."""
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     total_col = columns.index("total")
     rules = []
@@ -62,7 +69,7 @@ def application_rules(template: str, present: set[str]) -> list[Rule]:
                     ),
                 )
             )
-    return rules
+    return tuple(rules)
 
 
 def read_applications(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
-from parsers.solver import INCONSISTENT, TOO_MANY, Rule, agreed, solve
+from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Vector, agreed, solve
 from parsers.tables.placing import Placed
 
 MAX_READINGS = 24
@@ -79,23 +79,19 @@ def settle(
     for code, vectors in options.items():
         indexes = solution.viable.get(code)
         found = placed[code].sources
-        if not indexes or solution.status == INCONSISTENT:
-            chosen = list(vectors)  # every reading
-            first = placed[code].prints[0]
-            shared = _common_sources(found) if found is not None else None
-        else:
-            chosen = [vectors[i] for i in indexes]
-            first = placed[code].prints[indexes[0]]
-            shared = _common_sources(found[i] for i in indexes) if found is not None else None
+        every = not indexes or solution.status == INCONSISTENT
+        if every:
+            indexes = range(len(vectors))  # every reading
+        first = placed[code].prints[indexes[0]]
+        agree, shared = _agreement(vectors, found, indexes)
         origin = origins[code]
-        agree = agreed(chosen)
-        if len(vectors) > 1 and len(chosen) < len(vectors) and any(agree):
-            before = agreed(list(vectors))
+        if len(vectors) > 1 and len(indexes) < len(vectors) and any(agree):
+            before = _agreement(vectors, None, range(len(vectors)))[0]
             if any(a and not b for a, b in zip(agree, before, strict=True)):
                 by_identities.setdefault(_identities(code, rules), []).append(code)
         undecided = []
         readings = None
-        if not all(agree) and indexes and solution.status not in (INCONSISTENT, TOO_MANY):
+        if not all(agree) and not every and solution.status != TOO_MANY:
             readings = _readings(placed[code], indexes, columns[code])
         for position, col in enumerate(columns[code]):
             if agree[position]:
@@ -125,6 +121,24 @@ def settle(
         warnings.append(
             f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
         )
+
+
+def _agreement(
+    vectors: Sequence[Vector], sources: Sequence[tuple] | None, indexes: Sequence[int]
+) -> tuple[list[bool], list | None]:
+    """Over the readings at ``indexes``: per position, whether they all hold the same value,
+    and the source cell they all take it from (None where they differ, or None when no
+    sources are known). Readings left to arithmetic (:class:`~parsers.solver.Placements`) are
+    compared by the columns each value takes, without building them."""
+    if isinstance(vectors, Placements):
+        agree = [same for same, _ in vectors.agreement(indexes)]
+        if isinstance(sources, Placements):
+            return agree, [cell for _, cell in sources.agreement(indexes, same="identical")]
+    else:
+        agree = agreed([vectors[i] for i in indexes])
+    if sources is None:
+        return agree, None
+    return agree, _common_sources(sources[i] for i in indexes)
 
 
 def _common_sources(readings: Iterable[tuple]) -> list | None:

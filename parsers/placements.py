@@ -1,0 +1,233 @@
+"""The placements of a row's printed values among its columns, listed lazily.
+
+Pipe text moves blank cells to the end of their row, so a row that prints ``k`` numbers for
+``width`` columns may hold them in any ``k`` of its columns, in order: ``C(width, k)``
+placements (table 四's six numbers among fifteen columns: 5,005). :class:`Placements` stands
+for that list without building it: a placement is made when asked for, :meth:`satisfying`
+finds the ones a set of sums allows by a pruned search, and :meth:`agreement` says, over a set
+of readings, which columns they all fill alike — without building the readings.
+
+The columns of each placement come from a table of the combinations of ``width`` columns
+taken ``k`` at a time, built once per shape (a table 三 row has seven columns, table 四
+fifteen: a handful of shapes serve every document), so the ``i``-th placement is a lookup.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import operator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from typing import Any, cast
+
+Value = int | float | None
+Vector = tuple[Value, ...]
+
+MAX_TABLE = 20_000
+"""Most combinations a shape's table holds (table 四's largest, 15 taken 7, is 6,435); a
+wider shape finds each placement's columns by counting instead."""
+
+
+@lru_cache(maxsize=64)
+def combinations(width: int, k: int) -> tuple[tuple[int, ...], ...] | None:
+    """Every choice of ``k`` of ``width`` columns, in lexicographic order (the placements'
+    order), or None when there are more than :data:`MAX_TABLE`."""
+    if k > width or math.comb(width, k) > MAX_TABLE:
+        return None
+    return tuple(itertools.combinations(range(width), k))
+
+
+def placements(values: Sequence[Value], width: int) -> list[Vector]:
+    """Every way to put ``values`` (in order) into ``width`` columns, the rest blank (None)."""
+    return list(Placements(values, width))
+
+
+class Placements(Sequence[tuple]):
+    """The placements of :func:`placements` (same order) without listing them.
+
+    A row of table 四 with six printed values among fifteen columns has 5,005 placements, of
+    which its three group sums leave about a hundred: :meth:`satisfying` finds those by a
+    pruned search instead of testing each. A placement is built only when asked for; the
+    values may be anything (numbers, or the printed cells themselves).
+    """
+
+    def __init__(self, values: Sequence, width: int):
+        self.values = tuple(values)
+        self.width = width
+        k = len(self.values)
+        self._size = math.comb(width, k) if k <= width else 0
+        self._table = combinations(width, k) if self._size else None
+        self._known: dict[int, tuple] = {}  # placements already built, by index
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._size))]
+        if index < 0:
+            index += self._size
+        if not 0 <= index < self._size:
+            raise IndexError(index)
+        found = self._known.get(index)
+        if found is None:
+            found = self._known[index] = self._vector(self.positions(index))
+        return found
+
+    def __iter__(self) -> Iterator[tuple]:
+        if self._size:
+            for positions in self._table or itertools.combinations(
+                range(self.width), len(self.values)
+            ):
+                yield self._vector(positions)
+
+    def _vector(self, positions: Sequence[int]) -> tuple:
+        vector: list = [None] * self.width
+        for position, value in zip(positions, self.values, strict=True):
+            vector[position] = value
+        return tuple(vector)
+
+    def positions(self, index: int) -> tuple[int, ...]:
+        """The columns of the ``index``-th placement (from the shape's table, or, for a shape
+        too wide for one, counted: combinations come in lexicographic order, so whole blocks
+        of them sharing a prefix are skipped)."""
+        if self._table is not None:
+            return self._table[index]
+        k, width = len(self.values), self.width
+        positions = []
+        position = 0
+        for j in range(k):
+            while True:
+                block = math.comb(width - position - 1, k - j - 1)
+                if index < block:
+                    break
+                index -= block
+                position += 1
+            positions.append(position)
+            position += 1
+        return tuple(positions)
+
+    def agreement(self, indexes: Iterable[int], *, same: str = "equal") -> list[Any]:
+        """Over the placements at ``indexes``, per column: ``(True, value)`` when every one of
+        them holds the same value there (a blank is None), else ``(False, None)``. ``same``:
+        ``"equal"`` compares the values with ``==`` (as :func:`parsers.solver.agreed` does),
+        ``"identical"`` asks for the same object, and never for a blank (as the sources of a
+        reading are compared).
+
+        Worked out from the columns each value takes, not from the placements themselves."""
+        if not isinstance(indexes, range | list | tuple):
+            indexes = list(indexes)
+        count = len(indexes)
+        if not count:
+            return []
+        if isinstance(indexes, range) and len(indexes) == self._size:
+            return self._agreement_of_all(same)
+        chosen = [self.positions(i) for i in indexes]
+        filled = Counter(itertools.chain.from_iterable(chosen))
+        at: list[set[int]] = [set() for _ in range(self.width)]
+        for j, columns in enumerate(zip(*chosen, strict=True)):
+            for column in set(columns):
+                at[column].add(j)
+        values = self.values
+        out: list[Any] = []
+        for column, js in enumerate(at):
+            blank = filled[column] < count
+            out.append(_agreed([values[j] for j in js], blank, same))
+        return out
+
+    def _agreement_of_all(self, same: str) -> list[Any]:
+        """:meth:`agreement` over every placement: value ``j`` takes each column from ``j`` to
+        ``width - k + j``, and every column is blank in some placement unless ``k == width``."""
+        k, width, values = len(self.values), self.width, self.values
+        if k == width:
+            return [_agreed([v], False, same) for v in values]
+        out = []
+        for column in range(width):
+            js = range(max(0, column - (width - k)), min(column, k - 1) + 1)
+            out.append(_agreed([values[j] for j in js], True, same))
+        return out
+
+    def _windows(
+        self, rules: list[list[int]], numbers: list[int], targets: list[int]
+    ) -> tuple[list[list[tuple[int, ...]]], list[list[tuple[int, ...]]]]:
+        """``least[j][s]`` / ``most[j][s]``: per sum, the range its partial sum must lie in
+        before values ``j..`` are placed, value ``j`` at column ``s`` or a later one, for the
+        sum to reach its target (the values keep their order, so the range is exact for each
+        sum on its own; from the least / most those values can add)."""
+        k, width = len(numbers), self.width
+        zero = (0,) * len(rules)
+        low: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        high: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
+        for j in range(k - 1, -1, -1):
+            last = width - k + j  # the last column value j can take
+            for s in range(last, -1, -1):
+                here = [c[s] * numbers[j] for c in rules]
+                here_low = tuple(map(operator.add, here, low[j + 1][s + 1]))
+                here_high = tuple(map(operator.add, here, high[j + 1][s + 1]))
+                if s < last:
+                    here_low = tuple(map(min, here_low, low[j][s + 1]))
+                    here_high = tuple(map(max, here_high, high[j][s + 1]))
+                low[j][s] = here_low
+                high[j][s] = here_high
+        least = [[tuple(map(operator.sub, targets, h)) for h in row] for row in high]
+        most = [[tuple(map(operator.sub, targets, lo)) for lo in row] for row in low]
+        return least, most
+
+    def satisfying(self, sums: Sequence[tuple[Sequence[int], int | float]]) -> list[int] | None:
+        """Indexes (ascending) of the placements on which every ``(coefficients, target)``
+        holds: the sum of ``coefficients[column] * value`` is ``target``, a blank or a None
+        value counting 0.
+
+        None when a value or target is not an integer: sums of floats depend on the order of
+        addition, so the caller then tests each placement as it always did.
+        """
+        numbers = [0 if v is None else v for v in self.values]
+        if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
+            return None
+        k, width = len(numbers), self.width
+        if not self._size or not k:  # none, or the one all-blank placement: test it
+            return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
+        rules = [list(c) for c, _ in sums]
+        # every value and target is an int here (checked above)
+        targets = cast(list[int], [t for _, t in sums])
+        least, most = self._windows(rules, cast(list[int], numbers), targets)
+        # What value j adds to each sum at each column, and how many placements put it there.
+        adds = [[tuple(c[p] * x for c in rules) for p in range(width)] for x in numbers]
+        block = [[math.comb(width - p - 1, k - j - 1) for p in range(width)] for j in range(k)]
+        found: list[int] = []
+        positions: list[int] = []
+        le, add = operator.le, operator.add
+
+        def walk(j: int, start: int, partial: tuple[int, ...], index: int) -> None:
+            if j == k:
+                found.append(index)
+                self._known[index] = self._vector(positions)
+                return
+            after_least, after_most = least[j + 1], most[j + 1]
+            for position in range(start, width - k + j + 1):
+                now = tuple(map(add, partial, adds[j][position]))
+                after = position + 1
+                if all(map(le, after_least[after], now)) and all(map(le, now, after_most[after])):
+                    positions.append(position)
+                    walk(j + 1, after, now, index)
+                    positions.pop()
+                index += block[j][position]
+
+        walk(0, 0, (0,) * len(rules), 0)
+        return found
+
+
+def _agreed(found: list, blank: bool, same: str) -> tuple[bool, Any]:
+    """Whether the values a column takes (and a blank, if it is blank in some reading) are all
+    the same, and that value."""
+    if same == "identical":
+        if blank or not found or found[0] is None:
+            return False, None
+        first = found[0]
+        return (True, first) if all(v is first for v in found) else (False, None)
+    if blank:
+        found = [None, *found]
+    first = found[0]
+    return (True, first) if all(v == first for v in found) else (False, None)
