@@ -25,7 +25,7 @@ from ogi.pool import time_limit
 from parsers.cells import html as html_source
 from parsers.cells.html_depth import MAX_DEPTH, limit_depth
 from parsers.labels import normalize_label
-from parsers.meta import _TITLE, _titles_in
+from parsers.meta import _TITLE, _title_match, _titles_in
 
 BOUND_SECONDS = 2.0
 SLOWEST_REFERENCE = 0.05
@@ -134,6 +134,20 @@ _TITLE_PARTS = st.sampled_from(
 @given(st.lists(_TITLE_PARTS, max_size=40).map("".join))
 def test_titles_found_from_their_year_are_the_regex_matches(text):
     assert list(_titles_in(text)) == [m.group(0) for m in _TITLE.finditer(text)]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_TITLE_PARTS, max_size=40).map("".join))
+def test_a_title_found_from_its_year_is_the_regex_match(text):
+    match = _TITLE.search(text)
+    found = _title_match(text)
+    if match is None:
+        assert found is None
+    else:
+        assert found is not None
+        pre, rest = found
+        assert (pre, rest["year"], rest["mid"]) == (match["pre"], match["year"], match["mid"])
+        assert pre + rest.group(0) == match.group(0)
 
 
 def _article_root_by_full_text(root, tables, tree):

@@ -15,6 +15,8 @@ def labeled_fields(lines: list[str]) -> dict[str, str]:
     """First value of each labeled field found in ``lines`` (keys without inner spaces)."""
     found: dict[str, str] = {}
     for line in lines:
+        if ":" not in line and "：" not in line:
+            continue  # every field has its colon (a quick test: most lines hold none)
         for match in LABELED_FIELD.finditer(line):
             key = re.sub(r"\s+", "", match.group("key"))
             found.setdefault(key, match.group("value").strip())
