@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any, cast
 
 Value = int | float | None
@@ -149,32 +149,6 @@ class Placements(Sequence[tuple]):
             out.append(_agreed([values[j] for j in js], True, same))
         return out
 
-    def _windows(
-        self, rules: list[list[int]], numbers: list[int], targets: list[int]
-    ) -> tuple[list[list[tuple[int, ...]]], list[list[tuple[int, ...]]]]:
-        """``least[j][s]`` / ``most[j][s]``: per sum, the range its partial sum must lie in
-        before values ``j..`` are placed, value ``j`` at column ``s`` or a later one, for the
-        sum to reach its target (the values keep their order, so the range is exact for each
-        sum on its own; from the least / most those values can add)."""
-        k, width = len(numbers), self.width
-        zero = (0,) * len(rules)
-        low: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
-        high: list[list[tuple[int, ...]]] = [[zero] * (width + 1) for _ in range(k + 1)]
-        for j in range(k - 1, -1, -1):
-            last = width - k + j  # the last column value j can take
-            for s in range(last, -1, -1):
-                here = [c[s] * numbers[j] for c in rules]
-                here_low = tuple(map(operator.add, here, low[j + 1][s + 1]))
-                here_high = tuple(map(operator.add, here, high[j + 1][s + 1]))
-                if s < last:
-                    here_low = tuple(map(min, here_low, low[j][s + 1]))
-                    here_high = tuple(map(max, here_high, high[j][s + 1]))
-                low[j][s] = here_low
-                high[j][s] = here_high
-        least = [[tuple(map(operator.sub, targets, h)) for h in row] for row in high]
-        most = [[tuple(map(operator.sub, targets, lo)) for lo in row] for row in low]
-        return least, most
-
     def satisfying(self, sums: Sequence[tuple[Sequence[int], int | float]]) -> list[int] | None:
         """Indexes (ascending) of the placements on which every ``(coefficients, target)``
         holds: the sum of ``coefficients[column] * value`` is ``target``, a blank or a None
@@ -182,6 +156,11 @@ class Placements(Sequence[tuple]):
 
         None when a value or target is not an integer: sums of floats depend on the order of
         addition, so the caller then tests each placement as it always did.
+
+        A depth-first walk puts the values in order; a partial placement goes on only while
+        each sum can still reach its target with the values left (:func:`_windows`). The sums
+        travel packed in one integer, so that adding a value to all of them and testing all
+        their windows are a few integer operations (:class:`_Packing`).
         """
         numbers = [0 if v is None else v for v in self.values]
         if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
@@ -189,34 +168,93 @@ class Placements(Sequence[tuple]):
         k, width = len(numbers), self.width
         if not self._size or not k:  # none, or the one all-blank placement: test it
             return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
+        if not sums:
+            return list(range(self._size))
         rules = [list(c) for c, _ in sums]
-        # every value and target is an int here (checked above)
-        targets = cast(list[int], [t for _, t in sums])
-        least, most = self._windows(rules, cast(list[int], numbers), targets)
-        # What value j adds to each sum at each column, and how many placements put it there.
-        adds = [[tuple(c[p] * x for c in rules) for p in range(width)] for x in numbers]
+        targets = cast(list[int], [t for _, t in sums])  # ints here (checked above)
+        pack = _Packing(rules, numbers, targets)
+        least, most = _windows(rules, numbers, targets, width, pack)
+        # What value j adds to the sums at each column, and how many placements put it there.
+        columns = [pack.delta([c[p] for c in rules]) for p in range(width)]
+        adds = [[column * x for column in columns] for x in numbers]  # (the packing is linear)
         block = [[math.comb(width - p - 1, k - j - 1) for p in range(width)] for j in range(k)]
+        guard = pack.guard
         found: list[int] = []
-        positions: list[int] = []
-        le, add = operator.le, operator.add
 
-        def walk(j: int, start: int, partial: tuple[int, ...], index: int) -> None:
-            if j == k:
-                found.append(index)
-                self._known[index] = self._vector(positions)
-                return
-            after_least, after_most = least[j + 1], most[j + 1]
+        def walk(j: int, start: int, partial: int, index: int) -> None:
+            after_least, after_most, here, skip = least[j + 1], most[j + 1], adds[j], block[j]
+            last = j + 1 == k
             for position in range(start, width - k + j + 1):
-                now = tuple(map(add, partial, adds[j][position]))
+                now = partial + here[position]
                 after = position + 1
-                if all(map(le, after_least[after], now)) and all(map(le, now, after_most[after])):
-                    positions.append(position)
-                    walk(j + 1, after, now, index)
-                    positions.pop()
-                index += block[j][position]
+                if ((now | guard) - after_least[after]) & guard == guard and (
+                    (after_most[after] | guard) - now
+                ) & guard == guard:
+                    if last:
+                        found.append(index)
+                    else:
+                        walk(j + 1, after, now, index)
+                index += skip[position]
 
-        walk(0, 0, (0,) * len(rules), 0)
+        walk(0, 0, pack.start, 0)
         return found
+
+
+class _Packing:
+    """Several sums as fields of one integer, each with a guard bit above it.
+
+    Every partial sum and window of :meth:`Placements.satisfying` lies within ``±bound``
+    (the sum of the values' largest contributions, plus the target), so each field holds its
+    sum plus an offset of ``2**(bits - 1) > bound``: never negative, never past ``bits``
+    bits. Adding a vector of deltas is adding one integer; ``a >= b`` in every field is
+    ``((a | guard) - b) & guard == guard`` (no field borrows from the next)."""
+
+    __slots__ = ("shifts", "offsets", "guard", "start")
+
+    def __init__(self, rules: list[list[int]], numbers: list[int], targets: list[int]) -> None:
+        bound = max(
+            sum(abs(x) for x in numbers) * max(map(abs, c), default=0) + abs(t)
+            for c, t in zip(rules, targets, strict=True)
+        )
+        bits = bound.bit_length() + 1
+        width = bits + 1  # the field, then its guard bit
+        self.shifts = [r * width for r in range(len(rules))]
+        self.offsets = sum((1 << (bits - 1)) << s for s in self.shifts)
+        self.guard = sum((1 << bits) << s for s in self.shifts)
+        self.start = self.offsets  # every sum at 0
+
+    def delta(self, values: Sequence[int]) -> int:
+        """A vector of changes to the sums, packed (added to a packed vector of sums)."""
+        return sum(v << s for v, s in zip(values, self.shifts, strict=True))
+
+
+def _windows(
+    rules: list[list[int]], numbers: list[int], targets: list[int], width: int, pack: _Packing
+) -> tuple[list[list[int]], list[list[int]]]:
+    """``least[j][s]`` / ``most[j][s]``, packed: per sum, the range its partial sum must lie in
+    before values ``j..`` are placed, value ``j`` at column ``s`` or a later one, for the sum
+    to reach its target (the values keep their order, so the range is exact for each sum on
+    its own; from the least / most those values can add). Each row of the ranges is a
+    running minimum / maximum from the right (``accumulate``), not a loop over columns."""
+    k = len(numbers)
+    empty = [0] * (width + 1)
+    least = [[pack.offsets] * (width + 1) for _ in range(k + 1)]
+    most = [[pack.offsets] * (width + 1) for _ in range(k + 1)]
+    for c, target, shift in zip(rules, targets, pack.shifts, strict=True):
+        low, high = empty, empty  # no value left: nothing to add
+        for j in range(k, -1, -1):
+            if j < k:
+                x = numbers[j]
+                last = width - k + j  # the last column value j can take
+                here = [cs * x for cs in c[: last + 1]]
+                low_here = [a + b for a, b in zip(here, low[1 : last + 2], strict=True)]
+                high_here = [a + b for a, b in zip(here, high[1 : last + 2], strict=True)]
+                pad = empty[last + 1 :]
+                low = list(accumulate(reversed(low_here), min))[::-1] + pad
+                high = list(accumulate(reversed(high_here), max))[::-1] + pad
+            least[j] = [w + ((target - h) << shift) for w, h in zip(least[j], high, strict=True)]
+            most[j] = [w + ((target - lo) << shift) for w, lo in zip(most[j], low, strict=True)]
+    return least, most
 
 
 def _agreed(found: list, blank: bool, same: str) -> tuple[bool, Any]:
