@@ -143,6 +143,8 @@ class Placements(Sequence[tuple]):
         k, width, values = len(self.values), self.width, self.values
         if k == width:
             return [_agreed([v], False, same) for v in values]
+        if k and (same == "identical" or None not in values):
+            return [(False, None)] * width  # a blank and a value meet in every column
         out = []
         for column in range(width):
             js = range(max(0, column - (width - k)), min(column, k - 1) + 1)

@@ -85,3 +85,64 @@ def test_solver_reads_lazy_and_listed_rows_alike():
         listed = solve({"a": placements(printed, 15)}, _appeals_rules("a"))
         lazy = solve({"a": Placements(printed, 15)}, _appeals_rules("a"))
         assert (lazy.status, lazy.viable) == (listed.status, listed.viable)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 3) | st.none(), max_size=6), st.integers(0, 8), st.data())
+def test_agreement_is_what_the_listed_readings_agree_on(values, width, data):
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    if not listed:
+        return
+    everyone = data.draw(st.booleans())
+    if everyone:
+        indexes = range(len(listed))
+    else:
+        indexes = sorted(data.draw(st.sets(st.integers(0, len(listed) - 1), min_size=1)))
+    chosen = [listed[i] for i in indexes]
+    equal = [all(v[c] == chosen[0][c] for v in chosen) for c in range(width)]
+    assert [same for same, _ in lazy.agreement(indexes)] == equal
+    assert [value for same, value in lazy.agreement(indexes) if same] == [
+        chosen[0][c] for c in range(width) if equal[c]
+    ]
+    # the same object in every reading, never a blank (as the sources of readings compare)
+    cells = [object() for _ in values]
+    by_cell = Placements(cells, width)
+    listed_cells = _listed(cells, width)
+    expected = []
+    for c in range(width):
+        first = listed_cells[indexes[0]][c]
+        same = first is not None and all(listed_cells[i][c] is first for i in indexes)
+        expected.append(first if same else None)
+    assert [cell for _, cell in by_cell.agreement(indexes, same="identical")] == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(-(10**12), 10**12) | st.sampled_from([0, 1, None]), max_size=6),
+    st.integers(1, 9),
+    st.data(),
+)
+def test_satisfying_holds_for_large_and_negative_numbers(values, width, data):
+    """The sums travel packed in one integer: wide values and negative ones must not spill
+    from one sum into the next."""
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    sums = []
+    for _ in range(data.draw(st.integers(1, 3))):
+        coefficients = data.draw(st.lists(st.integers(-2, 2), min_size=width, max_size=width))
+        if listed and data.draw(st.booleans()):  # a target some placement reaches
+            vector = data.draw(st.sampled_from(listed))
+            target = sum(c * (v or 0) for c, v in zip(coefficients, vector, strict=True))
+        else:
+            target = data.draw(st.integers(-(10**12), 10**12))
+        sums.append((coefficients, target))
+    expected = [
+        i
+        for i, vector in enumerate(listed)
+        if all(
+            sum(c * (v or 0) for c, v in zip(coefficients, vector, strict=True)) == target
+            for coefficients, target in sums
+        )
+    ]
+    assert lazy.satisfying(sums) == expected
