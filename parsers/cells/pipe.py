@@ -12,7 +12,6 @@ the table's arithmetic. Each cell keeps the line of the text it is printed on.
 from __future__ import annotations
 
 import re
-from typing import cast
 
 from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
@@ -62,53 +61,16 @@ def pipe_stream_document(text: str) -> Document:
 
     A page of pipe text is a few hundred short lines, most of them the same from report to
     report (``0 |``, ``||``, the row labels): each distinct line is read once and remembered
-    with its token and its line of text, so a line already seen costs a dictionary lookup —
-    made for every line at once (``map``), the tokens and lines then gathered by list
-    comprehensions; a line never seen is read on its own first. The line of the text each
-    token is printed on (1-based) is kept beside the tokens (``Document.stream_lines``):
-    where a reviewer finds the number.
+    with its token and its line of text, so a line already seen costs a dictionary lookup.
+    The line of the text each token is printed on (1-based) is kept beside the tokens
+    (``Document.stream_lines``): where a reviewer finds the number.
     """
-    stripped = list(map(str.strip, text.splitlines()))
-    known: list[tuple[str | None, Token | None] | None] = list(map(_seen_lines.get, stripped))
-    if None in known and not _read_new_lines(stripped, known):
-        return _pipe_stream_line_by_line(stripped)
-    read = cast(list[tuple[str | None, Token | None]], known)
-    lines = [entry[0] for entry in read if entry[0] is not None]
-    tokens = [entry[1] for entry in read if entry[1] is not None]
-    numbers = [number for number, entry in enumerate(read, 1) if entry[1] is not None]
-    return _document(lines, tokens, numbers)
-
-
-def _read_new_lines(stripped: list[str], known: list) -> bool:
-    """Read each line ``known`` has no entry for (remembering it when it is short), in place;
-    False when one of them holds several cells (a grid row written on one line): its entry
-    would not be one line of text and one token."""
-    seen = _seen_lines
-    for index, entry in enumerate(known):
-        if entry is not None:
-            continue
-        line = stripped[index]
-        if not line:
-            known[index] = _EMPTY
-            continue
-        found = _read_line(line, [], [])
-        if found is None:
-            return False
-        known[index] = found
-        if len(line) <= _LONGEST_REMEMBERED:
-            if len(seen) >= _REMEMBERED:
-                seen.clear()
-            seen[line] = found
-    return True
-
-
-def _pipe_stream_line_by_line(stripped: list[str]) -> Document:
-    """:func:`pipe_stream_document` for text whose lines may hold several cells each."""
     tokens: list[Token] = []
     numbers: list[int] = []
     lines: list[str] = []
     seen = _seen_lines
-    for number, line in enumerate(stripped, 1):
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
         if not line:
             continue
         known = seen.get(line)
@@ -126,23 +88,18 @@ def _pipe_stream_line_by_line(stripped: list[str]) -> Document:
             if len(seen) >= _REMEMBERED:
                 seen.clear()
             seen[line] = known
-    return _document(lines, tokens, numbers)
-
-
-def _document(lines: list[str], tokens: list[Token], numbers: list[int]) -> Document:
-    head = lines[:40]
-    title = next((line for line in head if _TITLE.search(line)), None)
+    title = next((line for line in lines[:40] if _TITLE.search(line)), None)
+    meta = labeled_fields(lines[:40])
     return Document(
         text="\n".join(lines),
         stream=tokens,
         stream_lines=numbers,
         form="pipe",
         title=title,
-        meta=labeled_fields(head),
+        meta=meta,
     )
 
 
-_EMPTY: tuple[str | None, Token | None] = (None, None)
 _seen_lines: dict[str, tuple[str | None, Token | None]] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
