@@ -124,7 +124,8 @@ class Placements(Sequence[tuple]):
             return []
         if isinstance(indexes, range) and len(indexes) == self._size:
             return self._agreement_of_all(same)
-        chosen = [self.positions(i) for i in indexes]
+        table = self._table
+        chosen = [table[i] for i in indexes] if table else [self.positions(i) for i in indexes]
         filled = Counter(itertools.chain.from_iterable(chosen))
         at: list[set[int]] = [set() for _ in range(self.width)]
         for j, columns in enumerate(zip(*chosen, strict=True)):

@@ -11,7 +11,7 @@ from parsers.labels import normalize_label
 from parsers.model import MISSING, CellValue
 from parsers.recover.stated import stated_totals
 from parsers.solver import Rule, Term
-from parsers.tables.layout import empty_section
+from parsers.tables.layout import section_layout
 from parsers.tables.placing import Placed, RowSplits, header_ranges, place_row, row_sum_rules
 from parsers.tables.settle import settle
 from parsers.tables.statements import narrow
@@ -85,7 +85,10 @@ def read_applications(
     several rows of the template (the 2019 single （六）其他处理 row in a 2021 table), read on
     their own: the checks use them, the record does not hold them. ``text``: the report's
     text, whose statements of the rows' totals narrow rows the printed numbers leave open."""
-    table = empty_section(template, schema.SECTION_APPLICATIONS)
+    # Rows are filled by settling; only those not found get cells of their own, missing
+    # (most documents print every row: their missing cells would be made to be replaced).
+    layout = section_layout(template, schema.SECTION_APPLICATIONS)
+    table: dict[str, dict[str, CellValue]] = {row: {} for row, _ in layout}
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     # Column headers count only for the values of their own table: a table continued in a
     # second table (a page break in Word, a PDF fragment) may number its grid differently.
@@ -130,6 +133,9 @@ def read_applications(
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = application_rules(template, set(placed)) if free else []
     settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
+    for row, row_columns in layout:
+        if not table[row]:
+            table[row] = {col: CellValue(None, None, MISSING) for col in row_columns}
     missing = [
         code
         for code in table
