@@ -64,7 +64,7 @@ class Placements(Sequence[tuple]):
     def __len__(self) -> int:
         return self._size
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> Any:  # an int gives a placement, a slice a list
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(self._size))]
         if index < 0:

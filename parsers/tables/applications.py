@@ -133,9 +133,9 @@ def read_applications(
     free = any(len(p.vectors) > 1 for p in placed.values())
     rules = application_rules(template, set(placed)) if free else []
     settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
-    for row, row_columns in layout:
-        if not table[row]:
-            table[row] = {col: CellValue(None, None, MISSING) for col in row_columns}
+    for code, row_columns in layout:
+        if not table[code]:
+            table[code] = {col: CellValue(None, None, MISSING) for col in row_columns}
     missing = [
         code
         for code in table

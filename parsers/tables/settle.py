@@ -77,11 +77,10 @@ def settle(
             )
     by_identities: dict[str, list[str]] = {}  # identities used → rows they placed
     for code, vectors in options.items():
-        indexes = solution.viable.get(code)
+        viable = solution.viable.get(code)
         found = placed[code].sources
-        every = not indexes or solution.status == INCONSISTENT
-        if every:
-            indexes = range(len(vectors))  # every reading
+        every = not viable or solution.status == INCONSISTENT
+        indexes: Sequence[int] = range(len(vectors)) if every or not viable else viable
         first = placed[code].prints[indexes[0]]
         agree, shared = _agreement(vectors, found, indexes)
         origin = origins[code]
