@@ -160,10 +160,12 @@ class Placements(Sequence[tuple]):
         None when a value or target is not an integer: sums of floats depend on the order of
         addition, so the caller then tests each placement as it always did.
 
-        A depth-first walk puts the values in order; a partial placement goes on only while
-        each sum can still reach its target with the values left (:func:`_windows`). The sums
-        travel packed in one integer, so that adding a value to all of them and testing all
-        their windows are a few integer operations (:class:`_Packing`).
+        Sums that read separate runs of columns (table 四's groups) are met run by run
+        (:func:`_segments`). Otherwise a depth-first walk puts the values in order; a partial
+        placement goes on only while each sum can still reach its target with the values left
+        (:func:`_windows`). The sums travel packed in one integer, so that adding a value to
+        all of them and testing all their windows are a few integer operations
+        (:class:`_Packing`).
         """
         numbers = [0 if v is None else v for v in self.values]
         if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
@@ -175,6 +177,11 @@ class Placements(Sequence[tuple]):
             return list(range(self._size))
         rules = [list(c) for c, _ in sums]
         targets = cast(list[int], [t for _, t in sums])  # ints here (checked above)
+        if any(not any(c) and t != 0 for c, t in zip(rules, targets, strict=True)):
+            return []  # a sum reading no column is 0, never this target
+        segments = _segments(rules, targets, width)
+        if segments is not None and self._table is not None:
+            return _by_segments(segments, numbers, width, k)
         pack = _Packing(rules, numbers, targets)
         least, most = _windows(rules, numbers, targets, width, pack)
         # What value j adds to the sums at each column, and how many placements put it there.
@@ -201,6 +208,97 @@ class Placements(Sequence[tuple]):
 
         walk(0, 0, pack.start, 0)
         return found
+
+
+Segment = tuple[int, int, list[int] | None, int]
+"""Columns ``lo`` to ``hi`` and the one sum over them (its coefficients and target), or None
+for columns no sum reads."""
+
+
+def _segments(rules: list[list[int]], targets: list[int], width: int) -> list[Segment] | None:
+    """The columns cut into runs each read by one sum alone (or by none), when the sums read
+    runs of columns apart from each other — table 四's three groups of five — else None.
+
+    Then a placement is a choice, run by run, of the values that fall in it (the values keep
+    their order, so each run takes the next few) and of their columns within it: the sums
+    are tested run by run, on a handful of columns each (:func:`_by_segments`)."""
+    owner = [-1] * width
+    spans = []
+    for r, c in enumerate(rules):
+        read = [p for p, coefficient in enumerate(c) if coefficient]
+        if not read:
+            continue  # reads no column (its target is 0: see satisfying)
+        lo, hi = read[0], read[-1]
+        if any(owner[p] != -1 for p in range(lo, hi + 1)):
+            return None  # sums reading the same columns, or interleaved
+        for p in range(lo, hi + 1):
+            owner[p] = r
+        spans.append((lo, hi, r))
+    if len(spans) < 2:
+        return None  # one sum over the row: nothing to cut
+    segments: list[Segment] = []
+    column = 0
+    for lo, hi, r in sorted(spans):
+        if column < lo:
+            segments.append((column, lo - 1, None, 0))
+        segments.append((lo, hi, rules[r], targets[r]))
+        column = hi + 1
+    if column < width:
+        segments.append((column, width - 1, None, 0))
+    return segments
+
+
+def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int) -> list[int]:
+    """:meth:`Placements.satisfying` for sums reading separate runs of columns (see
+    :func:`_segments`): the placements of each run's values within it that meet its sum,
+    joined run by run; each whole placement's index looked up (:func:`_index_of`)."""
+    within: dict[tuple[int, int, int], list[tuple[int, ...]]] = {}
+
+    def fits(s: int, start: int, count: int) -> list[tuple[int, ...]]:
+        """The columns within run ``s`` of values ``start .. start + count`` meeting its sum."""
+        key = (s, start, count)
+        found = within.get(key)
+        if found is None:
+            lo, hi, c, target = segments[s]
+            chosen = numbers[start : start + count]
+            every = itertools.combinations(range(lo, hi + 1), count)
+            if c is None:
+                found = list(every)
+            else:
+                found = [
+                    columns
+                    for columns in every
+                    if sum(c[p] * x for p, x in zip(columns, chosen, strict=True)) == target
+                ]
+            within[key] = found
+        return found
+
+    index_of = _index_of(width, k)
+    out: list[int] = []
+    last = len(segments) - 1
+
+    def join(s: int, start: int, prefix: tuple[int, ...]) -> None:
+        lo, hi = segments[s][0], segments[s][1]
+        left = k - start
+        if s == last:
+            for columns in fits(s, start, left) if left <= hi - lo + 1 else ():
+                out.append(index_of[prefix + columns])
+            return
+        room_after = width - 1 - hi
+        for count in range(max(0, left - room_after), min(hi - lo + 1, left) + 1):
+            for columns in fits(s, start, count):
+                join(s + 1, start + count, prefix + columns)
+
+    join(0, 0, ())
+    out.sort()
+    return out
+
+
+@lru_cache(maxsize=64)
+def _index_of(width: int, k: int) -> dict[tuple[int, ...], int]:
+    """Each placement's columns → its index (its place in the shape's table)."""
+    table = combinations(width, k)
+    return {} if table is None else {columns: i for i, columns in enumerate(table)}
 
 
 class _Packing:

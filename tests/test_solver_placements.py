@@ -146,3 +146,31 @@ def test_satisfying_holds_for_large_and_negative_numbers(values, width, data):
         )
     ]
     assert lazy.satisfying(sums) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 9) | st.none(), max_size=7), st.data())
+def test_satisfying_sums_over_separate_runs_of_columns(values, data):
+    """Sums that read separate runs of columns (as table 四's groups do) are searched run by
+    run: the same placements as testing every one."""
+    runs = data.draw(st.lists(st.integers(1, 5), min_size=2, max_size=3))
+    gaps = data.draw(st.lists(st.integers(0, 1), min_size=len(runs) + 1, max_size=len(runs) + 1))
+    width = sum(runs) + sum(gaps)
+    sums = []
+    column = gaps[0]
+    for run, gap in zip(runs, gaps[1:], strict=True):
+        coefficients = [0] * width
+        for p in range(column, column + run):
+            coefficients[p] = data.draw(st.sampled_from([1, 1, -1, 2]))
+        sums.append((coefficients, data.draw(st.integers(-5, 15))))
+        column += run + gap
+    listed = _listed(values, width) if len(values) <= width else []
+    expected = [
+        i
+        for i, vector in enumerate(listed)
+        if all(
+            sum(c * (v or 0) for c, v in zip(coefficients, vector, strict=True)) == target
+            for coefficients, target in sums
+        )
+    ]
+    assert Placements(values, width).satisfying(sums) == expected
