@@ -153,14 +153,19 @@ def html_document(html: str | bytes) -> Document:
             f"{MAX_REPORT_TABLES} read"
         )
         report_tables = report_tables[:MAX_REPORT_TABLES]
-    article = _article_root(root, report_tables, tree)
+    texts: dict[int, str] = {}
+    article = _article_root(root, report_tables, tree, texts)
     page_text = root.text(separator="")
     if article is root and len(page_text) <= _PAGE_HEAD_CHARS:
         text_lines = normalize_lines(page_text)
         page_lines = text_lines[:80]
     else:
         page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS], limit=80)
-        body_text = page_text if article is root else article.text(separator="")
+        body_text = (
+            page_text
+            if article is root
+            else texts.get(article.mem_id) or article.text(separator="")
+        )
         # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
         text_lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
     for key, value in labeled_fields(page_lines).items():
@@ -191,8 +196,29 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
 def statutory_tables(root: LexborNode) -> list[LexborNode]:
     """The innermost tables that name statutory rows, in page order: what a cell's ``table``
     index counts (once the tags in :data:`DROP_TAGS` are removed)."""
-    tables = [t for t in root.css("table") if len(t.css("table")) == 1]  # innermost only
-    return [t for t in tables if _is_report_table(t)]
+    return [t for t in innermost_tables(root) if _is_report_table(t)]
+
+
+def innermost_tables(root: LexborNode) -> list[LexborNode]:
+    """The tables holding no other table, in page order. A table's descendants follow it in
+    page order, so it holds another exactly when the next table lies inside it: one walk up
+    from each next table instead of a search of every table's subtree."""
+    tables = root.css("table")
+    out = []
+    for i, table in enumerate(tables):
+        if i + 1 == len(tables) or not _inside(tables[i + 1], table):
+            out.append(table)
+    return out
+
+
+def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
+    wanted = ancestor.mem_id
+    current = node.parent
+    while current is not None:
+        if current.mem_id == wanted:
+            return True
+        current = current.parent
+    return False
 
 
 def table_elements(table: LexborNode, index: int) -> list[tuple[Cell, LexborNode]]:
@@ -228,17 +254,32 @@ def _page_title(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
 
 
 def _is_report_table(table: LexborNode) -> bool:
-    label = normalize_label(table.text(separator="")[:_TABLE_KEY_CHARS])
+    text = table.text(separator="")[:_TABLE_KEY_CHARS]
+    if any(key in text for key in _REPORT_TABLE_KEYS):
+        return True  # printed as the key itself: normalizing never takes a key's words apart
+    label = normalize_label(text)
     return any(key in label for key in _REPORT_TABLE_KEYS)
 
 
-def _article_root(root: LexborNode, tables: list[LexborNode], tree: LexborHTMLParser) -> LexborNode:
-    """The smallest block holding the report: its tables and its prose (总体情况 …)."""
+def _article_root(
+    root: LexborNode,
+    tables: list[LexborNode],
+    tree: LexborHTMLParser,
+    texts: dict[int, str] | None = None,
+) -> LexborNode:
+    """The smallest block holding the report: its tables and its prose (总体情况 …).
+    ``texts`` receives the text of the block read first (by its ``mem_id``), so that the page
+    reader does not take it from the tree twice."""
     if tables:
         node = _common_ancestor(tables)
         if node is None or node.parent is None or node.tag in ("body", "html"):
             return root
-        label = normalize_label(node.text(separator=""))
+        text = node.text(separator="")
+        if texts is not None:
+            texts[node.mem_id] = text
+        if any(key in text for key in _OPENINGS):
+            return node  # as the normalized text would say, without normalizing a page of it
+        label = normalize_label(text)
         if _opens_report(label):
             return node
         # Up from there, each block's text is its child's with the text around it: only that
@@ -265,6 +306,11 @@ def _article_root(root: LexborNode, tables: list[LexborNode], tree: LexborHTMLPa
 _SEAM = 16
 """Characters of a label kept at each end, for a key word split between a block's text and
 the text around it (keys are a few characters)."""
+
+
+_OPENINGS = ("总体情况", "概述", "一,", "一，", "一、")
+"""Printed forms whose normalized text :func:`_opens_report` finds (NFKC and the label
+substitutions turn ``，`` and ``、`` into ``,``; nothing removes or changes the ideographs)."""
 
 
 def _opens_report(label: str) -> bool:

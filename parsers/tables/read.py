@@ -25,21 +25,28 @@ from parsers.tables.tokens import (
 )
 
 
-def read_tables(doc: Document, *, year_hint: int | None = None) -> Found:
+def read_tables(doc: Document, *, year_hint: int | None = None, fast: bool = True) -> Found:
     """Read the three statutory tables from a document's cell stream.
 
-    A document whose source gave compact tokens (``doc.stream``) is read by the fast path
-    when it is the common case (:mod:`parsers.fastpath`); otherwise its cells are made from
-    the tokens and read here."""
+    A document whose source gave compact tokens (``doc.stream``), or an HTML page's grid
+    cells, is read by the fast path when it is the common case (:mod:`parsers.fastpath`);
+    otherwise its cells (made from the tokens) are read here. ``fast=False`` reads every
+    document here (the tests compare the two)."""
     if doc.stream is not None:
         from parsers.fastpath.stream import to_cells
         from parsers.fastpath.tables import read_stream_tables
 
-        found = read_stream_tables(doc.stream, year_hint, doc.stream_lines)
+        found = read_stream_tables(doc.stream, year_hint, doc.stream_lines) if fast else None
         if found is not None:
             return found
         doc.cells = to_cells(doc.stream, doc.stream_lines)
         doc.stream = doc.stream_lines = None
+    elif doc.form == "html" and doc.cells and fast:  # grid cells: the fast path's other source
+        from parsers.fastpath.grid import read_grid_tables
+
+        found = read_grid_tables(doc.cells, year_hint)
+        if found is not None:
+            return found
     cells = doc.cells
     if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
         from parsers.cells.flat import expand_glued_lines

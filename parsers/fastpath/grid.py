@@ -1,0 +1,401 @@
+"""The three tables read from a grid source's cells (HTML tables: every cell with its table,
+grid row and column), when the page is the common case; None otherwise, and the general reader
+(:func:`parsers.tables.read_tables`) reads it instead.
+
+Each step is the general reader's own on grid cells, kept only where its outcome is one this
+module builds directly:
+
+- the tables start where the general reader starts them (table 三 at its first 本年新收, back
+  over its header cells to the table's edge; table 四 at its result headers);
+- the template is told by the labels of table 二 with no tie;
+- every row is found once, and its values fall under its column headers one to a column, or
+  print exactly as many cells as the form has columns (each value's column is its order);
+- table 四 is printed as one row of fifteen under its result headers (or in the form's order,
+  adding up).
+
+Anything else — a row whose columns need the table's arithmetic, a row missing or printed
+twice, table 四 one row per group, a template decided by the year — returns None: those are
+the cases where the general reader weighs readings or words a warning, and it does so from the
+start. So the record, its warnings and its provenance are the general reader's.
+
+A cell is read once per distinct text (:func:`parsers.fastpath.stream.cell_token`: labels and
+numbers repeat across reports); no token object is made per cell, only the values
+(:class:`~parsers.model.CellValue`) and one :class:`~parsers.model.RowOrigin` per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+from typing import cast
+
+from parsers import schema
+from parsers.cells.base import Cell
+from parsers.fastpath.stream import (
+    BLANK_CELL,
+    LABEL,
+    NEW,
+    PROACTIVE_START,
+    VALUE,
+    Token,
+    cell_token,
+)
+from parsers.fastpath.tables import _find_appeals, _first, _template, _template_votes
+from parsers.labels import normalize_label
+from parsers.model import BLANK, CellValue, RowOrigin, Tables
+from parsers.recover import SumRule
+from parsers.tables.appeals import _appeal_headers, _names_result
+from parsers.tables.applications import _COLUMN_VARIANTS
+from parsers.tables.found import Found
+from parsers.tables.layout import section_layout
+from parsers.tables.placing import Headers, header_ranges
+from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
+
+GridRow = tuple[str | None, list[int], list[int]]  # (code, its label cells, its value cells)
+Placing = tuple[str, list, list, Headers | None]  # (how, printed, source cells, headers)
+
+
+class _Label:
+    """A label cell as the general reader's header functions read it (its cell, its label):
+    made for the label cells of a table's header rows only."""
+
+    __slots__ = ("cell", "label", "is_label")
+
+    def __init__(self, cell: Cell, label: str) -> None:
+        self.cell = cell
+        self.label = label
+        self.is_label = True
+
+
+def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Found | None:
+    """The tables of a grid source (every cell with its table, row and column), as the
+    general reader reads them, or None."""
+    if not cells:
+        return None
+    tokens = [cell_token(cell.text) for cell in cells]
+    app_start = _first(tokens, NEW, 0)
+    if app_start is None:
+        return None
+    appeals_start = _find_appeals(tokens, app_start)
+    if appeals_start is None:
+        return None
+    app_block = _block_start(tokens, cells, app_start)
+    votes = _template_votes(tokens, app_block)
+    app_rows = read_grid_rows(tokens, cells, app_block, appeals_start, match_application_row)
+    first = next((i for i, row in enumerate(app_rows) if row[0] == "new"), 0)
+    app_rows = app_rows[first:]
+    codes = {row[0] for row in app_rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    template = _template(votes)
+    if template is None or not app_rows:
+        return None
+    grid = _Grid(tokens, cells)
+    proactive = grid.proactive(app_block, template)
+    if proactive is None:
+        return None
+    applications = grid.applications(app_rows, app_block, appeals_start, template)
+    if applications is None:
+        return None
+    appeals = grid.appeals(appeals_start)
+    if appeals is None:
+        return None
+    tables: Tables = {
+        schema.SECTION_PROACTIVE: proactive,
+        schema.SECTION_APPLICATIONS: applications,
+        schema.SECTION_APPEALS: appeals,
+    }
+    return Found(template=template, tables=tables, template_votes=dict(votes))
+
+
+def _block_start(tokens: Sequence[Token], cells: Sequence[Cell], index: int) -> int:
+    """Back from table 三's first row over the cells of its table that are not numbers (its
+    header cells and blank cells), as the general reader walks where the source knows tables."""
+    anchor = cells[index].table
+    i = index
+    while i > 0 and cells[i - 1].table == anchor and tokens[i - 1][0] != VALUE:
+        i -= 1
+    return i
+
+
+def read_grid_rows(
+    tokens: Sequence[Token],
+    cells: Sequence[Cell],
+    start: int,
+    end: int,
+    match: Callable[[str, str | None], str | None],
+) -> list[GridRow]:
+    """:func:`parsers.tables.tokens.read_rows` on grid cells: a row is its label cells and the
+    values after them within one grid row; labels of a row with no values run into the next
+    row's label; a value with no label before it belongs to no row."""
+    rows: list[GridRow] = []
+    pending: list[int] = []
+    current: list[int] | None = None
+    current_key: tuple | None = None
+    previous: str | None = None
+    for i in range(start, end):
+        cell = cells[i]
+        key = (cell.table, cell.row)
+        if current is not None and key != current_key:
+            current = None
+        if tokens[i][0] == LABEL:
+            current = None
+            pending.append(i)
+            continue
+        if current is None:
+            if not pending:
+                continue
+            code = match("".join([tokens[j][2] for j in pending]), previous)
+            if code:
+                previous = code
+            current = []
+            rows.append((code, pending, current))
+            current_key = key
+            pending = []
+        current.append(i)
+    return [row for row in rows if row[0] is not None]
+
+
+@lru_cache(maxsize=8)
+def _columns_of(template: str, section: str) -> dict[str, tuple[str, ...]]:
+    return dict(section_layout(template, section))
+
+
+_APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
+_APPLICATION_VARIANTS = {
+    k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()
+}
+_GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
+_RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
+_FLAT = tuple(f"{g}.{r}" for g in _GROUPS for r in _RESULTS)
+_GROUP_SUMS = tuple(
+    SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(_GROUPS))
+)
+
+
+@lru_cache(maxsize=64)
+def _measure_variants(item: schema.Item) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Normalized header names of each measure of a section-二 item."""
+    return tuple(
+        (m.code, tuple(normalize_label(k) for k in (m.label, *m.keys))) for m in item.measures
+    )
+
+
+class _Grid:
+    """One document's cells and their tokens, read section by section."""
+
+    def __init__(self, tokens: Sequence[Token], cells: Sequence[Cell]) -> None:
+        self.tokens = tokens
+        self.cells = cells
+
+    def _labels(self, start: int, end: int) -> list[_Label]:
+        tokens, cells = self.tokens, self.cells
+        return [_Label(cells[i], tokens[i][2]) for i in range(start, end) if tokens[i][0] == LABEL]
+
+    # -- placing a row ---------------------------------------------------------------------
+
+    def _place(self, values: Sequence[int], width: int, headers: Headers | None, columns):
+        """:func:`parsers.tables.placing.place_row` where it gives one reading: under the
+        headers, or in order. None when the general reader would need the arithmetic."""
+        tokens, cells = self.tokens, self.cells
+        if headers is not None:
+            found = self._under(values, headers.under(columns), width)
+            if found is not None:
+                return ("header", found[0], found[1], headers)
+        if len(values) > width and all(tokens[i][0] == BLANK_CELL for i in values[width:]):
+            values = values[:width]
+        if len(values) != width:
+            values = [i for i in values if tokens[i][0] != BLANK_CELL]
+            if len(values) != width:
+                return None
+        return ("order", [tokens[i][3] for i in values], [cells[i] for i in values], None)
+
+    def _under(self, values: Sequence[int], under: dict[int, tuple[int, ...]], width: int):
+        """:func:`parsers.tables.placing._under_headers` on grid cells."""
+        tokens, cells = self.tokens, self.cells
+        prints: list = [None] * width
+        sources: list = [None] * width
+        numbered = [False] * width
+        for i in values:
+            cell = cells[i]
+            if cell.colspan == 1:
+                hits: Sequence[int] = under.get(cast(int, cell.col), ())
+            else:
+                found: set[int] = set()
+                for position in range(cast(int, cell.col), cast(int, cell.col) + cell.colspan):
+                    found.update(under.get(position, ()))
+                hits = sorted(found)
+            blank = tokens[i][0] == BLANK_CELL
+            if len(hits) != 1:
+                if blank:
+                    continue
+                return None
+            (k,) = hits
+            if not blank:
+                if numbered[k]:
+                    return None
+                numbered[k] = True
+                prints[k] = tokens[i][3]
+                sources[k] = cell
+            elif prints[k] is None:
+                prints[k] = tokens[i][3]
+                sources[k] = cell
+        return prints, sources
+
+    def _row(self, placing: Placing, columns: Sequence[str], label, values) -> dict:
+        """A placed row's cells as the general reader settles a row of one reading."""
+        how, prints, sources, headers = placing
+        tokens, cells = self.tokens, self.cells
+        printed = [cells[i] for i in values if tokens[i][0] != BLANK_CELL]
+        origin = RowOrigin(
+            [cells[i] for i in label], how, None if headers is None else headers.cells, printed
+        )
+        out = {}
+        for col, p, source in zip(columns, prints, sources, strict=True):
+            out[col] = (
+                CellValue(None, "", BLANK, None, None, source, origin)
+                if p is None
+                else CellValue(p.value, p.raw, p.status, p.unit, None, source, origin)
+            )
+        return out
+
+    # -- the sections ------------------------------------------------------------------------
+
+    def proactive(self, end: int, template: str) -> dict | None:
+        """Table 二: every item once, each under the header row nearest above it."""
+        tokens, cells = self.tokens, self.cells
+        start = _first(tokens, PROACTIVE_START, 0, end)
+        if start is None:
+            return None
+        items = schema.PROACTIVE[template]
+        by_code = {item.code: item for item in items}
+        layout = _columns_of(template, schema.SECTION_PROACTIVE)
+        rows = read_grid_rows(tokens, cells, start, end, match_item(items))
+        by_row: dict[tuple, list[_Label]] = {}  # the label cells by (table, grid row)
+        for label in self._labels(0, end):
+            by_row.setdefault((label.cell.table, label.cell.row), []).append(label)
+        found_headers: dict[tuple, Headers | None] = {}
+        table: dict[str, dict[str, CellValue]] = {}
+        for code, label, values in rows:
+            code = cast(str, code)
+            if code in table:
+                continue
+            item = by_code[code]
+            measures = tuple(m.code for m in item.measures)
+            if layout.get(code) != measures:
+                return None
+            variants = _measure_variants(item)
+            headers = self._measure_headers(by_row, values, variants, found_headers)
+            placing = self._place(values, len(measures), headers, measures)
+            if placing is None:
+                return None
+            table[code] = self._row(placing, measures, label, values)
+        if table.keys() != layout.keys():
+            return None  # rows not found: the general reader words it
+        return {code: table[code] for code in layout}
+
+    def _measure_headers(
+        self,
+        by_row: dict[tuple, list[_Label]],
+        values: Sequence[int],
+        variants: tuple[tuple[str, tuple[str, ...]], ...],
+        found: dict[tuple, Headers | None],
+    ) -> Headers | None:
+        """:func:`parsers.tables.proactive._measure_headers`: the nearest grid row above the
+        item's first value, in its table, holding a measure's name."""
+        first = self.cells[values[0]]
+        table, grid_row = first.table, cast(int, first.row)
+        names = [n for _code, names in variants for n in names if n]
+        above = sorted((r for t, r in by_row if t == table and r < grid_row), reverse=True)
+        for r in above:
+            labels = by_row[(table, r)]
+            if any(n in t.label for t in labels for n in names):
+                key = (table, r, variants)
+                if key not in found:
+                    found[key] = header_ranges(labels, dict(variants), contains=True)
+                return found[key]
+        return None
+
+    def applications(
+        self, rows: Sequence[GridRow], start: int, end: int, template: str
+    ) -> dict | None:
+        """Table 三: every row of the template once, one reading each."""
+        cells = self.cells
+        layout = _columns_of(template, schema.SECTION_APPLICATIONS)
+        by_table: dict[int | None, list[_Label]] = {}
+        for label in self._labels(start, end):
+            by_table.setdefault(label.cell.table, []).append(label)
+        headers_of = {
+            key: header_ranges(found, _APPLICATION_VARIANTS) for key, found in by_table.items()
+        }
+        columns = _APPLICATION_COLUMNS
+        table: dict[str, dict[str, CellValue]] = {}
+        for code, label, values in rows:
+            code = cast(str, code)
+            if code in table or layout.get(code) != columns:
+                return None  # printed twice, or not a row of the template: warned about
+            tables_of_row = {cells[i].table for i in values}
+            headers = headers_of.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
+            placing = self._place(values, len(columns), headers, columns)
+            if placing is None:
+                return None
+            table[code] = self._row(placing, columns, label, values)
+        if table.keys() != layout.keys():
+            return None  # rows not found
+        return {code: table[code] for code in layout}
+
+    def appeals(self, start: int) -> dict | None:
+        """Table 四 printed as one row of fifteen values."""
+        tokens, cells = self.tokens, self.cells
+        end = len(tokens)
+        if self._by_group(start, end):
+            return None
+        header_end = start
+        while header_end < end and tokens[header_end][0] != VALUE:
+            header_end += 1
+        if header_end == end:
+            return None
+        first_table = cells[header_end].table
+        first_row = (first_table, cells[header_end].row)
+        leading = [
+            i
+            for i in range(start, header_end)
+            if tokens[i][0] == BLANK_CELL and (cells[i].table, cells[i].row) == first_row
+        ]
+        values = leading + [
+            i
+            for i in range(header_end, end)
+            if tokens[i][0] != LABEL and cells[i].table == first_table
+        ]
+        labels = self._labels(start, header_end)
+        headers = _appeal_headers(labels)  # type: ignore[arg-type]
+        placing = self._place(values, len(_FLAT), headers, _FLAT)
+        if placing is None:
+            return None
+        if placing[0] == "order" and not any(_names_result(t.label) for t in labels):
+            row = [p.value or 0 for p in placing[1]]
+            if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
+                return None  # read by totals only: the general reader leaves it undecided
+        flat = self._row(placing, _FLAT, (), values)
+        out: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
+        for key, cell in flat.items():
+            group, result = key.split(".")
+            out[group][result] = cell
+        return out
+
+    def _by_group(self, start: int, end: int) -> bool:
+        """Whether the general reader reads table 四 one row per group (it then does)."""
+        tokens = self.tokens
+        rows = [
+            row
+            for row in read_grid_rows(tokens, self.cells, start, end, match_appeal_group)
+            if any(tokens[i][0] == VALUE for i in row[2])
+        ]
+        codes = [row[0] for row in rows]
+        if len(set(codes)) < 2 or len(codes) != len(set(codes)):
+            return False
+        return not any(
+            len([i for i in row[2] if tokens[i][0] == VALUE]) > len(_RESULTS) for row in rows
+        )
