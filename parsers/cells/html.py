@@ -139,10 +139,12 @@ def html_document(html: str | bytes) -> Document:
             f"page nested more than {MAX_DEPTH} elements deep: {dropped} tags below that "
             "depth ignored (their text kept)"
         )
-    meta = _page_meta(tree)
-    title = _page_title(tree, meta)
-    for node in tree.css(_DROP_TAGS):
-        node.decompose()
+    scanned = tree.css(_SCAN)  # one walk of the page for its meta tags, title and drops
+    meta = _page_meta([node for node in scanned if node.tag == "meta"])
+    title = _page_title(scanned, meta)
+    for node in scanned:
+        if node.tag in DROP_TAGS:
+            node.decompose()
     root = tree.body or tree.root
     if root is None:
         return Document(text="", form="html", title=title, meta=meta)
@@ -230,10 +232,18 @@ def table_elements(table: LexborNode, index: int) -> list[tuple[Cell, LexborNode
     return list(zip(cells, elements, strict=False))
 
 
-def _page_meta(tree: LexborHTMLParser) -> dict[str, str]:
+_TITLE_SELECTORS = ("h1", "h2", ".article-title", ".title", "title")
+"""Where a page's title is looked for, in this order (the first of each, in page order)."""
+_SCAN = ", ".join(("meta", *_TITLE_SELECTORS, _DROP_TAGS))
+"""Every element :func:`html_document` looks at before reading the report: each selector
+alone would walk the whole page once."""
+
+
+def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:
+    """The page's meta tags named in :data:`_META_NAMES` (``nodes``: its ``<meta>``s)."""
     meta: dict[str, str] = {}
     wanted = {n.lower(): n for n in _META_NAMES}
-    for node in tree.css("meta"):
+    for node in nodes:
         name = (node.attributes.get("name") or node.attributes.get("property") or "").strip()
         content = (node.attributes.get("content") or "").strip()
         if name.lower() in wanted and content:
@@ -241,11 +251,17 @@ def _page_meta(tree: LexborHTMLParser) -> dict[str, str]:
     return meta
 
 
-def _page_title(tree: LexborHTMLParser, meta: dict[str, str]) -> str | None:
+def _page_title(scanned: list[LexborNode], meta: dict[str, str]) -> str | None:
+    """The page's title: its ArticleTitle, or the text of the first element each of
+    :data:`_TITLE_SELECTORS` finds (``scanned``: the elements any of them finds, in page
+    order)."""
     if meta.get("ArticleTitle"):
         return meta["ArticleTitle"]
-    for selector in ("h1", "h2", ".article-title", ".title", "title"):
-        node = tree.css_first(selector)
+    for selector in _TITLE_SELECTORS:
+        if selector.startswith("."):
+            node = next((n for n in scanned if n.css_matches(selector)), None)
+        else:
+            node = next((n for n in scanned if n.tag == selector), None)
         if node is not None:
             text = normalize_text(node.text(separator=""))
             if text:

@@ -51,7 +51,7 @@ from parsers.tables.layout import section_layout
 from parsers.tables.placing import Headers, header_ranges
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
-GridRow = tuple[str | None, list[int], list[int]]  # (code, its label cells, its value cells)
+GridRow = tuple[str, list[int], list[int]]  # (code, its label cells, its value cells)
 Placing = tuple[str, list, list, Headers | None]  # (how, printed, source cells, headers)
 
 
@@ -130,7 +130,7 @@ def read_grid_rows(
     """:func:`parsers.tables.tokens.read_rows` on grid cells: a row is its label cells and the
     values after them within one grid row; labels of a row with no values run into the next
     row's label; a value with no label before it belongs to no row."""
-    rows: list[GridRow] = []
+    rows: list[tuple[str | None, list[int], list[int]]] = []
     pending: list[int] = []
     current: list[int] | None = None
     current_key: tuple | None = None
@@ -155,7 +155,7 @@ def read_grid_rows(
             current_key = key
             pending = []
         current.append(i)
-    return [row for row in rows if row[0] is not None]
+    return [(code, label, values) for code, label, values in rows if code is not None]
 
 
 @lru_cache(maxsize=8)
@@ -196,7 +196,9 @@ class _Grid:
 
     # -- placing a row ---------------------------------------------------------------------
 
-    def _place(self, values: Sequence[int], width: int, headers: Headers | None, columns):
+    def _place(
+        self, values: Sequence[int], width: int, headers: Headers | None, columns: Sequence[str]
+    ) -> Placing | None:
         """:func:`parsers.tables.placing.place_row` where it gives one reading: under the
         headers, or in order. None when the general reader would need the arithmetic."""
         tokens, cells = self.tokens, self.cells
@@ -212,7 +214,9 @@ class _Grid:
                 return None
         return ("order", [tokens[i][3] for i in values], [cells[i] for i in values], None)
 
-    def _under(self, values: Sequence[int], under: dict[int, tuple[int, ...]], width: int):
+    def _under(
+        self, values: Sequence[int], under: dict[int, tuple[int, ...]], width: int
+    ) -> tuple[list, list] | None:
         """:func:`parsers.tables.placing._under_headers` on grid cells."""
         tokens, cells = self.tokens, self.cells
         prints: list = [None] * width
@@ -220,11 +224,12 @@ class _Grid:
         numbered = [False] * width
         for i in values:
             cell = cells[i]
+            col: int = cell.col  # type: ignore[assignment]  # grid cells have one
             if cell.colspan == 1:
-                hits: Sequence[int] = under.get(cast(int, cell.col), ())
+                hits: Sequence[int] = under.get(col, ())
             else:
                 found: set[int] = set()
-                for position in range(cast(int, cell.col), cast(int, cell.col) + cell.colspan):
+                for position in range(col, col + cell.colspan):
                     found.update(under.get(position, ()))
                 hits = sorted(found)
             blank = tokens[i][0] == BLANK_CELL
@@ -244,7 +249,9 @@ class _Grid:
                 sources[k] = cell
         return prints, sources
 
-    def _row(self, placing: Placing, columns: Sequence[str], label, values) -> dict:
+    def _row(
+        self, placing: Placing, columns: Sequence[str], label: Sequence[int], values: Sequence[int]
+    ) -> dict[str, CellValue]:
         """A placed row's cells as the general reader settles a row of one reading."""
         how, prints, sources, headers = placing
         tokens, cells = self.tokens, self.cells
@@ -274,12 +281,11 @@ class _Grid:
         layout = _columns_of(template, schema.SECTION_PROACTIVE)
         rows = read_grid_rows(tokens, cells, start, end, match_item(items))
         by_row: dict[tuple, list[_Label]] = {}  # the label cells by (table, grid row)
-        for label in self._labels(0, end):
-            by_row.setdefault((label.cell.table, label.cell.row), []).append(label)
+        for header in self._labels(0, end):
+            by_row.setdefault((header.cell.table, header.cell.row), []).append(header)
         found_headers: dict[tuple, Headers | None] = {}
         table: dict[str, dict[str, CellValue]] = {}
         for code, label, values in rows:
-            code = cast(str, code)
             if code in table:
                 continue
             item = by_code[code]
@@ -314,7 +320,7 @@ class _Grid:
             if any(n in t.label for t in labels for n in names):
                 key = (table, r, variants)
                 if key not in found:
-                    found[key] = header_ranges(labels, dict(variants), contains=True)
+                    found[key] = header_ranges(labels, dict(variants), contains=True)  # type: ignore[arg-type]
                 return found[key]
         return None
 
@@ -325,15 +331,15 @@ class _Grid:
         cells = self.cells
         layout = _columns_of(template, schema.SECTION_APPLICATIONS)
         by_table: dict[int | None, list[_Label]] = {}
-        for label in self._labels(start, end):
-            by_table.setdefault(label.cell.table, []).append(label)
+        for header in self._labels(start, end):
+            by_table.setdefault(header.cell.table, []).append(header)
         headers_of = {
-            key: header_ranges(found, _APPLICATION_VARIANTS) for key, found in by_table.items()
+            key: header_ranges(found, _APPLICATION_VARIANTS)  # type: ignore[arg-type]
+            for key, found in by_table.items()
         }
         columns = _APPLICATION_COLUMNS
         table: dict[str, dict[str, CellValue]] = {}
         for code, label, values in rows:
-            code = cast(str, code)
             if code in table or layout.get(code) != columns:
                 return None  # printed twice, or not a row of the template: warned about
             tables_of_row = {cells[i].table for i in values}

@@ -1,0 +1,50 @@
+"""The page's meta tags, title and dropped elements are found in one walk of the page
+(:data:`parsers.cells.html._SCAN`): the same elements, in the same order of preference, as a
+search per selector finds."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers.cells import html as html_source
+from parsers.labels import normalize_text
+
+_PARTS = (
+    "<h1>{}</h1>", "<h1> </h1>", "<h2>{}</h2>", '<div class="title">{}</div>',
+    '<p class="article-title main">{}</p>', '<span class="Title">{}</span>',
+    '<h2 class="title">{}</h2>', "<title>{}</title>", '<meta name="ArticleTitle" content="{}">',
+    '<meta name="PubDate" content="2024-01-0{}">', "<script>var t = '<h1>{}</h1>';</script>",
+    "<noscript><h1>{}</h1></noscript>", "<p>{}</p>", '<select><option>{}</option></select>',
+    '<svg><title>{}</title></svg>', "<style>.title{{}}</style>",
+)  # fmt: skip
+
+
+def _title_per_selector(tree: LexborHTMLParser) -> str | None:
+    """The title as a search per selector finds it."""
+    for selector in html_source._TITLE_SELECTORS:
+        node = tree.css_first(selector)
+        if node is not None:
+            text = normalize_text(node.text(separator=""))
+            if text:
+                return re.split(r"[_|]| - ", text)[0].strip() or text
+    return None
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_one_walk_finds_what_a_search_per_selector_finds(seed):
+    rng = random.Random(seed)
+    doctype = rng.choice(("<!DOCTYPE html>", ""))  # quirks mode matches classes case-blind
+    head = "".join(rng.choice(_PARTS).format(rng.randint(1, 9)) for _ in range(rng.randint(0, 3)))
+    body = "".join(rng.choice(_PARTS).format(rng.randint(1, 9)) for _ in range(rng.randint(0, 8)))
+    page = f"{doctype}<html><head>{head}</head><body>{body}</body></html>"
+    tree = LexborHTMLParser(page)
+    scanned = tree.css(html_source._SCAN)
+    metas = [n for n in scanned if n.tag == "meta"]
+    assert [n.mem_id for n in metas] == [n.mem_id for n in tree.css("meta")]
+    drops = [n.mem_id for n in scanned if n.tag in html_source.DROP_TAGS]
+    assert drops == [n.mem_id for n in tree.css(html_source._DROP_TAGS)]
+    assert html_source._page_title(scanned, {}) == _title_per_selector(tree)
