@@ -404,18 +404,20 @@ def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]
     below: dict[int, set[int]] = {}  # grid row → its columns taken by cells spanning rows
     filled = 0  # grid positions covered so far
     cells: list[Cell] = []
+    add, cell_text, n_rows = cells.append, normalize_cell, len(rows)  # (the loop's names, bound)
     for r, row in enumerate(rows):
         taken = below.pop(r, None)
         col = 0
         for node in row.iter():
-            if node.tag not in _CELL_TAGS:
+            tag = node.tag
+            if tag != "td" and tag != "th":
                 continue
             if taken:
                 while col in taken:
                     col += 1
-            if node.mem_id in spanning:
+            if spanning and node.mem_id in spanning:
                 attributes = node.attributes
-                rowspan = min(_span(attributes, "rowspan"), max(1, len(rows) - r))
+                rowspan = min(_span(attributes, "rowspan"), max(1, n_rows - r))
                 colspan = _span(attributes, "colspan")
                 if filled + rowspan * colspan > MAX_GRID_CELLS:
                     warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
@@ -423,13 +425,13 @@ def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]
                 for dr in range(1, rowspan):
                     below.setdefault(r + dr, set()).update(range(col, col + colspan))
                 filled += rowspan * colspan
-            else:
-                rowspan = colspan = 1
-                filled += 1
-                if filled > MAX_GRID_CELLS:
-                    warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                    return cells, warning
-            text = normalize_cell(node.text(separator=""))
-            cells.append(Cell(text, index, r, col, colspan, rowspan))
-            col += colspan
+                add(Cell(cell_text(node.text()), index, r, col, colspan, rowspan))
+                col += colspan
+                continue
+            filled += 1
+            if filled > MAX_GRID_CELLS:
+                warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+                return cells, warning
+            add(Cell(cell_text(node.text()), index, r, col))
+            col += 1
     return cells, warning
