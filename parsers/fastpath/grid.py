@@ -342,8 +342,8 @@ class _Grid:
         for code, label, values in rows:
             if code in table or layout.get(code) != columns:
                 return None  # printed twice, or not a row of the template: warned about
-            tables_of_row = {cells[i].table for i in values}
-            headers = headers_of.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
+            # a row's values share its grid row, so its table: the headers of that table
+            headers = headers_of.get(cells[values[0]].table)
             placing = self._place(values, len(columns), headers, columns)
             if placing is None:
                 return None
