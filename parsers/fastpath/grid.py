@@ -40,9 +40,16 @@ from parsers.fastpath.stream import (
     Token,
     cell_token,
 )
-from parsers.fastpath.tables import _find_appeals, _first, _template, _template_votes
+from parsers.fastpath.tables import (
+    Row,
+    _find_appeals,
+    _first,
+    _template_votes,
+    application_rows,
+    found_tables,
+)
 from parsers.labels import normalize_label
-from parsers.model import BLANK, CellValue, RowOrigin, Tables
+from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
 from parsers.tables.appeals import _appeal_headers, _names_result
 from parsers.tables.applications import _COLUMN_VARIANTS
@@ -51,7 +58,7 @@ from parsers.tables.layout import section_layout
 from parsers.tables.placing import Headers, header_ranges
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
-GridRow = tuple[str, list[int], list[int]]  # (code, its label cells, its value cells)
+GridRow = Row  # (code, its label cells, its value cells), as in pipe text's stream
 Placing = tuple[str, list, list, Headers | None]  # (how, printed, source cells, headers)
 
 
@@ -82,32 +89,17 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     app_block = _block_start(tokens, cells, app_start)
     votes = _template_votes(tokens, app_block)
     app_rows = read_grid_rows(tokens, cells, app_block, appeals_start, match_application_row)
-    first = next((i for i, row in enumerate(app_rows) if row[0] == "new"), 0)
-    app_rows = app_rows[first:]
-    codes = {row[0] for row in app_rows}
-    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
-        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
-    elif "other" in codes:
-        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
-    template = _template(votes)
+    app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:
         return None
     grid = _Grid(tokens, cells)
-    proactive = grid.proactive(app_block, template)
-    if proactive is None:
-        return None
-    applications = grid.applications(app_rows, app_block, appeals_start, template)
-    if applications is None:
-        return None
-    appeals = grid.appeals(appeals_start)
-    if appeals is None:
-        return None
-    tables: Tables = {
-        schema.SECTION_PROACTIVE: proactive,
-        schema.SECTION_APPLICATIONS: applications,
-        schema.SECTION_APPEALS: appeals,
-    }
-    return Found(template=template, tables=tables, template_votes=dict(votes))
+    return found_tables(
+        template,
+        votes,
+        lambda: grid.proactive(app_block, template),
+        lambda: grid.applications(app_rows, app_block, appeals_start, template),
+        lambda: grid.appeals(appeals_start),
+    )
 
 
 def _block_start(tokens: Sequence[Token], cells: Sequence[Cell], index: int) -> int:
@@ -133,17 +125,16 @@ def read_grid_rows(
     rows: list[tuple[str | None, list[int], list[int]]] = []
     pending: list[int] = []
     current: list[int] | None = None
-    current_key: tuple | None = None
+    table = row = None  # where the current row's values are
     previous: str | None = None
     for i in range(start, end):
-        cell = cells[i]
-        key = (cell.table, cell.row)
-        if current is not None and key != current_key:
-            current = None
         if tokens[i][0] == LABEL:
             current = None
             pending.append(i)
             continue
+        cell = cells[i]
+        if current is not None and (cell.row != row or cell.table != table):
+            current = None  # a value in another grid row ends the row
         if current is None:
             if not pending:
                 continue
@@ -152,7 +143,7 @@ def read_grid_rows(
                 previous = code
             current = []
             rows.append((code, pending, current))
-            current_key = key
+            table, row = cell.table, cell.row
             pending = []
         current.append(i)
     return [(code, label, values) for code, label, values in rows if code is not None]

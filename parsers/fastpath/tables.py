@@ -73,30 +73,32 @@ def read_stream_tables(
     app_block = _block_start(tokens, app_start)
     votes = _template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
-    first = next((i for i, row in enumerate(app_rows) if row[0] == "new"), 0)
-    app_rows = app_rows[first:]
-    codes = {row[0] for row in app_rows}
-    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
-        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
-    elif "other" in codes:
-        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
-    template = _template(votes)
+    app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:
         return None
-    proactive = _proactive(tokens, app_block, template, where)
-    if proactive is None:
-        return None
-    applications = _applications(app_rows, template, where)
-    if applications is None:
-        return None
-    appeals = _appeals(tokens, appeals_start, where)
-    if appeals is None:
-        return None
-    tables: Tables = {
-        schema.SECTION_PROACTIVE: proactive,
-        schema.SECTION_APPLICATIONS: applications,
-        schema.SECTION_APPEALS: appeals,
-    }
+    return found_tables(
+        template,
+        votes,
+        lambda: _proactive(tokens, app_block, template, where),
+        lambda: _applications(app_rows, template, where),
+        lambda: _appeals(tokens, appeals_start, where),
+    )
+
+
+_SECTIONS = (schema.SECTION_PROACTIVE, schema.SECTION_APPLICATIONS, schema.SECTION_APPEALS)
+
+
+def found_tables(
+    template: str, votes: dict[str, int], *readers: Callable[[], dict | None]
+) -> Found | None:
+    """The three tables, each read by its reader in turn (二, 三, 四), or None as soon as one
+    is not the common case."""
+    tables: Tables = {}
+    for section, read in zip(_SECTIONS, readers, strict=True):
+        table = read()
+        if table is None:
+            return None
+        tables[section] = table
     return Found(template=template, tables=tables, template_votes=dict(votes))
 
 
@@ -168,6 +170,20 @@ def _template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
         if hits:
             votes[template] = hits * 3
     return votes
+
+
+def application_rows(rows: list[Row], votes: dict[str, int]) -> tuple[list[Row], str | None]:
+    """Table 三's rows from its first 本年新收 row on (header cells before it are not rows),
+    and the template the votes name once those rows have voted (``votes`` takes their vote):
+    the sub-rows of 2021's （六） say 2021, a single （六）其他处理 row 2019."""
+    first = next((i for i, row in enumerate(rows) if row[0] == "new"), 0)
+    rows = rows[first:]
+    codes = {row[0] for row in rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    return rows, _template(votes)
 
 
 def _template(votes: dict[str, int]) -> str | None:
