@@ -110,12 +110,7 @@ def solve(
     # Rows fixed by the unary filter become constants of the multi-row rules.
     dp_rows = [row for row in free if row in {t.row for r in multi for t in r.terms}]
     # Rows with large numbers first: their contributions prune the partial sums hardest.
-    dp_rows.sort(
-        key=lambda row: (
-            -max((abs(_num(v)) for i in viable[row] for v in options[row][i]), default=0),
-            len(viable[row]),
-        )
-    )
+    dp_rows.sort(key=lambda row: (-_largest(options[row], viable[row]), len(viable[row])))
     start = tuple(
         sum(
             t.coef * _num(options[t.row][viable[t.row][0]][t.col])
@@ -190,6 +185,15 @@ def solve(
         return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
+
+
+def _largest(candidates: Sequence[Vector], indexes: Sequence[int]) -> int | float:
+    """The largest size of a value among the candidates at ``indexes`` (a blank counts 0).
+    Every placement of a row left to arithmetic holds every one of its values: their own
+    largest, without building the placements."""
+    if isinstance(candidates, Placements):
+        return max((abs(_num(v)) for v in candidates.values), default=0) if indexes else 0
+    return max((abs(_num(v)) for i in indexes for v in candidates[i]), default=0)
 
 
 def _search(

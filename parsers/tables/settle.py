@@ -127,16 +127,19 @@ def _agreement(
 ) -> tuple[list[bool], list | None]:
     """Over the readings at ``indexes``: per position, whether they all hold the same value,
     and the source cell they all take it from (None where they differ, or None when no
-    sources are known). Readings left to arithmetic (:class:`~parsers.solver.Placements`) are
-    compared by the columns each value takes, without building them."""
+    sources are known; the sources are compared only where the values agree, as only there
+    are they asked for). Readings left to arithmetic (:class:`~parsers.solver.Placements`)
+    are compared by the columns each value takes, without building them."""
     if isinstance(vectors, Placements):
         agree = [same for same, _ in vectors.agreement(indexes)]
-        if isinstance(sources, Placements):
-            return agree, [cell for _, cell in sources.agreement(indexes, same="identical")]
     else:
         agree = agreed([vectors[i] for i in indexes])
     if sources is None:
         return agree, None
+    if not any(agree):
+        return agree, [None] * len(agree)  # a source is asked for where the values agree only
+    if isinstance(vectors, Placements) and isinstance(sources, Placements):
+        return agree, [cell for _, cell in sources.agreement(indexes, same="identical")]
     return agree, _common_sources(sources[i] for i in indexes)
 
 
