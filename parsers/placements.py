@@ -122,8 +122,8 @@ class Placements(Sequence[tuple]):
         count = len(indexes)
         if not count:
             return []
-        if isinstance(indexes, range) and len(indexes) == self._size:
-            return self._agreement_of_all(same)
+        if count == self._size and (isinstance(indexes, range) or len(set(indexes)) == count):
+            return self._agreement_of_all(same)  # every placement (a table of zeros: all fit)
         table = self._table
         chosen = [table[i] for i in indexes] if table else [self.positions(i) for i in indexes]
         filled = Counter(itertools.chain.from_iterable(chosen))
@@ -173,8 +173,8 @@ class Placements(Sequence[tuple]):
         k, width = len(numbers), self.width
         if not self._size or not k:  # none, or the one all-blank placement: test it
             return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
-        if not sums:
-            return list(range(self._size))
+        if not sums or not any(numbers):  # every placement adds up the same: to 0
+            return list(range(self._size)) if all(t == 0 for _, t in sums) else []
         rules = [list(c) for c, _ in sums]
         targets = cast(list[int], [t for _, t in sums])  # ints here (checked above)
         if any(not any(c) and t != 0 for c, t in zip(rules, targets, strict=True)):

@@ -174,3 +174,18 @@ def test_satisfying_sums_over_separate_runs_of_columns(values, data):
         )
     ]
     assert Placements(values, width).satisfying(sums) == expected
+
+
+def test_a_row_of_zeros_fits_every_placement_or_none():
+    zeros = Placements([0, None, 0], 6)
+    row_sum = ([1, 1, 1, 1, 1, -1], 0)
+    assert zeros.satisfying([row_sum]) == list(range(len(zeros)))
+    assert zeros.satisfying([([1, 1, 1, 1, 1, -1], 3)]) == []
+    # every placement, given as a list, agrees as the range of them does
+    every = zeros.satisfying([row_sum])
+    assert every is not None
+    assert zeros.agreement(every) == zeros.agreement(range(len(zeros)))
+    listed = _listed([0, None, 0], 6)
+    assert [same for same, _ in zeros.agreement(every)] == [
+        all(v[c] == listed[0][c] for v in listed) for c in range(6)
+    ]
