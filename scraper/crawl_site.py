@@ -122,8 +122,14 @@ class SiteBase:
         sem = asyncio.Semaphore(limit)
 
         async def one(c):
-            async with sem:
-                await c
+            try:
+                async with sem:
+                    await c
+            finally:
+                # a crawl cancelled while this one waited for a slot: its coroutine was made
+                # but never started, and closing it says so (instead of a "never awaited"
+                # warning at garbage collection); a started one has already finished here
+                c.close()
 
         await asyncio.gather(*(one(c) for c in coros))
 
