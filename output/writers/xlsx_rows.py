@@ -46,11 +46,27 @@ def _slice_xml(
     parts = [pc.binary_join_element_wise('<row r="', numbers, '">', "")]
     for column, letter, text in zip(columns, letters, texts, strict=True):
         tails = _tails(table.column(column.name), column, text)
-        cells = pc.binary_join_element_wise('<c r="', letter, numbers, '"', tails, "")
-        parts.append(pc.fill_null(cells, ""))  # a null value: no cell
-    parts.append(pa.array(["</row>"] * table.num_rows, type=pa.string()))
-    rows = pc.binary_join_element_wise(*parts, "")
-    return "".join(rows.to_pylist()).encode("ascii", "xmlcharrefreplace")
+        # a null value: no cell (null here, nothing in the row's join below)
+        parts.append(pc.binary_join_element_wise(f'<c r="{letter}', numbers, '"', tails, ""))
+    parts.append(pa.scalar("</row>"))
+    rows = pc.binary_join_element_wise(*parts, "", null_handling="replace", null_replacement="")
+    return _joined(rows)
+
+
+def _joined(rows: pa.Array | pa.ChunkedArray) -> bytes:
+    """The rows' XML one after another: each string array's data buffer as it is (every
+    piece is ASCII — text tails carry other characters as references — so nothing is decoded
+    or encoded again)."""
+    chunks = rows.chunks if isinstance(rows, pa.ChunkedArray) else [rows]
+    out = []
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=width)
+        start, end = offsets[chunk.offset], offsets[chunk.offset + len(chunk)]
+        out.append(chunk.buffers()[2][start:end].to_pybytes())
+    return b"".join(out)
 
 
 def _tails(values: pa.ChunkedArray, column: Column, text: TextCell | None) -> pa.Array:
@@ -66,8 +82,14 @@ def _tails(values: pa.ChunkedArray, column: Column, text: TextCell | None) -> pa
     # text repeats (codes, statuses, a report's id on each of its cells): each distinct value
     # of the slice is written once, in Python, and its XML put back in every row that has it
     coded = pc.dictionary_encode(values.combine_chunks())
-    distinct = [text(v) for v in coded.dictionary.to_pylist()]
+    distinct = [_ascii(text(v)) for v in coded.dictionary.to_pylist()]
     return pa.array(distinct, pa.string()).take(coded.indices)
+
+
+def _ascii(xml: str) -> str:
+    """XML text with every character beyond ASCII as a character reference (as libxml2
+    writes it to an ASCII-encoded stream)."""
+    return xml if xml.isascii() else xml.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
 def _number_tails(digits: pa.Array) -> pa.Array:
