@@ -5,8 +5,8 @@ rows — which copies of the same bytes count, which agency a report belongs to,
 the rows — is a few fields per document (:class:`~output.entries.Entry`), but a million of them
 as Python objects is half a gigabyte that grows with the archive. So the index pass writes each
 entry as a row of Parquet files in the build's scratch folder (:class:`EntrySpill`) and DuckDB,
-which sorts and aggregates out of core, makes the set-wide decisions in one query
-(:func:`grouped`):
+which sorts and aggregates out of core within a fixed memory limit, makes the set-wide
+decisions in a few steps written to Parquet (:func:`decide`), read back by :func:`grouped`:
 
 - the copies of one document (same digest, from two URLs or two shards): the first fetched
   counts (then the smaller URL, then the first read);
@@ -32,9 +32,14 @@ import pyarrow.parquet as pq
 
 from output.entries import Entry
 
-SPILL_ROWS = 50_000  # entries per spilled file
+SPILL_ROWS = 10_000  # entries per spilled file (held as Python values until written)
 READ_ROWS = 20_000  # entries per batch read back
-DUCKDB_MEMORY = "256MB"  # beyond it, DuckDB sorts on disk
+DUCKDB_MEMORY = "128MB"  # beyond it, DuckDB aggregates and sorts on disk
+DUCKDB_CONFIG = {
+    "memory_limit": DUCKDB_MEMORY,
+    "threads": 1,  # each thread holds buffers of its own: one keeps the peak fixed
+    "preserve_insertion_order": True,
+}
 
 _TEXT = pa.string()
 _TEXTS = pa.list_(pa.string())
@@ -152,48 +157,84 @@ class EntryLog(_Spill):
 
 def grouped(spill: EntrySpill, temp: Path) -> Iterator[Located]:
     """The entries kept (one per document), agency ids set, in (agency_id, year) order."""
-    import duckdb
-
     spill.flush()
     if not spill.files:
         return
-    db = duckdb.connect(
-        config={"memory_limit": DUCKDB_MEMORY, "threads": 2, "preserve_insertion_order": True}
-    )
+    decided = decide(spill.files, temp)
     try:
-        db.execute(f"SET temp_directory = {_literal(str(temp))}")
-        files = ", ".join(_literal(str(p)) for p in spill.files)
-        query = db.sql(_GROUPED.format(files=files))
-        stream = getattr(query, "to_arrow_reader", None) or query.fetch_record_batch
-        for batch in stream(READ_ROWS):
+        for batch in pq.ParquetFile(decided).iter_batches(batch_size=READ_ROWS):
             for row in batch.to_pylist():
                 digest, source, at = row.pop("digest"), row.pop("source"), row.pop("at")
                 yield Located(_entry(row), digest, source, at)
     finally:
+        decided.unlink(missing_ok=True)
+
+
+def decide(files: list[Path], temp: Path) -> Path:
+    """The set-wide decisions, made by DuckDB a step at a time, each step's result written to
+    Parquet in ``temp``: the first copy of each document (an aggregate, not a window over every
+    column: DuckDB spills an aggregate and a sort to disk, and holds a window's rows), the
+    division code a name has wherever it has one, then the kept entries sorted. DuckDB is
+    closed before the entries are read back, so its memory and the reader's never add up:
+    the same at a million documents as at a hundred thousand (one thread and a fixed limit)."""
+    import duckdb
+
+    temp.mkdir(parents=True, exist_ok=True)
+    db = duckdb.connect(config=DUCKDB_CONFIG)
+    try:
+        db.execute(f"SET temp_directory = {_literal(str(temp / 'duckdb'))}")
+        names = {
+            "files": ", ".join(_literal(str(p)) for p in files),
+            "kept": _literal(str(temp / "kept.parquet")),
+            "codes": _literal(str(temp / "codes.parquet")),
+            "out": _literal(str(temp / "decided.parquet")),
+        }
+        for step in (_FIRSTS, _CODES, _ORDERED):
+            db.execute(step.format(**names))
+    finally:
         db.close()
+        (temp / "kept.parquet").unlink(missing_ok=True)
+        (temp / "codes.parquet").unlink(missing_ok=True)
+    return temp / "decided.parquet"
 
 
-_GROUPED = """
-WITH ranked AS (
-    SELECT *, row_number() OVER (
-        PARTITION BY report_id ORDER BY seen_at, seen_url, position) AS copy
-    FROM read_parquet([{files}])
-), kept AS (
-    SELECT * EXCLUDE (copy, seen_at, seen_url, agency_id) REPLACE (
-        nullif(division_code, '') AS division_code)
-    FROM ranked WHERE copy = 1
-), codes AS (
-    SELECT name_key, min(division_code) AS code, count(DISTINCT division_code) AS n
-    FROM kept WHERE division_code IS NOT NULL GROUP BY name_key
-), named AS (
-    SELECT kept.* REPLACE (
-        coalesce(kept.division_code, CASE WHEN codes.n = 1 THEN codes.code END) AS division_code)
-    FROM kept LEFT JOIN codes USING (name_key)
-)
-SELECT *, CASE WHEN division_code IS NOT NULL THEN division_code || ':' || name_key
-               ELSE name_key END AS agency_id
-FROM named
-ORDER BY agency_id, coalesce(year, -1), report_id
+# the copy of each document that counts: the first fetched, then the smaller URL, then the
+# first read (never null: see output.entries.first_seen)
+_FIRSTS = """
+COPY (
+    SELECT arg_min(position, (seen_at, seen_url, position)) AS position
+    FROM read_parquet([{files}]) GROUP BY report_id
+) TO {kept} (FORMAT parquet)
+"""
+
+# a name seen with exactly one division code gets it where a record has none
+_CODES = """
+COPY (
+    SELECT name_key, CASE WHEN min(code) = max(code) THEN min(code) END AS code
+    FROM (
+        SELECT name_key, nullif(division_code, '') AS code FROM read_parquet([{files}])
+        WHERE position IN (SELECT position FROM read_parquet({kept}))
+    )
+    WHERE code IS NOT NULL GROUP BY name_key
+) TO {codes} (FORMAT parquet)
+"""
+
+_ORDERED = """
+COPY (
+    WITH kept AS (
+        SELECT * EXCLUDE (seen_at, seen_url, agency_id) REPLACE (
+            nullif(division_code, '') AS division_code)
+        FROM read_parquet([{files}])
+        WHERE position IN (SELECT position FROM read_parquet({kept}))
+    ), named AS (
+        SELECT kept.* REPLACE (coalesce(kept.division_code, codes.code) AS division_code)
+        FROM kept LEFT JOIN read_parquet({codes}) AS codes USING (name_key)
+    )
+    SELECT *, CASE WHEN division_code IS NOT NULL THEN division_code || ':' || name_key
+                   ELSE name_key END AS agency_id
+    FROM named
+    ORDER BY agency_id, coalesce(year, -1), report_id
+) TO {out} (FORMAT parquet, COMPRESSION lz4)
 """
 
 
