@@ -167,9 +167,10 @@ class Build:
             every.update(digest)
             source, at = self._locate(raw, position, readers)
             item = apply_stages(self.stages, self._corrected(item))
-            entry, payload = scan(item, position, self.codes, known, _as_is)
+            cells = item.report.cells()
+            entry, payload = scan(item, position, self.codes, known, _as_is, cells)
             if self._cells is not None:
-                self._cells.add(position, entry.report_id, entry.year, item)
+                self._cells.add(position, entry.report_id, entry.year, item, cells)
             self._positions = position + 1
             entry.blob = self.scratch.put(tuple(payload))
             spill.add(Located(entry, digest, source, at), first_seen(entry, payload))

@@ -23,12 +23,13 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from output.cells import correction_columns, decision_columns
+from output.cells import CORRECTION_COLUMNS, DECISION_COLUMNS, correction_columns, decision_columns
 from output.columns import NUMBER, TEXT, Column, typed_array
-from output.entries import code_name
 from output.inputs import ReportInput
+from parsers.model import CellValue
 from output.stages import RecordStage
 
 CHUNK = (
@@ -36,6 +37,9 @@ CHUNK = (
 )
 READ_ROWS = 100_000  # cells per chunk handed to the writers
 POSITION, ROW = "_position", "_row"
+CODE = "code"  # made from section, row and column when a batch is written
+_PLAIN = {CellValue}  # the type of a cell neither corrected nor decided
+_ANNOTATIONS = (*CORRECTION_COLUMNS, *DECISION_COLUMNS)
 DUCKDB_MEMORY = "512MB"  # DuckDB's memory limit for the sort; beyond it, it spills to disk
 
 
@@ -64,14 +68,18 @@ class CellSpill:
         self._pending = self._empty()
 
     def _empty(self) -> dict[str, list]:
-        return {name: [] for name in [*(c.name for c in self.columns), POSITION]}
+        return {name: [] for name in [*(c.name for c in self.columns), POSITION] if name != CODE}
 
-    def add(self, position: int, report_id: str, year, item: ReportInput) -> None:
-        """The cells of one record (after the record stages), in printed order."""
+    def add(
+        self, position: int, report_id: str, year, item: ReportInput, cells: list | None = None
+    ) -> None:
+        """The cells of one record (after the record stages), in printed order (``cells``: the
+        report's :meth:`~parsers.model.Report.cells`, when the caller has them already)."""
         if report_id < self._last_id:
             self.sorted = False
         self._last_id = max(self._last_id, report_id)
-        cells = item.report.cells()
+        if cells is None:
+            cells = item.report.cells()
         if not cells:
             return
         n = len(cells)
@@ -82,13 +90,16 @@ class CellSpill:
         rows["section"].extend(sections)
         rows["row"].extend(row_codes)
         rows["column"].extend(col_codes)
-        rows["code"].extend(map(code_name, sections, row_codes, col_codes))
         rows["value"].extend([cell.value for cell in values])
         rows["raw"].extend([cell.raw for cell in values])
         rows["status"].extend([cell.status for cell in values])
         rows["unit"].extend([cell.unit for cell in values])
-        correction_columns(rows, values)
-        decision_columns(rows, values)
+        if {*map(type, values)} == _PLAIN:  # no correction, no decision: nulls
+            for name in _ANNOTATIONS:
+                rows[name].extend([None] * n)
+        else:
+            correction_columns(rows, values)
+            decision_columns(rows, values)
         rows["province"].extend([(item.report.place or {}).get("province")] * n)
         rows[POSITION].extend([position] * n)
         if self.extra:
@@ -108,7 +119,9 @@ class CellSpill:
         n = len(rows["report_id"])
         if not n:
             return
-        arrays = [typed_array(rows[c.name], c) for c in self.columns]
+        arrays = [
+            _codes(rows) if c.name == CODE else typed_array(rows[c.name], c) for c in self.columns
+        ]
         arrays = [a.cast(pa.float64()) if a.type == pa.int64() else a for a in arrays]
         arrays.append(pa.array(rows[POSITION], type=pa.int64()))
         arrays.append(pa.array(np.arange(self._rows, self._rows + n, dtype=np.int64)))
@@ -176,6 +189,12 @@ class CellSpill:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _codes(rows: dict[str, list]) -> pa.Array:
+    """``section__row__column`` of every row, joined by Arrow (as :func:`output.entries.code_name` names them)."""
+    parts = [pa.array(rows[name], type=pa.string()) for name in ("section", "row", "column")]
+    return pc.binary_join_element_wise(*parts, "__")
 
 
 def _names(columns: list[Column]) -> set[str]:

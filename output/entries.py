@@ -154,14 +154,16 @@ def scan(
     codes: CodeTable,
     known_codes: frozenset[str],
     share: Interner,
+    cells: list | None = None,
 ) -> tuple[Entry, Payload]:
-    """Read one document into its entry and payload (one walk over its cells)."""
+    """Read one document into its entry and payload (one walk over its cells: ``cells``, the
+    report's :meth:`~parsers.model.Report.cells` when the caller has them already)."""
     report = item.report
     place = report.place or {}
     ids = array("I")
     values = []
     n_numbers = n_uncertain = n_cells = 0
-    for section, row, column, cell in report.cells():
+    for section, row, column, cell in report.cells() if cells is None else cells:
         n_cells += 1
         if cell.status == UNCERTAIN:
             n_uncertain += 1
