@@ -29,8 +29,8 @@ import pyarrow.parquet as pq
 from output.cells import CORRECTION_COLUMNS, DECISION_COLUMNS, correction_columns, decision_columns
 from output.columns import NUMBER, TEXT, Column, typed_array
 from output.inputs import ReportInput
-from parsers.model import CellValue
 from output.stages import RecordStage
+from parsers.model import CellValue
 
 CHUNK = (
     100_000  # cells per spilled batch (whole documents: a batch ends after the one that fills it)
