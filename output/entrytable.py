@@ -35,7 +35,7 @@ from output.entries import Entry
 SPILL_ROWS = 10_000  # entries per spilled file (held as Python values until written)
 READ_ROWS = 20_000  # entries per batch read back
 DUCKDB_MEMORY = "128MB"  # beyond it, DuckDB aggregates and sorts on disk
-DUCKDB_CONFIG = {
+DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "memory_limit": DUCKDB_MEMORY,
     "threads": 1,  # each thread holds buffers of its own: one keeps the peak fixed
     "preserve_insertion_order": True,
