@@ -24,7 +24,11 @@ size only (``--writers`` for every size), each format alone. ``--only-export`` k
 baseline and the whole export (the big sizes: a million reports is a store of about 13 GB and,
 in every format, about 85 GB of datasets, most of it the SQLite and CSV cells; ``--formats
 parquet,xlsx`` keeps the disk use small). ``--slow`` adds the million-report size;
-``--stores DIR`` keeps the generated stores there for the next run.
+``--stores DIR`` keeps the generated stores there for the next run; ``--no-baseline`` leaves
+the baseline out (an hour at a million reports), so the figures have no ratios. The whole
+export's peak memory is also given for each of its stages (reading records, deciding versions,
+writing each dataset): the stage whose peak grows with the number of reports is the one to look
+at.
 """
 
 from __future__ import annotations
@@ -96,9 +100,28 @@ class Phase:
     cpu_seconds: float  # CPU time of this process (all threads): steadier on a busy machine
     peak_bytes: int
     detail: str = ""
+    stage_peaks: dict[str, int] | None = None  # the whole export's peak in each of its stages
 
 
-def measure(name: str, work: Callable[[], object], detail: str = "") -> tuple[Phase, object]:
+class Stages:
+    """Peak resident memory per stage of the export (its ``on_stage`` callback): where the
+    memory goes, and whether that stage's peak grows with the number of reports."""
+
+    def __init__(self) -> None:
+        self.current = "start"
+        self.peaks: dict[str, int] = {}
+
+    def __call__(self, text: str) -> None:
+        self.current = text
+
+    def note(self, rss: int) -> None:
+        if rss > self.peaks.get(self.current, 0):
+            self.peaks[self.current] = rss
+
+
+def measure(
+    name: str, work: Callable[[], object], detail: str = "", stages: Stages | None = None
+) -> tuple[Phase, object]:
     release_memory()
     start = rss_bytes()
     peak = start
@@ -107,7 +130,10 @@ def measure(name: str, work: Callable[[], object], detail: str = "") -> tuple[Ph
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.005):
-            peak = max(peak, rss_bytes())
+            now = rss_bytes()
+            peak = max(peak, now)
+            if stages is not None:
+                stages.note(now - start)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -119,7 +145,8 @@ def measure(name: str, work: Callable[[], object], detail: str = "") -> tuple[Ph
         done.set()
         sampler.join()
     peak = max(peak, rss_bytes())
-    return Phase(name, seconds, cpu, peak - start, detail), result
+    peaks = dict(stages.peaks) if stages is not None else None
+    return Phase(name, seconds, cpu, peak - start, detail, peaks), result
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,11 +314,14 @@ def run(
     writers: bool = True,
     reruns: bool = True,
     stores: Path | None = None,
+    with_baseline: bool = True,
 ) -> dict:
     """Run every phase for one size; returns the figures (also what ``--json`` prints).
 
     ``stores``: a folder where generated records stores are kept (one per size and seed) and
-    found again by later runs — a million reports take long to generate."""
+    found again by later runs — a million reports take long to generate. ``with_baseline``:
+    False leaves the baseline out (at a million reports it takes about an hour); the phases
+    then have no ratios."""
     own = workdir is None
     folder = Path(tempfile.mkdtemp(prefix="ogi-bench-export-")) if own else workdir
     try:
@@ -304,19 +334,24 @@ def run(
             store = data / STORE_NAME
         generate_seconds = time.perf_counter() - generated_at
 
-        phase, rows = measure(
-            "baseline: plain DataFrame.to_csv of every cell",
-            lambda: plain_csv(store, folder / "baseline.csv"),
-        )
-        phase.detail = f"{rows:,} rows"
-        baseline = phase
-        (folder / "baseline.csv").unlink()
-        phases = [baseline]
+        phases = []
+        baseline = None
+        if with_baseline:
+            phase, rows = measure(
+                "baseline: plain DataFrame.to_csv of every cell",
+                lambda: plain_csv(store, folder / "baseline.csv"),
+            )
+            phase.detail = f"{rows:,} rows"
+            baseline = phase
+            (folder / "baseline.csv").unlink()
+            phases.append(baseline)
 
         full = folder / "full"
+        stages = Stages()
         phase, result = measure(
             f"export {','.join(formats)} (from the store)",
-            lambda: export(data, full, formats, keep_datasets=False),
+            lambda: export(data, full, formats, keep_datasets=False, on_stage=stages),
+            stages=stages,
         )
         phase.detail = f"{len(result.changed)} files, {_size(full)}; " + ", ".join(
             f"{name} {count:,}" for name, count in result.rows.items()
@@ -365,16 +400,22 @@ def _figures(reports, formats, generate_seconds, store, phases, baseline) -> dic
         "formats": list(formats),
         "generate_seconds": generate_seconds,
         "store_bytes": store.stat().st_size,
-        "phases": [
-            {
-                **asdict(p),
-                "time_ratio": p.seconds / baseline.seconds,
-                "cpu_ratio": p.cpu_seconds / max(baseline.cpu_seconds, 1e-9),
-                "memory_ratio": p.peak_bytes / max(baseline.peak_bytes, 1),
-            }
-            for p in phases
-        ],
+        "phases": [{**asdict(p), **_ratios(p, baseline)} for p in phases],
     }
+
+
+def _ratios(phase: Phase, baseline: Phase | None) -> dict:
+    if baseline is None:
+        return {"time_ratio": None, "cpu_ratio": None, "memory_ratio": None}
+    return {
+        "time_ratio": phase.seconds / baseline.seconds,
+        "cpu_ratio": phase.cpu_seconds / max(baseline.cpu_seconds, 1e-9),
+        "memory_ratio": phase.peak_bytes / max(baseline.peak_bytes, 1),
+    }
+
+
+def _ratio(value: float | None, width: int) -> str:
+    return f"{value:>{width}.2f}" if value is not None else f"{'–':>{width}}"
 
 
 def _size(folder: Path) -> str:
@@ -395,10 +436,17 @@ def print_table(figures: dict) -> None:
     for p in figures["phases"]:
         print(
             f"{p['name']:<48} {p['seconds']:>7.2f} {p['cpu_seconds']:>7.2f} "
-            f"{p['cpu_ratio']:>6.2f} {p['peak_bytes'] / 1e6:>8.0f} {p['memory_ratio']:>6.2f}  "
-            f"{p['detail']}"
+            f"{_ratio(p['cpu_ratio'], 6)} {p['peak_bytes'] / 1e6:>8.0f} "
+            f"{_ratio(p['memory_ratio'], 6)}  {p['detail']}"
         )
-    print("ratios (×) are to the baseline, the first row, measured in the same process")
+    if figures["phases"][0]["cpu_ratio"] is not None:
+        print("ratios (×) are to the baseline, the first row, measured in the same process")
+    whole = next(p for p in figures["phases"] if p["name"].startswith("export "))
+    if whole.get("stage_peaks"):
+        print(
+            "peak MB of the whole export by stage: "
+            + ", ".join(f"{name} {peak / 1e6:.0f}" for name, peak in whole["stage_peaks"].items())
+        )
 
 
 def print_scaling(runs: list[dict]) -> None:
@@ -421,7 +469,7 @@ def print_scaling(runs: list[dict]) -> None:
         mem_x = whole["peak_bytes"] / max(first[2], 1)
         print(
             f"{figures['reports']:>9,} {whole['seconds']:>8.1f} {per:>10.2f} "
-            f"{whole['time_ratio']:>7.2f} {whole['peak_bytes'] / 1e6:>8.0f}   "
+            f"{_ratio(whole['time_ratio'], 7)} {whole['peak_bytes'] / 1e6:>8.0f}   "
             f"×{size_x:.0f} size: ×{time_x:.1f} time, ×{mem_x:.2f} memory"
         )
     print("× base: the export's wall time over the baseline's at the same size (same process)")
@@ -443,6 +491,11 @@ def main(argv: list[str] | None = None) -> int:
         "--only-export", action="store_true", help="the baseline and the whole export only"
     )
     parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="leave the baseline out (an hour at a million reports): figures without ratios",
+    )
+    parser.add_argument(
         "--stores",
         type=Path,
         help="keep the generated records stores in this folder and reuse them in later runs",
@@ -461,6 +514,7 @@ def main(argv: list[str] | None = None) -> int:
             writers=not args.only_export and (args.writers or index == 0),
             reruns=not args.only_export,
             stores=args.stores,
+            with_baseline=not args.no_baseline,
         )
         runs.append(figures)
         if not args.json:
