@@ -116,7 +116,7 @@ class CodeTable:
         names = self.names
         ids = array("I")
         ids.frombytes(payload.codes)
-        out = {names[i]: v for i, v in zip(ids, payload.values, strict=True)}
+        out = dict(zip(map(names.__getitem__, ids), payload.values, strict=True))
         if prose:
             for key, value in (payload.prose or {}).items():
                 if value is not None:

@@ -217,6 +217,9 @@ def panel_chunk(
     the same chunk (the cross-year check looks at the previous year's row)."""
     columns, fields, fill = plan.columns, plan.fields, plan.fill
     data: dict[str, list] = {c.name: [] for c in columns}
+    code_names = [c.name for c in plan.code_columns]
+    code_index = {name: index for index, name in enumerate(code_names)}
+    by_row: list[list] = []  # each row's code values, made by C calls, turned to columns below
     for entry, payload in rows:
         numbers = codes.numbers(payload, prose=False)
         prose = payload.prose or {}
@@ -230,13 +233,19 @@ def panel_chunk(
         meta = _meta(entry, payload, filled)
         for meta_column in META_COLUMNS:
             data[meta_column.name].append(meta.get(meta_column.name))
-        for code_column in plan.code_columns:
-            data[code_column.name].append(numbers.get(code_column.name))
+        row = list(map(numbers.get, code_names))
+        by_row.append(row)
         for column, code in fill:
             if code in filled:
-                data[code][-1] = values[column]
+                if code in code_index:
+                    row[code_index[code]] = values[column]
+                else:
+                    data[code][-1] = values[column]
         for f in fields:
             data[f.column].append(values[f.column])
+    if by_row:
+        for name, values_of_code in zip(code_names, zip(*by_row, strict=True), strict=True):
+            data[name] = list(values_of_code)
     frame = typed_frame(data, columns)
     _cross_year(frame)
     for ind in plan.indicators:
