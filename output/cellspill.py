@@ -2,8 +2,8 @@
 
 The ``cells`` dataset is the big one (two hundred cells a report: four hundred million rows for
 the national archive). Its rows are made while the build's index pass reads each record, a
-chunk at a time, and written as Parquet files in the build's scratch folder — so no record is
-read or decoded a second time. They are written in ``report_id`` order, the dataset's order:
+chunk at a time, and written as Arrow IPC files (LZ4) in the build's scratch folder — so no
+record is read or decoded a second time (Arrow's own format: nothing to encode or decode). They are written in ``report_id`` order, the dataset's order:
 
 - records that arrive in that order (a records store yields its handles sorted by document
   digest, :func:`output.store.load_records`) are streamed back as they were spilled, without
@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
+import pyarrow.dataset as ds
+import pyarrow.ipc as ipc
 
 from output.cells import CORRECTION_COLUMNS, DECISION_COLUMNS, correction_columns, decision_columns
 from output.columns import NUMBER, TEXT, Column, typed_array
@@ -40,6 +41,7 @@ POSITION, ROW = "_position", "_row"
 CODE = "code"  # made from section, row and column when a batch is written
 _PLAIN = {CellValue}  # the type of a cell neither corrected nor decided
 _ANNOTATIONS = (*CORRECTION_COLUMNS, *DECISION_COLUMNS)
+_IPC = ipc.IpcWriteOptions(compression="lz4")  # Arrow's own files: no encoding to undo
 DUCKDB_MEMORY = "512MB"  # DuckDB's memory limit for the sort; beyond it, it spills to disk
 
 
@@ -127,8 +129,12 @@ class CellSpill:
         arrays.append(pa.array(np.arange(self._rows, self._rows + n, dtype=np.int64)))
         names = [c.name for c in self.columns] + [POSITION, ROW]
         table = pa.table(arrays, names=names)
-        path = self.folder / f"cells-{len(self.files):06d}.parquet"
-        pq.write_table(table, path, compression="lz4", row_group_size=CHUNK * 2)
+        path = self.folder / f"cells-{len(self.files):06d}.arrow"
+        with (
+            pa.OSFile(str(path), "wb") as sink,
+            ipc.new_file(sink, table.schema, options=_IPC) as out,
+        ):
+            out.write_table(table)
         self.files.append(path)
         self._rows += n
         self._pending = self._empty()
@@ -160,7 +166,8 @@ class CellSpill:
 
     def _sequential(self, kept: np.ndarray) -> Iterator[pa.RecordBatch]:
         for path in self.files:
-            table = pq.read_table(path)
+            with pa.memory_map(str(path)) as source:
+                table = ipc.open_file(source).read_all()
             positions = table.column(POSITION).to_numpy()
             mask = kept[positions]
             if not mask.all():
@@ -175,9 +182,9 @@ class CellSpill:
             db.execute(f"SET temp_directory = '{_quote(self.folder / 'duckdb')}'")
             keep = pa.table({"position": pa.array(np.flatnonzero(kept), type=pa.int64())})
             db.register("keep", keep)
-            files = ", ".join(f"'{_quote(p)}'" for p in self.files)
+            db.register("spilled", ds.dataset([str(p) for p in self.files], format="ipc"))
             query = db.sql(
-                f"SELECT * FROM read_parquet([{files}]) "
+                f"SELECT * FROM spilled "
                 f"WHERE {POSITION} IN (SELECT position FROM keep) "
                 f"ORDER BY report_id, {ROW}"
             )
