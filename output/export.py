@@ -35,6 +35,7 @@ from typing import Any
 
 from ogi_errors import FormatError
 from output.build import DATASETS, Build, StoredRecords, source_items, source_key
+from output.collections_pause import fewer_collections
 from output.corrections import CorrectionSet
 from output.dataset import Dataset, Datasets
 from output.frames import FrameCollector
@@ -185,7 +186,7 @@ def export(
             done = _unchanged(out, chosen, keys, manifest, relevant)
             if done is not None:
                 return done
-    with Scratch(out) as scratch:
+    with Scratch(out) as scratch, fewer_collections():
         build = Build(items, scratch, cells="cells" in wanted, on_stage=on_stage, **build_options)
         build.index()
         source = build.source_key or build.key
