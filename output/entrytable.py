@@ -27,15 +27,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc as ipc
 import pyarrow.parquet as pq
 
 from output.entries import Entry
 
+BUCKET_ROWS = 50_000  # decided entries sorted in memory at once
 SPILL_ROWS = 10_000  # entries per spilled file (held as Python values until written)
 READ_ROWS = 20_000  # entries per batch read back
-DUCKDB_MEMORY = "256MB"  # beyond it, DuckDB aggregates and sorts on disk (at 128 MB, sorting the
-# entries of a million documents failed)
+DUCKDB_MEMORY = "128MB"  # beyond it, DuckDB aggregates and sorts on disk
 DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "memory_limit": DUCKDB_MEMORY,
     "threads": 1,  # each thread holds buffers of its own: one keeps the peak fixed
@@ -80,6 +83,8 @@ EXTRA_FIELDS: dict[str, pa.DataType] = {
     "at": pa.int64(),  # its row there (or its position in the build's sequence)
 }
 _ENTRY_NAMES = tuple(f.name for f in dataclasses.fields(Entry))
+_RANK = "_rank"  # an entry's place in the decided order
+_IPC = ipc.IpcWriteOptions(compression="lz4")
 
 
 @dataclasses.dataclass(slots=True)
@@ -161,23 +166,22 @@ def grouped(spill: EntrySpill, temp: Path) -> Iterator[Located]:
     spill.flush()
     if not spill.files:
         return
-    decided = decide(spill.files, temp)
+    order = decide(spill.files, temp)
     try:
-        for batch in pq.ParquetFile(decided).iter_batches(batch_size=READ_ROWS):
-            for row in batch.to_pylist():
-                digest, source, at = row.pop("digest"), row.pop("source"), row.pop("at")
-                yield Located(_entry(row), digest, source, at)
+        yield from _in_order(spill, order, temp)
     finally:
-        decided.unlink(missing_ok=True)
+        order.unlink(missing_ok=True)
 
 
 def decide(files: list[Path], temp: Path) -> Path:
     """The set-wide decisions, made by DuckDB a step at a time, each step's result written to
     Parquet in ``temp``: the first copy of each document (an aggregate, not a window over every
-    column: DuckDB spills an aggregate and a sort to disk, and holds a window's rows), the
-    division code a name has wherever it has one, then the kept entries sorted. DuckDB is
-    closed before the entries are read back, so its memory and the reader's never add up:
-    one thread and a fixed limit."""
+    column: DuckDB spills an aggregate to disk, and holds a window's rows), the division code a
+    name has wherever it has one, then the order of the kept entries — sorted as a few narrow
+    columns (position, agency id, division code), never as whole entries: DuckDB sorts narrow
+    rows within its limit at any size, and ran out of memory sorting the wide rows of a million
+    documents. One thread and a fixed limit; DuckDB is closed before the entries are read back
+    (:func:`_in_order`), so its memory and the reader's never add up."""
     import duckdb
 
     temp.mkdir(parents=True, exist_ok=True)
@@ -188,7 +192,7 @@ def decide(files: list[Path], temp: Path) -> Path:
             "files": ", ".join(_literal(str(p)) for p in files),
             "kept": _literal(str(temp / "kept.parquet")),
             "codes": _literal(str(temp / "codes.parquet")),
-            "out": _literal(str(temp / "decided.parquet")),
+            "out": _literal(str(temp / "order.parquet")),
         }
         for step in (_FIRSTS, _CODES, _ORDERED):
             db.execute(step.format(**names))
@@ -196,7 +200,62 @@ def decide(files: list[Path], temp: Path) -> Path:
         db.close()
         (temp / "kept.parquet").unlink(missing_ok=True)
         (temp / "codes.parquet").unlink(missing_ok=True)
-    return temp / "decided.parquet"
+    return temp / "order.parquet"
+
+
+def _in_order(spill: EntrySpill, order: Path, temp: Path) -> Iterator[Located]:
+    """The kept entries in the decided order, without sorting whole entries: each entry's rank
+    (its place in the order, per spilled position: four bytes a document) sends it, as the
+    spilled files are read once in turn, to the bucket file of its run of ranks; each bucket
+    (:data:`BUCKET_ROWS` entries) is then sorted in memory and read back with the agency ids
+    and division codes of its ranks, read from the order file alongside."""
+    order_file = pq.ParquetFile(order)
+    rank = np.full(spill.count, -1, dtype=np.int32)
+    kept = 0
+    for batch in order_file.iter_batches(batch_size=READ_ROWS, columns=["position"]):
+        positions = batch.column(0).to_numpy()
+        rank[positions] = np.arange(kept, kept + len(positions), dtype=np.int32)
+        kept += len(positions)
+    folder = temp / "buckets"
+    folder.mkdir(parents=True, exist_ok=True)
+    writers: dict[int, tuple[pa.OSFile, Any]] = {}
+    try:
+        for path in spill.files:
+            table = pq.read_table(path, use_threads=False)
+            ranks = rank[table.column("position").to_numpy()]
+            mine = ranks >= 0
+            table = table.filter(pa.array(mine)).append_column(_RANK, pa.array(ranks[mine]))
+            buckets = ranks[mine] // BUCKET_ROWS
+            for bucket in np.unique(buckets).tolist():
+                if bucket not in writers:
+                    sink = pa.OSFile(str(folder / f"{bucket:06d}.arrow"), "wb")
+                    writers[bucket] = (sink, ipc.new_file(sink, table.schema, options=_IPC))
+                writers[bucket][1].write_table(table.filter(pa.array(buckets == bucket)))
+    finally:
+        for sink, writer in writers.values():
+            writer.close()
+            sink.close()
+    decided = _decided(order_file)
+    for bucket in range(-(-kept // BUCKET_ROWS)):
+        path = folder / f"{bucket:06d}.arrow"
+        with pa.memory_map(str(path)) as source:
+            table = ipc.open_file(source).read_all()
+        path.unlink()
+        table = table.take(pc.sort_indices(table.column(_RANK)))
+        for batch in table.to_batches(max_chunksize=READ_ROWS):
+            for row in batch.to_pylist():
+                position, row["division_code"], row["agency_id"] = next(decided)
+                if position != row["position"]:
+                    raise RuntimeError("entries out of step with their decided order")
+                digest, source, at = row.pop("digest"), row.pop("source"), row.pop("at")
+                yield Located(_entry(row), digest, source, at)
+
+
+def _decided(order_file: pq.ParquetFile) -> Iterator[tuple[int, str | None, str]]:
+    """(position, division code, agency id) of each kept entry, in the decided order."""
+    columns = ["position", "division_code", "agency_id"]
+    for batch in order_file.iter_batches(batch_size=READ_ROWS, columns=columns):
+        yield from zip(*(batch.column(name).to_pylist() for name in columns), strict=True)
 
 
 # the copy of each document that counts: the first fetched, then the smaller URL, then the
@@ -223,17 +282,18 @@ COPY (
 _ORDERED = """
 COPY (
     WITH kept AS (
-        SELECT * EXCLUDE (seen_at, seen_url, agency_id) REPLACE (
-            nullif(division_code, '') AS division_code)
+        SELECT position, report_id, name_key, year, nullif(division_code, '') AS division_code
         FROM read_parquet([{files}])
         WHERE position IN (SELECT position FROM read_parquet({kept}))
     ), named AS (
         SELECT kept.* REPLACE (coalesce(kept.division_code, codes.code) AS division_code)
         FROM kept LEFT JOIN read_parquet({codes}) AS codes USING (name_key)
+    ), ids AS (
+        SELECT *, CASE WHEN division_code IS NOT NULL THEN division_code || ':' || name_key
+                       ELSE name_key END AS agency_id
+        FROM named
     )
-    SELECT *, CASE WHEN division_code IS NOT NULL THEN division_code || ':' || name_key
-                   ELSE name_key END AS agency_id
-    FROM named
+    SELECT position, division_code, agency_id FROM ids
     ORDER BY agency_id, coalesce(year, -1), report_id
 ) TO {out} (FORMAT parquet, COMPRESSION lz4)
 """

@@ -13,13 +13,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import output.build
 import output.cells
 import output.cellspill
 import output.dataset
+import output.entrytable
 import output.reports
 import output.store
 from fixtures.townships import balanced_tables, generated_inputs, make_report, township_series
@@ -92,6 +93,9 @@ def _tiny_chunks(monkeypatch) -> None:
     monkeypatch.setattr(output.reports, "REPORTS_CHUNK", 3)
     monkeypatch.setattr(output.build, "PANEL_CHUNK", 2)
     monkeypatch.setattr(output.dataset, "CHUNK_ROWS", 5)
+    monkeypatch.setattr(output.entrytable, "SPILL_ROWS", 3)
+    monkeypatch.setattr(output.entrytable, "BUCKET_ROWS", 4)  # entries re-ordered in buckets
+    monkeypatch.setattr(output.entrytable, "READ_ROWS", 2)
 
 
 @pytest.mark.parametrize("partition_by_year", [False, True])
@@ -356,6 +360,7 @@ _VALUES = {
 
 
 @pytest.mark.parametrize("kind", list(_VALUES))
+@settings(deadline=None)  # a property of the bytes, not of the time (a busy machine is slow)
 @given(data=st.data())
 def test_xlsx_cells_are_the_xml_openpyxl_writes(kind, data):
     import openpyxl
