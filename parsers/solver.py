@@ -62,6 +62,7 @@ def solve(
     """Find the candidates of each row that belong to some reading satisfying all rules."""
     rules = [r for r in rules if all(t.row in options for t in r.terms)]
     free = [row for row, cands in options.items() if len(cands) > 1]
+    free_set = set(free)  # (asked of every term of every rule: a list took most of the time)
     viable: dict[str, list[int]] = {row: list(range(len(c))) for row, c in options.items()}
     if any(not cands for cands in options.values()):
         return Solution(INCONSISTENT, viable, ["a row has no possible reading"])
@@ -69,14 +70,16 @@ def solve(
         return Solution(UNIQUE, viable)
 
     def constant(rule: Rule) -> int | float:
-        return sum(t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free)
+        return sum(
+            t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free_set
+        )
 
     # Rules touching one free row only filter that row's candidates (all at once, by a search,
     # for rows given as Placements).
     multi: list[Rule] = []
     searched: dict[str, list[Rule]] = {}
     for rule in rules:
-        rows = {t.row for t in rule.terms if t.row in free}
+        rows = {t.row for t in rule.terms if t.row in free_set}
         if not rows:
             continue
         if len(rows) > 1:
@@ -108,14 +111,16 @@ def solve(
         return Solution(AMBIGUOUS if still_free else UNIQUE, viable)
 
     # Rows fixed by the unary filter become constants of the multi-row rules.
-    dp_rows = [row for row in free if row in {t.row for r in multi for t in r.terms}]
+    in_multi = {t.row for r in multi for t in r.terms}  # (once, not once a row)
+    dp_rows = [row for row in free if row in in_multi]
     # Rows with large numbers first: their contributions prune the partial sums hardest.
     dp_rows.sort(key=lambda row: (-_largest(options[row], viable[row]), len(viable[row])))
+    dp_set = set(dp_rows)
     start = tuple(
         sum(
             t.coef * _num(options[t.row][viable[t.row][0]][t.col])
             for t in rule.terms
-            if t.row not in dp_rows
+            if t.row not in dp_set
         )
         for rule in multi
     )
