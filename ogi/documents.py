@@ -11,7 +11,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ogi.pool import DocumentTimeout, cores, pool_map, time_limit
+from ogi.pool import DocumentTimeout, cores, pool_map, start_server, time_limit
 
 if TYPE_CHECKING:
     from parsers.model import Report
@@ -98,8 +98,18 @@ def parse_files(
         # a worker's caches (labels, values, row names) warm up over its first reports:
         # replaced only every 4,096 files here, not every 512 as in the nightly harvest
         max_tasks_per_child=512,
-        preload=("parsers.warm",),
+        preload=WORKER_PRELOAD,
     )
+
+
+WORKER_PRELOAD = ("parsers.warm",)
+"""What the workers' fork server imports besides this module: the parsers and the place table."""
+
+
+def start_workers_server() -> None:
+    """Start the fork server :func:`parse_files`'s workers will fork from, ahead of the pool
+    (:mod:`ogi.early`)."""
+    start_server(__name__, WORKER_PRELOAD)
 
 
 def parse_file(path: Path, timeout: float | None = None, as_json: bool = False) -> Parsed:

@@ -5,8 +5,8 @@ first imports the parsers and loads the place table (about a quarter of a second
 command line takes the CLI about as long (Typer, Rich, the command's module), so the server is
 started first, from a glance at the raw arguments, and both start-ups overlap; the pool then
 finds it ready. A wrong guess costs only an idle process, which exits with this one: the
-command's real options decide everything else. Standard library only, so that nothing here
-delays what it is meant to speed up.
+command's real options decide everything else. Nothing here imports more than the standard
+library and the pool's own light modules, so that it delays nothing it is meant to speed up.
 """
 
 from __future__ import annotations
@@ -17,16 +17,15 @@ from collections.abc import Sequence
 
 log = logging.getLogger(__name__)
 
-POOL_MIN_PATHS = 32
-"""Paths named one by one from which ``ogi parse`` will use a pool (ogi.documents's
-threshold); a folder always may."""
-
 
 def parse_will_pool(argv: Sequence[str]) -> bool:
     """Whether ``argv`` (the arguments after the program's name) runs ``ogi parse`` on enough
-    files for a pool of workers: not ``--workers 1``, and a folder or many files named."""
+    files for a pool of workers: not ``--workers 1``, and a folder or as many files named as
+    :func:`ogi.documents.parse_files` starts a pool for by default."""
     if not argv or argv[0] != "parse":
         return False
+    from ogi.documents import POOL_MIN_FILES
+
     paths: list[str] = []
     words = iter(argv[1:])
     for word in words:
@@ -40,7 +39,7 @@ def parse_will_pool(argv: Sequence[str]) -> bool:
             next(words, None)
         elif not word.startswith("-"):
             paths.append(word)
-    return len(paths) >= POOL_MIN_PATHS or any(os.path.isdir(p) for p in paths)
+    return len(paths) >= POOL_MIN_FILES or any(os.path.isdir(p) for p in paths)
 
 
 def is_ogi(program: str) -> bool:
@@ -59,9 +58,9 @@ def start(argv: Sequence[str]) -> None:
         return
     if parse_will_pool(argv[1:]):
         try:
-            from ogi.pool import start_server
+            from ogi.documents import start_workers_server
 
-            start_server("ogi.documents", ("parsers.warm",))
+            start_workers_server()
         except Exception as exc:  # the pool starts its server itself, later
             log.debug("fork server not started early: %s", exc)
 

@@ -163,11 +163,16 @@ _END = object()
 
 
 def _preload(func: Callable, extra: tuple[str, ...]) -> list[str]:
-    """What the fork server imports: the main script (as every worker would otherwise do),
-    the module of the function the workers run, and what the caller names."""
+    """What the fork server imports for workers running ``func`` (see :func:`_modules`)."""
     target = getattr(func, "func", func)  # a functools.partial: the function it wraps
-    module = getattr(target, "__module__", None)
-    return ["__main__", *([module] if module and module != "__main__" else []), *extra]
+    return _modules(getattr(target, "__module__", None), extra)
+
+
+def _modules(func_module: str | None, extra: tuple[str, ...]) -> list[str]:
+    """The main script (as every worker would otherwise import it), the module of the
+    function the workers run, and what the caller names."""
+    own = [func_module] if func_module and func_module != "__main__" else []
+    return ["__main__", *own, *extra]
 
 
 def _context(preload: list[str]):
@@ -196,14 +201,9 @@ def start_server(func_module: str, preload: tuple[str, ...] = ()) -> None:
         return
     from multiprocessing import forkserver
 
-    _context(["__main__", func_module, *preload])
+    _context(_modules(func_module, preload))
     forkserver.ensure_running()
     _server_started = True
-
-
-def server_started() -> bool:
-    """Whether :func:`start_server` started the fork server in this process."""
-    return _server_started
 
 
 def _probe() -> int:
