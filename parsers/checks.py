@@ -18,9 +18,10 @@ parser's own uncertainty.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import add, itemgetter
 
 from parsers import schema
-from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
+from parsers.model import MISSING, NUMBER, UNCERTAIN, CellValue, Check, Tables
 
 _BALANCE_ROWS = ("new", "carried_over", "total", "carried_forward")
 _APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
@@ -37,12 +38,103 @@ def run_checks(
     """
     apps = tables.get(schema.SECTION_APPLICATIONS)
     appeals = tables.get(schema.SECTION_APPEALS)
+    held = _held(apps, appeals, template)
     return [
-        _balance(apps),
-        _outcomes(apps, template, merged or {}),
-        _columns(apps),
-        _appeal_totals(appeals),
+        held[0] or _balance(apps),
+        held[1] or _outcomes(apps, template, merged or {}),
+        held[2] or _columns(apps),
+        held[3] or _appeal_totals(appeals),
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The usual table: every cell printed with a number, every sum holding
+# --------------------------------------------------------------------------------------------
+# A report's checks compare some four hundred cells. When every cell of a table holds a printed
+# number, each rule's comparisons are made over the whole table at once by C-level maps; a rule
+# that holds everywhere is then ``ok`` with no detail, which is what the comparisons one by one
+# give. Anything else — a blank, an undecided or absent cell, a row of another shape, a sum that
+# fails — is left to the rules below, which word it.
+
+_HELD = ""  # the detail of a rule every comparison of which held
+
+
+def _held(apps: dict | None, appeals: dict | None, template: str) -> list[Check | None]:
+    """The four rules, each where it holds on a table of printed numbers, else None."""
+    held: list[Check | None] = [None, None, None, None]
+    try:  # (a value that is not a number leaves every rule to be worded one by one)
+        grid = _printed_grid(apps, _SUMMED_COLUMNS)
+        if grid is not None:
+            held[0] = _balance_held(grid)
+            held[1] = _outcomes_held(grid, template)
+            held[2] = _columns_held(grid)
+        grid = _printed_grid(appeals, _APPEAL_SUMMED)
+        if grid is not None:
+            held[3] = _appeals_held(grid)
+    except TypeError:
+        return [None, None, None, None]
+    return held
+
+
+def _printed_grid(
+    table: dict | None, columns: tuple[str, ...]
+) -> dict[str, tuple[int | float, ...]] | None:
+    """Each row's values in ``columns`` order, when every row holds each of those columns with
+    a printed number; else None. (Other cells of a row change nothing: the rules ask only for
+    these, and a row with a printed number is never absent.)"""
+    if not table:
+        return None
+    try:
+        cells = list(map(itemgetter(*columns), table.values()))
+    except KeyError:
+        return None
+    values = [cell.value for row in cells for cell in row if cell.status == NUMBER]
+    if len(values) != len(columns) * len(cells):
+        return None
+    return dict(zip(table, zip(*[iter(values)] * len(columns), strict=True), strict=True))
+
+
+def _balance_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
+    try:
+        new, carried_over, total, carried_forward = map(grid.__getitem__, _BALANCE_ROWS)
+    except KeyError:
+        return None
+    if list(map(add, new, carried_over)) != list(map(add, total, carried_forward)):
+        return None
+    return Check("applications.balance", True, _HELD)
+
+
+def _outcomes_held(grid: dict[str, tuple[int | float, ...]], template: str) -> Check | None:
+    total = grid.get("total")
+    if total is None:
+        return None
+    try:
+        parts = _OUTCOME_ROWS[template](grid)
+    except KeyError:  # a row the document lacks (the rules word it)
+        return None
+    if list(map(sum, zip(*parts, strict=True))) != list(total):
+        return None
+    return Check("applications.outcomes", True, _HELD)
+
+
+_OUTCOME_ROWS = {
+    template: itemgetter(*rows) for template, rows in schema.OUTCOME_ROWS.items() if len(rows) > 1
+}
+
+
+def _columns_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
+    """Each row of table 三: its six applicant columns sum to its total (added in the order
+    ``sum()`` adds them in the rules below)."""
+    if [1 for a, b, c, d, e, f, total in grid.values() if a + b + c + d + e + f != total]:
+        return None
+    return Check("applications.columns", True, _HELD)
+
+
+def _appeals_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
+    """Each group of table 四: its four results sum to its total."""
+    if [1 for a, b, c, d, total in grid.values() if a + b + c + d != total]:
+        return None
+    return Check("appeals.totals", True, _HELD)
 
 
 class _Rule:

@@ -1,0 +1,94 @@
+"""The checks made over whole tables of printed numbers give what the rules give one
+comparison at a time: the same four checks, in order, with the same words, on tables that
+hold and tables that do not (a changed number, a float, a blank, an undecided or absent cell,
+a row or column the document lacks, cells beyond the template's)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from fixtures.reportgen import random_record
+from parsers import checks, schema
+from parsers.model import BLANK, DASH, MISSING, NUMBER, UNCERTAIN, CellValue
+
+
+def _one_by_one(tables: dict, template: str, merged: dict | None = None) -> list:
+    """The four rules worded comparison by comparison (what run_checks must give)."""
+    apps = tables.get(schema.SECTION_APPLICATIONS)
+    appeals = tables.get(schema.SECTION_APPEALS)
+    return [
+        checks._balance(apps),
+        checks._outcomes(apps, template, merged or {}),
+        checks._columns(apps),
+        checks._appeal_totals(appeals),
+    ]
+
+
+def _tables(record: dict) -> dict:
+    return {
+        section: {
+            row: {col: CellValue(value, str(value), NUMBER) for col, value in cells.items()}
+            for row, cells in rows.items()
+        }
+        for section, rows in record["tables"].items()
+    }
+
+
+def _change(rng: random.Random, tables: dict) -> str:
+    """One change a real table may show; returns its name."""
+    section = rng.choice([schema.SECTION_APPLICATIONS, schema.SECTION_APPEALS])
+    rows = tables[section]
+    row = rng.choice(list(rows))
+    col = rng.choice(list(rows[row]))
+    kind = rng.choice(
+        ["number", "float", "blank", "dash", "undecided", "absent", "no_row", "no_col", "extra"]
+    )
+    if kind == "number":
+        rows[row][col] = CellValue(rng.randint(0, 50), "n", NUMBER)
+    elif kind == "float":
+        rows[row][col] = CellValue(rng.choice([0.5, 1.25, 2.0]), "f", NUMBER)
+    elif kind in ("blank", "dash"):
+        rows[row][col] = CellValue(None, "", BLANK if kind == "blank" else DASH)
+    elif kind == "undecided":
+        rows[row][col] = CellValue(None, None, UNCERTAIN)
+    elif kind == "absent":
+        rows[row] = {c: CellValue.missing() for c in rows[row]}
+    elif kind == "no_row":
+        del rows[row]
+    elif kind == "no_col":
+        del rows[row][col]
+    else:
+        rows[row]["note"] = CellValue(None, None, MISSING)
+    return kind
+
+
+@pytest.mark.parametrize("template", [schema.TEMPLATE_2019, schema.TEMPLATE_2021])
+def test_whole_table_checks_word_what_the_rules_word(template):
+    rng = random.Random(1414)
+    seen = set()
+    for i in range(300):
+        record = random_record(rng, template, big=i % 5 == 0)
+        tables = _tables(record)
+        for _ in range(i % 4):  # a quarter of the tables as generated: every sum holds
+            seen.add(_change(rng, tables))
+        assert checks.run_checks(tables, template) == _one_by_one(tables, template)
+    assert len(seen) == 9
+
+
+def test_a_table_that_holds_gives_true_checks_with_no_detail():
+    tables = _tables(random_record(random.Random(3), schema.TEMPLATE_2021))
+    found = checks.run_checks(tables, schema.TEMPLATE_2021)
+    assert [(c.ok, c.detail) for c in found] == [(True, "")] * 4
+
+
+def test_a_merged_other_row_is_still_summed():
+    rng = random.Random(5)
+    tables = _tables(random_record(rng, schema.TEMPLATE_2021))
+    apps = tables[schema.SECTION_APPLICATIONS]
+    merged = {"other": {c: CellValue(0, "0", NUMBER) for c in apps["total"]}}
+    for row in ("other_no_correction", "other_no_fee", "other_other"):
+        apps[row] = {c: CellValue.missing() for c in apps[row]}
+    found = checks.run_checks(tables, schema.TEMPLATE_2021, merged=merged)
+    assert found == _one_by_one(tables, schema.TEMPLATE_2021, merged)
