@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from parsers.cells.base import Document
 from parsers.prose.numerals import parse_chinese
@@ -92,8 +93,17 @@ _FURNITURE = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=4096)
 def _clean_agency(text: str) -> str | None:
-    text = re.sub(r"\s+", "", text)
+    """The agency name in ``text`` (the words before a title's year, a sign-off line), or None.
+    Cached: a report asks for its agency's name from its title and its sign-off, and a harvest
+    meets each agency's reports year after year."""
+    text = _SPACES.sub("", text)
     text = _FURNITURE.sub("", text)
     text = _NOISE.sub("", text)
     while True:  # 关于印发… : strip every leading verb, not just the first
@@ -102,9 +112,9 @@ def _clean_agency(text: str) -> str | None:
             break
         text = stripped
     text = text.strip("　 \t“”\"'《》()（）[]【】-—_|：:·")
-    if not (2 <= len(text) <= 40) or not re.search(r"[\u4e00-\u9fff]", text):
+    if not (2 <= len(text) <= 40) or not _CJK.search(text):
         return None
-    if re.search(r"\d", text):
+    if _DIGIT.search(text):
         return None
     return text
 
@@ -164,19 +174,26 @@ def _titles_in(text: str) -> Iterator[str]:
         pos = rest.end()
 
 
-def _title_candidates(doc: Document, head: list[str]) -> Iterator[str]:
+def _title_candidates(doc: Document) -> Iterator[str]:
     """Where a title may be, most trusted first: the page's title fields, then each of the
     first lines and each pair of them (titles are often broken over two lines). A generator:
-    the title is usually found among the first few."""
+    the title is usually found among the first few (and the lines are cut only if asked)."""
     for key in ("ArticleTitle", "标题"):
         if doc.meta.get(key):
             yield doc.meta[key]
     if doc.title:
         yield doc.title
-    for i, line in enumerate(head):
-        yield line[:200]
-        if i + 1 < len(head) and not _names_agency(head[i + 1][:200]):
-            yield line[-80:] + head[i + 1][:80]
+    i = 0
+    for head, whole in _head_lines(doc.text):
+        # ``head``: the first lines; ``whole``: all the first :data:`_HEAD_LINES` (or all
+        # there are). A line and the next are asked for together, so each line waits for
+        # the next before it is given.
+        while i < len(head) and (whole or i + 1 < len(head)):
+            line = head[i]
+            yield line[:200]
+            if i + 1 < len(head) and not _names_agency(head[i + 1][:200]):
+                yield line[-80:] + head[i + 1][:80]
+            i += 1
 
 
 def _names_agency(line: str) -> bool:
@@ -188,9 +205,8 @@ def _names_agency(line: str) -> bool:
 
 def read_meta(doc: Document) -> Meta:
     meta = Meta()
-    lines = list(filter(str.strip, doc.text.splitlines()))
     found: _Title | None = None
-    for candidate in _title_candidates(doc, lines[:60]):
+    for candidate in _title_candidates(doc):
         title = parse_title(candidate)
         if title is None:
             continue
@@ -205,7 +221,7 @@ def read_meta(doc: Document) -> Meta:
             if title:
                 found = title
                 break
-    signoff_agency, signoff_date = _signoff(lines)
+    signoff_agency, signoff_date = _signoff(*_tail_lines(doc.text))
     if found is not None:
         meta.title = found.text
         meta.year = found.year
@@ -243,29 +259,141 @@ def read_meta(doc: Document) -> Meta:
     return meta
 
 
-_SIGNOFF = re.compile(
-    rf"(?:^|[。；;\s])(?:(?P<agency>[\u4e00-\u9fff（）()]{{2,40}})\s*)?"
+_HEAD_LINES = 60  # lines that may hold the title
+_TAIL_LINES = 15  # lines that may hold the sign-off
+_CHUNK = 256  # characters first cut from either end of the text for them
+
+
+def _head_lines(text: str) -> Iterator[tuple[list[str], bool]]:
+    """The first non-blank lines of ``text`` from growing cuts of its start (a report has
+    hundreds of lines and its title is in the first few), each time with whether they are all
+    the first :data:`_HEAD_LINES` (or all the text has)."""
+    size = _CHUNK
+    while size * 2 < len(text):
+        lines = text[:size].splitlines()
+        lines.pop()  # it may go on past the cut
+        head = list(filter(str.strip, lines))
+        if len(head) >= _HEAD_LINES:
+            yield head[:_HEAD_LINES], True
+            return
+        yield head, False
+        size *= 4
+    yield list(filter(str.strip, text.splitlines()))[:_HEAD_LINES], True
+
+
+def _tail_lines(text: str) -> tuple[list[str], int]:
+    """The last :data:`_TAIL_LINES` lines of ``text`` that are not blank, and how many such
+    lines the text has (exactly when it is short; else a number no smaller than those)."""
+    tail = _end_lines(text, _TAIL_LINES)
+    if tail is None:
+        lines = list(filter(str.strip, text.splitlines()))
+        return lines[-_TAIL_LINES:], len(lines)
+    return tail, _TAIL_LINES
+
+
+def _end_lines(text: str, count: int) -> list[str] | None:
+    """The last ``count`` non-blank lines of ``text``, as ``str.splitlines`` cuts them, read
+    from growing cuts of its end; None when the text is too short to be worth cutting."""
+    size = _CHUNK
+    while size * 2 < len(text):
+        lines = text[-size:].splitlines()
+        del lines[0]  # it may begin inside a line (or between a \r and its \n)
+        kept = list(filter(str.strip, lines))
+        if len(kept) >= count:
+            return kept[-count:]
+        size *= 4
+    return None
+
+
+_SIGNOFF_OPEN = r"[。；;\s]"  # what a sign-off opens with, when it does not open a line
+_SIGNOFF_REST = (
+    rf"(?:(?P<agency>[\u4e00-\u9fff（）()]{{2,40}})\s*)?"
     rf"(?P<date>(?:(?:19|20)\d{{2}}|{_CN_YEAR})\s*年\s*[\d一二三四五六七八九十]{{1,2}}\s*月\s*[\d一二三四五六七八九十]{{1,3}}\s*日)"
-    r"\s*(?=$|附件|附表|附[:：]|\n)",
-    re.M,
+    r"\s*(?=$|附件|附表|附[:：]|\n)"
 )
+_SIGNOFF = re.compile(rf"(?:^|{_SIGNOFF_OPEN}){_SIGNOFF_REST}", re.M)
+# The same, opening with a mark only: the search then skips to the marks (a pattern opening
+# with ``^`` is tried at every position of the text).
+_SIGNOFF_AT_MARK = re.compile(rf"{_SIGNOFF_OPEN}{_SIGNOFF_REST}", re.M)
+_SIGNOFF_END = re.compile(r"日\s*(?=$|附件|附表|附[:：]|\n)", re.M)
+# A character no match of _SIGNOFF can hold: not a mark that may open it, not white space, not
+# a character of its agency (CJK, brackets) or of its date (digits, the Chinese numerals).
+_NOT_IN_SIGNOFF = re.compile(r"[^。；;\s\u4e00-\u9fff（）()\d〇○Ｏ0O]")
 
 
-def _signoff(lines: list[str]) -> tuple[str | None, date | None]:
+def _last_signoff(text: str) -> tuple[str | None, str, int] | None:
+    """The last match of :data:`_SIGNOFF` in ``text`` as ``finditer`` gives it: its agency and
+    date, and where the date begins; found in a fraction of the time.
+
+    - The last match ends with the last date of the text that can end one. The matches that
+      begin after a character none of them can hold are the same in the text and in the rest
+      of the text after that character (none spans it), so the search starts after the last
+      such character before that date (and reads the whole text only when nothing is found
+      there).
+    - A match opening a line (``^``) holds what a match opening at the line break before it
+      holds (a break is white space), and finditer finds that one first — unless the previous
+      match took the line break: that is the only place ``^`` is tried. The text is searched
+      with a line break before it, which opens its first line the same way.
+    """
+    end = text.rfind("日")
+    while end >= 0 and not _SIGNOFF_END.match(text, end):
+        end = text.rfind("日", 0, end)
+    if end < 0:
+        return None  # every match ends with such a date
+    start = _after_last_foreign(text, end)
+    padded = "\n" + text
+    match = _last_match_from(padded, start + 1 if start else 0)
+    if match is None and start:
+        match = _last_match_from(padded, 0)
+    if match is None:
+        return None
+    return match["agency"], match["date"], match.start("date") - 1
+
+
+def _last_match_from(padded: str, pos: int) -> re.Match[str] | None:
+    """The last of the matches :data:`_SIGNOFF`'s finditer gives from ``pos`` (see above)."""
+    last = None
+    while True:
+        found = None
+        if last is not None and padded[pos - 1] == "\n":
+            found = _SIGNOFF.match(padded, pos)  # a line the previous match took the break of
+        if found is None:
+            found = _SIGNOFF_AT_MARK.search(padded, pos)
+        if found is None:
+            return last
+        last, pos = found, found.end()
+
+
+def _after_last_foreign(text: str, end: int) -> int:
+    """The position after the last character before ``end`` that no sign-off can hold (0 when
+    there is none), looked for backwards in growing steps."""
+    step = 64
+    stop = end
+    while stop > 0:
+        start = max(0, stop - step)
+        found = _NOT_IN_SIGNOFF.search(text[start:stop][::-1])
+        if found is not None:
+            return stop - found.start()
+        stop, step = start, step * 4
+    return 0
+
+
+def _signoff(tail: list[str], lines: int) -> tuple[str | None, date | None]:
     """The agency name and date that close a report: a date on its own at the end of the text
-    (possibly after the agency's name, possibly followed only by the appendix)."""
-    tail_text = "\n".join(lines[-15:])
-    tail_text = tail_text[-3000:] if len(lines) > 3 else tail_text[-(len(tail_text) // 3 + 400) :]
-    matches = list(_SIGNOFF.finditer(tail_text))
-    if not matches:
+    (possibly after the agency's name, possibly followed only by the appendix). ``tail``: the
+    last :data:`_TAIL_LINES` of the text's ``lines`` lines that are not blank."""
+    tail_text = "\n".join(tail)
+    tail_text = tail_text[-3000:] if lines > 3 else tail_text[-(len(tail_text) // 3 + 400) :]
+    found = _last_signoff(tail_text)
+    if found is None:
         return None, None
-    match = matches[-1]
-    when = parse_date(match["date"])
+    named, printed, date_at = found
+    when = parse_date(printed)
     agency = None
-    if match["agency"]:
-        agency = _clean_agency(match["agency"])
+    if named:
+        agency = _clean_agency(named)
     else:
-        before = tail_text[: match.start("date")].rstrip().splitlines()
+        before = tail_text[:date_at].rstrip().splitlines()
         if before:
             agency = _clean_agency(before[-1])
     if agency and not (_AGENCY_SUFFIX.search(agency) and len(agency) <= 30):

@@ -1,0 +1,83 @@
+"""The metadata reader reads only the two ends of a report's text: the first lines (its title)
+and the last (its sign-off). What it finds there is what reading every line finds: the same
+lines, and the same last sign-off as the pattern's every match gives."""
+
+from __future__ import annotations
+
+import random
+
+from parsers import meta
+
+PIECES = [
+    "金寨县林业局",
+    "平潭综合实验区管委会",
+    "2025年1月22日",
+    "二〇二三年一月十日",
+    "二〇二四年二月二十日",
+    "附件",
+    "附件：",
+    "附表",
+    "。",
+    "；",
+    ";",
+    " ",
+    "\n",
+    "\n\n",
+    "\r\n",
+    "\r",
+    "\u3000",
+    "\u2028",
+    "\x0b",
+    "第二",
+    "二是加强",
+    "2023年",
+    "1月",
+    "12日",
+    "（盖章）",
+    "(",
+    "县人民政府办公室",
+    "abc",
+    "，",
+    "、",
+    "2024-01-02",
+    "发布日期：2024年1月2日",
+    "某某县人民政府2023年政府信息公开工作年度报告",
+    "年",
+    "日",
+    "0",
+    "〇",
+]
+
+
+def _texts(count: int, seed: int):
+    rng = random.Random(seed)
+    for _ in range(count):
+        parts = [rng.choice(PIECES) for _ in range(rng.randint(0, 40))]
+        if rng.random() < 0.3:
+            parts.insert(0, "正文内容。\n" * rng.randint(1, 600))
+        if rng.random() < 0.3:
+            parts.append("\n0" * rng.randint(0, 400))
+        yield "".join(parts)
+
+
+def test_the_ends_are_the_lines_every_line_gives():
+    for text in _texts(1500, 1):
+        lines = list(filter(str.strip, text.splitlines()))
+        *_, (head, whole) = meta._head_lines(text)
+        assert whole and head == lines[: meta._HEAD_LINES]
+        tail, count = meta._tail_lines(text)
+        assert tail == lines[-meta._TAIL_LINES :]
+        assert count == len(lines) or count == meta._TAIL_LINES <= len(lines)
+
+
+def test_the_last_sign_off_is_the_last_match_of_the_pattern():
+    found = 0
+    for text in _texts(3000, 2):
+        matches = list(meta._SIGNOFF.finditer(text))
+        expected = None
+        if matches:
+            last = matches[-1]
+            expected = (last["agency"], last["date"], last.start("date"))
+            found += 1
+        assert meta._last_signoff(text) == expected, text
+    assert found > 300  # the texts do end in sign-offs
