@@ -1,6 +1,7 @@
-"""The page's meta tags, title and dropped elements are found in one walk of the page
-(:data:`parsers.cells.html._SCAN`): the same elements, in the same order of preference, as a
-search per selector finds."""
+"""The page's meta tags and dropped elements are found in one walk of the page
+(:data:`parsers.cells.html._SCAN`), its title candidates in another
+(:data:`parsers.cells.html._TITLE_SCAN`): the same elements, in the same order of preference,
+as a search per selector finds."""
 
 from __future__ import annotations
 
@@ -47,4 +48,5 @@ def test_one_walk_finds_what_a_search_per_selector_finds(seed):
     assert [n.mem_id for n in metas] == [n.mem_id for n in tree.css("meta")]
     drops = [n.mem_id for n in scanned if n.tag in html_source.DROP_TAGS]
     assert drops == [n.mem_id for n in tree.css(html_source._DROP_TAGS)]
-    assert html_source._page_title(scanned, {}) == _title_per_selector(tree)
+    titled = tree.css(html_source._TITLE_SCAN)
+    assert html_source._page_title(titled, {}) == _title_per_selector(tree)

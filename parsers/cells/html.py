@@ -16,7 +16,10 @@ from parsers.bounds import MAX_TEXT_CHARS
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
 from parsers.cells.html_depth import MAX_DEPTH, limit_depth
-from parsers.labels import normalize_cell, normalize_label, normalize_lines, normalize_text
+from parsers.cells.html_grid import MAX_GRID_CELLS as MAX_GRID_CELLS  # the bounds, as before
+from parsers.cells.html_grid import MAX_SPAN as MAX_SPAN
+from parsers.cells.html_grid import MAX_TABLE_ROWS, table_cells, table_rows
+from parsers.labels import normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
@@ -103,12 +106,6 @@ _REPORT_TABLE_KEYS = tuple(
 _TABLE_KEY_CHARS = 200_000
 # A line that reads like a report title (the page may have no <h1> or ArticleTitle).
 _TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
-# A span larger than this is treated as a typo (rowspan="99999") and clamped.
-MAX_SPAN = 200
-MAX_GRID_CELLS = 200_000
-MAX_TABLE_ROWS = 1000
-"""Rows read from one table: a statutory table has a few dozen; the rest of a longer one (a
-list of thousands of documents that also names a statutory row) is not read."""
 MAX_REPORT_TABLES = 100
 """Tables naming statutory rows read from one page (a report has three to a few dozen, when
 a converter splits them at page breaks)."""
@@ -139,9 +136,10 @@ def html_document(html: str | bytes) -> Document:
             f"page nested more than {MAX_DEPTH} elements deep: {dropped} tags below that "
             "depth ignored (their text kept)"
         )
-    scanned = tree.css(_SCAN)  # one walk of the page for its meta tags, title and drops
+    scanned = tree.css(_SCAN)  # one walk of the page for its meta tags and drops
     meta = _page_meta([node for node in scanned if node.tag == "meta"])
-    title = _page_title(scanned, meta)
+    # a page that names its title in a meta tag (most CMS pages) is not searched for one
+    title = meta.get("ArticleTitle") or _page_title(tree.css(_TITLE_SCAN), meta)
     for node in scanned:
         if node.tag in DROP_TAGS:
             node.decompose()
@@ -162,7 +160,7 @@ def html_document(html: str | bytes) -> Document:
         text_lines = normalize_lines(page_text)
         page_lines = text_lines[:80]
     else:
-        page_lines = normalize_lines(page_text[:_PAGE_HEAD_CHARS], limit=80)
+        page_lines = head_lines(page_text[:_PAGE_HEAD_CHARS], 80)
         body_text = (
             page_text
             if article is root
@@ -176,7 +174,7 @@ def html_document(html: str | bytes) -> Document:
         title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
     cells: list[Cell] = []
     for index, table in enumerate(report_tables):
-        grid_cells, warning = _table_cells(table, index)
+        grid_cells, warning = table_cells(table, index)
         cells.extend(grid_cells)
         if warning:
             warnings.append(warning)
@@ -226,17 +224,36 @@ def _inside(node: LexborNode, ancestor: LexborNode) -> bool:
 def table_elements(table: LexborNode, index: int) -> list[tuple[Cell, LexborNode]]:
     """Each cell of a statutory table with the element it was read from (the review app marks
     the element a number came from in the archived page)."""
-    cells, _warning = _table_cells(table, index)
-    rows = _rows(table, MAX_TABLE_ROWS)[:MAX_TABLE_ROWS]
+    cells, _warning = table_cells(table, index)
+    rows = table_rows(table, MAX_TABLE_ROWS)[:MAX_TABLE_ROWS]
     elements = (node for row in rows for node in row.iter() if node.tag in _CELL_TAGS)
     return list(zip(cells, elements, strict=False))
 
 
 _TITLE_SELECTORS = ("h1", "h2", ".article-title", ".title", "title")
 """Where a page's title is looked for, in this order (the first of each, in page order)."""
-_SCAN = ", ".join(("meta", *_TITLE_SELECTORS, _DROP_TAGS))
-"""Every element :func:`html_document` looks at before reading the report: each selector
-alone would walk the whole page once."""
+_TITLE_SCAN = ", ".join(_TITLE_SELECTORS)
+"""The elements any of :data:`_TITLE_SELECTORS` finds, in one walk of the page (each selector
+alone would walk it once); looked for only when no meta tag names the title."""
+_SCAN = ", ".join(("meta", _DROP_TAGS))
+"""The meta tags and the elements to drop, in one walk of the page."""
+
+
+def head_lines(text: str, limit: int) -> list[str]:
+    """``normalize_lines(text, limit)``, normalizing no more of ``text`` than its first
+    ``limit`` lines need (the page's head lines are a few hundred characters of thousands).
+
+    The text is normalized in pieces cut at line feeds, each twice the one before: NFKC never
+    works across a line feed, so the lines are the ones the whole text gives."""
+    out: list[str] = []
+    start, size, end_of_text = 0, 2048, len(text)
+    while start < end_of_text and len(out) < limit:
+        end = text.find("\n", start + size)
+        if end < 0:
+            end = end_of_text
+        out.extend(normalize_lines(text[start:end], limit - len(out)))
+        start, size = end, size * 2
+    return out
 
 
 def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:
@@ -365,73 +382,3 @@ def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:
         else:
             break
     return common
-
-
-def _rows(table: LexborNode, limit: int) -> list[LexborNode]:
-    """The table's rows, at most ``limit + 1`` of them (one more says there were more)."""
-    rows = []
-    for child in table.iter():
-        if child.tag == "tr":
-            rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child.iter() if c.tag == "tr")
-        if len(rows) > limit:
-            return rows[: limit + 1]
-    return rows
-
-
-def _span(attributes: dict[str, str | None], name: str) -> int:
-    raw = attributes.get(name)
-    if not raw or raw == "1":
-        return 1
-    if raw.isdigit():
-        return max(1, min(int(raw), MAX_SPAN))
-    match = re.match(r"\s*(\d+)", raw)
-    if not match:
-        return 1
-    return max(1, min(int(match.group(1)), MAX_SPAN))
-
-
-def _table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
-    """Expand a table to its grid: each cell at the grid position it starts at."""
-    rows = _rows(table, MAX_TABLE_ROWS)
-    warning = None
-    if len(rows) > MAX_TABLE_ROWS:
-        rows = rows[:MAX_TABLE_ROWS]
-        warning = f"table {index}: more than {MAX_TABLE_ROWS} rows, only the first read"
-    # Reading a node's attributes builds a dict: do it only for the cells that span.
-    spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
-    below: dict[int, set[int]] = {}  # grid row → its columns taken by cells spanning rows
-    filled = 0  # grid positions covered so far
-    cells: list[Cell] = []
-    add, cell_text, n_rows = cells.append, normalize_cell, len(rows)  # (the loop's names, bound)
-    for r, row in enumerate(rows):
-        taken = below.pop(r, None)
-        col = 0
-        for node in row.iter():
-            tag = node.tag
-            if tag != "td" and tag != "th":
-                continue
-            if taken:
-                while col in taken:
-                    col += 1
-            if spanning and node.mem_id in spanning:
-                attributes = node.attributes
-                rowspan = min(_span(attributes, "rowspan"), max(1, n_rows - r))
-                colspan = _span(attributes, "colspan")
-                if filled + rowspan * colspan > MAX_GRID_CELLS:
-                    warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                    return cells, warning
-                for dr in range(1, rowspan):
-                    below.setdefault(r + dr, set()).update(range(col, col + colspan))
-                filled += rowspan * colspan
-                add(Cell(cell_text(node.text()), index, r, col, colspan, rowspan))
-                col += colspan
-                continue
-            filled += 1
-            if filled > MAX_GRID_CELLS:
-                warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                return cells, warning
-            add(Cell(cell_text(node.text()), index, r, col))
-            col += 1
-    return cells, warning
