@@ -31,6 +31,7 @@ from typing import cast
 
 from parsers import schema
 from parsers.cells.base import Cell
+from parsers.fastpath.htmlplan import Plans, layout_key, make_plan
 from parsers.fastpath.stream import (
     BLANK_CELL,
     LABEL,
@@ -80,6 +81,26 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     if not cells:
         return None
     tokens = [cell_token(cell.text) for cell in cells]
+    key = layout_key(tokens, cells)
+    plan = PLANS.get(key)
+    if plan is not None:
+        return plan.replay(tokens, cells)
+    grid = _Grid(tokens, cells)
+    found = _read(grid)
+    if found is not None:
+        plan = make_plan(found, tokens, cells, _GROUP_SUMS if grid.sums_checked else None)
+        if plan is not None:
+            PLANS.put(key, plan)
+    return found
+
+
+PLANS = Plans()
+"""The readings of the layouts met most recently (:mod:`parsers.fastpath.htmlplan`)."""
+
+
+def _read(grid: _Grid) -> Found | None:
+    """The three tables as the fast path reads them, or None."""
+    tokens, cells = grid.tokens, grid.cells
     app_start = _first(tokens, NEW, 0)
     if app_start is None:
         return None
@@ -92,7 +113,6 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:
         return None
-    grid = _Grid(tokens, cells)
     return found_tables(
         template,
         votes,
@@ -180,6 +200,7 @@ class _Grid:
     def __init__(self, tokens: Sequence[Token], cells: Sequence[Cell]) -> None:
         self.tokens = tokens
         self.cells = cells
+        self.sums_checked = False  # table 四 read by order alone, accepted as it adds up
 
     def _labels(self, start: int, end: int) -> list[_Label]:
         tokens, cells = self.tokens, self.cells
@@ -375,6 +396,7 @@ class _Grid:
             row = [p.value or 0 for p in placing[1]]
             if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
                 return None  # read by totals only: the general reader leaves it undecided
+            self.sums_checked = True
         flat = self._row(placing, _FLAT, (), values)
         out: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
         for key, cell in flat.items():

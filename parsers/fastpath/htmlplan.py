@@ -1,0 +1,230 @@
+"""The grid fast path's reading of a table layout, kept and replayed for the next page of the
+same layout.
+
+Reports of one site are printed from one template: the same label cells at the same grid
+positions, only the numbers change. Every decision of :func:`parsers.fastpath.grid.read_grid_tables`
+— where each table starts, the template, the label cells of each row, its column headers,
+the column each value falls in — is a function of that layout alone: each cell's kind (label,
+value or blank), a label's normalized text, and the cell's table, grid row, column and
+colspan. The one exception, the sums of a table 四 read by order alone, is checked again on
+every page (:attr:`Plan.check_sums`). So once a layout has been read, its reading is kept as
+indexes into the page's cells (a :class:`Plan`), and a page of the same layout is read by
+taking its own values and cells at those indexes: the same record, the same provenance
+(header maps and row origins shared between rows exactly as the reader shares them).
+
+A plan is made only from a reading it can be checked against (every value taken from its own
+cell as that cell reads), and the plans kept are bounded (the layouts a harvest meets most
+recently).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from parsers import schema
+from parsers.cells.base import Cell
+from parsers.fastpath.stream import LABEL, Token
+from parsers.model import BLANK, CellValue, RowOrigin
+from parsers.recover import SumRule
+from parsers.tables.found import Found
+
+MAX_PLANS = 64
+"""Layouts kept (a harvest meets a site's pages together; each plan holds a few hundred
+indexes)."""
+
+LayoutKey = tuple
+
+
+def layout_key(tokens: Sequence[Token], cells: Sequence[Cell]) -> LayoutKey:
+    """What the fast path's reading depends on, cell by cell: a label's normalized text or a
+    value's kind, and the cell's table, grid row, column and colspan."""
+    return tuple(
+        [
+            (
+                token[2] if token[0] == LABEL else token[0],
+                cell.table,
+                cell.row,
+                cell.col,
+                cell.colspan,
+            )
+            for token, cell in zip(tokens, cells, strict=True)
+        ]
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Origin:
+    label: tuple[int, ...]
+    how: str
+    headers: int | None  # index into Plan.headers
+    printed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A reading as indexes into the page's cells."""
+
+    template: str
+    votes: dict[str, int]
+    headers: tuple[tuple[tuple[str, tuple[int, ...]], ...], ...]  # each map: code → cells
+    origins: tuple[_Origin, ...]
+    # section → row → column → (source cell index or -1, origin index)
+    tables: tuple[tuple[str, tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]], ...]
+    check_sums: tuple[tuple[int, ...], tuple[SumRule, ...]] | None = None
+    """Table 四 read by order alone: its values (cell indexes, in the form's order) must add up
+    as the fast path asked them to on the page the plan was made from."""
+
+    def replay(self, tokens: Sequence[Token], cells: Sequence[Cell]) -> Found | None:
+        """The reading of a page of this plan's layout (None: its table 四 does not add up,
+        and the general reader reads it, as the fast path would have let it)."""
+        if self.check_sums is not None:
+            order, rules = self.check_sums
+            row = [tokens[i][3].value or 0 for i in order]
+            if any(sum(row[i] for i in rule.parts) != row[rule.total] for rule in rules):
+                return None
+        headers = [{code: [cells[i] for i in found] for code, found in m} for m in self.headers]
+        origins = [
+            RowOrigin(
+                [cells[i] for i in o.label],
+                o.how,
+                None if o.headers is None else headers[o.headers],
+                [cells[i] for i in o.printed],
+            )
+            for o in self.origins
+        ]
+        tables: dict = {}
+        for section, rows in self.tables:
+            table = tables[section] = {}
+            for code, columns in rows:
+                out = table[code] = {}
+                for column, i, o in columns:
+                    if i < 0:
+                        out[column] = CellValue(None, "", BLANK, None, None, None, origins[o])
+                    else:
+                        p = tokens[i][3]
+                        out[column] = CellValue(
+                            p.value, p.raw, p.status, p.unit, None, cells[i], origins[o]
+                        )
+        return Found(template=self.template, tables=tables, template_votes=dict(self.votes))
+
+
+def make_plan(
+    found: Found,
+    tokens: Sequence[Token],
+    cells: Sequence[Cell],
+    appeals_sums: tuple[SumRule, ...] | None = None,
+) -> Plan | None:
+    """The plan of a fast-path reading, or None when the reading holds anything a plan does
+    not replay (then the layout is simply read again next time). ``appeals_sums``: the rules
+    table 四's values (in the form's order) had to meet, when the reader checked them."""
+    if found.template is None or found.warnings or found.merged:
+        return None
+    where = {id(cell): i for i, cell in enumerate(cells)}
+    headers: list[tuple] = []
+    header_index: dict[int, int] = {}
+    origins: list[_Origin] = []
+    origin_index: dict[int, int] = {}
+
+    def indexes(found_cells: Sequence) -> tuple[int, ...] | None:
+        out = tuple(where.get(id(c), -1) for c in found_cells)
+        return None if -1 in out else out
+
+    tables = []
+    for section, table in found.tables.items():
+        rows = []
+        for code, row in table.items():
+            columns = []
+            for column, value in row.items():
+                origin = value.origin
+                if origin is None or value.readings is not None or origin.stream is not None:
+                    return None
+                o = origin_index.get(id(origin))
+                if o is None:
+                    label, printed = indexes(origin.label), indexes(origin.values)
+                    if label is None or printed is None:
+                        return None
+                    h = None
+                    if origin.headers is not None:
+                        h = header_index.get(id(origin.headers))
+                        if h is None:
+                            entry = []
+                            for header_code, header_cells in origin.headers.items():
+                                found_cells = indexes(header_cells)
+                                if found_cells is None:
+                                    return None
+                                entry.append((header_code, found_cells))
+                            h = header_index[id(origin.headers)] = len(headers)
+                            headers.append(tuple(entry))
+                    o = origin_index[id(origin)] = len(origins)
+                    origins.append(_Origin(label, origin.how, h, printed))
+                i = _source_index(value, where, tokens)
+                if i is None:
+                    return None
+                columns.append((column, i, o))
+            rows.append((code, tuple(columns)))
+        tables.append((section, tuple(rows)))
+    check_sums = None
+    if appeals_sums is not None:
+        order = tuple(
+            i
+            for section, rows in tables
+            if section == schema.SECTION_APPEALS
+            for _code, columns in rows
+            for _column, i, _o in columns
+        )
+        if not order or min(order) < 0:
+            return None
+        check_sums = (order, appeals_sums)
+    return Plan(
+        found.template,
+        dict(found.template_votes),
+        tuple(headers),
+        tuple(origins),
+        tuple(tables),
+        check_sums,
+    )
+
+
+def _source_index(value: CellValue, where: dict[int, int], tokens: Sequence[Token]) -> int | None:
+    """The index of the cell a value was read from, when the value is that cell's reading as
+    it prints (-1: no cell, a blank the reader made); None when it is anything else."""
+    if value.source is None:
+        blank = (value.value, value.raw, value.status, value.unit) == (None, "", BLANK, None)
+        return -1 if blank else None
+    i = where.get(id(value.source))
+    if i is None:
+        return None
+    p = tokens[i][3]
+    if p is None or (value.value, value.raw, value.status, value.unit) != (
+        p.value,
+        p.raw,
+        p.status,
+        p.unit,
+    ):
+        return None
+    return i
+
+
+class Plans:
+    """The plans of the layouts met most recently."""
+
+    def __init__(self, limit: int = MAX_PLANS) -> None:
+        self.limit = limit
+        self._plans: OrderedDict[LayoutKey, Plan] = OrderedDict()
+
+    def get(self, key: LayoutKey) -> Plan | None:
+        plan = self._plans.get(key)
+        if plan is not None:
+            self._plans.move_to_end(key)
+        return plan
+
+    def put(self, key: LayoutKey, plan: Plan) -> None:
+        self._plans[key] = plan
+        self._plans.move_to_end(key)
+        while len(self._plans) > self.limit:
+            self._plans.popitem(last=False)
+
+    def clear(self) -> None:
+        self._plans.clear()
