@@ -9,6 +9,7 @@ few hundred cells and a report page several such tables: the walk over them comp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -63,38 +64,78 @@ def table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
     if len(rows) > MAX_TABLE_ROWS:
         rows = rows[:MAX_TABLE_ROWS]
         warning = f"table {index}: more than {MAX_TABLE_ROWS} rows, only the first read"
+    cell_tags = _CELL_TAG_IDS
+    by_row = [[node for node in row.iter() if node.tag_id in cell_tags] for row in rows]
+    nodes = [node for row in by_row for node in row]
     # Reading a node's attributes builds a dict: do it only for the cells that span.
     spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
+    spans: tuple[tuple[int, int, int], ...] = ()
+    if spanning:
+        spans = tuple(
+            (k, span(attributes, "rowspan"), span(attributes, "colspan"))
+            for k, node in enumerate(nodes)
+            if node.mem_id in spanning
+            for attributes in (node.attributes,)
+        )
+    shape = (tuple(map(len, by_row)), spans)
+    places, cut = (_known_places if len(nodes) <= _KNOWN_SHAPE_CELLS else grid_places)(*shape)
+    if cut:
+        warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+    cell_text = normalize_cell
+    cells = [
+        Cell(cell_text(node.text()), index, r, col, colspan, rowspan)
+        for node, (r, col, colspan, rowspan) in zip(nodes, places, strict=False)
+    ]
+    return cells, warning
+
+
+Place = tuple[int, int, int, int]  # grid row, column, colspan, rowspan
+
+
+def grid_places(
+    widths: tuple[int, ...], spans: tuple[tuple[int, int, int], ...]
+) -> tuple[tuple[Place, ...], bool]:
+    """Where each cell of a table starts in its grid, and whether the grid was cut at
+    :data:`MAX_GRID_CELLS` (then only the cells before the cut have a place).
+
+    ``widths``: the number of cells of each row; ``spans``: (the cell's place in the table,
+    its rowspan, its colspan) of each cell that spans, the rest spanning one position. A
+    function of the table's shape alone, so the pages of one template work it out once."""
+    span_of = {k: (rowspan, colspan) for k, rowspan, colspan in spans}
     below: dict[int, set[int]] = {}  # grid row → its columns taken by cells spanning rows
     filled = 0  # grid positions covered so far
-    cells: list[Cell] = []
-    add, cell_text, n_rows, cell_tags = cells.append, normalize_cell, len(rows), _CELL_TAG_IDS
-    for r, row in enumerate(rows):
+    places: list[Place] = []
+    n_rows = len(widths)
+    start = 0
+    for r, width in enumerate(widths):
         taken = below.pop(r, None)
         col = 0
-        for node in row.iter():
-            if node.tag_id not in cell_tags:
-                continue
+        for k in range(start, start + width):
             if taken:
                 while col in taken:
                     col += 1
-            if spanning and node.mem_id in spanning:
-                attributes = node.attributes
-                rowspan = min(span(attributes, "rowspan"), max(1, n_rows - r))
-                colspan = span(attributes, "colspan")
+            found = span_of.get(k)
+            if found is not None:
+                rowspan = min(found[0], max(1, n_rows - r))
+                colspan = found[1]
                 if filled + rowspan * colspan > MAX_GRID_CELLS:
-                    warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                    return cells, warning
+                    return tuple(places), True
                 for dr in range(1, rowspan):
                     below.setdefault(r + dr, set()).update(range(col, col + colspan))
                 filled += rowspan * colspan
-                add(Cell(cell_text(node.text()), index, r, col, colspan, rowspan))
+                places.append((r, col, colspan, rowspan))
                 col += colspan
                 continue
             filled += 1
             if filled > MAX_GRID_CELLS:
-                warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-                return cells, warning
-            add(Cell(cell_text(node.text()), index, r, col))
+                return tuple(places), True
+            places.append((r, col, 1, 1))
             col += 1
-    return cells, warning
+        start += width
+    return tuple(places), False
+
+
+_KNOWN_SHAPE_CELLS = 2000
+"""Tables of at most this many cells have their places kept by shape (a statutory table has
+a few hundred; a data dump's are worked out each time, not kept)."""
+_known_places = lru_cache(maxsize=256)(grid_places)

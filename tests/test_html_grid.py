@@ -1,0 +1,76 @@
+"""A table's grid (:func:`parsers.cells.html_grid.table_cells`): each cell at the grid row and
+column a walk of the rows gives it, spans pushing later cells aside and the grid cut at its
+bound; the places worked out once per table shape give every page of that shape its own
+texts."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers.cells import html_grid
+from parsers.cells.base import Cell
+from parsers.cells.html_grid import MAX_GRID_CELLS, span, table_cells, table_rows
+from parsers.labels import normalize_cell
+
+
+def _walked(table, index: int) -> tuple[list[Cell], str | None]:
+    """The grid as a plain walk of each row's cells places them."""
+    rows = table_rows(table, html_grid.MAX_TABLE_ROWS)[: html_grid.MAX_TABLE_ROWS]
+    below: dict[int, set[int]] = {}
+    filled = 0
+    cells: list[Cell] = []
+    for r, row in enumerate(rows):
+        taken = below.pop(r, set())
+        col = 0
+        for node in row.iter():
+            if node.tag not in ("td", "th"):
+                continue
+            while col in taken:
+                col += 1
+            attributes = node.attributes
+            rowspan = min(span(attributes, "rowspan"), max(1, len(rows) - r))
+            colspan = span(attributes, "colspan")
+            filled += rowspan * colspan
+            if filled > MAX_GRID_CELLS:
+                return cells, f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+            for dr in range(1, rowspan):
+                below.setdefault(r + dr, set()).update(range(col, col + colspan))
+            cells.append(Cell(normalize_cell(node.text()), index, r, col, colspan, rowspan))
+            col += colspan
+    return cells, None
+
+
+def _table(rng: random.Random, texts: random.Random) -> str:
+    rows = []
+    for _ in range(rng.randint(0, 8)):
+        cells = []
+        for _ in range(rng.randint(0, 6)):
+            attrs = ""
+            if rng.random() < 0.3:
+                attrs += f' rowspan="{rng.choice(["2", "3", "0", "x", " 4", "99999"])}"'
+            if rng.random() < 0.3:
+                attrs += f' colspan="{rng.choice(["2", "3", "1", "-1", "5abc"])}"'
+            tag = rng.choice(("td", "td", "th"))
+            cells.append(f"<{tag}{attrs}>{texts.choice(['1', '本年新收', ' ', '—', '２'])}</{tag}>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return "<table>" + "".join(rows) + "</table>"
+
+
+@pytest.mark.parametrize("seed", range(80))
+def test_cells_are_where_a_walk_of_the_rows_puts_them(seed):
+    for texts_seed in (seed, seed + 1000):  # the same shape with other texts: places kept
+        page = _table(random.Random(seed), random.Random(texts_seed))
+        table = LexborHTMLParser(page).css_first("table")
+        assert table_cells(table, 3) == _walked(table, 3)
+
+
+def test_a_grid_larger_than_its_bound_is_cut_with_a_warning():
+    rows = MAX_GRID_CELLS // 400 + 1  # within the rows read, each of 400 grid positions
+    row = '<tr><td colspan="200">x</td><td colspan="200">1</td><td>2</td></tr>'
+    table = LexborHTMLParser("<table>" + row * rows + "</table>").css_first("table")
+    cells, warning = table_cells(table, 0)
+    assert (cells, warning) == _walked(table, 0)
+    assert warning is not None and "truncated" in warning
