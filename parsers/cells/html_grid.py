@@ -83,7 +83,7 @@ def table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
     cell_text = normalize_cell
     cells = [
-        Cell(cell_text(node.text()), index, r, col, colspan, rowspan)
+        Cell(cell_text(node.text_lexbor()), index, r, col, colspan, rowspan)
         for node, (r, col, colspan, rowspan) in zip(nodes, places, strict=False)
     ]
     return cells, warning
