@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 
 from parsers import schema
@@ -217,7 +218,8 @@ class Plans:
     def get(self, key: LayoutKey) -> Plan | None:
         plan = self._plans.get(key)
         if plan is not None:
-            self._plans.move_to_end(key)
+            with suppress(KeyError):  # let go of by another thread meanwhile: it still holds
+                self._plans.move_to_end(key)
         return plan
 
     def put(self, key: LayoutKey, plan: Plan) -> None:
