@@ -73,3 +73,17 @@ def test_table_four_read_by_order_is_checked_on_every_page():
     value = tokens[first_total][3].value or 0
     changed[first_total] = cell_token(str(int(value) + 1))
     assert plan.replay(changed, cells) is None  # left to the general reader
+
+
+def test_a_page_of_more_cells_than_a_plan_keeps_is_read_without_one(monkeypatch):
+    page = render_html(random_record(random.Random(9), "2019"), "word", rng=random.Random(9))
+    cells = html_document(page).cells
+    plans = Plans()
+    monkeypatch.setattr(grid, "PLANS", plans)
+    fresh = grid.read_grid_tables(cells, 2023)
+    assert fresh is not None and len(plans._plans) == 1  # a page of the usual size: kept
+    plans.clear()
+    monkeypatch.setattr(grid, "MAX_PLAN_CELLS", len(cells) - 1)
+    found = grid.read_grid_tables(cells, 2023)
+    assert found is not None and _stored(found) == _stored(fresh)
+    assert len(plans._plans) == 0  # read as before, nothing kept

@@ -81,6 +81,8 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     if not cells:
         return None
     tokens = [cell_token(cell.text) for cell in cells]
+    if len(cells) > MAX_PLAN_CELLS:
+        return _read(_Grid(tokens, cells))
     key = layout_key(tokens, cells)
     plan = PLANS.get(key)
     if plan is not None:
@@ -92,6 +94,11 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
         if plan is not None:
             PLANS.put(key, plan)
     return found
+
+
+MAX_PLAN_CELLS = 2000
+"""Pages of more cells than this are read without a plan (a report's tables have a few
+hundred cells): the layouts kept stay small whatever a page holds."""
 
 
 PLANS = Plans()
