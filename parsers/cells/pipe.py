@@ -70,24 +70,26 @@ def pipe_stream_document(text: str) -> Document:
     lines: list[str] = []
     seen = _seen_lines
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.strip()
-        if not line:
-            continue
-        known = seen.get(line)
-        if known is not None:
-            if known[0] is not None:
-                lines.append(known[0])
-            if known[1] is not None:
-                tokens.append(known[1])
-                numbers.append(number)
-            continue
-        before = len(tokens)
-        known = _read_line(line, tokens, lines)
-        numbers.extend([number] * (len(tokens) - before))
-        if known is not None and len(line) <= _LONGEST_REMEMBERED:
-            if len(seen) >= _REMEMBERED:
-                seen.clear()
-            seen[line] = known
+        known = seen.get(raw)  # most lines need no stripping: looked up as they are first
+        if known is None:
+            line = raw.strip()
+            known = seen.get(line) if line else _NOTHING
+            if known is None:
+                before = len(tokens)
+                known = _read_line(line, tokens, lines)
+                numbers.extend([number] * (len(tokens) - before))
+                if known is not None and len(raw) <= _LONGEST_REMEMBERED:
+                    _remember(line, known)
+                    _remember(raw, known)
+                continue
+            if len(raw) <= _LONGEST_REMEMBERED:
+                _remember(raw, known)
+        text_line, token = known
+        if text_line is not None:
+            lines.append(text_line)
+        if token is not None:
+            tokens.append(token)
+            numbers.append(number)
     title = next((line for line in lines[:40] if _TITLE.search(line)), None)
     meta = labeled_fields(lines[:40])
     return Document(
@@ -103,6 +105,15 @@ def pipe_stream_document(text: str) -> Document:
 _seen_lines: dict[str, tuple[str | None, Token | None]] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
+_NOTHING: tuple[str | None, Token | None] = (None, None)  # a blank line adds nothing
+
+
+def _remember(line: str, known: tuple[str | None, Token | None]) -> None:
+    """Keep what a line adds for the next time it is met (a bounded memory: cleared when
+    full)."""
+    if len(_seen_lines) >= _REMEMBERED:
+        _seen_lines.clear()
+    _seen_lines[line] = known
 
 
 def _read_line(

@@ -57,18 +57,26 @@ def read_stream_tables(
     stream: Sequence[Token], year_hint: int | None = None, lines: Sequence[int] | None = None
 ) -> Found | None:
     """The tables of a pipe-text document, as the general reader reads them, or None.
-    ``lines``: the text line of each token, kept as the values' provenance."""
+    ``lines``: the text line of each token, kept as the values' provenance.
+
+    Two strings of one byte per token, made at C speed, stand for the stream where it is
+    searched: its kinds (:data:`LABEL`, :data:`VALUE` …) and its labels' key-word flags.
+    Finding a table's start, table 四's first value or a blank written in its place is then a
+    search in a string instead of a step of Python per token."""
     tokens = stream
-    if _has_blank(stream):
+    kinds = bytes(map(_KIND, stream))
+    if BLANK_CELL in kinds:
         kept = [i for i, t in enumerate(stream) if t[0] != BLANK_CELL]
         tokens = [stream[i] for i in kept]
         lines = None if lines is None else [lines[i] for i in kept]
+        kinds = kinds.replace(_BLANK_BYTE, b"")
+    flags = bytes(map(_FLAGS, tokens))
     where = _Where(tokens, lines)
-    app_start = _first(tokens, NEW, 0)
-    if app_start is None:
+    app_start = _flagged(flags, NEW, 0)
+    if app_start < 0:
         return None
-    appeals_start = _find_appeals(tokens, app_start)
-    if appeals_start is None or _blanks_in_place(tokens, app_start, appeals_start):
+    appeals_start = _appeals_at(flags, app_start)
+    if appeals_start < 0 or _lone_bars_before_numbers(tokens, kinds, app_start, appeals_start):
         return None
     app_block = _block_start(tokens, app_start)
     votes = _template_votes(tokens, app_block)
@@ -79,122 +87,65 @@ def read_stream_tables(
     return found_tables(
         template,
         votes,
-        lambda: _proactive(tokens, app_block, template, where),
+        lambda: _proactive(tokens, flags, app_block, template, where),
         lambda: _applications(app_rows, template, where),
-        lambda: _appeals(tokens, appeals_start, where),
+        lambda: _appeals(tokens, kinds, appeals_start, where),
     )
 
 
-_SECTIONS = (schema.SECTION_PROACTIVE, schema.SECTION_APPLICATIONS, schema.SECTION_APPEALS)
+_KIND = itemgetter(0)
+_FLAGS = itemgetter(5)
+_BLANK_BYTE = bytes([BLANK_CELL])
+_BIT_TABLES = {
+    bit: bytes(1 if b & bit else 0 for b in range(256))
+    for bit in (NEW, REVIEW, UPHELD, PROACTIVE_START, REVIEW | UPHELD)
+}
+"""Per key word: a translation of a flags string to 1 where a label holds it, 0 elsewhere."""
 
 
-def found_tables(
-    template: str, votes: dict[str, int], *readers: Callable[[], dict | None]
-) -> Found | None:
-    """The three tables, each read by its reader in turn (二, 三, 四), or None as soon as one
-    is not the common case."""
-    tables: Tables = {}
-    for section, read in zip(_SECTIONS, readers, strict=True):
-        table = read()
-        if table is None:
-            return None
-        tables[section] = table
-    return Found(template=template, tables=tables, template_votes=dict(votes))
+def _flagged(flags: bytes, bit: int, start: int, end: int | None = None) -> int:
+    """Index of the first label from ``start`` (before ``end``) holding the key word ``bit``,
+    or -1."""
+    table = _BIT_TABLES[bit]
+    if end is None:
+        return flags.translate(table).find(1, start)
+    return flags.translate(table).find(1, start, end)
 
 
-def _has_blank(stream: Sequence[Token]) -> bool:
-    return BLANK_CELL in map(itemgetter(0), stream)
-
-
-def _first(tokens: Sequence[Token], flag: int, start: int, end: int | None = None) -> int | None:
-    """Index of the first label from ``start`` holding the key word ``flag``."""
-    for i in range(start, len(tokens) if end is None else end):
-        token = tokens[i]
-        if token[0] == LABEL and token[5] & flag:
+def _appeals_at(flags: bytes, start: int) -> int:
+    """:func:`_find_appeals` on the flags string: the first 行政复议 or 维持 header from
+    ``start`` with the other close by, or -1."""
+    either = flags.translate(_BIT_TABLES[REVIEW | UPHELD])
+    review = flags.translate(_BIT_TABLES[REVIEW])
+    upheld = flags.translate(_BIT_TABLES[UPHELD])
+    size = len(flags)
+    i = either.find(1, start)
+    while i >= 0:
+        other = upheld if review[i] else review
+        if (review[i] and upheld[i]) or other.find(1, i + 1, min(i + _APPEALS_WINDOW, size)) >= 0:
             return i
-    return None
+        i = either.find(1, i + 1)
+    return -1
 
 
-def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
-    """Table 四's first 行政复议 or 维持 header with the other close by (the general reader's
-    first rule; a table found by its heading alone is left to it)."""
-    for i in range(start, len(tokens)):
-        token = tokens[i]
-        flags = token[5] & (REVIEW | UPHELD)
-        if token[0] != LABEL or not flags:
-            continue
-        other = UPHELD if flags & REVIEW else REVIEW
-        if token[5] & other or _first(tokens, other, i + 1, min(i + _APPEALS_WINDOW, len(tokens))):
-            return i
-    return None
+_RUN_THEN_VALUE = bytes([RUN, VALUE])
 
 
-def _blanks_in_place(tokens: Sequence[Token], start: int, end: int) -> bool:
+def _lone_bars_before_numbers(tokens: Sequence[Token], kinds: bytes, start: int, end: int) -> bool:
     """Whether a lone bar is followed by a number twice in table 三 (a dump that writes blank
     cells in their place; see :func:`parsers.tables.tokens.blanks_in_place`)."""
     seen = 0
-    for i in range(start, end - 1):
-        token = tokens[i]
-        if token[0] == RUN and token[4] == 1 and tokens[i + 1][0] == VALUE:
+    i = kinds.find(_RUN_THEN_VALUE, start, end)
+    while i >= 0:
+        if tokens[i][4] == 1:
             seen += 1
             if seen >= 2:
                 return True
+        i = kinds.find(_RUN_THEN_VALUE, i + 1, end)
     return False
 
 
-def _block_start(tokens: Sequence[Token], index: int) -> int:
-    """Back from table 三's first row over its header cells (as the general reader walks in
-    pipe text: runs and header words)."""
-    i = index
-    while i > 0:
-        previous = tokens[i - 1]
-        if previous[0] == VALUE or (previous[0] == LABEL and not previous[5] & APP_HEADER):
-            break
-        i -= 1
-    while i < index and tokens[i][0] == RUN and i > 0 and tokens[i - 1][0] == LABEL:
-        i += 1
-    return i
-
-
-_MARKERS = {
-    template: tuple(normalize_label(m) for m in markers)
-    for template, markers in schema.PROACTIVE_MARKERS.items()
-}
-
-
-def _template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
-    text = "".join([t[2] for t in tokens[:end] if t[0] == LABEL])
-    votes: dict[str, int] = {}
-    for template, markers in _MARKERS.items():
-        hits = sum(1 for m in markers if m in text)
-        if hits:
-            votes[template] = hits * 3
-    return votes
-
-
-def application_rows(rows: list[Row], votes: dict[str, int]) -> tuple[list[Row], str | None]:
-    """Table 三's rows from its first 本年新收 row on (header cells before it are not rows),
-    and the template the votes name once those rows have voted (``votes`` takes their vote):
-    the sub-rows of 2021's （六） say 2021, a single （六）其他处理 row 2019."""
-    first = next((i for i, row in enumerate(rows) if row[0] == "new"), 0)
-    rows = rows[first:]
-    codes = {row[0] for row in rows}
-    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
-        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
-    elif "other" in codes:
-        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
-    return rows, _template(votes)
-
-
-def _template(votes: dict[str, int]) -> str | None:
-    """The template the votes name, when they name one without a tie (the general reader
-    decides ties and silence by the report year, with a warning)."""
-    if not votes:
-        return None
-    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
-    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
-        return None
-    return ranked[0][0]
+_LABEL_OF = itemgetter(2)
 
 
 def read_rows(
@@ -242,6 +193,101 @@ def read_rows(
     return [(code, at, label) for code, at, label in rows if code is not None]
 
 
+_SECTIONS = (schema.SECTION_PROACTIVE, schema.SECTION_APPLICATIONS, schema.SECTION_APPEALS)
+
+
+def found_tables(
+    template: str, votes: dict[str, int], *readers: Callable[[], dict | None]
+) -> Found | None:
+    """The three tables, each read by its reader in turn (二, 三, 四), or None as soon as one
+    is not the common case."""
+    tables: Tables = {}
+    for section, read in zip(_SECTIONS, readers, strict=True):
+        table = read()
+        if table is None:
+            return None
+        tables[section] = table
+    return Found(template=template, tables=tables, template_votes=dict(votes))
+
+
+def _first(tokens: Sequence[Token], flag: int, start: int, end: int | None = None) -> int | None:
+    """Index of the first label from ``start`` holding the key word ``flag``."""
+    for i in range(start, len(tokens) if end is None else end):
+        token = tokens[i]
+        if token[0] == LABEL and token[5] & flag:
+            return i
+    return None
+
+
+def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
+    """Table 四's first 行政复议 or 维持 header with the other close by (the general reader's
+    first rule; a table found by its heading alone is left to it)."""
+    for i in range(start, len(tokens)):
+        token = tokens[i]
+        flags = token[5] & (REVIEW | UPHELD)
+        if token[0] != LABEL or not flags:
+            continue
+        other = UPHELD if flags & REVIEW else REVIEW
+        if token[5] & other or _first(tokens, other, i + 1, min(i + _APPEALS_WINDOW, len(tokens))):
+            return i
+    return None
+
+
+def _block_start(tokens: Sequence[Token], index: int) -> int:
+    """Back from table 三's first row over its header cells (as the general reader walks in
+    pipe text: runs and header words)."""
+    i = index
+    while i > 0:
+        previous = tokens[i - 1]
+        if previous[0] == VALUE or (previous[0] == LABEL and not previous[5] & APP_HEADER):
+            break
+        i -= 1
+    while i < index and tokens[i][0] == RUN and i > 0 and tokens[i - 1][0] == LABEL:
+        i += 1
+    return i
+
+
+_MARKERS = {
+    template: tuple(normalize_label(m) for m in markers)
+    for template, markers in schema.PROACTIVE_MARKERS.items()
+}
+
+
+def _template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
+    text = "".join(map(_LABEL_OF, tokens[:end]))  # (a token that is no label has none)
+    votes: dict[str, int] = {}
+    for template, markers in _MARKERS.items():
+        hits = sum(1 for m in markers if m in text)
+        if hits:
+            votes[template] = hits * 3
+    return votes
+
+
+def application_rows(rows: list[Row], votes: dict[str, int]) -> tuple[list[Row], str | None]:
+    """Table 三's rows from its first 本年新收 row on (header cells before it are not rows),
+    and the template the votes name once those rows have voted (``votes`` takes their vote):
+    the sub-rows of 2021's （六） say 2021, a single （六）其他处理 row 2019."""
+    first = next((i for i, row in enumerate(rows) if row[0] == "new"), 0)
+    rows = rows[first:]
+    codes = {row[0] for row in rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    return rows, _template(votes)
+
+
+def _template(votes: dict[str, int]) -> str | None:
+    """The template the votes name, when they name one without a tie (the general reader
+    decides ties and silence by the report year, with a warning)."""
+    if not votes:
+        return None
+    ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 class _Where:
     """The text lines of a stream's tokens: the provenance the general reader keeps, made
     into cells only when asked (:attr:`parsers.model.RowOrigin.stream`)."""
@@ -276,21 +322,23 @@ def _cells(row: Row, columns: Sequence[str], where: _Where) -> dict[str, CellVal
                 col: CellValue(p.value, p.raw, p.status, p.unit)
                 for col, p in zip(columns, [tokens[i][3] for i in at], strict=True)
             }
-        origin = where.origin(label)
+        origin = RowOrigin(label, "order", None, (), where)
         out = {}
         for col, i in zip(columns, at, strict=True):
             p = tokens[i][3]
             out[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
         return out
     if not at:
-        origin = where.origin(label)
-        return {col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns}
+        unfilled = where.origin(label)
+        return {col: CellValue(None, "", BLANK, None, None, None, unfilled) for col in columns}
     return None
 
 
-def _proactive(tokens: Sequence[Token], end: int, template: str, where: _Where) -> dict | None:
-    start = _first(tokens, PROACTIVE_START, 0, end)
-    if start is None:
+def _proactive(
+    tokens: Sequence[Token], flags: bytes, end: int, template: str, where: _Where
+) -> dict | None:
+    start = _flagged(flags, PROACTIVE_START, 0, end)
+    if start < 0:
         return None
     items = schema.PROACTIVE[template]
     layout = section_layout(template, schema.SECTION_PROACTIVE)
@@ -330,12 +378,14 @@ def _applications(rows: Sequence[Row], template: str, where: _Where) -> dict | N
     return {code: found[code] for code, _ in layout}
 
 
+_VALUE_BYTE = bytes([VALUE])
+_PRINTED = itemgetter(3)
 _GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
 _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple((g, r) for g in _GROUPS for r in _RESULTS)
 
 
-def _appeals(tokens: Sequence[Token], start: int, where: _Where) -> dict | None:
+def _appeals(tokens: Sequence[Token], kinds: bytes, start: int, where: _Where) -> dict | None:
     """Table 四 printed as one row of fifteen values after its headers."""
     end = len(tokens)
     rows = [row for row in read_rows(tokens, start, end, match_appeal_group) if row[1]]
@@ -343,14 +393,12 @@ def _appeals(tokens: Sequence[Token], start: int, where: _Where) -> dict | None:
     by_group = len(set(codes)) >= 2 and len(codes) == len(set(codes))
     if by_group and all(len(row[1]) <= len(_RESULTS) for row in rows):
         return None  # one row per group: the general reader's layout
-    header_end = start
-    while header_end < end and tokens[header_end][0] != VALUE:
-        header_end += 1
-    values = []
-    for i in range(header_end, end):
-        if tokens[i][0] != VALUE:
-            break
-        values.append(tokens[i][3])
+    header_end = kinds.find(_VALUE_BYTE, start)
+    if header_end < 0:
+        return None  # (no values: fifteen are wanted)
+    after = kinds[header_end:]
+    count = len(after) - len(after.lstrip(_VALUE_BYTE))  # the values in a row from there
+    values = list(map(_PRINTED, tokens[header_end : header_end + count]))
     if len(values) != len(_FLAT):
         return None
     named = any(t[0] == LABEL and _names_result(t[2]) for t in tokens[start:header_end])

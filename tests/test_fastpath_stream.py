@@ -1,0 +1,89 @@
+"""The fast path on pipe text's compact tokens (:mod:`parsers.fastpath.tables`) gives what the
+general reader gives — every value, warning and template vote, and where each value was
+printed — on pipe text of every variant (cells on lines of their own, rows joined on one line,
+blanks written in their place, blanks moved to the row's end and placed by arithmetic), and
+leaves the documents it does not read to the general reader."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from fixtures.reportgen import HTML_STYLES, random_record, render_pipe
+from parsers.cells.pipe import pipe_stream_document
+from parsers.fastpath.tables import read_stream_tables
+from parsers.model import Report
+from parsers.provenance import decode, encode
+from parsers.tables.read import read_tables
+
+
+def _reading(found) -> dict:
+    """Everything a read keeps, as the record store keeps it (the provenance included)."""
+    report = Report(template=found.template or "unknown", tables=found.tables)
+    stored = encode(report)
+    return {
+        "template": found.template,
+        "votes": found.template_votes,
+        "warnings": found.warnings,
+        "cells": [
+            (section, row, column, cell.value, cell.raw, cell.status, cell.unit)
+            for section, table in found.tables.items()
+            for row, columns in table.items()
+            for column, cell in columns.items()
+        ],
+        "origins": None if stored is None else decode(stored),
+    }
+
+
+def _texts(count: int, seed: int):
+    rng = random.Random(seed)
+    for i in range(count):
+        style = HTML_STYLES[i % len(HTML_STYLES)]
+        record = random_record(
+            rng,
+            ("2021", "2019")[(i // len(HTML_STYLES)) % 2],
+            blank_rate=rng.choice((0.0, 0.0, 0.05, 0.3, 0.6)),
+            dash_rate=rng.choice((0.0, 0.1)),
+            big=rng.random() < 0.2,
+        )
+        variant = i % 4
+        yield (
+            f"{style}/{variant}",
+            render_pipe(
+                record,
+                style,
+                rng=random.Random(i),
+                joined=variant == 1,
+                blanks_in_place=variant == 2,
+                moved=random.Random(i) if variant == 2 and i % 8 == 2 else None,
+            ),
+        )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fast_path_reads_pipe_text_as_the_general_reader_does(seed):
+    read = 0
+    for name, text in _texts(30, seed):
+        fast = read_tables(pipe_stream_document(text), year_hint=2023)
+        general = read_tables(pipe_stream_document(text), year_hint=2023, fast=False)
+        assert _reading(fast) == _reading(general), name
+        doc = pipe_stream_document(text)
+        read += read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is not None
+    assert read >= 6  # the common case is read by the fast path (the rest by the general one)
+
+
+def test_documents_off_the_common_case_are_left_to_the_general_reader():
+    text = render_pipe(random_record(random.Random(5), "2021"))
+    doc = pipe_stream_document(text)
+    assert read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is not None
+    at = text.index("本年新收")
+    short = text[:at] + text[at:].replace("\n0 |\n", "\n", 1)  # a row one number short
+    doc = pipe_stream_document(short)
+    assert read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is None
+    fast = read_tables(pipe_stream_document(short), year_hint=2023)
+    general = read_tables(pipe_stream_document(short), year_hint=2023, fast=False)
+    assert _reading(fast) == _reading(general)
+    no_table_four = text[: text.index("行政复议")]
+    doc = pipe_stream_document(no_table_four)
+    assert read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is None
