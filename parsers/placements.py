@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
@@ -179,6 +180,8 @@ class Placements(Sequence[tuple]):
         targets = cast(list[int], [t for _, t in sums])  # ints here (checked above)
         if any(not any(c) and t != 0 for c, t in zip(rules, targets, strict=True)):
             return []  # a sum reading no column is 0, never this target
+        if self._size <= _FEW and self._table is not None:
+            return _each(self._table, rules, targets, numbers)
         segments = _segments(rules, targets, width)
         if segments is not None and self._table is not None:
             return _by_segments(segments, numbers, width, k)
@@ -208,6 +211,26 @@ class Placements(Sequence[tuple]):
 
         walk(0, 0, pack.start, 0)
         return found
+
+
+_FEW = 64
+"""Most placements tested one by one (a table 三 row of seven columns has at most 35): the
+search's set-up costs more than testing so few."""
+
+
+def _each(
+    table: Sequence[tuple[int, ...]], rules: list[list[int]], targets: list[int], numbers: list[int]
+) -> list[int]:
+    """:meth:`Placements.satisfying` by testing each placement of a short table in turn."""
+    found = []
+    sums = list(zip(rules, targets, strict=True))
+    for index, positions in enumerate(table):
+        for coefficients, target in sums:
+            if sum(map(operator.mul, map(coefficients.__getitem__, positions), numbers)) != target:
+                break
+        else:
+            found.append(index)
+    return found
 
 
 Segment = tuple[int, int, list[int] | None, int]
@@ -261,14 +284,15 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
         if found is None:
             lo, hi, c, target = segments[s]
             chosen = numbers[start : start + count]
-            every = itertools.combinations(range(lo, hi + 1), count)
+            every = _within(lo, hi, count)
             if c is None:
                 found = list(every)
             else:
+                at = c.__getitem__
                 found = [
                     columns
                     for columns in every
-                    if sum(c[p] * x for p, x in zip(columns, chosen, strict=True)) == target
+                    if sum(map(operator.mul, map(at, columns), chosen)) == target
                 ]
             within[key] = found
         return found
@@ -292,6 +316,12 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
     join(0, 0, ())
     out.sort()
     return out
+
+
+@lru_cache(maxsize=256)
+def _within(lo: int, hi: int, count: int) -> tuple[tuple[int, ...], ...]:
+    """Every choice of ``count`` of the columns ``lo`` to ``hi``, in lexicographic order."""
+    return tuple(itertools.combinations(range(lo, hi + 1), count))
 
 
 @lru_cache(maxsize=64)

@@ -43,12 +43,20 @@ class Rule:
 
     name: str
     terms: tuple[Term, ...]
+    # The rows its terms read, worked out once: the solver asks of every rule which of its
+    # rows are present and which are free (a set operation instead of a walk of the terms).
+    rows: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rows", frozenset(t.row for t in self.terms))
 
 
 @dataclass
 class Solution:
     status: str
-    viable: dict[str, list[int]] = field(default_factory=dict)  # row → indexes of candidates
+    # row → indexes of candidates (a range where every candidate is viable: a row of table 四
+    # left to arithmetic has 5,005 of them)
+    viable: dict[str, Sequence[int]] = field(default_factory=dict)
     broken_rules: list[str] = field(default_factory=list)  # rules no reading satisfies
 
 
@@ -60,10 +68,11 @@ def solve(
     options: Mapping[str, Sequence[Vector]], rules: Sequence[Rule], *, max_states: int = 200_000
 ) -> Solution:
     """Find the candidates of each row that belong to some reading satisfying all rules."""
-    rules = [r for r in rules if all(t.row in options for t in r.terms)]
+    present = set(options)
+    rules = [r for r in rules if r.rows <= present]
     free = [row for row, cands in options.items() if len(cands) > 1]
     free_set = set(free)  # (asked of every term of every rule: a list took most of the time)
-    viable: dict[str, list[int]] = {row: list(range(len(c))) for row, c in options.items()}
+    viable: dict[str, Sequence[int]] = {row: range(len(c)) for row, c in options.items()}
     if any(not cands for cands in options.values()):
         return Solution(INCONSISTENT, viable, ["a row has no possible reading"])
     if not free:
@@ -79,7 +88,7 @@ def solve(
     multi: list[Rule] = []
     searched: dict[str, list[Rule]] = {}
     for rule in rules:
-        rows = {t.row for t in rule.terms if t.row in free_set}
+        rows = rule.rows & free_set
         if not rows:
             continue
         if len(rows) > 1:
@@ -105,7 +114,7 @@ def solve(
             return Solution(INCONSISTENT, viable, [rule.name for rule in row_rules])
         viable[row] = kept
 
-    unary = {row: list(indexes) for row, indexes in viable.items()}
+    unary = dict(viable)  # (the search replaces a row's indexes, never changes them)
     still_free = [row for row in free if len(viable[row]) > 1]
     if not multi:
         return Solution(AMBIGUOUS if still_free else UNIQUE, viable)

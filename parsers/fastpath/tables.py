@@ -82,8 +82,8 @@ def read_stream_tables(
     votes = _template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
     app_rows, template = application_rows(app_rows, votes)
-    if template is None or not app_rows:
-        return None
+    if template is None or not app_rows or any(0 < len(row[1]) != _WIDTH for row in app_rows):
+        return None  # (a row short of numbers: the arithmetic places them; known before 二)
     return found_tables(
         template,
         votes,
@@ -93,6 +93,7 @@ def read_stream_tables(
     )
 
 
+_WIDTH = len(schema.APPLICATION_COLUMNS)  # every row of table 三 has its seven columns
 _KIND = itemgetter(0)
 _FLAGS = itemgetter(5)
 _BLANK_BYTE = bytes([BLANK_CELL])

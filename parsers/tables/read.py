@@ -32,14 +32,15 @@ def read_tables(doc: Document, *, year_hint: int | None = None, fast: bool = Tru
     cells, is read by the fast path when it is the common case (:mod:`parsers.fastpath`);
     otherwise its cells (made from the tokens) are read here. ``fast=False`` reads every
     document here (the tests compare the two)."""
+    tokens: list[Token] | None = None
     if doc.stream is not None:
-        from parsers.fastpath.stream import to_cells
+        from parsers.fastpath.stream import to_cells_and_tokens
         from parsers.fastpath.tables import read_stream_tables
 
         found = read_stream_tables(doc.stream, year_hint, doc.stream_lines) if fast else None
         if found is not None:
             return found
-        doc.cells = to_cells(doc.stream, doc.stream_lines)
+        doc.cells, tokens = to_cells_and_tokens(doc.stream, doc.stream_lines)
         doc.stream = doc.stream_lines = None
     elif doc.form == "html" and doc.cells and fast:  # grid cells: the fast path's other source
         from parsers.fastpath.grid import read_grid_tables
@@ -47,12 +48,13 @@ def read_tables(doc: Document, *, year_hint: int | None = None, fast: bool = Tru
         found = read_grid_tables(doc.cells, year_hint)
         if found is not None:
             return found
-    cells = doc.cells
-    if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
-        from parsers.cells.flat import expand_glued_lines
+    if tokens is None:
+        cells = doc.cells
+        if doc.form != "flat" and cells and all(c.glued and c.table is None for c in cells):
+            from parsers.cells.flat import expand_glued_lines
 
-        cells = expand_glued_lines(cells)
-    tokens = tokenize(cells)
+            cells = expand_glued_lines(cells)
+        tokens = tokenize(cells)
     found = Found(template=None)
     app_start = find_label(tokens, ("本年新收",), 0)
     appeals_from = app_start if app_start is not None else 0

@@ -81,8 +81,8 @@ def settle(
         found = placed[code].sources
         every = not viable or solution.status == INCONSISTENT
         indexes: Sequence[int] = range(len(vectors)) if every or not viable else viable
-        first = placed[code].prints[indexes[0]]
         agree, shared = _agreement(vectors, found, indexes)
+        first = placed[code].prints[indexes[0]] if any(agree) else ()
         origin = origins[code]
         if len(vectors) > 1 and len(indexes) < len(vectors) and any(agree):
             before = _agreement(vectors, None, range(len(vectors)))[0]
@@ -92,21 +92,20 @@ def settle(
         readings = None
         if not all(agree) and not every and solution.status != TOO_MANY:
             readings = _readings(placed[code], indexes, columns[code])
+        row = table[code]
         for position, col in enumerate(columns[code]):
             if agree[position]:
                 printed = first[position]
                 source = None if shared is None else shared[position]
                 if printed is None:
-                    table[code][col] = CellValue(None, "", BLANK, source=source, origin=origin)
+                    row[col] = CellValue(None, "", BLANK, None, None, source, origin)
                 else:
-                    table[code][col] = CellValue(
+                    row[col] = CellValue(
                         printed.value, printed.raw, printed.status, printed.unit,
-                        source=source, origin=origin,
+                        None, source, origin,
                     )  # fmt: skip
             else:
-                table[code][col] = CellValue(
-                    None, None, UNCERTAIN, readings=readings, origin=origin
-                )
+                row[col] = CellValue(None, None, UNCERTAIN, None, readings, None, origin)
                 undecided.append(col)
         if undecided:
             shown = placed[code].shown or ", ".join(
