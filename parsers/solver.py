@@ -19,7 +19,8 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import cast
+from functools import lru_cache
+from typing import Any, cast
 
 from parsers.placements import Placements, Value, Vector
 from parsers.placements import placements as placements  # re-exported: callers import it here
@@ -134,59 +135,74 @@ def solve(
         for rule in multi
     )
     deltas: list[list[tuple[int, tuple[int | float, ...]]]] = []
+    packed: list[list[tuple[int, int]]] | None = []  # the same steps packed (see _Packed)
+    # Each row's terms, rule by rule in each rule's order (float sums depend on it).
+    terms: dict[str, list[tuple[int, int, int]]] = {row: [] for row in dp_rows}
+    for m, rule in enumerate(multi):
+        for t in rule.terms:
+            if t.row in terms:
+                terms[t.row].append((m, t.col, t.coef))
     for row in dp_rows:
-        # The row's terms, rule by rule in each rule's order (float sums depend on it).
-        terms = [
-            (m, t.col, t.coef) for m, rule in enumerate(multi) for t in rule.terms if t.row == row
-        ]
-        row_deltas = []
-        for i in viable[row]:
-            vector = options[row][i]
-            delta: list[int | float] = [0] * len(multi)
-            for m, col, coef in terms:
-                delta[m] += coef * _num(vector[col])
-            row_deltas.append((i, tuple(delta)))
+        row_deltas, row_packed = _steps(options[row], viable[row], terms[row], len(multi))
         deltas.append(row_deltas)
+        if packed is not None and row_packed is not None:
+            packed.append(row_packed)
+        else:
+            packed = None
     n = len(dp_rows)
     width = len(multi)
     low: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
     high: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
     for level in range(n - 1, -1, -1):
-        for m in range(width):
-            contributions = [d[m] for _, d in deltas[level]]
-            low[level][m] = low[level + 1][m] + min(contributions)
-            high[level][m] = high[level + 1][m] + max(contributions)
+        by_rule = list(zip(*[d for _, d in deltas[level]], strict=True))  # each rule's steps
+        low[level] = list(map(operator.add, low[level + 1], map(min, by_rule)))
+        high[level] = list(map(operator.add, high[level + 1], map(max, by_rule)))
 
-    memo: dict[tuple[int, tuple], bool] = {}
+    search = None if packed is None else _Packed.of(start, packed, low, high)
+    if search is not None:  # integers: each state one integer (see _Packed)
+        origin: Any = search.start
+        steps: list[list[tuple[int, Any]]] = search.deltas
+        add: Callable[[Any, Any], Any] = operator.add
+        within: Callable[[int, Any], bool] = search.within
+    else:
+        origin, steps = start, cast(list[list[tuple[int, Any]]], deltas)
 
-    def feasible(level: int, state: tuple) -> bool:
+        def add(state: Any, step: Any) -> Any:
+            return tuple(map(operator.add, state, step))
+
+        def within(level: int, state: Any) -> bool:
+            if level == n:
+                return all(s == 0 for s in state)
+            return all(
+                state[m] + low[level][m] <= 0 <= state[m] + high[level][m] for m in range(width)
+            )
+
+    memo: dict[tuple[int, Any], bool] = {}
+
+    def feasible(level: int, state: Any) -> bool:
+        if not within(level, state):
+            return False
         if level == n:
-            return all(s == 0 for s in state)
-        for m in range(width):
-            if not (state[m] + low[level][m] <= 0 <= state[m] + high[level][m]):
-                return False
+            return True
         key = (level, state)
         if key in memo:
             return memo[key]
         if len(memo) > max_states:
             raise _Budget
-        result = any(
-            feasible(level + 1, tuple(map(operator.add, state, delta)))
-            for _, delta in deltas[level]
-        )
+        result = any(feasible(level + 1, add(state, delta)) for _, delta in steps[level])
         memo[key] = result
         return result
 
     try:
-        if not feasible(0, start):
+        if not feasible(0, origin):
             return Solution(INCONSISTENT, viable, [r.name for r in multi])
-        states = {start}
+        states = {origin}
         for level, row in enumerate(dp_rows):
             reached: set[int] = set()
             next_states = set()
             for state in states:
-                for i, step in deltas[level]:
-                    new = tuple(map(operator.add, state, step))
+                for i, step in steps[level]:
+                    new = add(state, step)
                     if feasible(level + 1, new):
                         reached.add(i)
                         next_states.add(new)
@@ -199,6 +215,52 @@ def solve(
         return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
+
+
+def _steps(
+    candidates: Sequence[Vector],
+    indexes: Sequence[int],
+    terms: list[tuple[int, int, int]],
+    width: int,
+) -> tuple[list[tuple[int, tuple[int | float, ...]]], list[tuple[int, int]] | None]:
+    """What each candidate at ``indexes`` adds to each of the ``width`` multi-row rules
+    (``terms``: the row's ``(rule, column, coefficient)``), and the same packed in one integer
+    (:class:`_Packed`) when every value is an integer, else None.
+
+    A row left to arithmetic (:class:`~parsers.placements.Placements`) of integers is worked
+    out from the columns its values take, without building its readings; a blank adds 0."""
+    weights = _weights(width)
+    if isinstance(candidates, Placements):
+        values = candidates.values
+        if all(type(v) is int or v is None for v in values):
+            by_column: list[list[tuple[int, int]]] = [[] for _ in range(candidates.width)]
+            weight = [0] * candidates.width
+            for m, col, coef in terms:
+                by_column[col].append((m, coef))
+                weight[col] += coef * weights[m]
+            out: list[tuple[int, tuple[int | float, ...]]] = []
+            packed = []
+            for i in indexes:
+                delta = [0] * width
+                total = 0
+                for x, col in zip(values, candidates.positions(i), strict=True):
+                    if x:
+                        total += x * weight[col]
+                        for m, coef in by_column[col]:
+                            delta[m] += coef * x
+                out.append((i, tuple(delta)))
+                packed.append((i, total))
+            return out, packed
+    steps = []
+    for i in indexes:
+        vector = candidates[i]
+        step: list[int | float] = [0] * width
+        for m, col, coef in terms:
+            step[m] += coef * _num(vector[col])
+        steps.append((i, tuple(step)))
+    if not {type(x) for _, step in steps for x in step} <= {int}:
+        return steps, None
+    return steps, [(i, sum(map(operator.mul, step, weights))) for i, step in steps]
 
 
 def _largest(candidates: Sequence[Vector], indexes: Sequence[int]) -> int | float:
@@ -246,6 +308,94 @@ def agreed(vectors: Sequence[Vector]) -> list[bool]:
         return []
     first = vectors[0]
     return [all(v[i] == first[i] for v in vectors) for i in range(len(first))]
+
+
+class _Packed:
+    """The search's states packed in one integer each, when every number is an integer.
+
+    A state is the vector of the multi-row rules' partial sums; each sum takes a 64-bit field
+    holding it plus an offset (never negative: every partial sum lies within ``±bound``, the
+    start's sizes plus each row's largest step), whose top bit is a guard.
+    Taking a row's step is adding one integer, a state is hashed as one integer, and the
+    bounds every sum must stay within (``low``/``high``: what the rows left can still add)
+    are tested for all sums at once: ``a >= b`` in every field is
+    ``((a | guard) - b) & guard == guard`` (no field borrows from the next)."""
+
+    __slots__ = ("start", "deltas", "guard", "end", "least", "most")
+
+    def __init__(
+        self,
+        start: int,
+        deltas: list[list[tuple[int, int]]],
+        guard: int,
+        end: int,
+        least: list[int],
+        most: list[int],
+    ) -> None:
+        self.start = start
+        self.deltas = deltas
+        self.guard = guard
+        self.end = end  # every sum at 0: the state a whole reading must reach
+        self.least = least  # per level, packed: the least each sum may be there
+        self.most = most
+
+    @classmethod
+    def of(
+        cls, start: tuple, deltas: list[list[tuple[int, int]]], low: list[list], high: list[list]
+    ) -> _Packed | None:
+        """The packed search over ``deltas`` (packed by :func:`_steps`), or None when the
+        start is not all integers or a sum could pass ``2**62``."""
+        if not all(type(x) is int for x in start):
+            return None
+        # Each sum stays within its start plus, row by row, the larger size of its least and
+        # most step (the steps of a row are the differences of the running bounds).
+        bound = (
+            max(
+                abs(begin)
+                + sum(
+                    max(
+                        abs(low[level][m] - low[level + 1][m]),
+                        abs(high[level][m] - high[level + 1][m]),
+                    )
+                    for level in range(len(deltas))
+                )
+                for m, begin in enumerate(start)
+            )
+            if start
+            else 0
+        )
+        if bound >= _OFFSET:
+            return None
+        weights = _weights(len(start))
+
+        def packed(values: Sequence[int]) -> int:
+            """The values as fields of 64 bits (negative ones borrowing from the next: the
+            offsets added to a state make every field of it non-negative again)."""
+            return sum(map(operator.mul, values, weights))
+
+        zero = packed([_OFFSET] * len(start))
+        least = [zero - packed(level) for level in high]  # -high <= sum <= -low
+        most = [zero - packed(level) for level in low]
+        guard = packed([1 << 63] * len(start))
+        return cls(zero + packed(start), deltas, guard, zero, least, most)
+
+    def within(self, level: int, state: int) -> bool:
+        """Whether every sum of ``state`` can still reach 0 with the rows from ``level`` on."""
+        guard = self.guard
+        return ((state | guard) - self.least[level]) & guard == guard and (
+            (self.most[level] | guard) - state
+        ) & guard == guard
+
+
+_OFFSET = 1 << 62
+"""What each sum's 64-bit field holds at 0: sums within ``±2**62`` stay in bits 0-62, and the
+top bit is the field's guard."""
+
+
+@lru_cache(maxsize=32)
+def _weights(width: int) -> tuple[int, ...]:
+    """The place of each sum's 64-bit field."""
+    return tuple(1 << (64 * m) for m in range(width))
 
 
 class _Budget(Exception):

@@ -8,6 +8,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.placements import Placements
 from parsers.solver import (
     AMBIGUOUS,
     INCONSISTENT,
@@ -137,3 +138,26 @@ def test_agreed_handles_identical_and_differing_vectors():
     assert agreed([(1, 2), (1, 3)]) == [True, False]
     assert agreed([]) == []
     assert list(itertools.chain(agreed([(None,)]))) == [True]
+
+
+@settings(max_examples=60, deadline=None)
+@given(consistent_tables(), st.booleans())
+def test_packed_search_keeps_what_the_search_of_vectors_keeps(table, lazy):
+    # Integers take the packed search; the same numbers as floats take the vectors' search,
+    # which adds up in the rules' order: both keep the same readings of every row.
+    width, _truth, printed = table
+    make = Placements if lazy else placements
+    ints = {k: make([v for v in vec if v is not None], width) for k, vec in printed.items()}
+    floats = {
+        k: make([float(v) for v in vec if v is not None], width) for k, vec in printed.items()
+    }
+    rules = [row_sum_rule(k, width) for k in printed]
+    rules += [
+        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
+        for c in range(width)
+    ]
+    by_ints, by_floats = solve(ints, rules), solve(floats, rules)
+    assert by_ints.status == by_floats.status
+    assert {k: list(v) for k, v in by_ints.viable.items()} == {
+        k: list(v) for k, v in by_floats.viable.items()
+    }
