@@ -110,6 +110,23 @@ class Placements(Sequence[tuple]):
             position += 1
         return tuple(positions)
 
+    def holding(self, wanted: dict[int, Any]) -> list[int]:
+        """Indexes (ascending) of the placements holding ``wanted[column]`` at each of its
+        columns (a blank, or a None value, holds 0), found from the columns each placement
+        gives its values rather than from the placements themselves."""
+        values = self.values
+        table = self._table
+        found = []
+        for index in range(self._size):
+            positions = table[index] if table is not None else self.positions(index)
+            for column, value in wanted.items():
+                held = values[positions.index(column)] if column in positions else None
+                if (held or 0) != value:
+                    break
+            else:
+                found.append(index)
+        return found
+
     def agreement(self, indexes: Iterable[int], *, same: str = "equal") -> list[Any]:
         """Over the placements at ``indexes``, per column: ``(True, value)`` when every one of
         them holds the same value there (a blank is None), else ``(False, None)``. ``same``:
@@ -274,10 +291,14 @@ def _segments(rules: list[list[int]], targets: list[int], width: int) -> list[Se
 def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int) -> list[int]:
     """:meth:`Placements.satisfying` for sums reading separate runs of columns (see
     :func:`_segments`): the placements of each run's values within it that meet its sum,
-    joined run by run; each whole placement's index looked up (:func:`_index_of`)."""
-    within: dict[tuple[int, int, int], list[tuple[int, ...]]] = {}
+    joined run by run. Each whole placement's index is added up as the runs are joined, from
+    what each value's column adds to it (:func:`_ranks`), not looked up from its columns."""
+    ranks = _ranks(width, k)
+    # (run, first value, values) -> (first column, last column, what the columns after the
+    # first add to the index) of each way the values meet the run's sum
+    within: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
 
-    def fits(s: int, start: int, count: int) -> list[tuple[int, ...]]:
+    def fits(s: int, start: int, count: int) -> list[tuple[int, int, int]]:
         """The columns within run ``s`` of values ``start .. start + count`` meeting its sum."""
         key = (s, start, count)
         found = within.get(key)
@@ -285,36 +306,63 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
             lo, hi, c, target = segments[s]
             chosen = numbers[start : start + count]
             every = _within(lo, hi, count)
-            if c is None:
-                found = list(every)
-            else:
+            if c is not None:
                 at = c.__getitem__
-                found = [
+                every = tuple(
                     columns
                     for columns in every
                     if sum(map(operator.mul, map(at, columns), chosen)) == target
-                ]
+                )
+            found = []
+            for columns in every:
+                if not columns:
+                    found.append((-1, -1, 0))
+                    continue
+                part = ranks[start][columns[0]]
+                for i in range(1, count):
+                    j = start + i
+                    part += ranks[j][columns[i]] - ranks[j][columns[i - 1] + 1]
+                found.append((columns[0], columns[-1], part))
             within[key] = found
         return found
 
-    index_of = _index_of(width, k)
     out: list[int] = []
     last = len(segments) - 1
 
-    def join(s: int, start: int, prefix: tuple[int, ...]) -> None:
+    def join(s: int, start: int, previous: int, index: int) -> None:
+        """Runs ``s..`` given values ``start..`` to place after column ``previous``, the
+        index so far ``index``."""
         lo, hi = segments[s][0], segments[s][1]
         left = k - start
+        skipped = ranks[start][previous + 1] if left else 0  # (value ``start``'s columns before)
         if s == last:
-            for columns in fits(s, start, left) if left <= hi - lo + 1 else ():
-                out.append(index_of[prefix + columns])
+            for _first, _last, part in fits(s, start, left) if left <= hi - lo + 1 else ():
+                out.append(index + part - skipped if left else index)
             return
         room_after = width - 1 - hi
         for count in range(max(0, left - room_after), min(hi - lo + 1, left) + 1):
-            for columns in fits(s, start, count):
-                join(s + 1, start + count, prefix + columns)
+            for _first, final, part in fits(s, start, count):
+                if count:
+                    join(s + 1, start + count, final, index + part - skipped)
+                else:
+                    join(s + 1, start, previous, index)
 
-    join(0, 0, ())
+    join(0, 0, -1, 0)
     out.sort()
+    return out
+
+
+@lru_cache(maxsize=64)
+def _ranks(width: int, k: int) -> list[list[int]]:
+    """``ranks[j][x]``: how many placements (in lexicographic order) put value ``j`` before
+    column ``x``, the values before it fixed: a placement's index is the sum over its values
+    of ``ranks[j][column] - ranks[j][previous column + 1]``. (Read only.)"""
+    out = []
+    for j in range(k):
+        row = [0]
+        for p in range(width):
+            row.append(row[-1] + math.comb(width - 1 - p, k - 1 - j))
+        out.append(row)
     return out
 
 
@@ -322,13 +370,6 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
 def _within(lo: int, hi: int, count: int) -> tuple[tuple[int, ...], ...]:
     """Every choice of ``count`` of the columns ``lo`` to ``hi``, in lexicographic order."""
     return tuple(itertools.combinations(range(lo, hi + 1), count))
-
-
-@lru_cache(maxsize=64)
-def _index_of(width: int, k: int) -> dict[tuple[int, ...], int]:
-    """Each placement's columns → its index (its place in the shape's table)."""
-    table = combinations(width, k)
-    return {} if table is None else {columns: i for i, columns in enumerate(table)}
 
 
 class _Packing:

@@ -189,3 +189,18 @@ def test_a_row_of_zeros_fits_every_placement_or_none():
     assert [same for same, _ in zeros.agreement(every)] == [
         all(v[c] == listed[0][c] for v in listed) for c in range(6)
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 3) | st.none(), max_size=6), st.integers(0, 8), st.data())
+def test_holding_finds_the_listed_readings_holding_the_stated_values(values, width, data):
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    wanted = data.draw(st.dictionaries(st.integers(0, max(width - 1, 0)), st.integers(0, 3)))
+    wanted = {c: v for c, v in wanted.items() if c < width}
+    expected = [
+        i
+        for i, vector in enumerate(listed)
+        if all((vector[c] or 0) == v for c, v in wanted.items())
+    ]
+    assert lazy.holding(wanted) == expected

@@ -127,11 +127,11 @@ def to_cells_and_tokens(
     ):
         kind = token[KIND]
         if kind == RUN:
-            cell = Cell("", empty_run=token[RUN_LENGTH], line=line)
+            cell = Cell("", None, None, None, 1, 1, False, token[RUN_LENGTH], line)
             cells.append(cell)
             out.append(ReaderToken(cell, None))
             continue
-        cell = Cell(token[TEXT], line=line)
+        cell = Cell(token[TEXT], None, None, None, 1, 1, False, 0, line)  # (positional: faster)
         cells.append(cell)
         if kind == VALUE:
             out.append(ReaderToken(cell, token[PRINTED]))

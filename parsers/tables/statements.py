@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 
 from parsers.model import Number
+from parsers.placements import Placements
 from parsers.tables.placing import Placed
 
 
@@ -28,11 +29,14 @@ def narrow(
     if not usable or len(placed.vectors) < 2:
         return placed
     at = {columns.index(c): value for c, value in usable.items()}
-    kept = [
-        i
-        for i, vector in enumerate(placed.vectors)
-        if all((vector[p] or 0) == value for p, value in at.items())  # a blank cell is a 0
-    ]
+    if isinstance(placed.vectors, Placements):  # (its readings are not built to be tested)
+        kept = placed.vectors.holding(at)
+    else:
+        kept = [
+            i
+            for i, vector in enumerate(placed.vectors)
+            if all((vector[p] or 0) == value for p, value in at.items())  # a blank cell is a 0
+        ]
     stated = ", ".join(f"{c}={v}" for c, v in usable.items())
     shown = placed.shown or _printed(placed)
     if not kept:
