@@ -25,6 +25,7 @@ label cells (:class:`parsers.model.RowOrigin`), as the general reader keeps them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any, cast
 
@@ -59,10 +60,13 @@ def read_stream_tables(
     """The tables of a pipe-text document, as the general reader reads them, or None.
     ``lines``: the text line of each token, kept as the values' provenance.
 
-    Two strings of one byte per token, made at C speed, stand for the stream where it is
-    searched: its kinds (:data:`LABEL`, :data:`VALUE` …) and its labels' key-word flags.
-    Finding a table's start, table 四's first value or a blank written in its place is then a
-    search in a string instead of a step of Python per token."""
+    Which token goes to which cell depends on the document's shape alone — the kind of each
+    token and the text of each label — but for table 四's sums, tested on its values each
+    time. Reports that print the same form the same way (a harvest meets thousands: the
+    official labels, the same CMS) share that shape, so the reading of a shape is worked out
+    once (:func:`_plan`) and kept (:data:`_plans`); a report then costs its cells. A shape
+    the fast path does not read is kept too, and its reports go to the general reader at once.
+    """
     tokens = stream
     kinds = bytes(map(_KIND, stream))
     if BLANK_CELL in kinds:
@@ -70,8 +74,56 @@ def read_stream_tables(
         tokens = [stream[i] for i in kept]
         lines = None if lines is None else [lines[i] for i in kept]
         kinds = kinds.replace(_BLANK_BYTE, b"")
+    key = (kinds, _SEPARATOR.join(map(_LABEL_OF, tokens)), _bars_before_values(tokens, kinds))
+    plan = _plans.get(key, _UNREAD)
+    if plan is _UNREAD:
+        plan = _plan(tokens, kinds)
+        if len(_plans) >= _PLANS_KEPT:
+            _plans.clear()
+        _plans[key] = plan
+    if plan is None:
+        return None
+    return _build(cast(_Plan, plan), tokens, lines)
+
+
+_SEPARATOR = "\x1f"  # (no label holds it: control characters are normalized away)
+
+
+def _bars_before_values(tokens: Sequence[Token], kinds: bytes) -> tuple[int, ...]:
+    """The length of each run of empty positions followed by a value: where a blank written
+    in its place (a lone bar) can show, the one thing of a run the reading asks."""
+    found = []
+    i = kinds.find(_RUN_THEN_VALUE)
+    while i >= 0:
+        found.append(tokens[i][4])
+        i = kinds.find(_RUN_THEN_VALUE, i + 1)
+    return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How a shape of document is read: the template and its votes, each row's value and
+    label indexes in the form's order (tables 二 and 三), and where table 四's fifteen values
+    start, with whether they must add up (printed without their result headers)."""
+
+    template: str
+    votes: dict[str, int]
+    rows: tuple[
+        tuple[str, tuple[tuple[str, tuple[str, ...], Sequence[int], Sequence[int]], ...]], ...
+    ]
+    appeals: int
+    appeals_add_up: bool
+
+
+_plans: dict[tuple[bytes, str, tuple[int, ...]], _Plan | None] = {}
+_PLANS_KEPT = 512
+_UNREAD = object()
+
+
+def _plan(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
+    """Read a shape: the general reader's steps on compact tokens (see the module docstring),
+    or None where the document is not the common case."""
     flags = bytes(map(_FLAGS, tokens))
-    where = _Where(tokens, lines)
     app_start = _flagged(flags, NEW, 0)
     if app_start < 0:
         return None
@@ -83,14 +135,33 @@ def read_stream_tables(
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows or any(0 < len(row[1]) != _WIDTH for row in app_rows):
-        return None  # (a row short of numbers: the arithmetic places them; known before 二)
-    return found_tables(
+        return None  # (a row short of numbers: the arithmetic places them)
+    proactive = _proactive(tokens, flags, app_block, template)
+    applications = _applications(app_rows, template) if proactive is not None else None
+    appeals = _appeals(tokens, kinds, appeals_start) if applications is not None else None
+    if proactive is None or applications is None or appeals is None:
+        return None
+    return _Plan(
         template,
-        votes,
-        lambda: _proactive(tokens, flags, app_block, template, where),
-        lambda: _applications(app_rows, template, where),
-        lambda: _appeals(tokens, kinds, appeals_start, where),
+        dict(votes),
+        ((schema.SECTION_PROACTIVE, proactive), (schema.SECTION_APPLICATIONS, applications)),
+        *appeals,
     )
+
+
+def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
+    """The tables of one document of a planned shape."""
+    values = list(map(_PRINTED, tokens[plan.appeals : plan.appeals + len(_FLAT)]))
+    if plan.appeals_add_up and not _adds_up(values):
+        return None
+    where = _Where(tokens, lines)
+    tables: Tables = {}
+    for section, rows in plan.rows:
+        tables[section] = {
+            code: _cells(at, label, columns, where) for code, columns, at, label in rows
+        }
+    tables[schema.SECTION_APPEALS] = _appeals_table(values, plan.appeals, lines)
+    return Found(template=plan.template, tables=tables, template_votes=dict(plan.votes))
 
 
 _WIDTH = len(schema.APPLICATION_COLUMNS)  # every row of table 三 has its seven columns
@@ -312,10 +383,23 @@ class _Where:
         return (_Where, ([(LABEL, t[1]) for t in self.tokens], self.lines))
 
 
-def _cells(row: Row, columns: Sequence[str], where: _Where) -> dict[str, CellValue] | None:
-    """A row's cells when its values fill its columns in order (or it prints none)."""
-    _code, at, label = row
-    if len(at) == len(columns):
+PlannedRow = tuple[str, tuple[str, ...], Sequence[int], Sequence[int]]
+"""(row code, its columns, the indexes of its values, of its label's cells)"""
+
+
+def _planned(row: Row, columns: tuple[str, ...]) -> PlannedRow | None:
+    """A row's plan when its values fill its columns in order (or it prints none)."""
+    code, at, label = row
+    if at and len(at) != len(columns):
+        return None
+    return (code, columns, tuple(at), tuple(label))
+
+
+def _cells(
+    at: Sequence[int], label: Sequence[int], columns: Sequence[str], where: _Where
+) -> dict[str, CellValue]:
+    """A planned row's cells: its values in its columns in order, or every cell blank."""
+    if at:
         lines = where.lines
         tokens = where.tokens
         if lines is None:
@@ -329,39 +413,37 @@ def _cells(row: Row, columns: Sequence[str], where: _Where) -> dict[str, CellVal
             p = tokens[i][3]
             out[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
         return out
-    if not at:
-        unfilled = where.origin(label)
-        return {col: CellValue(None, "", BLANK, None, None, None, unfilled) for col in columns}
-    return None
+    unfilled = where.origin(label)
+    return {col: CellValue(None, "", BLANK, None, None, None, unfilled) for col in columns}
 
 
 def _proactive(
-    tokens: Sequence[Token], flags: bytes, end: int, template: str, where: _Where
-) -> dict | None:
+    tokens: Sequence[Token], flags: bytes, end: int, template: str
+) -> tuple[PlannedRow, ...] | None:
     start = _flagged(flags, PROACTIVE_START, 0, end)
     if start < 0:
         return None
     items = schema.PROACTIVE[template]
     layout = section_layout(template, schema.SECTION_PROACTIVE)
-    found: dict[str, dict[str, CellValue]] = {}
+    found: dict[str, PlannedRow] = {}
     measures = dict(layout)
     for row in read_rows(tokens, start, end, match_item(items)):
         code = row[0]
         if code in found or code not in measures:
             continue
-        cells = _cells(row, measures[code], where)
-        if cells is None:
+        planned = _planned(row, measures[code])
+        if planned is None:
             return None
-        found[code] = cells
+        found[code] = planned
     if len(found) != len(layout):
         return None
-    return {code: found[code] for code, _ in layout}
+    return tuple(found[code] for code, _ in layout)
 
 
-def _applications(rows: Sequence[Row], template: str, where: _Where) -> dict | None:
+def _applications(rows: Sequence[Row], template: str) -> tuple[PlannedRow, ...] | None:
     layout = section_layout(template, schema.SECTION_APPLICATIONS)
     columns = dict(layout)
-    found: dict[str, dict[str, CellValue]] = {}
+    found: dict[str, PlannedRow] = {}
     for row in rows:
         code = row[0]
         if code not in columns:
@@ -370,13 +452,13 @@ def _applications(rows: Sequence[Row], template: str, where: _Where) -> dict | N
             if row[1]:
                 return None  # printed twice
             continue
-        cells = _cells(row, columns[code], where)
-        if cells is None:
+        planned = _planned(row, columns[code])
+        if planned is None:
             return None
-        found[code] = cells
+        found[code] = planned
     if len(found) != len(layout):
         return None
-    return {code: found[code] for code, _ in layout}
+    return tuple(found[code] for code, _ in layout)
 
 
 _VALUE_BYTE = bytes([VALUE])
@@ -386,8 +468,9 @@ _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple((g, r) for g in _GROUPS for r in _RESULTS)
 
 
-def _appeals(tokens: Sequence[Token], kinds: bytes, start: int, where: _Where) -> dict | None:
-    """Table 四 printed as one row of fifteen values after its headers."""
+def _appeals(tokens: Sequence[Token], kinds: bytes, start: int) -> tuple[int, bool] | None:
+    """Table 四 printed as one row of fifteen values after its headers: where the values
+    start, and whether they must add up (no header names the results)."""
     end = len(tokens)
     rows = [row for row in read_rows(tokens, start, end, match_appeal_group) if row[1]]
     codes = [row[0] for row in rows]
@@ -398,16 +481,17 @@ def _appeals(tokens: Sequence[Token], kinds: bytes, start: int, where: _Where) -
     if header_end < 0:
         return None  # (no values: fifteen are wanted)
     after = kinds[header_end:]
-    count = len(after) - len(after.lstrip(_VALUE_BYTE))  # the values in a row from there
-    values = list(map(_PRINTED, tokens[header_end : header_end + count]))
-    if len(values) != len(_FLAT):
+    if len(after) - len(after.lstrip(_VALUE_BYTE)) != len(_FLAT):  # the values in a row
         return None
     named = any(t[0] == LABEL and _names_result(t[2]) for t in tokens[start:header_end])
-    if not named and not _adds_up(values):
-        return None
+    return header_end, not named
+
+
+def _appeals_table(
+    values: Sequence, start: int, lines: Sequence[int] | None
+) -> dict[str, dict[str, CellValue]]:
     table: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
-    lines = where.lines
-    sources = lines[header_end : header_end + len(values)] if lines is not None else None
+    sources = lines[start : start + len(values)] if lines is not None else None
     origin = RowOrigin((), "order") if lines is not None else None  # one row of fifteen
     for k, ((group, result), p) in enumerate(zip(_FLAT, values, strict=True)):
         line = sources[k] if sources is not None else None
