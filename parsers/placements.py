@@ -160,6 +160,8 @@ class Placements(Sequence[tuple]):
         """:meth:`agreement` over every placement: value ``j`` takes each column from ``j`` to
         ``width - k + j``, and every column is blank in some placement unless ``k == width``."""
         k, width, values = len(self.values), self.width, self.values
+        if not k:  # one placement, every column blank (a row that prints nothing)
+            return [(same != "identical", None)] * width
         if k == width:
             return [_agreed([v], False, same) for v in values]
         if k and (same == "identical" or None not in values):
