@@ -37,28 +37,24 @@ def _reading(found) -> dict:
 
 
 def _texts(count: int, seed: int):
+    """Pipe text of every variant, from records with and without blanks, dashes, big numbers."""
     rng = random.Random(seed)
     for i in range(count):
-        style = HTML_STYLES[i % len(HTML_STYLES)]
-        record = random_record(
-            rng,
-            ("2021", "2019")[(i // len(HTML_STYLES)) % 2],
-            blank_rate=rng.choice((0.0, 0.0, 0.05, 0.3, 0.6)),
-            dash_rate=rng.choice((0.0, 0.1)),
-            big=rng.random() < 0.2,
+        style, variant = HTML_STYLES[i % len(HTML_STYLES)], i % 4
+        template = ("2021", "2019")[(i // len(HTML_STYLES)) % 2]
+        blanks, dashes = rng.choice((0.0, 0.0, 0.05, 0.3, 0.6)), rng.choice((0.0, 0.1))
+        big = rng.random() < 0.2
+        record = random_record(rng, template, blank_rate=blanks, dash_rate=dashes, big=big)
+        moved = random.Random(i) if variant == 2 and i % 8 == 2 else None
+        text = render_pipe(
+            record,
+            style,
+            rng=random.Random(i),
+            joined=variant == 1,
+            blanks_in_place=variant == 2,
+            moved=moved,
         )
-        variant = i % 4
-        yield (
-            f"{style}/{variant}",
-            render_pipe(
-                record,
-                style,
-                rng=random.Random(i),
-                joined=variant == 1,
-                blanks_in_place=variant == 2,
-                moved=random.Random(i) if variant == 2 and i % 8 == 2 else None,
-            ),
-        )
+        yield f"{style}/{variant}", text
 
 
 @pytest.mark.parametrize("seed", range(4))
