@@ -295,36 +295,23 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
     :func:`_segments`): the placements of each run's values within it that meet its sum,
     joined run by run. Each whole placement's index is added up as the runs are joined, from
     what each value's column adds to it (:func:`_ranks`), not looked up from its columns."""
-    ranks = _ranks(width, k)
-    # (run, first value, values) -> (first column, last column, what the columns after the
-    # first add to the index) of each way the values meet the run's sum
+    # (run, first value, values) -> (first column, last column, what the columns add to the
+    # index) of each way the values meet the run's sum
     within: dict[tuple[int, int, int], list[tuple[int, int, int]]] = {}
 
     def fits(s: int, start: int, count: int) -> list[tuple[int, int, int]]:
-        """The columns within run ``s`` of values ``start .. start + count`` meeting its sum."""
+        """The columns within run ``s`` of values ``start .. start + count`` meeting its sum:
+        of each group of ways that weigh the values alike (:func:`_ways`), one sum tested."""
         key = (s, start, count)
         found = within.get(key)
         if found is None:
             lo, hi, c, target = segments[s]
+            weights = None if c is None else tuple(c[lo : hi + 1])
             chosen = numbers[start : start + count]
-            every = _within(lo, hi, count)
-            if c is not None:
-                at = c.__getitem__
-                every = tuple(
-                    columns
-                    for columns in every
-                    if sum(map(operator.mul, map(at, columns), chosen)) == target
-                )
             found = []
-            for columns in every:
-                if not columns:
-                    found.append((-1, -1, 0))
-                    continue
-                part = ranks[start][columns[0]]
-                for i in range(1, count):
-                    j = start + i
-                    part += ranks[j][columns[i]] - ranks[j][columns[i - 1] + 1]
-                found.append((columns[0], columns[-1], part))
+            for weight, ways in _ways(width, k, lo, hi, start, count, weights):
+                if weight is None or sum(map(operator.mul, weight, chosen)) == target:
+                    found += ways
             within[key] = found
         return found
 
@@ -349,9 +336,35 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
                 else:
                     join(s + 1, start, previous, index)
 
+    ranks = _ranks(width, k)
     join(0, 0, -1, 0)
     out.sort()
     return out
+
+
+@lru_cache(maxsize=1024)
+def _ways(
+    width: int, k: int, lo: int, hi: int, start: int, count: int, weights: tuple[int, ...] | None
+) -> tuple[tuple[tuple[int, ...] | None, list[tuple[int, int, int]]], ...]:
+    """The ways to put values ``start .. start + count`` in columns ``lo .. hi`` (of a row of
+    ``width`` columns holding ``k`` values), grouped by the weight each value takes in the
+    run's sum (``weights``, from column ``lo``; None: no sum): a run whose sum reads its parts
+    and its total weighs most ways alike, and one sum a group answers for all of them. Each
+    way as (first column, last column, what its columns add to the placement's index, see
+    :func:`_ranks`). Made once per shape (table 四's runs: a handful), read only."""
+    ranks = _ranks(width, k)
+    groups: dict[tuple[int, ...] | None, list[tuple[int, int, int]]] = {}
+    for columns in _within(lo, hi, count):
+        weight = None if weights is None else tuple(weights[p - lo] for p in columns)
+        if not columns:
+            groups.setdefault(weight, []).append((-1, -1, 0))
+            continue
+        part = ranks[start][columns[0]]
+        for i in range(1, count):
+            j = start + i
+            part += ranks[j][columns[i]] - ranks[j][columns[i - 1] + 1]
+        groups.setdefault(weight, []).append((columns[0], columns[-1], part))
+    return tuple(groups.items())
 
 
 @lru_cache(maxsize=64)
