@@ -156,10 +156,27 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
         return None
     where = _Where(tokens, lines)
     tables: Tables = {}
-    for section, rows in plan.rows:
-        tables[section] = {
-            code: _cells(at, label, columns, where) for code, columns, at, label in rows
-        }
+    for section, rows in plan.rows:  # (one loop over every cell: no call per row)
+        table: dict[str, dict[str, CellValue]] = {}
+        tables[section] = table
+        for code, columns, at, label in rows:
+            origin = None if lines is None else RowOrigin(label, "order", None, (), where)
+            if not at:  # an unfilled row
+                table[code] = {
+                    col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
+                }
+            elif lines is None:
+                printed = [tokens[i][3] for i in at]
+                table[code] = {
+                    col: CellValue(p.value, p.raw, p.status, p.unit)
+                    for col, p in zip(columns, printed, strict=True)
+                }
+            else:
+                cells: dict[str, CellValue] = {}
+                table[code] = cells
+                for col, i in zip(columns, at, strict=True):
+                    p = tokens[i][3]
+                    cells[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
     tables[schema.SECTION_APPEALS] = _appeals_table(values, plan.appeals, lines)
     return Found(template=plan.template, tables=tables, template_votes=dict(plan.votes))
 
@@ -370,10 +387,6 @@ class _Where:
         self.tokens = tokens
         self.lines = lines
 
-    def origin(self, label: Sequence[int], how: str = "order") -> RowOrigin | None:
-        """A row's origin: the indexes of its label cells (nothing when no lines are known)."""
-        return None if self.lines is None else RowOrigin(label, how, None, (), self)
-
     def cells(self, indexes: Sequence[int]) -> list[Cell]:
         lines = cast(Sequence[int], self.lines)
         return [Cell(self.tokens[i][1], line=lines[i]) for i in indexes]
@@ -393,28 +406,6 @@ def _planned(row: Row, columns: tuple[str, ...]) -> PlannedRow | None:
     if at and len(at) != len(columns):
         return None
     return (code, columns, tuple(at), tuple(label))
-
-
-def _cells(
-    at: Sequence[int], label: Sequence[int], columns: Sequence[str], where: _Where
-) -> dict[str, CellValue]:
-    """A planned row's cells: its values in its columns in order, or every cell blank."""
-    if at:
-        lines = where.lines
-        tokens = where.tokens
-        if lines is None:
-            return {
-                col: CellValue(p.value, p.raw, p.status, p.unit)
-                for col, p in zip(columns, [tokens[i][3] for i in at], strict=True)
-            }
-        origin = RowOrigin(label, "order", None, (), where)
-        out = {}
-        for col, i in zip(columns, at, strict=True):
-            p = tokens[i][3]
-            out[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
-        return out
-    unfilled = where.origin(label)
-    return {col: CellValue(None, "", BLANK, None, None, None, unfilled) for col in columns}
 
 
 def _proactive(
