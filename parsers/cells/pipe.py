@@ -90,7 +90,9 @@ def pipe_stream_document(text: str) -> Document:
         if token is not None:
             tokens.append(token)
             numbers.append(number)
-    title = next((line for line in lines[:40] if _TITLE.search(line)), None)
+    title = next(
+        (line for line in lines[:40] if line.endswith(_TITLE_ENDS) and _TITLE.search(line)), None
+    )  # (the pattern tried only on lines that end as a title does: a long line costs it most)
     meta = labeled_fields(lines[:40])
     return Document(
         text="\n".join(lines),
@@ -151,3 +153,4 @@ def _read_line(
 
 
 _TITLE = re.compile(r"^.{0,40}\d{4}\s*年.{0,30}政府信息公开.{0,6}(?:报告|年报)$")
+_TITLE_ENDS = ("报告", "年报")
