@@ -110,6 +110,13 @@ class Placements(Sequence[tuple]):
             position += 1
         return tuple(positions)
 
+    def at(self, indexes: Iterable[int]) -> list[tuple]:
+        """The placements at ``indexes``, built straight from the shape's table."""
+        table = self._table
+        if table is None:
+            return [self[i] for i in indexes]
+        return [self._vector(table[i]) for i in indexes]
+
     def holding(self, wanted: dict[int, Any]) -> list[int]:
         """Indexes (ascending) of the placements holding ``wanted[column]`` at each of its
         columns (a blank, or a None value, holds 0), found from the columns each placement

@@ -204,3 +204,14 @@ def test_holding_finds_the_listed_readings_holding_the_stated_values(values, wid
         if all((vector[c] or 0) == v for c, v in wanted.items())
     ]
     assert lazy.holding(wanted) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(0, 3) | st.none(), max_size=6), st.integers(0, 8), st.data())
+def test_placements_at_indexes_are_the_listed_ones(values, width, data):
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    if not listed:
+        return
+    indexes = data.draw(st.lists(st.integers(0, len(listed) - 1), max_size=8))
+    assert lazy.at(indexes) == [listed[i] for i in indexes]

@@ -52,15 +52,23 @@ def narrow(
         f"text ({stated}), not by arithmetic"
     )
     return Placed(
-        [placed.vectors[i] for i in kept],
-        [placed.prints[i] for i in kept],
+        _at(placed.vectors, kept),
+        _at(placed.prints, kept),
         "stated in the text",
         placed.shown,
-        sources=None if placed.sources is None else [placed.sources[i] for i in kept],
+        sources=None if placed.sources is None else _at(placed.sources, kept),
         label=placed.label,
         values=placed.values,
         headers=placed.headers,
     )
+
+
+def _at(readings: Sequence, indexes: list[int]) -> list:
+    """The readings at ``indexes`` (placements left to arithmetic built straight from their
+    columns)."""
+    if isinstance(readings, Placements):
+        return readings.at(indexes)
+    return [readings[i] for i in indexes]
 
 
 def _printed(placed: Placed) -> str:
