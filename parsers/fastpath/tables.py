@@ -74,16 +74,20 @@ def read_stream_tables(
         tokens = [stream[i] for i in kept]
         lines = None if lines is None else [lines[i] for i in kept]
         kinds = kinds.replace(_BLANK_BYTE, b"")
-    key = (kinds, _SEPARATOR.join(map(_LABEL_OF, tokens)), _bars_before_values(tokens, kinds))
-    plan = _plans.get(key, _UNREAD)
-    if plan is _UNREAD:
+    if len(tokens) > _LONGEST_PLANNED:  # (no report is so long: its shape is not kept)
         plan = _plan(tokens, kinds)
-        if len(_plans) >= _PLANS_KEPT:
-            _plans.clear()
-        _plans[key] = plan
+    else:
+        key = (kinds, _SEPARATOR.join(map(_LABEL_OF, tokens)), _bars_before_values(tokens, kinds))
+        try:
+            plan = _plans[key]
+        except KeyError:  # a shape not met yet (or forgotten)
+            plan = _plan(tokens, kinds)
+            if len(_plans) >= _PLANS_KEPT:
+                _plans.clear()
+            _plans[key] = plan
     if plan is None:
         return None
-    return _build(cast(_Plan, plan), tokens, lines)
+    return _build(plan, tokens, lines)
 
 
 _SEPARATOR = "\x1f"  # (no label holds it: control characters are normalized away)
@@ -117,7 +121,7 @@ class _Plan:
 
 _plans: dict[tuple[bytes, str, tuple[int, ...]], _Plan | None] = {}
 _PLANS_KEPT = 512
-_UNREAD = object()
+_LONGEST_PLANNED = 4000  # tokens (a report has a few hundred): the kept keys stay small
 
 
 def _plan(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
