@@ -104,3 +104,18 @@ def test_documents_of_one_shape_are_each_read_for_their_own_numbers():
     first = read_tables(pipe_stream_document(text), year_hint=2023)
     second = read_tables(pipe_stream_document(changed), year_hint=2023)
     assert _reading(first)["cells"] != _reading(second)["cells"]
+
+
+def test_the_shapes_kept_stay_few_and_small():
+    from parsers.fastpath import tables
+
+    text = render_pipe(random_record(random.Random(3), "2021"))
+    huge = text + "".join(f"第{i}行 |\n{i} |\n" for i in range(5000))  # no report is so long
+    before = len(tables._plans)
+    doc = pipe_stream_document(huge)
+    read_stream_tables(doc.stream or [], 2023, doc.stream_lines)
+    assert len(tables._plans) == before  # its shape is not kept
+    for seed in range(3):  # shapes of reports are kept, within the memory's bound
+        doc = pipe_stream_document(render_pipe(random_record(random.Random(seed), "2019")))
+        read_stream_tables(doc.stream or [], 2023, doc.stream_lines)
+    assert 0 < len(tables._plans) <= tables._PLANS_KEPT
