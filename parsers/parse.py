@@ -196,14 +196,12 @@ def _add_place(report: Report, doc: Document) -> None:
     """Resolve the agency to its place; the report's opening text names the places it covers."""
     if not report.agency:
         return
-    from places import resolve
+    from places import record_place
 
     try:
-        place = resolve(report.agency, context=doc.text[:4000], year=report.year)
+        report.place = record_place(report.agency, context=doc.text[:4000], year=report.year)
     except Exception as exc:  # a place failure must not lose the record
         log.warning("place resolution failed for %s: %s", report.agency, exc)
-        return
-    report.place = place.to_dict()
 
 
 def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:

@@ -23,7 +23,7 @@ from places.model import (
 )
 from places.readings import readings
 from places.regions import find_region, normalize_code, place_within, region_of
-from places.resolve import resolve
+from places.resolve import record_place, resolve
 
 __all__ = [
     "AmbiguousRegion",
@@ -38,6 +38,7 @@ __all__ = [
     "normalize_code",
     "place_within",
     "readings",
+    "record_place",
     "region_of",
     "resolve",
 ]

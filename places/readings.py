@@ -84,8 +84,11 @@ def readings(
 
 
 def clear_cache(table: DivisionTable | None = None) -> None:
-    """Forget the cached readings of names (benchmarks; a table edited in place)."""
-    (table or default_table()).__dict__.pop("_reading_cache", None)
+    """Forget the cached readings of names and places of records (benchmarks; a table edited
+    in place)."""
+    cached = (table or default_table()).__dict__
+    cached.pop("_reading_cache", None)
+    cached.pop("_record_places", None)
 
 
 # --- readings ---------------------------------------------------------------------------------

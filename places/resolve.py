@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
 from places.divisions import DivisionTable, default_table
 from places.model import NAME_LEVELS, Place, PlaceError, Region
 from places.readings import Reading, anchors, copy_place, read_name, readings
 from places.regions import AmbiguousRegion, find_region, place_within, region_of
 
-__all__ = ["readings", "resolve"]
+__all__ = ["readings", "record_place", "resolve"]
 
 MAX_CANDIDATES = 25  # alternatives listed in a record; the rest are only counted
 F_WITHIN = 0.95  # a tie broken by the region the caller gave
@@ -80,6 +81,33 @@ def resolve(
         place.notes.extend(notes)
         return place
     return _ambiguous(name, top, notes)
+
+
+_RECORD_CACHE_LIMIT = 100_000
+
+
+def record_place(
+    name: str, *, context: str | None = None, year: int | None = None
+) -> dict[str, Any]:
+    """``resolve(name, context=context, year=year).to_dict()``: a record's ``place``.
+
+    Kept per name and year in the default table wherever the context cannot change it (the
+    name has one best reading; the context only breaks ties): a harvest resolves the same
+    agencies year after year, and a report's place then costs a dictionary copy instead of
+    a copy of the place and its conversion. Each caller gets its own dictionary.
+    """
+    table = default_table()
+    cache: dict = table.__dict__.setdefault("_record_places", {})
+    key = (name, year)
+    found = cache.get(key)
+    if found is None:
+        if len(_top(read_name(table, name, year))) > 1:  # the context may break the tie
+            return resolve(name, context=context, year=year, table=table).to_dict()
+        found = resolve(name, year=year, table=table).to_dict()
+        if len(cache) >= _RECORD_CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return {**found, "candidates": [dict(c) for c in found["candidates"]]}
 
 
 # --- choosing ---------------------------------------------------------------------------------

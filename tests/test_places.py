@@ -20,6 +20,7 @@ from places import (
     find_region,
     normalize_code,
     place_within,
+    record_place,
     resolve,
 )
 from tests.corpus import CORPUS, cases
@@ -480,3 +481,32 @@ def test_every_corpus_agency_resolves_to_one_place():
         # A code exactly when the place is in the statistical table (zones outside it: none).
         outside = any("not listed in the statistical division table" in n for n in place.notes)
         assert (place.code is None) == outside, agency
+
+
+# --- a record's place, kept per name ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "context",
+    [
+        None,
+        "现公布梅河口市进化镇2023年度报告",
+        "萧山区进化镇",
+        "本机关2023年政府信息公开工作情况如下",
+    ],
+)
+def test_record_place_is_the_resolved_place_whatever_was_asked_before(context):
+    names = ["进化镇人民政府", "梅河口市进化镇人民政府", "金寨县林业局", "平潭综合实验区"]
+    for _ in range(2):  # the second time from what is kept
+        for name in names:
+            for year in (2019, 2023, None):
+                expected = resolve(name, context=context, year=year).to_dict()
+                assert record_place(name, context=context, year=year) == expected
+
+
+def test_each_record_gets_a_place_of_its_own():
+    for name in ("梅河口市进化镇人民政府", "进化镇人民政府"):
+        first = record_place(name)
+        first["candidates"].append({"code": "changed"})
+        first["code"] = "changed"
+        assert record_place(name) == resolve(name).to_dict()
