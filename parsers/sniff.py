@@ -473,8 +473,13 @@ def _is_pipe_row(line: str) -> bool:
 _PIPE_EMPTY = re.compile(r"^\|+\s*$")
 
 
+BINARY_SAMPLE = 8192
+"""Bytes from the start in which control characters mark a file as binary (as git and most
+sniffers decide: what is not a text form in its first kilobytes is not one)."""
+
+
 def _control_ratio(data: bytes) -> float:
-    sample = data[:65536]
+    sample = data[:BINARY_SAMPLE]
     bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bad / max(len(sample), 1)
 
@@ -489,7 +494,7 @@ def _sniff_text(data: bytes, content_type: str | None) -> Examined:
         decoded = data.decode(encoding, errors="replace")
     text = decoded[:200_000]
     detail = "" if how in ("bom", "ascii", "valid utf-8", "declared", "valid gb18030") else how
-    start = text.lstrip("\ufeff \t\r\n")[:4096]
+    start = _start(text)
     if start.startswith("MIME-Version:") or (
         "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
     ):
@@ -504,9 +509,22 @@ def _sniff_text(data: bytes, content_type: str | None) -> Examined:
     return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8)
 
 
+_LEADING = "\ufeff \t\r\n"
+
+
+def _start(text: str) -> str:
+    """The first 4,096 characters after the leading blanks (without copying the whole text
+    to strip them)."""
+    head = text[:8192]
+    start = head.lstrip(_LEADING)
+    if len(head) - len(start) > 4096 and len(head) < len(text):
+        start = text.lstrip(_LEADING)  # more than 4,096 leading blanks
+    return start[:4096]
+
+
 # Line breaks of str.splitlines() besides "\n" and "\r".
 _OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_BARS_LINE = re.compile(r"\n\|+(?=\n)")  # a run of empty cells on a line of its own
+_BARS_LINE = re.compile(r"\n\|\|*(?=\n)")  # a run of empty cells on a line of its own
 _SPACE_BAR_LINE = re.compile(r"\n[^\S\n]+\|(?=\n)")  # `` |``: no text before the bar
 
 
@@ -514,35 +532,51 @@ def _surely_pipe(text: str, tags: int) -> bool:
     """Whether :func:`_text_form`'s count of the lines would make ``text`` pipe text, proved
     from whole-text counts (a few string scans) instead of a test of each line.
 
-    Pipe text is the common case and its pages are hundreds of lines. A line ending in `` |``
-    is a pipe cell unless it holds another bar or nothing before the bar; a markdown row holds
-    at least three bars and a run of empty cells holds only bars. So from the counts of bars,
-    of lines ending in `` |``, of bar-only lines and of `` |`` lines, the number of pipe cells
-    has a floor and the number of markdown rows a ceiling. With no markdown rule line
-    (``---``) and no line break but ``\n`` and ``\r\n``, those bounds settle the same
-    comparisons the line-by-line count makes; when they do not, it runs."""
-    if "---" in text or any(c in text for c in _OTHER_BREAKS):
-        return False
-    if "\r" in text and text.count("\r") != text.count("\r\n"):
-        return False
+    Pipe text is the common case and its pages are hundreds of lines. With no markdown rule
+    (``---``) and no line break but ``\n``, a line ending in `` |`` with no other bar and
+    something before it is a pipe cell, and a line of bars only is a run of empty cells. Each
+    line ending in `` |`` that is not a cell holds another bar — one that ends no such line and
+    is in no run — or only blanks before its bar; a markdown row holds three bars, two of them
+    such bars. So the counts of bars, of lines ending in `` |``, of the runs and their bars,
+    and of the lines of blanks and a bar give the cells a floor and the markdown rows a
+    ceiling; where those settle the comparisons the line-by-line count makes, it need not
+    run."""
     padded = "\n" + text + "\n"
     ending = padded.count(" |\n")  # lines ending in `` |``
-    runs = _BARS_LINE.findall(padded)
-    rest = text.count("|") - ending - sum(map(len, runs))  # bars of no run, past one a line
-    cells = ending - rest - len(_SPACE_BAR_LINE.findall(padded))
+    if ending < 5 or _has_rule(text) or "\r" in text or any(c in text for c in _OTHER_BREAKS):
+        return False
+    runs = _BARS_LINE.findall(padded)  # each is a line break and the run's bars
+    others = text.count("|") - ending - (sum(map(len, runs)) - len(runs))
+    cells = ending - others - len(_SPACE_BAR_LINE.findall(padded))
     if cells < 5 or (tags >= 5 and tags * 4 >= cells):
         return False
-    markdown_rows = rest // 2  # each holds three bars or more: two past its first
+    markdown_rows = others // 2
     return cells + len(runs) >= 2 * max(markdown_rows, 1)
+
+
+def _has_rule(text: str) -> bool:
+    """Whether ``text`` holds ``---`` (each ``-`` found by a quick scan: most texts hold few)."""
+    at = text.find("-")
+    while at >= 0:
+        if text.startswith("---", at):
+            return True
+        at = text.find("-", at + 1)
+    return False
 
 
 def _text_form(text: str, content_type: str | None) -> str:
     """HTML, markdown, pipe text or plain text, by counting the marks each leaves."""
-    if _HTML_STRONG.search(text[:65536]):
+    if _HTML_STRONG.search(text, 0, 65536):
         return HTML
-    tags = len(_HTML_TAG.findall(text[:65536]))
+    tags = len(_HTML_TAG.findall(text, 0, 65536))
     if _surely_pipe(text, tags):
         return PIPE
+    return _counted_form(text, tags, content_type)
+
+
+def _counted_form(text: str, tags: int, content_type: str | None) -> str:
+    """:func:`_text_form` from the count of each line's marks (``tags``: the HTML tags in the
+    text's first 64 K characters)."""
     lines = text.splitlines()
     md_rows = md_rules = md_heads = pipe_cells = pipe_empty = 0
     # Each pattern is tried only on lines holding the characters it needs (a cheap test).
