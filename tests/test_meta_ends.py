@@ -81,3 +81,37 @@ def test_the_last_sign_off_is_the_last_match_of_the_pattern():
             found += 1
         assert meta._last_signoff(text) == expected, text
     assert found > 300  # the texts do end in sign-offs
+
+
+FIELD_PIECES = [
+    "发布日期：2024-01-02",
+    "发布时间: 2024-01-02 10:30",
+    "来 源：平潭县人民政府",
+    "来源:金寨县人民政府办公室",
+    "标  题：某某县2023年报告",
+    "时 间:2023-02-20 15:07",
+    "日\u3000期：2024年1月2日",
+    "发布机构",
+    "：金寨县",
+    "|",
+    " ",
+    "正文",
+    "(电话:0495-3193009)",
+    "索引号：123|发布机构：某局",
+]
+
+
+def test_labeled_fields_are_the_fields_of_each_line_in_turn():
+    import re
+
+    from parsers.cells.fields import LABELED_FIELD, labeled_fields
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        lines = ["".join(rng.choices(FIELD_PIECES, k=rng.randint(0, 4))) for _ in range(8)]
+        expected: dict[str, str] = {}
+        for line in lines:
+            for match in LABELED_FIELD.finditer(line):
+                key = re.sub(r"\s+", "", match.group("key"))
+                expected.setdefault(key, match.group("value").strip())
+        assert labeled_fields(lines) == expected, lines
