@@ -18,13 +18,17 @@ parser's own uncertainty.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import add, itemgetter
 
 from parsers import schema
-from parsers.model import MISSING, NUMBER, UNCERTAIN, CellValue, Check, Tables
-
-_BALANCE_ROWS = ("new", "carried_over", "total", "carried_forward")
-_APPEAL_PARTS = ("upheld", "corrected", "other", "pending")
+from parsers.checks_whole import (
+    APPEAL_COLUMNS,
+    APPLICATION_COLUMNS,
+    BALANCE_ROWS,
+    EMPTY,
+    SUMMED_COLUMNS,
+    rules_that_hold,
+)
+from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
 
 
 def run_checks(
@@ -38,103 +42,13 @@ def run_checks(
     """
     apps = tables.get(schema.SECTION_APPLICATIONS)
     appeals = tables.get(schema.SECTION_APPEALS)
-    held = _held(apps, appeals, template)
+    held = rules_that_hold(apps, appeals, template)
     return [
         held[0] or _balance(apps),
         held[1] or _outcomes(apps, template, merged or {}),
         held[2] or _columns(apps),
         held[3] or _appeal_totals(appeals),
     ]
-
-
-# --------------------------------------------------------------------------------------------
-# The usual table: every cell printed with a number, every sum holding
-# --------------------------------------------------------------------------------------------
-# A report's checks compare some four hundred cells. When every cell of a table holds a printed
-# number, each rule's comparisons are made over the whole table at once by C-level maps; a rule
-# that holds everywhere is then ``ok`` with no detail, which is what the comparisons one by one
-# give. Anything else — a blank, an undecided or absent cell, a row of another shape, a sum that
-# fails — is left to the rules below, which word it.
-
-_HELD = ""  # the detail of a rule every comparison of which held
-
-
-def _held(apps: dict | None, appeals: dict | None, template: str) -> list[Check | None]:
-    """The four rules, each where it holds on a table of printed numbers, else None."""
-    held: list[Check | None] = [None, None, None, None]
-    try:  # (a value that is not a number leaves every rule to be worded one by one)
-        grid = _printed_grid(apps, _SUMMED_COLUMNS)
-        if grid is not None:
-            held[0] = _balance_held(grid)
-            held[1] = _outcomes_held(grid, template)
-            held[2] = _columns_held(grid)
-        grid = _printed_grid(appeals, _APPEAL_SUMMED)
-        if grid is not None:
-            held[3] = _appeals_held(grid)
-    except TypeError:
-        return [None, None, None, None]
-    return held
-
-
-def _printed_grid(
-    table: dict | None, columns: tuple[str, ...]
-) -> dict[str, tuple[int | float, ...]] | None:
-    """Each row's values in ``columns`` order, when every row holds each of those columns with
-    a printed number; else None. (Other cells of a row change nothing: the rules ask only for
-    these, and a row with a printed number is never absent.)"""
-    if not table:
-        return None
-    try:
-        cells = list(map(itemgetter(*columns), table.values()))
-    except KeyError:
-        return None
-    values = [cell.value for row in cells for cell in row if cell.status == NUMBER]
-    if len(values) != len(columns) * len(cells):
-        return None
-    return dict(zip(table, zip(*[iter(values)] * len(columns), strict=True), strict=True))
-
-
-def _balance_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
-    try:
-        new, carried_over, total, carried_forward = map(grid.__getitem__, _BALANCE_ROWS)
-    except KeyError:
-        return None
-    if list(map(add, new, carried_over)) != list(map(add, total, carried_forward)):
-        return None
-    return Check("applications.balance", True, _HELD)
-
-
-def _outcomes_held(grid: dict[str, tuple[int | float, ...]], template: str) -> Check | None:
-    total = grid.get("total")
-    if total is None:
-        return None
-    try:
-        parts = _OUTCOME_ROWS[template](grid)
-    except KeyError:  # a row the document lacks (the rules word it)
-        return None
-    if list(map(sum, zip(*parts, strict=True))) != list(total):
-        return None
-    return Check("applications.outcomes", True, _HELD)
-
-
-_OUTCOME_ROWS = {
-    template: itemgetter(*rows) for template, rows in schema.OUTCOME_ROWS.items() if len(rows) > 1
-}
-
-
-def _columns_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
-    """Each row of table 三: its six applicant columns sum to its total (added in the order
-    ``sum()`` adds them in the rules below)."""
-    if [1 for a, b, c, d, e, f, total in grid.values() if a + b + c + d + e + f != total]:
-        return None
-    return Check("applications.columns", True, _HELD)
-
-
-def _appeals_held(grid: dict[str, tuple[int | float, ...]]) -> Check | None:
-    """Each group of table 四: its four results sum to its total."""
-    if [1 for a, b, c, d, total in grid.values() if a + b + c + d != total]:
-        return None
-    return Check("appeals.totals", True, _HELD)
 
 
 class _Rule:
@@ -215,7 +129,7 @@ class _Rule:
             ok = True
         else:
             ok = None
-            parts.append("nothing printed to check (every cell blank)")
+            parts.append(EMPTY)
         return Check(self.name, ok, " | ".join(parts))
 
 
@@ -227,18 +141,15 @@ def _not_in_document(name: str, what: str) -> Check:
     return Check(name, None, f"not computed (not in the document): {what}")
 
 
-_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
-
-
 def _balance(apps: dict | None) -> Check:
     rule = _Rule("applications.balance")
     if not apps:
         return _not_in_document(rule.name, "table 三")
-    missing = [r for r in _BALANCE_ROWS if _row_absent(apps.get(r))]
+    missing = [r for r in BALANCE_ROWS if _row_absent(apps.get(r))]
     if missing:
         return _not_in_document(rule.name, f"rows {', '.join(missing)}")
-    rows = [apps[r] for r in _BALANCE_ROWS]
-    for col in _COLUMNS:
+    rows = [apps[r] for r in BALANCE_ROWS]
+    for col in APPLICATION_COLUMNS:
         values = rule.values(col, [row.get(col) for row in rows])
         if values is None:
             continue
@@ -278,7 +189,7 @@ def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, Cell
     if missing:
         return _not_in_document(rule.name, f"rows {', '.join(missing)}")
     parts = [*rows.values(), apps["total"]]
-    for col in _COLUMNS:
+    for col in APPLICATION_COLUMNS:
         label = col + ": outcomes sum {sum} vs total {total}"
         rule.compare_sum(col, [cells.get(col) for cells in parts], label)
     return rule.check()
@@ -292,12 +203,8 @@ def _columns(apps: dict | None) -> Check:
         if _row_absent(cells):
             continue  # a row the document lacks has no sum of its own to check
         label = row + ": columns sum {sum} vs total {total}"
-        rule.compare_sum(row, [cells.get(c) for c in _SUMMED_COLUMNS], label)
+        rule.compare_sum(row, [cells.get(c) for c in SUMMED_COLUMNS], label)
     return rule.check()
-
-
-_SUMMED_COLUMNS = (*schema.APPLICANT_COLUMNS, "total")
-_APPEAL_SUMMED = (*_APPEAL_PARTS, "total")
 
 
 def _appeal_totals(appeals: dict | None) -> Check:
@@ -306,6 +213,6 @@ def _appeal_totals(appeals: dict | None) -> Check:
         return _not_in_document(rule.name, "table 四")
     for group, cells in appeals.items():
         rule.compare_sum(
-            group, [cells.get(r) for r in _APPEAL_SUMMED], group + ": {sum} vs total {total}"
+            group, [cells.get(r) for r in APPEAL_COLUMNS], group + ": {sum} vs total {total}"
         )
     return rule.check()
