@@ -43,33 +43,30 @@ def rules_that_hold(apps: dict | None, appeals: dict | None, template: str) -> l
     try:  # (a value that is not a number leaves every rule to be worded one by one)
         found = _values(apps, SUMMED_COLUMNS)
         if found is not None:
-            grid, blanks = found
-            if blanks:
-                held[0] = _balance_with_blanks(grid)
-                held[1] = _outcomes_with_blanks(grid, template)
-                held[2] = _sums_with_blanks("applications.columns", grid.items())
-            else:
-                numbers = cast(Numbers, grid)
-                held[0] = _balance_held(numbers)
-                held[1] = _outcomes_held(numbers, template)
-                held[2] = _columns_held(numbers)
+            grid, numbers = found
+            held[0] = _balance_held(numbers)
+            held[1] = _outcomes_held(numbers, template)
+            held[2] = _columns_held(numbers)
+            if grid is not numbers:  # some cells blank: word what held as the rules do
+                held[:3] = _blanks_named(held[:3], grid, template)
         found = _values(appeals, APPEAL_COLUMNS)
         if found is not None:
-            grid, blanks = found
-            if blanks:
-                held[3] = _sums_with_blanks("appeals.totals", grid.items())
-            else:
-                held[3] = _appeals_held(cast(Numbers, grid))
+            grid, numbers = found
+            appeal_totals = _appeals_held(numbers)
+            if appeal_totals is not None and grid is not numbers:
+                appeal_totals = _with_blanks(appeal_totals, grid.items())
+            held[3] = appeal_totals
     except TypeError:
         return [None, None, None, None]
     return held
 
 
-def _values(table: dict | None, columns: tuple[str, ...]) -> tuple[Grid, bool] | None:
-    """Each row's values in ``columns`` order (None where the cell is printed blank or with a
-    dash) and whether any is blank, when every row holds those columns and none of their cells
-    is undecided or absent; else None. (A row's other cells change nothing: the rules ask only
-    for these, and a row with a cell that is not absent is never absent.)"""
+def _values(table: dict | None, columns: tuple[str, ...]) -> tuple[Grid, Numbers] | None:
+    """Each row's values in ``columns`` order, when every row holds those columns and none of
+    their cells is undecided or absent (else None): as printed (None where a cell is printed
+    blank or with a dash), and with blank cells as 0 — the same object when none is blank.
+    (A row's other cells change nothing: the rules ask only for these, and a row with a cell
+    that is not absent is never absent.)"""
     if not table:
         return None
     try:
@@ -77,14 +74,18 @@ def _values(table: dict | None, columns: tuple[str, ...]) -> tuple[Grid, bool] |
     except KeyError:
         return None
     values = [cell.value for row in cells for cell in row if cell.status == NUMBER]
-    blanks = len(values) != len(columns) * len(cells)
-    if blanks:
-        statuses = {cell.status for row in cells for cell in row}
-        if MISSING in statuses or UNCERTAIN in statuses:
-            return None
-        values = [cell.value for row in cells for cell in row]
-    rows = zip(*[iter(values)] * len(columns), strict=True)
-    return dict(zip(table, rows, strict=True)), blanks
+    width = len(columns)
+    if len(values) == width * len(cells):
+        grid = dict(zip(table, zip(*[iter(values)] * width, strict=True), strict=True))
+        return grid, cast(Numbers, grid)
+    statuses = {cell.status for row in cells for cell in row}
+    if MISSING in statuses or UNCERTAIN in statuses:
+        return None
+    values = [cell.value for row in cells for cell in row]
+    counted = [0 if value is None else value for value in values]
+    grid = dict(zip(table, zip(*[iter(values)] * width, strict=True), strict=True))
+    numbers = dict(zip(table, zip(*[iter(counted)] * width, strict=True), strict=True))
+    return grid, numbers
 
 
 # --- every cell a number ----------------------------------------------------------------------
@@ -137,63 +138,48 @@ def _outcome_rows(grid: Mapping[str, Sequence], template: str) -> Sequence[Seque
 
 
 # --- some cells blank -------------------------------------------------------------------------
+# Blank cells count as 0, so a rule holds with them where it holds on the table with 0 in their
+# place; what is left is to name its comparisons that had blank cells and to leave out those
+# that had nothing else (nothing printed to check).
 
 
-def _balance_with_blanks(grid: Grid) -> Check | None:
-    try:
-        rows = list(map(grid.__getitem__, BALANCE_ROWS))
-    except KeyError:
-        return None
-    held = 0
-    blanks: list[str] = []
-    for column, values in zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True):
-        counted = _counted(column, values, blanks)
-        if counted is None:
-            continue
-        new, carried_over, total, carried_forward = counted
-        if new + carried_over != total + carried_forward:
-            return None
-        held += 1
-    return _worded("applications.balance", held, blanks)
-
-
-def _outcomes_with_blanks(grid: Grid, template: str) -> Check | None:
+def _blanks_named(held: list[Check | None], grid: Grid, template: str) -> list[Check | None]:
+    """Table 三's three rules as they held with blank cells as 0, worded as the rules word
+    them (each rule that held has every row its comparisons ask for)."""
+    balance, outcomes, columns = held
+    if balance is not None:
+        balance = _with_blanks(balance, _balance_columns(grid))
     rows = _outcome_rows(grid, template)
-    if rows is None:
-        return None
-    comparisons = zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True)
-    return _sums_with_blanks("applications.outcomes", comparisons)
+    if outcomes is not None and rows is not None:
+        outcomes = _with_blanks(outcomes, _by_column(rows))
+    if columns is not None:
+        columns = _with_blanks(columns, grid.items())
+    return [balance, outcomes, columns]
 
 
-def _sums_with_blanks(name: str, comparisons: Iterable[tuple[str, Values]]) -> Check | None:
-    """A rule whose comparisons each sum their values but the last to the last."""
-    held = 0
-    blanks: list[str] = []
+def _balance_columns(grid: Grid) -> Iterable[tuple[str, Sequence]]:
+    """The balance's comparisons: each column's values in its four rows."""
+    rows = map(grid.__getitem__, BALANCE_ROWS)
+    return zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True)
+
+
+def _by_column(rows: Sequence[Sequence]) -> Iterable[tuple[str, Sequence]]:
+    """Comparisons made in each column of table 三 over ``rows``."""
+    return zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True)
+
+
+def _with_blanks(held: Check, comparisons: Iterable[tuple[str, Sequence]]) -> Check:
+    """``held`` (a rule that holds with blank cells as 0) worded as the rules one by one word
+    it: the comparisons that had a blank cell named, those with nothing printed not counted."""
+    blanks = []
+    checked = 0
     for where, values in comparisons:
-        counted = _counted(where, values, blanks)
-        if counted is None:
-            continue
-        *parts, total = counted
-        if sum(parts) != total:
-            return None
-        held += 1
-    return _worded(name, held, blanks)
-
-
-def _counted(where: str, values: Values, blanks: list[str]) -> Sequence[int | float] | None:
-    """A comparison's values with blank cells as 0 (and ``where`` added to ``blanks``), or
-    None when every cell is blank: there is nothing to check."""
-    if None not in values:
-        return values  # type: ignore[return-value]  # no None in it
-    if values.count(None) == len(values):
-        return None
-    blanks.append(where)
-    return [0 if value is None else value for value in values]
-
-
-def _worded(name: str, held: int, blanks: list[str]) -> Check:
-    """The check of a rule none of whose comparisons failed, as the rules one by one word it."""
+        if None in values:
+            if values.count(None) == len(values):
+                continue  # nothing printed to check
+            blanks.append(where)
+        checked += 1
     parts = [f"blank cells counted as 0: {', '.join(blanks)}"] if blanks else []
-    if held:
-        return Check(name, True, " | ".join(parts))
-    return Check(name, None, " | ".join([*parts, EMPTY]))
+    if checked:
+        return Check(held.rule, True, " | ".join(parts))
+    return Check(held.rule, None, " | ".join([*parts, EMPTY]))
