@@ -81,7 +81,9 @@ def test_a_page_of_more_cells_than_a_plan_keeps_is_read_without_one(monkeypatch)
     plans = Plans()
     monkeypatch.setattr(grid, "PLANS", plans)
     fresh = grid.read_grid_tables(cells, 2023)
-    assert fresh is not None and len(plans._plans) == 1  # a page of the usual size: kept
+    assert fresh is not None and len(plans._plans) == 0  # a layout met once: no plan yet
+    grid.read_grid_tables(cells, 2023)
+    assert len(plans._plans) == 1  # met again, a page of the usual size: kept
     plans.clear()
     monkeypatch.setattr(grid, "MAX_PLAN_CELLS", len(cells) - 1)
     found = grid.read_grid_tables(cells, 2023)

@@ -89,7 +89,7 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
         return plan.replay(tokens, cells)
     grid = _Grid(tokens, cells)
     found = _read(grid)
-    if found is not None:
+    if found is not None and PLANS.met_before(key):
         plan = make_plan(found, tokens, cells, _GROUP_SUMS if grid.sums_checked else None)
         if plan is not None:
             PLANS.put(key, plan)

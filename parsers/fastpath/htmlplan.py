@@ -209,11 +209,24 @@ def _source_index(value: CellValue, where: dict[int, int], tokens: Sequence[Toke
 
 
 class Plans:
-    """The plans of the layouts met most recently."""
+    """The plans of the layouts met most recently, made for a layout met a second time (a
+    layout met once, a page of a template of its own, costs no plan)."""
 
     def __init__(self, limit: int = MAX_PLANS) -> None:
         self.limit = limit
         self._plans: OrderedDict[LayoutKey, Plan] = OrderedDict()
+        self._met: OrderedDict[int, None] = OrderedDict()  # hashes of layouts read once
+
+    def met_before(self, key: LayoutKey) -> bool:
+        """Whether a layout was read before (by its hash: a clash only makes a plan early),
+        noting that it now has been."""
+        mark = hash(key)
+        if mark in self._met:
+            return True
+        self._met[mark] = None
+        while len(self._met) > self.limit * _MET_PER_PLAN:
+            self._met.popitem(last=False)
+        return False
 
     def get(self, key: LayoutKey) -> Plan | None:
         plan = self._plans.get(key)
@@ -230,3 +243,8 @@ class Plans:
 
     def clear(self) -> None:
         self._plans.clear()
+        self._met.clear()
+
+
+_MET_PER_PLAN = 16
+"""Layouts remembered as read once, for each plan kept (a hash each)."""
