@@ -11,8 +11,9 @@ from typing import cast
 
 from parsers import schema
 from parsers.labels import normalize_label
+from parsers.model import MISSING, CellValue
 from parsers.recover import stated_numbers
-from parsers.tables.layout import empty_section
+from parsers.tables.layout import section_layout
 from parsers.tables.placing import Headers, Placed, RowSplits, header_ranges, place_row
 from parsers.tables.rowlabels import match_item
 from parsers.tables.settle import settle
@@ -35,7 +36,9 @@ def read_proactive(
     rows = read_rows(tokens[start:], match_item(items))
     if not rows:
         return None
-    table = empty_section(template, schema.SECTION_PROACTIVE)
+    # Rows are filled by settling; only those not found get cells of their own, missing.
+    layout = section_layout(template, schema.SECTION_PROACTIVE)
+    table: dict[str, dict[str, CellValue]] = {code: {} for code, _ in layout}
     labels = _grid_labels(tokens)
     found_headers: dict[tuple, Headers | None] = {}  # rows of one sub-table share its headers
     seen: set[str] = set()
@@ -58,6 +61,9 @@ def read_proactive(
             "table 二",
             warnings,
         )
+    for code, columns in layout:
+        if code not in seen:
+            table[code] = {col: CellValue(None, None, MISSING) for col in columns}
     missing = [item.code for item in items if item.code not in seen]
     if missing:
         warnings.append(f"table 二: rows not found: {', '.join(missing)}")
