@@ -28,6 +28,12 @@ _COLUMN_VARIANTS = {
 }
 
 
+@lru_cache(maxsize=1)
+def _column_variants() -> dict[str, tuple[str, ...]]:
+    """Each column's header names, normalized (made once; read only)."""
+    return {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()}
+
+
 def application_rules(template: str, present: set[str]) -> list[Rule]:
     """The form's rules of table 三 among the rows ``present``: each row's total, the outcome
     rows' sum, the balance (also used across years, in :mod:`output.across_years`)."""
@@ -92,7 +98,7 @@ def read_applications(
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     # Column headers count only for the values of their own table: a table continued in a
     # second table (a page break in Word, a PDF fragment) may number its grid differently.
-    variants = {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()}
+    variants = _column_variants()
     by_table: dict[int | None, list[Token]] = {}
     for token in tokens:
         if token.is_label and token.cell.col is not None:
