@@ -353,6 +353,9 @@ _BOMS = (
 )
 
 
+_BOM_STARTS = tuple(bom for bom, _ in _BOMS)
+
+
 def declared_encodings(data: bytes, content_type: str | None = None) -> list[str]:
     """Encodings the document or its HTTP header declare, most authoritative first."""
     out: list[str] = []
@@ -391,9 +394,10 @@ def detect_encoding(data: bytes, content_type: str | None = None) -> tuple[str, 
 def _detect(data: bytes, content_type: str | None) -> tuple[str, str, str | None]:
     """:func:`detect_encoding`, plus the decoded text when telling the encoding decoded it
     (valid UTF-8, the usual case), else None."""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            return name, "bom", None
+    if data.startswith(_BOM_STARTS):
+        for bom, name in _BOMS:
+            if data.startswith(bom):
+                return name, "bom", None
     if data.isascii():
         return "utf-8", "ascii", None
     try:
@@ -566,9 +570,11 @@ def _has_rule(text: str) -> bool:
 
 def _text_form(text: str, content_type: str | None) -> str:
     """HTML, markdown, pipe text or plain text, by counting the marks each leaves."""
-    if _HTML_STRONG.search(text, 0, 65536):
-        return HTML
-    tags = len(_HTML_TAG.findall(text, 0, 65536))
+    tags = 0
+    if text.find("<", 0, 65536) >= 0:  # (no tag in most pipe and flattened text)
+        if _HTML_STRONG.search(text, 0, 65536):
+            return HTML
+        tags = len(_HTML_TAG.findall(text, 0, 65536))
     if _surely_pipe(text, tags):
         return PIPE
     return _counted_form(text, tags, content_type)
