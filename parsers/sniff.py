@@ -547,7 +547,7 @@ def _surely_pipe(text: str, tags: int) -> bool:
     run."""
     padded = "\n" + text + "\n"
     ending = padded.count(" |\n")  # lines ending in `` |``
-    if ending < 5 or _has_rule(text) or "\r" in text or any(c in text for c in _OTHER_BREAKS):
+    if ending < 5 or _has_rule(text) or "\r" in text or any(map(text.__contains__, _OTHER_BREAKS)):
         return False
     runs = _BARS_LINE.findall(padded)  # each is a line break and the run's bars
     others = text.count("|") - ending - (sum(map(len, runs)) - len(runs))
