@@ -379,6 +379,20 @@ def test_xlsx_cells_are_the_xml_openpyxl_writes(kind, data):
         assert got == b'<row r="7">' + expected + b"</row>", value
 
 
+@pytest.mark.parametrize("value", [2**53 - 1, 2**53, 2**53 + 1, -(2**53) - 1, 10**16 - 1, 10**16])
+def test_xlsx_integers_beyond_a_float_are_rounded_as_openpyxl_rounds_them(value):
+    """Above 2**53 an integer has no float of its own: "%.16g" rounds it (2**53 + 1 is
+    written 9007199254740992), and the workbook must say what openpyxl says."""
+    import openpyxl
+
+    sheet = openpyxl.Workbook(write_only=True).create_sheet("s")
+    column = Column("c", INTEGER)
+    text = xlsx_writer._text_tail(column, xlsx_writer._pinned_style(sheet))
+    table = pa.table({"c": pa.array([value], type=ARROW_TYPES[INTEGER])})
+    got = b"".join(rows_xml(table, [column], ["C"], [text], 7))
+    assert got == b'<row r="7">' + _openpyxl_cell(sheet, column, value) + b"</row>"
+
+
 def test_every_record_is_decoded_once(tmp_path, monkeypatch):
     items = township_series(random.Random(10), townships=3, years=(2022, 2023))
     with RecordStore.open(tmp_path / "data") as store:

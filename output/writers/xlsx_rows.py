@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 from output.columns import BOOLEAN, INTEGER, NUMBER, Column
 
 SLICE_CELLS = 100_000  # cells formatted at once (bounds the XML held in memory)
-_INT_EXACT = 10**16  # below it, "%.16g" of an integer is its decimal digits
+_INT_EXACT = 2**53  # below it an integer is exactly a float, and "%.16g" gives its digits
 _INT_NUMBER = 1e15  # a float below it with no fraction is written as an integer
 
 TextCell = Callable[[object], str]  # a text value → what follows the reference in its <c>
