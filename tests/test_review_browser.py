@@ -95,6 +95,7 @@ def test_a_reviewer_corrects_an_undecided_cell_and_it_survives_a_reharvest(page,
         page.goto(f"{base}/queue")
         page.locator("table.queue tr.undecided a").first.click()
         undecided = page.locator("td.f-undecided")
+        undecided.first.wait_for()  # the click navigates: count() alone does not wait for it
         assert undecided.count() >= 1
         report_url = page.url
         report_id = report_url.rsplit("/", 1)[-1].split("?")[0]
