@@ -259,6 +259,20 @@ def test_clause_with_two_counts_states_nothing():
     assert ("normative_documents", "in_force") not in facts  # no item named in that clause
 
 
+def test_a_count_torn_by_a_line_wrap_states_nothing():
+    """``上年结转31⏎0件`` is 310 printed across two lines: neither 0 nor 31 is stated."""
+    from parsers.recover.stated import stated_totals
+
+    whole = "共收到政府信息公开申请2887件，上年结转310件，已办结3197件。"
+    torn = "共收到政府信息公开申请2887件，上年结转31\n0件，已办结3197件。"
+    assert stated_totals(whole) == {"new": {2887}, "carried_over": {310}, "total": {3197}}
+    assert stated_totals(torn) == {"new": {2887}, "total": {3197}}
+    assert stated_numbers("集中公开现行有效行政规范性文件69\n8件。", "2021") == {}
+    assert stated_numbers("集中公开现行有效行政规范性文件698件。", "2021") == {
+        ("normative_documents", "in_force"): {698}
+    }
+
+
 def test_stated_numbers_pick_one_reading_only_when_one_is_left():
     found = readings([Piece("8855698")], ["issued", "repealed", "in_force"])
     facts = {"issued": {88}, "in_force": {698}}

@@ -25,6 +25,10 @@ from parsers.model import Number
 _CLAUSE = re.compile(r"[,，。;；:：!！?？\n()（）]+")
 _COUNTED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|条|项|个|万元)")
 _YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年")
+_TORN = re.compile(r"\d\s+\d+(?:\.\d+)?\s*(?:件|条|项|个|份|万元)")
+"""A counted number right after other digits with only a space or a line break between them:
+a number a line wrap tore (``上年结转31⏎0件`` is 310, not 0). Which is meant cannot be told, so
+the clause states nothing."""
 
 # Words prose uses for the measures (besides the schema's own keys).
 _PROSE_MEASURES: dict[str, tuple[str, ...]] = {
@@ -46,8 +50,9 @@ def stated_numbers(text: str, template: str) -> dict[tuple[str, str], set[Number
         return {}
     facts: dict[tuple[str, str], set[Number]] = defaultdict(set)
     for clause in _CLAUSE.split(normalize_text(text)):
-        found = _COUNTED.findall(_YEARISH.sub("", clause))
-        if len(found) != 1:
+        unyeared = _YEARISH.sub("", clause)
+        found = _COUNTED.findall(unyeared)
+        if len(found) != 1 or _TORN.search(unyeared):
             continue
         label = normalize_label(clause)
         named = [item for item in items if any(normalize_label(k) in label for k in item.keys)]
@@ -110,8 +115,9 @@ def stated_totals(text: str) -> dict[str, set[int]]:
         if not _APPLICATIONS.search(sentence):
             continue
         for clause in re.split(r"[,，:：()（）]+", sentence):
-            found = _CASES.findall(_YEARISH.sub("", clause))
-            if len(found) != 1:
+            unyeared = _YEARISH.sub("", clause)
+            found = _CASES.findall(unyeared)
+            if len(found) != 1 or _TORN.search(unyeared):
                 continue
             row = _row_named(clause)
             if row is None or (row == "new" and _NOT_THIS.search(clause)):
