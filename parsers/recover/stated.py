@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from parsers import schema
 from parsers.labels import normalize_label, normalize_text
@@ -50,9 +51,8 @@ def stated_numbers(text: str, template: str) -> dict[tuple[str, str], set[Number
         return {}
     facts: dict[tuple[str, str], set[Number]] = defaultdict(set)
     for clause in _CLAUSE.split(normalize_text(text)):
-        unyeared = _YEARISH.sub("", clause)
-        found = _COUNTED.findall(unyeared)
-        if len(found) != 1 or _TORN.search(unyeared):
+        found = _one_count(_COUNTED, clause)
+        if found is None:
             continue
         label = normalize_label(clause)
         named = [item for item in items if any(normalize_label(k) in label for k in item.keys)]
@@ -62,12 +62,23 @@ def stated_numbers(text: str, template: str) -> dict[tuple[str, str], set[Number
         measures = [m for m in item.measures if _mentions(label, m)]
         if len(measures) != 1:
             continue
-        digits, unit = found[0]
+        digits, unit = found
         if (unit == "万元") != (measures[0].code == "amount"):
             continue
         value: Number = float(digits) if "." in digits else int(digits)
         facts[(item.code, measures[0].code)].add(value)
     return dict(facts)
+
+
+def _one_count(counted: re.Pattern[str], clause: str) -> Any:
+    """What ``counted`` finds in ``clause`` (its group, or its groups as a tuple; years left
+    out) when it finds exactly one count and no count there was torn by a line wrap
+    (:data:`_TORN`); else None: the clause states nothing sure."""
+    unyeared = _YEARISH.sub("", clause)
+    found = counted.findall(unyeared)
+    if len(found) != 1 or _TORN.search(unyeared):
+        return None
+    return found[0]
 
 
 def _mentions(label: str, measure: schema.Field) -> bool:
@@ -115,14 +126,13 @@ def stated_totals(text: str) -> dict[str, set[int]]:
         if not _APPLICATIONS.search(sentence):
             continue
         for clause in re.split(r"[,，:：()（）]+", sentence):
-            unyeared = _YEARISH.sub("", clause)
-            found = _CASES.findall(unyeared)
-            if len(found) != 1 or _TORN.search(unyeared):
+            found = _one_count(_CASES, clause)
+            if found is None:
                 continue
             row = _row_named(clause)
             if row is None or (row == "new" and _NOT_THIS.search(clause)):
                 continue
-            facts[row].add(int(found[0]))
+            facts[row].add(int(found))
     return dict(facts)
 
 
