@@ -100,11 +100,12 @@ def solve(
             searched.setdefault(row, []).append(rule)
             continue
         base = constant(rule)
+        candidates = options[row]
+        own = [(t.col, t.coef) for t in rule.terms if t.row == row]  # (in the rule's order)
         kept = [
             i
             for i in viable[row]
-            if base + sum(t.coef * _num(options[row][i][t.col]) for t in rule.terms if t.row == row)
-            == 0
+            if base + sum([coef * _num(candidates[i][col]) for col, coef in own]) == 0
         ]
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name])

@@ -4,6 +4,7 @@ reading consistent with the form's arithmetic agrees; the rest are left null and
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
 from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Vector, agreed, solve
@@ -76,23 +77,35 @@ def settle(
                 f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
             )
     by_identities: dict[str, list[str]] = {}  # identities used → rows they placed
+    inconsistent = solution.status == INCONSISTENT
+    open_readings = solution.status != TOO_MANY
     for code, vectors in options.items():
         viable = solution.viable.get(code)
-        found = placed[code].sources
-        every = not viable or solution.status == INCONSISTENT
-        indexes: Sequence[int] = range(len(vectors)) if every or not viable else viable
-        agree, shared = _agreement(vectors, found, indexes)
-        first = placed[code].prints[indexes[0]] if any(agree) else ()
+        every = not viable or inconsistent
+        size = len(vectors)
+        indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
+        agree, shared = _agreement(vectors, placed[code].sources, indexes)
         origin = origins[code]
-        if len(vectors) > 1 and len(indexes) < len(vectors) and any(agree):
-            before = _agreement(vectors, None, range(len(vectors)))[0]
+        row = table[code]
+        if agree and not any(agree):  # (a table that does not add up: most of its rows)
+            readings = (
+                None
+                if every or not open_readings
+                else _readings(placed[code], indexes, columns[code])
+            )
+            for col in columns[code]:
+                row[col] = CellValue(None, None, UNCERTAIN, None, readings, None, origin)
+            _warn_undecided(placed[code], code, columns[code], where, warnings)
+            continue
+        first = placed[code].prints[indexes[0]] if any(agree) else ()
+        if size > 1 and len(indexes) < size and any(agree):
+            before = _agreement(vectors, None, range(size))[0]
             if any(a and not b for a, b in zip(agree, before, strict=True)):
                 by_identities.setdefault(_identities(code, rules), []).append(code)
         undecided = []
         readings = None
-        if not all(agree) and not every and solution.status != TOO_MANY:
+        if not all(agree) and not every and open_readings:
             readings = _readings(placed[code], indexes, columns[code])
-        row = table[code]
         for position, col in enumerate(columns[code]):
             if agree[position]:
                 printed = first[position]
@@ -108,17 +121,23 @@ def settle(
                 row[col] = CellValue(None, None, UNCERTAIN, None, readings, None, origin)
                 undecided.append(col)
         if undecided:
-            shown = placed[code].shown or ", ".join(
-                p.raw for p in (placed[code].prints[0]) if p is not None and p.status == NUMBER
-            )
-            warnings.append(
-                f"{where}: row {code}: column of printed values ({shown}) not decided by the "
-                f"table's arithmetic; left null: {', '.join(undecided)}"
-            )
+            _warn_undecided(placed[code], code, undecided, where, warnings)
     for used, rows in by_identities.items():
         warnings.append(
             f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
         )
+
+
+def _warn_undecided(
+    placed: Placed, code: str, undecided: Sequence[str], where: str, warnings: list[str]
+) -> None:
+    shown = placed.shown or ", ".join(
+        p.raw for p in placed.prints[0] if p is not None and p.status == NUMBER
+    )
+    warnings.append(
+        f"{where}: row {code}: column of printed values ({shown}) not decided by the "
+        f"table's arithmetic; left null: {', '.join(undecided)}"
+    )
 
 
 def _agreement(
