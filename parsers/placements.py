@@ -62,6 +62,19 @@ class Placements(Sequence[tuple]):
         self._table = combinations(width, k) if self._size else None
         self._known: dict[int, tuple] = {}  # placements already built, by index
 
+    def alike(self, values: Sequence) -> Placements:
+        """The placements of other ``values``, as many, among the same columns (the shape's
+        table shared, not looked up again)."""
+        if len(values) != len(self.values):
+            raise ValueError("alike placements hold as many values")
+        other = Placements.__new__(Placements)
+        other.values = tuple(values)
+        other.width = self.width
+        other._size = self._size
+        other._table = self._table
+        other._known = {}
+        return other
+
     def __len__(self) -> int:
         return self._size
 
@@ -162,6 +175,21 @@ class Placements(Sequence[tuple]):
             blank = filled[column] < count
             out.append(_agreed([values[j] for j in js], blank, same))
         return out
+
+    def agreed(self, indexes: Iterable[int]) -> list[bool]:
+        """Per column: whether the placements at ``indexes`` all hold the same value there
+        (the first half of :meth:`agreement`; over every placement of values that are all
+        numbers, none agree unless they fill every column — told without a walk)."""
+        if (
+            type(indexes) is range
+            and len(indexes) == self._size
+            and indexes.step == 1
+            and indexes.start == 0
+        ):
+            k = len(self.values)
+            if 0 < k < self.width and None not in self.values:
+                return [False] * self.width
+        return [same for same, _ in self.agreement(indexes)]
 
     def _agreement_of_all(self, same: str) -> list[Any]:
         """:meth:`agreement` over every placement: value ``j`` takes each column from ``j`` to
@@ -339,29 +367,46 @@ def _by_segments(segments: list[Segment], numbers: list[int], width: int, k: int
             within[key] = found
         return found
 
-    out: list[int] = []
     last = len(segments) - 1
+    # (run, first value, column before it) -> what the runs from there add to the index, each
+    # way they can be filled, less what value ``start``'s columns before it would add: worked
+    # out once, whichever way the runs before end at that column
+    tails_of: dict[tuple[int, int, int], list[int]] = {}
 
-    def join(s: int, start: int, previous: int, index: int) -> None:
-        """Runs ``s..`` given values ``start..`` to place after column ``previous``, the
-        index so far ``index``."""
+    def tails(s: int, start: int, previous: int) -> list[int]:
+        """Runs ``s..`` given values ``start..`` to place after column ``previous``."""
+        key = (s, start, previous)
+        found = tails_of.get(key)
+        if found is not None:
+            return found
         lo, hi = segments[s][0], segments[s][1]
         left = k - start
         skipped = ranks[start][previous + 1] if left else 0  # (value ``start``'s columns before)
+        found = []
         if s == last:
-            for _first, _last, part in fits(s, start, left) if left <= hi - lo + 1 else ():
-                out.append(index + part - skipped if left else index)
-            return
+            if left <= hi - lo + 1:
+                found = [part - skipped if left else 0 for _f, _l, part in fits(s, start, left)]
+            tails_of[key] = found
+            return found
         room_after = width - 1 - hi
         for count in range(max(0, left - room_after), min(hi - lo + 1, left) + 1):
-            for _first, final, part in fits(s, start, count):
-                if count:
-                    join(s + 1, start + count, final, index + part - skipped)
-                else:
-                    join(s + 1, start, previous, index)
+            ways = fits(s, start, count)
+            if not count:
+                for _way in ways:
+                    found += tails(s + 1, start, previous)
+                continue
+            by_final: dict[int, list[int]] = {}  # the ways ending at each column
+            for _first, final, part in ways:
+                by_final.setdefault(final, []).append(part - skipped)
+            for final, parts in by_final.items():
+                rest = tails(s + 1, start + count, final)
+                if rest:
+                    found += [part + tail for part in parts for tail in rest]
+        tails_of[key] = found
+        return found
 
     ranks = _ranks(width, k)
-    join(0, 0, -1, 0)
+    out = tails(0, 0, -1)
     out.sort()
     return out
 

@@ -71,10 +71,11 @@ def solve(
     """Find the candidates of each row that belong to some reading satisfying all rules."""
     present = set(options)
     rules = [r for r in rules if r.rows <= present]
-    free = [row for row, cands in options.items() if len(cands) > 1]
+    sizes = {row: len(cands) for row, cands in options.items()}  # (asked once: a call each)
+    free = [row for row, size in sizes.items() if size > 1]
     free_set = set(free)  # (asked of every term of every rule: a list took most of the time)
-    viable: dict[str, Sequence[int]] = {row: range(len(c)) for row, c in options.items()}
-    if any(not cands for cands in options.values()):
+    viable: dict[str, Sequence[int]] = {row: range(size) for row, size in sizes.items()}
+    if 0 in sizes.values():
         return Solution(INCONSISTENT, viable, ["a row has no possible reading"])
     if not free:
         return Solution(UNIQUE, viable)
@@ -99,14 +100,7 @@ def solve(
         if isinstance(options[row], Placements):
             searched.setdefault(row, []).append(rule)
             continue
-        base = constant(rule)
-        candidates = options[row]
-        own = [(t.col, t.coef) for t in rule.terms if t.row == row]  # (in the rule's order)
-        kept = [
-            i
-            for i in viable[row]
-            if base + sum([coef * _num(candidates[i][col]) for col, coef in own]) == 0
-        ]
+        kept = _kept(options[row], viable[row], row, rule, constant(rule))
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name])
         viable[row] = kept
@@ -216,6 +210,29 @@ def solve(
         return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
+
+
+def _kept(
+    candidates: Sequence[Vector], indexes: Sequence[int], row: str, rule: Rule, base: int | float
+) -> list[int]:
+    """The candidates at ``indexes`` on which ``rule`` holds, the rest of its terms adding up
+    to ``base``: each candidate's terms read at once and added in the rule's order (a blank
+    counts 0)."""
+    own = [(t.col, t.coef) for t in rule.terms if t.row == row]
+    columns = [col for col, _ in own]
+    coefficients = [coef for _, coef in own]
+    if not own:
+        return list(indexes) if base == 0 else []
+    read = operator.itemgetter(*columns) if len(columns) > 1 else None
+    kept = []
+    for i in indexes:
+        vector = candidates[i]
+        values = read(vector) if read is not None else (vector[columns[0]],)
+        if None in values:
+            values = [0 if v is None else v for v in values]
+        if base + sum(map(operator.mul, coefficients, values)) == 0:
+            kept.append(i)
+    return kept
 
 
 def _steps(

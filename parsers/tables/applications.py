@@ -130,13 +130,14 @@ def read_applications(
         placed[code] = place_row(
             row.values, columns, headers, row_sums, splits=splits, label=row.header
         )
-    if text and any(len(p.vectors) > 1 for p in placed.values()):
+    free = any(len(p.vectors) > 1 for p in placed.values())
+    if text and free:
         for code, facts in _stated_totals(text).items():
             if code in placed and len(placed[code].vectors) > 1:
                 placed[code] = narrow(
                     placed[code], columns, {"total": facts}, f"table 三 row {code}", warnings
                 )
-    free = any(len(p.vectors) > 1 for p in placed.values())
+        free = any(len(p.vectors) > 1 for p in placed.values())
     rules = application_rules(template, set(placed)) if free else []
     settle(placed, rules, {code: columns for code in placed}, table, "table 三", warnings)
     for code, row_columns in layout:

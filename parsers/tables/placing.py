@@ -159,11 +159,12 @@ def _place(
     if len(filled) > width:
         return Placed([], [], f"{len(filled)} values for {width} columns")
     printed = [t.printed for t in filled]
+    prints = Placements(printed, width)
     return Placed(
-        Placements([value_of(p) for p in printed], width),
-        Placements(printed, width),
+        prints.alike([None if p is None else p.value for p in printed]),
+        prints,
         "arithmetic",
-        sources=Placements([t.cell for t in filled], width),
+        sources=prints.alike([t.cell for t in filled]),
     )
 
 

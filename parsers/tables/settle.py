@@ -27,20 +27,21 @@ def settle(
 
     Each cell keeps the source cell its printed value came from and its row's
     :class:`~parsers.model.RowOrigin` (references: nothing is copied)."""
-    options = {code: p.vectors for code, p in placed.items() if p.vectors}
+    sizes = {code: len(p.vectors) for code, p in placed.items()}  # (asked once: a call each)
+    options = {code: p.vectors for code, p in placed.items() if sizes[code]}
     origins = {
         code: RowOrigin(p.label, p.note, None if p.headers is None else p.headers.cells, p.values)
         for code, p in placed.items()
     }
     for code, p in placed.items():
-        if not p.vectors:
+        if not sizes[code]:
             warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
             origin = origins[code]
             for col in columns[code]:
                 table[code][col] = CellValue(None, None, UNCERTAIN, origin=origin)
     if not options:
         return
-    if all(len(vectors) == 1 for vectors in options.values()):
+    if all(sizes[code] == 1 for code in options):
         for code in options:  # every column known from positions or order: nothing to solve
             row = table[code]
             origin = origins[code]
@@ -66,7 +67,7 @@ def settle(
         return
     solution = solve(options, rules)
     if solution.status in (INCONSISTENT, TOO_MANY):
-        ambiguous = [c for c, v in options.items() if len(v) > 1]
+        ambiguous = [c for c in options if sizes[c] > 1]
         if ambiguous:
             reason = (
                 "the printed numbers do not add up under any placement of the blank cells"
@@ -82,9 +83,9 @@ def settle(
     for code, vectors in options.items():
         viable = solution.viable.get(code)
         every = not viable or inconsistent
-        size = len(vectors)
+        size = sizes[code]
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
-        agree, shared = _agreement(vectors, placed[code].sources, indexes)
+        agree = _agreed(vectors, indexes)
         origin = origins[code]
         row = table[code]
         if agree and not any(agree):  # (a table that does not add up: most of its rows)
@@ -97,6 +98,7 @@ def settle(
                 row[col] = CellValue(None, None, UNCERTAIN, None, readings, None, origin)
             _warn_undecided(placed[code], code, columns[code], where, warnings)
             continue
+        shared = _shared(vectors, placed[code].sources, indexes, agree)
         first = placed[code].prints[indexes[0]] if any(agree) else ()
         if size > 1 and len(indexes) < size and any(agree):
             before = _agreement(vectors, None, range(size))[0]
@@ -131,9 +133,11 @@ def settle(
 def _warn_undecided(
     placed: Placed, code: str, undecided: Sequence[str], where: str, warnings: list[str]
 ) -> None:
-    shown = placed.shown or ", ".join(
-        p.raw for p in placed.prints[0] if p is not None and p.status == NUMBER
-    )
+    # (the first reading's printed cells, in order: for readings left to arithmetic, the
+    # printed values themselves — the first placement puts each in turn, blanks after)
+    prints = placed.prints
+    first = prints.values if isinstance(prints, Placements) else prints[0]
+    shown = placed.shown or ", ".join(p.raw for p in first if p is not None and p.status == NUMBER)
     warnings.append(
         f"{where}: row {code}: column of printed values ({shown}) not decided by the "
         f"table's arithmetic; left null: {', '.join(undecided)}"
@@ -148,17 +152,32 @@ def _agreement(
     sources are known; the sources are compared only where the values agree, as only there
     are they asked for). Readings left to arithmetic (:class:`~parsers.solver.Placements`)
     are compared by the columns each value takes, without building them."""
+    agree = _agreed(vectors, indexes)
+    return agree, _shared(vectors, sources, indexes, agree)
+
+
+def _agreed(vectors: Sequence[Vector], indexes: Sequence[int]) -> list[bool]:
+    """Per position: whether the readings at ``indexes`` all hold the same value there."""
     if isinstance(vectors, Placements):
-        agree = [same for same, _ in vectors.agreement(indexes)]
-    else:
-        agree = agreed([vectors[i] for i in indexes])
+        return vectors.agreed(indexes)
+    return agreed([vectors[i] for i in indexes])
+
+
+def _shared(
+    vectors: Sequence[Vector],
+    sources: Sequence[tuple] | None,
+    indexes: Sequence[int],
+    agree: list[bool],
+) -> list | None:
+    """The source cell the readings at ``indexes`` all take each position from, where their
+    values ``agree`` (see :func:`_agreement`)."""
     if sources is None:
-        return agree, None
+        return None
     if not any(agree):
-        return agree, [None] * len(agree)  # a source is asked for where the values agree only
+        return [None] * len(agree)  # a source is asked for where the values agree only
     if isinstance(vectors, Placements) and isinstance(sources, Placements):
-        return agree, [cell for _, cell in sources.agreement(indexes, same="identical")]
-    return agree, _common_sources(sources[i] for i in indexes)
+        return [cell for _, cell in sources.agreement(indexes, same="identical")]
+    return _common_sources(sources[i] for i in indexes)
 
 
 def _common_sources(readings: Iterable[tuple]) -> list | None:
