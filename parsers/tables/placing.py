@@ -159,12 +159,12 @@ def _place(
     if len(filled) > width:
         return Placed([], [], f"{len(filled)} values for {width} columns")
     printed = [t.printed for t in filled]
-    prints = Placements(printed, width)
+    shape = Placements(printed, width)
     return Placed(
-        prints.alike([None if p is None else p.value for p in printed]),
-        prints,
+        shape.alike([None if p is None else p.value for p in printed]),
+        shape,
         "arithmetic",
-        sources=prints.alike([t.cell for t in filled]),
+        sources=shape.alike([t.cell for t in filled]),
     )
 
 
