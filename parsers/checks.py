@@ -26,6 +26,7 @@ from parsers.checks_whole import (
     BALANCE_ROWS,
     EMPTY,
     SUMMED_COLUMNS,
+    fmt,
     rules_that_hold,
 )
 from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
@@ -109,7 +110,7 @@ class _Rule:
         if summed == total:
             self.held += 1
         else:
-            self.failures.append(label.format(sum=_fmt(summed), total=_fmt(total)))
+            self.failures.append(label.format(sum=fmt(summed), total=fmt(total)))
 
     def check(self) -> Check:
         parts = []
@@ -131,10 +132,6 @@ class _Rule:
             ok = None
             parts.append(EMPTY)
         return Check(self.name, ok, " | ".join(parts))
-
-
-def _fmt(value: int | float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def _not_in_document(name: str, what: str) -> Check:
@@ -159,7 +156,7 @@ def _balance(apps: dict | None) -> Check:
             rule.held += 1
         else:
             rule.failures.append(
-                f"{col}: new+carried_over {_fmt(left)} vs total+carried_forward {_fmt(right)}"
+                f"{col}: new+carried_over {fmt(left)} vs total+carried_forward {fmt(right)}"
             )
     return rule.check()
 

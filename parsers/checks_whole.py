@@ -1,21 +1,24 @@
 """The form's rules checked on whole tables, where that is what checking them one comparison at
 a time gives (:mod:`parsers.checks` words every other case).
 
-A report's checks compare some four hundred cells, and almost every table comes either with a
-printed number in every cell or with some cells printed blank; in both, no cell a rule needs is
-undecided or absent. Their values are then read once, in one pass over the table, and a rule
-that holds on every comparison is worded here: ``ok`` with no detail when every cell holds a
-number (the comparisons made over the whole table at once by C-level maps and unpacking), or,
-where cells are blank, counted as 0 and named as the rules name them. A rule with a comparison
-that fails, and every table with an undecided or absent cell, a row the rule needs missing, or
-a value that is not a number, is left to the rules one comparison at a time, which word it.
+A report's checks compare some four hundred cells, and almost every table comes with a printed
+number in every cell, or with some cells printed blank or with a dash: no cell a rule needs is
+undecided or absent. Such a table is read once into one flat list of values, row by row in the
+order of its columns; each rule is then a few slices of that list, at offsets planned once per
+template and order of rows (:class:`_Plan`). A rule is tested on the whole table at once
+(C-level maps and slices); only a rule that fails, or that meets blank cells, is gone through
+comparison by comparison, and worded exactly as the rules one by one word it (the failures,
+then the comparisons that counted blank cells as 0, or that nothing was printed to check).
+
+Every table with an undecided or absent cell, a column the rules need missing from a row, or a
+row a rule needs missing, is left to the rules one comparison at a time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from operator import add, itemgetter
-from typing import cast
 
 from parsers import schema
 from parsers.model import MISSING, NUMBER, UNCERTAIN, Check
@@ -31,155 +34,222 @@ APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
 EMPTY = "nothing printed to check (every cell blank)"
 
-Values = tuple[int | float | None, ...]
-Grid = dict[str, Values]  # a table's values by row, None where a cell is blank
-Numbers = dict[str, tuple[int | float, ...]]  # the same, with no cell blank
+Value = int | float | None
+
+_ROW_CELLS = itemgetter(*SUMMED_COLUMNS)
+_GROUP_CELLS = itemgetter(*APPEAL_COLUMNS)
+_WIDTH = len(SUMMED_COLUMNS)  # table 三's columns checked, in the flat list of each row
+_APPEAL_WIDTH = len(APPEAL_COLUMNS)
+
+# The column sums of the outcomes are taken over the same columns as the balance's.
+assert APPLICATION_COLUMNS == SUMMED_COLUMNS
 
 
 def rules_that_hold(apps: dict | None, appeals: dict | None, template: str) -> list[Check | None]:
-    """The four rules (balance, outcomes, columns, appeal totals), each as its check where it
-    holds on a table with no undecided or absent cell; else None."""
+    """The four rules (balance, outcomes, columns, appeal totals), each as its check where its
+    table has no undecided or absent cell and every row and column it needs; else None."""
     held: list[Check | None] = [None, None, None, None]
     try:  # (a value that is not a number leaves every rule to be worded one by one)
-        found = _values(apps, SUMMED_COLUMNS)
+        found = _flat_values(apps, _ROW_CELLS, _WIDTH)
         if found is not None:
-            grid, numbers = found
-            held[0] = _balance_held(numbers)
-            held[1] = _outcomes_held(numbers, template)
-            held[2] = _columns_held(numbers)
-            if grid is not numbers:  # some cells blank: word what held as the rules do
-                held[:3] = _blanks_named(held[:3], grid, template)
-        found = _values(appeals, APPEAL_COLUMNS)
+            plan = _plan(apps, template)  # type: ignore[arg-type]
+            held[0] = _balance(*found, plan)
+            held[1] = _outcomes(*found, plan)
+            held[2] = _columns(*found, plan)
+        found = _flat_values(appeals, _GROUP_CELLS, _APPEAL_WIDTH)
         if found is not None:
-            grid, numbers = found
-            appeal_totals = _appeals_held(numbers)
-            if appeal_totals is not None and grid is not numbers:
-                appeal_totals = _with_blanks(appeal_totals, grid.items())
-            held[3] = appeal_totals
+            held[3] = _appeal_totals(*found, tuple(appeals))  # type: ignore[arg-type]
     except TypeError:
         return [None, None, None, None]
     return held
 
 
-def _values(table: dict | None, columns: tuple[str, ...]) -> tuple[Grid, Numbers] | None:
-    """Each row's values in ``columns`` order, when every row holds those columns and none of
-    their cells is undecided or absent (else None): as printed (None where a cell is printed
-    blank or with a dash), and with blank cells as 0 — the same object when none is blank.
-    (A row's other cells change nothing: the rules ask only for these, and a row with a cell
-    that is not absent is never absent.)"""
+def _flat_values(
+    table: dict | None, cells_of: itemgetter, width: int
+) -> tuple[list[Value], list[int | float]] | None:
+    """The table's values row by row in the rules' column order, when every row holds those
+    columns and none of their cells is undecided or absent (else None): as printed (None where
+    a cell is printed blank or with a dash), and with blank cells as 0 — the same list when
+    none is blank. (A row's other cells change nothing: the rules ask only for these, and a row
+    with a cell that is not absent is never absent.)"""
     if not table:
         return None
     try:
-        cells = list(map(itemgetter(*columns), table.values()))
+        rows = list(map(cells_of, table.values()))
     except KeyError:
         return None
-    values = [cell.value for row in cells for cell in row if cell.status == NUMBER]
-    width = len(columns)
-    if len(values) == width * len(cells):
-        grid = dict(zip(table, zip(*[iter(values)] * width, strict=True), strict=True))
-        return grid, cast(Numbers, grid)
-    statuses = {cell.status for row in cells for cell in row}
+    values = [cell.value for row in rows for cell in row if cell.status == NUMBER]
+    if len(values) == width * len(rows):
+        return values, values
+    statuses = {cell.status for row in rows for cell in row}
     if MISSING in statuses or UNCERTAIN in statuses:
         return None
-    values = [cell.value for row in cells for cell in row]
-    counted = [0 if value is None else value for value in values]
-    grid = dict(zip(table, zip(*[iter(values)] * width, strict=True), strict=True))
-    numbers = dict(zip(table, zip(*[iter(counted)] * width, strict=True), strict=True))
-    return grid, numbers
+    values = [cell.value for row in rows for cell in row]
+    return values, [0 if value is None else value for value in values]
 
 
-# --- every cell a number ----------------------------------------------------------------------
+class _Plan:
+    """Where each rule of table 三 finds its rows in the flat list of a table whose rows come
+    in one order (offsets of a row's first value; None where a row the rule needs is not in
+    the table): worked out once per template and order of rows."""
+
+    __slots__ = ("rows", "balance", "outcomes", "outcome_run", "total")
+
+    def __init__(self, rows: tuple[str, ...], template: str) -> None:
+        at = {row: i * _WIDTH for i, row in enumerate(rows)}
+        self.rows = rows
+        self.balance = _offsets(at, BALANCE_ROWS)
+        outcome_rows = schema.OUTCOME_ROWS.get(template)
+        self.outcomes = None if outcome_rows is None else _offsets(at, outcome_rows)
+        self.total = at.get("total")
+        # The outcome rows one after another in the table (as printed): each column's parts
+        # are then one slice, added in the same order.
+        self.outcome_run = bool(self.outcomes) and all(
+            b - a == _WIDTH for a, b in pairwise(self.outcomes or ())
+        )
 
 
-def _balance_held(grid: Numbers) -> Check | None:
+def _offsets(at: dict[str, int], rows: Sequence[str]) -> tuple[int, ...] | None:
     try:
-        new, carried_over, total, carried_forward = map(grid.__getitem__, BALANCE_ROWS)
+        return tuple(map(at.__getitem__, rows))
     except KeyError:
         return None
-    if list(map(add, new, carried_over)) != list(map(add, total, carried_forward)):
-        return None
-    return Check("applications.balance", True, "")
 
 
-def _outcomes_held(grid: Numbers, template: str) -> Check | None:
-    rows = _outcome_rows(grid, template)
-    if rows is None:
-        return None
-    *parts, total = rows
-    if list(map(sum, zip(*parts, strict=True))) != list(total):
-        return None
-    return Check("applications.outcomes", True, "")
+_PLANS: dict[tuple[str, tuple[str, ...]], _Plan] = {}
 
 
-def _columns_held(grid: Numbers) -> Check | None:
+def _plan(table: dict, template: str) -> _Plan:
+    key = (template, tuple(table))
+    plan = _PLANS.get(key)
+    if plan is None:
+        if len(_PLANS) >= 256:
+            _PLANS.clear()
+        plan = _PLANS[key] = _Plan(key[1], template)
+    return plan
+
+
+# --- the rules ----------------------------------------------------------------------------------
+
+
+def _row(values: Sequence, at: int) -> Sequence:
+    return values[at : at + _WIDTH]
+
+
+def _balance(values: list, counted: list, plan: _Plan) -> Check | None:
+    if plan.balance is None:
+        return None  # a row the balance needs is missing (the rules word it)
+    new, carried_over, total, carried_forward = (_row(counted, at) for at in plan.balance)
+    left = list(map(add, new, carried_over))
+    right = list(map(add, total, carried_forward))
+    if left == right and values is counted:
+        return Check("applications.balance", True, "")
+    printed = zip(*(_row(values, at) for at in plan.balance), strict=True)
+    failures = [
+        f"{col}: new+carried_over {fmt(a)} vs total+carried_forward {fmt(b)}"
+        for col, a, b in zip(APPLICATION_COLUMNS, left, right, strict=True)
+        if a != b
+    ]
+    return _worded("applications.balance", failures, zip(APPLICATION_COLUMNS, printed, strict=True))
+
+
+def _outcomes(values: list[Value], counted: list, plan: _Plan) -> Check | None:
+    if plan.outcomes is None or plan.total is None:
+        return None  # a row the outcomes need is missing (the rules word it)
+    if plan.outcome_run:
+        start, end = plan.outcomes[0], plan.outcomes[-1] + _WIDTH
+        parts: list[Sequence] = [counted[at:end:_WIDTH] for at in range(start, start + _WIDTH)]
+    else:
+        parts = list(zip(*(_row(counted, at) for at in plan.outcomes), strict=True))
+    sums = list(map(sum, parts))
+    total = _row(counted, plan.total)
+    if sums == total and values is counted:
+        return Check("applications.outcomes", True, "")
+    failures = [
+        f"{col}: outcomes sum {fmt(a)} vs total {fmt(b)}"
+        for col, a, b in zip(APPLICATION_COLUMNS, sums, total, strict=True)
+        if a != b
+    ]
+    printed = zip(*(_row(values, at) for at in (*plan.outcomes, plan.total)), strict=True)
+    return _worded(
+        "applications.outcomes", failures, zip(APPLICATION_COLUMNS, printed, strict=True)
+    )
+
+
+def _columns(values: list[Value], counted: list, plan: _Plan) -> Check:
     """Each row of table 三: its six applicant columns sum to its total (added in the order
     ``sum()`` adds them in the rules one by one)."""
-    if [1 for a, b, c, d, e, f, total in grid.values() if a + b + c + d + e + f != total]:
-        return None
-    return Check("applications.columns", True, "")
+    width = _WIDTH
+    if values is counted and not [
+        1
+        for a, b, c, d, e, f, total in zip(*[iter(counted)] * width, strict=True)
+        if a + b + c + d + e + f != total
+    ]:
+        return Check("applications.columns", True, "")
+    sums = _row_sums(counted, width)
+    totals = counted[width - 1 :: width]
+    failures = [
+        f"{row}: columns sum {fmt(a)} vs total {fmt(b)}"
+        for row, a, b in zip(plan.rows, sums, totals, strict=True)
+        if a != b
+    ]
+    printed = (values[at : at + width] for at in range(0, len(values), width))
+    return _worded("applications.columns", failures, zip(plan.rows, printed, strict=True))
 
 
-def _appeals_held(grid: Numbers) -> Check | None:
+def _appeal_totals(values: list[Value], counted: list, groups: tuple[str, ...]) -> Check:
     """Each group of table 四: its four results sum to its total."""
-    if [1 for a, b, c, d, total in grid.values() if a + b + c + d != total]:
-        return None
-    return Check("appeals.totals", True, "")
+    width = _APPEAL_WIDTH
+    if values is counted and not [
+        1
+        for a, b, c, d, total in zip(*[iter(counted)] * width, strict=True)
+        if a + b + c + d != total
+    ]:
+        return Check("appeals.totals", True, "")
+    sums = _row_sums(counted, width)
+    totals = counted[width - 1 :: width]
+    failures = [
+        f"{group}: {fmt(a)} vs total {fmt(b)}"
+        for group, a, b in zip(groups, sums, totals, strict=True)
+        if a != b
+    ]
+    printed = (values[at : at + width] for at in range(0, len(values), width))
+    return _worded("appeals.totals", failures, zip(groups, printed, strict=True))
 
 
-_OUTCOMES = {template: itemgetter(*rows, "total") for template, rows in schema.OUTCOME_ROWS.items()}
+def _row_sums(counted: list, width: int) -> list:
+    """Each row's parts (all its values but the last) added as ``sum()`` adds them."""
+    sums = [0] * (len(counted) // width)
+    for column in range(width - 1):
+        sums = list(map(add, sums, counted[column::width]))
+    return sums
 
 
-def _outcome_rows(grid: Mapping[str, Sequence], template: str) -> Sequence[Sequence] | None:
-    """Table 三's outcome rows of ``template``, then its total row; None when one is missing."""
-    try:
-        return _OUTCOMES[template](grid)
-    except KeyError:  # a row the document lacks (the rules word it)
-        return None
-
-
-# --- some cells blank -------------------------------------------------------------------------
-# Blank cells count as 0, so a rule holds with them where it holds on the table with 0 in their
-# place; what is left is to name its comparisons that had blank cells and to leave out those
-# that had nothing else (nothing printed to check).
-
-
-def _blanks_named(held: list[Check | None], grid: Grid, template: str) -> list[Check | None]:
-    """Table 三's three rules as they held with blank cells as 0, worded as the rules word
-    them (each rule that held has every row its comparisons ask for)."""
-    balance, outcomes, columns = held
-    if balance is not None:
-        balance = _with_blanks(balance, _balance_columns(grid))
-    rows = _outcome_rows(grid, template)
-    if outcomes is not None and rows is not None:
-        outcomes = _with_blanks(outcomes, _by_column(rows))
-    if columns is not None:
-        columns = _with_blanks(columns, grid.items())
-    return [balance, outcomes, columns]
-
-
-def _balance_columns(grid: Grid) -> Iterable[tuple[str, Sequence]]:
-    """The balance's comparisons: each column's values in its four rows."""
-    rows = map(grid.__getitem__, BALANCE_ROWS)
-    return zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True)
-
-
-def _by_column(rows: Sequence[Sequence]) -> Iterable[tuple[str, Sequence]]:
-    """Comparisons made in each column of table 三 over ``rows``."""
-    return zip(APPLICATION_COLUMNS, zip(*rows, strict=True), strict=True)
-
-
-def _with_blanks(held: Check, comparisons: Iterable[tuple[str, Sequence]]) -> Check:
-    """``held`` (a rule that holds with blank cells as 0) worded as the rules one by one word
-    it: the comparisons that had a blank cell named, those with nothing printed not counted."""
+def _worded(rule: str, failures: list[str], comparisons: Iterable[tuple[str, Sequence]]) -> Check:
+    """A rule worded as the rules one by one word it (:class:`parsers.checks._Rule`), from its
+    failures and each comparison's values as printed (None where blank): a comparison with
+    nothing printed checks nothing (a failure is never one: a blank counts as 0, and 0 = 0),
+    one with a blank cell is named."""
     blanks = []
     checked = 0
-    for where, values in comparisons:
-        if None in values:
-            if values.count(None) == len(values):
+    for where, printed in comparisons:
+        if None in printed:
+            if printed.count(None) == len(printed):
                 continue  # nothing printed to check
             blanks.append(where)
         checked += 1
-    parts = [f"blank cells counted as 0: {', '.join(blanks)}"] if blanks else []
+    parts = ["; ".join(failures)] if failures else []
+    if blanks:
+        parts.append(f"blank cells counted as 0: {', '.join(blanks)}")
+    if failures:
+        return Check(rule, False, " | ".join(parts))
     if checked:
-        return Check(held.rule, True, " | ".join(parts))
-    return Check(held.rule, None, " | ".join([*parts, EMPTY]))
+        return Check(rule, True, " | ".join(parts))
+    return Check(rule, None, " | ".join([*parts, EMPTY]))
+
+
+def fmt(value: int | float) -> str:
+    """A sum as the checks print it: integral values without a decimal point."""
+    if type(value) is int:
+        return str(value)
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"

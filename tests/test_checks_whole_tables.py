@@ -1,7 +1,7 @@
 """The checks made over whole tables of printed numbers give what the rules give one
 comparison at a time: the same four checks, in order, with the same words, on tables that
 hold and tables that do not (a changed number, a float, a blank, an undecided or absent cell,
-a row or column the document lacks, cells beyond the template's)."""
+a row or column the document lacks, cells beyond the template's, rows in another order)."""
 
 from __future__ import annotations
 
@@ -49,6 +49,7 @@ def _change(rng: random.Random, tables: dict) -> str:
     col = rng.choice(list(rows[row]))
     kind = rng.choice(
         ["number", "float", "blank", "dash", "undecided", "absent", "no_row", "no_col", "extra"]
+        + ["reordered"]
     )
     if kind == "number":
         rows[row][col] = CellValue(rng.randint(0, 50), "n", NUMBER)
@@ -64,8 +65,12 @@ def _change(rng: random.Random, tables: dict) -> str:
         del rows[row]
     elif kind == "no_col":
         del rows[row][col]
-    else:
+    elif kind == "extra":
         rows[row]["note"] = CellValue(None, None, MISSING)
+    else:  # rows printed in another order (the outcome rows no longer one run)
+        order = list(rows)
+        rng.shuffle(order)
+        tables[section] = {name: rows[name] for name in order}
     return kind
 
 
@@ -80,7 +85,7 @@ def test_whole_table_checks_word_what_the_rules_word(template):
         for _ in range(i % 4):  # a quarter of the tables as generated: every sum holds
             seen.add(_change(rng, tables))
         assert checks.run_checks(tables, template) == _one_by_one(tables, template)
-    assert len(seen) == 9
+    assert len(seen) == 10
 
 
 def test_a_table_that_holds_gives_true_checks_with_no_detail():
