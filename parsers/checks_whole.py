@@ -90,28 +90,34 @@ def _flat_values(
 
 class _Plan:
     """Where each rule of table 三 finds its rows in the flat list of a table whose rows come
-    in one order (offsets of a row's first value; None where a row the rule needs is not in
-    the table): worked out once per template and order of rows."""
+    in one order (slices of that list; None where a row the rule needs is not in the table):
+    worked out once per template and order of rows."""
 
-    __slots__ = ("rows", "balance", "outcomes", "outcome_run", "total")
+    __slots__ = ("rows", "balance", "outcomes", "outcome_columns", "total")
 
     def __init__(self, rows: tuple[str, ...], template: str) -> None:
         at = {row: i * _WIDTH for i, row in enumerate(rows)}
         self.rows = rows
-        self.balance = _offsets(at, BALANCE_ROWS)
+        self.balance = _row_slices(at, BALANCE_ROWS)
         outcome_rows = schema.OUTCOME_ROWS.get(template)
-        self.outcomes = None if outcome_rows is None else _offsets(at, outcome_rows)
-        self.total = at.get("total")
+        self.outcomes = None if outcome_rows is None else _row_slices(at, outcome_rows)
+        total = _row_slices(at, ("total",))
+        self.total = None if total is None else total[0]
         # The outcome rows one after another in the table (as printed): each column's parts
-        # are then one slice, added in the same order.
-        self.outcome_run = bool(self.outcomes) and all(
-            b - a == _WIDTH for a, b in pairwise(self.outcomes or ())
-        )
+        # are then one slice of the list, added in the same order.
+        self.outcome_columns: tuple[slice, ...] | None = None
+        starts = [row.start for row in self.outcomes or ()]
+        if starts and all(b - a == _WIDTH for a, b in pairwise(starts)):
+            end = starts[-1] + _WIDTH
+            self.outcome_columns = tuple(
+                slice(column, end, _WIDTH) for column in range(starts[0], starts[0] + _WIDTH)
+            )
 
 
-def _offsets(at: dict[str, int], rows: Sequence[str]) -> tuple[int, ...] | None:
+def _row_slices(at: dict[str, int], rows: Sequence[str]) -> tuple[slice, ...] | None:
+    """Each row's values in the flat list, or None when one of the rows is not there."""
     try:
-        return tuple(map(at.__getitem__, rows))
+        return tuple(slice(at[row], at[row] + _WIDTH) for row in rows)
     except KeyError:
         return None
 
@@ -132,19 +138,15 @@ def _plan(table: dict, template: str) -> _Plan:
 # --- the rules ----------------------------------------------------------------------------------
 
 
-def _row(values: Sequence, at: int) -> Sequence:
-    return values[at : at + _WIDTH]
-
-
 def _balance(values: list, counted: list, plan: _Plan) -> Check | None:
     if plan.balance is None:
         return None  # a row the balance needs is missing (the rules word it)
-    new, carried_over, total, carried_forward = (_row(counted, at) for at in plan.balance)
-    left = list(map(add, new, carried_over))
-    right = list(map(add, total, carried_forward))
+    new, carried_over, total, carried_forward = plan.balance
+    left = list(map(add, counted[new], counted[carried_over]))
+    right = list(map(add, counted[total], counted[carried_forward]))
     if left == right and values is counted:
         return Check("applications.balance", True, "")
-    printed = zip(*(_row(values, at) for at in plan.balance), strict=True)
+    printed = zip(*(values[row] for row in plan.balance), strict=True)
     failures = [
         f"{col}: new+carried_over {fmt(a)} vs total+carried_forward {fmt(b)}"
         for col, a, b in zip(APPLICATION_COLUMNS, left, right, strict=True)
@@ -156,13 +158,11 @@ def _balance(values: list, counted: list, plan: _Plan) -> Check | None:
 def _outcomes(values: list[Value], counted: list, plan: _Plan) -> Check | None:
     if plan.outcomes is None or plan.total is None:
         return None  # a row the outcomes need is missing (the rules word it)
-    if plan.outcome_run:
-        start, end = plan.outcomes[0], plan.outcomes[-1] + _WIDTH
-        parts: list[Sequence] = [counted[at:end:_WIDTH] for at in range(start, start + _WIDTH)]
+    if plan.outcome_columns is not None:
+        sums = [sum(counted[column]) for column in plan.outcome_columns]
     else:
-        parts = list(zip(*(_row(counted, at) for at in plan.outcomes), strict=True))
-    sums = list(map(sum, parts))
-    total = _row(counted, plan.total)
+        sums = list(map(sum, zip(*(counted[row] for row in plan.outcomes), strict=True)))
+    total = counted[plan.total]
     if sums == total and values is counted:
         return Check("applications.outcomes", True, "")
     failures = [
@@ -170,7 +170,7 @@ def _outcomes(values: list[Value], counted: list, plan: _Plan) -> Check | None:
         for col, a, b in zip(APPLICATION_COLUMNS, sums, total, strict=True)
         if a != b
     ]
-    printed = zip(*(_row(values, at) for at in (*plan.outcomes, plan.total)), strict=True)
+    printed = zip(*(values[row] for row in (*plan.outcomes, plan.total)), strict=True)
     return _worded(
         "applications.outcomes", failures, zip(APPLICATION_COLUMNS, printed, strict=True)
     )
