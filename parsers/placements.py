@@ -136,9 +136,20 @@ class Placements(Sequence[tuple]):
         gives its values rather than from the placements themselves."""
         values = self.values
         table = self._table
+        if table is not None:  # of each group of placements that put the same values there,
+            columns = tuple(wanted)  # one test
+            found = []
+            for takers, indexes in _landing(self.width, len(values), columns):
+                for j, column in zip(takers, columns, strict=True):
+                    if ((values[j] if j >= 0 else None) or 0) != wanted[column]:
+                        break
+                else:
+                    found += indexes
+            found.sort()
+            return found
         found = []
         for index in range(self._size):
-            positions = table[index] if table is not None else self.positions(index)
+            positions = self.positions(index)
             for column, value in wanted.items():
                 held = values[positions.index(column)] if column in positions else None
                 if (held or 0) != value:
@@ -226,6 +237,11 @@ class Placements(Sequence[tuple]):
         if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
             return None
         k, width = len(numbers), self.width
+        if 0 < self._size <= _FEW and self._table is not None and any(numbers):
+            # (a short table, as every row of table 三's: the tests below, grouped)
+            coefficients = tuple(tuple(c) for c, _ in sums)
+            targets = cast(list[int], [t for _, t in sums])
+            return _each(width, k, coefficients, targets, numbers)
         if not self._size or not k:  # none, or the one all-blank placement: test it
             return [i for i, v in enumerate(self) if all(t == 0 for _, t in sums)]
         if not sums or not any(numbers):  # every placement adds up the same: to 0
@@ -300,6 +316,20 @@ def _weighed(
     groups: dict[tuple[tuple[int, ...], ...], list[int]] = {}
     for index, positions in enumerate(combinations(width, k) or ()):
         key = tuple(tuple(map(c.__getitem__, positions)) for c in rules)
+        groups.setdefault(key, []).append(index)
+    return tuple((key, tuple(indexes)) for key, indexes in groups.items())
+
+
+@lru_cache(maxsize=256)
+def _landing(
+    width: int, k: int, columns: tuple[int, ...]
+) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """The placements of ``k`` values among ``width`` columns (indexes into
+    :func:`combinations`), grouped by which value lands in each of ``columns`` (-1: none).
+    Made once per shape and set of columns; read only."""
+    groups: dict[tuple[int, ...], list[int]] = {}
+    for index, positions in enumerate(combinations(width, k) or ()):
+        key = tuple(positions.index(c) if c in positions else -1 for c in columns)
         groups.setdefault(key, []).append(index)
     return tuple((key, tuple(indexes)) for key, indexes in groups.items())
 

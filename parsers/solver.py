@@ -47,9 +47,26 @@ class Rule:
     # The rows its terms read, worked out once: the solver asks of every rule which of its
     # rows are present and which are free (a set operation instead of a walk of the terms).
     rows: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Per row and width: the coefficient of each of the row's columns (made when first asked;
+    # the form's rules are made once and serve every document).
+    _coefficients: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", frozenset(t.row for t in self.terms))
+        object.__setattr__(self, "_coefficients", {})
+
+    def coefficients(self, row: str, width: int) -> tuple[int, ...]:
+        """The rule's coefficient of each of ``row``'s ``width`` columns (0 where it reads
+        none)."""
+        key = (row, width)
+        found = self._coefficients.get(key)
+        if found is None:
+            out = [0] * width
+            for t in self.terms:
+                if t.row == row:
+                    out[t.col] += t.coef
+            found = self._coefficients[key] = tuple(out)
+        return found
 
 
 @dataclass
@@ -224,15 +241,18 @@ def _kept(
     if not own:
         return list(indexes) if base == 0 else []
     read = operator.itemgetter(*columns) if len(columns) > 1 else None
+    zero = _BLANK_AS_ZERO.get  # (zero.get(v, v): 0 for a blank, else the value itself)
+    mul = operator.mul
     kept = []
     for i in indexes:
         vector = candidates[i]
         values = read(vector) if read is not None else (vector[columns[0]],)
-        if None in values:
-            values = [0 if v is None else v for v in values]
-        if base + sum(map(operator.mul, coefficients, values)) == 0:
+        if base + sum(map(mul, coefficients, map(zero, values, values))) == 0:
             kept.append(i)
     return kept
+
+
+_BLANK_AS_ZERO: dict[Any, int] = {None: 0}
 
 
 def _steps(
@@ -297,14 +317,10 @@ def _search(
     constant: Callable[[Rule], int | float],
 ) -> list[int]:
     """The placements of ``row`` satisfying every one of its own ``rules``."""
-    sums = []
-    for rule in rules:
-        coefficients = [0] * candidates.width
-        for t in rule.terms:
-            if t.row == row:
-                coefficients[t.col] += t.coef
-        sums.append((coefficients, -constant(rule)))
-    kept = candidates.satisfying(sums)
+    width = candidates.width
+    kept = candidates.satisfying(
+        [(rule.coefficients(row, width), -constant(rule)) for rule in rules]
+    )
     if kept is not None:
         return kept
     # Not all integers: test every placement, adding up in the rules' own order.

@@ -4,6 +4,7 @@ row of fifteen values, one row per group, or transposed."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import cast
 
 from parsers import schema
@@ -100,22 +101,26 @@ def read_appeals(
     )
     if not any(t.is_label and _names_result(t.label) for t in headers):
         placed = _checked_by_totals(placed, group_sums, warnings)
-    rules = [
+    flat: dict[str, dict[str, CellValue]] = {"appeals": {}}
+    settle({"appeals": placed}, _row_rules(), {"appeals": flat_columns}, flat, "table 四", warnings)
+    for key, cell in flat["appeals"].items():
+        group, result = key.split(".")
+        table[group][result] = cell
+    return table
+
+
+@lru_cache(maxsize=1)
+def _row_rules() -> tuple[Rule, ...]:
+    """Each group's total, over table 四 printed as one row of fifteen (made once; read only)."""
+    groups = [g.code for g in schema.APPEAL_GROUPS]
+    return tuple(
         Rule(
             f"appeals.totals:{g}",
             tuple(Term("appeals", gi * 5 + i) for i in range(4))
             + (Term("appeals", gi * 5 + 4, -1),),
         )
         for gi, g in enumerate(groups)
-    ]
-    flat: dict[str, dict[str, CellValue]] = {
-        "appeals": {c: CellValue(None, None, MISSING) for c in flat_columns}
-    }
-    settle({"appeals": placed}, rules, {"appeals": flat_columns}, flat, "table 四", warnings)
-    for key, cell in flat["appeals"].items():
-        group, result = key.split(".")
-        table[group][result] = cell
-    return table
+    )
 
 
 def _place(

@@ -125,8 +125,11 @@ def read_applications(
             if row.values:
                 warnings.append(f"table 三: row {code} printed twice; the first is kept")
             continue
-        tables_of_row = {t.cell.table for t in row.values}
-        headers = table_headers.get(tables_of_row.pop()) if len(tables_of_row) == 1 else None
+        headers = None
+        if table_headers:  # (sources that know no grid columns have none)
+            tables_of_row = {t.cell.table for t in row.values}
+            if len(tables_of_row) == 1:
+                headers = table_headers.get(tables_of_row.pop())
         placed[code] = place_row(
             row.values, columns, headers, row_sums, splits=splits, label=row.header
         )

@@ -155,15 +155,19 @@ def _find_appeals_heading(tokens: Sequence[Token], start: int) -> int | None:
     return None
 
 
+_APPEAL_HEADER_KEYS = (normalize_label("行政复议"), normalize_label("维持"))
+
+
 def _find_appeal_headers(tokens: Sequence[Token], start: int) -> int | None:
-    keys = (normalize_label("行政复议"), normalize_label("维持"))
+    keys = _APPEAL_HEADER_KEYS
     for i in range(start, len(tokens)):
         token = tokens[i]
         if not token.is_label:
             continue
-        hit = [k for k in keys if k in token.label]
-        if not hit:
+        label = token.label
+        if keys[0] not in label and keys[1] not in label:
             continue
+        hit = [k for k in keys if k in label]
         other = keys[1] if hit[0] == keys[0] else keys[0]
         if other in token.label or any(
             t.is_label and other in t.label for t in tokens[i + 1 : i + 60]
@@ -199,11 +203,17 @@ def _block_start(tokens: Sequence[Token], index: int) -> int:
     return i
 
 
+_MARKERS = {
+    template: tuple(normalize_label(m) for m in markers)
+    for template, markers in schema.PROACTIVE_MARKERS.items()
+}
+
+
 def _template_votes(tokens: Sequence[Token]) -> dict[str, int]:
     votes: dict[str, int] = {}
-    text = "".join(t.label for t in tokens if t.is_label)
-    for template, markers in schema.PROACTIVE_MARKERS.items():
-        hits = sum(1 for m in markers if normalize_label(m) in text)
+    text = "".join([t.label for t in tokens if t.is_label])
+    for template, markers in _MARKERS.items():
+        hits = sum(1 for m in markers if m in text)
         if hits:
             votes[template] = hits * 3
     return votes

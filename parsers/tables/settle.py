@@ -17,7 +17,7 @@ keeping: an identity from outside the document rarely picks one of so many)."""
 
 def settle(
     placed: dict[str, Placed],
-    rules: list[Rule],
+    rules: Sequence[Rule],
     columns: dict[str, Sequence[str]],
     table: dict[str, dict[str, CellValue]],
     where: str,

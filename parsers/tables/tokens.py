@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.cells.base import Cell
 from parsers.labels import normalize_label
@@ -33,11 +34,16 @@ class Token:
         self.cell = cell
         self.printed = printed  # None: the cell is a label (or an empty run)
         self.label = label  # normalized label text (labels only)
-        self.is_value = printed is not None
-        self.is_label = not self.is_value and not cell.empty_run
-        self.is_blank = printed is not None and printed.status == BLANK
+        if printed is None:
+            self.is_value = self.is_blank = False
+            self.is_label = not cell.empty_run
+        else:
+            self.is_value = True
+            self.is_label = False
+            self.is_blank = printed.status == BLANK
         # (table, grid row), when the source knows both
-        self.grid_key = None if cell.table is None or cell.row is None else (cell.table, cell.row)
+        table = cell.table
+        self.grid_key = None if table is None or cell.row is None else (table, cell.row)
 
     def __repr__(self) -> str:
         return f"Token({self.cell!r}, {self.printed!r}, {self.label!r})"
@@ -84,9 +90,9 @@ def read_rows(
 
     def start_row() -> RowRead:
         nonlocal previous_code
-        label = "".join(t.label for t in pending)
+        label = "".join([t.label for t in pending])
         code = match(label, previous_code)
-        row = RowRead(code, label, header=list(pending))
+        row = RowRead(code, label, header=pending)  # (``pending`` starts afresh after it)
         if code:
             previous_code = code
         rows.append(row)
@@ -94,20 +100,19 @@ def read_rows(
 
     for token in tokens:
         key = token.grid_key
-        if current is not None and key is not None and key != current_key:
+        if key is not None and current is not None and key != current_key:
             current = None
-        if token.cell.empty_run:
+        if token.is_label:  # (a token is a label, a value or a run of empty positions)
+            current = None
+            pending.append(token)
+            continue
+        if not token.is_value:  # a run of empty positions
             if current is None and pending:
                 row = start_row()
                 if row.code is None:
                     rows.pop()
                 pending = []
             current = None
-            continue
-        if token.is_label:
-            if current is not None:
-                current = None
-            pending.append(token)
             continue
         if current is None:
             if not pending:
@@ -168,8 +173,22 @@ def place_lone_bars(tokens: Sequence[Token]) -> list[Token]:
 
 
 def find_label(tokens: Sequence[Token], keys: tuple[str, ...], start: int) -> int | None:
-    normalized = tuple(normalize_label(k) for k in keys)
+    normalized = _normalized(keys)
+    if len(normalized) == 1:
+        (key,) = normalized
+        for i in range(start, len(tokens)):
+            token = tokens[i]
+            if token.is_label and key in token.label:
+                return i
+        return None
     for i in range(start, len(tokens)):
-        if tokens[i].is_label and any(k in tokens[i].label for k in normalized):
+        token = tokens[i]
+        if token.is_label and any(k in token.label for k in normalized):
             return i
     return None
+
+
+@lru_cache(maxsize=64)
+def _normalized(keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Key words normalized as labels are (made once per set of keys)."""
+    return tuple(normalize_label(k) for k in keys)
