@@ -100,10 +100,21 @@ def _grid_labels(tokens: Sequence[Token]) -> dict[int | None, dict[int, list[Tok
     return labels
 
 
-@lru_cache(maxsize=64)
 def _measure_variants(item: schema.Item) -> dict[str, tuple[str, ...]]:
-    """Normalized header names of each measure of a section-二 item (read-only)."""
-    return {m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures}
+    """Normalized header names of each measure of a section-二 item (read-only; kept by the
+    item's identity: hashing an item hashes all its measures)."""
+    found = _variants.get(id(item))
+    if found is None or found[0] is not item:
+        variants = {
+            m.code: tuple(normalize_label(k) for k in (m.label, *m.keys)) for m in item.measures
+        }
+        if len(_variants) >= 64:  # (the schema has a few: any other tuple is not kept long)
+            _variants.clear()
+        found = _variants[id(item)] = (item, variants)
+    return found[1]
+
+
+_variants: dict[int, tuple[schema.Item, dict[str, tuple[str, ...]]]] = {}
 
 
 def _measure_headers(

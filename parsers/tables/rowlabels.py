@@ -52,8 +52,22 @@ def match_application_row(label: str, previous: str | None) -> str | None:
     return code
 
 
-@lru_cache(maxsize=8)
 def match_item(items: tuple[schema.Item, ...]) -> Callable[[str, str | None], str | None]:
+    """The matcher of table 二's rows among ``items`` (one of the schema's own tuples: it is
+    kept by identity, as hashing the items again — their labels, keys and measures — took
+    longer than matching a row)."""
+    found = _item_matchers.get(id(items))
+    if found is None or found[0] is not items:
+        if len(_item_matchers) >= 64:  # (the schema has a few: any other tuple is not kept long)
+            _item_matchers.clear()
+        found = _item_matchers[id(items)] = (items, _item_matcher(items))
+    return found[1]
+
+
+_item_matchers: dict[int, tuple[tuple[schema.Item, ...], Callable]] = {}
+
+
+def _item_matcher(items: tuple[schema.Item, ...]) -> Callable[[str, str | None], str | None]:
     @lru_cache(maxsize=8192)
     def match(label: str, previous: str | None) -> str | None:
         best_code, best_pos = None, -1
