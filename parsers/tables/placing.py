@@ -122,8 +122,9 @@ def _place(
     splits: RowSplits | None,
 ) -> Placed:
     width = len(columns)
-    if any(t.cell.glued for t in values):
-        return _place_glued(values, columns, headers, rules, blanks, splits or RowSplits())
+    for token in values:
+        if token.cell.glued:
+            return _place_glued(values, columns, headers, rules, blanks, splits or RowSplits())
     if headers is not None and all(t.cell.col is not None for t in values):
         found = _under_headers(values, headers.under(columns), width)
         if found is not None:

@@ -137,7 +137,9 @@ def _warn_undecided(
     # printed values themselves — the first placement puts each in turn, blanks after)
     prints = placed.prints
     first = prints.values if isinstance(prints, Placements) else prints[0]
-    shown = placed.shown or ", ".join(p.raw for p in first if p is not None and p.status == NUMBER)
+    shown = placed.shown or ", ".join(
+        [p.raw for p in first if p is not None and p.status == NUMBER]
+    )
     warnings.append(
         f"{where}: row {code}: column of printed values ({shown}) not decided by the "
         f"table's arithmetic; left null: {', '.join(undecided)}"
