@@ -25,6 +25,8 @@ from typing import Any, cast
 
 Value = int | float | None
 Vector = tuple[Value, ...]
+Layout = tuple[list[bool], list[set[int]]]
+"""Per column: whether some placement leaves it blank, and the values that take it."""
 
 MAX_TABLE = 20_000
 """Most combinations a shape's table holds (table 四's largest, 15 taken 7, is 6,435); a
@@ -138,7 +140,7 @@ class Placements(Sequence[tuple]):
         table = self._table
         if table is not None:  # of each group of placements that put the same values there,
             columns = tuple(wanted)  # one test
-            found = []
+            found: list[int] = []
             for takers, indexes in _landing(self.width, len(values), columns):
                 for j, column in zip(takers, columns, strict=True):
                     if ((values[j] if j >= 0 else None) or 0) != wanted[column]:
@@ -158,21 +160,40 @@ class Placements(Sequence[tuple]):
                 found.append(index)
         return found
 
-    def agreement(self, indexes: Iterable[int], *, same: str = "equal") -> list[Any]:
+    def agreement(
+        self, indexes: Iterable[int], *, same: str = "equal", layout: Layout | None = None
+    ) -> list[Any]:
         """Over the placements at ``indexes``, per column: ``(True, value)`` when every one of
         them holds the same value there (a blank is None), else ``(False, None)``. ``same``:
         ``"equal"`` compares the values with ``==`` (as :func:`parsers.solver.agreed` does),
         ``"identical"`` asks for the same object, and never for a blank (as the sources of a
-        reading are compared).
+        reading are compared). ``layout``: :meth:`layout` of the same ``indexes``, when the
+        caller has it (placements of other values alike, see :meth:`alike`, share it).
 
         Worked out from the columns each value takes, not from the placements themselves."""
         if not isinstance(indexes, range | list | tuple):
             indexes = list(indexes)
+        if layout is None:
+            layout = self.layout(indexes)
+        if layout is None:
+            return self._agreement_of_all(same) if indexes else []
+        blanks, at = layout
+        values = self.values
+        return [
+            _agreed([values[j] for j in js], blank, same)
+            for js, blank in zip(at, blanks, strict=True)
+        ]
+
+    def layout(self, indexes: Sequence[int]) -> Layout | None:
+        """Per column, over the placements at ``indexes``: whether some leaves it blank, and
+        which values take it — what :meth:`agreement` reads, the same for placements of other
+        values alike. None when ``indexes`` are none or every placement (see
+        :meth:`_agreement_of_all`)."""
         count = len(indexes)
-        if not count:
-            return []
-        if count == self._size and (isinstance(indexes, range) or len(set(indexes)) == count):
-            return self._agreement_of_all(same)  # every placement (a table of zeros: all fit)
+        if not count or (
+            count == self._size and (isinstance(indexes, range) or len(set(indexes)) == count)
+        ):
+            return None
         table = self._table
         chosen = [table[i] for i in indexes] if table else [self.positions(i) for i in indexes]
         filled = Counter(itertools.chain.from_iterable(chosen))
@@ -180,14 +201,9 @@ class Placements(Sequence[tuple]):
         for j, columns in enumerate(zip(*chosen, strict=True)):
             for column in set(columns):
                 at[column].add(j)
-        values = self.values
-        out: list[Any] = []
-        for column, js in enumerate(at):
-            blank = filled[column] < count
-            out.append(_agreed([values[j] for j in js], blank, same))
-        return out
+        return [filled[column] < count for column in range(self.width)], at
 
-    def agreed(self, indexes: Iterable[int]) -> list[bool]:
+    def agreed(self, indexes: Iterable[int], layout: Layout | None = None) -> list[bool]:
         """Per column: whether the placements at ``indexes`` all hold the same value there
         (the first half of :meth:`agreement`; over every placement of values that are all
         numbers, none agree unless they fill every column — told without a walk)."""
@@ -200,7 +216,7 @@ class Placements(Sequence[tuple]):
             k = len(self.values)
             if 0 < k < self.width and None not in self.values:
                 return [False] * self.width
-        return [same for same, _ in self.agreement(indexes)]
+        return [same for same, _ in self.agreement(indexes, layout=layout)]
 
     def _agreement_of_all(self, same: str) -> list[Any]:
         """:meth:`agreement` over every placement: value ``j`` takes each column from ``j`` to

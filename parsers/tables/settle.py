@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import cast
 
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
+from parsers.placements import Layout
 from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Vector, agreed, solve
 from parsers.tables.placing import Placed
 
@@ -85,7 +86,10 @@ def settle(
         every = not viable or inconsistent
         size = sizes[code]
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
-        agree = _agreed(vectors, indexes)
+        layout = (
+            vectors.layout(indexes) if not every and isinstance(vectors, Placements) else None
+        )  # (which values take each column: read once for the values and their sources)
+        agree = _agreed(vectors, indexes, layout)
         origin = origins[code]
         row = table[code]
         if agree and not any(agree):  # (a table that does not add up: most of its rows)
@@ -98,7 +102,7 @@ def settle(
                 row[col] = CellValue(None, None, UNCERTAIN, None, readings, None, origin)
             _warn_undecided(placed[code], code, columns[code], where, warnings)
             continue
-        shared = _shared(vectors, placed[code].sources, indexes, agree)
+        shared = _shared(vectors, placed[code].sources, indexes, agree, layout)
         first = placed[code].prints[indexes[0]] if any(agree) else ()
         if size > 1 and len(indexes) < size and any(agree):
             before = _agreement(vectors, None, range(size))[0]
@@ -158,10 +162,14 @@ def _agreement(
     return agree, _shared(vectors, sources, indexes, agree)
 
 
-def _agreed(vectors: Sequence[Vector], indexes: Sequence[int]) -> list[bool]:
-    """Per position: whether the readings at ``indexes`` all hold the same value there."""
+def _agreed(
+    vectors: Sequence[Vector], indexes: Sequence[int], layout: Layout | None = None
+) -> list[bool]:
+    """Per position: whether the readings at ``indexes`` all hold the same value there
+    (``layout``: the placements' :meth:`~parsers.placements.Placements.layout` at
+    ``indexes``, when known)."""
     if isinstance(vectors, Placements):
-        return vectors.agreed(indexes)
+        return vectors.agreed(indexes, layout)
     return agreed([vectors[i] for i in indexes])
 
 
@@ -170,6 +178,7 @@ def _shared(
     sources: Sequence[tuple] | None,
     indexes: Sequence[int],
     agree: list[bool],
+    layout: Layout | None = None,
 ) -> list | None:
     """The source cell the readings at ``indexes`` all take each position from, where their
     values ``agree`` (see :func:`_agreement`)."""
@@ -178,7 +187,13 @@ def _shared(
     if not any(agree):
         return [None] * len(agree)  # a source is asked for where the values agree only
     if isinstance(vectors, Placements) and isinstance(sources, Placements):
-        return [cell for _, cell in sources.agreement(indexes, same="identical")]
+        alike = sources.width == vectors.width and len(sources.values) == len(vectors.values)
+        return [
+            cell
+            for _, cell in sources.agreement(
+                indexes, same="identical", layout=layout if alike else None
+            )
+        ]
     return _common_sources(sources[i] for i in indexes)
 
 
@@ -216,5 +231,5 @@ _IDENTITY_NAMES = {
 
 def _identities(code: str, rules: Sequence[Rule]) -> str:
     """The identities of the form that tie a row to the rest of the table, named."""
-    families = sorted({r.name.split(":")[0] for r in rules if any(t.row == code for t in r.terms)})
+    families = sorted({r.name.split(":")[0] for r in rules if code in r.rows})
     return "; ".join(_IDENTITY_NAMES.get(f, f) for f in families)
