@@ -191,7 +191,7 @@ def solve(
 
     memo: dict[tuple[int, Any], bool] = {}
 
-    def feasible(level: int, state: Any) -> bool:
+    def walk(level: int, state: Any) -> bool:
         if not within(level, state):
             return False
         if level == n:
@@ -201,9 +201,13 @@ def solve(
             return memo[key]
         if len(memo) > max_states:
             raise _Budget
-        result = any(feasible(level + 1, add(state, delta)) for _, delta in steps[level])
+        result = any(walk(level + 1, add(state, delta)) for _, delta in steps[level])
         memo[key] = result
         return result
+
+    feasible: Callable[[int, Any], bool] = (
+        walk if search is None else _feasible_packed(search, n, max_states)
+    )
 
     try:
         if not feasible(0, origin):
@@ -227,6 +231,41 @@ def solve(
         return Solution(TOO_MANY, unary)
     ambiguous = any(len(viable[row]) > 1 for row in free)
     return Solution(AMBIGUOUS if ambiguous else UNIQUE, viable)
+
+
+def _feasible_packed(search: _Packed, n: int, max_states: int) -> Callable[[int, int], bool]:
+    """The search's ``feasible`` over packed states: the same walk, in the same order, with
+    the same budget (one state remembered per level and state), its bounds tested inline and
+    a level's steps tried in a plain loop — the walk is most of a solve that has to search."""
+    guard, least, most, steps = search.guard, search.least, search.most, search.deltas
+    memos: list[dict[int, bool]] = [{} for _ in range(n)]
+    remembered = 0
+
+    def feasible(level: int, state: int) -> bool:
+        nonlocal remembered
+        if ((state | guard) - least[level]) & guard != guard or (
+            (most[level] | guard) - state
+        ) & guard != guard:
+            return False
+        if level == n:
+            return True
+        memo = memos[level]
+        found = memo.get(state)
+        if found is not None:
+            return found
+        if remembered > max_states:
+            raise _Budget
+        result = False
+        after = level + 1
+        for _, delta in steps[level]:
+            if feasible(after, state + delta):
+                result = True
+                break
+        memo[state] = result
+        remembered += 1
+        return result
+
+    return feasible
 
 
 def _kept(
