@@ -268,7 +268,7 @@ class Placements(Sequence[tuple]):
             return []  # a sum reading no column is 0, never this target
         if self._size <= _FEW and self._table is not None:
             return _each(width, k, tuple(map(tuple, rules)), targets, numbers)
-        segments = _segments(rules, targets, width)
+        segments = _segments_of(tuple(map(tuple, rules)), tuple(targets), width)
         if segments is not None and self._table is not None:
             return _by_segments(segments, numbers, width, k)
         pack = _Packing(rules, numbers, targets)
@@ -353,6 +353,15 @@ def _landing(
 Segment = tuple[int, int, list[int] | None, int]
 """Columns ``lo`` to ``hi`` and the one sum over them (its coefficients and target), or None
 for columns no sum reads."""
+
+
+@lru_cache(maxsize=256)
+def _segments_of(
+    rules: tuple[tuple[int, ...], ...], targets: tuple[int, ...], width: int
+) -> list[Segment] | None:
+    """:func:`_segments`, made once per set of sums (table 四's three groups and their
+    targets: a few serve every document); read only."""
+    return _segments([list(c) for c in rules], list(targets), width)
 
 
 def _segments(rules: list[list[int]], targets: list[int], width: int) -> list[Segment] | None:

@@ -28,12 +28,14 @@ def settle(
 
     Each cell keeps the source cell its printed value came from and its row's
     :class:`~parsers.model.RowOrigin` (references: nothing is copied)."""
+    if len(placed) == 1:  # (table 二 is settled row by row: most rows read in order)
+        for code, p in placed.items():
+            if len(p.vectors) == 1:
+                _write_order(p, columns[code], table[code], _origin(p))
+                return
     sizes = {code: len(p.vectors) for code, p in placed.items()}  # (asked once: a call each)
     options = {code: p.vectors for code, p in placed.items() if sizes[code]}
-    origins = {
-        code: RowOrigin(p.label, p.note, None if p.headers is None else p.headers.cells, p.values)
-        for code, p in placed.items()
-    }
+    origins = {code: _origin(p) for code, p in placed.items()}
     for code, p in placed.items():
         if not sizes[code]:
             warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
@@ -44,27 +46,7 @@ def settle(
         return
     if all(sizes[code] == 1 for code in options):
         for code in options:  # every column known from positions or order: nothing to solve
-            row = table[code]
-            origin = origins[code]
-            found = placed[code].sources
-            sources = found[0] if found is not None else (None,) * len(columns[code])
-            for col, printed, source in zip(
-                columns[code], placed[code].prints[0], sources, strict=True
-            ):
-                # (positional: the common path of every report, ~200 cells each)
-                row[col] = (
-                    CellValue(None, "", BLANK, None, None, source, origin)
-                    if printed is None
-                    else CellValue(
-                        printed.value,
-                        printed.raw,
-                        printed.status,
-                        printed.unit,
-                        None,
-                        source,
-                        origin,
-                    )
-                )
+            _write_order(placed[code], columns[code], table[code], origins[code])
         return
     solution = solve(options, rules)
     if solution.status in (INCONSISTENT, TOO_MANY):
@@ -131,6 +113,31 @@ def settle(
     for used, rows in by_identities.items():
         warnings.append(
             f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
+        )
+
+
+def _origin(placed: Placed) -> RowOrigin:
+    """How the row was read (its label and value tokens, and the headers that placed it)."""
+    headers = placed.headers
+    return RowOrigin(
+        placed.label, placed.note, None if headers is None else headers.cells, placed.values
+    )
+
+
+def _write_order(
+    placed: Placed, columns: Sequence[str], row: dict[str, CellValue], origin: RowOrigin
+) -> None:
+    """The cells of a row with one reading (its columns known from positions or order)."""
+    found = placed.sources
+    sources = found[0] if found is not None else (None,) * len(columns)
+    for col, printed, source in zip(columns, placed.prints[0], sources, strict=True):
+        # (positional: the common path of every report, ~200 cells each)
+        row[col] = (
+            CellValue(None, "", BLANK, None, None, source, origin)
+            if printed is None
+            else CellValue(
+                printed.value, printed.raw, printed.status, printed.unit, None, source, origin
+            )
         )
 
 
