@@ -10,6 +10,7 @@ reported and ignored, never set against a printed number — and every use is na
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set
+from typing import Any
 
 from parsers.model import Number
 from parsers.placements import Placements
@@ -63,14 +64,33 @@ def narrow(
     )
 
 
-def _at(readings: Sequence, indexes: list[int]) -> list:
-    """The readings at ``indexes`` (placements left to arithmetic built straight from their
-    columns)."""
+def _at(readings: Sequence, indexes: list[int]) -> Sequence:
+    """The readings at ``indexes`` (of placements left to arithmetic, each built when asked:
+    a table that does not add up asks for few of them)."""
     if isinstance(readings, Placements):
-        return readings.at(indexes)
+        return _Picked(readings, indexes)
     return [readings[i] for i in indexes]
 
 
+class _Picked(Sequence):
+    """Some of a row's placements, in order, each built when first asked for."""
+
+    __slots__ = ("readings", "indexes")
+
+    def __init__(self, readings: Placements, indexes: list[int]) -> None:
+        self.readings = readings
+        self.indexes = indexes
+
+    def __len__(self) -> int:
+        return len(self.indexes)
+
+    def __getitem__(self, index: Any) -> Any:  # an int gives a reading, a slice a list
+        if isinstance(index, slice):
+            return [self.readings[i] for i in self.indexes[index]]
+        return self.readings[self.indexes[index]]
+
+
 def _printed(placed: Placed) -> str:
-    first = placed.prints[0]
-    return ", ".join(p.raw for p in first if p is not None and p.value is not None)
+    prints = placed.prints
+    first = prints.values if isinstance(prints, Placements) else prints[0]  # (see settle)
+    return ", ".join([p.raw for p in first if p is not None and p.value is not None])
