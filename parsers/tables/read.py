@@ -102,7 +102,9 @@ def read_tables(doc: Document, *, year_hint: int | None = None, fast: bool = Tru
         found.warnings.append("table 三 (applications) not found in the document")
     appeals = None
     if appeals_tokens:
-        zeros = _prints_every_cell(found.tables)
+        # (asked of run-together cells alone: none, and it does not matter)
+        glued = any(t.cell.glued for t in appeals_tokens)
+        zeros = glued and _prints_every_cell(found.tables)
         appeals = read_appeals(appeals_tokens, found.warnings, splits, prints_zeros=zeros)
     if appeals is not None:
         found.tables[schema.SECTION_APPEALS] = appeals

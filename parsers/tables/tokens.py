@@ -143,7 +143,7 @@ def blanks_in_place(tokens: Sequence[Token]) -> bool:
     """
     seen = 0
     for before, after in itertools.pairwise(tokens):
-        if before.cell.empty_run == 1 and after.is_value and not after.is_blank:
+        if after.is_value and not after.is_blank and before.cell.empty_run == 1:
             seen += 1
             if seen >= 2:
                 return True
