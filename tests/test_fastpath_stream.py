@@ -13,7 +13,7 @@ import pytest
 from fixtures.reportgen import HTML_STYLES, random_record, render_pipe
 from parsers.cells.pipe import pipe_stream_document
 from parsers.fastpath.tables import read_stream_tables
-from parsers.model import Report
+from parsers.model import CellValue, Report
 from parsers.provenance import decode, encode
 from parsers.tables.read import read_tables
 
@@ -119,3 +119,43 @@ def test_the_shapes_kept_stay_few_and_small():
         doc = pipe_stream_document(render_pipe(random_record(random.Random(seed), "2019")))
         read_stream_tables(doc.stream or [], 2023, doc.stream_lines)
     assert 0 < len(tables._plans) <= tables._PLANS_KEPT
+
+
+def test_cells_that_read_blank_are_left_out_where_they_stand():
+    # A cell holding only a zero-width space reads as blank and has no place in pipe text:
+    # the general reader leaves it out, and so does the fast path, whose plan of such a
+    # stream points past those cells into the values around them.
+    text = render_pipe(random_record(random.Random(5), "2021"))
+    lines = text.split("\n")
+    spaced = "\n".join(
+        f"{line}\n\u200b |" if line.strip() in ("0 |", "1 |") and i % 5 == 0 else line
+        for i, line in enumerate(lines)
+    )
+    assert spaced.count("\u200b") >= 10
+    for one in (spaced, spaced):  # the second read replays the first one's plan
+        doc = pipe_stream_document(one)
+        assert read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is not None
+        fast = read_tables(pipe_stream_document(one), year_hint=2023)
+        general = read_tables(pipe_stream_document(one), year_hint=2023, fast=False)
+        assert _reading(fast) == _reading(general)
+        assert _reading(fast)["cells"] == _reading(read_tables(pipe_stream_document(text)))["cells"]
+
+
+def test_the_fast_path_makes_whole_cell_values():
+    # Its cells are made with their slots filled in place: every slot holds what the general
+    # reader's cell of the same place holds, the line it was printed on included.
+    text = render_pipe(random_record(random.Random(8), "2019"))
+    fast = read_tables(pipe_stream_document(text), year_hint=2023)
+    general = read_tables(pipe_stream_document(text), year_hint=2023, fast=False)
+    assert fast.tables.keys() == general.tables.keys()
+    for section, table in fast.tables.items():
+        for row, columns in table.items():
+            for column, cell in columns.items():
+                other = general.tables[section][row][column]
+                assert type(cell) is CellValue
+                for name in ("value", "raw", "status", "unit", "readings"):
+                    assert getattr(cell, name) == getattr(other, name), (section, row, column)
+                assert all(hasattr(cell, name) for name in CellValue.__slots__)
+                line = other.source.line if other.source is not None else None
+                assert cell.source == line, (section, row, column)
+                assert cell.origin is not None

@@ -1,13 +1,15 @@
 """Compact tokens: a cell read once, as a tuple, shared by every document that prints it.
 
-A token is ``(kind, text, label, printed, run, flags)``:
+A token is ``(kind, text, label, printed, run, flags, shape)``:
 
 - ``kind``: :data:`LABEL`, :data:`VALUE` (a number or a dash), :data:`RUN` (pipe text's run of
   ``run`` empty positions) or :data:`BLANK_CELL` (a cell that reads as blank);
 - ``text``: the cell's normalized text, as the :class:`~parsers.cells.base.Cell` would hold it;
 - ``label``: the normalized label (labels only), ``printed``: the value read (values only);
 - ``flags``: the key words of the form a label holds (:data:`NEW`, :data:`REVIEW` …), worked
-  out once per distinct label so that finding a table's start is a test of a bit.
+  out once per distinct label so that finding a table's start is a test of a bit;
+- ``shape``: what the token adds to its document's shape (:data:`SHAPE`): its kind, and its
+  label or run length — all a reading of the document's shape depends on, its numbers aside.
 
 Tokens of the same text are the same tuple (cached), so a stream of them costs a list of
 pointers; the general reader's cells are made from them only when it is needed
@@ -27,7 +29,7 @@ from parsers.tables.tokens import Token as ReaderToken
 from parsers.values import read_value
 
 LABEL, VALUE, RUN, BLANK_CELL = 0, 1, 2, 3
-KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS = range(6)
+KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS, SHAPE = range(7)
 
 Token = tuple
 
@@ -62,6 +64,11 @@ def label_flags(label: str) -> int:
     return flags
 
 
+# Each token's part of its document's shape starts with a mark of its kind. The marks are
+# whitespace to Python, which no normalized label holds (its whitespace is taken out), so the
+# parts joined cannot be read two ways: a stream's shape is the join of its tokens' shapes.
+_LABEL_MARK, _VALUE_SHAPE, _BLANK_SHAPE, _RUN_MARK = "\x1f", "\x1e", "\x1d", "\x1c"
+
 _CACHE_LIMIT = 65536
 _tokens: dict[str, Token] = {}
 _runs: dict[int, Token] = {}
@@ -75,11 +82,11 @@ def cell_token(text: str) -> Token:
     printed = read_value(text)
     if printed is None:
         label = normalize_label(text)
-        token = (LABEL, text, label, None, 0, label_flags(label))
+        token = (LABEL, text, label, None, 0, label_flags(label), _LABEL_MARK + label)
     elif printed.status == BLANK:
-        token = (BLANK_CELL, text, "", printed, 0, 0)
+        token = (BLANK_CELL, text, "", printed, 0, 0, _BLANK_SHAPE)
     else:
-        token = (VALUE, text, "", printed, 0, 0)
+        token = (VALUE, text, "", printed, 0, 0, _VALUE_SHAPE)
     if len(text) <= 200:
         if len(_tokens) >= _CACHE_LIMIT:
             _tokens.clear()
@@ -91,7 +98,7 @@ def run_token(length: int) -> Token:
     """The token of a run of ``length`` empty positions (pipe text's ``|||``)."""
     token = _runs.get(length)
     if token is None:
-        token = (RUN, "", "", None, length, 0)
+        token = (RUN, "", "", None, length, 0, f"{_RUN_MARK}{length}")
         if length <= 1000:
             _runs[length] = token
     return token

@@ -39,6 +39,7 @@ from parsers.fastpath.stream import (
     PROACTIVE_START,
     REVIEW,
     RUN,
+    SHAPE,
     UPHELD,
     VALUE,
     Token,
@@ -61,72 +62,91 @@ def read_stream_tables(
     ``lines``: the text line of each token, kept as the values' provenance.
 
     Which token goes to which cell depends on the document's shape alone — the kind of each
-    token and the text of each label — but for table 四's sums, tested on its values each
-    time. Reports that print the same form the same way (a harvest meets thousands: the
-    official labels, the same CMS) share that shape, so the reading of a shape is worked out
-    once (:func:`_plan`) and kept (:data:`_plans`); a report then costs its cells. A shape
-    the fast path does not read is kept too, and its reports go to the general reader at once.
+    token, the text of each label and the length of each run of empty positions (their
+    :data:`~parsers.fastpath.stream.SHAPE`, joined) — but for table 四's sums, tested on its
+    values each time. Reports that print the same form the same way (a harvest meets
+    thousands: the official labels, the same CMS) share that shape, so the reading of a shape
+    is worked out once (:func:`_plan`) and kept (:data:`_plans`); a report then costs its
+    cells. A shape the fast path does not read is kept too, and its reports go to the general
+    reader at once.
     """
-    tokens = stream
-    kinds = bytes(map(_KIND, stream))
-    if BLANK_CELL in kinds:
-        kept = [i for i, t in enumerate(stream) if t[0] != BLANK_CELL]
-        tokens = [stream[i] for i in kept]
-        lines = None if lines is None else [lines[i] for i in kept]
-        kinds = kinds.replace(_BLANK_BYTE, b"")
-    if len(tokens) > _LONGEST_PLANNED:  # (no report is so long: its shape is not kept)
-        plan = _plan(tokens, kinds)
+    if len(stream) > _LONGEST_PLANNED:  # (no report is so long: its shape is not kept)
+        plan = _plan(stream)
     else:
-        key = (kinds, _SEPARATOR.join(map(_LABEL_OF, tokens)), _bars_before_values(tokens, kinds))
+        key = "".join(map(_SHAPE_OF, stream))
         try:
             plan = _plans[key]
         except KeyError:  # a shape not met yet (or forgotten)
-            plan = _plan(tokens, kinds)
+            plan = _plan(stream)
             if len(_plans) >= _PLANS_KEPT:
                 _plans.clear()
             _plans[key] = plan
     if plan is None:
         return None
-    return _build(plan, tokens, lines)
+    return _build(plan, stream, lines)
 
 
-_SEPARATOR = "\x1f"  # (no label holds it: control characters are normalized away)
-
-
-def _bars_before_values(tokens: Sequence[Token], kinds: bytes) -> tuple[int, ...]:
-    """The length of each run of empty positions followed by a value: where a blank written
-    in its place (a lone bar) can show, the one thing of a run the reading asks."""
-    found = []
-    i = kinds.find(_RUN_THEN_VALUE)
-    while i >= 0:
-        found.append(tokens[i][4])
-        i = kinds.find(_RUN_THEN_VALUE, i + 1)
-    return tuple(found)
+_SHAPE_OF = itemgetter(SHAPE)
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """How a shape of document is read: the template and its votes, each row's value and
-    label indexes in the form's order (tables 二 and 三), and where table 四's fifteen values
-    start, with whether they must add up (printed without their result headers)."""
+    """How a shape of document is read: the template and its votes; each table's rows in the
+    form's order, each with its columns beside the index of the value each takes and its
+    label's indexes (:data:`BuiltRow`); and the indexes of table 四's fifteen values, with
+    whether they must add up (printed without their result headers). Indexes are those of
+    the document's stream as its source gave it."""
 
     template: str
     votes: dict[str, int]
-    rows: tuple[
-        tuple[str, tuple[tuple[str, tuple[str, ...], Sequence[int], Sequence[int]], ...]], ...
-    ]
-    appeals: int
+    rows: tuple[tuple[str, tuple[BuiltRow, ...]], ...]
+    appeals: tuple[int, ...]
     appeals_add_up: bool
 
 
-_plans: dict[tuple[bytes, str, tuple[int, ...]], _Plan | None] = {}
+BuiltRow = tuple[str, tuple[str, ...], tuple[tuple[str, int], ...], Sequence[int] | None]
+"""(row code, its columns, each column with the index of its value — none for a row that
+prints none —, the indexes of its label's cells: None for table 四's groups printed as one
+row of fifteen values, which share one origin with no label)"""
+
+_plans: dict[str, _Plan | None] = {}
 _PLANS_KEPT = 512
 _LONGEST_PLANNED = 4000  # tokens (a report has a few hundred): the kept keys stay small
 
 
-def _plan(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
+def _plan(stream: Sequence[Token]) -> _Plan | None:
     """Read a shape: the general reader's steps on compact tokens (see the module docstring),
-    or None where the document is not the common case."""
+    or None where the document is not the common case. Cells that read as blank (which pipe
+    text has no place for) are left out, as the general reader leaves them out, and the
+    indexes of the plan are put back to the stream's."""
+    kinds = bytes(map(_KIND, stream))
+    if BLANK_CELL not in kinds:
+        return _plan_of(stream, kinds)
+    kept = [i for i, t in enumerate(stream) if t[0] != BLANK_CELL]
+    plan = _plan_of([stream[i] for i in kept], kinds.replace(_BLANK_BYTE, b""))
+    if plan is None:
+        return None
+    rows = tuple(
+        (
+            section,
+            tuple(
+                (
+                    code,
+                    columns,
+                    tuple((col, kept[i]) for col, i in pairs),
+                    None if label is None else tuple(kept[i] for i in label),
+                )
+                for code, columns, pairs, label in planned
+            ),
+        )
+        for section, planned in plan.rows
+    )
+    appeals = tuple(kept[i] for i in plan.appeals)
+    return _Plan(plan.template, plan.votes, rows, appeals, plan.appeals_add_up)
+
+
+def _plan_of(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
+    """:func:`_plan` on a stream with no blank cell."""
     flags = bytes(map(_FLAGS, tokens))
     app_start = _flagged(flags, NEW, 0)
     if app_start < 0:
@@ -145,43 +165,71 @@ def _plan(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
     appeals = _appeals(tokens, kinds, appeals_start) if applications is not None else None
     if proactive is None or applications is None or appeals is None:
         return None
+    start, add_up = appeals
+    rows = ((schema.SECTION_PROACTIVE, proactive), (schema.SECTION_APPLICATIONS, applications))
+    width = len(_RESULTS)
+    appeal_rows = tuple(  # one row of fifteen values: each group's five, no label of its own
+        (group, _RESULTS, tuple(zip(_RESULTS, range(at, at + width), strict=True)), None)
+        for group, at in zip(_GROUPS, range(start, start + len(_FLAT), width), strict=True)
+    )
     return _Plan(
         template,
         dict(votes),
-        ((schema.SECTION_PROACTIVE, proactive), (schema.SECTION_APPLICATIONS, applications)),
-        *appeals,
+        (
+            *((section, tuple(map(_built, found))) for section, found in rows),
+            (schema.SECTION_APPEALS, appeal_rows),
+        ),
+        tuple(range(start, start + len(_FLAT))),
+        add_up,
     )
 
 
+def _built(row: PlannedRow) -> BuiltRow:
+    """A planned row as :func:`_build` reads it: each column beside its value's index."""
+    code, columns, at, label = row
+    return (code, columns, tuple(zip(columns, at, strict=True)) if at else (), label)
+
+
 def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
-    """The tables of one document of a planned shape."""
-    values = list(map(_PRINTED, tokens[plan.appeals : plan.appeals + len(_FLAT)]))
-    if plan.appeals_add_up and not _adds_up(values):
+    """The tables of one document of a planned shape.
+
+    A report has about two hundred cells, and calling :class:`CellValue` (a dataclass whose
+    ``__init__`` does nothing but fill its slots) costs more than the rest of their reading:
+    each cell is made empty and its slots filled here, which gives the same object at about
+    two thirds of the cost (``tests/test_fastpath_stream.py`` checks every slot is filled)."""
+    if plan.appeals_add_up and not _adds_up([tokens[i][3] for i in plan.appeals]):
         return None
     where = _Where(tokens, lines)
+    one_row = None if lines is None else RowOrigin((), "order")  # table 四 printed as one row
+    new, cell_value = object.__new__, CellValue
     tables: Tables = {}
-    for section, rows in plan.rows:  # (one loop over every cell: no call per row)
+    for section, rows in plan.rows:  # (one loop over every cell: no call per row or cell)
         table: dict[str, dict[str, CellValue]] = {}
         tables[section] = table
-        for code, columns, at, label in rows:
-            origin = None if lines is None else RowOrigin(label, "order", None, (), where)
-            if not at:  # an unfilled row
+        for code, columns, pairs, label in rows:
+            if lines is None:
+                origin = None
+            elif label is None:
+                origin = one_row
+            else:
+                origin = RowOrigin(label, "order", None, (), where)
+            if not pairs:  # an unfilled row
                 table[code] = {
                     col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
                 }
-            elif lines is None:
-                printed = [tokens[i][3] for i in at]
-                table[code] = {
-                    col: CellValue(p.value, p.raw, p.status, p.unit)
-                    for col, p in zip(columns, printed, strict=True)
-                }
-            else:
-                cells: dict[str, CellValue] = {}
-                table[code] = cells
-                for col, i in zip(columns, at, strict=True):
-                    p = tokens[i][3]
-                    cells[col] = CellValue(p.value, p.raw, p.status, p.unit, None, lines[i], origin)
-    tables[schema.SECTION_APPEALS] = _appeals_table(values, plan.appeals, lines)
+                continue
+            cells: dict[str, CellValue] = {}
+            table[code] = cells
+            for col, i in pairs:
+                p = tokens[i][3]
+                cells[col] = cell = new(cell_value)
+                cell.value = p.value
+                cell.raw = p.raw
+                cell.status = p.status
+                cell.unit = p.unit
+                cell.readings = None
+                cell.source = None if lines is None else lines[i]
+                cell.origin = origin
     return Found(template=plan.template, tables=tables, template_votes=dict(plan.votes))
 
 
@@ -457,7 +505,6 @@ def _applications(rows: Sequence[Row], template: str) -> tuple[PlannedRow, ...] 
 
 
 _VALUE_BYTE = bytes([VALUE])
-_PRINTED = itemgetter(3)
 _GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
 _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple((g, r) for g in _GROUPS for r in _RESULTS)
@@ -480,18 +527,6 @@ def _appeals(tokens: Sequence[Token], kinds: bytes, start: int) -> tuple[int, bo
         return None
     named = any(t[0] == LABEL and _names_result(t[2]) for t in tokens[start:header_end])
     return header_end, not named
-
-
-def _appeals_table(
-    values: Sequence, start: int, lines: Sequence[int] | None
-) -> dict[str, dict[str, CellValue]]:
-    table: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
-    sources = lines[start : start + len(values)] if lines is not None else None
-    origin = RowOrigin((), "order") if lines is not None else None  # one row of fifteen
-    for k, ((group, result), p) in enumerate(zip(_FLAT, values, strict=True)):
-        line = sources[k] if sources is not None else None
-        table[group][result] = CellValue(p.value, p.raw, p.status, p.unit, None, line, origin)
-    return table
 
 
 def _adds_up(values: Sequence) -> bool:
