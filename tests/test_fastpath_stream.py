@@ -159,3 +159,40 @@ def test_the_fast_path_makes_whole_cell_values():
                 line = other.source.line if other.source is not None else None
                 assert cell.source == line, (section, row, column)
                 assert cell.origin is not None
+
+
+def test_lines_of_text_around_and_between_the_tables_keep_every_line_number():
+    # Pipe text is read a token per line: the lines of text before the first cell and after
+    # the last one are no part of the tables' shape (reports with more or fewer paragraphs
+    # share a plan), a line of text between cells is; every value keeps its own line.
+    from parsers.fastpath import tables
+
+    text = render_pipe(random_record(random.Random(21), "2021"))
+    longer = "一段多出来的说明文字。\n\n另一段。\n" + text + "\n附：联系电话 12345\n"
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if "本年新收" in line)
+    between = "\n".join([*lines[:at], "（注：本表单位为件）", *lines[at:]])
+    read_tables(pipe_stream_document(text), year_hint=2023)
+    kept = len(tables._plans)
+    for one in (longer, between, text):
+        doc = pipe_stream_document(one)
+        assert isinstance(doc.stream_lines, range)  # a token per line
+        assert read_stream_tables(doc.stream or [], 2023, doc.stream_lines) is not None
+        fast = read_tables(pipe_stream_document(one), year_hint=2023)
+        general = read_tables(pipe_stream_document(one), year_hint=2023, fast=False)
+        assert _reading(fast) == _reading(general)
+        if one is longer:
+            assert len(tables._plans) == kept  # the shorter report's plan
+    first = _reading(read_tables(pipe_stream_document(text), year_hint=2023))["origins"]
+    moved = _reading(read_tables(pipe_stream_document(longer), year_hint=2023))["origins"]
+    assert first != moved  # the same cells, each three lines further down
+
+
+def test_a_page_with_rows_joined_on_a_line_is_read_cell_by_cell():
+    text = render_pipe(random_record(random.Random(4), "2019"), joined=True)
+    doc = pipe_stream_document(text)
+    assert not isinstance(doc.stream_lines, range)
+    assert len(doc.stream or []) == len(doc.stream_lines or [])
+    fast = read_tables(pipe_stream_document(text), year_hint=2023)
+    general = read_tables(pipe_stream_document(text), year_hint=2023, fast=False)
+    assert _reading(fast) == _reading(general)

@@ -12,6 +12,7 @@ the document it came from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +62,8 @@ class Document:
     warnings: list[str] = field(default_factory=list)
     # The cells as compact tokens (:mod:`parsers.fastpath.stream`), when a source made those
     # instead of ``cells``: the fast path reads them, and :func:`parsers.parse` makes ``cells``
-    # from them only when the general reader is needed.
+    # from them only when the general reader is needed. Pipe text may give a token per line of
+    # its text, a line with no cell as a ``PROSE`` token that stands for no cell.
     stream: list[tuple] | None = None
-    stream_lines: list[int] | None = None  # the text line (1-based) of each token of ``stream``
+    # The text line (1-based) of each token of ``stream`` (a range when a token per line).
+    stream_lines: Sequence[int] | None = None

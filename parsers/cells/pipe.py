@@ -12,10 +12,24 @@ the table's arithmetic. Each cell keeps the line of the text it is printed on.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from operator import itemgetter
+from typing import cast
 
+from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
-from parsers.fastpath.stream import Token, cell_token, run_token, to_cells
+from parsers.fastpath.stream import (
+    BLANK_LINE,
+    KIND,
+    PROSE,
+    TEXT,
+    Token,
+    cell_token,
+    prose_token,
+    run_token,
+    to_cells,
+)
 from parsers.labels import normalize_cell, normalize_text
 
 
@@ -61,42 +75,29 @@ def pipe_stream_document(text: str) -> Document:
 
     A page of pipe text is a few hundred short lines, most of them the same from report to
     report (``0 |``, ``||``, the row labels): each distinct line is read once and remembered
-    with its token and its line of text, so a line already seen costs a dictionary lookup.
-    The line of the text each token is printed on (1-based) is kept beside the tokens
-    (``Document.stream_lines``): where a reviewer finds the number.
+    as the one token it adds — a cell, a run of empty positions, or a line of text with no
+    cell (:data:`~parsers.fastpath.stream.PROSE`) — so a line already seen costs a dictionary
+    lookup, and the lines of a page are looked up all at once. The stream then holds one token
+    per line, its place in the stream giving its line of text (``Document.stream_lines`` is
+    the range of line numbers): where a reviewer finds the number. A page with a line that
+    adds more than one token (a row's cells joined on one line) is read line by line into a
+    stream of its cells, each beside its line.
     """
-    tokens: list[Token] = []
-    numbers: list[int] = []
-    lines: list[str] = []
-    seen = _seen_lines
-    for number, raw in enumerate(text.splitlines(), 1):
-        known = seen.get(raw)  # most lines need no stripping: looked up as they are first
-        if known is None:
-            line = raw.strip()
-            known = seen.get(line) if line else _NOTHING
-            if known is None:
-                before = len(tokens)
-                known = _read_line(line, tokens, lines)
-                numbers.extend([number] * (len(tokens) - before))
-                if known is not None and len(raw) <= _LONGEST_REMEMBERED:
-                    _remember(line, known)
-                    _remember(raw, known)
-                continue
-            if len(raw) <= _LONGEST_REMEMBERED:
-                _remember(raw, known)
-        text_line, token = known
-        if text_line is not None:
-            lines.append(text_line)
-        if token is not None:
-            tokens.append(token)
-            numbers.append(number)
+    raw = text.splitlines()
+    stream = _one_per_line(raw) if len(raw) <= MAX_CELLS else None
+    numbers: Sequence[int]
+    if stream is None:
+        stream, numbers, lines = _cells_by_line(raw)
+    else:
+        numbers = range(1, len(stream) + 1)
+        lines = list(filter(None, map(_TEXT_OF, stream)))  # (runs and blank lines have none)
     title = next(
         (line for line in lines[:40] if line.endswith(_TITLE_ENDS) and _TITLE.search(line)), None
     )  # (the pattern tried only on lines that end as a title does: a long line costs it most)
     meta = labeled_fields(lines[:40])
     return Document(
         text="\n".join(lines),
-        stream=tokens,
+        stream=stream,
         stream_lines=numbers,
         form="pipe",
         title=title,
@@ -104,36 +105,98 @@ def pipe_stream_document(text: str) -> Document:
     )
 
 
-_seen_lines: dict[str, tuple[str | None, Token | None]] = {}
+def _one_per_line(raw: list[str]) -> list[Token] | None:
+    """The token of each line, looked up at once (a line not seen yet read on its own), or
+    None when a line adds more than one (or a text that is blank once normalized: no line of
+    the report's text, which one token per line cannot say)."""
+    found = list(map(_seen_lines.get, raw))
+    at = -1
+    try:
+        while True:
+            at = found.index(None, at + 1)
+            token = _token_of_line(raw[at])
+            if token is None:
+                return None
+            found[at] = token
+    except ValueError:  # no line left unread
+        return cast(list[Token], found)
+
+
+def _token_of_line(raw: str) -> Token | None:
+    """The one token a line of the text adds (remembered for the next time it is met), or
+    None when it adds more."""
+    line = raw.strip()
+    token = _seen_lines.get(line) if line else BLANK_LINE
+    if token is None:
+        token = _read_line(line, [], [])
+        if token is None:
+            return None
+        if len(raw) <= _LONGEST_REMEMBERED:
+            _remember(line, token)
+    if len(raw) <= _LONGEST_REMEMBERED:
+        _remember(raw, token)
+    return token
+
+
+def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
+    """The tokens of the text's cells, the line (1-based) of each, and the text's lines, read
+    line by line (for a page with lines that add several tokens)."""
+    tokens: list[Token] = []
+    numbers: list[int] = []
+    lines: list[str] = []
+    seen = _seen_lines
+    for number, line in enumerate(raw, 1):
+        token = seen.get(line)  # most lines need no stripping: looked up as they are first
+        if token is None:
+            stripped = line.strip()
+            token = seen.get(stripped) if stripped else BLANK_LINE
+            if token is None:
+                before = len(tokens)
+                token = _read_line(stripped, tokens, lines)
+                numbers.extend([number] * (len(tokens) - before))
+                if token is not None and len(line) <= _LONGEST_REMEMBERED:
+                    _remember(stripped, token)
+                    _remember(line, token)
+                continue
+            if len(line) <= _LONGEST_REMEMBERED:
+                _remember(line, token)
+        if token[TEXT]:
+            lines.append(token[TEXT])
+        if token[KIND] != PROSE:
+            tokens.append(token)
+            numbers.append(number)
+    return tokens, numbers, lines
+
+
+_seen_lines: dict[str, Token] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
-_NOTHING: tuple[str | None, Token | None] = (None, None)  # a blank line adds nothing
+_TEXT_OF = itemgetter(TEXT)
 
 
-def _remember(line: str, known: tuple[str | None, Token | None]) -> None:
+def _remember(line: str, token: Token) -> None:
     """Keep what a line adds for the next time it is met (a bounded memory: cleared when
     full)."""
     if len(_seen_lines) >= _REMEMBERED:
         _seen_lines.clear()
-    _seen_lines[line] = known
+    _seen_lines[line] = token
 
 
-def _read_line(
-    line: str, tokens: list[Token], lines: list[str]
-) -> tuple[str | None, Token | None] | None:
-    """Read one stripped line into ``tokens`` and ``lines``; returns what a line of the same
-    text adds (its line of text, its token) when that is one of each at most, else None."""
+def _read_line(line: str, tokens: list[Token], lines: list[str]) -> Token | None:
+    """Read one stripped line into ``tokens`` and ``lines``; returns the one token a line of
+    the same text adds (a cell whose text is its line of text, a run, or a line of text with
+    no cell), or None when it adds more than one, or a text that is blank."""
     if line.endswith("|"):
         if not line.strip("|"):  # only bars: a row's empty positions
             token = run_token(len(line))
             tokens.append(token)
-            return None, token
+            return token
         if line.count("|") == 1:  # ``text |``: one cell (the common case, kept cheap)
             cell_text = normalize_cell(line[:-1].rstrip())
             token = cell_token(cell_text)
             tokens.append(token)
             lines.append(cell_text)
-            return cell_text, token
+            return token if cell_text else None
         row = split_pipe_row(line)
         if row is not None:  # ``text |`` cells, then the row's empty positions
             texts, empty = row
@@ -149,7 +212,7 @@ def _read_line(
             return None
     text_line = normalize_text(line)
     lines.append(text_line)
-    return text_line, None
+    return prose_token(text_line) if text_line else None
 
 
 _TITLE = re.compile(r"^.{0,40}\d{4}\s*年.{0,30}政府信息公开.{0,6}(?:报告|年报)$")

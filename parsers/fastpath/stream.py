@@ -3,7 +3,8 @@
 A token is ``(kind, text, label, printed, run, flags, shape)``:
 
 - ``kind``: :data:`LABEL`, :data:`VALUE` (a number or a dash), :data:`RUN` (pipe text's run of
-  ``run`` empty positions) or :data:`BLANK_CELL` (a cell that reads as blank);
+  ``run`` empty positions), :data:`BLANK_CELL` (a cell that reads as blank) or :data:`PROSE`
+  (a line of pipe text that holds no cell, blank or not: its stream has a token per line);
 - ``text``: the cell's normalized text, as the :class:`~parsers.cells.base.Cell` would hold it;
 - ``label``: the normalized label (labels only), ``printed``: the value read (values only);
 - ``flags``: the key words of the form a label holds (:data:`NEW`, :data:`REVIEW` …), worked
@@ -28,7 +29,7 @@ from parsers.tables.found import APPLICATION_HEADER_KEYS
 from parsers.tables.tokens import Token as ReaderToken
 from parsers.values import read_value
 
-LABEL, VALUE, RUN, BLANK_CELL = 0, 1, 2, 3
+LABEL, VALUE, RUN, BLANK_CELL, PROSE = 0, 1, 2, 3, 4
 KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS, SHAPE = range(7)
 
 Token = tuple
@@ -67,7 +68,10 @@ def label_flags(label: str) -> int:
 # Each token's part of its document's shape starts with a mark of its kind. The marks are
 # whitespace to Python, which no normalized label holds (its whitespace is taken out), so the
 # parts joined cannot be read two ways: a stream's shape is the join of its tokens' shapes.
+# A line with no cell is one space (:data:`PROSE_SHAPE`): those before the first cell and
+# after the last are no part of a table's shape and are stripped off.
 _LABEL_MARK, _VALUE_SHAPE, _BLANK_SHAPE, _RUN_MARK = "\x1f", "\x1e", "\x1d", "\x1c"
+PROSE_SHAPE = " "
 
 _CACHE_LIMIT = 65536
 _tokens: dict[str, Token] = {}
@@ -104,19 +108,30 @@ def run_token(length: int) -> Token:
     return token
 
 
+def prose_token(text: str) -> Token:
+    """The token of a line of pipe text that holds no cell (``text``: the line, normalized)."""
+    return (PROSE, text, "", None, 0, 0, PROSE_SHAPE)
+
+
+BLANK_LINE = prose_token("")
+"""The token of a blank line."""
+
+
 def to_cells(tokens: Sequence[Token], lines: Sequence[int] | None = None) -> list[Cell]:
     """The general reader's cells for a stream of position-free tokens, each with the text
-    line it is printed on when ``lines`` gives them."""
+    line it is printed on when ``lines`` gives them (lines with no cell give none)."""
     if lines is None:
         return [
             Cell("", empty_run=token[RUN_LENGTH]) if token[KIND] == RUN else Cell(token[TEXT])
             for token in tokens
+            if token[KIND] != PROSE
         ]
     return [
         Cell("", empty_run=token[RUN_LENGTH], line=line)
         if token[KIND] == RUN
         else Cell(token[TEXT], line=line)
         for token, line in zip(tokens, lines, strict=True)
+        if token[KIND] != PROSE
     ]
 
 
@@ -133,6 +148,8 @@ def to_cells_and_tokens(
         tokens, lines if lines is not None else [None] * len(tokens), strict=True
     ):
         kind = token[KIND]
+        if kind == PROSE:  # a line with no cell
+            continue
         if kind == RUN:
             cell = Cell("", None, None, None, 1, 1, False, token[RUN_LENGTH], line)
             cells.append(cell)

@@ -37,6 +37,8 @@ from parsers.fastpath.stream import (
     LABEL,
     NEW,
     PROACTIVE_START,
+    PROSE,
+    PROSE_SHAPE,
     REVIEW,
     RUN,
     SHAPE,
@@ -62,8 +64,9 @@ def read_stream_tables(
     ``lines``: the text line of each token, kept as the values' provenance.
 
     Which token goes to which cell depends on the document's shape alone — the kind of each
-    token, the text of each label and the length of each run of empty positions (their
-    :data:`~parsers.fastpath.stream.SHAPE`, joined) — but for table 四's sums, tested on its
+    token, the text of each label, the length of each run of empty positions and where lines
+    with no cell come between them (their :data:`~parsers.fastpath.stream.SHAPE`, joined) —
+    but for table 四's sums, tested on its
     values each time. Reports that print the same form the same way (a harvest meets
     thousands: the official labels, the same CMS) share that shape, so the reading of a shape
     is worked out once (:func:`_plan`) and kept (:data:`_plans`); a report then costs its
@@ -74,6 +77,12 @@ def read_stream_tables(
         plan = _plan(stream)
     else:
         key = "".join(map(_SHAPE_OF, stream))
+        if key[:1] == PROSE_SHAPE or key[-1:] == PROSE_SHAPE:  # lines of text around the cells
+            start = len(key) - len(key.lstrip(PROSE_SHAPE))
+            key = key.strip(PROSE_SHAPE)
+            if start:  # (the stream read from its first cell on: its plan is the same)
+                stream = stream[start:]
+                lines = None if lines is None else lines[start:]
         try:
             plan = _plans[key]
         except KeyError:  # a shape not met yet (or forgotten)
@@ -117,13 +126,15 @@ _LONGEST_PLANNED = 4000  # tokens (a report has a few hundred): the kept keys st
 def _plan(stream: Sequence[Token]) -> _Plan | None:
     """Read a shape: the general reader's steps on compact tokens (see the module docstring),
     or None where the document is not the common case. Cells that read as blank (which pipe
-    text has no place for) are left out, as the general reader leaves them out, and the
-    indexes of the plan are put back to the stream's."""
+    text has no place for) are left out, as the general reader leaves them out, and so are
+    lines with no cell; the indexes of the plan are put back to the stream's."""
     kinds = bytes(map(_KIND, stream))
-    if BLANK_CELL not in kinds:
+    if BLANK_CELL not in kinds and PROSE not in kinds:
         return _plan_of(stream, kinds)
-    kept = [i for i, t in enumerate(stream) if t[0] != BLANK_CELL]
-    plan = _plan_of([stream[i] for i in kept], kinds.replace(_BLANK_BYTE, b""))
+    kept = [i for i, t in enumerate(stream) if t[0] < BLANK_CELL]
+    plan = _plan_of(
+        [stream[i] for i in kept], kinds.replace(_BLANK_BYTE, b"").replace(_PROSE_BYTE, b"")
+    )
     if plan is None:
         return None
     rows = tuple(
@@ -237,6 +248,7 @@ _WIDTH = len(schema.APPLICATION_COLUMNS)  # every row of table 三 has its seven
 _KIND = itemgetter(0)
 _FLAGS = itemgetter(5)
 _BLANK_BYTE = bytes([BLANK_CELL])
+_PROSE_BYTE = bytes([PROSE])
 _BIT_TABLES = {
     bit: bytes(1 if b & bit else 0 for b in range(256))
     for bit in (NEW, REVIEW, UPHELD, PROACTIVE_START, REVIEW | UPHELD)
