@@ -13,7 +13,7 @@ import pytest
 from fixtures.reportgen import HTML_STYLES, random_record, render_pipe
 from parsers.cells.pipe import pipe_stream_document
 from parsers.fastpath.tables import read_stream_tables
-from parsers.model import CellValue, Report
+from parsers.model import CellValue, Report, RowOrigin
 from parsers.provenance import decode, encode
 from parsers.tables.read import read_tables
 
@@ -158,7 +158,11 @@ def test_the_fast_path_makes_whole_cell_values():
                 assert all(hasattr(cell, name) for name in CellValue.__slots__)
                 line = other.source.line if other.source is not None else None
                 assert cell.source == line, (section, row, column)
-                assert cell.origin is not None
+                assert type(cell.origin) is RowOrigin
+                assert all(hasattr(cell.origin, name) for name in RowOrigin.__slots__)
+                assert [c.text for c in cell.origin.label_cells] == [
+                    c.text for c in other.origin.label_cells
+                ]
 
 
 def test_lines_of_text_around_and_between_the_tables_keep_every_line_number():

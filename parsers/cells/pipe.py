@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from operator import itemgetter
-from typing import cast
 
 from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Document
@@ -106,36 +105,36 @@ def pipe_stream_document(text: str) -> Document:
 
 
 def _one_per_line(raw: list[str]) -> list[Token] | None:
-    """The token of each line, looked up at once (a line not seen yet read on its own), or
-    None when a line adds more than one (or a text that is blank once normalized: no line of
-    the report's text, which one token per line cannot say)."""
-    found = list(map(_seen_lines.get, raw))
-    at = -1
+    """The token of each line, looked up at once (a line not seen yet read on its own: see
+    :class:`_SeenLines`), or None when a line adds more than one (or a text that is blank once
+    normalized: no line of the report's text, which one token per line cannot say)."""
     try:
-        while True:
-            at = found.index(None, at + 1)
-            token = _token_of_line(raw[at])
-            if token is None:
-                return None
-            found[at] = token
-    except ValueError:  # no line left unread
-        return cast(list[Token], found)
+        return list(map(_seen_lines.__getitem__, raw))
+    except _NotOneToken:
+        return None
 
 
-def _token_of_line(raw: str) -> Token | None:
-    """The one token a line of the text adds (remembered for the next time it is met), or
-    None when it adds more."""
-    line = raw.strip()
-    token = _seen_lines.get(line) if line else BLANK_LINE
-    if token is None:
-        token = _read_line(line, [], [])
+class _NotOneToken(Exception):
+    """A line adds more than one token (or none and a blank text)."""
+
+
+class _SeenLines(dict[str, Token]):
+    """What each line of text met so far adds (a bounded memory: cleared when full). A line
+    not in it is read when it is looked up, so that looking up every line of a page is one
+    call, with no pass after it to find the lines that were not known."""
+
+    def __missing__(self, raw: str) -> Token:
+        line = raw.strip()
+        token = self.get(line) if line else BLANK_LINE
         if token is None:
-            return None
+            token = _read_line(line, [], [])
+            if token is None:
+                raise _NotOneToken(raw)
+            if len(raw) <= _LONGEST_REMEMBERED:
+                _remember(line, token)
         if len(raw) <= _LONGEST_REMEMBERED:
-            _remember(line, token)
-    if len(raw) <= _LONGEST_REMEMBERED:
-        _remember(raw, token)
-    return token
+            _remember(raw, token)
+        return token
 
 
 def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
@@ -168,7 +167,7 @@ def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
     return tokens, numbers, lines
 
 
-_seen_lines: dict[str, Token] = {}
+_seen_lines = _SeenLines()
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
 _TEXT_OF = itemgetter(TEXT)

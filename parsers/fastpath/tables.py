@@ -207,12 +207,14 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
     A report has about two hundred cells, and calling :class:`CellValue` (a dataclass whose
     ``__init__`` does nothing but fill its slots) costs more than the rest of their reading:
     each cell is made empty and its slots filled here, which gives the same object at about
-    two thirds of the cost (``tests/test_fastpath_stream.py`` checks every slot is filled)."""
+    two thirds of the cost, and so is each row's :class:`RowOrigin`
+    (``tests/test_fastpath_stream.py`` checks every slot of both is filled)."""
     if plan.appeals_add_up and not _adds_up([tokens[i][3] for i in plan.appeals]):
         return None
     where = _Where(tokens, lines)
     one_row = None if lines is None else RowOrigin((), "order")  # table 四 printed as one row
-    new, cell_value = object.__new__, CellValue
+    line_of: Sequence[int | None] = lines if lines is not None else [None] * len(tokens)
+    new, cell_value, row_origin = object.__new__, CellValue, RowOrigin
     tables: Tables = {}
     for section, rows in plan.rows:  # (one loop over every cell: no call per row or cell)
         table: dict[str, dict[str, CellValue]] = {}
@@ -222,8 +224,13 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
                 origin = None
             elif label is None:
                 origin = one_row
-            else:
-                origin = RowOrigin(label, "order", None, (), where)
+            else:  # (a RowOrigin made as the cells are: its slots filled in place)
+                origin = new(row_origin)
+                origin.label = label
+                origin.how = "order"
+                origin.headers = None
+                origin.values = ()
+                origin.stream = where
             if not pairs:  # an unfilled row
                 table[code] = {
                     col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
@@ -239,7 +246,7 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
                 cell.status = p.status
                 cell.unit = p.unit
                 cell.readings = None
-                cell.source = None if lines is None else lines[i]
+                cell.source = line_of[i]
                 cell.origin = origin
     return Found(template=plan.template, tables=tables, template_votes=dict(plan.votes))
 
