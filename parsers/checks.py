@@ -24,10 +24,12 @@ from parsers.checks_whole import (
     APPEAL_COLUMNS,
     APPLICATION_COLUMNS,
     BALANCE_ROWS,
-    EMPTY,
     SUMMED_COLUMNS,
     fmt,
-    rules_that_hold,
+    not_in_document,
+    row_absent,
+    rules_on_flat_tables,
+    word_rule,
 )
 from parsers.model import MISSING, UNCERTAIN, CellValue, Check, Tables
 
@@ -43,12 +45,12 @@ def run_checks(
     """
     apps = tables.get(schema.SECTION_APPLICATIONS)
     appeals = tables.get(schema.SECTION_APPEALS)
-    held = rules_that_hold(apps, appeals, template)
+    flat = rules_on_flat_tables(apps, appeals, template, merged)
     return [
-        held[0] or _balance(apps),
-        held[1] or _outcomes(apps, template, merged or {}),
-        held[2] or _columns(apps),
-        held[3] or _appeal_totals(appeals),
+        flat[0] or _balance(apps),
+        flat[1] or _outcomes(apps, template, merged or {}),
+        flat[2] or _columns(apps),
+        flat[3] or _appeal_totals(appeals),
     ]
 
 
@@ -113,38 +115,18 @@ class _Rule:
             self.failures.append(label.format(sum=fmt(summed), total=fmt(total)))
 
     def check(self) -> Check:
-        parts = []
-        if self.failures:
-            parts.append("; ".join(self.failures))
-        if self.undecided:
-            parts.append(f"not computed (undecided cells): {', '.join(self.undecided)}")
-        if self.absent:
-            parts.append(f"not computed (not in the document): {', '.join(self.absent)}")
-        if self.blanks:
-            parts.append(f"blank cells counted as 0: {', '.join(self.blanks)}")
-        if self.failures:
-            ok: bool | None = False
-        elif self.undecided or self.absent:
-            ok = None
-        elif self.held:
-            ok = True
-        else:
-            ok = None
-            parts.append(EMPTY)
-        return Check(self.name, ok, " | ".join(parts))
-
-
-def _not_in_document(name: str, what: str) -> Check:
-    return Check(name, None, f"not computed (not in the document): {what}")
+        return word_rule(
+            self.name, self.failures, self.undecided, self.absent, self.blanks, self.held
+        )
 
 
 def _balance(apps: dict | None) -> Check:
     rule = _Rule("applications.balance")
     if not apps:
-        return _not_in_document(rule.name, "table 三")
-    missing = [r for r in BALANCE_ROWS if _row_absent(apps.get(r))]
+        return not_in_document(rule.name, "table 三")
+    missing = [r for r in BALANCE_ROWS if row_absent(apps.get(r))]
     if missing:
-        return _not_in_document(rule.name, f"rows {', '.join(missing)}")
+        return not_in_document(rule.name, f"rows {', '.join(missing)}")
     rows = [apps[r] for r in BALANCE_ROWS]
     for col in APPLICATION_COLUMNS:
         values = rule.values(col, [row.get(col) for row in rows])
@@ -161,30 +143,19 @@ def _balance(apps: dict | None) -> Check:
     return rule.check()
 
 
-def _row_absent(row: dict | None) -> bool:
-    """Whether the document lacks the row: none of its cells is there. Its first cell settles
-    almost every row, so it is asked first, without a generator (checks ask some fifty times a
-    report)."""
-    if not row:
-        return True
-    if next(iter(row.values())).status != MISSING:
-        return False
-    return all(cell.status == MISSING for cell in row.values())
-
-
 def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, CellValue]]) -> Check:
     rule = _Rule("applications.outcomes")
     if not apps:
-        return _not_in_document(rule.name, "table 三")
+        return not_in_document(rule.name, "table 三")
     rows = {r: apps[r] for r in schema.OUTCOME_ROWS.get(template, ()) if r in apps}
     other = [r for r in rows if r.startswith("other_")]
-    if "other" in merged and other and all(_row_absent(rows[r]) for r in other):
+    if "other" in merged and other and all(row_absent(rows[r]) for r in other):
         for r in other:
             del rows[r]
         rows["other"] = merged["other"]  # the single （六） row printed in their place
-    missing = [r for r in (*rows, "total") if _row_absent(rows.get(r, apps.get(r)))]
+    missing = [r for r in (*rows, "total") if row_absent(rows.get(r, apps.get(r)))]
     if missing:
-        return _not_in_document(rule.name, f"rows {', '.join(missing)}")
+        return not_in_document(rule.name, f"rows {', '.join(missing)}")
     parts = [*rows.values(), apps["total"]]
     for col in APPLICATION_COLUMNS:
         label = col + ": outcomes sum {sum} vs total {total}"
@@ -195,9 +166,9 @@ def _outcomes(apps: dict | None, template: str, merged: dict[str, dict[str, Cell
 def _columns(apps: dict | None) -> Check:
     rule = _Rule("applications.columns")
     if not apps:
-        return _not_in_document(rule.name, "table 三")
+        return not_in_document(rule.name, "table 三")
     for row, cells in apps.items():
-        if _row_absent(cells):
+        if row_absent(cells):
             continue  # a row the document lacks has no sum of its own to check
         label = row + ": columns sum {sum} vs total {total}"
         rule.compare_sum(row, [cells.get(c) for c in SUMMED_COLUMNS], label)
@@ -207,7 +178,7 @@ def _columns(apps: dict | None) -> Check:
 def _appeal_totals(appeals: dict | None) -> Check:
     rule = _Rule("appeals.totals")
     if not appeals:
-        return _not_in_document(rule.name, "table 四")
+        return not_in_document(rule.name, "table 四")
     for group, cells in appeals.items():
         rule.compare_sum(
             group, [cells.get(r) for r in APPEAL_COLUMNS], group + ": {sum} vs total {total}"

@@ -1,24 +1,30 @@
-"""The form's rules checked on whole tables, where that is what checking them one comparison at
-a time gives (:mod:`parsers.checks` words every other case).
+"""The form's rules checked on tables read into flat lists, giving what checking them one cell at
+a time gives (:mod:`parsers.checks` does that for every other case, and words what is common).
 
-A report's checks compare some four hundred cells, and almost every table comes with a printed
-number in every cell, or with some cells printed blank or with a dash: no cell a rule needs is
-undecided or absent. Such a table is read once into one flat list of values, row by row in the
-order of its columns; each rule is then a few slices of that list, at offsets planned once per
-template and order of rows (:class:`_Plan`). A rule is tested on the whole table at once
-(C-level maps and slices); only a rule that fails, or that meets blank cells, is gone through
-comparison by comparison, and worded exactly as the rules one by one word it (the failures,
-then the comparisons that counted blank cells as 0, or that nothing was printed to check).
+A report's checks compare some four hundred cells. Where every row of a table holds the columns
+the rules ask for — nearly every table — the table is read once into flat lists, row by row in
+the order of those columns: each cell's value (None where it is printed blank or with a dash,
+undecided or absent) and, unless every cell holds a number, each cell's status. Each rule is
+then a list of comparisons at places in those lists worked out once per template and order of
+rows (:class:`_Plan`):
 
-Every table with an undecided or absent cell, a column the rules need missing from a row, or a
-row a rule needs missing, is left to the rules one comparison at a time.
+- a table with a number in every cell (the usual case) is checked rule by rule over the whole
+  table at once, by C-level maps and slices; only a rule that fails is gone through comparison
+  by comparison to word its failures;
+- any other table is gone through comparison by comparison, each comparison's statuses and
+  values taken by one C-level getter: absent, undecided, nothing printed, or blank cells
+  counted as 0, worded as :class:`parsers.checks._Rule` words them.
+
+Tables with a row lacking one of those columns, a rule's row missing from the table, and the
+outcomes of a 2021 table with a merged （六） row are left to :mod:`parsers.checks`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import pairwise
 from operator import add, itemgetter
+from typing import Any, NamedTuple
 
 from parsers import schema
 from parsers.model import MISSING, NUMBER, UNCERTAIN, Check
@@ -34,44 +40,114 @@ APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 
 EMPTY = "nothing printed to check (every cell blank)"
 
-Value = int | float | None
-
 _ROW_CELLS = itemgetter(*SUMMED_COLUMNS)
 _GROUP_CELLS = itemgetter(*APPEAL_COLUMNS)
-_WIDTH = len(SUMMED_COLUMNS)  # table 三's columns checked, in the flat list of each row
+_WIDTH = len(SUMMED_COLUMNS)  # table 三's columns checked, in the flat lists of each row
 _APPEAL_WIDTH = len(APPEAL_COLUMNS)
 
 # The column sums of the outcomes are taken over the same columns as the balance's.
 assert APPLICATION_COLUMNS == SUMMED_COLUMNS
 
+Getter = Callable[[list], Sequence]  # a comparison's cells, in order, from a flat list
+Word = Callable[[str, Sequence], str | None]  # a failed comparison's words, or None if it holds
 
-def rules_that_hold(apps: dict | None, appeals: dict | None, template: str) -> list[Check | None]:
+
+def word_rule(
+    rule: str,
+    failures: list[str],
+    undecided: list[str],
+    absent: list[str],
+    blanks: list[str],
+    held: int,
+) -> Check:
+    """A rule's check from what became of its comparisons: those that failed (worded), could
+    not be computed (undecided or absent cells), counted blank cells as 0, or held."""
+    parts = []
+    if failures:
+        parts.append("; ".join(failures))
+    if undecided:
+        parts.append(f"not computed (undecided cells): {', '.join(undecided)}")
+    if absent:
+        parts.append(f"not computed (not in the document): {', '.join(absent)}")
+    if blanks:
+        parts.append(f"blank cells counted as 0: {', '.join(blanks)}")
+    if failures:
+        ok: bool | None = False
+    elif undecided or absent:
+        ok = None
+    elif held:
+        ok = True
+    else:
+        ok = None
+        parts.append(EMPTY)
+    return Check(rule, ok, " | ".join(parts))
+
+
+def not_in_document(rule: str, what: str) -> Check:
+    return Check(rule, None, f"not computed (not in the document): {what}")
+
+
+def row_absent(row: dict | None) -> bool:
+    """Whether the document lacks the row: none of its cells is there. Its first cell settles
+    almost every row, so it is asked first, without a generator."""
+    if not row:
+        return True
+    if next(iter(row.values())).status != MISSING:
+        return False
+    return all(cell.status == MISSING for cell in row.values())
+
+
+def fmt(value: int | float) -> str:
+    """A sum as the checks print it: integral values without a decimal point."""
+    if type(value) is int:
+        return str(value)
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def rules_on_flat_tables(
+    apps: dict | None, appeals: dict | None, template: str, merged: dict | None = None
+) -> list[Check | None]:
     """The four rules (balance, outcomes, columns, appeal totals), each as its check where its
-    table has no undecided or absent cell and every row and column it needs; else None."""
-    held: list[Check | None] = [None, None, None, None]
-    try:  # (a value that is not a number leaves every rule to be worded one by one)
-        found = _flat_values(apps, _ROW_CELLS, _WIDTH)
-        if found is not None:
+    table reads into flat lists with every row the rule needs; else None."""
+    checks: list[Check | None] = [None, None, None, None]
+    try:  # (a value that is not a number leaves every rule to the rules one by one)
+        flat = _flat(apps, _ROW_CELLS, _WIDTH)
+        if flat is not None:
             plan = _plan(apps, template)  # type: ignore[arg-type]
-            held[0] = _balance(*found, plan)
-            held[1] = _outcomes(*found, plan)
-            held[2] = _columns(*found, plan)
-        found = _flat_values(appeals, _GROUP_CELLS, _APPEAL_WIDTH)
-        if found is not None:
-            held[3] = _appeal_totals(*found, tuple(appeals))  # type: ignore[arg-type]
+            if flat.statuses is None:
+                checks[0] = _balance_numbers(flat.values, plan)
+                checks[1] = _outcomes_numbers(flat.values, plan)
+                checks[2] = _columns_numbers(flat.values, plan)
+            else:
+                checks[:3] = _table_three(apps, flat, plan, template, merged)  # type: ignore[arg-type]
+        flat = _flat(appeals, _GROUP_CELLS, _APPEAL_WIDTH)
+        if flat is not None:
+            groups = tuple(appeals)  # type: ignore[arg-type]
+            if flat.statuses is None:
+                checks[3] = _appeals_numbers(flat.values, groups)
+            else:
+                cells = [
+                    (group, _slice(at, _APPEAL_WIDTH))
+                    for group, at in _starts(groups, _APPEAL_WIDTH)
+                ]
+                checks[3] = _by_comparison("appeals.totals", cells, flat, _appeal_sum)
     except TypeError:
         return [None, None, None, None]
-    return held
+    return checks
 
 
-def _flat_values(
-    table: dict | None, cells_of: itemgetter, width: int
-) -> tuple[list[Value], list[int | float]] | None:
-    """The table's values row by row in the rules' column order, when every row holds those
-    columns and none of their cells is undecided or absent (else None): as printed (None where
-    a cell is printed blank or with a dash), and with blank cells as 0 — the same list when
-    none is blank. (A row's other cells change nothing: the rules ask only for these, and a row
-    with a cell that is not absent is never absent.)"""
+class _Flat(NamedTuple):
+    """A table's cells row by row in the rules' column order."""
+
+    values: list  # each cell's value (None where blank, dash, undecided or absent)
+    counted: list  # the same with 0 for None
+    statuses: list[str] | None  # each cell's status; None when every cell holds a number
+
+
+def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
+    """The table in flat lists, when every row holds the rules' columns (else None). (A row's
+    other cells change nothing: the rules ask only for these, and a row with a cell that is
+    not absent is never absent.)"""
     if not table:
         return None
     try:
@@ -80,29 +156,41 @@ def _flat_values(
         return None
     values = [cell.value for row in rows for cell in row if cell.status == NUMBER]
     if len(values) == width * len(rows):
-        return values, values
-    statuses = {cell.status for row in rows for cell in row}
-    if MISSING in statuses or UNCERTAIN in statuses:
-        return None
-    values = [cell.value for row in rows for cell in row]
-    return values, [0 if value is None else value for value in values]
+        return _Flat(values, values, None)
+    cells = [cell for row in rows for cell in row]
+    values = [cell.value for cell in cells]
+    counted = [0 if value is None else value for value in values]
+    return _Flat(values, counted, [cell.status for cell in cells])
 
 
 class _Plan:
-    """Where each rule of table 三 finds its rows in the flat list of a table whose rows come
-    in one order (slices of that list; None where a row the rule needs is not in the table):
-    worked out once per template and order of rows."""
+    """Where each rule of table 三 finds its cells in the flat lists of a table whose rows come
+    in one order (None where a row the rule needs is not in the table): worked out once per
+    template and order of rows."""
 
-    __slots__ = ("rows", "balance", "outcomes", "outcome_columns", "total")
+    __slots__ = (
+        "rows",
+        "balance",
+        "balance_cells",
+        "outcomes",
+        "outcome_cells",
+        "outcome_columns",
+        "total",
+        "row_cells",
+    )
 
     def __init__(self, rows: tuple[str, ...], template: str) -> None:
-        at = {row: i * _WIDTH for i, row in enumerate(rows)}
+        at = dict(_starts(rows, _WIDTH))
         self.rows = rows
         self.balance = _row_slices(at, BALANCE_ROWS)
         outcome_rows = schema.OUTCOME_ROWS.get(template)
         self.outcomes = None if outcome_rows is None else _row_slices(at, outcome_rows)
         total = _row_slices(at, ("total",))
         self.total = None if total is None else total[0]
+        self.balance_cells = None if self.balance is None else _by_column(self.balance)
+        self.outcome_cells = None
+        if self.outcomes is not None and self.total is not None:
+            self.outcome_cells = _by_column((*self.outcomes, self.total))
         # The outcome rows one after another in the table (as printed): each column's parts
         # are then one slice of the list, added in the same order.
         self.outcome_columns: tuple[slice, ...] | None = None
@@ -112,14 +200,31 @@ class _Plan:
             self.outcome_columns = tuple(
                 slice(column, end, _WIDTH) for column in range(starts[0], starts[0] + _WIDTH)
             )
+        self.row_cells = [(row, _slice(start, _WIDTH)) for row, start in at.items()]
+
+
+def _starts(rows: Iterable[str], width: int) -> Iterable[tuple[str, int]]:
+    return ((row, i * width) for i, row in enumerate(rows))
+
+
+def _slice(start: int, width: int) -> Getter:
+    return itemgetter(slice(start, start + width))
 
 
 def _row_slices(at: dict[str, int], rows: Sequence[str]) -> tuple[slice, ...] | None:
-    """Each row's values in the flat list, or None when one of the rows is not there."""
+    """Each row's cells in the flat lists, or None when one of the rows is not there."""
     try:
         return tuple(slice(at[row], at[row] + _WIDTH) for row in rows)
     except KeyError:
         return None
+
+
+def _by_column(rows: Sequence[slice]) -> list[tuple[str, Getter]]:
+    """Each column's comparison over ``rows``: its cells in those rows, in order."""
+    return [
+        (column, itemgetter(*(row.start + j for row in rows)))
+        for j, column in enumerate(APPLICATION_COLUMNS)
+    ]
 
 
 _PLANS: dict[tuple[str, tuple[str, ...]], _Plan] = {}
@@ -135,121 +240,149 @@ def _plan(table: dict, template: str) -> _Plan:
     return plan
 
 
-# --- the rules ----------------------------------------------------------------------------------
+# --- tables with a number in every cell: each rule over the whole table at once ---------------
 
 
-def _balance(values: list, counted: list, plan: _Plan) -> Check | None:
+def _balance_numbers(values: list, plan: _Plan) -> Check | None:
     if plan.balance is None:
-        return None  # a row the balance needs is missing (the rules word it)
+        return None  # a row the balance needs is missing (the rules one by one word it)
     new, carried_over, total, carried_forward = plan.balance
-    left = list(map(add, counted[new], counted[carried_over]))
-    right = list(map(add, counted[total], counted[carried_forward]))
-    if left == right and values is counted:
+    left = list(map(add, values[new], values[carried_over]))
+    right = list(map(add, values[total], values[carried_forward]))
+    if left == right:
         return Check("applications.balance", True, "")
-    printed = zip(*(values[row] for row in plan.balance), strict=True)
-    failures = [
-        f"{col}: new+carried_over {fmt(a)} vs total+carried_forward {fmt(b)}"
-        for col, a, b in zip(APPLICATION_COLUMNS, left, right, strict=True)
-        if a != b
-    ]
-    return _worded("applications.balance", failures, zip(APPLICATION_COLUMNS, printed, strict=True))
+    return _failed("applications.balance", plan.balance_cells, values, _balance)  # type: ignore[arg-type]
 
 
-def _outcomes(values: list[Value], counted: list, plan: _Plan) -> Check | None:
-    if plan.outcomes is None or plan.total is None:
-        return None  # a row the outcomes need is missing (the rules word it)
+def _outcomes_numbers(values: list, plan: _Plan) -> Check | None:
+    if plan.outcome_cells is None or plan.outcomes is None or plan.total is None:
+        return None  # a row the outcomes need is missing (the rules one by one word it)
     if plan.outcome_columns is not None:
-        sums = [sum(counted[column]) for column in plan.outcome_columns]
+        sums = [sum(values[column]) for column in plan.outcome_columns]
     else:
-        sums = list(map(sum, zip(*(counted[row] for row in plan.outcomes), strict=True)))
-    total = counted[plan.total]
-    if sums == total and values is counted:
+        sums = list(map(sum, zip(*(values[row] for row in plan.outcomes), strict=True)))
+    if sums == values[plan.total]:
         return Check("applications.outcomes", True, "")
-    failures = [
-        f"{col}: outcomes sum {fmt(a)} vs total {fmt(b)}"
-        for col, a, b in zip(APPLICATION_COLUMNS, sums, total, strict=True)
-        if a != b
-    ]
-    printed = zip(*(values[row] for row in (*plan.outcomes, plan.total)), strict=True)
-    return _worded(
-        "applications.outcomes", failures, zip(APPLICATION_COLUMNS, printed, strict=True)
-    )
+    return _failed("applications.outcomes", plan.outcome_cells, values, _outcome_sum)
 
 
-def _columns(values: list[Value], counted: list, plan: _Plan) -> Check:
-    """Each row of table 三: its six applicant columns sum to its total (added in the order
-    ``sum()`` adds them in the rules one by one)."""
-    width = _WIDTH
-    if values is counted and not [
-        1
-        for a, b, c, d, e, f, total in zip(*[iter(counted)] * width, strict=True)
-        if a + b + c + d + e + f != total
-    ]:
+def _columns_numbers(values: list, plan: _Plan) -> Check:
+    """Each row of table 三: its six applicant columns sum to its total."""
+    rows = zip(*[iter(values)] * _WIDTH, strict=True)
+    if not [1 for a, b, c, d, e, f, total in rows if a + b + c + d + e + f != total]:
         return Check("applications.columns", True, "")
-    sums = _row_sums(counted, width)
-    totals = counted[width - 1 :: width]
-    failures = [
-        f"{row}: columns sum {fmt(a)} vs total {fmt(b)}"
-        for row, a, b in zip(plan.rows, sums, totals, strict=True)
-        if a != b
-    ]
-    printed = (values[at : at + width] for at in range(0, len(values), width))
-    return _worded("applications.columns", failures, zip(plan.rows, printed, strict=True))
+    return _failed("applications.columns", plan.row_cells, values, _row_sum)
 
 
-def _appeal_totals(values: list[Value], counted: list, groups: tuple[str, ...]) -> Check:
+def _appeals_numbers(values: list, groups: tuple[str, ...]) -> Check:
     """Each group of table 四: its four results sum to its total."""
-    width = _APPEAL_WIDTH
-    if values is counted and not [
-        1
-        for a, b, c, d, total in zip(*[iter(counted)] * width, strict=True)
-        if a + b + c + d != total
-    ]:
+    rows = zip(*[iter(values)] * _APPEAL_WIDTH, strict=True)
+    if not [1 for a, b, c, d, total in rows if a + b + c + d != total]:
         return Check("appeals.totals", True, "")
-    sums = _row_sums(counted, width)
-    totals = counted[width - 1 :: width]
-    failures = [
-        f"{group}: {fmt(a)} vs total {fmt(b)}"
-        for group, a, b in zip(groups, sums, totals, strict=True)
-        if a != b
-    ]
-    printed = (values[at : at + width] for at in range(0, len(values), width))
-    return _worded("appeals.totals", failures, zip(groups, printed, strict=True))
+    cells = [(group, _slice(at, _APPEAL_WIDTH)) for group, at in _starts(groups, _APPEAL_WIDTH)]
+    return _failed("appeals.totals", cells, values, _appeal_sum)
 
 
-def _row_sums(counted: list, width: int) -> list:
-    """Each row's parts (all its values but the last) added as ``sum()`` adds them."""
-    sums = [0] * (len(counted) // width)
-    for column in range(width - 1):
-        sums = list(map(add, sums, counted[column::width]))
-    return sums
+def _failed(rule: str, comparisons: list[tuple[str, Getter]], values: list, word: Word) -> Check:
+    """A rule that fails on a table with a number in every cell: each comparison worded."""
+    failures = [f for f in (word(where, cells(values)) for where, cells in comparisons) if f]
+    return word_rule(rule, failures, [], [], [], len(comparisons) - len(failures))
 
 
-def _worded(rule: str, failures: list[str], comparisons: Iterable[tuple[str, Sequence]]) -> Check:
-    """A rule worded as the rules one by one word it (:class:`parsers.checks._Rule`), from its
-    failures and each comparison's values as printed (None where blank): a comparison with
-    nothing printed checks nothing (a failure is never one: a blank counts as 0, and 0 = 0),
-    one with a blank cell is named."""
-    blanks = []
-    checked = 0
-    for where, printed in comparisons:
+# --- any other table: comparison by comparison -----------------------------------------------
+
+
+def _table_three(
+    apps: dict, flat: _Flat, plan: _Plan, template: str, merged: dict | None
+) -> list[Check | None]:
+    """Table 三's three rules on a table with some cell not a number."""
+    absent_rows = MISSING in flat.statuses  # type: ignore[operator]
+    balance = outcomes = None
+    if plan.balance_cells is not None:
+        missing = [r for r in BALANCE_ROWS if absent_rows and row_absent(apps[r])]
+        balance = (
+            not_in_document("applications.balance", f"rows {', '.join(missing)}")
+            if missing
+            else _by_comparison("applications.balance", plan.balance_cells, flat, _balance)
+        )
+    if plan.outcome_cells is not None and not (merged and "other" in merged):
+        rows = (*schema.OUTCOME_ROWS.get(template, ()), "total")
+        missing = [r for r in rows if absent_rows and row_absent(apps[r])]
+        outcomes = (
+            not_in_document("applications.outcomes", f"rows {', '.join(missing)}")
+            if missing
+            else _by_comparison("applications.outcomes", plan.outcome_cells, flat, _outcome_sum)
+        )
+    comparisons: Iterable[tuple[str, Getter]] = plan.row_cells
+    if absent_rows:  # a row the document lacks has no sum of its own to check
+        comparisons = [(row, cells) for row, cells in comparisons if not row_absent(apps[row])]
+    columns = _by_comparison("applications.columns", comparisons, flat, _row_sum)
+    return [balance, outcomes, columns]
+
+
+def _by_comparison(
+    rule: str, comparisons: Iterable[tuple[str, Getter]], flat: _Flat, word: Word
+) -> Check:
+    """A rule gone through comparison by comparison, as :class:`parsers.checks._Rule` goes
+    through it: a comparison with an absent cell is not computed (absent), else one with an
+    undecided cell (undecided), else one with nothing printed checks nothing; blank cells
+    count as 0 and are named."""
+    statuses, values, counted = flat.statuses, flat.values, flat.counted
+    failures: list[str] = []
+    undecided: list[str] = []
+    absent: list[str] = []
+    blanks: list[str] = []
+    held = 0
+    for where, cells in comparisons:
+        found: Any = cells(statuses)  # type: ignore[arg-type]
+        if MISSING in found:
+            absent.append(where)
+            continue
+        if UNCERTAIN in found:
+            undecided.append(where)
+            continue
+        printed = cells(values)
         if None in printed:
             if printed.count(None) == len(printed):
                 continue  # nothing printed to check
             blanks.append(where)
-        checked += 1
-    parts = ["; ".join(failures)] if failures else []
-    if blanks:
-        parts.append(f"blank cells counted as 0: {', '.join(blanks)}")
-    if failures:
-        return Check(rule, False, " | ".join(parts))
-    if checked:
-        return Check(rule, True, " | ".join(parts))
-    return Check(rule, None, " | ".join([*parts, EMPTY]))
+        failure = word(where, cells(counted))
+        if failure is None:
+            held += 1
+        else:
+            failures.append(failure)
+    return word_rule(rule, failures, undecided, absent, blanks, held)
 
 
-def fmt(value: int | float) -> str:
-    """A sum as the checks print it: integral values without a decimal point."""
-    if type(value) is int:
-        return str(value)
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+# --- each comparison, worded where it fails -----------------------------------------------------
+
+
+def _balance(where: str, values: Sequence) -> str | None:
+    new, carried_over, total, carried_forward = values
+    left, right = new + carried_over, total + carried_forward
+    if left == right:
+        return None
+    return f"{where}: new+carried_over {fmt(left)} vs total+carried_forward {fmt(right)}"
+
+
+def _sum_failure(values: Sequence) -> tuple[Any, Any] | None:
+    """Parts first, total last (added as ``sum()`` adds them): the sum and the total where
+    they differ."""
+    *parts, total = values
+    summed = sum(parts)
+    return None if summed == total else (summed, total)
+
+
+def _outcome_sum(where: str, values: Sequence) -> str | None:
+    found = _sum_failure(values)
+    return found and f"{where}: outcomes sum {fmt(found[0])} vs total {fmt(found[1])}"
+
+
+def _row_sum(where: str, values: Sequence) -> str | None:
+    found = _sum_failure(values)
+    return found and f"{where}: columns sum {fmt(found[0])} vs total {fmt(found[1])}"
+
+
+def _appeal_sum(where: str, values: Sequence) -> str | None:
+    found = _sum_failure(values)
+    return found and f"{where}: {fmt(found[0])} vs total {fmt(found[1])}"

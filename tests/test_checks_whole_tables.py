@@ -1,7 +1,7 @@
 """The checks made over whole tables of printed numbers give what the rules give one
 comparison at a time: the same four checks, in order, with the same words, on tables that
 hold and tables that do not (a changed number, a float, a blank, an undecided or absent cell,
-a row or column the document lacks, cells beyond the template's, rows in another order)."""
+a row or column the document lacks, cells beyond the template's, rows in another order, a third of the cells undecided)."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def _change(rng: random.Random, tables: dict) -> str:
     col = rng.choice(list(rows[row]))
     kind = rng.choice(
         ["number", "float", "blank", "dash", "undecided", "absent", "no_row", "no_col", "extra"]
-        + ["reordered"]
+        + ["reordered", "undecided_many"]
     )
     if kind == "number":
         rows[row][col] = CellValue(rng.randint(0, 50), "n", NUMBER)
@@ -65,6 +65,11 @@ def _change(rng: random.Random, tables: dict) -> str:
         del rows[row]
     elif kind == "no_col":
         del rows[row][col]
+    elif kind == "undecided_many":  # a reading that left a third of the table open
+        for cells in rows.values():
+            for column in cells:
+                if rng.random() < 0.3:
+                    cells[column] = CellValue(None, None, UNCERTAIN)
     elif kind == "extra":
         rows[row]["note"] = CellValue(None, None, MISSING)
     else:  # rows printed in another order (the outcome rows no longer one run)
@@ -85,7 +90,7 @@ def test_whole_table_checks_word_what_the_rules_word(template):
         for _ in range(i % 4):  # a quarter of the tables as generated: every sum holds
             seen.add(_change(rng, tables))
         assert checks.run_checks(tables, template) == _one_by_one(tables, template)
-    assert len(seen) == 10
+    assert len(seen) == 11
 
 
 def test_a_table_that_holds_gives_true_checks_with_no_detail():
