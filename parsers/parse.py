@@ -12,10 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
+from functools import cache
 
 from parsers import schema, sniff
 from parsers.bounds import bound_document, bound_warnings
 from parsers.cells.base import Document
+from parsers.cells.pipe import pipe_stream_document
 from parsers.checks import run_checks
 from parsers.meta import read_meta
 from parsers.model import ParseError, Report
@@ -49,8 +51,6 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
         return _unsupported(sniffed, data, source)
     try:
         if sniffed.kind == sniff.PIPE:  # its cells as compact tokens, for the fast path
-            from parsers.cells.pipe import pipe_stream_document
-
             doc = pipe_stream_document(
                 text if text is not None else sniff.decode_text(data, sniffed)
             )
@@ -196,12 +196,19 @@ def _add_place(report: Report, doc: Document) -> None:
     """Resolve the agency to its place; the report's opening text names the places it covers."""
     if not report.agency:
         return
-    from places import record_place
-
     try:
-        report.place = record_place(report.agency, context=doc.text[:4000], year=report.year)
+        report.place = _record_place()(report.agency, context=doc.text[:4000], year=report.year)
     except Exception as exc:  # a place failure must not lose the record
         log.warning("place resolution failed for %s: %s", report.agency, exc)
+
+
+@cache
+def _record_place() -> Callable[..., dict]:
+    """:func:`places.record_place`, imported on the first record with an agency (the places
+    package and its table are not needed before)."""
+    from places import record_place
+
+    return record_place
 
 
 def _unsupported(sniffed: sniff.Sniffed, data: bytes, source: str | None) -> Report:
