@@ -136,17 +136,32 @@ def html_document(html: str | bytes) -> Document:
             f"page nested more than {MAX_DEPTH} elements deep: {dropped} tags below that "
             "depth ignored (their text kept)"
         )
-    scanned = tree.css(_SCAN)  # one walk of the page for its meta tags and drops
-    meta = _page_meta([node for node in scanned if node.tag == "meta"])
+    scanned = tree.css(_SCAN)  # one walk of the page for its meta tags, drops and tables
+    tags = [node.tag for node in scanned]
+    meta = _page_meta([node for node, tag in zip(scanned, tags, strict=True) if tag == "meta"])
     # a page that names its title in a meta tag (most CMS pages) is not searched for one
     title = meta.get("ArticleTitle") or _page_title(tree.css(_TITLE_SCAN), meta)
-    for node in scanned:
-        if node.tag in DROP_TAGS:
+    held = {  # tables inside an element about to be dropped (a table in a <noscript> …)
+        table.mem_id
+        for node, tag in zip(scanned, tags, strict=True)
+        if tag in _TABLE_HOLDERS
+        for table in node.css("table")
+    }
+    for node, tag in zip(scanned, tags, strict=True):
+        if tag in DROP_TAGS:
             node.decompose()
-    root = tree.body or tree.root
+    body = tree.body
+    root = body or tree.root
     if root is None:
         return Document(text="", form="html", title=title, meta=meta)
-    report_tables = statutory_tables(root)
+    tables = None  # the tables under the body in page order, as the walk found them
+    if body is not None:
+        tables = [
+            node
+            for node, tag in zip(scanned, tags, strict=True)
+            if tag == "table" and node.mem_id not in held
+        ]
+    report_tables = statutory_tables(root, tables)
     if len(report_tables) > MAX_REPORT_TABLES:
         warnings.append(
             f"{len(report_tables)} tables name statutory rows; only the first "
@@ -193,17 +208,19 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     return LexborHTMLParser(_BLOCK_START.sub("\n<", html)), dropped
 
 
-def statutory_tables(root: LexborNode) -> list[LexborNode]:
+def statutory_tables(root: LexborNode, tables: list[LexborNode] | None = None) -> list[LexborNode]:
     """The innermost tables that name statutory rows, in page order: what a cell's ``table``
-    index counts (once the tags in :data:`DROP_TAGS` are removed)."""
-    return [t for t in innermost_tables(root) if _is_report_table(t)]
+    index counts (once the tags in :data:`DROP_TAGS` are removed). ``tables``: the tables
+    under ``root`` in page order, when the caller has them."""
+    return [t for t in innermost_tables(root, tables) if _is_report_table(t)]
 
 
-def innermost_tables(root: LexborNode) -> list[LexborNode]:
+def innermost_tables(root: LexborNode, tables: list[LexborNode] | None = None) -> list[LexborNode]:
     """The tables holding no other table, in page order. A table's descendants follow it in
     page order, so it holds another exactly when the next table lies inside it: one walk up
     from each next table instead of a search of every table's subtree."""
-    tables = root.css("table")
+    if tables is None:
+        tables = root.css("table")
     out = []
     for i, table in enumerate(tables):
         if i + 1 == len(tables) or not _inside(tables[i + 1], table):
@@ -235,8 +252,12 @@ _TITLE_SELECTORS = ("h1", "h2", ".article-title", ".title", "title")
 _TITLE_SCAN = ", ".join(_TITLE_SELECTORS)
 """The elements any of :data:`_TITLE_SELECTORS` finds, in one walk of the page (each selector
 alone would walk it once); looked for only when no meta tag names the title."""
-_SCAN = ", ".join(("meta", _DROP_TAGS))
-"""The meta tags and the elements to drop, in one walk of the page."""
+_SCAN = ", ".join(("meta", _DROP_TAGS, "table"))
+"""The meta tags, the elements to drop and the tables, in one walk of the page (each walk of
+a report page costs about as much as the text of all its table cells)."""
+_TABLE_HOLDERS = DROP_TAGS - {"script", "style", "textarea", "iframe"}
+"""Dropped elements that may hold a table (the others hold only text): the tables inside one
+are dropped with it."""
 
 
 def head_lines(text: str, limit: int) -> list[str]:
