@@ -50,3 +50,37 @@ def test_one_walk_finds_what_a_search_per_selector_finds(seed):
     assert drops == [n.mem_id for n in tree.css(html_source._DROP_TAGS)]
     titled = tree.css(html_source._TITLE_SCAN)
     assert html_source._page_title(titled, {}) == _title_per_selector(tree)
+
+
+_TABLE = "<table><tr><td>本年新收</td><td>{}</td></tr></table>"
+_HOLDING = (
+    "<noscript>{}</noscript>", "<button>{}</button>", "<object>{}</object>",
+    "<select>{}</select>", "<svg>{}</svg>", "<template>{}</template>", "<div>{}</div>",
+    "<script>var t = '{}';</script>", "<textarea>{}</textarea>", "<p>{}</p>", "{}",
+    "<table><tr><td>{}</td></tr></table>",
+)  # fmt: skip
+
+
+def _cells_read_after_the_drops(page: str) -> list:
+    """The cells of the statutory tables searched for once the dropped elements are gone."""
+    tree, _ = html_source.reading_tree(page)
+    for node in tree.css(html_source._DROP_TAGS):
+        node.decompose()
+    root = tree.body or tree.root
+    cells = []
+    for index, table in enumerate(html_source.statutory_tables(root)):
+        cells.extend(html_source.table_cells(table, index)[0])
+    return cells
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_tables_found_in_the_walk_are_those_left_once_the_drops_are_gone(seed):
+    rng = random.Random(seed)
+    parts = []
+    for k in range(rng.randint(1, 6)):
+        inner = _TABLE.format(k)
+        for _ in range(rng.randint(0, 2)):
+            inner = rng.choice(_HOLDING).format(inner)
+        parts.append(inner)
+    page = f"<html><head><title>t</title></head><body>{''.join(parts)}</body></html>"
+    assert html_source.html_document(page).cells == _cells_read_after_the_drops(page)
