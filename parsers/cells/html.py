@@ -141,12 +141,7 @@ def html_document(html: str | bytes) -> Document:
     meta = _page_meta([node for node, tag in zip(scanned, tags, strict=True) if tag == "meta"])
     # a page that names its title in a meta tag (most CMS pages) is not searched for one
     title = meta.get("ArticleTitle") or _page_title(tree.css(_TITLE_SCAN), meta)
-    held = {  # tables inside an element about to be dropped (a table in a <noscript> …)
-        table.mem_id
-        for node, tag in zip(scanned, tags, strict=True)
-        if tag in _TABLE_HOLDERS
-        for table in node.css("table")
-    }
+    tables = kept_tables(scanned, tags)
     for node, tag in zip(scanned, tags, strict=True):
         if tag in DROP_TAGS:
             node.decompose()
@@ -154,14 +149,7 @@ def html_document(html: str | bytes) -> Document:
     root = body or tree.root
     if root is None:
         return Document(text="", form="html", title=title, meta=meta)
-    tables = None  # the tables under the body in page order, as the walk found them
-    if body is not None:
-        tables = [
-            node
-            for node, tag in zip(scanned, tags, strict=True)
-            if tag == "table" and node.mem_id not in held
-        ]
-    report_tables = statutory_tables(root, tables)
+    report_tables = statutory_tables(root, tables if body is not None else None)
     if len(report_tables) > MAX_REPORT_TABLES:
         warnings.append(
             f"{len(report_tables)} tables name statutory rows; only the first "
@@ -206,6 +194,23 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     if isinstance(html, bytes):
         return LexborHTMLParser(_BLOCK_START_UTF8.sub(b"\n<", html)), dropped
     return LexborHTMLParser(_BLOCK_START.sub("\n<", html)), dropped
+
+
+def kept_tables(scanned: list[LexborNode], tags: list[str]) -> list[LexborNode]:
+    """The tables among the elements :data:`_SCAN` found (``tags``: their tag names) that stay
+    once the elements to drop are removed: the tables inside one (a table in a <noscript> …)
+    go with it. Called before they are removed."""
+    held = {
+        table.mem_id
+        for node, tag in zip(scanned, tags, strict=True)
+        if tag in _TABLE_HOLDERS
+        for table in node.css("table")
+    }
+    return [
+        node
+        for node, tag in zip(scanned, tags, strict=True)
+        if tag == "table" and node.mem_id not in held
+    ]
 
 
 def statutory_tables(root: LexborNode, tables: list[LexborNode] | None = None) -> list[LexborNode]:
