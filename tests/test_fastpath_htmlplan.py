@@ -89,3 +89,30 @@ def test_a_page_of_more_cells_than_a_plan_keeps_is_read_without_one(monkeypatch)
     found = grid.read_grid_tables(cells, 2023)
     assert found is not None and _stored(found) == _stored(fresh)
     assert len(plans._plans) == 0  # read as before, nothing kept
+
+
+def test_a_key_by_table_shapes_tells_apart_what_a_key_cell_by_cell_tells_apart():
+    pages = []
+    for style in HTML_STYLES:
+        for template in ("2021", "2019"):
+            for seed in range(2):
+                pages.extend(_same_layout_pages(style, template, seed, 2))
+    keys = []
+    for page in pages:
+        cells = html_document(page).cells
+        tokens = [cell_token(c.text) for c in cells]
+        by_shapes, by_cell = layout_key(tokens, cells), layout_key(tokens, list(cells))
+        assert by_shapes != by_cell  # the page's cells carry their tables' shapes
+        keys.append((by_shapes, by_cell))
+    for shapes_a, cells_a in keys:
+        for shapes_b, cells_b in keys:
+            assert (shapes_a == shapes_b) == (cells_a == cells_b)
+    assert len({k for k, _ in keys}) < len(keys)  # some layouts met twice
+
+
+def test_cells_changed_after_the_page_was_read_are_keyed_cell_by_cell():
+    page = render_html(random_record(random.Random(3), "2021"), "word", rng=random.Random(3))
+    cells = html_document(page).cells
+    del cells[-1]
+    tokens = [cell_token(c.text) for c in cells]
+    assert layout_key(tokens, cells) == layout_key(tokens, list(cells))

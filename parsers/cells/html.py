@@ -18,7 +18,13 @@ from parsers.cells.fields import labeled_fields
 from parsers.cells.html_depth import MAX_DEPTH, limit_depth
 from parsers.cells.html_grid import MAX_GRID_CELLS as MAX_GRID_CELLS  # the bounds, as before
 from parsers.cells.html_grid import MAX_SPAN as MAX_SPAN
-from parsers.cells.html_grid import MAX_TABLE_ROWS, table_cells, table_rows
+from parsers.cells.html_grid import (
+    MAX_TABLE_ROWS,
+    GridCells,
+    shaped_table_cells,
+    table_cells,
+    table_rows,
+)
 from parsers.labels import normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
@@ -175,10 +181,10 @@ def html_document(html: str | bytes) -> Document:
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
-    cells: list[Cell] = []
+    cells = GridCells()
     for index, table in enumerate(report_tables):
-        grid_cells, warning = table_cells(table, index)
-        cells.extend(grid_cells)
+        grid_cells, warning, shape = shaped_table_cells(table, index)
+        cells.add_table(grid_cells, shape)
         if warning:
             warnings.append(warning)
     text = "\n".join(text_lines)
@@ -196,7 +202,7 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     return LexborHTMLParser(_BLOCK_START.sub("\n<", html)), dropped
 
 
-def kept_tables(scanned: list[LexborNode], tags: list[str]) -> list[LexborNode]:
+def kept_tables(scanned: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
     """The tables among the elements :data:`_SCAN` found (``tags``: their tag names) that stay
     once the elements to drop are removed: the tables inside one (a table in a <noscript> …)
     go with it. Called before they are removed."""

@@ -56,9 +56,46 @@ def span(attributes: dict[str, str | None], name: str) -> int:
     return max(1, min(int(match.group(1)), MAX_SPAN))
 
 
+Shape = tuple[tuple[int, ...], tuple[tuple[int, int, int], ...]]
+"""A table's shape: the number of cells of each row, and (place, rowspan, colspan) of each cell
+that spans (see :func:`grid_places`)."""
+
+
+class GridCells(list[Cell]):
+    """The cells of a page's tables, table after table, with the shape of each table.
+
+    Every cell's table, grid row, column and spans follow from the shapes (and the order of
+    the tables), so what a reader decides from the positions alone can be keyed by the
+    shapes instead of by every cell's position (:func:`parsers.fastpath.htmlplan.layout_key`).
+    """
+
+    __slots__ = ("shapes",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shapes: list[tuple[int, Shape]] = []  # (cells of the table, its shape)
+
+    def add_table(self, cells: list[Cell], shape: Shape) -> None:
+        self.extend(cells)
+        self.shapes.append((len(cells), shape))
+
+    def layout(self) -> tuple[tuple[int, Shape], ...] | None:
+        """The shapes of the tables, when they still describe the cells (None: the list was
+        changed since)."""
+        if sum(count for count, _shape in self.shapes) != len(self):
+            return None
+        return tuple(self.shapes)
+
+
 def table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
     """Expand a table (one holding no other table) to its grid: each cell at the grid
     position it starts at, and a warning when the table was cut at a bound."""
+    cells, warning, _shape = shaped_table_cells(table, index)
+    return cells, warning
+
+
+def shaped_table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None, Shape]:
+    """:func:`table_cells`, and the table's shape (which gives every cell's place)."""
     rows = table_rows(table, MAX_TABLE_ROWS)
     warning = None
     if len(rows) > MAX_TABLE_ROWS:
@@ -86,7 +123,7 @@ def table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
         Cell(cell_text(node.text_lexbor()), index, r, col, colspan, rowspan)
         for node, (r, col, colspan, rowspan) in zip(nodes, places, strict=False)
     ]
-    return cells, warning
+    return cells, warning, shape
 
 
 Place = tuple[int, int, int, int]  # grid row, column, colspan, rowspan

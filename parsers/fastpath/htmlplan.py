@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from parsers import schema
 from parsers.cells.base import Cell
+from parsers.cells.html_grid import GridCells
 from parsers.fastpath.stream import LABEL, Token
 from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
@@ -36,11 +37,21 @@ MAX_PLANS = 64
 indexes)."""
 
 LayoutKey = tuple
+_BY_SHAPES = "by table shapes"
+"""Opens a key made from the tables' shapes (no key made cell by cell starts with a string)."""
 
 
 def layout_key(tokens: Sequence[Token], cells: Sequence[Cell]) -> LayoutKey:
     """What the fast path's reading depends on, cell by cell: a label's normalized text or a
-    value's kind, and the cell's table, grid row, column and colspan."""
+    value's kind, and the cell's table, grid row, column and colspan.
+
+    An HTML page's cells carry the shape of each table (:class:`GridCells`), which gives every
+    cell's table, row, column and spans: the key is then the shapes and each cell's text or
+    kind, not a tuple of positions per cell."""
+    layout = cells.layout() if isinstance(cells, GridCells) else None
+    if layout is not None:
+        kinds = tuple([token[2] if token[0] == LABEL else token[0] for token in tokens])
+        return (_BY_SHAPES, layout, kinds)
     return tuple(
         [
             (
