@@ -15,7 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
-from parsers.cells.html import _BLOCK_START, _BLOCK_START_UTF8, _BLOCK_TAGS, html_document
+from parsers.cells.html import html_document
+from parsers.cells.html_marks import BLOCK_START as _BLOCK_START
+from parsers.cells.html_marks import BLOCK_START_UTF8 as _BLOCK_START_UTF8
+from parsers.cells.html_marks import BLOCK_TAGS as _BLOCK_TAGS
 
 
 def _marked(text: str) -> bytes:

@@ -25,46 +25,12 @@ from parsers.cells.html_grid import (
     table_cells,
     table_rows,
 )
+from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
 from parsers.labels import normalize_label, normalize_lines, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
 DROP_TAGS = frozenset(_DROP_TAGS.split(", "))
-# Tags that start a new line in the text rendering (table cells too: one cell per line).
-_BLOCK_TAGS = [
-    *("p", "div", "br", "tr", "td", "th", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6"),
-    *("table", "thead", "tbody", "tfoot", "section", "article", "header", "footer", "nav"),
-    *("aside", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "hr", "caption"),
-]
-# The first lookahead only rejects closing tags and comments early (the second implies it).
-_BLOCK_START = re.compile(rf"<(?=[a-z])(?=(?:{'|'.join(_BLOCK_TAGS)})[\s/>])", re.I)
-
-
-def _utf8_block_start() -> re.Pattern[bytes]:
-    """:data:`_BLOCK_START` for a page's UTF-8 bytes, matching at exactly the same places.
-
-    Ignoring case, the text pattern also matches İ and ı for i, K (Kelvin) for k and ſ for
-    s, and its ``\\s`` is any Unicode space; a bytes pattern ignores the case of ASCII letters
-    only, so those characters are spelled out as their UTF-8 bytes (the tests compare both
-    patterns over every code point).
-    """
-    also = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
-    spaces = "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    spaces += "\u2028\u2029\u202f\u205f\u3000"
-
-    def utf8(chars: str) -> str:
-        return "|".join(re.escape(c.encode()).decode("latin-1") for c in chars)
-
-    def letter(ch: str) -> str:
-        return f"(?:{ch}|{utf8(also[ch])})" if ch in also else ch
-
-    tags = "|".join("".join(letter(ch) for ch in tag) for tag in _BLOCK_TAGS)
-    first = f"[a-z]|{utf8(''.join(also.values()))}"
-    end = f"[\\s\\x1c-\\x1f/>]|{utf8(spaces)}"
-    return re.compile(f"<(?={first})(?=(?:{tags})(?:{end}))".encode("latin-1"), re.I)
-
-
-_BLOCK_START_UTF8 = _utf8_block_start()
 _CELL_TAGS = frozenset({"td", "th"})
 # Containers CMSs put the article body in (TRS, Hanweb, VSB, NFCMS, generic).
 _CONTENT_SELECTORS = (
@@ -198,8 +164,8 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     the page's line structure; inline tags (<span> inside a word) add nothing."""
     html, dropped = limit_depth(html)
     if isinstance(html, bytes):
-        return LexborHTMLParser(_BLOCK_START_UTF8.sub(b"\n<", html)), dropped
-    return LexborHTMLParser(_BLOCK_START.sub("\n<", html)), dropped
+        return LexborHTMLParser(BLOCK_START_UTF8.sub(b"\n<", html)), dropped
+    return LexborHTMLParser(BLOCK_START.sub("\n<", html)), dropped
 
 
 def kept_tables(scanned: list[LexborNode], tags: list[str | None]) -> list[LexborNode]:
