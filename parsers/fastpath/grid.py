@@ -31,6 +31,7 @@ from typing import cast
 
 from parsers import schema
 from parsers.cells.base import Cell
+from parsers.fastpath.htmlheaders import cached_headers
 from parsers.fastpath.htmlplan import Plans, layout_key, make_plan
 from parsers.fastpath.stream import (
     BLANK_CELL,
@@ -193,6 +194,14 @@ _GROUP_SUMS = tuple(
 )
 
 
+_APPLICATION_HEADERS = "table 三's column headers"
+_APPEAL_HEADERS = "table 四's result headers"
+
+
+def _application_headers(labels: Sequence[_Label]) -> Headers | None:
+    return header_ranges(labels, _APPLICATION_VARIANTS)  # type: ignore[arg-type]
+
+
 @lru_cache(maxsize=64)
 def _measure_variants(item: schema.Item) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Normalized header names of each measure of a section-二 item."""
@@ -339,7 +348,11 @@ class _Grid:
             if any(n in t.label for t in labels for n in names):
                 key = (table, r, variants)
                 if key not in found:
-                    found[key] = header_ranges(labels, dict(variants), contains=True)  # type: ignore[arg-type]
+                    found[key] = cached_headers(
+                        variants,
+                        lambda labels: header_ranges(labels, dict(variants), contains=True),
+                        labels,
+                    )
                 return found[key]
         return None
 
@@ -353,7 +366,7 @@ class _Grid:
         for header in self._labels(start, end):
             by_table.setdefault(header.cell.table, []).append(header)
         headers_of = {
-            key: header_ranges(found, _APPLICATION_VARIANTS)  # type: ignore[arg-type]
+            key: cached_headers(_APPLICATION_HEADERS, _application_headers, found)
             for key, found in by_table.items()
         }
         columns = _APPLICATION_COLUMNS
@@ -395,7 +408,7 @@ class _Grid:
             if tokens[i][0] != LABEL and cells[i].table == first_table
         ]
         labels = self._labels(start, header_end)
-        headers = _appeal_headers(labels)  # type: ignore[arg-type]
+        headers = cached_headers(_APPEAL_HEADERS, _appeal_headers, labels)
         placing = self._place(values, len(_FLAT), headers, _FLAT)
         if placing is None:
             return None
