@@ -135,7 +135,6 @@ def html_document(html: str | bytes) -> Document:
         text_lines = normalize_lines(page_text)
         page_lines = text_lines[:80]
     else:
-        page_lines = head_lines(page_text[:_PAGE_HEAD_CHARS], 80)
         body_text = (
             page_text
             if article is root
@@ -143,6 +142,8 @@ def html_document(html: str | bytes) -> Document:
         )
         # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
         text_lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
+        around = _head_around(page_text, body_text, text_lines, 80)
+        page_lines = head_lines(page_text[:_PAGE_HEAD_CHARS], 80) if around is None else around
     for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
@@ -252,6 +253,32 @@ def head_lines(text: str, limit: int) -> list[str]:
         out.extend(normalize_lines(text[start:end], limit - len(out)))
         start, size = end, size * 2
     return out
+
+
+def _head_around(
+    page_text: str, body_text: str, body_lines: list[str], limit: int
+) -> list[str] | None:
+    """``head_lines(page_text, limit)`` from the lines of the report's block (``body_lines``,
+    those of ``body_text``) and of the text around it, when the block's text stands in the
+    page's text on lines of its own; None otherwise.
+
+    The block's text is a piece of the page's text: where the page's text has a line feed
+    just before it and just after it, the page's lines are the lines before it, the block's
+    and the lines after it (NFKC never works across a line feed), so only the text before
+    it (a page's header and navigation: a few hundred characters) is normalized again."""
+    if len(page_text) > _PAGE_HEAD_CHARS or len(body_text) > MAX_TEXT_CHARS:
+        return None
+    start = page_text.find(body_text) if body_text is not page_text else -1
+    end = start + len(body_text)
+    if start < 0 or (start and page_text[start - 1] != "\n"):
+        return None
+    if end < len(page_text) and page_text[end] != "\n":
+        return None
+    lines = normalize_lines(page_text[:start], limit)
+    lines.extend(body_lines[: limit - len(lines)])
+    if len(lines) < limit:
+        lines.extend(normalize_lines(page_text[end:], limit - len(lines)))
+    return lines
 
 
 def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:
