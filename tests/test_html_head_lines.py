@@ -1,4 +1,4 @@
-"""The page's head lines are normalized piece by piece (:func:`parsers.cells.html.head_lines`):
+"""The page's head lines are normalized piece by piece (:func:`parsers.cells.html_lines.head_lines`):
 the same lines as normalizing the whole text, whatever the text and wherever a piece ends."""
 
 from __future__ import annotations
@@ -7,7 +7,10 @@ import random
 
 import pytest
 
-from parsers.cells.html import head_lines
+from fixtures.reportgen import HTML_STYLES, random_record, render_html
+from parsers.bounds import MAX_TEXT_CHARS
+from parsers.cells.html import _DROP_TAGS, _article_root, reading_tree, statutory_tables
+from parsers.cells.html_lines import HEAD_LINES, PAGE_HEAD_CHARS, head_lines, report_lines
 from parsers.labels import normalize_lines
 
 _PIECES = (
@@ -26,7 +29,7 @@ def test_head_lines_are_the_first_lines_of_the_whole_text(seed):
 
 @pytest.mark.parametrize("seed", range(200))
 def test_head_lines_around_the_report_block_are_the_page_head_lines(seed):
-    from parsers.cells.html import _head_around
+    from parsers.cells.html_lines import _head_around
 
     rng = random.Random(seed)
     pieces = [p for p in _PIECES if len(p) < 100] + ["\u0301", "\u3099", "\n\u0301", "ｶ"]
@@ -41,3 +44,51 @@ def test_head_lines_around_the_report_block_are_the_page_head_lines(seed):
     found = _head_around(page, body, normalize_lines(body), limit)
     if found is not None:
         assert found == head_lines(page, limit)
+
+
+def _navigation(rng: random.Random) -> str:
+    """Page chrome before the report: lines of links, some text run into what follows."""
+    items = "".join(f"<li><a href='#'>栏目{k}</a></li>" for k in range(rng.randint(0, 120)))
+    tail = rng.choice(["", "<span>当前位置：首页</span>", "首页 > 信息公开", "<br>"])
+    return f"<div class='nav'><ul>{items}</ul></div>{tail}"
+
+
+@pytest.mark.parametrize("style", HTML_STYLES)
+def test_report_lines_are_the_page_head_lines_and_the_block_lines(style):
+    rng = random.Random(style)
+    for template in ("2021", "2019"):
+        for _ in range(6):
+            page = render_html(random_record(rng, template), style, rng=rng)
+            cut = page.index("<body") + page[page.index("<body") :].index(">") + 1
+            page = page[:cut] + _navigation(rng) + page[cut:]
+            tree, _ = reading_tree(page)
+            for node in tree.css(_DROP_TAGS):
+                node.decompose()
+            root = tree.body
+            article = _article_root(root, statutory_tables(root), tree)
+            page_text = root.text(separator="")
+            body = page_text if article is root else article.text(separator="")
+            expected = (
+                head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES),
+                normalize_lines(body[: MAX_TEXT_CHARS + 1]),
+            )
+            if article is root and len(page_text) <= PAGE_HEAD_CHARS:
+                expected = (normalize_lines(page_text)[:HEAD_LINES], normalize_lines(page_text))
+            assert report_lines(root, article) == expected
+
+
+@pytest.mark.parametrize(
+    "before", ["", "<p>导航</p>", "<p>导航</p>当前位置", "<ul><li>a</li><li>b</li></ul>"]
+)
+@pytest.mark.parametrize("lines", [1, 40, 79, 80, 81, 200])
+@pytest.mark.parametrize("after", ["", "尾注", "<p>尾注</p>", " 续"])
+@pytest.mark.parametrize("tag", ["div", "span"])  # a block starts a line, an inline one not
+def test_report_lines_of_a_block_and_the_text_around_it(before, lines, after, tag):
+    block = "首行" + "".join(f"<p>第{k}行</p>" for k in range(lines)) + "末行"
+    page = f"<html><body>{before}<{tag} id='report'>{block}</{tag}>{after}</body></html>"
+    tree, _ = reading_tree(page)
+    root = tree.body
+    article = root.css_first("#report")
+    page_text = root.text(separator="")
+    expected_head = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
+    assert report_lines(root, article) == (expected_head, normalize_lines(article.text()))

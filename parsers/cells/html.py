@@ -12,7 +12,6 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsers.bounds import MAX_TEXT_CHARS
 from parsers.cells.base import Cell, Document
 from parsers.cells.fields import labeled_fields
 from parsers.cells.html_depth import MAX_DEPTH, limit_depth
@@ -25,8 +24,9 @@ from parsers.cells.html_grid import (
     table_cells,
     table_rows,
 )
+from parsers.cells.html_lines import report_lines
 from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
-from parsers.labels import normalize_label, normalize_lines, normalize_text
+from parsers.labels import normalize_label, normalize_text
 
 # Tags whose content never belongs to the report text.
 _DROP_TAGS = "script, style, noscript, template, iframe, object, svg, select, button, textarea"
@@ -81,8 +81,6 @@ _TITLE_HINT = re.compile(r"政府信息公开.{0,6}(?:报告|年报)")
 MAX_REPORT_TABLES = 100
 """Tables naming statutory rows read from one page (a report has three to a few dozen, when
 a converter splits them at page breaks)."""
-# The page's title and labeled fields (发布日期 …) sit in its first lines of text.
-_PAGE_HEAD_CHARS = 30_000
 _META_NAMES = (
     "ArticleTitle",
     "PubDate",
@@ -130,20 +128,7 @@ def html_document(html: str | bytes) -> Document:
         report_tables = report_tables[:MAX_REPORT_TABLES]
     texts: dict[int, str] = {}
     article = _article_root(root, report_tables, tree, texts)
-    page_text = root.text(separator="")
-    if article is root and len(page_text) <= _PAGE_HEAD_CHARS:
-        text_lines = normalize_lines(page_text)
-        page_lines = text_lines[:80]
-    else:
-        body_text = (
-            page_text
-            if article is root
-            else texts.get(article.mem_id) or article.text(separator="")
-        )
-        # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
-        text_lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
-        around = _head_around(page_text, body_text, text_lines, 80)
-        page_lines = head_lines(page_text[:_PAGE_HEAD_CHARS], 80) if around is None else around
+    page_lines, text_lines = report_lines(root, article, texts.get(article.mem_id))
     for key, value in labeled_fields(page_lines).items():
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
@@ -236,49 +221,6 @@ a report page costs about as much as the text of all its table cells)."""
 _TABLE_HOLDERS = DROP_TAGS - {"script", "style", "textarea", "iframe"}
 """Dropped elements that may hold a table (the others hold only text): the tables inside one
 are dropped with it."""
-
-
-def head_lines(text: str, limit: int) -> list[str]:
-    """``normalize_lines(text, limit)``, normalizing no more of ``text`` than its first
-    ``limit`` lines need (the page's head lines are a few hundred characters of thousands).
-
-    The text is normalized in pieces cut at line feeds, each twice the one before: NFKC never
-    works across a line feed, so the lines are the ones the whole text gives."""
-    out: list[str] = []
-    start, size, end_of_text = 0, 2048, len(text)
-    while start < end_of_text and len(out) < limit:
-        end = text.find("\n", start + size)
-        if end < 0:
-            end = end_of_text
-        out.extend(normalize_lines(text[start:end], limit - len(out)))
-        start, size = end, size * 2
-    return out
-
-
-def _head_around(
-    page_text: str, body_text: str, body_lines: list[str], limit: int
-) -> list[str] | None:
-    """``head_lines(page_text, limit)`` from the lines of the report's block (``body_lines``,
-    those of ``body_text``) and of the text around it, when the block's text stands in the
-    page's text on lines of its own; None otherwise.
-
-    The block's text is a piece of the page's text: where the page's text has a line feed
-    just before it and just after it, the page's lines are the lines before it, the block's
-    and the lines after it (NFKC never works across a line feed), so only the text before
-    it (a page's header and navigation: a few hundred characters) is normalized again."""
-    if len(page_text) > _PAGE_HEAD_CHARS or len(body_text) > MAX_TEXT_CHARS:
-        return None
-    start = page_text.find(body_text) if body_text is not page_text else -1
-    end = start + len(body_text)
-    if start < 0 or (start and page_text[start - 1] != "\n"):
-        return None
-    if end < len(page_text) and page_text[end] != "\n":
-        return None
-    lines = normalize_lines(page_text[:start], limit)
-    lines.extend(body_lines[: limit - len(lines)])
-    if len(lines) < limit:
-        lines.extend(normalize_lines(page_text[end:], limit - len(lines)))
-    return lines
 
 
 def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:

@@ -1,0 +1,125 @@
+"""The lines of a report page's text: the report block's lines (the document's text) and the
+page's first lines (where its title and labeled fields, 发布日期 …, sit).
+
+The page's text holds the report block's text, so the page's first lines are mostly lines of
+the page's header and navigation followed by the block's first lines. Where the block's text
+stands on lines of its own, they are taken as that: the text before the block (a walk up
+from the block over the elements before it, a few hundred characters) normalized, then the
+block's lines, normalized once already; the page's whole text is read only when they do not
+reach the page's first lines.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborNode
+
+from parsers.bounds import MAX_TEXT_CHARS
+from parsers.labels import normalize_lines
+
+PAGE_HEAD_CHARS = 30_000
+"""Characters of the page's text its first lines are looked for in."""
+HEAD_LINES = 80
+"""The page's first lines read for its title and labeled fields."""
+
+
+def report_lines(
+    root: LexborNode, article: LexborNode, article_text: str | None = None
+) -> tuple[list[str], list[str]]:
+    """The page's first lines and the report block's lines (``article``, under ``root``;
+    ``article_text``: its text, when the caller has read it)."""
+    if article is root:
+        page_text = root.text(separator="")
+        if len(page_text) <= PAGE_HEAD_CHARS:
+            lines = normalize_lines(page_text)
+            return lines[:HEAD_LINES], lines
+        body_text = page_text
+    else:
+        body_text = article_text or article.text(separator="")
+    # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
+    lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
+    if article is not root:
+        found = _head_before(root, article, body_text, lines)
+        if found is not None:
+            return found, lines
+        page_text = root.text(separator="")
+    around = _head_around(page_text, body_text, lines, HEAD_LINES)
+    if around is None:
+        around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
+    return around, lines
+
+
+def _head_before(
+    root: LexborNode, article: LexborNode, body_text: str, body_lines: list[str]
+) -> list[str] | None:
+    """The page's first lines from the text before the report block and the block's lines,
+    when a line feed parts the two and they hold more lines than the head (so that its last
+    line is whole, whatever follows the block); None otherwise."""
+    if len(body_text) > MAX_TEXT_CHARS:
+        return None
+    before = text_before(root, article)
+    if len(before) + len(body_text) > PAGE_HEAD_CHARS:
+        return None
+    if before and before[-1] != "\n" and body_text[:1] != "\n":
+        return None  # a line runs from the text before the block into it
+    lines = normalize_lines(before, HEAD_LINES + 1)
+    lines.extend(body_lines[: HEAD_LINES + 1 - len(lines)])
+    return lines[:HEAD_LINES] if len(lines) > HEAD_LINES else None
+
+
+def text_before(root: LexborNode, node: LexborNode) -> str:
+    """The text of ``root`` before ``node`` (one of its descendants): the text of the elements
+    and text before it at each level up to ``root``, outermost first."""
+    parts: list[str] = []
+    current: LexborNode | None = node
+    wanted = root.mem_id
+    while current is not None and current.mem_id != wanted:
+        sibling = current.prev
+        while sibling is not None:
+            parts.append(sibling.text(separator=""))
+            sibling = sibling.prev
+        current = current.parent
+    parts.reverse()
+    return "".join(parts)
+
+
+def head_lines(text: str, limit: int) -> list[str]:
+    """``normalize_lines(text, limit)``, normalizing no more of ``text`` than its first
+    ``limit`` lines need (the page's head lines are a few hundred characters of thousands).
+
+    The text is normalized in pieces cut at line feeds, each twice the one before: NFKC never
+    works across a line feed, so the lines are the ones the whole text gives."""
+    out: list[str] = []
+    start, size, end_of_text = 0, 2048, len(text)
+    while start < end_of_text and len(out) < limit:
+        end = text.find("\n", start + size)
+        if end < 0:
+            end = end_of_text
+        out.extend(normalize_lines(text[start:end], limit - len(out)))
+        start, size = end, size * 2
+    return out
+
+
+def _head_around(
+    page_text: str, body_text: str, body_lines: list[str], limit: int
+) -> list[str] | None:
+    """``head_lines(page_text, limit)`` from the lines of the report's block (``body_lines``,
+    those of ``body_text``) and of the text around it, when the block's text stands in the
+    page's text on lines of its own; None otherwise.
+
+    The block's text is a piece of the page's text: where the page's text has a line feed
+    just before it and just after it, the page's lines are the lines before it, the block's
+    and the lines after it (NFKC never works across a line feed), so only the text before
+    it (a page's header and navigation: a few hundred characters) is normalized again."""
+    if len(page_text) > PAGE_HEAD_CHARS or len(body_text) > MAX_TEXT_CHARS:
+        return None
+    start = page_text.find(body_text) if body_text is not page_text else -1
+    end = start + len(body_text)
+    if start < 0 or (start and page_text[start - 1] != "\n"):
+        return None
+    if end < len(page_text) and page_text[end] != "\n":
+        return None
+    lines = normalize_lines(page_text[:start], limit)
+    lines.extend(body_lines[: limit - len(lines)])
+    if len(lines) < limit:
+        lines.extend(normalize_lines(page_text[end:], limit - len(lines)))
+    return lines
