@@ -27,17 +27,27 @@ _SAMPLE = LexborHTMLParser("<table><tr><td>1</td><th>2</th></tr></table>")
 _TD = _SAMPLE.css_first("td").tag_id  # type: ignore[union-attr]
 _TH = _SAMPLE.css_first("th").tag_id  # type: ignore[union-attr]
 _CELL_TAG_IDS = frozenset((_TD, _TH))
+_TR = _SAMPLE.css_first("tr").tag_id  # type: ignore[union-attr]
+_SECTIONS = frozenset(
+    node.tag_id
+    for node in LexborHTMLParser(
+        "<table><thead><tr><td>1</td></tr></thead><tbody><tr><td>2</td></tr></tbody>"
+        "<tfoot><tr><td>3</td></tr></tfoot></table>"
+    ).css("thead, tbody, tfoot")
+)
 _SPAN_DIGITS = re.compile(r"\s*(\d+)")
 
 
 def table_rows(table: LexborNode, limit: int) -> list[LexborNode]:
     """The table's rows, at most ``limit + 1`` of them (one more says there were more)."""
     rows = []
+    row, sections = _TR, _SECTIONS
     for child in table.iter():
-        if child.tag == "tr":
+        tag = child.tag_id
+        if tag == row:
             rows.append(child)
-        elif child.tag in ("thead", "tbody", "tfoot"):
-            rows.extend(c for c in child.iter() if c.tag == "tr")
+        elif tag in sections:
+            rows.extend([c for c in child.iter() if c.tag_id == row])
         if len(rows) > limit:
             return rows[: limit + 1]
     return rows
