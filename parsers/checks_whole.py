@@ -142,6 +142,7 @@ class _Flat(NamedTuple):
     values: list  # each cell's value (None where blank, dash, undecided or absent)
     counted: list  # the same with 0 for None
     statuses: list[str] | None  # each cell's status; None when every cell holds a number
+    open: bool = False  # some cell is undecided or absent
 
 
 def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
@@ -160,7 +161,8 @@ def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
     cells = [cell for row in rows for cell in row]
     values = [cell.value for cell in cells]
     counted = [0 if value is None else value for value in values]
-    return _Flat(values, counted, [cell.status for cell in cells])
+    statuses = [cell.status for cell in cells]
+    return _Flat(values, counted, statuses, MISSING in statuses or UNCERTAIN in statuses)
 
 
 class _Plan:
@@ -296,7 +298,7 @@ def _table_three(
     apps: dict, flat: _Flat, plan: _Plan, template: str, merged: dict | None
 ) -> list[Check | None]:
     """Table 三's three rules on a table with some cell not a number."""
-    absent_rows = MISSING in flat.statuses  # type: ignore[operator]
+    absent_rows = flat.open and MISSING in flat.statuses  # type: ignore[operator]
     balance = outcomes = None
     if plan.balance_cells is not None:
         missing = [r for r in BALANCE_ROWS if absent_rows and row_absent(apps[r])]
@@ -327,20 +329,21 @@ def _by_comparison(
     through it: a comparison with an absent cell is not computed (absent), else one with an
     undecided cell (undecided), else one with nothing printed checks nothing; blank cells
     count as 0 and are named."""
-    statuses, values, counted = flat.statuses, flat.values, flat.counted
+    statuses, values, counted, open_cells = flat.statuses, flat.values, flat.counted, flat.open
     failures: list[str] = []
     undecided: list[str] = []
     absent: list[str] = []
     blanks: list[str] = []
     held = 0
     for where, cells in comparisons:
-        found: Any = cells(statuses)  # type: ignore[arg-type]
-        if MISSING in found:
-            absent.append(where)
-            continue
-        if UNCERTAIN in found:
-            undecided.append(where)
-            continue
+        if open_cells:  # (else no comparison has an absent or undecided cell)
+            found: Any = cells(statuses)  # type: ignore[arg-type]
+            if MISSING in found:
+                absent.append(where)
+                continue
+            if UNCERTAIN in found:
+                undecided.append(where)
+                continue
         printed = cells(values)
         if None in printed:
             if printed.count(None) == len(printed):
