@@ -152,13 +152,17 @@ def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
     if not table:
         return None
     try:
-        rows = list(map(cells_of, table.values()))
+        values = [
+            cell.value
+            for row in map(cells_of, table.values())
+            for cell in row
+            if cell.status == NUMBER
+        ]
     except KeyError:
         return None
-    values = [cell.value for row in rows for cell in row if cell.status == NUMBER]
-    if len(values) == width * len(rows):
+    if len(values) == width * len(table):
         return _Flat(values, values, None)
-    cells = [cell for row in rows for cell in row]
+    cells = [cell for row in map(cells_of, table.values()) for cell in row]
     values = [cell.value for cell in cells]
     counted = [0 if value is None else value for value in values]
     statuses = [cell.status for cell in cells]
