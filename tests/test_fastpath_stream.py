@@ -200,3 +200,27 @@ def test_a_page_with_rows_joined_on_a_line_is_read_cell_by_cell():
     fast = read_tables(pipe_stream_document(text), year_hint=2023)
     general = read_tables(pipe_stream_document(text), year_hint=2023, fast=False)
     assert _reading(fast) == _reading(general)
+
+
+@pytest.mark.parametrize("variant", [{}, {"joined": True}, {"blanks_in_place": True}])
+def test_a_page_read_again_from_the_memory_of_lines_is_read_as_the_first_time(variant):
+    # Each distinct line is read once and remembered (one token, or a row's cells joined on
+    # one line): the second reading, all from memory, gives the same document.
+    from parsers.cells import pipe
+
+    text = render_pipe(random_record(random.Random(9), "2021"), **variant)
+    pipe._seen_lines.clear()
+    pipe._seen_rows.clear()
+    first = pipe_stream_document(text)
+    assert pipe._seen_lines
+    assert bool(pipe._seen_rows) == bool(variant.get("joined"))
+    second = pipe_stream_document(text)
+    for doc in (first, second):
+        assert len(doc.stream or []) == len(doc.stream_lines or [])
+    assert (first.text, first.stream, list(first.stream_lines or []), first.title, first.meta) == (
+        second.text,
+        second.stream,
+        list(second.stream_lines or []),
+        second.title,
+        second.meta,
+    )

@@ -118,23 +118,42 @@ class _NotOneToken(Exception):
     """A line adds more than one token (or none and a blank text)."""
 
 
+Row = tuple[tuple[Token, ...], tuple[str, ...]]
+"""What a line that adds several tokens adds: its tokens and its lines of text (a row's cells
+joined on one line, ``行政许可 | 0 | |||``)."""
+
+
 class _SeenLines(dict[str, Token]):
-    """What each line of text met so far adds (a bounded memory: cleared when full). A line
-    not in it is read when it is looked up, so that looking up every line of a page is one
-    call, with no pass after it to find the lines that were not known."""
+    """What each line of text met so far adds as one token (a bounded memory: cleared when
+    full). A line not in it is read when it is looked up, so that looking up every line of a
+    page is one call, with no pass after it to find the lines that were not known."""
 
     def __missing__(self, raw: str) -> Token:
-        line = raw.strip()
-        token = self.get(line) if line else BLANK_LINE
-        if token is None:
-            token = _read_line(line, [], [])
-            if token is None:
-                raise _NotOneToken(raw)
+        found = _line_read(raw)
+        if len(found) == 2:  # a row: several tokens
+            raise _NotOneToken(raw)
+        return found
+
+
+def _line_read(raw: str) -> Token | Row:
+    """What a line of the text adds — its one token, or a :data:`Row` — read once and
+    remembered (the line as met, and stripped) for the next time it is met."""
+    line = raw.strip()
+    if not line:
+        found: Token | Row = BLANK_LINE
+    else:
+        known = _seen_lines.get(line) or _seen_rows.get(line)
+        if known is None:
+            tokens: list[Token] = []
+            texts: list[str] = []
+            token = _read_line(line, tokens, texts)
+            known = token if token is not None else (tuple(tokens), tuple(texts))
             if len(raw) <= _LONGEST_REMEMBERED:
-                _remember(line, token)
-        if len(raw) <= _LONGEST_REMEMBERED:
-            _remember(raw, token)
-        return token
+                _remember(line, known)
+        found = known
+    if len(raw) <= _LONGEST_REMEMBERED:
+        _remember(raw, found)
+    return found
 
 
 def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
@@ -143,42 +162,37 @@ def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
     tokens: list[Token] = []
     numbers: list[int] = []
     lines: list[str] = []
-    seen = _seen_lines
+    seen, rows = _seen_lines, _seen_rows
     for number, line in enumerate(raw, 1):
-        token = seen.get(line)  # most lines need no stripping: looked up as they are first
-        if token is None:
-            stripped = line.strip()
-            token = seen.get(stripped) if stripped else BLANK_LINE
-            if token is None:
-                before = len(tokens)
-                token = _read_line(stripped, tokens, lines)
-                numbers.extend([number] * (len(tokens) - before))
-                if token is not None and len(line) <= _LONGEST_REMEMBERED:
-                    _remember(stripped, token)
-                    _remember(line, token)
-                continue
-            if len(line) <= _LONGEST_REMEMBERED:
-                _remember(line, token)
-        if token[TEXT]:
-            lines.append(token[TEXT])
-        if token[KIND] != PROSE:
-            tokens.append(token)
+        found = seen.get(line) or rows.get(line) or _line_read(line)
+        if len(found) == 2:  # a row: several tokens
+            row_tokens, texts = found
+            tokens.extend(row_tokens)
+            numbers.extend([number] * len(row_tokens))
+            lines.extend(texts)
+            continue
+        if found[TEXT]:
+            lines.append(found[TEXT])
+        if found[KIND] != PROSE:
+            tokens.append(found)
             numbers.append(number)
     return tokens, numbers, lines
 
 
 _seen_lines = _SeenLines()
+_seen_rows: dict[str, Row] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
 _TEXT_OF = itemgetter(TEXT)
 
 
-def _remember(line: str, token: Token) -> None:
+def _remember(line: str, found: Token | Row) -> None:
     """Keep what a line adds for the next time it is met (a bounded memory: cleared when
     full)."""
-    if len(_seen_lines) >= _REMEMBERED:
-        _seen_lines.clear()
-    _seen_lines[line] = token
+    memory = _seen_rows if len(found) == 2 else _seen_lines
+    if len(memory) >= _REMEMBERED:
+        memory.clear()
+    memory[line] = found
 
 
 def _read_line(line: str, tokens: list[Token], lines: list[str]) -> Token | None:
