@@ -83,6 +83,8 @@ def pipe_stream_document(text: str) -> Document:
     stream of its cells, each beside its line.
     """
     raw = text.splitlines()
+    # (a page of more lines than the matcher takes cells is read cell by cell, so that the cap
+    # on cells counts cells: see parsers.bounds)
     stream = _one_per_line(raw) if len(raw) <= MAX_CELLS else None
     numbers: Sequence[int]
     if stream is None:
