@@ -92,10 +92,11 @@ def pipe_stream_document(text: str) -> Document:
     else:
         numbers = range(1, len(stream) + 1)
         lines = list(filter(None, map(_TEXT_OF, stream)))  # (runs and blank lines have none)
+    head = lines[:40]
     title = next(
-        (line for line in lines[:40] if line.endswith(_TITLE_ENDS) and _TITLE.search(line)), None
+        (line for line in head if line.endswith(_TITLE_ENDS) and _TITLE.search(line)), None
     )  # (the pattern tried only on lines that end as a title does: a long line costs it most)
-    meta = labeled_fields(lines[:40])
+    meta = labeled_fields(head)
     return Document(
         text="\n".join(lines),
         stream=stream,
