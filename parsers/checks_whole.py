@@ -126,10 +126,7 @@ def rules_on_flat_tables(
             if flat.statuses is None:
                 checks[3] = _appeals_numbers(flat.values, groups)
             else:
-                cells = [
-                    (group, _slice(at, _APPEAL_WIDTH))
-                    for group, at in _starts(groups, _APPEAL_WIDTH)
-                ]
+                cells = _group_cells(groups)
                 checks[3] = _by_comparison("appeals.totals", cells, flat, _appeal_sum)
     except TypeError:
         return [None, None, None, None]
@@ -175,7 +172,6 @@ class _Plan:
     template and order of rows."""
 
     __slots__ = (
-        "rows",
         "balance",
         "balance_cells",
         "outcomes",
@@ -187,7 +183,6 @@ class _Plan:
 
     def __init__(self, rows: tuple[str, ...], template: str) -> None:
         at = dict(_starts(rows, _WIDTH))
-        self.rows = rows
         self.balance = _row_slices(at, BALANCE_ROWS)
         outcome_rows = schema.OUTCOME_ROWS.get(template)
         self.outcomes = None if outcome_rows is None else _row_slices(at, outcome_rows)
@@ -211,6 +206,11 @@ class _Plan:
 
 def _starts(rows: Iterable[str], width: int) -> Iterable[tuple[str, int]]:
     return ((row, i * width) for i, row in enumerate(rows))
+
+
+def _group_cells(groups: tuple[str, ...]) -> list[tuple[str, Getter]]:
+    """Each group of table 四's comparison: its results, the total last."""
+    return [(group, _slice(at, _APPEAL_WIDTH)) for group, at in _starts(groups, _APPEAL_WIDTH)]
 
 
 def _slice(start: int, width: int) -> Getter:
@@ -285,8 +285,7 @@ def _appeals_numbers(values: list, groups: tuple[str, ...]) -> Check:
     rows = zip(*[iter(values)] * _APPEAL_WIDTH, strict=True)
     if not [1 for a, b, c, d, total in rows if a + b + c + d != total]:
         return Check("appeals.totals", True, "")
-    cells = [(group, _slice(at, _APPEAL_WIDTH)) for group, at in _starts(groups, _APPEAL_WIDTH)]
-    return _failed("appeals.totals", cells, values, _appeal_sum)
+    return _failed("appeals.totals", _group_cells(groups), values, _appeal_sum)
 
 
 def _failed(rule: str, comparisons: list[tuple[str, Getter]], values: list, word: Word) -> Check:
