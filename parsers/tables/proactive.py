@@ -39,7 +39,7 @@ def read_proactive(
     # Rows are filled by settling; only those not found get cells of their own, missing.
     layout = section_layout(template, schema.SECTION_PROACTIVE)
     table: dict[str, dict[str, CellValue]] = {code: {} for code, _ in layout}
-    labels = _grid_labels(tokens)
+    labels = None  # the label cells by grid row, gathered when a row first has a grid row
     found_headers: dict[tuple, Headers | None] = {}  # rows of one sub-table share its headers
     seen: set[str] = set()
     for row in rows:
@@ -49,7 +49,11 @@ def read_proactive(
         item = by_code[row.code]
         measures = [m.code for m in item.measures]
         variants = _measure_variants(item)
-        headers = _measure_headers(labels, row, variants, found_headers)
+        headers = None
+        if row.values and row.values[0].cell.table is not None:
+            if labels is None:
+                labels = _grid_labels(tokens)
+            headers = _measure_headers(labels, row, variants, found_headers)
         placed = place_row(row.values, measures, headers, splits=splits, label=row.header)
         if len(placed.vectors) > 1 and text:
             placed = _corroborate(placed, row.code, measures, template, text, warnings)
