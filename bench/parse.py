@@ -81,6 +81,24 @@ def distinct_inputs(count: int = 40) -> list[tuple[str, bytes]]:
     return out
 
 
+def undecided_inputs(count: int = 24) -> list[tuple[str, bytes]]:
+    """(form, bytes) of ``count`` generated pipe texts whose zeros of tables 三 and 四 are
+    printed as nothing and one of whose totals is printed wrong (:mod:`fixtures.reportgen.damage`):
+    no reading of the table adds up, the fast path hands them to the general reader, and their
+    short rows stay undecided — the family of the corpus's 2019 Shanghai pipe text."""
+    try:
+        from fixtures.reportgen import blank_zeros, damage_total, random_record, render_pipe
+    except ImportError:
+        return []
+    rng = random.Random(20240127)
+    out: list[tuple[str, bytes]] = []
+    for i in range(count):
+        record = blank_zeros(random_record(rng, ("2019", "2021")[i % 2], big=i % 3 == 0))
+        record = damage_total(record, rng, ("applications", "appeals", None)[i % 3])
+        out.append(("pipe", render_pipe(record).encode("utf-8")))
+    return out
+
+
 def once_each(pages: list[tuple[str, bytes]]) -> dict[str, tuple[int, float, float]]:
     """Per form: (pages, seconds parsing, seconds of the floor), each page parsed once, the
     floor run on the same page just before it."""
@@ -135,6 +153,14 @@ def main(argv: list[str] | None = None) -> int:
         for form, (count, measured, baseline) in once_each(distinct[:-4]).items():
             print(
                 f"{form}: {count} reports, {count / measured:.0f} reports/s per core, "
+                f"ratio to floor {measured / baseline:.2f}"
+            )
+    undecided = undecided_inputs()
+    if undecided:
+        print("pipe text whose table does not add up (generated, each parsed once):")
+        for _form, (count, measured, baseline) in once_each(undecided).items():
+            print(
+                f"{count} reports, {count / measured:.0f} reports/s per core, "
                 f"ratio to floor {measured / baseline:.2f}"
             )
     return 0
