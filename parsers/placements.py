@@ -62,7 +62,9 @@ class Placements(Sequence[tuple]):
         k = len(self.values)
         self._size = math.comb(width, k) if k <= width else 0
         self._table = combinations(width, k) if self._size else None
-        self._known: dict[int, tuple] = {}  # placements already built, by index
+        # placements already built, by index (made when the first is: most rows of a table
+        # that does not add up never build one)
+        self._known: dict[int, tuple] | None = None
 
     def alike(self, values: Sequence) -> Placements:
         """The placements of other ``values``, as many, among the same columns (the shape's
@@ -74,7 +76,7 @@ class Placements(Sequence[tuple]):
         other.width = self.width
         other._size = self._size
         other._table = self._table
-        other._known = {}
+        other._known = None
         return other
 
     def __len__(self) -> int:
@@ -87,9 +89,12 @@ class Placements(Sequence[tuple]):
             index += self._size
         if not 0 <= index < self._size:
             raise IndexError(index)
-        found = self._known.get(index)
+        known = self._known
+        if known is None:
+            known = self._known = {}
+        found = known.get(index)
         if found is None:
-            found = self._known[index] = self._vector(self.positions(index))
+            found = known[index] = self._vector(self.positions(index))
         return found
 
     def __iter__(self) -> Iterator[tuple]:
