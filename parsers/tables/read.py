@@ -4,6 +4,7 @@ and each section read by its own module."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from parsers import schema
 from parsers.cells.base import Document
@@ -193,11 +194,7 @@ def _block_start(tokens: Sequence[Token], index: int) -> int:
             break
         if previous.is_value and not previous.is_blank:
             break
-        if (
-            anchor is None
-            and previous.is_label
-            and not any(k in previous.label for k in APPLICATION_HEADER_KEYS)
-        ):
+        if anchor is None and previous.is_label and not _names_applicants(previous.label):
             break
         i -= 1
     while i < index and tokens[i].cell.empty_run and i > 0 and tokens[i - 1].is_label:
@@ -209,6 +206,19 @@ _MARKERS = {
     template: tuple(normalize_label(m) for m in markers)
     for template, markers in schema.PROACTIVE_MARKERS.items()
 }
+
+
+def _names_applicants(label: str) -> bool:
+    """Whether a normalized label holds a header word of table 三 (the same short labels head
+    the table in report after report: each is asked once; a paragraph is not kept)."""
+    if len(label) > 200:
+        return any(k in label for k in APPLICATION_HEADER_KEYS)
+    return _names_applicants_kept(label)
+
+
+@lru_cache(maxsize=4096)
+def _names_applicants_kept(label: str) -> bool:
+    return any(k in label for k in APPLICATION_HEADER_KEYS)
 
 
 def _template_votes(tokens: Sequence[Token]) -> dict[str, int]:

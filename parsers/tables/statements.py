@@ -53,7 +53,7 @@ def narrow(
         f"text ({stated}), not by arithmetic"
     )
     return Placed(
-        _at(placed.vectors, kept),
+        _at(placed.vectors, kept, lazy=False),  # (the arithmetic reads every one of these)
         _at(placed.prints, kept),
         "stated in the text",
         placed.shown,
@@ -64,11 +64,12 @@ def narrow(
     )
 
 
-def _at(readings: Sequence, indexes: list[int]) -> Sequence:
-    """The readings at ``indexes`` (of placements left to arithmetic, each built when asked:
-    a table that does not add up asks for few of them)."""
+def _at(readings: Sequence, indexes: list[int], *, lazy: bool = True) -> Sequence:
+    """The readings at ``indexes``; of placements left to arithmetic, ``lazy``: each built
+    when asked (the printed cells and sources of a row are asked for only where its readings
+    agree), else all at once from the shape's table."""
     if isinstance(readings, Placements):
-        return _Picked(readings, indexes)
+        return _Picked(readings, indexes) if lazy else readings.at(indexes)
     return [readings[i] for i in indexes]
 
 
