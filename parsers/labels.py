@@ -29,10 +29,12 @@ _SUBSTITUTIONS = (
 
 
 # The compatibility characters Chinese reports are full of (full-width punctuation and digits,
-# no-break and ideographic spaces), each with its NFKC form, most frequent first.
+# no-break and ideographic spaces; the small and full-width brackets of document numbers, as in
+# 国办公开办函﹝2021﹞30号), each with its NFKC form, most frequent first.
 _COMMON_COMPAT = (
     tuple((c, unicodedata.normalize("NFKC", c)) for c in "，（）：；\u00a0\u3000！？"),
     tuple((c, unicodedata.normalize("NFKC", c)) for c in "０１２３４５６７８９％．－／"),
+    tuple((c, unicodedata.normalize("NFKC", c)) for c in "﹝﹞［］"),
 )
 
 

@@ -26,7 +26,7 @@ from parsers.labels import (
 # compose or reorder, half-width katakana with voicing marks, jamo, ligatures, line breaks and
 # whitespace of every kind.
 _TRICKY = (
-    "，（）：；\u00a0\u3000！？０１２３４５６７８９％．－／"
+    "，（）：；\u00a0\u3000！？０１２３４５６７８９％．－／﹝﹞［］"
     "\u0301\u0308\u0323\u0338\u0345\u3099\u309a\uff76\uff9e\u1100\u1161\u11a8\ufb01"
     "\u2003\u2028\u0085\x1c\t\r\n 本年新收a1e"
 )
