@@ -84,3 +84,11 @@ def test_a_page_whose_header_cells_differ_is_read_afresh():
     unnamed = [_Header("甲", 0), _Header("丙", 1)]
     assert htmlheaders.cached_headers("test", _find, unnamed) is None
     assert htmlheaders.cached_headers("test", _find, unnamed) is None
+
+
+def test_the_header_layouts_kept_are_bounded(monkeypatch):
+    monkeypatch.setattr(htmlheaders, "MAX_HEADER_LAYOUTS", 3)
+    htmlheaders.clear()
+    for col in range(10):
+        htmlheaders.cached_headers("test", _find, [_Header("甲", col), _Header("乙", col + 1)])
+    assert len(htmlheaders._kept) == 3

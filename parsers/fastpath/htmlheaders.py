@@ -72,8 +72,9 @@ def _keep(key: Hashable, headers: Headers | None, labels: Sequence[Any]) -> None
             return
         entry = (headers.ranges, headers._under, printed)
     _kept[key] = entry
-    while len(_kept) > MAX_HEADER_LAYOUTS:
-        _kept.popitem(last=False)
+    with suppress(KeyError):  # emptied by another thread meanwhile: nothing left to let go of
+        while len(_kept) > MAX_HEADER_LAYOUTS:
+            _kept.popitem(last=False)
 
 
 def clear() -> None:
