@@ -74,14 +74,3 @@ def test_a_grid_larger_than_its_bound_is_cut_with_a_warning():
     cells, warning = table_cells(table, 0)
     assert (cells, warning) == _walked(table, 0)
     assert warning is not None and "truncated" in warning
-
-
-_TEXT_PIECES = ["1", "23", "0", "a", "Z", " ", "\n", "\t", "\u3000", "\xa0", "\x1c", "，", "本"]
-_TEXT_PIECES += ["１", "-", ".", "²", "Ⅻ", "ﬁ"]  # full-width and compatibility forms
-
-
-def test_a_cell_text_reads_as_the_normalized_text_of_the_cell():
-    rng = random.Random(7)
-    for _ in range(20_000):
-        text = "".join(rng.choice(_TEXT_PIECES) for _ in range(rng.randint(0, 8)))
-        assert html_grid.cell_text(text) == normalize_cell(text), repr(text)

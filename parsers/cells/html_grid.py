@@ -128,24 +128,12 @@ def shaped_table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str |
     places, cut = (_known_places if len(nodes) <= _KNOWN_SHAPE_CELLS else grid_places)(*shape)
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+    cell_text = normalize_cell
     cells = [
         Cell(cell_text(node.text_lexbor()), index, r, col, colspan, rowspan)
         for node, (r, col, colspan, rowspan) in zip(nodes, places, strict=False)
     ]
     return cells, warning, shape
-
-
-def cell_text(text: str) -> str:
-    """:func:`parsers.labels.normalize_cell` of a cell's text, at once for a cell holding only
-    ASCII letters and digits between its whitespace (most numbers).
-
-    Such a text is its own NFKC form once stripped, and has no whitespace inside to collapse:
-    the stripped text is the normalized one. Numbers are new to a page (a report's counts are
-    its own), so looking each up in the cache of normalized texts would mostly miss."""
-    stripped = text.strip()
-    if stripped.isascii() and stripped.isalnum():
-        return stripped
-    return normalize_cell(text)
 
 
 Place = tuple[int, int, int, int]  # grid row, column, colspan, rowspan
