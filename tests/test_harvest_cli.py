@@ -108,11 +108,13 @@ def test_a_second_harvest_exits_at_once_and_a_killed_one_does_not_block(tmp_path
         cmd = [sys.executable, "-m", "ogi", *harvest_args(web, sites, data)]
         first = subprocess.Popen(cmd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
+            # the lock is taken a moment before its holder writes who it is in the file
             deadline = time.monotonic() + 30
-            while lock.holder(Layout(data).lock_path) is None and time.monotonic() < deadline:
-                time.sleep(0.02)
             holder = lock.holder(Layout(data).lock_path)
-            assert holder is not None and holder["pid"] == first.pid
+            while (holder is None or "pid" not in holder) and time.monotonic() < deadline:
+                time.sleep(0.02)
+                holder = lock.holder(Layout(data).lock_path)
+            assert holder is not None and holder.get("pid") == first.pid
             # the second one: refused at once, with its own exit code and who holds the folder
             t0 = time.monotonic()
             second = subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=60)
