@@ -205,6 +205,16 @@ def solve(
         memo[key] = result
         return result
 
+    if search is not None:
+        layered = _layers_packed(search, n, min(max_states, _LAYERED_STATES))
+        if layered is not None:
+            if not layered:
+                return Solution(INCONSISTENT, viable, [r.name for r in multi])
+            viable.update(zip(dp_rows, layered, strict=True))
+            return Solution(
+                AMBIGUOUS if any(len(viable[row]) > 1 for row in free) else UNIQUE, viable
+            )
+
     feasible: Callable[[int, Any], bool] = (
         walk if search is None else _feasible_packed(search, n, max_states)
     )
@@ -266,6 +276,80 @@ def _feasible_packed(search: _Packed, n: int, max_states: int) -> Callable[[int,
         return result
 
     return feasible
+
+
+_LAYERED_STATES = 20_000
+"""Most states :func:`_layers_packed` gathers before handing a table to the walk (which may
+find a reading among fewer: it stops at the first)."""
+
+
+def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | None:
+    """The viable candidates of each of the search's ``n`` rows, level by level, as the walk
+    and its sweep find them, or ``[]`` when no reading adds up; None when more than ``limit``
+    states lie within the bounds (the caller then walks, as before).
+
+    Forward: every state reached from the start whose sums stay within the bounds of the rows
+    left (the states the walk would remember are among these, so under ``limit`` it never
+    runs out of its budget either). Backward: of those, the ones from which the end (every
+    sum 0) is reached, and the candidates that step from one to the next. Candidates that add
+    the same to every sum (blank placements of a row, equal values) are stepped once. Plain
+    loops over sets, no call a state."""
+    if not n:
+        return None  # (no row to place: the walk tests the start alone)
+    guard, least, most = search.guard, search.least, search.most
+    grouped: list[list[tuple[int, list[int]]]] = []
+    for level_steps in search.deltas:
+        by_delta: dict[int, list[int]] = {}
+        for i, delta in level_steps:
+            found = by_delta.get(delta)
+            if found is None:
+                by_delta[delta] = [i]
+            else:
+                found.append(i)
+        grouped.append(list(by_delta.items()))
+    start = search.start
+    if ((start | guard) - least[0]) & guard != guard or (
+        (most[0] | guard) - start
+    ) & guard != guard:
+        return []
+    layers: list[set[int]] = []
+    current = {start}
+    total = 1
+    for level in range(n):
+        layers.append(current)
+        low, high = least[level + 1], most[level + 1]
+        deltas = [delta for delta, _ in grouped[level]]
+        after: set[int] = set()
+        for state in current:
+            for delta in deltas:
+                new = state + delta
+                if ((new | guard) - low) & guard == guard and (
+                    (high | guard) - new
+                ) & guard == guard:
+                    after.add(new)
+        total += len(after)
+        if total > limit:
+            return None
+        current = after
+    if not current:  # (the last bounds hold the end alone: every sum 0)
+        return []
+    good = current
+    out: list[list[int]] = [[] for _ in range(n)]
+    for level in range(n - 1, -1, -1):
+        before: set[int] = set()
+        reached: list[int] = []
+        for delta, indexes in grouped[level]:
+            hit = False
+            for state in layers[level]:
+                if state + delta in good:
+                    before.add(state)
+                    hit = True
+            if hit:
+                reached += indexes
+        reached.sort()
+        out[level] = reached
+        good = before
+    return out
 
 
 def _kept(

@@ -161,3 +161,41 @@ def test_packed_search_keeps_what_the_search_of_vectors_keeps(table, lazy):
     assert {k: list(v) for k, v in by_ints.viable.items()} == {
         k: list(v) for k, v in by_floats.viable.items()
     }
+
+
+@settings(max_examples=80, deadline=None)
+@given(consistent_tables(), st.integers(-1, 3), st.integers(0, 10**6))
+def test_layered_search_keeps_what_the_walk_keeps(table, damage, seed):
+    # The search level by level over packed states and the walk it stands in for (taken when
+    # too many states lie within the bounds) keep the same readings of every row, on tables
+    # that add up and on tables one of whose printed numbers is wrong (damage > 0).
+    import parsers.solver as solver
+
+    width, _truth, printed = table
+    rng = random.Random(seed)
+    if damage > 0:
+        key = rng.choice(sorted(printed))
+        filled = [i for i, v in enumerate(printed[key]) if v is not None]
+        if filled:
+            i = rng.choice(filled)
+            printed = {**printed, key: [*printed[key][:i], printed[key][i] + damage,
+                                        *printed[key][i + 1 :]]}  # fmt: skip
+    options = {
+        k: Placements([v for v in vec if v is not None], width) for k, vec in printed.items()
+    }
+    rules = [row_sum_rule(k, width) for k in printed]
+    rules += [
+        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
+        for c in range(width)
+    ]
+    layered = solve(options, rules)
+    saved = solver._LAYERED_STATES
+    solver._LAYERED_STATES = 0  # every search handed to the walk
+    try:
+        walked = solve(options, rules)
+    finally:
+        solver._LAYERED_STATES = saved
+    assert layered.status == walked.status
+    assert {k: list(v) for k, v in layered.viable.items()} == {
+        k: list(v) for k, v in walked.viable.items()
+    }

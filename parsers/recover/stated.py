@@ -25,6 +25,13 @@ from parsers.model import Number
 
 _CLAUSE = re.compile(r"[,，。;；:：!！?？\n()（）]+")
 _COUNTED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|条|项|个|万元)")
+_UNITS = (
+    "件",
+    "条",
+    "项",
+    "个",
+    "万元",
+)  # the units _COUNTED reads: a clause holding none counts none
 _YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年")
 _TORN = re.compile(r"\d\s+\d+(?:\.\d+)?\s*(?:件|条|项|个|份|万元)")
 """A counted number right after other digits with only a space or a line break between them:
@@ -51,6 +58,8 @@ def stated_numbers(text: str, template: str) -> dict[tuple[str, str], set[Number
         return {}
     facts: dict[tuple[str, str], set[Number]] = defaultdict(set)
     for clause in _CLAUSE.split(normalize_text(text)):
+        if not any(unit in clause for unit in _UNITS):
+            continue  # (no count: most clauses, told before the regexes run)
         found = _one_count(_COUNTED, clause)
         if found is None:
             continue
@@ -126,6 +135,8 @@ def stated_totals(text: str) -> dict[str, set[int]]:
         if not _APPLICATIONS.search(sentence):
             continue
         for clause in re.split(r"[,，:：()（）]+", sentence):
+            if "件" not in clause and "个" not in clause and "份" not in clause:
+                continue  # (no count: most clauses, told before the regexes run)
             found = _one_count(_CASES, clause)
             if found is None:
                 continue

@@ -64,9 +64,12 @@ def settle(
     inconsistent = solution.status == INCONSISTENT
     open_readings = solution.status != TOO_MANY
     for code, vectors in options.items():
+        size = sizes[code]
+        if size == 1 and _one_reading(vectors):  # (its cells as printed, whatever the rest)
+            _write_order(placed[code], columns[code], table[code], origins[code])
+            continue
         viable = solution.viable.get(code)
         every = not viable or inconsistent
-        size = sizes[code]
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
         layout = (
             vectors.layout(indexes) if not every and isinstance(vectors, Placements) else None
@@ -139,6 +142,14 @@ def _write_order(
                 printed.value, printed.raw, printed.status, printed.unit, None, source, origin
             )
         )
+
+
+def _one_reading(vectors: Sequence[Vector]) -> bool:
+    """Whether the row's only reading agrees with itself in every column, as settling it finds
+    (a NaN equals nothing, not even itself): its cells are then written as printed, with the
+    source cells of the reading, whatever the solution says of the other rows."""
+    values = vectors.values if isinstance(vectors, Placements) else vectors[0]
+    return not any(type(v) is float and v != v for v in values)
 
 
 def _warn_undecided(
