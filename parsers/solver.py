@@ -138,12 +138,11 @@ def solve(
     # Rows with large numbers first: their contributions prune the partial sums hardest.
     dp_rows.sort(key=lambda row: (-_largest(options[row], viable[row]), len(viable[row])))
     dp_set = set(dp_rows)
+    # The reading of each row the search does not place (one, or the first kept), taken once
+    # for all the rules that read it.
+    fixed = {row: options[row][viable[row][0]] for row in in_multi if row not in dp_set}
     start = tuple(
-        sum(
-            t.coef * _num(options[t.row][viable[t.row][0]][t.col])
-            for t in rule.terms
-            if t.row not in dp_set
-        )
+        sum(t.coef * _num(fixed[t.row][t.col]) for t in rule.terms if t.row not in dp_set)
         for rule in multi
     )
     deltas: list[list[tuple[int, tuple[int | float, ...]]]] = []

@@ -10,6 +10,7 @@ from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowRea
 from parsers.placements import Layout
 from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Vector, agreed, solve
 from parsers.tables.placing import Placed
+from parsers.tables.statements import Picked
 
 MAX_READINGS = 24
 """Most open readings of a row kept on its undecided cells (more say too little to be worth
@@ -212,6 +213,13 @@ def _shared(
                 indexes, same="identical", layout=layout if alike else None
             )
         ]
+    if isinstance(sources, Picked):  # (placements a statement kept: asked of all of them)
+        return [
+            cell
+            for _, cell in sources.readings.agreement(
+                [sources.indexes[i] for i in indexes], same="identical"
+            )
+        ]
     return _common_sources(sources[i] for i in indexes)
 
 
@@ -233,9 +241,15 @@ def _readings(placed: Placed, indexes: Sequence[int], columns: Sequence[str]) ->
     """The row's viable readings as values (None: blank), or None when there are too many."""
     if len(indexes) > MAX_READINGS:
         return None
-    vectors = tuple(
-        tuple(None if p is None else p.value for p in placed.prints[i]) for i in indexes
-    )
+    found = placed.vectors
+    if isinstance(placed.prints, Placements | Picked):  # (values alike: the vectors hold them)
+        vectors = tuple(
+            found.at(indexes) if isinstance(found, Placements) else [found[i] for i in indexes]
+        )
+    else:
+        vectors = tuple(
+            tuple(None if p is None else p.value for p in placed.prints[i]) for i in indexes
+        )
     return RowReadings(tuple(columns), tuple(dict.fromkeys(vectors)))
 
 

@@ -69,11 +69,11 @@ def _at(readings: Sequence, indexes: list[int], *, lazy: bool = True) -> Sequenc
     when asked (the printed cells and sources of a row are asked for only where its readings
     agree), else all at once from the shape's table."""
     if isinstance(readings, Placements):
-        return _Picked(readings, indexes) if lazy else readings.at(indexes)
+        return Picked(readings, indexes) if lazy else readings.at(indexes)
     return [readings[i] for i in indexes]
 
 
-class _Picked(Sequence):
+class Picked(Sequence):
     """Some of a row's placements, in order, each built when first asked for."""
 
     __slots__ = ("readings", "indexes")
