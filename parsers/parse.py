@@ -40,7 +40,7 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
             reason="too_large",
             where=source,
         )
-    sniffed, text, utf8 = sniff.examine(data, content_type)
+    (sniffed, text, utf8), lines = sniff.examine_lines(data, content_type)
     if sniffed.kind == sniff.EMPTY:
         raise ParseError("empty document", reason="empty", where=source)
     if sniffed.kind == sniff.BINARY:
@@ -51,9 +51,9 @@ def parse(data: bytes, *, source: str | None = None, content_type: str | None = 
         return _unsupported(sniffed, data, source)
     try:
         if sniffed.kind == sniff.PIPE:  # its cells as compact tokens, for the fast path
-            doc = pipe_stream_document(
-                text if text is not None else sniff.decode_text(data, sniffed)
-            )
+            if text is None:
+                text, lines = sniff.decode_text(data, sniffed), None
+            doc = pipe_stream_document(text, lines)
         else:
             doc = build_document(data, sniffed, text, utf8=utf8)
         return report_from_document(doc, data, source=source, content_type=content_type)

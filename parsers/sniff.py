@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from parsers import pdfbytes
-from parsers.cells.pipe import split_pipe_row
+from parsers.sniff_lines import LineMarks, count_marks
 
 # Kinds with a cell source.
 PDF = "pdf"
@@ -126,24 +126,32 @@ class Examined(NamedTuple):
 def examine(data: bytes, content_type: str | None = None) -> Examined:
     """:func:`sniff`, plus the decoded text for the text kinds: recognising a text form needs
     its text, so a parse decodes the document once."""
+    return examine_lines(data, content_type)[0]
+
+
+def examine_lines(
+    data: bytes, content_type: str | None = None
+) -> tuple[Examined, list[str] | None]:
+    """:func:`examine`, and the lines of its text (``str.splitlines()``) where telling a text
+    form split them: the cell source of a text form reads the same lines."""
     if not data or (data[:1].isspace() and not data.strip()):  # strip() copies: only if needed
-        return Examined(Sniffed(EMPTY))
+        return Examined(Sniffed(EMPTY)), None
     head = data[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return Examined(_sniff_ole(data))
+        return Examined(_sniff_ole(data)), None
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return Examined(_sniff_zip(data))
+        return Examined(_sniff_zip(data)), None
     pdf_at = data.find(b"%PDF-", 0, 1024)
     if pdf_at >= 0:
-        return Examined(_sniff_pdf(data))
+        return Examined(_sniff_pdf(data)), None
     if data.startswith(b"{\\rtf"):
-        return Examined(Sniffed(RTF, "ascii"))
+        return Examined(Sniffed(RTF, "ascii")), None
     image = _image_kind(data)
     if image:
-        return Examined(Sniffed(IMAGE, None, image))
+        return Examined(Sniffed(IMAGE, None, image)), None
     archive = _archive_kind(data)
     if archive:
-        return Examined(Sniffed(ARCHIVE, None, archive))
+        return Examined(Sniffed(ARCHIVE, None, archive)), None
     return _sniff_text(data, content_type)
 
 
@@ -446,35 +454,7 @@ _HTML_TAG = re.compile(
     r"(?:\s[^<>]*)?/?>",
     re.I,
 )
-_MD_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_MD_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+\S")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
-
-
-def _is_pipe_cell(line: str) -> bool:
-    """``text |``: one cell of pipe text (a string test; a regex here backtracks on long lines)."""
-    body = line.rstrip()
-    if not body.endswith("|"):
-        return False
-    body = body[:-1]
-    return "|" not in body and body[-1:].isspace() and not body.isspace()
-
-
-_PLAIN_NUMBER = re.compile(r"[0-9０-９][0-9０-９.,，]*")
-
-
-def _is_pipe_row(line: str) -> bool:
-    """``行政许可 | 0 | |||``: a grid row of a statistics table in pipe text written on one
-    line (cells, then empties). It must hold a number: a page's metadata table written the
-    same way (索引号 | … | 发布机构 | …) does not make a page of flattened text pipe text."""
-    row = split_pipe_row(line)
-    if row is None or sum(1 for cell in row[0] if cell) < 2:
-        return False
-    return any(_PLAIN_NUMBER.fullmatch(cell) for cell in row[0])
-
-
-_PIPE_EMPTY = re.compile(r"^\|+\s*$")
 
 
 BINARY_SAMPLE = 8192
@@ -488,17 +468,18 @@ def _control_ratio(data: bytes) -> float:
     return bad / max(len(sample), 1)
 
 
-def _sniff_text(data: bytes, content_type: str | None) -> Examined:
+def _sniff_text(data: bytes, content_type: str | None) -> tuple[Examined, list[str] | None]:
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and _control_ratio(data) > 0.01:
-        return Examined(Sniffed(BINARY))
+        return Examined(Sniffed(BINARY)), None
     encoding, how, decoded = _detect(data, content_type)
     utf8 = how == "ascii" or decoded is not None  # decoded strictly as UTF-8
     if decoded is None:
         decoded = data.decode(encoding, errors="replace")
-    text = decoded[:200_000]
+    text = decoded[:_TEXT_READ]
     detail = "" if how in ("bom", "ascii", "valid utf-8", "declared", "valid gb18030") else how
     start = _start(text)
+    lines = None
     if start.startswith("MIME-Version:") or (
         "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
     ):
@@ -509,9 +490,14 @@ def _sniff_text(data: bytes, content_type: str | None) -> Examined:
         else:
             kind = XML
     else:
-        kind = _text_form(text, content_type)
-    return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8)
+        kind, lines = _text_form(text, content_type)
+        if len(decoded) > _TEXT_READ or decoded.startswith("\ufeff"):
+            lines = None  # (the lines of a part of the text, or with its byte-order mark)
+    return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8), lines
 
+
+_TEXT_READ = 200_000
+"""Characters of a text read to tell its form."""
 
 _LEADING = "\ufeff \t\r\n"
 
@@ -526,79 +512,22 @@ def _start(text: str) -> str:
     return start[:4096]
 
 
-# Line breaks of str.splitlines() besides "\n" and "\r".
-_OTHER_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_BARS_LINE = re.compile(r"\n\|\|*(?=\n)")  # a run of empty cells on a line of its own
-_SPACE_BAR_LINE = re.compile(r"\n[^\S\n]+\|(?=\n)")  # `` |``: no text before the bar
-
-
-def _surely_pipe(text: str, tags: int) -> bool:
-    """Whether :func:`_text_form`'s count of the lines would make ``text`` pipe text, proved
-    from whole-text counts (a few string scans) instead of a test of each line.
-
-    Pipe text is the common case and its pages are hundreds of lines. With no markdown rule
-    (``---``) and no line break but ``\n``, a line ending in `` |`` with no other bar and
-    something before it is a pipe cell, and a line of bars only is a run of empty cells. Each
-    line ending in `` |`` that is not a cell holds another bar — one that ends no such line and
-    is in no run — or only blanks before its bar; a markdown row holds three bars, two of them
-    such bars. So the counts of bars, of lines ending in `` |``, of the runs and their bars,
-    and of the lines of blanks and a bar give the cells a floor and the markdown rows a
-    ceiling; where those settle the comparisons the line-by-line count makes, it need not
-    run."""
-    padded = "\n" + text + "\n"
-    ending = padded.count(" |\n")  # lines ending in `` |``
-    if ending < 5 or _has_rule(text) or "\r" in text or any(map(text.__contains__, _OTHER_BREAKS)):
-        return False
-    runs = _BARS_LINE.findall(padded)  # each is a line break and the run's bars
-    others = text.count("|") - ending - (sum(map(len, runs)) - len(runs))
-    cells = ending - others - len(_SPACE_BAR_LINE.findall(padded))
-    if cells < 5 or (tags >= 5 and tags * 4 >= cells):
-        return False
-    markdown_rows = others // 2
-    return cells + len(runs) >= 2 * max(markdown_rows, 1)
-
-
-def _has_rule(text: str) -> bool:
-    """Whether ``text`` holds ``---`` (each ``-`` found by a quick scan: most texts hold few)."""
-    at = text.find("-")
-    while at >= 0:
-        if text.startswith("---", at):
-            return True
-        at = text.find("-", at + 1)
-    return False
-
-
-def _text_form(text: str, content_type: str | None) -> str:
-    """HTML, markdown, pipe text or plain text, by counting the marks each leaves."""
+def _text_form(text: str, content_type: str | None) -> tuple[str, list[str] | None]:
+    """HTML, markdown, pipe text or plain text, by counting the marks each leaves; and the
+    text's lines, when they were split to count them."""
     tags = 0
     if text.find("<", 0, 65536) >= 0:  # (no tag in most pipe and flattened text)
         if _HTML_STRONG.search(text, 0, 65536):
-            return HTML
+            return HTML, None
         tags = len(_HTML_TAG.findall(text, 0, 65536))
-    if _surely_pipe(text, tags):
-        return PIPE
-    return _counted_form(text, tags, content_type)
-
-
-def _counted_form(text: str, tags: int, content_type: str | None) -> str:
-    """:func:`_text_form` from the count of each line's marks (``tags``: the HTML tags in the
-    text's first 64 K characters)."""
     lines = text.splitlines()
-    md_rows = md_rules = md_heads = pipe_cells = pipe_empty = 0
-    # Each pattern is tried only on lines holding the characters it needs (a cheap test).
-    for line in lines:
-        if "-" in line and _MD_RULE.match(line):
-            md_rules += 1
-            continue
-        bars = line.count("|")
-        if bars and line.startswith("|") and _PIPE_EMPTY.match(line):
-            pipe_empty += 1  # bars only: a run of empty cells, never a markdown row
-        elif bars >= 3 and _MD_ROW.match(line):
-            md_rows += 1
-        elif (bars == 1 and _is_pipe_cell(line)) or (bars >= 2 and _is_pipe_row(line)):
-            pipe_cells += 1  # one cell of a row, or a whole row written on one line
-        elif "#" in line and _MD_HEADING.match(line):
-            md_heads += 1
+    return _counted_form(count_marks(lines), tags, content_type), lines
+
+
+def _counted_form(marks: LineMarks, tags: int, content_type: str | None) -> str:
+    """:func:`_text_form` from the count of each mark the lines leave (``tags``: the HTML tags
+    in the text's first 64 K characters)."""
+    md_rules, md_rows, md_heads, pipe_cells, pipe_empty = marks
     ct = (content_type or "").lower()
     if tags >= 5 and tags * 4 >= md_rows + pipe_cells:
         return HTML

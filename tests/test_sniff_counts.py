@@ -1,7 +1,8 @@
-"""Pipe text is recognised from whole-text counts of its marks where those prove what the
-count of each line's marks decides: on texts made of the lines real pages show (cells, runs of
-empty cells, markdown rows, bars in prose, blank cells, tags), whenever the counts say pipe
-text, the lines say so too; and the pipe texts the generator writes are proved so."""
+"""A text's form is told from the count of the marks its lines leave, each distinct line read
+once and remembered (:mod:`parsers.sniff_lines`): the counts are those of reading every line,
+on texts made of the lines real pages show (cells, runs of empty cells, markdown rows, bars in
+prose, blank cells, tags); and a parse hands the lines split to count them to the cell
+source only when they are the lines of the whole text it reads."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import random
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_pipe
 from parsers import sniff as S
+from parsers import sniff_lines as L
 
 LINES = [
     "规章 |",
@@ -54,24 +56,68 @@ def _texts(count: int, seed: int):
         yield end.join(lines) + rng.choice(["", "\n"])
 
 
-def test_pipe_text_proved_from_counts_is_pipe_text_line_by_line():
-    proved = 0
-    for text in _texts(3000, 14):
-        tags = len(S._HTML_TAG.findall(text, 0, 65536))
-        if S._surely_pipe(text, tags):
-            proved += 1
-            assert S._counted_form(text, tags, None) == S.PIPE, text
-    assert proved > 300
+def _marks_line_by_line(text: str) -> tuple[int, int, int, int, int]:
+    """The counts as the form's rules read them: each line on its own, nothing remembered."""
+    counts = [0] * 6
+    for line in text.splitlines():
+        counts[L.line_mark(line)] += 1
+    return (
+        counts[L.MD_RULE],
+        counts[L.MD_ROW],
+        counts[L.MD_HEADING],
+        counts[L.PIPE_CELL],
+        counts[L.PIPE_EMPTY],
+    )
 
 
-def test_generated_pipe_text_is_proved_from_counts():
+def test_remembered_marks_count_as_every_line_read():
+    texts = list(_texts(3000, 14))
+    for text in texts + texts:  # the second time, every short line is remembered
+        assert tuple(L.count_marks(text.splitlines())) == _marks_line_by_line(text), text
+
+
+def test_the_marks_of_the_lines_real_pages_show():
+    marks = {line: L.line_mark(line) for line in LINES}
+    assert marks["规章 |"] == marks["0 |"] == marks["行政许可 | 0 | ||"] == L.PIPE_CELL
+    assert marks["|"] == marks["||||"] == marks["|| "] == L.PIPE_EMPTY
+    assert marks["| 项目 | 数量 |"] == marks["| a | b | c |"] == L.MD_ROW
+    assert marks["|---|---|"] == L.MD_RULE
+    assert marks["# 标题"] == L.MD_HEADING
+    for line in (" |", "\u3000 |", "x|", "甲|乙 |", "a | b |", "|x |", "一、总体情况", "<div>", ""):
+        assert marks[line] == L.NO_MARK, line
+
+
+def test_the_memory_of_marks_is_bounded():
+    long_line = "长" * (L._LONGEST_REMEMBERED + 1) + " |"
+    assert L.count_marks([long_line]).pipe_cells == 1
+    assert long_line not in L._marks
+    L.count_marks([f"{i} |" for i in range(L._REMEMBERED + 10)])
+    assert len(L._marks) <= L._REMEMBERED
+
+
+def test_generated_pipe_text_hands_its_lines_to_the_source():
     rng = random.Random(15)
     for i in range(40):
         record = random_record(rng, ("2019", "2021")[i % 2], blank_rate=rng.choice([0, 0.2]))
         text = render_pipe(record, HTML_STYLES[i % len(HTML_STYLES)], rng=rng)
-        tags = len(S._HTML_TAG.findall(text, 0, 65536))
-        assert S._surely_pipe(text, tags)
-        assert S._counted_form(text, tags, None) == S.PIPE
+        (sniffed, decoded, _), lines = S.examine_lines(text.encode())
+        assert sniffed.kind == S.PIPE
+        assert decoded == text and lines == text.splitlines()
+
+
+def test_lines_are_handed_on_only_when_they_are_the_whole_text_read():
+    text = "\n".join(PIPE_LINES * 8)
+    assert S.examine_lines(text.encode())[1] == text.splitlines()
+    (sniffed, decoded, _), lines = S.examine_lines(b"\xef\xbb\xbf" + text.encode())
+    assert sniffed.kind == S.PIPE and decoded == text and lines == text.splitlines()
+    twice = ("\ufeff\ufeff" + text).encode()  # the codec takes one mark off, the parse another
+    (sniffed, decoded, _), lines = S.examine_lines(twice)
+    assert sniffed.kind == S.PIPE and decoded == text and lines is None
+    long = text + "\n" + "0 |\n" * 60_000
+    (sniffed, decoded, _), lines = S.examine_lines(long.encode())
+    assert sniffed.kind == S.PIPE and decoded == long and lines is None
+    html = "<html><body><table><tr><td>0 |</td></tr></table></body></html>"
+    assert S.examine_lines(html.encode()) == (S.examine(html.encode()), None)
 
 
 def test_the_start_is_the_text_after_its_leading_blanks():

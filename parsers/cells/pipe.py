@@ -68,7 +68,7 @@ def pipe_document(text: str) -> Document:
     return doc
 
 
-def pipe_stream_document(text: str) -> Document:
+def pipe_stream_document(text: str, lines: list[str] | None = None) -> Document:
     """:func:`pipe_document` with its cells as compact tokens (``Document.stream``; see
     :mod:`parsers.fastpath.stream`) rather than :class:`Cell` objects.
 
@@ -80,9 +80,10 @@ def pipe_stream_document(text: str) -> Document:
     per line, its place in the stream giving its line of text (``Document.stream_lines`` is
     the range of line numbers): where a reviewer finds the number. A page with a line that
     adds more than one token (a row's cells joined on one line) is read line by line into a
-    stream of its cells, each beside its line.
+    stream of its cells, each beside its line. ``lines``: the text's lines
+    (``text.splitlines()``), when the caller has them (telling pipe text split them).
     """
-    raw = text.splitlines()
+    raw = text.splitlines() if lines is None else lines
     # (a page of more lines than the matcher takes cells is read cell by cell, so that the cap
     # on cells counts cells: see parsers.bounds)
     stream = _one_per_line(raw) if len(raw) <= MAX_CELLS else None
