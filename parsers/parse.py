@@ -19,6 +19,7 @@ from parsers.bounds import bound_document, bound_warnings
 from parsers.cells.base import Document
 from parsers.cells.pipe import pipe_stream_document
 from parsers.checks import run_checks
+from parsers.fastpath.tables import read_stream_tables
 from parsers.meta import read_meta
 from parsers.model import ParseError, Report
 from parsers.tables import read_tables
@@ -134,7 +135,11 @@ def report_from_document(
     """The record of one document: metadata, tables, checks, prose and place."""
     doc = bound_document(doc)
     meta = read_meta(doc)
-    found = read_tables(doc, year_hint=meta.year)
+    found = None
+    if doc.stream is not None:  # compact tokens: the fast path, else the general reader
+        found = read_stream_tables(doc.stream, meta.year, doc.stream_lines)
+    if found is None:
+        found = read_tables(doc, year_hint=meta.year, fast=doc.stream is None)
     report = Report(
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),

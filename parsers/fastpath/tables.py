@@ -213,16 +213,18 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
         return None
     where = _Where(tokens, lines)
     one_row = None if lines is None else RowOrigin((), "order")  # table 四 printed as one row
-    line_of: Sequence[int | None] = lines if lines is not None else [None] * len(tokens)
+    line_of: Sequence[int | None]
+    if lines is None:
+        line_of = [None] * len(tokens)
+    else:  # (a list: indexing a range makes an int each time)
+        line_of = list(lines) if type(lines) is range else lines
     new, cell_value, row_origin = object.__new__, CellValue, RowOrigin
     tables: Tables = {}
     for section, rows in plan.rows:  # (one loop over every cell: no call per row or cell)
         table: dict[str, dict[str, CellValue]] = {}
         tables[section] = table
         for code, columns, pairs, label in rows:
-            if lines is None:
-                origin = None
-            elif label is None:
+            if label is None or lines is None:
                 origin = one_row
             else:  # (a RowOrigin made as the cells are: its slots filled in place)
                 origin = new(row_origin)
@@ -236,8 +238,7 @@ def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) ->
                     col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
                 }
                 continue
-            cells: dict[str, CellValue] = {}
-            table[code] = cells
+            table[code] = cells = {}
             for col, i in pairs:
                 p = tokens[i][3]
                 cells[col] = cell = new(cell_value)
