@@ -10,9 +10,16 @@ import random
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from parsers.cells import html as html_source
 from parsers.cells import html_grid
 from parsers.cells.base import Cell
-from parsers.cells.html_grid import MAX_GRID_CELLS, span, table_cells, table_rows
+from parsers.cells.html_grid import (
+    MAX_GRID_CELLS,
+    shaped_table_cells,
+    span,
+    table_cells,
+    table_rows,
+)
 from parsers.labels import normalize_cell
 
 
@@ -74,3 +81,20 @@ def test_a_grid_larger_than_its_bound_is_cut_with_a_warning():
     cells, warning = table_cells(table, 0)
     assert (cells, warning) == _walked(table, 0)
     assert warning is not None and "truncated" in warning
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_spanning_cells_found_in_the_page_walk_give_the_same_grid(seed):
+    """The HTML source finds the cells that span in its one walk of the page
+    (:data:`parsers.cells.html._SCAN`) instead of searching each table: the same grids, on
+    pages of several tables with spanning elements around and inside them."""
+    rng = random.Random(seed)
+    tables = [_table(rng, random.Random(seed + k)) for k in range(rng.randint(1, 4))]
+    around = ('<div rowspan="2">x</div>', '<p colspan="3">y</p>', "", '<td rowspan="4">z</td>')
+    page = "".join(rng.choice(around) + t for t in tables)
+    tree = LexborHTMLParser(f"<html><body>{page}</body></html>")
+    scanned = tree.css(html_source._SCAN)
+    spanning = {node.mem_id for node in scanned if node.tag in ("td", "th")}
+    for index, table in enumerate(tree.css("table")):
+        assert shaped_table_cells(table, index, spanning) == shaped_table_cells(table, index)
+        assert shaped_table_cells(table, index)[0] == _walked(table, index)[0]

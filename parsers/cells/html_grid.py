@@ -9,6 +9,7 @@ few hundred cells and a report page several such tables: the walk over them comp
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -104,8 +105,12 @@ def table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None]:
     return cells, warning
 
 
-def shaped_table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str | None, Shape]:
-    """:func:`table_cells`, and the table's shape (which gives every cell's place)."""
+def shaped_table_cells(
+    table: LexborNode, index: int, spanning: Container[int] | None = None
+) -> tuple[list[Cell], str | None, Shape]:
+    """:func:`table_cells`, and the table's shape (which gives every cell's place).
+    ``spanning``: the ``mem_id`` of every cell with a rowspan or colspan attribute, when the
+    caller found them in its own walk of the page (else the table is searched for them)."""
     rows = table_rows(table, MAX_TABLE_ROWS)
     warning = None
     if len(rows) > MAX_TABLE_ROWS:
@@ -114,26 +119,61 @@ def shaped_table_cells(table: LexborNode, index: int) -> tuple[list[Cell], str |
     cell_tags = _CELL_TAG_IDS
     by_row = [[node for node in row.iter() if node.tag_id in cell_tags] for row in rows]
     nodes = [node for row in by_row for node in row]
-    # Reading a node's attributes builds a dict: do it only for the cells that span.
-    spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
-    spans: tuple[tuple[int, int, int], ...] = ()
-    if spanning:
-        spans = tuple(
-            (k, span(attributes, "rowspan"), span(attributes, "colspan"))
-            for k, node in enumerate(nodes)
-            if node.mem_id in spanning
-            for attributes in (node.attributes,)
-        )
-    shape = (tuple(map(len, by_row)), spans)
+    shape = (tuple(map(len, by_row)), _spans(table, nodes, spanning))
     places, cut = (_known_places if len(nodes) <= _KNOWN_SHAPE_CELLS else grid_places)(*shape)
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-    cell_text = normalize_cell
+    known = _cell_texts.get
     cells = [
-        Cell(cell_text(node.text_lexbor()), index, r, col, colspan, rowspan)
-        for node, (r, col, colspan, rowspan) in zip(nodes, places, strict=False)
+        Cell(
+            text if (text := known(raw)) is not None else _cell_text(raw),
+            index,
+            r,
+            col,
+            colspan,
+            rowspan,
+        )
+        for raw, (r, col, colspan, rowspan) in zip(
+            [node.text_lexbor() for node in nodes[: len(places)]], places, strict=True
+        )
     ]
     return cells, warning, shape
+
+
+def _spans(
+    table: LexborNode, nodes: list[LexborNode], spanning: Container[int] | None = None
+) -> tuple[tuple[int, int, int], ...]:
+    """(place, rowspan, colspan) of each of the table's cells (``nodes``) that spans.
+
+    Reading a node's attributes builds a dict of them all (Word's cells carry a dozen), so
+    only the cells with either attribute are read: those in ``spanning`` (``mem_id``s), or
+    those a search of the table finds."""
+    if spanning is None:
+        spanning = {node.mem_id for node in table.css("[rowspan], [colspan]")}
+        if not spanning:
+            return ()
+    out = []
+    for k, node in enumerate(nodes):
+        if node.mem_id in spanning:
+            attributes = node.attributes
+            out.append((k, span(attributes, "rowspan"), span(attributes, "colspan")))
+    return tuple(out)
+
+
+_cell_texts: dict[str, str] = {}
+"""Each cell text read (as the page gives it) and its normalized form: the same few hundred
+texts (labels, small numbers, blanks with the page's spacing) fill report after report."""
+_CELL_TEXTS_KEPT = 32768
+
+
+def _cell_text(raw: str) -> str:
+    """:func:`normalize_cell` of a cell's text, kept in :data:`_cell_texts` when cell-sized."""
+    text = normalize_cell(raw)
+    if len(raw) <= 200:
+        if len(_cell_texts) >= _CELL_TEXTS_KEPT:
+            _cell_texts.clear()
+        _cell_texts[raw] = text
+    return text
 
 
 Place = tuple[int, int, int, int]  # grid row, column, colspan, rowspan
