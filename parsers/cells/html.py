@@ -48,11 +48,15 @@ _CONTENT_SELECTORS = (
     ".news_cont_d_wrap",
     "article",
 )
-# Text that marks a table as part of the report (section 二, 三 or 四).
+# Text that marks a table as part of the report (section 二, 三 or 四): first a word of each of
+# the three tables' (a table holding none is searched for every one, twice).
 _REPORT_TABLE_KEYS = tuple(
     normalize_label(k)
     for k in (
         "本年新收",
+        "行政复议",
+        "第二十条",
+        "信息内容",
         "上年结转",
         "予以公开",
         "部分公开",
@@ -65,11 +69,8 @@ _REPORT_TABLE_KEYS = tuple(
         "重复申请",
         "其他处理",
         "结转下年",
-        "第二十条",
-        "信息内容",
         "结果维持",
         "结果纠正",
-        "行政复议",
         "复议后起诉",
     )
 )
@@ -257,7 +258,7 @@ def _page_title(scanned: list[LexborNode], meta: dict[str, str]) -> str | None:
 
 
 def _is_report_table(table: LexborNode) -> bool:
-    text = table.text(separator="")[:_TABLE_KEY_CHARS]
+    text = table.text_lexbor()[:_TABLE_KEY_CHARS]  # an element's text: text() without its walk
     if any(key in text for key in _REPORT_TABLE_KEYS):
         return True  # printed as the key itself: normalizing never takes a key's words apart
     label = normalize_label(text)
@@ -277,7 +278,7 @@ def _article_root(
         node = _common_ancestor(tables)
         if node is None or node.parent is None or node.tag in ("body", "html"):
             return root
-        text = node.text(separator="")
+        text = node.text_lexbor()  # an element (it holds the tables): its text nodes, joined
         if texts is not None:
             texts[node.mem_id] = text
         if any(key in text for key in _OPENINGS):

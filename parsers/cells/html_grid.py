@@ -153,11 +153,25 @@ def _spans(
         if not spanning:
             return ()
     out = []
+    plain = _PLAIN_SPANS.get
     for k, node in enumerate(nodes):
         if node.mem_id in spanning:
             attributes = node.attributes
-            out.append((k, span(attributes, "rowspan"), span(attributes, "colspan")))
+            rowspan = attributes.get("rowspan")
+            colspan = attributes.get("colspan")
+            out.append(
+                (
+                    k,
+                    plain(rowspan) or span(attributes, "rowspan"),
+                    plain(colspan) or span(attributes, "colspan"),
+                )
+            )
     return tuple(out)
+
+
+_PLAIN_SPANS: dict[str | None, int] = {None: 1, "": 1} | {str(n): n for n in range(1, MAX_SPAN + 1)}
+"""What :func:`span` reads from an attribute absent, empty or a number within bounds as
+printed (nearly every one), looked up instead of worked out."""
 
 
 _cell_texts: dict[str, str] = {}
