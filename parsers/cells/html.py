@@ -111,7 +111,7 @@ def html_document(html: str | bytes) -> Document:
     tags = [node.tag for node in scanned]
     meta = _page_meta([node for node, tag in zip(scanned, tags, strict=True) if tag == "meta"])
     # a page that names its title in a meta tag (most CMS pages) is not searched for one
-    title = meta.get("ArticleTitle") or _page_title(tree.css(_TITLE_SCAN), meta)
+    title = meta.get("ArticleTitle") or _page_title(scanned, meta, tree, tags)
     tables = kept_tables(scanned, tags)
     spanning = {node.mem_id for node, tag in zip(scanned, tags, strict=True) if tag in _CELL_TAGS}
     for node, tag in zip(scanned, tags, strict=True):
@@ -223,12 +223,17 @@ _TITLE_SELECTORS = ("h1", "h2", ".article-title", ".title", "title")
 """Where a page's title is looked for, in this order (the first of each, in page order)."""
 _TITLE_SCAN = ", ".join(_TITLE_SELECTORS)
 """The elements any of :data:`_TITLE_SELECTORS` finds, in one walk of the page (each selector
-alone would walk it once); looked for only when no meta tag names the title."""
-_SCAN = ", ".join(("meta", _DROP_TAGS, "table", "[rowspan], [colspan]"))
-"""The meta tags, the elements to drop, the tables and the elements with a rowspan or colspan
-(the table cells among them span), in one walk of the page: each walk of a report page costs
-about as much as the text of all its table cells, a search of the report's tables for their
-spanning cells alone four times what the two attributes add to this walk."""
+alone would walk it once)."""
+_TITLE_TAGS = tuple(s for s in _TITLE_SELECTORS if not s.startswith("."))
+_TITLE_CLASSES = ", ".join(s for s in _TITLE_SELECTORS if s.startswith("."))
+"""The title's class selectors: a class costs the page's walk several times what a tag name
+does, so they are looked for in a walk of their own, made only when no tag finds a title."""
+_SCAN = ", ".join(("meta", _DROP_TAGS, "table", "[rowspan], [colspan]", *_TITLE_TAGS))
+"""The meta tags, the elements to drop, the tables, the elements with a rowspan or colspan
+(the table cells among them span) and the title's tags, in one walk of the page: each walk
+of a report page costs about as much as the text of all its table cells, a search of the
+report's tables for their spanning cells alone four times what the two attributes add to
+this walk."""
 _TABLE_HOLDERS = DROP_TAGS - {"script", "style", "textarea", "iframe"}
 """Dropped elements that may hold a table (the others hold only text): the tables inside one
 are dropped with it."""
@@ -246,17 +251,28 @@ def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:
     return meta
 
 
-def _page_title(scanned: list[LexborNode], meta: dict[str, str]) -> str | None:
+def _page_title(
+    scanned: list[LexborNode],
+    meta: dict[str, str],
+    tree: LexborHTMLParser | None = None,
+    tags: list[str | None] | None = None,
+) -> str | None:
     """The page's title: its ArticleTitle, or the text of the first element each of
-    :data:`_TITLE_SELECTORS` finds (``scanned``: the elements any of them finds, in page
-    order)."""
+    :data:`_TITLE_SELECTORS` finds. ``scanned``: elements in page order among which are all
+    that the selectors of tag names find (``tags``: their tag names, when known); the class
+    selectors are matched on them too, or, given the ``tree``, looked for in a walk of it."""
     if meta.get("ArticleTitle"):
         return meta["ArticleTitle"]
+    if tags is None:
+        tags = [node.tag for node in scanned]
+    classed: list[LexborNode] | None = None
     for selector in _TITLE_SELECTORS:
         if selector.startswith("."):
-            node = next((n for n in scanned if n.css_matches(selector)), None)
+            if classed is None:
+                classed = scanned if tree is None else tree.css(_TITLE_CLASSES)
+            node = next((n for n in classed if n.css_matches(selector)), None)
         else:
-            node = next((n for n in scanned if n.tag == selector), None)
+            node = next((n for n, tag in zip(scanned, tags, strict=True) if tag == selector), None)
         if node is not None:
             text = normalize_text(node.text(separator=""))
             if text:
