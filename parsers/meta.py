@@ -293,16 +293,34 @@ def _tail_lines(text: str) -> tuple[list[str], int]:
 
 def _end_lines(text: str, count: int) -> list[str] | None:
     """The last ``count`` non-blank lines of ``text``, as ``str.splitlines`` cuts them, read
-    from growing cuts of its end; None when the text is too short to be worth cutting."""
+    from cuts of its end; None when the text is too short to be worth cutting.
+
+    The first cut tried begins at the ``count + 1``-th line feed from the end (most texts break
+    their lines with line feeds alone and print no blank line at their end: it holds just the
+    lines wanted), then cuts of growing size."""
+    if len(text) <= _CHUNK * 2:
+        return None
+    at = len(text)
+    for _ in range(count + 1):
+        at = text.rfind("\n", 0, at)
+        if at < 0:
+            break
+    kept = _whole_lines(text[at:], count) if at > 0 else None
     size = _CHUNK
-    while size * 2 < len(text):
-        lines = text[-size:].splitlines()
-        del lines[0]  # it may begin inside a line (or between a \r and its \n)
-        kept = list(filter(str.strip, lines))
-        if len(kept) >= count:
-            return kept[-count:]
+    while kept is None and size * 2 < len(text):
+        kept = _whole_lines(text[-size:], count)
         size *= 4
-    return None
+    return kept
+
+
+def _whole_lines(cut: str, count: int) -> list[str] | None:
+    """The last ``count`` non-blank lines of a cut of a text's end, or None when it holds fewer.
+    Its first line is left out: the cut may begin inside a line (or between a ``\r`` and its
+    ``\n``), and the lines after it are the text's own."""
+    lines = cut.splitlines()
+    del lines[0]
+    kept = list(filter(str.strip, lines))
+    return kept[-count:] if len(kept) >= count else None
 
 
 _SIGNOFF_OPEN = r"[。；;\s]"  # what a sign-off opens with, when it does not open a line
