@@ -280,3 +280,21 @@ def test_stated_numbers_pick_one_reading_only_when_one_is_left():
     assert [found.vectors[i] for i in kept] == [(88, 55, 698)]
     partial = corroborated(found.vectors, ["issued", "repealed", "in_force"], {"issued": {88}})
     assert len(partial) > 1
+
+
+_PIECES = ("共收到政府信息公开申请12件", "上年结转3件", "办结10件", "依申请公开", "结转下年度5件",
+           "信息公开申请", "2019年", "。", ";", "；", "\n", "，", "x", " ")  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16))
+def test_sentences_on_applications_are_those_a_split_gives(pieces):
+    # The sentences found around each mention of applications are the sentences splitting the
+    # text at 。;； and line feeds gives that mention them, in order, each once.
+    import re
+
+    from parsers.recover.stated import _APPLICATIONS, _sentences
+
+    text = "".join(pieces)
+    split = [s for s in re.split(r"[。;；\n]+", text) if _APPLICATIONS.search(s)]
+    assert _sentences(text, _APPLICATIONS) == split

@@ -131,9 +131,7 @@ def stated_totals(text: str) -> dict[str, set[int]]:
     clause's words (收到…申请, 上年结转, 办结, 结转下年度); the first clause of a sentence must
     speak of applications (政府信息公开申请), the next ones continue it."""
     facts: dict[str, set[int]] = defaultdict(set)
-    for sentence in re.split(r"[。;；\n]+", normalize_text(text)):
-        if not _APPLICATIONS.search(sentence):
-            continue
+    for sentence in _sentences(normalize_text(text), _APPLICATIONS):
         for clause in re.split(r"[,，:：()（）]+", sentence):
             if "件" not in clause and "个" not in clause and "份" not in clause:
                 continue  # (no count: most clauses, told before the regexes run)
@@ -145,6 +143,25 @@ def stated_totals(text: str) -> dict[str, set[int]]:
                 continue
             facts[row].add(int(found))
     return dict(facts)
+
+
+_SENTENCE_ENDS = "。;；\n"
+
+
+def _sentences(text: str, naming: re.Pattern[str]) -> list[str]:
+    """The sentences of ``text`` (between ``。;；`` and line feeds) in which ``naming`` finds
+    something, in order, each once: found around each match rather than by splitting the whole
+    text (a report's few sentences on applications among its many)."""
+    out = []
+    end = -1
+    for match in naming.finditer(text):
+        if match.start() < end:
+            continue  # (a sentence already taken)
+        start = max(text.rfind(c, 0, match.start()) for c in _SENTENCE_ENDS) + 1
+        ends = [i for i in (text.find(c, match.end()) for c in _SENTENCE_ENDS) if i >= 0]
+        end = min(ends, default=len(text))
+        out.append(text[start:end])
+    return out
 
 
 def _row_named(clause: str) -> str | None:
