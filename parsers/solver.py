@@ -164,12 +164,15 @@ def solve(
     width = len(multi)
     low: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
     high: list[list[int | float]] = [[0] * width for _ in range(n + 1)]
+    reach: list[int | float] = [0] * width  # per rule: the most the rows can move its sum
     for level in range(n - 1, -1, -1):
         by_rule = list(zip(*[d for _, d in deltas[level]], strict=True))  # each rule's steps
-        low[level] = list(map(operator.add, low[level + 1], map(min, by_rule)))
-        high[level] = list(map(operator.add, high[level + 1], map(max, by_rule)))
+        least, most = list(map(min, by_rule)), list(map(max, by_rule))
+        low[level] = list(map(operator.add, low[level + 1], least))
+        high[level] = list(map(operator.add, high[level + 1], most))
+        reach = list(map(operator.add, reach, map(max, map(abs, least), map(abs, most))))
 
-    search = None if packed is None else _Packed.of(start, packed, low, high)
+    search = None if packed is None else _Packed.of(start, packed, low, high, reach)
     if search is not None:  # integers: each state one integer (see _Packed)
         origin: Any = search.start
         steps: list[list[tuple[int, Any]]] = search.deltas
@@ -398,16 +401,28 @@ def _steps(
             for m, col, coef in terms:
                 by_column[col].append((m, coef))
                 weight[col] += coef * weights[m]
+            # What each printed value adds at each column, packed and rule by rule (worked
+            # out once a value, not once a placement); a blank or a 0 adds nothing.
+            taken = [
+                (
+                    [x * w for w in weight],
+                    [[(m, coef * x) for m, coef in at] for at in by_column],
+                    j,
+                )
+                for j, x in enumerate(values)
+                if x
+            ]
             out: list[tuple[int, tuple[int | float, ...]]] = []
             packed = []
             for i in indexes:
                 delta = [0] * width
                 total = 0
-                for x, col in zip(values, candidates.positions(i), strict=True):
-                    if x:
-                        total += x * weight[col]
-                        for m, coef in by_column[col]:
-                            delta[m] += coef * x
+                positions = candidates.positions(i)
+                for adds, parts, j in taken:
+                    col = positions[j]
+                    total += adds[col]
+                    for m, add in parts[col]:
+                        delta[m] += add
                 out.append((i, tuple(delta)))
                 packed.append((i, total))
             return out, packed
@@ -497,29 +512,21 @@ class _Packed:
 
     @classmethod
     def of(
-        cls, start: tuple, deltas: list[list[tuple[int, int]]], low: list[list], high: list[list]
+        cls,
+        start: tuple,
+        deltas: list[list[tuple[int, int]]],
+        low: list[list],
+        high: list[list],
+        reach: Sequence[int | float],
     ) -> _Packed | None:
         """The packed search over ``deltas`` (packed by :func:`_steps`), or None when the
-        start is not all integers or a sum could pass ``2**62``."""
+        start is not all integers or a sum could pass ``2**62``. ``reach``: per sum, the
+        larger size of each row's least and most step, added up over the rows."""
         if not all(type(x) is int for x in start):
             return None
         # Each sum stays within its start plus, row by row, the larger size of its least and
-        # most step (the steps of a row are the differences of the running bounds).
-        bound = (
-            max(
-                abs(begin)
-                + sum(
-                    max(
-                        abs(low[level][m] - low[level + 1][m]),
-                        abs(high[level][m] - high[level + 1][m]),
-                    )
-                    for level in range(len(deltas))
-                )
-                for m, begin in enumerate(start)
-            )
-            if start
-            else 0
-        )
+        # most step.
+        bound = max(map(operator.add, map(abs, start), reach)) if start else 0
         if bound >= _OFFSET:
             return None
         weights = _weights(len(start))
