@@ -68,6 +68,16 @@ def test_inconsistent_table_is_reported_not_forced():
     assert solve(options, rules).status == INCONSISTENT
 
 
+def table_rules(printed: dict, width: int) -> list[Rule]:
+    """Each row's total, and each column of the rows adding up to the totals row ``t``."""
+    rules = [row_sum_rule(k, width) for k in printed]
+    rules += [
+        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
+        for c in range(width)
+    ]
+    return rules
+
+
 @st.composite
 def consistent_tables(draw):
     """Random rows whose last column is the row total, plus a totals row; some cells blank."""
@@ -94,11 +104,7 @@ def test_decided_cells_are_never_wrong(table):
     options = {
         k: placements([v for v in vec if v is not None], width) for k, vec in printed.items()
     }
-    rules = [row_sum_rule(k, width) for k in printed]
-    rules += [
-        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
-        for c in range(width)
-    ]
+    rules = table_rules(printed, width)
     solution = solve(options, rules)
     assert solution.status in (UNIQUE, AMBIGUOUS)  # the truth is always a consistent reading
     for key, vec in printed.items():
@@ -151,11 +157,7 @@ def test_packed_search_keeps_what_the_search_of_vectors_keeps(table, lazy):
     floats = {
         k: make([float(v) for v in vec if v is not None], width) for k, vec in printed.items()
     }
-    rules = [row_sum_rule(k, width) for k in printed]
-    rules += [
-        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
-        for c in range(width)
-    ]
+    rules = table_rules(printed, width)
     by_ints, by_floats = solve(ints, rules), solve(floats, rules)
     assert by_ints.status == by_floats.status
     assert {k: list(v) for k, v in by_ints.viable.items()} == {
@@ -183,11 +185,7 @@ def test_layered_search_keeps_what_the_walk_keeps(table, damage, seed):
     options = {
         k: Placements([v for v in vec if v is not None], width) for k, vec in printed.items()
     }
-    rules = [row_sum_rule(k, width) for k in printed]
-    rules += [
-        Rule(f"col{c}", tuple(Term(k, c) for k in printed if k != "t") + (Term("t", c, -1),))
-        for c in range(width)
-    ]
+    rules = table_rules(printed, width)
     layered = solve(options, rules)
     saved = solver._LAYERED_STATES
     solver._LAYERED_STATES = 0  # every search handed to the walk
