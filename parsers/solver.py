@@ -98,6 +98,8 @@ def solve(
         return Solution(UNIQUE, viable)
 
     def constant(rule: Rule) -> int | float:
+        if rule.rows <= free_set:
+            return 0  # (every term free: a row's own total, most rules)
         return sum(
             t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free_set
         )

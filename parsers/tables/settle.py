@@ -133,8 +133,8 @@ def _write_order(
 ) -> None:
     """The cells of a row with one reading (its columns known from positions or order)."""
     found = placed.sources
-    sources = found[0] if found is not None else (None,) * len(columns)
-    for col, printed, source in zip(columns, placed.prints[0], sources, strict=True):
+    sources = _first(found) if found is not None else (None,) * len(columns)
+    for col, printed, source in zip(columns, _first(placed.prints), sources, strict=True):
         # (positional: the common path of every report, ~200 cells each)
         row[col] = (
             CellValue(None, "", BLANK, None, None, source, origin)
@@ -143,6 +143,15 @@ def _write_order(
                 printed.value, printed.raw, printed.status, printed.unit, None, source, origin
             )
         )
+
+
+def _first(readings: Sequence[tuple]) -> tuple:
+    """The first reading (of placements, the values in the first columns, blanks after: the
+    first in their order, without building it)."""
+    if type(readings) is Placements:
+        values = readings.values
+        return values + (None,) * (readings.width - len(values))
+    return readings[0]
 
 
 def _one_reading(vectors: Sequence[Vector]) -> bool:
