@@ -283,7 +283,8 @@ def test_stated_numbers_pick_one_reading_only_when_one_is_left():
 
 
 _PIECES = ("共收到政府信息公开申请12件", "上年结转3件", "办结10件", "依申请公开", "结转下年度5件",
-           "信息公开申请", "2019年", "。", ";", "；", "\n", "，", "x", " ")  # fmt: skip
+           "信息公开申请", "2019年", "。", ";", "；", "\n", "，", "x", " ", "申请", "依申", "请公开",
+           "信息公开", "政府")  # fmt: skip
 
 
 @settings(max_examples=300, deadline=None)
@@ -293,8 +294,21 @@ def test_sentences_on_applications_are_those_a_split_gives(pieces):
     # text at 。;； and line feeds gives that mention them, in order, each once.
     import re
 
-    from parsers.recover.stated import _APPLICATIONS, _sentences
+    from parsers.recover.stated import _APPLICATIONS, _APPLICATIONS_WORD, _sentences
 
     text = "".join(pieces)
     split = [s for s in re.split(r"[。;；\n]+", text) if _APPLICATIONS.search(s)]
-    assert _sentences(text, _APPLICATIONS) == split
+    assert _sentences(text, _APPLICATIONS, _APPLICATIONS_WORD) == split
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="件个,，:：()（）申请a1 ", max_size=30))
+def test_clauses_are_those_a_split_gives(sentence):
+    # Empty clauses aside (none counts anything), a sentence's clauses are those splitting it
+    # at runs of its clause marks gives, in order.
+    import re
+
+    from parsers.recover.stated import _clauses
+
+    split = [c for c in re.split(r"[,，:：()（）]+", sentence) if c]
+    assert [c for c in _clauses(sentence) if c] == split

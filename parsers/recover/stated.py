@@ -121,6 +121,7 @@ _TOTAL_ROWS: dict[str, tuple[str, ...]] = {
     "carried_forward": ("结转下年", "转下年", "转入下一年", "结转至下年", "继续办理"),
 }
 _APPLICATIONS = re.compile(r"政府信息公开申请|依申请公开|信息公开申请")
+_APPLICATIONS_WORD = "申请"  # (every match of _APPLICATIONS holds it)
 _NOT_THIS = re.compile(r"上年|去年|同比|累计|年度报告")
 _CASES = re.compile(r"(?<![\d.])(\d+)\s*(?:件|个|份)")
 
@@ -131,8 +132,8 @@ def stated_totals(text: str) -> dict[str, set[int]]:
     clause's words (收到…申请, 上年结转, 办结, 结转下年度); the first clause of a sentence must
     speak of applications (政府信息公开申请), the next ones continue it."""
     facts: dict[str, set[int]] = defaultdict(set)
-    for sentence in _sentences(normalize_text(text), _APPLICATIONS):
-        for clause in re.split(r"[,，:：()（）]+", sentence):
+    for sentence in _sentences(normalize_text(text), _APPLICATIONS, _APPLICATIONS_WORD):
+        for clause in _clauses(sentence):
             if "件" not in clause and "个" not in clause and "份" not in clause:
                 continue  # (no count: most clauses, told before the regexes run)
             found = _one_count(_CASES, clause)
@@ -148,20 +149,32 @@ def stated_totals(text: str) -> dict[str, set[int]]:
 _SENTENCE_ENDS = "。;；\n"
 
 
-def _sentences(text: str, naming: re.Pattern[str]) -> list[str]:
-    """The sentences of ``text`` (between ``。;；`` and line feeds) in which ``naming`` finds
-    something, in order, each once: found around each match rather than by splitting the whole
-    text (a report's few sentences on applications among its many)."""
-    out = []
-    end = -1
-    for match in naming.finditer(text):
-        if match.start() < end:
-            continue  # (a sentence already taken)
-        start = max(text.rfind(c, 0, match.start()) for c in _SENTENCE_ENDS) + 1
-        ends = [i for i in (text.find(c, match.end()) for c in _SENTENCE_ENDS) if i >= 0]
-        end = min(ends, default=len(text))
-        out.append(text[start:end])
+def _sentences(text: str, naming: re.Pattern[str], word: str) -> list[str]:
+    """The sentences of ``text`` (between runs of ``。;；`` and line feeds) in which ``naming``
+    finds something, in order, each once. ``word``: a word every match of ``naming`` holds;
+    only the sentence around each of its occurrences is searched, found by looking for the
+    nearest sentence ends either side (a report's few sentences on applications among its
+    many, and the run of table cells with no sentence end in it): neither the whole text
+    split nor scanned by a regex, both slow on Chinese text."""
+    out: list[str] = []
+    at = text.find(word)
+    while at >= 0:
+        begin = max([text.rfind(c, 0, at) for c in _SENTENCE_ENDS]) + 1
+        ends = [i for i in [text.find(c, at) for c in _SENTENCE_ENDS] if i >= 0]
+        end = min(ends) if ends else len(text)
+        if naming.search(text, begin, end):
+            out.append(text[begin:end])
+        at = text.find(word, end)
     return out
+
+
+def _clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence, between ``,，:：()（）`` (empty between two of them): each
+    mark made a comma and the sentence split at commas, several times quicker than a regex
+    on Chinese text."""
+    for mark in "，:：()（）":
+        sentence = sentence.replace(mark, ",")
+    return sentence.split(",")
 
 
 def _row_named(clause: str) -> str | None:
