@@ -433,7 +433,9 @@ def _steps(
         vector = candidates[i]
         step: list[int | float] = [0] * width
         for m, col, coef in terms:
-            step[m] += coef * _num(vector[col])
+            value = vector[col]
+            if value is not None:  # (a blank adds 0)
+                step[m] += coef * value
         steps.append((i, tuple(step)))
     if not {type(x) for _, step in steps for x in step} <= {int}:
         return steps, None
