@@ -10,8 +10,10 @@ such readings agree on it. No reading at all means the printed table does not ad
 is forced then, and the caller leaves the undecided cells null with a warning.
 
 The search is a dynamic programme over rows whose state is the vector of partial sums of the
-multi-row rules, pruned by the remaining rows' min/max contributions and memoized, so a
-26-row table resolves in milliseconds.
+multi-row rules, pruned by the remaining rows' min/max contributions: level by level, forward
+from the start and back from the end (every sum 0), each state packed in one integer; a table
+with too many states for that is walked depth first and memoized instead. A 26-row table
+resolves in milliseconds.
 """
 
 from __future__ import annotations
