@@ -8,6 +8,8 @@ baseline in this process:
 
 - cold: every name read from scratch (the reading cache cleared before each batch);
 - warm: names seen before (a panel repeats each agency once a year);
+- panel: a record's place (``record_place``) for each name's reports of six years, with
+  empty caches, as a harvest first meets an agency's reports;
 - load: reading the packaged table, against decompressing and splitting the same file.
 
     python -m bench.places [--names N] [--rounds N]
@@ -23,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from bench.timing import interleaved
-from places import DivisionTable, default_table, resolve
+from places import DivisionTable, default_table, record_place, resolve
 from places.readings import clear_cache
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "expected"
@@ -101,6 +103,30 @@ def measure_resolve(
     return {"cold": cold_s, "cold_base": cold_base, "warm": warm_s, "warm_base": warm_base}
 
 
+PANEL_YEARS = (2019, 2020, 2021, 2022, 2023, 2024)
+
+
+def measure_panel(
+    table: DivisionTable, names: list[tuple[str, str | None]], rounds: int
+) -> tuple[float, float]:
+    """(ratio to a dict lookup, reports/s) of a record's place for every name in each of
+    :data:`PANEL_YEARS`, the caches emptied first: each name is met again once a year."""
+    reports = [(name, context, year) for name, context in names for year in PANEL_YEARS]
+    plain = {(name, year): None for name, _context, year in reports}
+
+    def baseline() -> None:
+        for name, _context, year in reports:
+            plain.get((name, year))
+
+    def panel() -> None:
+        clear_cache(table)
+        for name, context, year in reports:
+            record_place(name, context=context, year=year)
+
+    measured, base = interleaved(panel, baseline, rounds=rounds, number=1)
+    return measured / base, len(reports) / measured
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--names", type=int, default=2000)
@@ -120,6 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"warm (cached):   {n / warm:8,.0f} names/s  ratio to dict lookup "
         f"{warm / timing['warm_base']:8.0f}"
+    )
+
+    ratio, rate = measure_panel(table, names, opts.rounds)
+    print(
+        f"panel ({len(PANEL_YEARS)} years a name, uncached): {rate:8,.0f} reports/s  "
+        f"ratio to dict lookup {ratio:8.0f}"
     )
 
     data = resources.files("places").joinpath("data", "divisions.tsv.gz").read_bytes()

@@ -7,7 +7,10 @@ named after the place. Every way of reading the name is kept as a :class:`Readin
 confidence; :mod:`places.resolve` chooses among them.
 
 Readings of a name do not depend on context, so they are cached per name: a panel with
-thousands of reports from a few hundred agencies reads each name once.
+thousands of reports from a few hundred agencies reads each name once. Nor, for most names, on
+the year: only a former name in the chain (no longer the code's name, but it was in the
+edition of the report's year) reads differently from one year to the next, so the readings of
+any other name are kept once for every year.
 """
 
 from __future__ import annotations
@@ -94,38 +97,59 @@ def clear_cache(table: DivisionTable | None = None) -> None:
 # --- readings ---------------------------------------------------------------------------------
 
 
+ANY_YEAR = "any year"
+"""The year in the keys of readings (and records' places) that no year changes."""
+
+
 def read_name(table: DivisionTable, name: str, year: int | None) -> list[Reading]:
+    return cached_readings(table, name, year)[0]
+
+
+def cached_readings(
+    table: DivisionTable, name: str, year: int | None
+) -> tuple[list[Reading], bool]:
+    """The readings of ``name`` (best first) and whether another year could read it otherwise.
+
+    Kept under ``ANY_YEAR`` when no year changes them: a harvest meets each agency once a
+    year, and would otherwise read its name again for each of its reports."""
     text = _LEADING_YEAR.sub("", vocab.normalize(name))
     cache: dict = table.__dict__.setdefault("_reading_cache", {})
-    key = (text, year)
-    found = cache.get(key)
-    if found is None:
-        found = _read(table, text, year)
-        for reading in found:
-            reading.place.name = name
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[key] = found
-    return found
+    found = cache.get((text, ANY_YEAR))
+    if found is not None:
+        return found, False
+    found = cache.get((text, year))
+    if found is not None:
+        return found, True
+    found, by_year = _read(table, text, year)
+    for reading in found:
+        reading.place.name = name
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[(text, year) if by_year else (text, ANY_YEAR)] = found
+    return found, by_year
 
 
-def _read(table: DivisionTable, text: str, year: int | None) -> list[Reading]:
+def _read(table: DivisionTable, text: str, year: int | None) -> tuple[list[Reading], bool]:
+    """The readings of a normalised name, and whether the year changed any of them (only a
+    former name does: see :func:`_chain_factor`)."""
     if not text:
-        return []
+        return [], False
     bit = table.edition_bit(year) if year is not None else 0
     starts: list[tuple[int, str | None]] = [(0, None)]
     for prefix, organ_name in vocab.ORGAN_PREFIXES.items():
         if text.startswith(prefix) and len(text) > len(prefix):
             starts.append((len(prefix), organ_name))
     best: dict[tuple, Reading] = {}
+    by_year = False
     for start, organ in starts:
         for chain in _chains(table, text, start):
+            by_year = by_year or any(ref.how == FORMER for ref, _division in chain.nodes)
             for reading in _interpret(table, text, chain, organ, bit):
                 key = _key(reading.place)
                 if key not in best or reading.place.confidence > best[key].place.confidence + _EPS:
                     best[key] = reading
     out = sorted(best.values(), key=lambda r: (-r.place.confidence, r.place.code or ""))
-    return out
+    return out, by_year
 
 
 def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:

@@ -13,7 +13,15 @@ from typing import Any
 
 from places.divisions import DivisionTable, default_table
 from places.model import NAME_LEVELS, Place, PlaceError, Region
-from places.readings import Reading, anchors, copy_place, read_name, readings
+from places.readings import (
+    ANY_YEAR,
+    Reading,
+    anchors,
+    cached_readings,
+    copy_place,
+    read_name,
+    readings,
+)
 from places.regions import AmbiguousRegion, find_region, place_within, region_of
 
 __all__ = ["readings", "record_place", "resolve"]
@@ -91,22 +99,25 @@ def record_place(
 ) -> dict[str, Any]:
     """``resolve(name, context=context, year=year).to_dict()``: a record's ``place``.
 
-    Kept per name and year in the default table wherever the context cannot change it (the
-    name has one best reading; the context only breaks ties): a harvest resolves the same
-    agencies year after year, and a report's place then costs a dictionary copy instead of
-    a copy of the place and its conversion. Each caller gets its own dictionary.
+    Kept per name in the default table wherever the context cannot change it (the name has
+    one best reading; the context only breaks ties), for every year when no year changes it
+    (see :func:`places.readings.cached_readings`): a harvest resolves the same agencies year
+    after year, and a report's place then costs a dictionary copy instead of reading the name
+    again. Each caller gets its own dictionary.
     """
     table = default_table()
     cache: dict = table.__dict__.setdefault("_record_places", {})
-    key = (name, year)
-    found = cache.get(key)
+    found = cache.get((name, ANY_YEAR))
     if found is None:
-        if len(_top(read_name(table, name, year))) > 1:  # the context may break the tie
+        found = cache.get((name, year))
+    if found is None:
+        readings, by_year = cached_readings(table, name, year)
+        if len(_top(readings)) > 1:  # the context may break the tie
             return resolve(name, context=context, year=year, table=table).to_dict()
         found = resolve(name, year=year, table=table).to_dict()
         if len(cache) >= _RECORD_CACHE_LIMIT:
             cache.clear()
-        cache[key] = found
+        cache[(name, year) if by_year else (name, ANY_YEAR)] = found
     return {**found, "candidates": [dict(c) for c in found["candidates"]]}
 
 
