@@ -298,8 +298,9 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
     left (the states the walk would remember are among these, so under ``limit`` it never
     runs out of its budget either). Backward: of those, the ones from which the end (every
     sum 0) is reached, and the candidates that step from one to the next. Candidates that add
-    the same to every sum (blank placements of a row, equal values) are stepped once. Plain
-    loops over sets, no call a state."""
+    the same to every sum (blank placements of a row, equal values) are stepped once, and the
+    way back follows only the steps the way forward kept. Plain loops over sets, no call a
+    state."""
     if not n:
         return None  # (no row to place: the walk tests the start alone)
     guard, least, most = search.guard, search.least, search.most
@@ -318,21 +319,23 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
         (most[0] | guard) - start
     ) & guard != guard:
         return []
-    layers: list[set[int]] = []
+    # Per level, each step that stays within the bounds: (state, its candidates, next state).
+    edges: list[list[tuple[int, list[int], int]]] = []
     current = {start}
     total = 1
     for level in range(n):
-        layers.append(current)
         low, high = least[level + 1], most[level + 1]
-        deltas = [delta for delta, _ in grouped[level]]
+        level_edges: list[tuple[int, list[int], int]] = []
         after: set[int] = set()
         for state in current:
-            for delta in deltas:
+            for delta, indexes in grouped[level]:
                 new = state + delta
                 if ((new | guard) - low) & guard == guard and (
                     (high | guard) - new
                 ) & guard == guard:
                     after.add(new)
+                    level_edges.append((state, indexes, new))
+        edges.append(level_edges)
         total += len(after)
         if total > limit:
             return None
@@ -343,17 +346,12 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
     out: list[list[int]] = [[] for _ in range(n)]
     for level in range(n - 1, -1, -1):
         before: set[int] = set()
-        reached: list[int] = []
-        for delta, indexes in grouped[level]:
-            hit = False
-            for state in layers[level]:
-                if state + delta in good:
-                    before.add(state)
-                    hit = True
-            if hit:
-                reached += indexes
-        reached.sort()
-        out[level] = reached
+        reached: set[int] = set()
+        for state, indexes, new in edges[level]:
+            if new in good:
+                before.add(state)
+                reached.update(indexes)
+        out[level] = sorted(reached)
         good = before
     return out
 
