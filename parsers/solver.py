@@ -324,15 +324,13 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
     current = {start}
     total = 1
     for level in range(n):
-        low, high = least[level + 1], most[level + 1]
+        low, high = least[level + 1], most[level + 1] | guard  # (the guard set once a level)
         level_edges: list[tuple[int, list[int], int]] = []
         after: set[int] = set()
         for state in current:
             for delta, indexes in grouped[level]:
                 new = state + delta
-                if ((new | guard) - low) & guard == guard and (
-                    (high | guard) - new
-                ) & guard == guard:
+                if ((new | guard) - low) & guard == guard and (high - new) & guard == guard:
                     after.add(new)
                     level_edges.append((state, indexes, new))
         edges.append(level_edges)
