@@ -143,7 +143,11 @@ def _read(table: DivisionTable, text: str, year: int | None) -> tuple[list[Readi
     by_year = False
     for start, organ in starts:
         for chain in _chains(table, text, start):
-            by_year = by_year or any(ref.how == FORMER for ref, _division in chain.nodes)
+            if not by_year:
+                for ref, _division in chain.nodes:
+                    if ref.how == FORMER:
+                        by_year = True
+                        break
             for reading in _interpret(table, text, chain, organ, bit):
                 key = _key(reading.place)
                 if key not in best or reading.place.confidence > best[key].place.confidence + _EPS:
