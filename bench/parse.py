@@ -9,6 +9,11 @@ parsed many times; then distinct generated reports parsed once each, as a harves
 them (text particular to a page is then new to every cache).
 
     python -m bench.parse [--rounds N]
+
+The process is readied as ``ogi parse``'s workers are (:mod:`parsers.warm`: the parsers
+imported, the place table loaded and frozen out of the garbage collector's way). Otherwise a
+full collection walking the place table (~20 ms) falls inside one row or another depending on
+the run, and a row of 24 reports measures it more than the parser.
 """
 
 from __future__ import annotations
@@ -121,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--rounds", type=int, default=7)
     opts = args.parse_args(argv)
+    import parsers.warm  # noqa: F401  (see the module's docstring)
+
     rows = []
     totals: dict[str, list[float]] = {"html": [0.0, 0.0], "pipe": [0.0, 0.0], "flat": [0.0, 0.0]}
     for name, form, data in inputs():
