@@ -64,15 +64,25 @@ def normalize_text(text: str) -> str:
     return " ".join(nfkc(text).split())
 
 
-@lru_cache(maxsize=16384)
-def _normalize_short(text: str) -> str:
-    return normalize_text(text)
+CELL_TEXTS: dict[str, str] = {}
+"""Each cell-sized text :func:`normalize_cell` was given, and its normalized form: cells repeat
+(0, 1, 本年新收 … on every report). A loop over a page's cells may look a text up here first
+(one ``dict.get``) and call :func:`normalize_cell` only for the texts it lacks."""
+_CELL_TEXTS_KEPT = 32768  # (a bounded memory: cleared when full)
 
 
 def normalize_cell(text: str) -> str:
-    """:func:`normalize_text` of a table cell; cached, as cells repeat (0, 1, 本年新收 … on
-    every report), for cell-sized texts only."""
-    return _normalize_short(text) if len(text) <= 200 else normalize_text(text)
+    """:func:`normalize_text` of a table cell; kept in :data:`CELL_TEXTS`, for cell-sized
+    texts only."""
+    found = CELL_TEXTS.get(text)
+    if found is not None:
+        return found
+    normalized = normalize_text(text)
+    if len(text) <= 200:
+        if len(CELL_TEXTS) >= _CELL_TEXTS_KEPT:
+            CELL_TEXTS.clear()
+        CELL_TEXTS[text] = normalized
+    return normalized
 
 
 def normalize_lines(text: str, limit: int | None = None) -> list[str]:

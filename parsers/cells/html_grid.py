@@ -15,7 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell
-from parsers.labels import normalize_cell
+from parsers.labels import CELL_TEXTS, normalize_cell
 
 MAX_SPAN = 200
 """A span larger than this is treated as a typo (rowspan="99999") and clamped."""
@@ -54,10 +54,18 @@ def table_rows(table: LexborNode, limit: int) -> list[LexborNode]:
     return rows
 
 
+_PLAIN_SPANS: dict[str | None, int] = {None: 1, "": 1} | {str(n): n for n in range(1, MAX_SPAN + 1)}
+"""What :func:`span` reads from an attribute absent, empty or a number within bounds as
+printed (nearly every one), looked up instead of worked out."""
+
+
 def span(attributes: dict[str, str | None], name: str) -> int:
     """A cell's rowspan or colspan as a browser reads it (leading digits), within bounds."""
     raw = attributes.get(name)
-    if not raw or raw == "1":
+    plain = _PLAIN_SPANS.get(raw)
+    if plain is not None:
+        return plain
+    if raw is None:  # (absent: in the table above; for the type checker)
         return 1
     if raw.isdigit():
         return max(1, min(int(raw), MAX_SPAN))
@@ -123,10 +131,10 @@ def shaped_table_cells(
     places, cut = (_known_places if len(nodes) <= _KNOWN_SHAPE_CELLS else grid_places)(*shape)
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
-    known = _cell_texts.get
+    known = CELL_TEXTS.get
     cells = [
         Cell(
-            text if (text := known(raw)) is not None else _cell_text(raw),
+            text if (text := known(raw)) is not None else normalize_cell(raw),
             index,
             r,
             col,
@@ -153,41 +161,11 @@ def _spans(
         if not spanning:
             return ()
     out = []
-    plain = _PLAIN_SPANS.get
     for k, node in enumerate(nodes):
         if node.mem_id in spanning:
             attributes = node.attributes
-            rowspan = attributes.get("rowspan")
-            colspan = attributes.get("colspan")
-            out.append(
-                (
-                    k,
-                    plain(rowspan) or span(attributes, "rowspan"),
-                    plain(colspan) or span(attributes, "colspan"),
-                )
-            )
+            out.append((k, span(attributes, "rowspan"), span(attributes, "colspan")))
     return tuple(out)
-
-
-_PLAIN_SPANS: dict[str | None, int] = {None: 1, "": 1} | {str(n): n for n in range(1, MAX_SPAN + 1)}
-"""What :func:`span` reads from an attribute absent, empty or a number within bounds as
-printed (nearly every one), looked up instead of worked out."""
-
-
-_cell_texts: dict[str, str] = {}
-"""Each cell text read (as the page gives it) and its normalized form: the same few hundred
-texts (labels, small numbers, blanks with the page's spacing) fill report after report."""
-_CELL_TEXTS_KEPT = 32768
-
-
-def _cell_text(raw: str) -> str:
-    """:func:`normalize_cell` of a cell's text, kept in :data:`_cell_texts` when cell-sized."""
-    text = normalize_cell(raw)
-    if len(raw) <= 200:
-        if len(_cell_texts) >= _CELL_TEXTS_KEPT:
-            _cell_texts.clear()
-        _cell_texts[raw] = text
-    return text
 
 
 Place = tuple[int, int, int, int]  # grid row, column, colspan, rowspan
