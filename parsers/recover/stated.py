@@ -24,14 +24,8 @@ from parsers.labels import normalize_label, normalize_text
 from parsers.model import Number
 
 _CLAUSE = re.compile(r"[,，。;；:：!！?？\n()（）]+")
-_COUNTED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(件|条|项|个|万元)")
-_UNITS = (
-    "件",
-    "条",
-    "项",
-    "个",
-    "万元",
-)  # the units _COUNTED reads: a clause holding none counts none
+_UNITS = ("件", "条", "项", "个", "万元")  # a clause holding none counts nothing
+_COUNTED = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(" + "|".join(_UNITS) + ")")
 _YEARISH = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年")
 _TORN = re.compile(r"\d\s+\d+(?:\.\d+)?\s*(?:件|条|项|个|份|万元)")
 """A counted number right after other digits with only a space or a line break between them:
@@ -135,7 +129,7 @@ def stated_totals(text: str) -> dict[str, set[int]]:
     for sentence in _sentences(normalize_text(text), _APPLICATIONS, _APPLICATIONS_WORD):
         for clause in _clauses(sentence):
             if "件" not in clause and "个" not in clause and "份" not in clause:
-                continue  # (no count: most clauses, told before the regexes run)
+                continue  # (no unit of _CASES: most clauses; three tests, not a generator)
             found = _one_count(_CASES, clause)
             if found is None:
                 continue
