@@ -32,7 +32,8 @@ from typing import cast
 from parsers import schema
 from parsers.cells.base import Cell
 from parsers.fastpath.htmlheaders import cached_headers
-from parsers.fastpath.htmlplan import Plans, layout_key, make_plan
+from parsers.fastpath.htmlplan import LayoutKey, Plans, layout_key, make_plan
+from parsers.fastpath.htmlsections import appeals_plan_key, proactive_plan_key, read_section
 from parsers.fastpath.stream import (
     BLANK_CELL,
     LABEL,
@@ -89,7 +90,7 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     if plan is not None:
         return plan.replay(tokens, cells)
     grid = _Grid(tokens, cells)
-    found = _read(grid)
+    found = _read(grid, key)
     if found is not None and PLANS.met_before(key):
         plan = make_plan(found, tokens, cells, _GROUP_SUMS if grid.sums_checked else None)
         if plan is not None:
@@ -106,8 +107,10 @@ PLANS = Plans()
 """The readings of the layouts met most recently (:mod:`parsers.fastpath.htmlplan`)."""
 
 
-def _read(grid: _Grid) -> Found | None:
-    """The three tables as the fast path reads them, or None."""
+def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
+    """The three tables as the fast path reads them, or None. ``key``: the page's layout,
+    when tables 二 and 四 may be taken from the plans of their own layouts
+    (:mod:`parsers.fastpath.htmlsections`)."""
     tokens, cells = grid.tokens, grid.cells
     app_start = _first(tokens, NEW, 0)
     if app_start is None:
@@ -121,12 +124,25 @@ def _read(grid: _Grid) -> Found | None:
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:
         return None
+    end = len(tokens)
     return found_tables(
         template,
         votes,
-        lambda: grid.proactive(app_block, template),
+        lambda: grid.planned(
+            proactive_plan_key(key, app_block, template),
+            schema.SECTION_PROACTIVE,
+            template,
+            (0, app_block),
+            lambda: grid.proactive(app_block, template),
+        ),
         lambda: grid.applications(app_rows, app_block, appeals_start, template),
-        lambda: grid.appeals(appeals_start),
+        lambda: grid.planned(
+            appeals_plan_key(key, appeals_start, end),
+            schema.SECTION_APPEALS,
+            template,
+            (appeals_start, end),
+            lambda: grid.appeals(appeals_start),
+        ),
     )
 
 
@@ -221,6 +237,33 @@ class _Grid:
     def _labels(self, start: int, end: int) -> list[_Label]:
         tokens, cells = self.tokens, self.cells
         return [_Label(cells[i], tokens[i][2]) for i in range(start, end) if tokens[i][0] == LABEL]
+
+    def planned(
+        self,
+        key: LayoutKey | None,
+        section: str,
+        template: str,
+        span: tuple[int, int],
+        read: Callable[[], dict | None],
+    ) -> dict | None:
+        """A table read by ``read()``, or replayed from the plan of its layout (``key``; its
+        cells: those of ``span``)."""
+        plans = PLANS.tables
+        if key is None or plans is None:
+            return read()
+        start, end = span
+        table, checked = read_section(
+            plans,
+            key,
+            section,
+            template,
+            self.tokens[start:end],
+            self.cells[start:end],
+            read,
+            lambda: _GROUP_SUMS if self.sums_checked else None,
+        )
+        self.sums_checked = self.sums_checked or checked
+        return table
 
     # -- placing a row ---------------------------------------------------------------------
 

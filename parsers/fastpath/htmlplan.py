@@ -37,7 +37,7 @@ MAX_PLANS = 64
 indexes)."""
 
 LayoutKey = tuple
-_BY_SHAPES = "by table shapes"
+BY_SHAPES = "by table shapes"
 """Opens a key made from the tables' shapes (no key made cell by cell starts with a string)."""
 
 
@@ -51,7 +51,7 @@ def layout_key(tokens: Sequence[Token], cells: Sequence[Cell]) -> LayoutKey:
     layout = cells.layout() if isinstance(cells, GridCells) else None
     if layout is not None:
         kinds = tuple([token[2] if token[0] == LABEL else token[0] for token in tokens])
-        return (_BY_SHAPES, layout, kinds)
+        return (BY_SHAPES, layout, kinds)
     return tuple(
         [
             (
@@ -223,10 +223,13 @@ class Plans:
     """The plans of the layouts met most recently, made for a layout met a second time (a
     layout met once, a page of a template of its own, costs no plan)."""
 
-    def __init__(self, limit: int = MAX_PLANS) -> None:
+    def __init__(self, limit: int = MAX_PLANS, *, of_pages: bool = True) -> None:
         self.limit = limit
         self._plans: OrderedDict[LayoutKey, Plan] = OrderedDict()
         self._met: OrderedDict[int, None] = OrderedDict()  # hashes of layouts read once
+        self.tables: Plans | None = Plans(limit, of_pages=False) if of_pages else None
+        """Plans of single tables, kept beside those of whole pages
+        (:mod:`parsers.fastpath.htmlsections`)."""
 
     def met_before(self, key: LayoutKey) -> bool:
         """Whether a layout was read before (by its hash: a clash only makes a plan early),
@@ -255,6 +258,8 @@ class Plans:
     def clear(self) -> None:
         self._plans.clear()
         self._met.clear()
+        if self.tables is not None:
+            self.tables.clear()
 
 
 _MET_PER_PLAN = 16

@@ -1,0 +1,93 @@
+"""Plans of one table of a page: table 二 and table 四 replayed on a page whose layout as a
+whole was never met.
+
+The pages of one site's template differ most in table 三: its rows and header cells are
+where a pasted Word table gains a row, splits a label over two cells or spans a header, while
+table 二 and table 四 keep their layout from page to page. A plan of the whole page
+(:mod:`parsers.fastpath.htmlplan`) then misses, and its tables 二 and 四 were read afresh
+although a page of the same layout of that table had been read before. Each of those two
+tables is read from its own cells alone:
+
+- table 二 from the page's first cell up to table 三's block, and the template;
+- table 四 from its first header cell to the page's last cell,
+
+and what its reading decides depends on those cells' kinds, labels and places alone (their
+values only give the numbers, and the sums of a table 四 read by order, checked again on
+every page as a whole page's plan checks them). So a table's reading is kept as a plan of
+its own cells (indexes from the table's first cell), keyed by the shapes of the HTML tables
+that hold them, where the first cell lies in the first of them and each cell's kind or label;
+a page whose table 二 or 四 has a layout met before takes its reading from the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from parsers import schema
+from parsers.cells.base import Cell
+from parsers.fastpath.htmlplan import BY_SHAPES, LayoutKey, Plans, make_plan
+from parsers.fastpath.stream import Token
+from parsers.recover import SumRule
+from parsers.tables.found import Found
+
+
+def section_key(
+    page_key: LayoutKey | None, start: int, end: int, *also: object
+) -> LayoutKey | None:
+    """The layout of the cells ``start`` to ``end`` of a page whose layout is ``page_key``
+    (a key by table shapes; None for any other key, or no cells): the shapes of the tables
+    that hold them, where the first lies in the first of those tables, and each cell's kind
+    or label (with ``also``: what else the reading depends on)."""
+    if not page_key or page_key[0] != BY_SHAPES or start >= end:
+        return None
+    _, layout, kinds = page_key
+    first = last = -1
+    offset = 0
+    at = 0  # cells of the tables before the current one
+    for k, (count, _shape) in enumerate(layout):
+        if first < 0 and start < at + count:
+            first, offset = k, start - at
+        if end <= at + count:
+            last = k
+            break
+        at += count
+    if first < 0 or last < 0:
+        return None
+    return (also, offset, layout[first : last + 1], kinds[start:end])
+
+
+def read_section(
+    plans: Plans,
+    key: LayoutKey | None,
+    section: str,
+    template: str,
+    tokens: Sequence[Token],
+    cells: Sequence[Cell],
+    read: Callable[[], dict | None],
+    sums_of: Callable[[], tuple[SumRule, ...] | None],
+) -> tuple[dict | None, bool]:
+    """A table's reading — ``read()``, or the plan kept for its layout ``key`` — and whether
+    its values had to add up (a plan checks them again on every page). ``tokens`` and
+    ``cells``: the table's own, from its first cell; ``sums_of()``: once ``read()`` has
+    read the table, the rules its values had to meet (None: none)."""
+    plan = plans.get(key) if key is not None else None
+    if plan is not None:
+        found = plan.replay(tokens, cells)
+        return (None if found is None else found.tables[section]), plan.check_sums is not None
+    table = read()
+    sums = sums_of()
+    if table is not None and key is not None and plans.met_before(key):
+        made = make_plan(Found(template=template, tables={section: table}), tokens, cells, sums)
+        if made is not None:
+            plans.put(key, made)
+    return table, sums is not None
+
+
+def proactive_plan_key(page_key: LayoutKey | None, end: int, template: str) -> LayoutKey | None:
+    """The key of table 二's layout: the cells before table 三's block, and the template."""
+    return section_key(page_key, 0, end, schema.SECTION_PROACTIVE, template)
+
+
+def appeals_plan_key(page_key: LayoutKey | None, start: int, end: int) -> LayoutKey | None:
+    """The key of table 四's layout: its cells to the page's end."""
+    return section_key(page_key, start, end, schema.SECTION_APPEALS)

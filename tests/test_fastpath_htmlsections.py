@@ -1,0 +1,125 @@
+"""Tables 二 and 四 replayed from plans of their own layout
+(:mod:`parsers.fastpath.htmlsections`) give what reading the page afresh gives — every value,
+template vote and where each value was printed — on pages whose layouts as a whole differ
+(table 三 varies from page to page), and a table 四 read by order alone is checked again."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from fixtures.reportgen import HTML_STYLES, random_record, render_html
+from parsers import schema
+from parsers.cells.html import html_document
+from parsers.fastpath import grid
+from parsers.fastpath.htmlplan import Plans
+from parsers.fastpath.htmlsections import (
+    appeals_plan_key,
+    proactive_plan_key,
+    read_section,
+    section_key,
+)
+from parsers.fastpath.stream import NEW, cell_token
+from parsers.fastpath.tables import _find_appeals, _first
+from tests.test_fastpath_htmlplan import _stored
+
+
+def _pages(style: str, seed: int, count: int):
+    rng = random.Random(seed)
+    for i in range(count):
+        record = random_record(rng, ("2021", "2019")[i % 2])
+        yield render_html(record, style, rng=rng)
+
+
+@pytest.mark.parametrize("style", HTML_STYLES)
+def test_a_table_replayed_from_its_own_plan_is_the_fresh_reading(style, monkeypatch):
+    plans = Plans()
+    assert plans.tables is not None
+    hits = []
+    kept_get = plans.tables.get
+    monkeypatch.setattr(plans.tables, "get", lambda key: hits.append(kept_get(key)) or hits[-1])
+    monkeypatch.setattr(grid, "PLANS", plans)
+    for page in _pages(style, 11, 24):
+        cells = html_document(page).cells
+        found = grid.read_grid_tables(cells, 2023)
+        monkeypatch.setattr(grid, "PLANS", Plans())  # read afresh, no plan of any kind
+        fresh = grid.read_grid_tables(cells, 2023)
+        monkeypatch.setattr(grid, "PLANS", plans)
+        assert (found is None) == (fresh is None)
+        if fresh is not None:
+            assert _stored(found) == _stored(fresh)
+    assert any(plan is not None for plan in hits)  # some tables were replayed
+
+
+def test_a_table_four_plan_checks_its_sums_on_every_page():
+    """A table 四 read by order alone keeps the rules its values met in its plan: a page of
+    the same layout whose values do not add up is left to the general reader, and one whose
+    values add up says so, for the page's own plan to check them too."""
+    page = render_html(random_record(random.Random(5), "2021"), "clean", rng=random.Random(5))
+    cells = html_document(page).cells
+    tokens = [cell_token(c.text) for c in cells]
+    start = _find_appeals(tokens, _first(tokens, NEW, 0) or 0)
+    assert start is not None
+    fresh = grid.read_grid_tables(cells, 2023)
+    assert fresh is not None
+    table = fresh.tables[schema.SECTION_APPEALS]
+    mine, theirs = tokens[start:], list(cells[start:])
+    plans = Plans(of_pages=False)
+    key = appeals_plan_key(grid.layout_key(tokens, cells), start, len(cells))
+    for _ in range(2):  # met twice: the plan is made, with the rules (as if read by order)
+        read = read_section(
+            plans, key, schema.SECTION_APPEALS, "2021", mine, theirs, lambda: table, _sums
+        )
+        assert read == (table, True)
+    replayed, checked = read_section(
+        plans, key, schema.SECTION_APPEALS, "2021", mine, theirs, _unread, _sums
+    )
+    assert checked and _stored_table(replayed) == _stored_table(table)
+    total = table[grid._GROUPS[0]][grid._RESULTS[4]].source
+    at = next(i for i, cell in enumerate(theirs) if cell is total)
+    changed = list(mine)
+    changed[at] = cell_token(str(int(mine[at][3].value or 0) + 1))
+    assert read_section(
+        plans, key, schema.SECTION_APPEALS, "2021", changed, theirs, _unread, _sums
+    ) == (None, True)
+
+
+def _sums():
+    return grid._GROUP_SUMS
+
+
+def _unread():
+    raise AssertionError("a table with a plan is not read again")
+
+
+def _stored_table(table):
+    return {
+        group: {result: (v.value, v.raw, v.status, v.source) for result, v in row.items()}
+        for group, row in table.items()
+    }
+
+
+def test_a_table_key_holds_the_shapes_of_its_tables_and_its_cells_kinds():
+    page = render_html(random_record(random.Random(2), "2021"), "word", rng=random.Random(2))
+    cells = html_document(page).cells
+    tokens = [cell_token(c.text) for c in cells]
+    key = grid.layout_key(tokens, cells)
+    _, layout, kinds = key
+    first = layout[0][0]
+    assert proactive_plan_key(key, first, "2021") == (
+        (schema.SECTION_PROACTIVE, "2021"),
+        0,
+        layout[:1],
+        kinds[:first],
+    )
+    assert proactive_plan_key(key, first, "2021") != proactive_plan_key(key, first, "2019")
+    # from inside the second table to the end: where in that table it starts
+    assert appeals_plan_key(key, first + 3, len(cells)) == (
+        (schema.SECTION_APPEALS,),
+        3,
+        layout[1:],
+        kinds[first + 3 :],
+    )
+    assert section_key(key, 5, 5) is None  # no cells
+    assert section_key(grid.layout_key(tokens, list(cells)), 0, first) is None  # cell by cell
