@@ -1,0 +1,120 @@
+"""Pipe text the fast path declines, read by the general reader from table 三 on.
+
+The fast path (:mod:`parsers.fastpath.tables`) reads a document only when every table is the
+common case; one row of table 三 short of numbers (a report that prints its zeros as nothing)
+sends the whole document to the general reader. Table 二 of such a report is most often read
+in order all the same: its rows print each of their measures. So here the tables are found on
+the compact tokens, table 二 is read as the fast path reads it (its plan of the rows, values
+in order) when it can be, and only tables 三 and 四 are made into the general reader's cells
+and tokens and read by it (:func:`parsers.tables.located.read_located`).
+
+The result is the general reader's, cell for cell and warning for warning (the tests compare
+the two): the fast path's reading of table 二 is the general reader's wherever the fast path
+gives one, and the tables are found by the same steps on the same tokens (the compact tokens
+a reader token is made from, in the same order: those of a cell that is not blank). Anything
+off that road — no table 三, a dump that writes blanks in place, a table 二 the fast path does
+not read — gives None, and the general reader reads the whole document as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from parsers import schema
+from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW
+from parsers.fastpath.stream import Token as StreamToken
+from parsers.fastpath.tables import (
+    _block_start,
+    _build,
+    _built,
+    _flagged,
+    _Plan,
+    _proactive,
+    _template_votes,
+)
+from parsers.tables.found import Found
+from parsers.tables.located import find_appeals, read_located
+from parsers.tables.placing import RowSplits
+from parsers.tables.stream_tokens import cells_and_tokens
+from parsers.tables.tokens import blanks_in_place
+
+
+def read_stream_from_applications(
+    stream: Sequence[StreamToken],
+    lines: Sequence[int] | None,
+    text: str,
+    year_hint: int | None,
+) -> Found | None:
+    """The tables of a pipe-text document (its compact tokens and their text lines), read by
+    the general reader from table 三's header cells on, table 二 by the fast path's reading;
+    None when the document is not one of those (see the module docstring)."""
+    if lines is None:
+        return None  # (the fast path keeps no origin of a row without its lines)
+    kept = [i for i, token in enumerate(stream) if token[KIND] < BLANK_CELL]
+    compact = [stream[i] for i in kept]  # (one per reader token, in order)
+    flags = bytes([token[FLAGS] for token in compact])
+    app_start = _flagged(flags, NEW, 0)
+    if app_start < 0:
+        return None
+    app_block = _block_start(compact, app_start)
+    if not app_block:
+        return None  # (nothing before table 三 to read another way)
+    first = kept[app_block]
+    _, tokens = cells_and_tokens(stream[first:], lines[first:])
+    app_start -= app_block
+    appeals_start = find_appeals(tokens, app_start)
+    if blanks_in_place(tokens[app_start:appeals_start]):
+        return None  # (the general reader places the lone bars, over the whole document)
+    app_end = appeals_start if appeals_start is not None else len(tokens)
+    appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
+
+    def proactive(template: str, warnings: list[str], splits: RowSplits) -> dict | None:
+        return _proactive_in_order(stream, lines, kept, compact, flags, app_block, template)
+
+    found = read_located(
+        _template_votes(compact, app_block),
+        tokens[:app_end],
+        appeals_tokens,
+        proactive,
+        year_hint=year_hint,
+        text=text,
+    )
+    if found.template is not None and schema.SECTION_PROACTIVE not in found.tables:
+        return None  # table 二 not read in order: the general reader reads it (and words why)
+    return found
+
+
+def _proactive_in_order(
+    stream: Sequence[StreamToken],
+    lines: Sequence[int],
+    kept: list[int],
+    compact: list[StreamToken],
+    flags: bytes,
+    end: int,
+    template: str,
+) -> dict | None:
+    """Table 二 as the fast path reads it (every row found once, printing each of its
+    measures, read in order), or None."""
+    rows = _proactive(compact, flags, end, template)
+    if rows is None:
+        return None
+    built = tuple(
+        (
+            code,
+            columns,
+            tuple((col, kept[i]) for col, i in pairs),
+            None if label is None else tuple(kept[i] for i in label),
+        )
+        for code, columns, pairs, label in map(_built, rows)
+    )
+    plan = _Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
+    found = _build(plan, stream, lines)
+    if found is None:
+        return None
+    table = found.tables[schema.SECTION_PROACTIVE]
+    for code, _, pairs, _ in built:
+        if not pairs:  # a row that prints nothing: the general reader leaves it to arithmetic
+            origin = next(iter(table[code].values())).origin
+            if origin is not None:
+                origin.how = "arithmetic"
+    return table
