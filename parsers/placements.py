@@ -208,6 +208,31 @@ class Placements(Sequence[tuple]):
                 at[column].add(j)
         return [filled[column] < count for column in range(self.width)], at
 
+    def shared(self, indexes: Sequence[int], wanted: Sequence[bool]) -> list[Any]:
+        """Per column where ``wanted``: the value every placement at ``indexes`` puts there
+        when it is the same object and never a blank (:meth:`agreement` with ``"identical"``,
+        as the source cells of a row's readings are compared); None elsewhere. Worked out for
+        the wanted columns alone, from the columns each placement gives its values (a row's
+        sources are asked for only where its readings agree: a column or two)."""
+        table = self._table
+        chosen = [table[i] for i in indexes] if table else [self.positions(i) for i in indexes]
+        values = self.values
+        out: list[Any] = [None] * self.width
+        for column, want in enumerate(wanted):
+            if not want or not chosen:
+                continue
+            takers = set()
+            for positions in chosen:
+                if column not in positions:
+                    break  # blank in this placement: never agreed on
+                takers.add(positions.index(column))
+            else:
+                found = [values[j] for j in takers]
+                first = found[0]
+                if first is not None and all(v is first for v in found):
+                    out[column] = first
+        return out
+
     def agreed(self, indexes: Iterable[int], layout: Layout | None = None) -> list[bool]:
         """Per column: whether the placements at ``indexes`` all hold the same value there
         (the first half of :meth:`agreement`; over every placement of values that are all

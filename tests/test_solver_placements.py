@@ -115,6 +115,10 @@ def test_agreement_is_what_the_listed_readings_agree_on(values, width, data):
         same = first is not None and all(listed_cells[i][c] is first for i in indexes)
         expected.append(first if same else None)
     assert [cell for _, cell in by_cell.agreement(indexes, same="identical")] == expected
+    # the same asked of some columns only (where a row's values agree)
+    wanted = data.draw(st.lists(st.booleans(), min_size=width, max_size=width))
+    shared = by_cell.shared(indexes, wanted)
+    assert shared == [cell if want else None for cell, want in zip(expected, wanted, strict=True)]
 
 
 @settings(max_examples=200, deadline=None)

@@ -222,13 +222,8 @@ def _shared(
                 indexes, same="identical", layout=layout if alike else None
             )
         ]
-    if isinstance(sources, Picked):  # (placements a statement kept: asked of all of them)
-        return [
-            cell
-            for _, cell in sources.readings.agreement(
-                [sources.indexes[i] for i in indexes], same="identical"
-            )
-        ]
+    if isinstance(sources, Picked):  # (placements a statement kept: where the values agree)
+        return sources.readings.shared([sources.indexes[i] for i in indexes], agree)
     return _common_sources(sources[i] for i in indexes)
 
 
