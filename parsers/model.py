@@ -8,7 +8,7 @@ detail the datasets need (the raw text and status of every cell) stays on the ob
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -188,6 +188,25 @@ class Report:
     # the per-cell references were let go of: a parse worker sends one string, not its cells.
     origins: str | None = field(default=None, compare=False, repr=False)
 
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute the report does not hold: ``tables`` left to be made
+        # when first read (see defer_tables), made now and kept.
+        if name == "tables":
+            make = self.__dict__.pop("_make_tables", None)
+            if make is not None:
+                tables = self.__dict__["tables"] = make()
+                return tables
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict[str, Any]:
+        # A report crosses a process boundary with its tables made (the receiving process
+        # never has the tokens they are made from to spare).
+        state = self.__dict__
+        make = state.pop("_make_tables", None)
+        if make is not None and "tables" not in state:
+            state["tables"] = make()
+        return state
+
     def value(self, section: str, row: str, column: str) -> Number | None:
         """The number in one cell, or None (blank, dash, uncertain or absent)."""
         try:
@@ -264,6 +283,18 @@ class Report:
             prose_evidence=data.get("prose_evidence"),
             place=data.get("place"),
         )
+
+
+def defer_tables(report: Report, make: Callable[[], Tables]) -> None:
+    """Leave ``report.tables`` to be made by ``make`` when it is first read.
+
+    Pipe text's fast path knows every cell of a record once its shape is planned, but making
+    the cells (about two hundred objects) costs more than the rest of the reading, and a parse
+    whose record is counted, checked and stored through its printed values never reads them
+    (:mod:`parsers.fastpath.reading`). Reading ``report.tables`` — any use of the record, its
+    equality, its pickling — makes them once, the same cells as made at once."""
+    report.__dict__.pop("tables", None)
+    report.__dict__["_make_tables"] = make
 
 
 def format_number(value: Number) -> str:

@@ -13,15 +13,16 @@ import hashlib
 import logging
 from collections.abc import Callable
 from functools import cache
+from typing import cast
 
 from parsers import schema, sniff
 from parsers.bounds import bound_document, bound_warnings
 from parsers.cells.base import Document
 from parsers.cells.pipe import pipe_stream_document
 from parsers.checks import run_checks
-from parsers.fastpath.tables import read_stream_tables
+from parsers.fastpath.tables import planned_reading
 from parsers.meta import read_meta
-from parsers.model import ParseError, Report
+from parsers.model import ParseError, Report, Tables, defer_tables
 from parsers.tables import read_tables
 from parsers.unsupported import UnsupportedDocument, unsupported_report
 
@@ -135,11 +136,14 @@ def report_from_document(
     """The record of one document: metadata, tables, checks, prose and place."""
     doc = bound_document(doc)
     meta = read_meta(doc)
-    found = None
+    planned = None
     if doc.stream is not None:  # compact tokens: the fast path, else the general reader
-        found = read_stream_tables(doc.stream, meta.year, doc.stream_lines)
-    if found is None:
-        found = read_tables(doc, year_hint=meta.year, fast=doc.stream is None)
+        planned = planned_reading(doc.stream, doc.stream_lines)
+    found = (
+        None
+        if planned is not None
+        else read_tables(doc, year_hint=meta.year, fast=doc.stream is None)
+    )
     report = Report(
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -152,7 +156,11 @@ def report_from_document(
     )
     report.warnings.extend(doc.warnings)
     report.warnings.extend(meta.warnings)
-    if found.template is not None and found.tables:
+    if planned is not None:  # checked on its printed values; its cells made when first read
+        report.template = planned.template
+        defer_tables(report, planned.tables)
+        report.checks = run_checks(cast(Tables, planned.printed), planned.template)
+    elif found is not None and found.template is not None and found.tables:
         report.template = found.template
         report.tables = found.tables
         report.warnings.extend(found.warnings)

@@ -25,12 +25,10 @@ label cells (:class:`parsers.model.RowOrigin`), as the general reader keeps them
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, cast
 
 from parsers import schema
-from parsers.cells.base import Cell
+from parsers.fastpath.reading import BuiltRow, PlannedReading, _Plan
 from parsers.fastpath.stream import (
     APP_HEADER,
     BLANK_CELL,
@@ -47,7 +45,7 @@ from parsers.fastpath.stream import (
     Token,
 )
 from parsers.labels import normalize_label
-from parsers.model import BLANK, CellValue, RowOrigin, Tables
+from parsers.model import Tables
 from parsers.tables.appeals import _names_result
 from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
@@ -60,8 +58,24 @@ _APPEALS_WINDOW = 60  # tokens after a 行政复议 or 维持 header where the o
 def read_stream_tables(
     stream: Sequence[Token], year_hint: int | None = None, lines: Sequence[int] | None = None
 ) -> Found | None:
-    """The tables of a pipe-text document, as the general reader reads them, or None.
-    ``lines``: the text line of each token, kept as the values' provenance.
+    """The tables of a pipe-text document, as the general reader reads them, or None
+    (:func:`planned_reading` with its cells made). ``lines``: the text line of each token,
+    kept as the values' provenance."""
+    reading = planned_reading(stream, lines)
+    if reading is None:
+        return None
+    return Found(
+        template=reading.template, tables=reading.tables(), template_votes=dict(reading.votes)
+    )
+
+
+def planned_reading(
+    stream: Sequence[Token], lines: Sequence[int] | None = None
+) -> PlannedReading | None:
+    """How the tables of a pipe-text document are read (their printed values now, their cells
+    when asked: :class:`~parsers.fastpath.reading.PlannedReading`), or None where the general
+    reader must read them. ``lines``: the text line of each token, kept as the values'
+    provenance.
 
     Which token goes to which cell depends on the document's shape alone — the kind of each
     token, the text of each label, the length of each run of empty positions and where lines
@@ -70,7 +84,7 @@ def read_stream_tables(
     values each time. Reports that print the same form the same way (a harvest meets
     thousands: the official labels, the same CMS) share that shape, so the reading of a shape
     is worked out once (:func:`_plan`) and kept (:data:`_plans`); a report then costs its
-    cells. A shape the fast path does not read is kept too, and its reports go to the general
+    values. A shape the fast path does not read is kept too, and its reports go to the general
     reader at once.
     """
     if len(stream) > _LONGEST_PLANNED:  # (no report is so long: its shape is not kept)
@@ -90,33 +104,13 @@ def read_stream_tables(
             if len(_plans) >= _PLANS_KEPT:
                 _plans.clear()
             _plans[key] = plan
-    if plan is None:
+    if plan is None or (plan.appeals_add_up and not _adds_up([stream[i][3] for i in plan.appeals])):
         return None
-    return _build(plan, stream, lines)
+    return PlannedReading(plan, stream, lines)
 
 
 _SHAPE_OF = itemgetter(SHAPE)
 
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """How a shape of document is read: the template and its votes; each table's rows in the
-    form's order, each with its columns beside the index of the value each takes and its
-    label's indexes (:data:`BuiltRow`); and the indexes of table 四's fifteen values, with
-    whether they must add up (printed without their result headers). Indexes are those of
-    the document's stream as its source gave it."""
-
-    template: str
-    votes: dict[str, int]
-    rows: tuple[tuple[str, tuple[BuiltRow, ...]], ...]
-    appeals: tuple[int, ...]
-    appeals_add_up: bool
-
-
-BuiltRow = tuple[str, tuple[str, ...], tuple[tuple[str, int], ...], Sequence[int] | None]
-"""(row code, its columns, each column with the index of its value — none for a row that
-prints none —, the indexes of its label's cells: None for table 四's groups printed as one
-row of fifteen values, which share one origin with no label)"""
 
 _plans: dict[str, _Plan | None] = {}
 _PLANS_KEPT = 512
@@ -199,57 +193,6 @@ def _built(row: PlannedRow) -> BuiltRow:
     """A planned row as :func:`_build` reads it: each column beside its value's index."""
     code, columns, at, label = row
     return (code, columns, tuple(zip(columns, at, strict=True)) if at else (), label)
-
-
-def _build(plan: _Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
-    """The tables of one document of a planned shape.
-
-    A report has about two hundred cells, and calling :class:`CellValue` (a dataclass whose
-    ``__init__`` does nothing but fill its slots) costs more than the rest of their reading:
-    each cell is made empty and its slots filled here, which gives the same object at about
-    two thirds of the cost, and so is each row's :class:`RowOrigin`
-    (``tests/test_fastpath_stream.py`` checks every slot of both is filled)."""
-    if plan.appeals_add_up and not _adds_up([tokens[i][3] for i in plan.appeals]):
-        return None
-    where = _Where(tokens, lines)
-    one_row = None if lines is None else RowOrigin((), "order")  # table 四 printed as one row
-    line_of: Sequence[int | None]
-    if lines is None:
-        line_of = [None] * len(tokens)
-    else:  # (a list: indexing a range makes an int each time)
-        line_of = list(lines) if type(lines) is range else lines
-    new, cell_value, row_origin = object.__new__, CellValue, RowOrigin
-    tables: Tables = {}
-    for section, rows in plan.rows:  # (one loop over every cell: no call per row or cell)
-        table: dict[str, dict[str, CellValue]] = {}
-        tables[section] = table
-        for code, columns, pairs, label in rows:
-            if label is None or lines is None:
-                origin = one_row
-            else:  # (a RowOrigin made as the cells are: its slots filled in place)
-                origin = new(row_origin)
-                origin.label = label
-                origin.how = "order"
-                origin.headers = None
-                origin.values = ()
-                origin.stream = where
-            if not pairs:  # an unfilled row
-                table[code] = {
-                    col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
-                }
-                continue
-            table[code] = cells = {}
-            for col, i in pairs:
-                p = tokens[i][3]
-                cells[col] = cell = new(cell_value)
-                cell.value = p.value
-                cell.raw = p.raw
-                cell.status = p.status
-                cell.unit = p.unit
-                cell.readings = None
-                cell.source = line_of[i]
-                cell.origin = origin
-    return Found(template=plan.template, tables=tables, template_votes=dict(plan.votes))
 
 
 _WIDTH = len(schema.APPLICATION_COLUMNS)  # every row of table 三 has its seven columns
@@ -447,25 +390,6 @@ def _template(votes: dict[str, int]) -> str | None:
     if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
         return None
     return ranked[0][0]
-
-
-class _Where:
-    """The text lines of a stream's tokens: the provenance the general reader keeps, made
-    into cells only when asked (:attr:`parsers.model.RowOrigin.stream`)."""
-
-    __slots__ = ("tokens", "lines")
-
-    def __init__(self, tokens: Sequence[Token], lines: Sequence[int] | None) -> None:
-        self.tokens = tokens
-        self.lines = lines
-
-    def cells(self, indexes: Sequence[int]) -> list[Cell]:
-        lines = cast(Sequence[int], self.lines)
-        return [Cell(self.tokens[i][1], line=lines[i]) for i in indexes]
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # A record crossing a process boundary takes the texts and lines, not the tokens.
-        return (_Where, ([(LABEL, t[1]) for t in self.tokens], self.lines))
 
 
 PlannedRow = tuple[str, tuple[str, ...], Sequence[int], Sequence[int]]

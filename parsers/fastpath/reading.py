@@ -1,0 +1,148 @@
+"""One pipe-text document's tables as its shape's plan reads them: the printed values now, the
+record's cells when they are first asked for.
+
+A report of a planned shape (:mod:`parsers.fastpath.tables`) needs its printed values at once —
+the form's arithmetic is checked on them while it is parsed — but its cells
+(:class:`~parsers.model.CellValue`, each with its text line and its row's
+:class:`~parsers.model.RowOrigin`) only when something reads the record's tables. About two
+hundred cells per report cost more to make and to free than the rest of the fast path's
+reading, and a parse whose record is only counted, or stored through its printed values, never
+reads them: so :class:`PlannedReading` holds the values as the tokens printed them (one shared
+:class:`~parsers.values.Printed` per distinct cell text, no object per cell) and makes the
+cells on demand (:meth:`PlannedReading.tables`, left with the record by
+:func:`parsers.model.defer_tables`). The cells made are the same objects, slot for slot, as
+those made at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from parsers.cells.base import Cell
+from parsers.fastpath.stream import LABEL
+from parsers.model import BLANK, CellValue, RowOrigin, Tables
+from parsers.values import Printed
+
+PrintedTables = dict[str, dict[str, dict[str, Printed]]]
+"""``tables[section][row][column]``: what each cell printed (its value, status, raw text and
+unit, as :class:`~parsers.model.CellValue` holds them)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """How a shape of document is read: the template and its votes; each table's rows in the
+    form's order, each with its columns beside the index of the value each takes and its
+    label's indexes (:data:`BuiltRow`); and the indexes of table 四's fifteen values, with
+    whether they must add up (printed without their result headers). Indexes are those of
+    the document's stream as its source gave it."""
+
+    template: str
+    votes: dict[str, int]
+    rows: tuple[tuple[str, tuple[BuiltRow, ...]], ...]
+    appeals: tuple[int, ...]
+    appeals_add_up: bool
+
+
+BuiltRow = tuple[str, tuple[str, ...], tuple[tuple[str, int], ...], Sequence[int] | None]
+"""(row code, its columns, each column with the index of its value — none for a row that
+prints none —, the indexes of its label's cells: None for table 四's groups printed as one
+row of fifteen values, which share one origin with no label)"""
+
+
+UNFILLED = Printed(None, BLANK, "")
+"""What each cell of a row printed with no values holds."""
+
+
+class PlannedReading:
+    """The tables of one document of a planned shape: its template and votes, each cell's
+    printed value (:attr:`printed`), and the record's cells made from them when asked."""
+
+    __slots__ = ("template", "votes", "printed", "_plan", "_tokens", "_lines")
+
+    def __init__(self, plan: _Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
+        self.template = plan.template
+        self.votes = plan.votes
+        self._plan = plan
+        self._tokens = tokens
+        self._lines = lines
+        printed: PrintedTables = {}
+        for section, rows in plan.rows:
+            table: dict[str, dict[str, Printed]] = {}
+            printed[section] = table
+            for code, columns, pairs, _label in rows:
+                if pairs:
+                    table[code] = {col: tokens[i][3] for col, i in pairs}
+                else:  # an unfilled row
+                    table[code] = dict.fromkeys(columns, UNFILLED)
+        self.printed = printed
+
+    def tables(self) -> Tables:
+        """The record's cells, each with its text line (``CellValue.source``, an int: no
+        object per value) and its row's origin (label cells kept as token indexes).
+
+        Calling :class:`CellValue` (a dataclass whose ``__init__`` does nothing but fill its
+        slots) costs more than the rest of the cells' making: each cell is made empty and its
+        slots filled here, which gives the same object at about two thirds of the cost, and so
+        is each row's :class:`RowOrigin` (``tests/test_fastpath_stream.py`` checks every slot
+        of both is filled)."""
+        tokens, lines = self._tokens, self._lines
+        where = _Where(tokens, lines)
+        one_row = None if lines is None else RowOrigin((), "order")  # table 四 as one row
+        line_of: Sequence[int | None]
+        if lines is None:
+            line_of = [None] * len(tokens)
+        else:  # (a list: indexing a range makes an int each time)
+            line_of = list(lines) if type(lines) is range else lines
+        new, cell_value, row_origin = object.__new__, CellValue, RowOrigin
+        tables: Tables = {}
+        for section, rows in self._plan.rows:  # (one loop over every cell: no call per cell)
+            table: dict[str, dict[str, CellValue]] = {}
+            tables[section] = table
+            for code, columns, pairs, label in rows:
+                if label is None or lines is None:
+                    origin = one_row
+                else:  # (a RowOrigin made as the cells are: its slots filled in place)
+                    origin = new(row_origin)
+                    origin.label = label
+                    origin.how = "order"
+                    origin.headers = None
+                    origin.values = ()
+                    origin.stream = where
+                if not pairs:  # an unfilled row
+                    table[code] = {
+                        col: CellValue(None, "", BLANK, None, None, None, origin) for col in columns
+                    }
+                    continue
+                table[code] = cells = {}
+                for col, i in pairs:
+                    p = tokens[i][3]
+                    cells[col] = cell = new(cell_value)
+                    cell.value = p.value
+                    cell.raw = p.raw
+                    cell.status = p.status
+                    cell.unit = p.unit
+                    cell.readings = None
+                    cell.source = line_of[i]
+                    cell.origin = origin
+        return tables
+
+
+class _Where:
+    """The text lines of a stream's tokens: the provenance the general reader keeps, made
+    into cells only when asked (:attr:`parsers.model.RowOrigin.stream`)."""
+
+    __slots__ = ("tokens", "lines")
+
+    def __init__(self, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
+        self.tokens = tokens
+        self.lines = lines
+
+    def cells(self, indexes: Sequence[int]) -> list[Cell]:
+        lines = cast(Sequence[int], self.lines)
+        return [Cell(self.tokens[i][1], line=lines[i]) for i in indexes]
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # A record crossing a process boundary takes the texts and lines, not the tokens.
+        return (_Where, ([(LABEL, t[1]) for t in self.tokens], self.lines))
