@@ -110,15 +110,19 @@ def _with_added(values: dict[str, Any]) -> dict[str, Any]:
 def encode_report(report: Report) -> dict[str, Any]:
     """The contract dict plus what the datasets need beyond it (``_cells``, ``_meta``)."""
     out = report.to_dict()
-    detail: dict[str, dict[str, dict[str, list]]] = {}
-    for section, row, column, cell in report.cells():
-        detail.setdefault(section, {}).setdefault(row, {})[column] = [
-            cell.raw,
-            cell.status,
-            cell.unit,
-        ]
-    out["_cells"] = detail
-    readings = _encode_readings(report)
+    deferred = report.deferred_tables()  # (its cells not made: read from what they printed)
+    if deferred is not None:
+        out["_cells"] = deferred.detail()
+    else:
+        detail: dict[str, dict[str, dict[str, list]]] = {}
+        for section, row, column, cell in report.cells():
+            detail.setdefault(section, {}).setdefault(row, {})[column] = [
+                cell.raw,
+                cell.status,
+                cell.unit,
+            ]
+        out["_cells"] = detail
+    readings = _encode_readings(report) if deferred is None else None  # (none: all decided)
     if readings:
         out["_readings"] = readings
     origins = provenance.encode(report)

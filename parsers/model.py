@@ -8,9 +8,9 @@ detail the datasets need (the raw text and status of every cell) stays on the ob
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ogi_errors import ParseError as ParseError
 
@@ -192,9 +192,9 @@ class Report:
         # Called only for an attribute the report does not hold: ``tables`` left to be made
         # when first read (see defer_tables), made now and kept.
         if name == "tables":
-            make = self.__dict__.pop("_make_tables", None)
-            if make is not None:
-                tables = self.__dict__["tables"] = make()
+            deferred = self.__dict__.pop("_deferred", None)
+            if deferred is not None:
+                tables = self.__dict__["tables"] = deferred.tables()
                 return tables
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
@@ -202,10 +202,17 @@ class Report:
         # A report crosses a process boundary with its tables made (the receiving process
         # never has the tokens they are made from to spare).
         state = self.__dict__
-        make = state.pop("_make_tables", None)
-        if make is not None and "tables" not in state:
-            state["tables"] = make()
+        deferred = state.pop("_deferred", None)
+        if deferred is not None and "tables" not in state:
+            state["tables"] = deferred.tables()
         return state
+
+    def deferred_tables(self) -> DeferredTables | None:
+        """The reading the report's tables are left to while they are not made (see
+        :func:`defer_tables`): what reads the record through its printed values (the record
+        store) asks it instead of making the cells."""
+        state = self.__dict__
+        return None if "tables" in state else state.get("_deferred")
 
     def value(self, section: str, row: str, column: str) -> Number | None:
         """The number in one cell, or None (blank, dash, uncertain or absent)."""
@@ -224,6 +231,9 @@ class Report:
         ]
 
     def tables_dict(self) -> dict[str, dict[str, dict[str, Number | None]]]:
+        deferred = self.deferred_tables()
+        if deferred is not None:
+            return deferred.values()
         return {
             section: {
                 row: {column: cell.value for column, cell in columns.items()}
@@ -285,8 +295,30 @@ class Report:
         )
 
 
-def defer_tables(report: Report, make: Callable[[], Tables]) -> None:
-    """Leave ``report.tables`` to be made by ``make`` when it is first read.
+class DeferredTables(Protocol):
+    """A record's tables not made yet (see :func:`defer_tables`): what makes them, and what
+    the record store reads of them without making them."""
+
+    def tables(self, provenance: bool = True) -> Tables:
+        """The tables, made (each call makes them afresh); their cells without their
+        ``source`` and ``origin`` when ``provenance`` is false."""
+        ...
+
+    def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
+        """:meth:`Report.tables_dict` of the tables."""
+        ...
+
+    def detail(self) -> dict[str, dict[str, dict[str, list]]]:
+        """Each cell's ``[raw, status, unit]`` (the record store's ``_cells``)."""
+        ...
+
+    def origins(self) -> str | None:
+        """The tables' provenance as :func:`parsers.provenance.encode` writes it."""
+        ...
+
+
+def defer_tables(report: Report, deferred: DeferredTables) -> None:
+    """Leave ``report.tables`` to be made by ``deferred`` when it is first read.
 
     Pipe text's fast path knows every cell of a record once its shape is planned, but making
     the cells (about two hundred objects) costs more than the rest of the reading, and a parse
@@ -294,7 +326,7 @@ def defer_tables(report: Report, make: Callable[[], Tables]) -> None:
     (:mod:`parsers.fastpath.reading`). Reading ``report.tables`` — any use of the record, its
     equality, its pickling — makes them once, the same cells as made at once."""
     report.__dict__.pop("tables", None)
-    report.__dict__["_make_tables"] = make
+    report.__dict__["_deferred"] = deferred
 
 
 def format_number(value: Number) -> str:

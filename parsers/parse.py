@@ -158,7 +158,7 @@ def report_from_document(
     report.warnings.extend(meta.warnings)
     if planned is not None:  # checked on its printed values; its cells made when first read
         report.template = planned.template
-        defer_tables(report, planned.tables)
+        defer_tables(report, planned)
         report.checks = run_checks(cast(Tables, planned.printed), planned.template)
     elif found is not None and found.template is not None and found.tables:
         report.template = found.template

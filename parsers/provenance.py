@@ -62,6 +62,9 @@ def encode(report: Report) -> str | None:
     """The ``_origins`` text of a report, or None when the parser kept no provenance."""
     if report.origins is not None:  # packed (see pack)
         return report.origins or None
+    deferred = report.deferred_tables()
+    if deferred is not None:  # its cells not made: written from what made them
+        return deferred.origins()
     cells: dict[str, dict[str, list]] = {}
     rows: dict[str, dict[str, list]] = {}
     headers: list[dict[str, list]] = []
@@ -121,6 +124,10 @@ def drop(report: Report) -> Report:
 
 
 def _let_go(report: Report) -> None:
+    deferred = report.deferred_tables()
+    if deferred is not None:  # its cells not made yet: made without it
+        report.tables = deferred.tables(provenance=False)
+        return
     for table in report.tables.values():
         for columns in table.values():
             for cell in columns.values():

@@ -17,38 +17,18 @@ those made at once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, cast
 
 from parsers.cells.base import Cell
+from parsers.fastpath.origins import planned_origins
+from parsers.fastpath.plan import Plan
 from parsers.fastpath.stream import LABEL
-from parsers.model import BLANK, CellValue, RowOrigin, Tables
+from parsers.model import BLANK, CellValue, Number, RowOrigin, Tables
 from parsers.values import Printed
 
 PrintedTables = dict[str, dict[str, dict[str, Printed]]]
 """``tables[section][row][column]``: what each cell printed (its value, status, raw text and
 unit, as :class:`~parsers.model.CellValue` holds them)."""
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """How a shape of document is read: the template and its votes; each table's rows in the
-    form's order, each with its columns beside the index of the value each takes and its
-    label's indexes (:data:`BuiltRow`); and the indexes of table 四's fifteen values, with
-    whether they must add up (printed without their result headers). Indexes are those of
-    the document's stream as its source gave it."""
-
-    template: str
-    votes: dict[str, int]
-    rows: tuple[tuple[str, tuple[BuiltRow, ...]], ...]
-    appeals: tuple[int, ...]
-    appeals_add_up: bool
-
-
-BuiltRow = tuple[str, tuple[str, ...], tuple[tuple[str, int], ...], Sequence[int] | None]
-"""(row code, its columns, each column with the index of its value — none for a row that
-prints none —, the indexes of its label's cells: None for table 四's groups printed as one
-row of fifteen values, which share one origin with no label)"""
 
 
 UNFILLED = Printed(None, BLANK, "")
@@ -61,7 +41,7 @@ class PlannedReading:
 
     __slots__ = ("template", "votes", "printed", "_plan", "_tokens", "_lines")
 
-    def __init__(self, plan: _Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
+    def __init__(self, plan: Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
         self.template = plan.template
         self.votes = plan.votes
         self._plan = plan
@@ -78,16 +58,44 @@ class PlannedReading:
                     table[code] = dict.fromkeys(columns, UNFILLED)
         self.printed = printed
 
-    def tables(self) -> Tables:
+    def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
+        """Each cell's number (or None): the record's ``tables`` in its contract form
+        (:meth:`parsers.model.Report.tables_dict`)."""
+        return {
+            section: {
+                row: {column: p.value for column, p in columns.items()}
+                for row, columns in rows.items()
+            }
+            for section, rows in self.printed.items()
+        }
+
+    def detail(self) -> dict[str, dict[str, dict[str, list]]]:
+        """Each cell's printed text, status and unit, as the record store keeps them beside
+        the contract (:func:`output.store.encode_report`'s ``_cells``)."""
+        return {
+            section: {
+                row: {column: [p.raw, p.status, p.unit] for column, p in columns.items()}
+                for row, columns in rows.items()
+            }
+            for section, rows in self.printed.items()
+        }
+
+    def origins(self) -> str | None:
+        """The record's stored provenance (:func:`parsers.provenance.encode`), written from
+        the plan (:mod:`parsers.fastpath.origins`)."""
+        return planned_origins(self._plan, self._tokens, self._lines)
+
+    def tables(self, provenance: bool = True) -> Tables:
         """The record's cells, each with its text line (``CellValue.source``, an int: no
-        object per value) and its row's origin (label cells kept as token indexes).
+        object per value) and its row's origin (label cells kept as token indexes); without
+        either when ``provenance`` is false (a record whose provenance is stored already).
 
         Calling :class:`CellValue` (a dataclass whose ``__init__`` does nothing but fill its
         slots) costs more than the rest of the cells' making: each cell is made empty and its
         slots filled here, which gives the same object at about two thirds of the cost, and so
         is each row's :class:`RowOrigin` (``tests/test_fastpath_stream.py`` checks every slot
         of both is filled)."""
-        tokens, lines = self._tokens, self._lines
+        tokens, lines = self._tokens, self._lines if provenance else None
         where = _Where(tokens, lines)
         one_row = None if lines is None else RowOrigin((), "order")  # table 四 as one row
         line_of: Sequence[int | None]

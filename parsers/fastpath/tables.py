@@ -28,7 +28,8 @@ from collections.abc import Callable, Sequence
 from operator import itemgetter
 
 from parsers import schema
-from parsers.fastpath.reading import BuiltRow, PlannedReading, _Plan
+from parsers.fastpath.plan import BuiltRow, Plan
+from parsers.fastpath.reading import PlannedReading
 from parsers.fastpath.stream import (
     APP_HEADER,
     BLANK_CELL,
@@ -112,12 +113,12 @@ def planned_reading(
 _SHAPE_OF = itemgetter(SHAPE)
 
 
-_plans: dict[str, _Plan | None] = {}
+_plans: dict[str, Plan | None] = {}
 _PLANS_KEPT = 512
 _LONGEST_PLANNED = 4000  # tokens (a report has a few hundred): the kept keys stay small
 
 
-def _plan(stream: Sequence[Token]) -> _Plan | None:
+def _plan(stream: Sequence[Token]) -> Plan | None:
     """Read a shape: the general reader's steps on compact tokens (see the module docstring),
     or None where the document is not the common case. Cells that read as blank (which pipe
     text has no place for) are left out, as the general reader leaves them out, and so are
@@ -147,10 +148,10 @@ def _plan(stream: Sequence[Token]) -> _Plan | None:
         for section, planned in plan.rows
     )
     appeals = tuple(kept[i] for i in plan.appeals)
-    return _Plan(plan.template, plan.votes, rows, appeals, plan.appeals_add_up)
+    return Plan(plan.template, plan.votes, rows, appeals, plan.appeals_add_up)
 
 
-def _plan_of(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
+def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
     """:func:`_plan` on a stream with no blank cell."""
     flags = bytes(map(_FLAGS, tokens))
     app_start = _flagged(flags, NEW, 0)
@@ -177,7 +178,7 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> _Plan | None:
         (group, _RESULTS, tuple(zip(_RESULTS, range(at, at + width), strict=True)), None)
         for group, at in zip(_GROUPS, range(start, start + len(_FLAT), width), strict=True)
     )
-    return _Plan(
+    return Plan(
         template,
         dict(votes),
         (
