@@ -109,31 +109,64 @@ def rules_on_flat_tables(
 ) -> list[Check | None]:
     """The four rules (balance, outcomes, columns, appeal totals), each as its check where its
     table reads into flat lists with every row the rule needs; else None."""
-    checks: list[Check | None] = [None, None, None, None]
     try:  # (a value that is not a number leaves every rule to the rules one by one)
-        flat = _flat(apps, _ROW_CELLS, _WIDTH)
-        if flat is not None:
-            plan = _plan(apps, template)  # type: ignore[arg-type]
-            if flat.statuses is None:
-                checks[0] = _balance_numbers(flat.values, plan)
-                checks[1] = _outcomes_numbers(flat.values, plan)
-                checks[2] = _columns_numbers(flat.values, plan)
-            else:
-                checks[:3] = _table_three(apps, flat, plan, template, merged)  # type: ignore[arg-type]
-        flat = _flat(appeals, _GROUP_CELLS, _APPEAL_WIDTH)
-        if flat is not None:
-            groups = tuple(appeals)  # type: ignore[arg-type]
-            if flat.statuses is None:
-                checks[3] = _appeals_numbers(flat.values, groups)
-            else:
-                cells = _group_cells(groups)
-                checks[3] = _by_comparison("appeals.totals", cells, flat, _appeal_sum)
+        app_flat = _flat(apps, _ROW_CELLS, _WIDTH)
+        appeal_flat = _flat(appeals, _GROUP_CELLS, _APPEAL_WIDTH)
+        return rules_on_flats(
+            app_flat,
+            tuple(apps) if app_flat is not None else (),  # type: ignore[arg-type]
+            appeal_flat,
+            tuple(appeals) if appeal_flat is not None else (),  # type: ignore[arg-type]
+            template,
+            apps,
+            merged,
+        )
     except TypeError:
         return [None, None, None, None]
+
+
+def rules_on_flats(
+    app_flat: Flat | None,
+    app_rows: tuple[str, ...],
+    appeal_flat: Flat | None,
+    groups: tuple[str, ...],
+    template: str,
+    apps: dict | None = None,
+    merged: dict | None = None,
+) -> list[Check | None]:
+    """:func:`rules_on_flat_tables` on tables already in flat lists (:func:`flat_lists`):
+    table 三's (its rows ``app_rows``) and table 四's (its groups ``groups``); None for a table
+    not so read. ``apps``: table 三 itself, asked only whether a row is absent where a cell is
+    (a table with no absent cell may go without it)."""
+    checks: list[Check | None] = [None, None, None, None]
+    if app_flat is not None:
+        plan = _plan(app_rows, template)
+        if app_flat.statuses is None:
+            checks[0] = _balance_numbers(app_flat.values, plan)
+            checks[1] = _outcomes_numbers(app_flat.values, plan)
+            checks[2] = _columns_numbers(app_flat.values, plan)
+        else:
+            checks[:3] = _table_three(apps, app_flat, plan, template, merged)  # type: ignore[arg-type]
+    if appeal_flat is not None:
+        if appeal_flat.statuses is None:
+            checks[3] = _appeals_numbers(appeal_flat.values, groups)
+        else:
+            cells = _group_cells(groups)
+            checks[3] = _by_comparison("appeals.totals", cells, appeal_flat, _appeal_sum)
     return checks
 
 
-class _Flat(NamedTuple):
+def flat_lists(values: list, statuses: Callable[[], list[str]]) -> Flat:
+    """A table's flat lists from its cells' values in the rules' order (None where a cell
+    holds no number) and, called only where some cell holds none, their statuses."""
+    if None not in values:
+        return Flat(values, values, None)
+    found = statuses()
+    counted = [0 if value is None else value for value in values]
+    return Flat(values, counted, found, MISSING in found or UNCERTAIN in found)
+
+
+class Flat(NamedTuple):
     """A table's cells row by row in the rules' column order."""
 
     values: list  # each cell's value (None where blank, dash, undecided or absent)
@@ -142,7 +175,7 @@ class _Flat(NamedTuple):
     open: bool = False  # some cell is undecided or absent
 
 
-def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
+def _flat(table: dict | None, cells_of: itemgetter, width: int) -> Flat | None:
     """The table in flat lists, when every row holds the rules' columns (else None). (A row's
     other cells change nothing: the rules ask only for these, and a row with a cell that is
     not absent is never absent.)"""
@@ -158,12 +191,12 @@ def _flat(table: dict | None, cells_of: itemgetter, width: int) -> _Flat | None:
     except KeyError:
         return None
     if len(values) == width * len(table):
-        return _Flat(values, values, None)
+        return Flat(values, values, None)
     cells = [cell for row in map(cells_of, table.values()) for cell in row]
     values = [cell.value for cell in cells]
     counted = [0 if value is None else value for value in values]
     statuses = [cell.status for cell in cells]
-    return _Flat(values, counted, statuses, MISSING in statuses or UNCERTAIN in statuses)
+    return Flat(values, counted, statuses, MISSING in statuses or UNCERTAIN in statuses)
 
 
 class _Plan:
@@ -236,8 +269,8 @@ def _by_column(rows: Sequence[slice]) -> list[tuple[str, Getter]]:
 _PLANS: dict[tuple[str, tuple[str, ...]], _Plan] = {}
 
 
-def _plan(table: dict, template: str) -> _Plan:
-    key = (template, tuple(table))
+def _plan(rows: tuple[str, ...], template: str) -> _Plan:
+    key = (template, rows)
     plan = _PLANS.get(key)
     if plan is None:
         if len(_PLANS) >= 256:
@@ -298,7 +331,7 @@ def _failed(rule: str, comparisons: list[tuple[str, Getter]], values: list, word
 
 
 def _table_three(
-    apps: dict, flat: _Flat, plan: _Plan, template: str, merged: dict | None
+    apps: dict, flat: Flat, plan: _Plan, template: str, merged: dict | None
 ) -> list[Check | None]:
     """Table 三's three rules on a table with some cell not a number."""
     absent_rows = flat.open and MISSING in flat.statuses  # type: ignore[operator]
@@ -326,7 +359,7 @@ def _table_three(
 
 
 def _by_comparison(
-    rule: str, comparisons: Iterable[tuple[str, Getter]], flat: _Flat, word: Word
+    rule: str, comparisons: Iterable[tuple[str, Getter]], flat: Flat, word: Word
 ) -> Check:
     """A rule gone through comparison by comparison, as :class:`parsers.checks._Rule` goes
     through it: a comparison with an absent cell is not computed (absent), else one with an

@@ -13,7 +13,6 @@ import hashlib
 import logging
 from collections.abc import Callable
 from functools import cache
-from typing import cast
 
 from parsers import schema, sniff
 from parsers.bounds import bound_document, bound_warnings
@@ -22,7 +21,7 @@ from parsers.cells.pipe import pipe_stream_document
 from parsers.checks import run_checks
 from parsers.fastpath.tables import planned_reading
 from parsers.meta import read_meta
-from parsers.model import ParseError, Report, Tables, defer_tables
+from parsers.model import ParseError, Report, defer_tables
 from parsers.tables import read_tables
 from parsers.unsupported import UnsupportedDocument, unsupported_report
 
@@ -159,7 +158,7 @@ def report_from_document(
     if planned is not None:  # checked on its printed values; its cells made when first read
         report.template = planned.template
         defer_tables(report, planned)
-        report.checks = run_checks(cast(Tables, planned.printed), planned.template)
+        report.checks = planned.checks()
     elif found is not None and found.template is not None and found.tables:
         report.template = found.template
         report.tables = found.tables

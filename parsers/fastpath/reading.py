@@ -1,17 +1,17 @@
-"""One pipe-text document's tables as its shape's plan reads them: the printed values now, the
+"""One pipe-text document's tables as its shape's plan reads them: its checks now, the
 record's cells when they are first asked for.
 
-A report of a planned shape (:mod:`parsers.fastpath.tables`) needs its printed values at once —
-the form's arithmetic is checked on them while it is parsed — but its cells
-(:class:`~parsers.model.CellValue`, each with its text line and its row's
-:class:`~parsers.model.RowOrigin`) only when something reads the record's tables. About two
-hundred cells per report cost more to make and to free than the rest of the fast path's
-reading, and a parse whose record is only counted, or stored through its printed values, never
-reads them: so :class:`PlannedReading` holds the values as the tokens printed them (one shared
-:class:`~parsers.values.Printed` per distinct cell text, no object per cell) and makes the
-cells on demand (:meth:`PlannedReading.tables`, left with the record by
-:func:`parsers.model.defer_tables`). The cells made are the same objects, slot for slot, as
-those made at once.
+A report of a planned shape (:mod:`parsers.fastpath.tables`) is checked while it is parsed —
+on its values where they lie in its token stream (:mod:`parsers.fastpath.checking`) — but its
+cells (:class:`~parsers.model.CellValue`, each with its text line and its row's
+:class:`~parsers.model.RowOrigin`) are needed only when something reads the record's tables.
+About two hundred cells per report cost more to make and to free than the rest of the fast
+path's reading, and a parse whose record is only counted, or stored through its printed values
+(the record store: :meth:`PlannedReading.values`, :meth:`~PlannedReading.detail`,
+:meth:`~PlannedReading.origins`), never reads them: so :class:`PlannedReading` holds the plan
+and the tokens, and makes the cells on demand (:meth:`PlannedReading.tables`, left with the
+record by :func:`parsers.model.defer_tables`). The cells made are the same objects, slot for
+slot, as those made at once.
 """
 
 from __future__ import annotations
@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from parsers.cells.base import Cell
+from parsers.checks import run_checks
+from parsers.fastpath.checking import planned_checks
 from parsers.fastpath.origins import planned_origins
 from parsers.fastpath.plan import Plan
 from parsers.fastpath.stream import LABEL
-from parsers.model import BLANK, CellValue, Number, RowOrigin, Tables
+from parsers.model import BLANK, CellValue, Check, Number, RowOrigin, Tables
 from parsers.values import Printed
 
 PrintedTables = dict[str, dict[str, dict[str, Printed]]]
@@ -36,10 +38,10 @@ UNFILLED = Printed(None, BLANK, "")
 
 
 class PlannedReading:
-    """The tables of one document of a planned shape: its template and votes, each cell's
-    printed value (:attr:`printed`), and the record's cells made from them when asked."""
+    """The tables of one document of a planned shape: its template and votes, its checks, each
+    cell's printed value (:attr:`printed`), and the record's cells made when asked."""
 
-    __slots__ = ("template", "votes", "printed", "_plan", "_tokens", "_lines")
+    __slots__ = ("template", "votes", "_plan", "_tokens", "_lines", "_printed")
 
     def __init__(self, plan: Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
         self.template = plan.template
@@ -47,16 +49,32 @@ class PlannedReading:
         self._plan = plan
         self._tokens = tokens
         self._lines = lines
-        printed: PrintedTables = {}
-        for section, rows in plan.rows:
-            table: dict[str, dict[str, Printed]] = {}
-            printed[section] = table
-            for code, columns, pairs, _label in rows:
-                if pairs:
-                    table[code] = {col: tokens[i][3] for col, i in pairs}
-                else:  # an unfilled row
-                    table[code] = dict.fromkeys(columns, UNFILLED)
-        self.printed = printed
+        self._printed: PrintedTables | None = None
+
+    @property
+    def printed(self) -> PrintedTables:
+        """What each cell printed, table by table (made once, when first asked)."""
+        printed = self._printed
+        if printed is None:
+            printed = self._printed = {}
+            tokens = self._tokens
+            for section, rows in self._plan.rows:
+                table: dict[str, dict[str, Printed]] = {}
+                printed[section] = table
+                for code, columns, pairs, _label in rows:
+                    if pairs:
+                        table[code] = {col: tokens[i][3] for col, i in pairs}
+                    else:  # an unfilled row
+                        table[code] = dict.fromkeys(columns, UNFILLED)
+        return printed
+
+    def checks(self) -> list[Check]:
+        """The form's rules checked on the printed values (:func:`parsers.checks.run_checks`),
+        taken from the stream where the plan allows (:mod:`parsers.fastpath.checking`)."""
+        found = planned_checks(self._plan, self._tokens)
+        if found is None:
+            return run_checks(cast(Tables, self.printed), self.template)
+        return found
 
     def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
         """Each cell's number (or None): the record's ``tables`` in its contract form

@@ -1,6 +1,6 @@
 """Compact tokens: a cell read once, as a tuple, shared by every document that prints it.
 
-A token is ``(kind, text, label, printed, run, flags, shape)``:
+A token is ``(kind, text, label, printed, run, flags, shape, number)``:
 
 - ``kind``: :data:`LABEL`, :data:`VALUE` (a number or a dash), :data:`RUN` (pipe text's run of
   ``run`` empty positions), :data:`BLANK_CELL` (a cell that reads as blank) or :data:`PROSE`
@@ -10,7 +10,9 @@ A token is ``(kind, text, label, printed, run, flags, shape)``:
 - ``flags``: the key words of the form a label holds (:data:`NEW`, :data:`REVIEW` …), worked
   out once per distinct label so that finding a table's start is a test of a bit;
 - ``shape``: what the token adds to its document's shape (:data:`SHAPE`): its kind, and its
-  label or run length — all a reading of the document's shape depends on, its numbers aside.
+  label or run length — all a reading of the document's shape depends on, its numbers aside;
+- ``number``: the number printed (``printed.value``: None for a dash, a blank, a label), at
+  hand for the checks that read a table's numbers from its tokens (:mod:`parsers.fastpath.checking`).
 
 Tokens of the same text are the same tuple (cached), so a stream of them costs a list of
 pointers; the general reader's cells are made from them only when it is needed
@@ -30,7 +32,7 @@ from parsers.tables.tokens import Token as ReaderToken
 from parsers.values import read_value
 
 LABEL, VALUE, RUN, BLANK_CELL, PROSE = 0, 1, 2, 3, 4
-KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS, SHAPE = range(7)
+KIND, TEXT, LABEL_TEXT, PRINTED, RUN_LENGTH, FLAGS, SHAPE, NUMBER = range(8)
 
 Token = tuple
 
@@ -86,11 +88,11 @@ def cell_token(text: str) -> Token:
     printed = read_value(text)
     if printed is None:
         label = normalize_label(text)
-        token = (LABEL, text, label, None, 0, label_flags(label), _LABEL_MARK + label)
+        token = (LABEL, text, label, None, 0, label_flags(label), _LABEL_MARK + label, None)
     elif printed.status == BLANK:
-        token = (BLANK_CELL, text, "", printed, 0, 0, _BLANK_SHAPE)
+        token = (BLANK_CELL, text, "", printed, 0, 0, _BLANK_SHAPE, None)
     else:
-        token = (VALUE, text, "", printed, 0, 0, _VALUE_SHAPE)
+        token = (VALUE, text, "", printed, 0, 0, _VALUE_SHAPE, printed.value)
     if len(text) <= 200:
         if len(_tokens) >= _CACHE_LIMIT:
             _tokens.clear()
@@ -102,7 +104,7 @@ def run_token(length: int) -> Token:
     """The token of a run of ``length`` empty positions (pipe text's ``|||``)."""
     token = _runs.get(length)
     if token is None:
-        token = (RUN, "", "", None, length, 0, f"{_RUN_MARK}{length}")
+        token = (RUN, "", "", None, length, 0, f"{_RUN_MARK}{length}", None)
         if length <= 1000:
             _runs[length] = token
     return token
@@ -110,7 +112,7 @@ def run_token(length: int) -> Token:
 
 def prose_token(text: str) -> Token:
     """The token of a line of pipe text that holds no cell (``text``: the line, normalized)."""
-    return (PROSE, text, "", None, 0, 0, PROSE_SHAPE)
+    return (PROSE, text, "", None, 0, 0, PROSE_SHAPE, None)
 
 
 BLANK_LINE = prose_token("")
