@@ -105,9 +105,31 @@ def planned_reading(
             if len(_plans) >= _PLANS_KEPT:
                 _plans.clear()
             _plans[key] = plan
-    if plan is None or (plan.appeals_add_up and not _adds_up([stream[i][3] for i in plan.appeals])):
+    if plan is None:
         return None
-    return PlannedReading(plan, stream, lines)
+    return _reading(plan, stream, lines)
+
+
+def _reading(
+    plan: Plan, tokens: Sequence[Token], lines: Sequence[int] | None
+) -> PlannedReading | None:
+    """The reading of one document of a planned shape, or None when its table 四, printed
+    without the headers of its results, does not add up in the form's order."""
+    if plan.appeals_add_up and not _adds_up([tokens[i][3] for i in plan.appeals]):
+        return None
+    return PlannedReading(plan, tokens, lines)
+
+
+def _build(plan: Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
+    """The tables of one document of a planned shape with their cells made (see
+    :class:`~parsers.fastpath.reading.PlannedReading`), or None (see :func:`_reading`)."""
+    reading = _reading(plan, tokens, lines)
+    if reading is None:
+        return None
+    return Found(template=plan.template, tables=reading.tables(), template_votes=dict(plan.votes))
+
+
+_Plan = Plan  # (the name the readers of a part of a document build their plans by)
 
 
 _SHAPE_OF = itemgetter(SHAPE)
