@@ -192,19 +192,25 @@ class Report:
         # Called only for an attribute the report does not hold: ``tables`` left to be made
         # when first read (see defer_tables), made now and kept.
         if name == "tables":
-            deferred = self.__dict__.pop("_deferred", None)
+            state = self.__dict__
+            deferred = state.get("_deferred")
             if deferred is not None:
-                tables = self.__dict__["tables"] = deferred.tables()
+                # (made before the reading is let go of, and the first tables made kept: a
+                # thread that reads them while another makes them gets the same ones)
+                tables = state.setdefault("tables", deferred.tables())
+                state.pop("_deferred", None)
                 return tables
+            if "tables" in state:  # (made by another thread since this one looked)
+                return state["tables"]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict[str, Any]:
         # A report crosses a process boundary with its tables made (the receiving process
         # never has the tokens they are made from to spare).
         state = self.__dict__
-        deferred = state.pop("_deferred", None)
-        if deferred is not None and "tables" not in state:
-            state["tables"] = deferred.tables()
+        if "_deferred" in state:
+            self.tables  # noqa: B018  (made and kept by __getattr__)
+            state.pop("_deferred", None)  # (tables set before they were read: let go of it)
         return state
 
     def deferred_tables(self) -> DeferredTables | None:

@@ -119,3 +119,33 @@ def test_tables_set_before_they_are_read_are_kept():
     assert "_deferred" not in pickle.loads(pickle.dumps(report)).__dict__
     with pytest.raises(AttributeError):
         report.no_such_field  # noqa: B018
+
+
+def test_threads_reading_the_tables_at_once_get_the_same_cells():
+    import sys
+    import threading
+
+    texts = [data for data in _texts(12, 2)]
+    reports = [parsers.parse(data) for data in texts]
+    reports = [r for r in reports if r.deferred_tables() is not None]
+    assert reports
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # (threads switched as often as can be, mid-making)
+    try:
+        for report in reports:
+            seen: list = []
+            start = threading.Barrier(6)
+
+            def read(report=report, seen=seen, start=start) -> None:
+                start.wait()
+                seen.append(report.tables)
+
+            threads = [threading.Thread(target=read) for _ in range(6)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert len(seen) == 6 and all(tables is seen[0] for tables in seen)
+            assert report.deferred_tables() is None and report.tables is seen[0]
+    finally:
+        sys.setswitchinterval(interval)
