@@ -8,8 +8,9 @@ every value's place is its text line (``[null,null,null,line]``), every row is r
 ``order`` with no headers, and its label is the cells at the plan's label indexes. So the text
 is written once per plan and set of label texts, as a template with a ``%d`` where each line
 goes (:func:`_template`), and a record fills it with its lines: the same text as
-:func:`~parsers.provenance.encode` writes from the cells (``tests/test_fastpath_origins.py``),
-at a fraction of the cost. A template is kept per shape and its label texts (a bounded memory).
+:func:`~parsers.provenance.encode` writes from the cells (``tests/test_fastpath_reading.py``),
+at a fraction of the cost. A template is kept per shape and its label texts, and the last texts
+written from it per first line (a bounded memory).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import json
 import zlib
 from collections.abc import Callable, Sequence
 from operator import itemgetter
+from typing import NamedTuple
 
 from parsers.fastpath.plan import Plan
 from parsers.model import _NUMBERED
@@ -27,26 +29,56 @@ Template = tuple[str, Callable[[Sequence[int]], tuple[int, ...]]]
 """The JSON text with ``%d`` where each line goes, and what takes those lines, in that
 order, from a reading's lines."""
 
-_templates: dict[tuple[int, tuple[str, ...]], tuple[Plan, Template]] = {}
-_TEMPLATES_KEPT = 512
+
+class _Kept(NamedTuple):
+    """What is kept of a plan: the getter of its label cells' tokens, and for each set of
+    label texts its template and the texts last written from it (by the first line of the
+    reading's lines, when those are a range: a document read a token per line)."""
+
+    plan: Plan
+    labels: Callable[[Sequence[tuple]], tuple]
+    templates: dict[tuple[str, ...], tuple[Template, dict[int, str]]]
+
+
+_kept: dict[int, _Kept] = {}
+_PLANS_KEPT = 512
+_TEMPLATES_KEPT = 16  # per plan
+_WRITTEN_KEPT = 16  # per template
+_TEXT = itemgetter(1)
 
 
 def planned_origins(plan: Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> str | None:
     """The ``_origins`` text of the record of a document of ``plan``'s shape (its tokens and
     their lines, as :class:`~parsers.fastpath.reading.PlannedReading` holds them; see
-    :func:`parsers.provenance.encode`), or None when it keeps no lines."""
+    :func:`parsers.provenance.encode`), or None when it keeps no lines.
+
+    Reports of one site print the same form the same way, often with as many lines before
+    their tables: the text written for such a report (its lines a range from the same first
+    line) is the one written for the last of them, and is kept."""
     if lines is None:
         return None
-    texts = tuple([tokens[i][1] for i in _label_indexes(plan)])
-    key = (id(plan), texts)
-    kept = _templates.get(key)
-    if kept is None or kept[0] is not plan:
-        if len(_templates) >= _TEMPLATES_KEPT:
-            _templates.clear()
-        kept = _templates[key] = (plan, _template(plan, tokens))
-    template, take = kept[1]
+    kept = _kept.get(id(plan))
+    if kept is None or kept.plan is not plan:
+        if len(_kept) >= _PLANS_KEPT:
+            _kept.clear()
+        kept = _kept[id(plan)] = _Kept(plan, _taker(_label_indexes(plan)), {})
+    texts = tuple(map(_TEXT, kept.labels(tokens)))
+    found = kept.templates.get(texts)
+    if found is None:
+        if len(kept.templates) >= _TEMPLATES_KEPT:
+            kept.templates.clear()
+        found = kept.templates[texts] = (_template(plan, tokens), {})
+    (template, take), written = found
+    first = lines.start if type(lines) is range and lines.step == 1 else None
+    if first is not None and first in written:
+        return written[first]
     text = template % take(lines)
-    return base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+    out = base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+    if first is not None:
+        if len(written) >= _WRITTEN_KEPT:
+            written.clear()
+        written[first] = out
+    return out
 
 
 def _label_indexes(plan: Plan) -> list[int]:
@@ -101,7 +133,7 @@ def _own_label(label: Sequence[int], tokens: Sequence[tuple]) -> list[int]:
     return found[start:]
 
 
-def _taker(order: list[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+def _taker(order: list[int]) -> Callable[[Sequence], tuple]:
     """What takes the items at ``order`` from a sequence, as a tuple (``itemgetter`` gives a
     bare item for one index)."""
     if len(order) >= 2:
