@@ -22,10 +22,9 @@ from parsers import schema
 from parsers.cells.base import Document
 from parsers.cells.pipe import pipe_stream_document
 from parsers.fastpath.stream import to_cells
-from parsers.model import Report
-from parsers.provenance import decode, encode
 from parsers.tables import stream_read
 from parsers.tables.read import read_tables
+from tests.test_fastpath_stream import _reading as stored_reading
 
 
 def cells_document(text: str) -> Document:
@@ -38,21 +37,17 @@ def cells_document(text: str) -> Document:
 
 
 def _reading(found) -> dict:
-    """Everything a read keeps, as the record store keeps it (the provenance included)."""
-    report = Report(template=found.template or "unknown", tables=found.tables)
-    stored = encode(report)
+    """Everything a read keeps, as the record store keeps it (the provenance included), and
+    the open readings of undecided cells and the rows read beside the form."""
     return {
-        "template": found.template,
-        "votes": found.template_votes,
-        "warnings": found.warnings,
+        **stored_reading(found),
         "merged": found.merged,
-        "cells": [
-            (section, row, column, cell.value, cell.raw, cell.status, cell.unit, cell.readings)
-            for section, table in found.tables.items()
-            for row, columns in table.items()
-            for column, cell in columns.items()
+        "readings": [
+            cell.readings
+            for table in found.tables.values()
+            for columns in table.values()
+            for cell in columns.values()
         ],
-        "origins": None if stored is None else decode(stored),
     }
 
 

@@ -28,7 +28,6 @@ from parsers.cells.base import Cell
 from parsers.labels import normalize_label
 from parsers.model import BLANK
 from parsers.tables.found import APPLICATION_HEADER_KEYS
-from parsers.tables.tokens import Token as ReaderToken
 from parsers.values import read_value
 
 LABEL, VALUE, RUN, BLANK_CELL, PROSE = 0, 1, 2, 3, 4
@@ -135,32 +134,3 @@ def to_cells(tokens: Sequence[Token], lines: Sequence[int] | None = None) -> lis
         for token, line in zip(tokens, lines, strict=True)
         if token[KIND] != PROSE
     ]
-
-
-def to_cells_and_tokens(
-    tokens: Sequence[Token], lines: Sequence[int] | None = None
-) -> tuple[list[Cell], list[ReaderToken]]:
-    """:func:`to_cells`, and the general reader's tokens of those cells
-    (:func:`parsers.tables.tokens.tokenize`) made in the same pass from what the compact tokens
-    already hold (each cell's reading and normalized label), instead of reading every cell
-    again. A blank cell, which has no position here, gives no reader token."""
-    cells: list[Cell] = []
-    out: list[ReaderToken] = []
-    for token, line in zip(
-        tokens, lines if lines is not None else [None] * len(tokens), strict=True
-    ):
-        kind = token[KIND]
-        if kind == PROSE:  # a line with no cell
-            continue
-        if kind == RUN:
-            cell = Cell("", None, None, None, 1, 1, False, token[RUN_LENGTH], line)
-            cells.append(cell)
-            out.append(ReaderToken(cell, None))
-            continue
-        cell = Cell(token[TEXT], None, None, None, 1, 1, False, 0, line)  # (positional: faster)
-        cells.append(cell)
-        if kind == VALUE:
-            out.append(ReaderToken(cell, token[PRINTED]))
-        elif kind == LABEL:
-            out.append(ReaderToken(cell, None, token[LABEL_TEXT]))
-    return cells, out

@@ -27,7 +27,6 @@ from parsers.fastpath.tables import (
     _block_start,
     _build,
     _built,
-    _flagged,
     _Plan,
     _proactive,
     _template_votes,
@@ -50,15 +49,19 @@ def read_stream_from_applications(
     None when the document is not one of those (see the module docstring)."""
     if lines is None:
         return None  # (the fast path keeps no origin of a row without its lines)
-    kept = [i for i, token in enumerate(stream) if token[KIND] < BLANK_CELL]
-    compact = [stream[i] for i in kept]  # (one per reader token, in order)
-    flags = bytes([token[FLAGS] for token in compact])
-    app_start = _flagged(flags, NEW, 0)
-    if app_start < 0:
+    # Table 三's first row: its first 本年新收 label (a token that is no label has no flags).
+    at = next((i for i, token in enumerate(stream) if token[FLAGS] & NEW), -1)
+    if at < 0:
         return None
+    # The tokens up to it that the general reader makes a token of (a cell that is not
+    # blank), in order: what table 二 is read from.
+    kept = [i for i in range(at + 1) if stream[i][KIND] < BLANK_CELL]
+    compact = [stream[i] for i in kept]
+    app_start = len(kept) - 1
     app_block = _block_start(compact, app_start)
     if not app_block:
         return None  # (nothing before table 三 to read another way)
+    flags = bytes([token[FLAGS] for token in compact[:app_block]])
     first = kept[app_block]
     _, tokens = cells_and_tokens(stream[first:], lines[first:])
     app_start -= app_block
