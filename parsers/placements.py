@@ -42,6 +42,23 @@ def combinations(width: int, k: int) -> tuple[tuple[int, ...], ...] | None:
     return tuple(itertools.combinations(range(width), k))
 
 
+def _layout(chosen: list[tuple[int, ...]], width: int) -> Layout:
+    """:meth:`Placements.layout` of the placements putting their values in the ``chosen``
+    columns."""
+    count = len(chosen)
+    filled = Counter(itertools.chain.from_iterable(chosen))
+    at: list[set[int]] = [set() for _ in range(width)]
+    for j, columns in enumerate(zip(*chosen, strict=True)):
+        for column in set(columns):
+            at[column].add(j)
+    return [filled[column] < count for column in range(width)], at
+
+
+_layouts: dict[tuple, Layout] = {}
+_LAYOUTS_KEPT = 4096
+"""Layouts kept, by shape and indexes (see :meth:`Placements.layout`)."""
+
+
 def placements(values: Sequence[Value], width: int) -> list[Vector]:
     """Every way to put ``values`` (in order) into ``width`` columns, the rest blank (None)."""
     return list(Placements(values, width))
@@ -193,20 +210,28 @@ class Placements(Sequence[tuple]):
         """Per column, over the placements at ``indexes``: whether some leaves it blank, and
         which values take it — what :meth:`agreement` reads, the same for placements of other
         values alike. None when ``indexes`` are none or every placement (see
-        :meth:`_agreement_of_all`)."""
+        :meth:`_agreement_of_all`).
+
+        It depends on the shape and the indexes alone, not on the values: the rows of a form
+        keep the same sets of placements report after report (a row printing two equal numbers
+        keeps the six that put the second in 总计), so each is worked out once and kept
+        (:data:`_layouts`; read only, as every caller reads it)."""
         count = len(indexes)
         if not count or (
             count == self._size and (isinstance(indexes, range) or len(set(indexes)) == count)
         ):
             return None
         table = self._table
-        chosen = [table[i] for i in indexes] if table else [self.positions(i) for i in indexes]
-        filled = Counter(itertools.chain.from_iterable(chosen))
-        at: list[set[int]] = [set() for _ in range(self.width)]
-        for j, columns in enumerate(zip(*chosen, strict=True)):
-            for column in set(columns):
-                at[column].add(j)
-        return [filled[column] < count for column in range(self.width)], at
+        if table is None:
+            return _layout([self.positions(i) for i in indexes], self.width)
+        key = (self.width, len(self.values), tuple(indexes))
+        found = _layouts.get(key)
+        if found is None:
+            found = _layout([table[i] for i in indexes], self.width)
+            if len(_layouts) >= _LAYOUTS_KEPT:
+                _layouts.clear()
+            _layouts[key] = found
+        return found
 
     def shared(self, indexes: Sequence[int], wanted: Sequence[bool]) -> list[Any]:
         """Per column where ``wanted``: the value every placement at ``indexes`` puts there
