@@ -14,7 +14,8 @@ import gc
 import gzip
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import NamedTuple
@@ -47,6 +48,8 @@ class Division:
     last: int  # last edition year listing the code
     successor: str | None  # the code that continues this one, when it was replaced
     grouping: bool = False  # set by the table: a row repeating its parent's name (嘉峪关市)
+    # The kind, worked out on first use: a name's reading asks it of every division it meets.
+    _kind: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def level(self) -> str:
@@ -75,6 +78,12 @@ class Division:
         township digits 001–099 are streets, 100–199 towns, 200–399 townships (乡/苏木),
         400–599 units "similar to townships" (farms, zones, 管委会 …).
         """
+        kind = self._kind
+        if kind is None:
+            kind = self._kind = self._read_kind()
+        return kind
+
+    def _read_kind(self) -> str:
         if len(self.code) == 6:
             tail = int(self.code[4:])
             if 71 <= tail <= 80:
@@ -166,6 +175,15 @@ class DivisionTable:
             name: tuple(refs) for name, refs in index.items()
         }
         self.max_name_length = max((len(n) for n in index), default=0)
+        self._lengths = name_lengths(self._names)
+        self._memos()
+
+    def _memos(self) -> None:
+        """Empty memos of what readings ask again and again of the same codes and years."""
+        self._ancestors = {}
+        self._current: dict[str, Division] = {}
+        self._place_names: dict[str, tuple[str | None, ...]] = {}
+        self._edition_bits: dict[int | None, int] = {}
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -174,11 +192,22 @@ class DivisionTable:
         refs = self._names.get(name)
         return [NameRef(*r) for r in refs] if refs else []
 
+    def name_lengths_at(self, text: str, pos: int) -> int:
+        """The lengths of the names that may start at ``pos`` of ``text``, as a bitmask (bit n:
+        some name of n characters begins with the text's next characters there), so that a
+        reading looks up only the lengths some name has instead of every one."""
+        mask = self._lengths.get(text[pos : pos + 2], 0)
+        mask |= self._lengths.get(text[pos], 0) & 2  # names of one character
+        return mask & ((2 << (len(text) - pos)) - 1)
+
     def get(self, code: str) -> Division | None:
         return self.by_code.get(code)
 
     def current(self, code: str) -> Division:
         """The division that continues ``code`` today (itself when it was never replaced)."""
+        found = self._current.get(code)
+        if found is not None:
+            return found
         division = self.by_code[code]
         seen = {code}
         while division.successor and division.successor in self.by_code:
@@ -186,6 +215,7 @@ class DivisionTable:
                 break
             seen.add(division.successor)
             division = self.by_code[division.successor]
+        self._current[code] = division
         return division
 
     def ancestors(self, division: Division) -> dict[str, Division]:
@@ -203,6 +233,20 @@ class DivisionTable:
         self._ancestors[division.code] = chain
         return dict(chain)
 
+    def place_names(self, division: Division) -> tuple[str | None, ...]:
+        """(province, city, county, township, zone): the names a place read as ``division``
+        carries. A zone is named as the zone, not at the level its code has."""
+        found = self._place_names.get(division.code)
+        if found is None:
+            names = self.ancestors(division)
+            zone = None
+            if division.is_zone:
+                names.pop(division.level, None)
+                zone = division.name
+            found = (*(names[lv].name if lv in names else None for lv in LEVELS), zone)
+            self._place_names[division.code] = found
+        return found
+
     def children(self, code: str) -> list[Division]:
         """Current divisions directly or indirectly under ``code`` (for region listings)."""
         return [
@@ -217,8 +261,12 @@ class DivisionTable:
             return 0
         if year is None:
             return 1 << (len(self.editions) - 1)
-        index = min(range(len(self.editions)), key=lambda i: (abs(self.editions[i] - year), -i))
-        return 1 << index
+        bit = self._edition_bits.get(year)
+        if bit is None:
+            editions = self.editions
+            index = min(range(len(editions)), key=lambda i: (abs(editions[i] - year), -i))
+            bit = self._edition_bits[year] = 1 << index
+        return bit
 
     def __len__(self) -> int:
         return len(self.by_code)
@@ -250,14 +298,14 @@ class DivisionTable:
             (d.code, d.name, d.names, d.first, d.last, d.successor, d.grouping)
             for d in self.by_code.values()
         )
-        return (tablecache.LAYOUT, rows, self._names, self.editions, self.meta)
+        return (tablecache.LAYOUT, rows, self._names, self.editions, self.meta, self._lengths)
 
     @classmethod
     def from_state(cls, state: tuple) -> DivisionTable:
         """The table :meth:`state` gave, without building its indexes again."""
-        layout, rows, names, editions, meta = state
-        if layout != tablecache.LAYOUT:
-            raise ValueError(f"division table layout {layout}, expected {tablecache.LAYOUT}")
+        if state[0] != tablecache.LAYOUT:
+            raise ValueError(f"division table layout {state[0]}, expected {tablecache.LAYOUT}")
+        _layout, rows, names, editions, meta, lengths = state
         paused = gc.isenabled()
         gc.disable()
         try:
@@ -269,9 +317,10 @@ class DivisionTable:
         table.editions = tuple(editions)
         table.meta = dict(meta)
         table.latest = table.editions[-1] if table.editions else 0
-        table._ancestors = {}
         table._names = names
+        table._lengths = lengths
         table.max_name_length = max((len(n) for n in names), default=0)
+        table._memos()
         return table
 
     @classmethod
@@ -317,6 +366,17 @@ class DivisionTable:
         finally:
             if paused:
                 gc.enable()
+
+
+def name_lengths(names: Iterable[str]) -> dict[str, int]:
+    """The lengths of the names by their first two characters (one for a name of one), each
+    set of lengths a bitmask: what :meth:`DivisionTable.name_lengths_at` reads."""
+    lengths: dict[str, int] = {}
+    get = lengths.get
+    for name in names:
+        key = name[:2]
+        lengths[key] = get(key, 0) | (1 << len(name))
+    return lengths
 
 
 def _edition_span(mask: int, editions: tuple[int, ...]) -> tuple[int, int]:

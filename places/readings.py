@@ -15,7 +15,6 @@ any other name are kept once for every year.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 
@@ -25,7 +24,6 @@ from places.divisions import (
     SHORT,
     Division,
     DivisionTable,
-    NameRef,
     default_table,
 )
 from places.model import Place
@@ -71,9 +69,13 @@ class Reading:
     division: Division | None = None  # whose ancestors' names context text may mention
 
 
+Ref = tuple[str, str, int]
+"""A code a name designates: the table's (code, how, mask), see :class:`NameRef`."""
+
+
 @dataclass(slots=True)
 class _Chain:
-    nodes: tuple[tuple[NameRef, Division], ...]
+    nodes: tuple[tuple[Ref, Division], ...]
     start: int
     end: int
     last_start: int  # where the last place name begins (the zone named after it starts there)
@@ -145,7 +147,7 @@ def _read(table: DivisionTable, text: str, year: int | None) -> tuple[list[Readi
         for chain in _chains(table, text, start):
             if not by_year:
                 for ref, _division in chain.nodes:
-                    if ref.how == FORMER:
+                    if ref[1] == FORMER:
                         by_year = True
                         break
             for reading in _interpret(table, text, chain, organ, bit):
@@ -159,20 +161,26 @@ def _read(table: DivisionTable, text: str, year: int | None) -> tuple[list[Readi
 def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:
     """Every chain of nested place names starting at ``start`` (including the empty chain)."""
     found: list[_Chain] = []
-    limit = table.max_name_length
+    names = table._names
+    by_code = table.by_code
+    lengths_at = table.name_lengths_at
 
-    def walk(pos: int, nodes: tuple[tuple[NameRef, Division], ...], last_start: int) -> None:
+    def walk(pos: int, nodes: tuple[tuple[Ref, Division], ...], last_start: int) -> None:
         found.append(_Chain(nodes, start, pos, last_start))
-        if len(nodes) >= 4:
+        if len(nodes) >= 4 or pos >= len(text):
             return
         last = nodes[-1][1] if nodes else None
         positions = [pos]
         if nodes:
             positions += [pos + len(i) for i in vocab.INFIXES if text.startswith(i, pos)]
         for p in positions:
-            for length in range(min(limit, len(text) - p), 0, -1):
-                for ref in table.lookup(text[p : p + length]):
-                    division = table.by_code[ref.code]
+            # The lengths some name has at p, longest first.
+            mask = lengths_at(text, p) if p < len(text) else 0
+            while mask:
+                length = mask.bit_length() - 1
+                mask ^= 1 << length
+                for ref in names.get(text[p : p + length], ()):
+                    division = by_code[ref[0]]
                     if division.placeholder:
                         continue
                     if last is not None and not _below(table, division, last):
@@ -242,7 +250,7 @@ def _interpret(
             factor *= F_ZONE_OWN_NAME
         else:
             zone_name = text[chain.last_start : chain.end] + zone_part
-            if chain.nodes[-1][0].how == SHORT:
+            if chain.nodes[-1][0][1] == SHORT:
                 factor /= F_SHORT  # zones are named by the short form: 苏州工业园区
         # A zone the table lists under this place is read from the table, with its code.
         listed = any(
@@ -314,11 +322,11 @@ def _chain_factor(
     """The confidence the chain itself carries, the division it ends on, and notes."""
     factor = 1.0
     notes: list[str] = []
-    for ref, division in chain.nodes:
-        if ref.how == SHORT:
+    for (_code, how, mask), division in chain.nodes:
+        if how == SHORT:
             factor *= F_SHORT
             notes.append(f"{division.name} written in a short form")
-        elif ref.how == FORMER and not (bit and ref.mask & bit):
+        elif how == FORMER and not (bit and mask & bit):
             factor *= F_FORMER
             names = [n for n in division.names if n != division.name]
             old = names[0] if names else division.name
@@ -350,17 +358,13 @@ def _place_from(
     parent_level: str | None = None,
     department: str | None = None,
 ) -> Place:
-    names = table.ancestors(division)
-    zone = None
-    if division.is_zone:
-        names.pop(division.level, None)
-        zone = division.name
+    province, city, county, township, zone = table.place_names(division)
     return Place(
         level=level,
-        province=_n(names, "province"),
-        city=_n(names, "city"),
-        county=_n(names, "county"),
-        township=_n(names, "township"),
+        province=province,
+        city=city,
+        county=county,
+        township=township,
         code=division.code,
         confidence=min(confidence, 0.99),
         parent_level=parent_level,
@@ -485,7 +489,21 @@ def _key(place: Place) -> tuple:
 
 
 def copy_place(place: Place) -> Place:
-    out = copy.copy(place)
-    out.notes = list(place.notes)
-    out.candidates = [copy_place(c) for c in place.candidates]
-    return out
+    """A copy of ``place`` whose notes and candidates the caller may change."""
+    return Place(
+        place.level,
+        place.province,
+        place.city,
+        place.county,
+        place.township,
+        place.code,
+        place.confidence,
+        [copy_place(c) for c in place.candidates],
+        place.parent_level,
+        place.zone,
+        place.name,
+        place.department,
+        place.kind,
+        list(place.notes),
+        place.more_candidates,
+    )

@@ -29,7 +29,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-LAYOUT = 1
+LAYOUT = 2
 """Raised whenever what is stored changes shape (the fields of Division, the index tuples)."""
 
 _MAGIC = b"ogi-divisions\n"

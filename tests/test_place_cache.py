@@ -22,6 +22,7 @@ def built() -> DivisionTable:
 def _same(a: DivisionTable, b: DivisionTable) -> None:
     assert a.by_code == b.by_code
     assert a._names == b._names
+    assert a._lengths == b._lengths
     assert (a.editions, a.meta, a.latest, a.max_name_length) == (
         b.editions,
         b.meta,
