@@ -412,6 +412,28 @@ def test_utf16le_info_strings_are_decoded():
     assert _decode_info("plain title") == "plain title"
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        b"\xfe\xff\xd8\x00",  # a lone high surrogate, PDF's own UTF-16BE
+        b"\xff\xfe\x00\xd8",  # the same as WPS's UTF-16LE
+        b"\xfe\xff\xdc\x00\x00A",  # a lone low surrogate before a letter
+    ],
+)
+def test_info_string_that_is_not_utf16_keeps_the_others_and_the_document(title):
+    data = hostile.pdf_with_info(Title=title, Author=b"\xfe\xff" + "张三".encode("utf-16-be"))
+    from parsers.cells.pdfium import PdfFile
+
+    with PdfFile(data) as pdf:
+        meta = pdf.metadata()
+    assert meta["Author"] == "张三"
+    assert "\ufffd" in meta["Title"] and meta["Title"].encode("utf-8")  # no lone surrogate
+    # the document is still read: its one page is empty, so it is a scan, not unreadable
+    with pytest.raises(UnsupportedDocument) as info:
+        pdf_document(data)
+    assert info.value.sniffed.detail == NO_TEXT_LAYER
+
+
 # --------------------------------------------------------------------------------------------
 # Bad input: bounded time, a clear error or a warning
 # --------------------------------------------------------------------------------------------

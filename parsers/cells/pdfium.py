@@ -93,11 +93,21 @@ class PdfFile:
         return len(self._doc)
 
     def metadata(self) -> dict[str, str]:
-        """The document info strings by their PDF names (Title, Author, CreationDate …)."""
-        try:
-            return {k: v for k, v in self._doc.get_metadata_dict().items() if v}
-        except pdfium.PdfiumError:
-            return {}
+        """The document info strings by their PDF names (Title, Author, CreationDate …).
+
+        Each is read on its own and decoded leniently: an info string that is not valid
+        UTF-16 (a lone surrogate from a damaged or mis-encoded title) keeps its readable
+        characters, U+FFFD where it breaks, instead of taking the other strings, and the
+        document's text, down with it (pypdfium2's own decoding raises)."""
+        out: dict[str, str] = {}
+        for key in INFO_KEYS:
+            try:
+                value = _info_string(self._doc, key)
+            except pdfium.PdfiumError:
+                continue
+            if value:
+                out[key] = value
+        return out
 
     def pages(self) -> Iterator[tuple[int, PageContent | Exception]]:
         """Each page's content, or the error that made it unreadable (the others still come)."""
@@ -113,6 +123,30 @@ class PdfFile:
                 yield number, exc
             finally:
                 page.close()
+
+
+INFO_KEYS = (
+    "Title",
+    "Author",
+    "Subject",
+    "Keywords",
+    "Creator",
+    "Producer",
+    "CreationDate",
+    "ModDate",
+)
+"""The document info strings PDFium reads."""
+
+
+def _info_string(doc: pdfium.PdfDocument, key: str) -> str:
+    """One document info string, as PDFium gives it (UTF-16LE, ending in a NUL character)."""
+    name = (key + "\x00").encode("ascii")
+    size = pdfium_c.FPDF_GetMetaText(doc, name, None, 0)
+    if size <= 2:  # the NUL alone: absent or empty
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDF_GetMetaText(doc, name, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le", errors="replace")
 
 
 def _damaged(data: bytes) -> str:
