@@ -10,6 +10,8 @@ baseline in this process:
 - warm: names seen before (a panel repeats each agency once a year);
 - panel: a record's place (``record_place``) for each name's reports of six years, with
   empty caches, as a harvest first meets an agency's reports;
+- first meeting: a record's place for each name once, with empty caches (what every report
+  of a national backfill pays, and every distinct report ``bench.parse`` parses);
 - load: reading the packaged table, against decompressing and splitting the same file.
 
     python -m bench.places [--names N] [--rounds N]
@@ -127,6 +129,26 @@ def measure_panel(
     return measured / base, len(reports) / measured
 
 
+def measure_first(
+    table: DivisionTable, names: list[tuple[str, str | None]], rounds: int
+) -> tuple[float, float]:
+    """(ratio to a dict lookup, seconds a name) of a record's place for every name once, the
+    caches emptied first."""
+    plain = {name: None for name, _ in names}
+
+    def baseline() -> None:
+        for name, _ in names:
+            plain.get(name)
+
+    def first() -> None:
+        clear_cache(table)
+        for name, context in names:
+            record_place(name, context=context, year=2023)
+
+    measured, base = interleaved(first, baseline, rounds=rounds, number=1)
+    return measured / base, measured / len(names)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--names", type=int, default=2000)
@@ -152,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"panel ({len(PANEL_YEARS)} years a name, uncached): {rate:8,.0f} reports/s  "
         f"ratio to dict lookup {ratio:8.0f}"
+    )
+
+    ratio, each = measure_first(table, names, opts.rounds)
+    print(
+        f"first meeting (record_place, uncached): {1 / each:8,.0f} names/s  "
+        f"({each * 1e6:.1f} us a name)  ratio to dict lookup {ratio:8.0f}"
     )
 
     data = resources.files("places").joinpath("data", "divisions.tsv.gz").read_bytes()

@@ -25,6 +25,7 @@ from places import tablecache
 
 LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
 LEVELS = ("province", "city", "county", "township")
+_PARENT_LENGTH = {9: 6, 6: 4, 4: 2}  # a code's length → its parent's
 # City-level rows that only group counties (直辖市的市辖区/县, 省直辖县级行政区划).
 PLACEHOLDER_CITY_NAMES = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 DATA_FILE = "divisions.tsv.gz"
@@ -48,8 +49,9 @@ class Division:
     last: int  # last edition year listing the code
     successor: str | None  # the code that continues this one, when it was replaced
     grouping: bool = False  # set by the table: a row repeating its parent's name (嘉峪关市)
-    # The kind, worked out on first use: a name's reading asks it of every division it meets.
+    # Worked out on first use: a name's reading asks them of every division it meets.
     _kind: str | None = field(default=None, repr=False, compare=False)
+    _placeholder: bool | None = field(default=None, repr=False, compare=False)
 
     @property
     def level(self) -> str:
@@ -61,7 +63,15 @@ class Division:
 
     @property
     def placeholder(self) -> bool:
-        """A grouping row (市辖区, 省直辖县级行政区划, 东莞市's county row), not a place."""
+        """A grouping row (市辖区, 省直辖县级行政区划, 东莞市's county row), not a place.
+
+        Asked only once the table has marked its grouping rows (:class:`DivisionTable`)."""
+        found = self._placeholder
+        if found is None:
+            found = self._placeholder = self._is_placeholder()
+        return found
+
+    def _is_placeholder(self) -> bool:
         if self.grouping:
             return True
         if len(self.code) == 4:
@@ -176,14 +186,18 @@ class DivisionTable:
         }
         self.max_name_length = max((len(n) for n in index), default=0)
         self._lengths = name_lengths(self._names)
-        self._memos()
+        self._singles = _single_names(self._lengths)
+        self.forget()
 
-    def _memos(self) -> None:
-        """Empty memos of what readings ask again and again of the same codes and years."""
+    def forget(self) -> None:
+        """Empty the memos of what readings ask again and again of the same codes and years
+        (for benchmarks, and a table edited in place)."""
         self._ancestors = {}
         self._current: dict[str, Division] = {}
         self._place_names: dict[str, tuple[str | None, ...]] = {}
+        self._level_names: dict[str, tuple[str | None, ...]] = {}
         self._edition_bits: dict[int | None, int] = {}
+        self._anchor_names: dict[str, tuple[tuple[int, str], ...]] = {}
 
     # --- lookups --------------------------------------------------------------------------
 
@@ -191,14 +205,6 @@ class DivisionTable:
         """Every code ``name`` designates (exact match of the normalised form)."""
         refs = self._names.get(name)
         return [NameRef(*r) for r in refs] if refs else []
-
-    def name_lengths_at(self, text: str, pos: int) -> int:
-        """The lengths of the names that may start at ``pos`` of ``text``, as a bitmask (bit n:
-        some name of n characters begins with the text's next characters there), so that a
-        reading looks up only the lengths some name has instead of every one."""
-        mask = self._lengths.get(text[pos : pos + 2], 0)
-        mask |= self._lengths.get(text[pos], 0) & 2  # names of one character
-        return mask & ((2 << (len(text) - pos)) - 1)
 
     def get(self, code: str) -> Division | None:
         return self.by_code.get(code)
@@ -220,31 +226,52 @@ class DivisionTable:
 
     def ancestors(self, division: Division) -> dict[str, Division]:
         """The division and its real ancestors by level (placeholders left out)."""
-        cached = self._ancestors.get(division.code)
-        if cached is not None:
-            return dict(cached)
-        chain: dict[str, Division] = {}
-        code: str | None = division.code
-        while code:
+        return dict(self._kept_ancestors(division))
+
+    def _kept_ancestors(self, division: Division) -> dict[str, Division]:
+        """:meth:`ancestors`, the memo's own dict (not to be changed)."""
+        return self._chain_above(division.code)
+
+    def _chain_above(self, code: str) -> dict[str, Division]:
+        """The real divisions of ``code`` and of every prefix of it that is a code, by level,
+        the code's own first: a township's is its own and its county's, which is kept once
+        for every township of the county."""
+        chain = self._ancestors.get(code)
+        if chain is None:
+            chain = {}
             found = self.by_code.get(code)
             if found is not None and not found.placeholder:
                 chain[found.level] = found
-            code = {9: code[:6], 6: code[:4], 4: code[:2]}.get(len(code))
-        self._ancestors[division.code] = chain
-        return dict(chain)
+            parent = code[: _PARENT_LENGTH.get(len(code), 0)]
+            if parent:
+                chain.update(self._chain_above(parent))
+            self._ancestors[code] = chain
+        return chain
 
     def place_names(self, division: Division) -> tuple[str | None, ...]:
         """(province, city, county, township, zone): the names a place read as ``division``
         carries. A zone is named as the zone, not at the level its code has."""
         found = self._place_names.get(division.code)
         if found is None:
-            names = self.ancestors(division)
+            names = list(self._names_above(division.code))
             zone = None
             if division.is_zone:
-                names.pop(division.level, None)
                 zone = division.name
-            found = (*(names[lv].name if lv in names else None for lv in LEVELS), zone)
-            self._place_names[division.code] = found
+                names[LEVELS.index(division.level)] = None
+            found = self._place_names[division.code] = (*names, zone)
+        return found
+
+    def _names_above(self, code: str) -> tuple[str | None, ...]:
+        """The names of the real divisions of ``code`` and of its prefixes, by level (as
+        :meth:`ancestors`), each kept once: a township's are its county's and its own."""
+        found = self._level_names.get(code)
+        if found is None:
+            cut = _PARENT_LENGTH.get(len(code), 0)
+            names = list(self._names_above(code[:cut]) if cut else (None,) * len(LEVELS))
+            division = self.by_code.get(code)
+            if division is not None and not division.placeholder:
+                names[LEVELS.index(division.level)] = division.name
+            found = self._level_names[code] = tuple(names)
         return found
 
     def children(self, code: str) -> list[Division]:
@@ -319,8 +346,9 @@ class DivisionTable:
         table.latest = table.editions[-1] if table.editions else 0
         table._names = names
         table._lengths = lengths
+        table._singles = _single_names(lengths)
         table.max_name_length = max((len(n) for n in names), default=0)
-        table._memos()
+        table.forget()
         return table
 
     @classmethod
@@ -370,13 +398,19 @@ class DivisionTable:
 
 def name_lengths(names: Iterable[str]) -> dict[str, int]:
     """The lengths of the names by their first two characters (one for a name of one), each
-    set of lengths a bitmask: what :meth:`DivisionTable.name_lengths_at` reads."""
+    set of lengths a bitmask (bit n: a name of n characters), so that a reading looks up only
+    the lengths some name has where it stands instead of every length."""
     lengths: dict[str, int] = {}
     get = lengths.get
     for name in names:
         key = name[:2]
         lengths[key] = get(key, 0) | (1 << len(name))
     return lengths
+
+
+def _single_names(lengths: dict[str, int]) -> frozenset[str]:
+    """The names of one character (kept apart in the index of lengths, whose keys have two)."""
+    return frozenset(key for key in lengths if len(key) == 1)
 
 
 def _edition_span(mask: int, editions: tuple[int, ...]) -> tuple[int, int]:

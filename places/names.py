@@ -532,9 +532,14 @@ _LEVEL_SUFFIXES = {
 }
 
 
+_ETHNIC_LAST = frozenset(group[-1] for group in ETHNIC_GROUPS)  # 族, 尔 (维吾尔)
+
+
 def _strip_ethnic(stem: str) -> str:
     changed = True
     while changed:
+        if not stem or stem[-1] not in _ETHNIC_LAST:
+            break  # no group ends the stem
         changed = False
         for group in ETHNIC_GROUPS:
             if stem.endswith(group) and len(stem) > len(group):

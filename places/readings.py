@@ -16,6 +16,7 @@ any other name are kept once for every year.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from places import names as vocab
@@ -73,12 +74,13 @@ Ref = tuple[str, str, int]
 """A code a name designates: the table's (code, how, mask), see :class:`NameRef`."""
 
 
-@dataclass(slots=True)
-class _Chain:
-    nodes: tuple[tuple[Ref, Division], ...]
-    start: int
-    end: int
-    last_start: int  # where the last place name begins (the zone named after it starts there)
+Nodes = tuple[tuple[Ref, Division], ...]
+Chain = tuple[Nodes, int, int, int, str | None]
+"""Place names read one inside the other: (nodes, start, end, last_start, organ) — each name's
+ref and division, where the chain starts and ends in the text, where its last name begins (the
+zone named after it starts there) and the organ prefix read before it (None from the start).
+Plain tuples: a name has some five chains, most of them never interpreted."""
+_ORGAN_INITIALS = frozenset(prefix[0] for prefix in vocab.ORGAN_PREFIXES)
 
 
 def readings(
@@ -89,11 +91,14 @@ def readings(
 
 
 def clear_cache(table: DivisionTable | None = None) -> None:
-    """Forget the cached readings of names and places of records (benchmarks; a table edited
-    in place)."""
-    cached = (table or default_table()).__dict__
+    """Forget the cached readings of names and places of records, and what was worked out of
+    the table's divisions meanwhile (benchmarks; a table edited in place)."""
+    table = table or default_table()
+    cached = table.__dict__
     cached.pop("_reading_cache", None)
+    cached.pop("_best_cache", None)
     cached.pop("_record_places", None)
+    table.forget()
 
 
 # --- readings ---------------------------------------------------------------------------------
@@ -114,15 +119,27 @@ def cached_readings(
 
     Kept under ``ANY_YEAR`` when no year changes them: a harvest meets each agency once a
     year, and would otherwise read its name again for each of its reports."""
-    text = _LEADING_YEAR.sub("", vocab.normalize(name))
-    cache: dict = table.__dict__.setdefault("_reading_cache", {})
+    return cached(table, "_reading_cache", _read, name, year)
+
+
+def cached(
+    table: DivisionTable,
+    slot: str,
+    read: Callable[[DivisionTable, str, int | None], tuple[list[Reading], bool]],
+    name: str,
+    year: int | None,
+) -> tuple[list[Reading], bool]:
+    """What ``read`` gives for ``name`` and ``year``, kept in the table's cache ``slot`` by
+    the name's reading text and the year, or for any year when no year changes it."""
+    text = reading_text(name)
+    cache: dict = table.__dict__.setdefault(slot, {})
     found = cache.get((text, ANY_YEAR))
     if found is not None:
         return found, False
     found = cache.get((text, year))
     if found is not None:
         return found, True
-    found, by_year = _read(table, text, year)
+    found, by_year = read(table, text, year)
     for reading in found:
         reading.place.name = name
     if len(cache) >= _CACHE_LIMIT:
@@ -131,64 +148,101 @@ def cached_readings(
     return found, by_year
 
 
+def reading_text(name: str) -> str:
+    """The form of an agency name that is read: normalised, without a leading report year."""
+    return _LEADING_YEAR.sub("", vocab.normalize(name))
+
+
 def _read(table: DivisionTable, text: str, year: int | None) -> tuple[list[Reading], bool]:
     """The readings of a normalised name, and whether the year changed any of them (only a
-    former name does: see :func:`_chain_factor`)."""
+    former name does: see :func:`chain_base`)."""
     if not text:
         return [], False
     bit = table.edition_bit(year) if year is not None else 0
-    starts: list[tuple[int, str | None]] = [(0, None)]
-    for prefix, organ_name in vocab.ORGAN_PREFIXES.items():
-        if text.startswith(prefix) and len(text) > len(prefix):
-            starts.append((len(prefix), organ_name))
-    best: dict[tuple, Reading] = {}
-    by_year = False
-    for start, organ in starts:
-        for chain in _chains(table, text, start):
-            if not by_year:
-                for ref, _division in chain.nodes:
-                    if ref[1] == FORMER:
-                        by_year = True
-                        break
-            for reading in _interpret(table, text, chain, organ, bit):
-                key = _key(reading.place)
-                if key not in best or reading.place.confidence > best[key].place.confidence + _EPS:
-                    best[key] = reading
-    out = sorted(best.values(), key=lambda r: (-r.place.confidence, r.place.code or ""))
+    chains, by_year = all_chains(table, text)
+    out = kept(_interpret(table, text, chain, bit) for chain in chains)
     return out, by_year
 
 
-def _chains(table: DivisionTable, text: str, start: int) -> list[_Chain]:
-    """Every chain of nested place names starting at ``start`` (including the empty chain)."""
-    found: list[_Chain] = []
-    names = table._names
-    by_code = table.by_code
-    lengths_at = table.name_lengths_at
+def all_chains(table: DivisionTable, text: str) -> tuple[list[Chain], bool]:
+    """Every chain of place names in a (non-empty) normalised name, from its start and after
+    each organ prefix it starts with, and whether a former name is among them (the only
+    readings a year changes)."""
+    chains: list[Chain] = []
+    former = _chains(table, text, 0, None, chains)
+    if text[0] in _ORGAN_INITIALS:
+        for prefix, organ in vocab.ORGAN_PREFIXES.items():
+            if text.startswith(prefix) and len(text) > len(prefix):
+                former |= _chains(table, text, len(prefix), organ, chains)
+    return chains, former
 
-    def walk(pos: int, nodes: tuple[tuple[Ref, Division], ...], last_start: int) -> None:
-        found.append(_Chain(nodes, start, pos, last_start))
-        if len(nodes) >= 4 or pos >= len(text):
-            return
-        last = nodes[-1][1] if nodes else None
+
+def kept(found: Iterable[list[Reading]]) -> list[Reading]:
+    """The readings of a name, chain by chain in the order read, with one kept for each place
+    (the first of the most confident), best first."""
+    best: dict[tuple, Reading] = {}
+    for readings_ in found:
+        for reading in readings_:
+            key = _key(reading.place)
+            if key not in best or reading.place.confidence > best[key].place.confidence + _EPS:
+                best[key] = reading
+    return sorted(best.values(), key=lambda r: (-r.place.confidence, r.place.code or ""))
+
+
+def _chains(
+    table: DivisionTable, text: str, start: int, organ: str | None, found: list[Chain]
+) -> bool:
+    """Add every chain of nested place names starting at ``start`` (the empty chain too) to
+    ``found``, depth first, longer names first; whether any of them reads a former name."""
+    former = False
+    names = table._names.get
+    lengths = table._lengths.get
+    singles = table._singles
+    by_code = table.by_code
+    size = len(text)
+    stack: list[tuple[int, Nodes, int, Division | None]] = [(start, (), start, None)]
+    while stack:
+        pos, nodes, last_start, last = stack.pop()
+        found.append((nodes, start, pos, last_start, organ))
+        if len(nodes) >= 4 or pos >= size:
+            continue
         positions = [pos]
-        if nodes:
-            positions += [pos + len(i) for i in vocab.INFIXES if text.startswith(i, pos)]
+        if last is not None:
+            for infix in vocab.INFIXES:  # 北京市东城区人民政府东华门街道办事处
+                if text.startswith(infix, pos) and pos + len(infix) < size:
+                    positions.append(pos + len(infix))
+        following: list[tuple[int, Nodes, int, Division | None]] = []
         for p in positions:
-            # The lengths some name has at p, longest first.
-            mask = lengths_at(text, p) if p < len(text) else 0
+            # Only the lengths of the names that begin with the text's next two characters
+            # (or one), longest first: every other length would be looked up in vain.
+            mask = lengths(text[p : p + 2], 0)
+            if singles and text[p] in singles:
+                mask |= 2
+            mask &= (2 << (size - p)) - 1
             while mask:
                 length = mask.bit_length() - 1
                 mask ^= 1 << length
-                for ref in names.get(text[p : p + length], ()):
+                refs = names(text[p : p + length])
+                if refs is None:
+                    continue
+                for ref in refs:
                     division = by_code[ref[0]]
                     if division.placeholder:
                         continue
-                    if last is not None and not _below(table, division, last):
+                    code = division.code
+                    if (
+                        last is not None
+                        and not (len(code) > len(last.code) and code.startswith(last.code))
+                        and not _below(table, division, last)
+                    ):
                         continue
-                    walk(p + length, (*nodes, (ref, division)), p)
-
-    walk(start, (), start)
-    return found
+                    if ref[1] == FORMER:
+                        former = True
+                    following.append((p + length, (*nodes, (ref, division)), p, division))
+        if following:
+            following.reverse()  # the first found is walked first
+            stack += following
+    return former
 
 
 def _below(table: DivisionTable, child: Division, parent: Division) -> bool:
@@ -200,15 +254,22 @@ def _below(table: DivisionTable, child: Division, parent: Division) -> bool:
 
 
 def _interpret(
-    table: DivisionTable, text: str, chain: _Chain, organ: str | None, bit: int
+    table: DivisionTable,
+    text: str,
+    chain: Chain,
+    bit: int,
+    based: tuple[float, Division] | None = None,
 ) -> list[Reading]:
-    """What the agency is, given the places read and the text after them."""
-    rest = text[chain.end :]
+    """What the agency is, given the places read and the text after them (``based``: the
+    chain's :func:`chain_base`, when the caller has it already)."""
+    nodes, start, end, last_start, organ = chain
+    rest = text[end:]
     out: list[Reading] = []
-    if not chain.nodes:
-        return _interpret_placeless(text[chain.start :], organ)
+    if not nodes:
+        return _interpret_placeless(text[start:], organ)
 
-    base, final, notes = _chain_factor(table, chain, bit)
+    base, final = based or chain_base(table, nodes, bit)
+    notes = _chain_notes(table, nodes, bit, final)
     final_level = "zone" if final.is_zone else final.level
 
     def make(level: str, factor: float, **extra) -> None:
@@ -249,8 +310,8 @@ def _interpret(
             zone_name = zone_part
             factor *= F_ZONE_OWN_NAME
         else:
-            zone_name = text[chain.last_start : chain.end] + zone_part
-            if chain.nodes[-1][0][1] == SHORT:
+            zone_name = text[last_start:end] + zone_part
+            if nodes[-1][0][1] == SHORT:
                 factor /= F_SHORT  # zones are named by the short form: 苏州工业园区
         # A zone the table lists under this place is read from the table, with its code.
         listed = any(
@@ -316,36 +377,45 @@ def _interpret_placeless(text: str, organ: str | None) -> list[Reading]:
     return out
 
 
-def _chain_factor(
-    table: DivisionTable, chain: _Chain, bit: int
-) -> tuple[float, Division, list[str]]:
-    """The confidence the chain itself carries, the division it ends on, and notes."""
+def chain_base(table: DivisionTable, nodes: Nodes, bit: int) -> tuple[float, Division]:
+    """The confidence a chain's names carry and the division it ends on (today's code)."""
     factor = 1.0
-    notes: list[str] = []
-    for (_code, how, mask), division in chain.nodes:
+    for (_code, how, mask), _division in nodes:
         if how == SHORT:
             factor *= F_SHORT
-            notes.append(f"{division.name} written in a short form")
         elif how == FORMER and not (bit and mask & bit):
             factor *= F_FORMER
+    last = nodes[-1][1]
+    current = table.current(last.code)
+    if current.last != table.latest:
+        factor *= F_VANISHED
+    if len(nodes) == 1 and last.level in ("county", "township"):
+        factor *= F_LONE
+    if current.level == "township" and current.kind in ("zone", "other"):
+        factor *= F_MINOR_UNIT
+    return factor, current
+
+
+def _chain_notes(table: DivisionTable, nodes: Nodes, bit: int, current: Division) -> list[str]:
+    """What a reader of the place should know about the chain's names (the reasons for the
+    factors of :func:`chain_base`)."""
+    notes: list[str] = []
+    for (_code, how, mask), division in nodes:
+        if how == SHORT:
+            notes.append(f"{division.name} written in a short form")
+        elif how == FORMER and not (bit and mask & bit):
             names = [n for n in division.names if n != division.name]
             old = names[0] if names else division.name
             notes.append(f"{old} is a former name of {division.name} ({division.code})")
-    last = chain.nodes[-1][1]
-    current = table.current(last.code)
+    last = nodes[-1][1]
     if current.code != last.code:
         notes.append(f"{last.name} ({last.code}) is continued by {current.name} ({current.code})")
     if current.last != table.latest:
-        factor *= F_VANISHED
         notes.append(
             f"{current.name} ({current.code}) was last listed in the {current.last} edition "
             "(merged or abolished since)"
         )
-    if len(chain.nodes) == 1 and last.level in ("county", "township"):
-        factor *= F_LONE
-    if current.level == "township" and current.kind in ("zone", "other"):
-        factor *= F_MINOR_UNIT
-    return factor, current, notes
+    return notes
 
 
 def _place_from(
@@ -458,16 +528,26 @@ def _department_factor(rest: str) -> float:
 
 def anchors(table: DivisionTable, division: Division) -> tuple[tuple[int, str], ...]:
     """Names of the division's ancestors to look for in context text, with weights."""
-    weights = {"province": 1, "city": 2, "county": 3, "township": 4}
     out: list[tuple[int, str]] = []
-    for level, anc in table.ancestors(division).items():
-        if anc.code == division.code:
-            continue
-        out.append((weights[level], anc.name))
-        short = vocab.short_name(anc.name, level)
-        if short:
-            out.append((weights[level], short))
+    for level, anc in table._kept_ancestors(division).items():
+        if anc.code != division.code:
+            out += _named(table, anc, level)
     return tuple(out)
+
+
+_WEIGHTS = {"province": 1, "city": 2, "county": 3, "township": 4}
+
+
+def _named(table: DivisionTable, division: Division, level: str) -> tuple[tuple[int, str], ...]:
+    """How context text may name ``division`` (its name, its short form), with the weight of
+    its level; worked out once a division, as the ancestor of many."""
+    found = table._anchor_names.get(division.code)
+    if found is None:
+        weight = _WEIGHTS[level]
+        short = vocab.short_name(division.name, level)
+        found = ((weight, division.name), (weight, short)) if short else ((weight, division.name),)
+        table._anchor_names[division.code] = found
+    return found
 
 
 def _n(names: dict[str, Division], level: str) -> str | None:

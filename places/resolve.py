@@ -11,15 +11,16 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from places.best import best_readings, cached_best
 from places.divisions import DivisionTable, default_table
 from places.model import NAME_LEVELS, Place, PlaceError, Region
 from places.readings import (
     ANY_YEAR,
     Reading,
     anchors,
-    cached_readings,
     copy_place,
     read_name,
+    reading_text,
     readings,
 )
 from places.regions import AmbiguousRegion, find_region, place_within, region_of
@@ -50,12 +51,14 @@ def resolve(
     name: they only choose among readings that tie.
     """
     table = table or default_table()
+    if within is None:  # only the best readings can be chosen
+        return _chosen(table, name, cached_best(table, name, year)[0], [], None, context)
     readings = read_name(table, name, year)
     notes: list[str] = []
     pool = readings
     tie_broken_by: str | None = None
 
-    if within is not None and pool:
+    if pool:
         regions = _within_regions(table, within, notes)
         if regions:
             inside = [r for r in pool if any(_contains(table, g, r.place) for g in regions)]
@@ -68,7 +71,19 @@ def resolve(
                 label = within if isinstance(within, str) else regions[0].describe()
                 notes.append(f"no reading of the name lies within {label}")
 
-    top = _top(pool)
+    return _chosen(table, name, _top(pool), notes, tie_broken_by, context)
+
+
+def _chosen(
+    table: DivisionTable,
+    name: str,
+    top: list[Reading],
+    notes: list[str],
+    tie_broken_by: str | None,
+    context: str | Iterable[str] | None,
+) -> Place:
+    """The place of ``name`` from its readings that tie for the best: the one the context
+    names most when it names one, else all of them as candidates."""
     if len(top) > 1 and context:
         chosen = _by_context(table, top, context)
         if chosen is not None:
@@ -111,10 +126,14 @@ def record_place(
     if found is None:
         found = cache.get((name, year))
     if found is None:
-        readings, by_year = cached_readings(table, name, year)
-        if len(_top(readings)) > 1:  # the context may break the tie
-            return resolve(name, context=context, year=year, table=table).to_dict()
-        found = resolve(name, year=year, table=table).to_dict()
+        # Only the best readings matter here, and they are read without the others.
+        top, by_year = best_readings(table, reading_text(name), year)
+        if len(top) == 1:
+            found = top[0].place.to_dict()
+        else:
+            found = _chosen(table, name, top, [], None, context).to_dict()
+            if top:  # the context may break the tie
+                return found
         if len(cache) >= _RECORD_CACHE_LIMIT:
             cache.clear()
         cache[(name, year) if by_year else (name, ANY_YEAR)] = found
