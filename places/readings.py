@@ -429,19 +429,22 @@ def _place_from(
     department: str | None = None,
 ) -> Place:
     province, city, county, township, zone = table.place_names(division)
+    # Positional (the fields' order): keywords cost a third of making a place.
     return Place(
-        level=level,
-        province=province,
-        city=city,
-        county=county,
-        township=township,
-        code=division.code,
-        confidence=min(confidence, 0.99),
-        parent_level=parent_level,
-        zone=zone,
-        department=department,
-        kind=division.kind,
-        notes=list(notes),
+        level,
+        province,
+        city,
+        county,
+        township,
+        division.code,
+        confidence if confidence < 0.99 else 0.99,
+        [],
+        parent_level,
+        zone,
+        "",
+        department,
+        division.kind,
+        list(notes),
     )
 
 
