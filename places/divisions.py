@@ -197,7 +197,7 @@ class DivisionTable:
         self._place_names: dict[str, tuple[str | None, ...]] = {}
         self._level_names: dict[str, tuple[str | None, ...]] = {}
         self._edition_bits: dict[int | None, int] = {}
-        self._anchor_names: dict[str, tuple[tuple[int, str], ...]] = {}
+        self._anchor_names: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
 
     # --- lookups --------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from places import names as vocab
 from places.divisions import (
     FORMER,
+    LEVELS,
     SHORT,
     Division,
     DivisionTable,
@@ -532,24 +533,27 @@ def _department_factor(rest: str) -> float:
 def anchors(table: DivisionTable, division: Division) -> tuple[tuple[int, str], ...]:
     """Names of the division's ancestors to look for in context text, with weights."""
     out: list[tuple[int, str]] = []
-    for level, anc in table._kept_ancestors(division).items():
-        if anc.code != division.code:
-            out += _named(table, anc, level)
+    own = LEVELS.index(division.level)
+    names = table._names_above(division.code)  # kept when the reading was made
+    for index in range(len(LEVELS) - 1, -1, -1):  # the nearest ancestor first
+        name = names[index]
+        if name is not None and index != own:
+            out += _named(table, LEVELS[index], name)
     return tuple(out)
 
 
 _WEIGHTS = {"province": 1, "city": 2, "county": 3, "township": 4}
 
 
-def _named(table: DivisionTable, division: Division, level: str) -> tuple[tuple[int, str], ...]:
-    """How context text may name ``division`` (its name, its short form), with the weight of
-    its level; worked out once a division, as the ancestor of many."""
-    found = table._anchor_names.get(division.code)
+def _named(table: DivisionTable, level: str, name: str) -> tuple[tuple[int, str], ...]:
+    """How context text may name a division (its name, its short form), with the weight of
+    its level; worked out once a name, as the ancestor of many."""
+    found = table._anchor_names.get((level, name))
     if found is None:
         weight = _WEIGHTS[level]
-        short = vocab.short_name(division.name, level)
-        found = ((weight, division.name), (weight, short)) if short else ((weight, division.name),)
-        table._anchor_names[division.code] = found
+        short = vocab.short_name(name, level)
+        found = ((weight, name), (weight, short)) if short else ((weight, name),)
+        table._anchor_names[(level, name)] = found
     return found
 
 
