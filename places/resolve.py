@@ -7,11 +7,11 @@ ties, and ties that remain are reported as candidates with no code.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from places.best import best_readings, cached_best
+from places.best import cached_best
+from places.context import context_text
 from places.divisions import DivisionTable, default_table
 from places.model import NAME_LEVELS, Place, PlaceError, Region
 from places.readings import (
@@ -20,7 +20,6 @@ from places.readings import (
     anchors,
     copy_place,
     read_name,
-    reading_text,
     readings,
 )
 from places.regions import AmbiguousRegion, find_region, place_within, region_of
@@ -126,8 +125,9 @@ def record_place(
     if found is None:
         found = cache.get((name, year))
     if found is None:
-        # Only the best readings matter here, and they are read without the others.
-        top, by_year = best_readings(table, reading_text(name), year)
+        # Only the best readings matter here, and they are read without the others (and
+        # kept: a name that several places share is chosen again by each report's text).
+        top, by_year = cached_best(table, name, year)
         if len(top) == 1:
             found = top[0].place.to_dict()
         else:
@@ -155,7 +155,7 @@ def _by_context(
 ) -> Reading | None:
     """The one reading whose ancestors the context text names most, if there is one."""
     text = context if isinstance(context, str) else "\n".join(context)
-    text = "".join(unicodedata.normalize("NFKC", text).split())
+    text = context_text(text)
     scores = []
     for reading in top:
         seen: dict[int, int] = {}
