@@ -1,6 +1,9 @@
 """Importing this module readies a process to parse: the parsers are imported, the place
 table (about a third of a second to load) is loaded, and what is loaded so far is frozen out
-of the garbage collector's way.
+of the garbage collector's way. numpy too: the parsers import it only when a page first needs
+it (``import parsers`` stays light), and a worker replaced every few hundred documents would
+otherwise import it again each time (~60 ms a worker, more than it saves on the pages it
+parses).
 
 A fork server imports it once, so that every worker forked from it starts ready instead of
 loading the same table on its first report (see :mod:`ogi.pool`); frozen, those objects are
@@ -11,6 +14,8 @@ the workers (a collection would otherwise write to every one of them).
 from __future__ import annotations
 
 import gc
+
+import numpy  # noqa: F401  (the HTML depth bound counts a page's tags with it)
 
 import parsers  # noqa: F401  (the parse stages and the schema)
 from places import default_table

@@ -112,7 +112,8 @@ def _start_tags_at_most(data: bytes, limit: int) -> bool:
     """Whether ``data`` holds at most ``limit`` ``<`` not followed by ``/`` (start tags, and a
     few others). Counted with numpy: ``bytes.count`` loops over the bytes one by one (about four
     times as long on a report page), and is slower still for the two-byte ``</``."""
-    import numpy  # (imported by the first page that has more bytes than the limit)
+    import numpy  # (imported by the first page longer than the limit; parse workers have it
+    # from parsers.warm, so that each new worker does not import it again)
 
     opens = numpy.frombuffer(data, dtype=numpy.uint8) == _LT
     tags = int(numpy.count_nonzero(opens))
