@@ -100,6 +100,12 @@ def encode(report: Report) -> str | None:
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    return packed(text)
+
+
+def packed(text: str) -> str:
+    """An ``_origins`` JSON text as it is stored: compressed (zlib), then base64 (see
+    :func:`decode`); the one place that form is written."""
     return base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
 
 

@@ -115,11 +115,12 @@ def _start_tags_at_most(data: bytes, limit: int) -> bool:
     import numpy  # (imported by the first page longer than the limit; parse workers have it
     # from parsers.warm, so that each new worker does not import it again)
 
-    opens = numpy.frombuffer(data, dtype=numpy.uint8) == _LT
+    chars = numpy.frombuffer(data, dtype=numpy.uint8)
+    opens = chars == _LT
     tags = int(numpy.count_nonzero(opens))
     if tags <= limit:
         return True
-    ends = numpy.count_nonzero(opens[:-1] & (numpy.frombuffer(data, numpy.uint8)[1:] == _SLASH))
+    ends = numpy.count_nonzero(opens[:-1] & (chars[1:] == _SLASH))
     return tags - int(ends) <= limit
 
 

@@ -15,15 +15,14 @@ written from it per first line (a bounded memory).
 
 from __future__ import annotations
 
-import base64
 import json
-import zlib
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import NamedTuple
 
 from parsers.fastpath.plan import Plan
 from parsers.model import _NUMBERED
+from parsers.provenance import packed
 
 Template = tuple[str, Callable[[Sequence[int]], tuple[int, ...]]]
 """The JSON text with ``%d`` where each line goes, and what takes those lines, in that
@@ -73,7 +72,7 @@ def planned_origins(plan: Plan, tokens: Sequence[tuple], lines: Sequence[int] | 
     if first is not None and first in written:
         return written[first]
     text = template % take(lines)
-    out = base64.b64encode(zlib.compress(text.encode("utf-8"), 1)).decode("ascii")
+    out = packed(text)
     if first is not None:
         if len(written) >= _WRITTEN_KEPT:
             written.clear()
