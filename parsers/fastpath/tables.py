@@ -129,9 +129,6 @@ def _build(plan: Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> 
     return Found(template=plan.template, tables=reading.tables(), template_votes=dict(plan.votes))
 
 
-_Plan = Plan  # (the name the readers of a part of a document build their plans by)
-
-
 _SHAPE_OF = itemgetter(SHAPE)
 
 

@@ -21,13 +21,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from parsers import schema
+from parsers.fastpath.plan import Plan
 from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW
 from parsers.fastpath.stream import Token as StreamToken
 from parsers.fastpath.tables import (
     _block_start,
     _build,
     _built,
-    _Plan,
     _proactive,
     _template_votes,
 )
@@ -110,7 +110,7 @@ def _proactive_in_order(
         )
         for code, columns, pairs, label in map(_built, rows)
     )
-    plan = _Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
+    plan = Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
     found = _build(plan, stream, lines)
     if found is None:
         return None
