@@ -26,7 +26,8 @@ def bound_document(doc: Document) -> Document:
         from parsers.fastpath.stream import to_cells
 
         doc.cells, doc.stream = to_cells(doc.stream), None
-    if len(doc.cells) > MAX_CELLS:
+    deferred = doc.deferred_cells()  # (not made: counted without making them)
+    if (len(deferred) if deferred is not None else len(doc.cells)) > MAX_CELLS:
         doc.warnings.append(
             f"{len(doc.cells)} table cells: only the first {MAX_CELLS} read (cell limit)"
         )

@@ -19,6 +19,8 @@ from parsers.bounds import bound_document, bound_warnings
 from parsers.cells.base import Document
 from parsers.cells.pipe import pipe_stream_document
 from parsers.checks import run_checks
+from parsers.fastpath.htmlreading import GridReading, planned_grid_reading
+from parsers.fastpath.reading import PlannedReading
 from parsers.fastpath.tables import planned_reading
 from parsers.meta import read_meta
 from parsers.model import ParseError, Report, defer_tables
@@ -135,9 +137,11 @@ def report_from_document(
     """The record of one document: metadata, tables, checks, prose and place."""
     doc = bound_document(doc)
     meta = read_meta(doc)
-    planned = None
+    planned: PlannedReading | GridReading | None = None
     if doc.stream is not None:  # compact tokens: the fast path, else the general reader
         planned = planned_reading(doc.stream, doc.stream_lines)
+    elif (grid := doc.deferred_cells()) is not None:  # a page's cells: by their layout's plan
+        planned = planned_grid_reading(grid)
     found = (
         None
         if planned is not None

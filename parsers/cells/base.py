@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 
 @dataclass(slots=True)
@@ -67,3 +67,48 @@ class Document:
     stream: list[tuple] | None = None
     # The text line (1-based) of each token of ``stream`` (a range when a token per line).
     stream_lines: Sequence[int] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for an attribute the document does not hold: ``cells`` left to be made
+        # when first read (see defer_cells), made now and kept.
+        if name == "cells":
+            state = self.__dict__
+            deferred = state.get("_deferred_cells")
+            if deferred is not None:
+                cells = state.setdefault("cells", deferred.cells())
+                state.pop("_deferred_cells", None)
+                return cells
+            if "cells" in state:  # (made by another thread since this one looked)
+                return state["cells"]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def deferred_cells(self) -> DeferredCells | None:
+        """What the document's cells are left to while they are not made (see
+        :func:`defer_cells`): a reader that needs only their texts and places asks it."""
+        state = self.__dict__
+        return None if "cells" in state else state.get("_deferred_cells")
+
+
+class DeferredCells(Protocol):
+    """A document's cells not made yet (see :func:`defer_cells`)."""
+
+    def cells(self) -> list[Cell]:
+        """The cells, made (each call makes them afresh)."""
+        ...
+
+    def __len__(self) -> int:
+        """How many cells :meth:`cells` makes."""
+        ...
+
+
+def defer_cells(doc: Document, deferred: DeferredCells) -> Document:
+    """Leave ``doc.cells`` to be made by ``deferred`` when it is first read.
+
+    An HTML page's cells (a few hundred :class:`Cell` objects) are what its tables' reading
+    keeps as the values' sources, but a page whose table layout was read before is read from
+    the cells' texts and the layout's plan, and its record made from them only when asked
+    (:mod:`parsers.fastpath.htmlreading`): reading ``doc.cells`` makes them then, the same
+    cells as made at once."""
+    doc.__dict__.pop("cells", None)
+    doc.__dict__["_deferred_cells"] = deferred
+    return doc

@@ -12,17 +12,17 @@ import re
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
-from parsers.cells.base import Cell, Document
+from parsers.cells.base import Cell, Document, defer_cells
 from parsers.cells.fields import labeled_fields
 from parsers.cells.html_depth import MAX_DEPTH, limit_depth
 from parsers.cells.html_grid import MAX_GRID_CELLS as MAX_GRID_CELLS  # the bounds, as before
 from parsers.cells.html_grid import MAX_SPAN as MAX_SPAN
 from parsers.cells.html_grid import (
     MAX_TABLE_ROWS,
-    GridCells,
-    shaped_table_cells,
+    PageGrid,
     table_cells,
     table_rows,
+    table_texts,
 )
 from parsers.cells.html_lines import report_lines
 from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
@@ -135,14 +135,15 @@ def html_document(html: str | bytes) -> Document:
         meta.setdefault(key, value)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
-    cells = GridCells()
+    grid = PageGrid()
     for index, table in enumerate(report_tables):
-        grid_cells, warning, shape = shaped_table_cells(table, index, spanning)
-        cells.add_table(grid_cells, shape)
+        cell_texts, places, warning, shape = table_texts(table, index, spanning)
+        grid.add_table(cell_texts, places, shape)
         if warning:
             warnings.append(warning)
     text = "\n".join(text_lines)
-    return Document(text=text, cells=cells, form="html", title=title, meta=meta, warnings=warnings)
+    doc = Document(text=text, form="html", title=title, meta=meta, warnings=warnings)
+    return defer_cells(doc, grid)  # (its cells made when first read)
 
 
 def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:

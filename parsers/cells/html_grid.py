@@ -88,11 +88,14 @@ class GridCells(list[Cell]):
     shapes instead of by every cell's position (:func:`parsers.fastpath.htmlplan.layout_key`).
     """
 
-    __slots__ = ("shapes",)
+    __slots__ = ("shapes", "read")
 
     def __init__(self) -> None:
         super().__init__()
         self.shapes: list[tuple[int, Shape]] = []  # (cells of the table, its shape)
+        self.read: tuple[list, tuple] | None = None
+        """The cells' tokens and layout key, when a reader worked them out from the texts
+        before the cells were made (:class:`PageGrid`): the next reader takes them."""
 
     def add_table(self, cells: list[Cell], shape: Shape) -> None:
         self.extend(cells)
@@ -119,6 +122,15 @@ def shaped_table_cells(
     """:func:`table_cells`, and the table's shape (which gives every cell's place).
     ``spanning``: the ``mem_id`` of every cell with a rowspan or colspan attribute, when the
     caller found them in its own walk of the page (else the table is searched for them)."""
+    texts, places, warning, shape = table_texts(table, index, spanning)
+    return _made(texts, places, index), warning, shape
+
+
+def table_texts(
+    table: LexborNode, index: int, spanning: Container[int] | None = None
+) -> tuple[list[str], tuple[Place, ...], str | None, Shape]:
+    """What :func:`shaped_table_cells` makes its cells from: each cell's normalized text and
+    its place (grid row, column, colspan, rowspan), a warning, and the table's shape."""
     rows = table_rows(table, MAX_TABLE_ROWS)
     warning = None
     if len(rows) > MAX_TABLE_ROWS:
@@ -131,21 +143,62 @@ def shaped_table_cells(
     places, cut = (_known_places if len(nodes) <= _KNOWN_SHAPE_CELLS else grid_places)(*shape)
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
+        nodes = nodes[: len(places)]
     known = CELL_TEXTS.get
-    cells = [
-        Cell(
-            text if (text := known(raw)) is not None else normalize_cell(raw),
-            index,
-            r,
-            col,
-            colspan,
-            rowspan,
-        )
-        for raw, (r, col, colspan, rowspan) in zip(
-            [node.text_lexbor() for node in nodes[: len(places)]], places, strict=True
-        )
+    texts = [
+        text if (text := known(raw)) is not None else normalize_cell(raw)
+        for raw in [node.text_lexbor() for node in nodes]
     ]
-    return cells, warning, shape
+    return texts, places, warning, shape
+
+
+def _made(texts: list[str], places: tuple[Place, ...], index: int) -> list[Cell]:
+    """The cells of one table: each text at its place."""
+    return [
+        Cell(text, index, r, col, colspan, rowspan)
+        for text, (r, col, colspan, rowspan) in zip(texts, places, strict=True)
+    ]
+
+
+class PageGrid:
+    """A page's report tables as their cells' texts and places, the cells not made: a page
+    read from a plan (:mod:`parsers.fastpath.htmlreading`) needs only the texts, and makes
+    the cells (:meth:`cells`, the same :class:`GridCells` as made at once) only when its
+    record's cells are asked for."""
+
+    __slots__ = ("texts", "tables", "count", "read")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        """Every cell's normalized text, table after table."""
+        self.tables: list[tuple[tuple[Place, ...], Shape]] = []
+        """The places of each table's cells, and its shape."""
+        self.count = 0
+        self.read: tuple[list, tuple] | None = None
+        """The cells' tokens and layout key, once a reader worked them out (handed on to the
+        cells made: :attr:`GridCells.read`)."""
+
+    def add_table(self, texts: list[str], places: tuple[Place, ...], shape: Shape) -> None:
+        self.texts.extend(texts)
+        self.tables.append((places[: len(texts)], shape))
+        self.count += len(texts)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def layout(self) -> tuple[tuple[int, Shape], ...]:
+        """:meth:`GridCells.layout` of the cells made."""
+        return tuple([(len(places), shape) for places, shape in self.tables])
+
+    def cells(self) -> GridCells:
+        out = GridCells()
+        start = 0
+        for index, (places, shape) in enumerate(self.tables):
+            end = start + len(places)
+            out.add_table(_made(self.texts[start:end], places, index), shape)
+            start = end
+        out.read = self.read
+        return out
 
 
 def _spans(

@@ -31,6 +31,7 @@ from typing import cast
 
 from parsers import schema
 from parsers.cells.base import Cell
+from parsers.cells.html_grid import GridCells
 from parsers.fastpath.htmlheaders import cached_headers
 from parsers.fastpath.htmlplan import LayoutKey, Plans, layout_key, make_plan
 from parsers.fastpath.htmlsections import appeals_plan_key, proactive_plan_key, read_section
@@ -82,10 +83,14 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     general reader reads them, or None."""
     if not cells:
         return None
-    tokens = [cell_token(cell.text) for cell in cells]
-    if len(cells) > MAX_PLAN_CELLS:
-        return _read(_Grid(tokens, cells))
-    key = layout_key(tokens, cells)
+    read = cells.read if isinstance(cells, GridCells) and cells.layout() is not None else None
+    if read is not None and len(read[0]) == len(cells):  # (worked out before they were made)
+        tokens, key = read
+    else:
+        tokens = [cell_token(cell.text) for cell in cells]
+        if len(cells) > MAX_PLAN_CELLS:
+            return _read(_Grid(tokens, cells))
+        key = layout_key(tokens, cells)
     plan = PLANS.get(key)
     if plan is not None:
         return plan.replay(tokens, cells)

@@ -23,10 +23,11 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
+from typing import cast
 
 from parsers import schema
 from parsers.cells.base import Cell
-from parsers.cells.html_grid import GridCells
+from parsers.cells.html_grid import GridCells, PageGrid
 from parsers.fastpath.stream import LABEL, Token
 from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
@@ -41,14 +42,14 @@ BY_SHAPES = "by table shapes"
 """Opens a key made from the tables' shapes (no key made cell by cell starts with a string)."""
 
 
-def layout_key(tokens: Sequence[Token], cells: Sequence[Cell]) -> LayoutKey:
+def layout_key(tokens: Sequence[Token], cells: Sequence[Cell] | PageGrid) -> LayoutKey:
     """What the fast path's reading depends on, cell by cell: a label's normalized text or a
     value's kind, and the cell's table, grid row, column and colspan.
 
     An HTML page's cells carry the shape of each table (:class:`GridCells`), which gives every
     cell's table, row, column and spans: the key is then the shapes and each cell's text or
     kind, not a tuple of positions per cell."""
-    layout = cells.layout() if isinstance(cells, GridCells) else None
+    layout = cells.layout() if isinstance(cells, GridCells | PageGrid) else None
     if layout is not None:
         kinds = tuple([token[2] if token[0] == LABEL else token[0] for token in tokens])
         return (BY_SHAPES, layout, kinds)
@@ -61,7 +62,7 @@ def layout_key(tokens: Sequence[Token], cells: Sequence[Cell]) -> LayoutKey:
                 cell.col,
                 cell.colspan,
             )
-            for token, cell in zip(tokens, cells, strict=True)
+            for token, cell in zip(tokens, cast(Sequence[Cell], cells), strict=True)
         ]
     )
 
@@ -88,14 +89,20 @@ class Plan:
     """Table 四 read by order alone: its values (cell indexes, in the form's order) must add up
     as the fast path asked them to on the page the plan was made from."""
 
+    def adds_up(self, tokens: Sequence[Token]) -> bool:
+        """Whether a page's table 四, when the plan read it by order alone, adds up as it
+        did on the page the plan was made from (its other plans: always)."""
+        if self.check_sums is None:
+            return True
+        order, rules = self.check_sums
+        row = [tokens[i][3].value or 0 for i in order]
+        return all(sum(row[i] for i in rule.parts) == row[rule.total] for rule in rules)
+
     def replay(self, tokens: Sequence[Token], cells: Sequence[Cell]) -> Found | None:
         """The reading of a page of this plan's layout (None: its table 四 does not add up,
         and the general reader reads it, as the fast path would have let it)."""
-        if self.check_sums is not None:
-            order, rules = self.check_sums
-            row = [tokens[i][3].value or 0 for i in order]
-            if any(sum(row[i] for i in rule.parts) != row[rule.total] for rule in rules):
-                return None
+        if not self.adds_up(tokens):
+            return None
         headers = [{code: [cells[i] for i in found] for code, found in m} for m in self.headers]
         origins = [
             RowOrigin(

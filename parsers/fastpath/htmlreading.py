@@ -1,0 +1,160 @@
+"""An HTML page whose table layout was read before: its checks now, its record's cells when they
+are first asked for.
+
+A page of a layout met before is read by replaying that layout's plan
+(:mod:`parsers.fastpath.htmlplan`): each value is the reading of the cell at an index the plan
+keeps. What the parse itself needs of that reading — the template, the checks, the printed
+values the record store writes — comes from the cells' texts alone (their tokens). The
+record's cells (:class:`~parsers.model.CellValue`, each with its source
+:class:`~parsers.cells.base.Cell` and its row's :class:`~parsers.model.RowOrigin`) and the
+page's cells themselves, several hundred objects, are made only when something reads the
+record's tables: :class:`GridReading` is left with the record by
+:func:`parsers.model.defer_tables`, as a pipe text's :class:`~parsers.fastpath.reading.PlannedReading`
+is, and the page's cells with its document by :func:`parsers.cells.base.defer_cells`. The
+cells made are the same, slot for slot, as those the plan's replay makes at once.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import cast
+
+from parsers.cells.base import DeferredCells
+from parsers.cells.html_grid import PageGrid
+from parsers.checks import run_checks
+from parsers.fastpath import grid as grid_reader
+from parsers.fastpath.htmlchecking import grid_checks
+from parsers.fastpath.htmlplan import Plan, layout_key
+from parsers.fastpath.reading import UNFILLED, PrintedTables
+from parsers.fastpath.stream import Token, cell_token
+from parsers.model import Check, Number, Report, Tables
+from parsers.provenance import encode
+
+
+def planned_grid_reading(grid: DeferredCells) -> GridReading | None:
+    """The reading of a page whose cells (``grid``: their texts and places) have a layout
+    whose plan is kept, or None: the page is then read as before
+    (:func:`parsers.fastpath.grid.read_grid_tables`, on its cells made), which plans a
+    layout met twice. A plan's table 四 read by order must add up on this page too."""
+    if not isinstance(grid, PageGrid) or not grid.count or grid.count > grid_reader.MAX_PLAN_CELLS:
+        return None
+    tokens = [cell_token(text) for text in grid.texts]
+    key = layout_key(tokens, grid)
+    plan = grid_reader.PLANS.get(key)  # (the grid reader's plans: it makes them)
+    if plan is None or not plan.adds_up(tokens):
+        grid.read = (tokens, key)  # (for the reading of the cells made)
+        return None
+    return GridReading(plan, tokens, grid)
+
+
+class GridReading:
+    """The tables of one page read by a plan: its template and votes, its checks, each cell's
+    printed value, and the record's cells made when asked."""
+
+    __slots__ = ("template", "votes", "_plan", "_tokens", "_grid", "_printed")
+
+    def __init__(self, plan: Plan, tokens: Sequence[Token], grid: PageGrid) -> None:
+        self.template = plan.template
+        self.votes = plan.votes
+        self._plan = plan
+        self._tokens = tokens
+        self._grid = grid
+        self._printed: PrintedTables | None = None
+
+    @property
+    def printed(self) -> PrintedTables:
+        """What each cell printed, table by table (made once, when first asked)."""
+        printed = self._printed
+        if printed is None:
+            printed = self._printed = {}
+            tokens = self._tokens
+            for section, rows in self._plan.tables:
+                table = printed[section] = {}
+                for code, columns in rows:
+                    table[code] = {
+                        column: UNFILLED if i < 0 else tokens[i][3] for column, i, _o in columns
+                    }
+        return printed
+
+    def checks(self) -> list[Check]:
+        """The form's rules checked on the values where they lie among the page's tokens
+        (:mod:`parsers.fastpath.htmlchecking`), or on the printed values
+        (:func:`parsers.checks.run_checks`, which reads of each cell its value and status)."""
+        found = grid_checks(self._plan, self._tokens)
+        if found is None:
+            return run_checks(cast(Tables, self.printed), self.template)
+        return found
+
+    def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
+        """Each cell's number (or None): the record's ``tables`` in its contract form."""
+        return {
+            section: {
+                row: {column: p.value for column, p in columns.items()}
+                for row, columns in rows.items()
+            }
+            for section, rows in self.printed.items()
+        }
+
+    def detail(self) -> dict[str, dict[str, dict[str, list]]]:
+        """Each cell's printed text, status and unit (the record store's ``_cells``)."""
+        return {
+            section: {
+                row: {column: [p.raw, p.status, p.unit] for column, p in columns.items()}
+                for row, columns in rows.items()
+            }
+            for section, rows in self.printed.items()
+        }
+
+    def origins(self) -> str | None:
+        """The record's stored provenance (:func:`parsers.provenance.encode`).
+
+        Every place in it is a cell's table, grid row and column, which the layout fixes; a
+        plan's values are never undecided, so no printed cells are added; what else differs
+        between the pages of a plan is only the text of the label and header cells. So the
+        text is written once per plan and those texts, and kept (a bounded memory)."""
+        plan, texts = self._plan, self._grid.texts
+        kept = _origins.get(id(plan))
+        if kept is None or kept[0] is not plan:
+            kept = _origins[id(plan)] = (plan, _texts_at(plan), {})
+            while len(_origins) > _PLANS_KEPT:
+                _origins.popitem(last=False)
+        _plan, indexes, written = kept
+        key = tuple([texts[i] for i in indexes])
+        text = written.get(key)
+        if text is None:
+            text = encode(Report(tables=self.tables()))
+            if len(written) >= _TEXTS_KEPT:
+                written.clear()
+            written[key] = text
+        return text
+
+    def tables(self, provenance: bool = True) -> Tables:
+        """The record's cells, as the plan's replay makes them from the page's cells; without
+        their sources and origins when ``provenance`` is false."""
+        found = self._plan.replay(self._tokens, self._grid.cells())
+        assert found is not None  # (its sums were checked when the reading was made)
+        if not provenance:
+            for table in found.tables.values():
+                for columns in table.values():
+                    for cell in columns.values():
+                        cell.source = cell.origin = None
+        return found.tables
+
+
+_origins: OrderedDict[int, tuple[Plan, tuple[int, ...], dict[tuple[str, ...], str | None]]]
+_origins = OrderedDict()
+_PLANS_KEPT = 256
+_TEXTS_KEPT = 16  # per plan
+
+
+def _texts_at(plan: Plan) -> tuple[int, ...]:
+    """The indexes of the cells whose texts a plan's stored provenance holds: its rows' label
+    cells and its header cells."""
+    found: set[int] = set()
+    for origin in plan.origins:
+        found.update(origin.label)
+    for headers in plan.headers:
+        for _code, cells in headers:
+            found.update(cells)
+    return tuple(sorted(found))
