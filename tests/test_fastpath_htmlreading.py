@@ -16,12 +16,13 @@ from parsers import parse
 from parsers.bounds import MAX_CELLS, bound_document
 from parsers.cells.base import Cell, Document, defer_cells
 from parsers.cells.html import html_document, reading_tree, statutory_tables
-from parsers.cells.html_grid import shaped_table_cells
+from parsers.cells.html_grid import PageGrid, shaped_table_cells
 from parsers.checks import run_checks
 from parsers.fastpath import grid
 from parsers.fastpath.htmlchecking import grid_checks
 from parsers.fastpath.htmlplan import Plans
 from parsers.fastpath.htmlreading import GridReading, planned_grid_reading
+from parsers.fastpath.stream import cell_token
 from parsers.model import Report
 from parsers.provenance import encode
 from parsers.tables import read_tables
@@ -110,7 +111,9 @@ def test_the_kept_provenance_follows_the_label_texts(monkeypatch):
 def test_a_pages_cells_made_when_first_read_are_its_cells(style):
     for page in _same_layout_pages(style, "2021", 4, 2):
         doc = html_document(page)
-        assert doc.deferred_cells() is not None
+        grid_of_page = doc.deferred_cells()
+        assert isinstance(grid_of_page, PageGrid)
+        tokens = list(grid_of_page.tokens)
         tree, _dropped = reading_tree(page)
         for node in tree.css("script, style, noscript, template, iframe, object, svg"):
             node.decompose()
@@ -118,6 +121,7 @@ def test_a_pages_cells_made_when_first_read_are_its_cells(style):
         for index, table in enumerate(statutory_tables(tree.body)):
             expected.extend(shaped_table_cells(table, index)[0])
         assert doc.cells == expected
+        assert tokens == [cell_token(cell.text) for cell in expected]
         assert doc.deferred_cells() is None and doc.cells is doc.cells
 
 

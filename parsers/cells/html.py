@@ -22,7 +22,7 @@ from parsers.cells.html_grid import (
     PageGrid,
     table_cells,
     table_rows,
-    table_texts,
+    table_tokens,
 )
 from parsers.cells.html_lines import report_lines
 from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
@@ -137,8 +137,8 @@ def html_document(html: str | bytes) -> Document:
         title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
     grid = PageGrid()
     for index, table in enumerate(report_tables):
-        cell_texts, places, warning, shape = table_texts(table, index, spanning)
-        grid.add_table(cell_texts, places, shape)
+        tokens, places, warning, shape = table_tokens(table, index, spanning)
+        grid.add_table(tokens, places, shape)
         if warning:
             warnings.append(warning)
     text = "\n".join(text_lines)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell
+from parsers.fastpath.stream import TEXT, Token, cell_token
 from parsers.labels import CELL_TEXTS, normalize_cell
 
 MAX_SPAN = 200
@@ -131,6 +132,42 @@ def table_texts(
 ) -> tuple[list[str], tuple[Place, ...], str | None, Shape]:
     """What :func:`shaped_table_cells` makes its cells from: each cell's normalized text and
     its place (grid row, column, colspan, rowspan), a warning, and the table's shape."""
+    printed, places, warning, shape = _printed(table, index, spanning)
+    known = CELL_TEXTS.get
+    texts = [text if (text := known(raw)) is not None else normalize_cell(raw) for raw in printed]
+    return texts, places, warning, shape
+
+
+def table_tokens(
+    table: LexborNode, index: int, spanning: Container[int] | None = None
+) -> tuple[list[Token], tuple[Place, ...], str | None, Shape]:
+    """:func:`table_texts` with each cell's token (:func:`parsers.fastpath.stream.cell_token`
+    of its normalized text, which the token holds) in place of its text: a printed text met
+    before gives its token in one look-up (cell texts repeat from page to page)."""
+    printed, places, warning, shape = _printed(table, index, spanning)
+    known = _TOKENS.get
+    tokens = [token if (token := known(raw)) is not None else _token(raw) for raw in printed]
+    return tokens, places, warning, shape
+
+
+_TOKENS: dict[str, Token] = {}
+"""The token of each cell-sized printed text met (a bounded memory: cleared when full)."""
+_TOKENS_KEPT = 32768
+
+
+def _token(printed: str) -> Token:
+    token = cell_token(normalize_cell(printed))
+    if len(printed) <= 200:
+        if len(_TOKENS) >= _TOKENS_KEPT:
+            _TOKENS.clear()
+        _TOKENS[printed] = token
+    return token
+
+
+def _printed(
+    table: LexborNode, index: int, spanning: Container[int] | None = None
+) -> tuple[list[str], tuple[Place, ...], str | None, Shape]:
+    """Each cell's text as printed, its place, a warning, and the table's shape."""
     rows = table_rows(table, MAX_TABLE_ROWS)
     warning = None
     if len(rows) > MAX_TABLE_ROWS:
@@ -144,12 +181,7 @@ def table_texts(
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
         nodes = nodes[: len(places)]
-    known = CELL_TEXTS.get
-    texts = [
-        text if (text := known(raw)) is not None else normalize_cell(raw)
-        for raw in [node.text_lexbor() for node in nodes]
-    ]
-    return texts, places, warning, shape
+    return [node.text_lexbor() for node in nodes], places, warning, shape
 
 
 def _made(texts: list[str], places: tuple[Place, ...], index: int) -> list[Cell]:
@@ -178,16 +210,16 @@ def _made(texts: list[str], places: tuple[Place, ...], index: int) -> list[Cell]
 
 
 class PageGrid:
-    """A page's report tables as their cells' texts and places, the cells not made: a page
-    read from a plan (:mod:`parsers.fastpath.htmlreading`) needs only the texts, and makes
+    """A page's report tables as their cells' tokens and places, the cells not made: a page
+    read from a plan (:mod:`parsers.fastpath.htmlreading`) needs only the tokens, and makes
     the cells (:meth:`cells`, the same :class:`GridCells` as made at once) only when its
     record's cells are asked for."""
 
-    __slots__ = ("texts", "tables", "count", "read")
+    __slots__ = ("tokens", "tables", "count", "read")
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
-        """Every cell's normalized text, table after table."""
+        self.tokens: list[Token] = []
+        """Every cell's token (which holds its normalized text), table after table."""
         self.tables: list[tuple[tuple[Place, ...], Shape]] = []
         """The places of each table's cells, and its shape."""
         self.count = 0
@@ -195,13 +227,17 @@ class PageGrid:
         """The cells' tokens and layout key, once a reader worked them out (handed on to the
         cells made: :attr:`GridCells.read`)."""
 
-    def add_table(self, texts: list[str], places: tuple[Place, ...], shape: Shape) -> None:
-        self.texts.extend(texts)
-        self.tables.append((places[: len(texts)], shape))
-        self.count += len(texts)
+    def add_table(self, tokens: list[Token], places: tuple[Place, ...], shape: Shape) -> None:
+        self.tokens.extend(tokens)
+        self.tables.append((places[: len(tokens)], shape))
+        self.count += len(tokens)
 
     def __len__(self) -> int:
         return self.count
+
+    def text(self, index: int) -> str:
+        """The normalized text of the cell at ``index``."""
+        return self.tokens[index][TEXT]
 
     def layout(self) -> tuple[tuple[int, Shape], ...]:
         """:meth:`GridCells.layout` of the cells made."""
@@ -210,9 +246,10 @@ class PageGrid:
     def cells(self) -> GridCells:
         out = GridCells()
         start = 0
+        texts = [token[TEXT] for token in self.tokens]
         for index, (places, shape) in enumerate(self.tables):
             end = start + len(places)
-            out.add_table(_made(self.texts[start:end], places, index), shape)
+            out.add_table(_made(texts[start:end], places, index), shape)
             start = end
         out.read = self.read
         return out

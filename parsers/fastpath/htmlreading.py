@@ -27,7 +27,7 @@ from parsers.fastpath import grid as grid_reader
 from parsers.fastpath.htmlchecking import grid_checks
 from parsers.fastpath.htmlplan import Plan, layout_key
 from parsers.fastpath.reading import UNFILLED, PrintedTables
-from parsers.fastpath.stream import Token, cell_token
+from parsers.fastpath.stream import TEXT, Token
 from parsers.model import Check, Number, Report, Tables
 from parsers.provenance import encode
 
@@ -39,7 +39,7 @@ def planned_grid_reading(grid: DeferredCells) -> GridReading | None:
     layout met twice. A plan's table 四 read by order must add up on this page too."""
     if not isinstance(grid, PageGrid) or not grid.count or grid.count > grid_reader.MAX_PLAN_CELLS:
         return None
-    tokens = [cell_token(text) for text in grid.texts]
+    tokens = grid.tokens
     key = layout_key(tokens, grid)
     plan = grid_reader.PLANS.get(key)  # (the grid reader's plans: it makes them)
     if plan is None or not plan.adds_up(tokens):
@@ -113,14 +113,14 @@ class GridReading:
         plan's values are never undecided, so no printed cells are added; what else differs
         between the pages of a plan is only the text of the label and header cells. So the
         text is written once per plan and those texts, and kept (a bounded memory)."""
-        plan, texts = self._plan, self._grid.texts
+        plan, tokens = self._plan, self._tokens
         kept = _origins.get(id(plan))
         if kept is None or kept[0] is not plan:
             kept = _origins[id(plan)] = (plan, _texts_at(plan), {})
             while len(_origins) > _PLANS_KEPT:
                 _origins.popitem(last=False)
         _plan, indexes, written = kept
-        key = tuple([texts[i] for i in indexes])
+        key = tuple([tokens[i][TEXT] for i in indexes])
         text = written.get(key)
         if text is None:
             text = encode(Report(tables=self.tables()))
