@@ -323,7 +323,7 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
     edges: list[list[tuple[int, list[int], int]]] = []
     current = {start}
     total = 1
-    for level in range(n):
+    for level in range(n - 1):  # (the last row below)
         low, high = least[level + 1], most[level + 1] | guard  # (the guard set once a level)
         level_edges: list[tuple[int, list[int], int]] = []
         after: set[int] = set()
@@ -338,9 +338,21 @@ def _layers_packed(search: _Packed, n: int, limit: int) -> list[list[int]] | Non
         if total > limit:
             return None
         current = after
-    if not current:  # (the last bounds hold the end alone: every sum 0)
+    # The last row: its bounds hold the end alone (every sum 0), so each state takes the one
+    # step that lands there, if the row has it — looked up, not tried step by step.
+    end = search.end
+    last = dict(grouped[n - 1])
+    last_edges = []
+    for state in current:
+        taken = last.get(end - state)
+        if taken is not None:
+            last_edges.append((state, taken, end))
+    edges.append(last_edges)
+    if not last_edges:
         return []
-    good = current
+    if total + 1 > limit:
+        return None
+    good = {end}
     out: list[list[int]] = [[] for _ in range(n)]
     for level in range(n - 1, -1, -1):
         before: set[int] = set()
