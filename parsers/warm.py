@@ -18,6 +18,7 @@ import gc
 import numpy  # noqa: F401  (the HTML depth bound counts a page's tags with it)
 
 import parsers  # noqa: F401  (the parse stages and the schema)
+import parsers.tables.stream_read  # noqa: F401  (imported by the first pipe text the fast path declines)
 from places import default_table
 
 default_table()
