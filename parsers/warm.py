@@ -19,7 +19,9 @@ import numpy  # noqa: F401  (the HTML depth bound counts a page's tags with it)
 
 import parsers  # noqa: F401  (the parse stages and the schema)
 import parsers.tables.stream_read  # noqa: F401  (imported by the first pipe text the fast path declines)
+from parsers.placements import preload
 from places import default_table
 
 default_table()
+preload()  # (the shapes' combinations, made on the first rows of each shape otherwise)
 gc.freeze()
