@@ -120,7 +120,7 @@ def _reading(
     return PlannedReading(plan, tokens, lines)
 
 
-def _build(plan: Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
+def build_tables(plan: Plan, tokens: Sequence[Token], lines: Sequence[int] | None) -> Found | None:
     """The tables of one document of a planned shape with their cells made (see
     :class:`~parsers.fastpath.reading.PlannedReading`), or None (see :func:`_reading`)."""
     reading = _reading(plan, tokens, lines)
@@ -179,13 +179,13 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
     appeals_start = _appeals_at(flags, app_start)
     if appeals_start < 0 or _lone_bars_before_numbers(tokens, kinds, app_start, appeals_start):
         return None
-    app_block = _block_start(tokens, app_start)
+    app_block = block_start(tokens, app_start)
     votes = _template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows or any(0 < len(row[1]) != _WIDTH for row in app_rows):
         return None  # (a row short of numbers: the arithmetic places them)
-    proactive = _proactive(tokens, flags, app_block, template)
+    proactive = proactive_rows(tokens, flags, app_block, template)
     applications = _applications(app_rows, template) if proactive is not None else None
     appeals = _appeals(tokens, kinds, appeals_start) if applications is not None else None
     if proactive is None or applications is None or appeals is None:
@@ -201,7 +201,7 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
         template,
         dict(votes),
         (
-            *((section, tuple(map(_built, found))) for section, found in rows),
+            *((section, tuple(map(built_row, found))) for section, found in rows),
             (schema.SECTION_APPEALS, appeal_rows),
         ),
         tuple(range(start, start + len(_FLAT))),
@@ -209,8 +209,8 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
     )
 
 
-def _built(row: PlannedRow) -> BuiltRow:
-    """A planned row as :func:`_build` reads it: each column beside its value's index."""
+def built_row(row: PlannedRow) -> BuiltRow:
+    """A planned row as :func:`build_tables` reads it: each column beside its value's index."""
     code, columns, at, label = row
     return (code, columns, tuple(zip(columns, at, strict=True)) if at else (), label)
 
@@ -357,7 +357,7 @@ def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
     return None
 
 
-def _block_start(tokens: Sequence[Token], index: int) -> int:
+def block_start(tokens: Sequence[Token], index: int) -> int:
     """Back from table 三's first row over its header cells (as the general reader walks in
     pipe text: runs and header words)."""
     i = index
@@ -424,7 +424,7 @@ def _planned(row: Row, columns: tuple[str, ...]) -> PlannedRow | None:
     return (code, columns, tuple(at), tuple(label))
 
 
-def _proactive(
+def proactive_rows(
     tokens: Sequence[Token], flags: bytes, end: int, template: str
 ) -> tuple[PlannedRow, ...] | None:
     start = _flagged(flags, PROACTIVE_START, 0, end)

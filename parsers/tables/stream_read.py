@@ -25,11 +25,11 @@ from parsers.fastpath.plan import Plan
 from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW
 from parsers.fastpath.stream import Token as StreamToken
 from parsers.fastpath.tables import (
-    _block_start,
-    _build,
-    _built,
-    _proactive,
     _template_votes,
+    block_start,
+    build_tables,
+    built_row,
+    proactive_rows,
 )
 from parsers.tables.found import Found
 from parsers.tables.located import find_appeals, read_located
@@ -58,7 +58,7 @@ def read_stream_from_applications(
     kept = [i for i in range(at + 1) if stream[i][KIND] < BLANK_CELL]
     compact = [stream[i] for i in kept]
     app_start = len(kept) - 1
-    app_block = _block_start(compact, app_start)
+    app_block = block_start(compact, app_start)
     if not app_block:
         return None  # (nothing before table 三 to read another way)
     flags = bytes([token[FLAGS] for token in compact[:app_block]])
@@ -98,7 +98,7 @@ def _proactive_in_order(
 ) -> dict | None:
     """Table 二 as the fast path reads it (every row found once, printing each of its
     measures, read in order), or None."""
-    rows = _proactive(compact, flags, end, template)
+    rows = proactive_rows(compact, flags, end, template)
     if rows is None:
         return None
     built = tuple(
@@ -108,10 +108,10 @@ def _proactive_in_order(
             tuple((col, kept[i]) for col, i in pairs),
             None if label is None else tuple(kept[i] for i in label),
         )
-        for code, columns, pairs, label in map(_built, rows)
+        for code, columns, pairs, label in map(built_row, rows)
     )
     plan = Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
-    found = _build(plan, stream, lines)
+    found = build_tables(plan, stream, lines)
     if found is None:
         return None
     table = found.tables[schema.SECTION_PROACTIVE]
