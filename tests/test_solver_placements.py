@@ -219,3 +219,18 @@ def test_placements_at_indexes_are_the_listed_ones(values, width, data):
         return
     indexes = data.draw(st.lists(st.integers(0, len(listed) - 1), max_size=8))
     assert lazy.at(indexes) == [listed[i] for i in indexes]
+
+
+def test_preloaded_shapes_are_served_from_the_tables_made_beforehand():
+    """A process that forks parse workers makes the tables of the form's row shapes once
+    (parsers.warm): a row of table 三 or 四 then finds its shape's table made."""
+    from parsers.placements import TABLE_WIDTHS, combinations, preload
+
+    preload()
+    before = combinations.cache_info()
+    for width in TABLE_WIDTHS:
+        for k in range(width + 1):
+            assert combinations(width, k) == tuple(itertools.combinations(range(width), k))
+    after = combinations.cache_info()
+    asked = sum(width + 1 for width in TABLE_WIDTHS)
+    assert (after.hits - before.hits, after.misses - before.misses) == (asked, 0)
