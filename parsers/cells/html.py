@@ -24,8 +24,9 @@ from parsers.cells.html_grid import (
     table_rows,
     table_tokens,
 )
-from parsers.cells.html_lines import report_lines
+from parsers.cells.html_lines import ReportLines
 from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
+from parsers.cells.page_fields import PageFields
 from parsers.labels import normalize_label, normalize_text
 
 # Tags whose content never belongs to the report text.
@@ -130,18 +131,17 @@ def html_document(html: str | bytes) -> Document:
         report_tables = report_tables[:MAX_REPORT_TABLES]
     texts: dict[int, str] = {}
     article = _article_root(root, report_tables, tree, texts)
-    page_lines, text_lines = report_lines(root, article, texts.get(article.mem_id))
-    for key, value in labeled_fields(page_lines).items():
-        meta.setdefault(key, value)
+    lines = ReportLines(root, article, texts.get(article.mem_id))
+    meta = PageFields(meta, lambda: labeled_fields(lines.head))  # (read when asked for)
     if title is None or not _TITLE_HINT.search(title):
-        title = next((line for line in page_lines if _TITLE_HINT.search(line)), title)
+        title = next((line for line in lines.head if _TITLE_HINT.search(line)), title)
     grid = PageGrid()
     for index, table in enumerate(report_tables):
         tokens, places, warning, shape = table_tokens(table, index, spanning)
         grid.add_table(tokens, places, shape)
         if warning:
             warnings.append(warning)
-    text = "\n".join(text_lines)
+    text = "\n".join(lines.lines)
     doc = Document(text=text, form="html", title=title, meta=meta, warnings=warnings)
     return defer_cells(doc, grid)  # (its cells made when first read)
 

@@ -27,25 +27,59 @@ def report_lines(
 ) -> tuple[list[str], list[str]]:
     """The page's first lines and the report block's lines (``article``, under ``root``;
     ``article_text``: its text, when the caller has read it)."""
-    if article is root:
-        page_text = root.text(separator="")
-        if len(page_text) <= PAGE_HEAD_CHARS:
-            lines = normalize_lines(page_text)
-            return lines[:HEAD_LINES], lines
-        body_text = page_text
-    else:
-        body_text = article_text or article.text(separator="")
-    # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
-    lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
-    if article is not root:
-        found = _head_before(root, article, body_text, lines)
-        if found is not None:
-            return found, lines
-        page_text = root.text(separator="")
-    around = _head_around(page_text, body_text, lines, HEAD_LINES)
-    if around is None:
-        around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
-    return around, lines
+    found = ReportLines(root, article, article_text)
+    return found.head, found.lines
+
+
+class ReportLines:
+    """The report block's lines (:attr:`lines`), and the page's first lines (:attr:`head`),
+    read when first asked for.
+
+    A page's first lines feed only its title when the page names none and the labeled fields
+    (发布日期 …) a record reads when its report is silent: most records never ask for them, and
+    reading them walks the page before the report block and normalizes its text."""
+
+    lines: list[str]
+    """The report block's lines (the document's text)."""
+
+    def __init__(
+        self, root: LexborNode, article: LexborNode, article_text: str | None = None
+    ) -> None:
+        self._root, self._article = root, article
+        self._head: list[str] | None = None
+        self._page_text: str | None = None
+        if article is root:
+            page_text = self._page_text = root.text(separator="")
+            if len(page_text) <= PAGE_HEAD_CHARS:
+                self.lines = normalize_lines(page_text)
+                self._head = self.lines[:HEAD_LINES]
+                return
+            body_text = page_text
+        else:
+            body_text = article_text or article.text(separator="")
+        self._body_text = body_text
+        # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
+        self.lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
+
+    @property
+    def head(self) -> list[str]:
+        """The page's first :data:`HEAD_LINES` lines."""
+        if self._head is None:
+            self._head = self._read_head()
+        return self._head
+
+    def _read_head(self) -> list[str]:
+        root, article, body_text, lines = self._root, self._article, self._body_text, self.lines
+        page_text = self._page_text
+        if page_text is None:
+            found = _head_before(root, article, body_text, lines)
+            if found is not None:
+                return found
+            page_text = root.text(separator="")
+        around = _head_around(page_text, body_text, lines, HEAD_LINES)
+        if around is None:
+            around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
+        return around
 
 
 def _head_before(
