@@ -243,13 +243,19 @@ are dropped with it."""
 def _page_meta(nodes: list[LexborNode]) -> dict[str, str]:
     """The page's meta tags named in :data:`_META_NAMES` (``nodes``: its ``<meta>``s)."""
     meta: dict[str, str] = {}
-    wanted = {n.lower(): n for n in _META_NAMES}
     for node in nodes:
-        name = (node.attributes.get("name") or node.attributes.get("property") or "").strip()
-        content = (node.attributes.get("content") or "").strip()
-        if name.lower() in wanted and content:
-            meta.setdefault(wanted[name.lower()], normalize_text(content))
+        attributes = node.attributes  # (a dict of them all, built at each reading)
+        name = (attributes.get("name") or attributes.get("property") or "").strip()
+        key = _META_KEYS.get(name.lower())
+        if key is not None:
+            content = (attributes.get("content") or "").strip()
+            if content:
+                meta.setdefault(key, normalize_text(content))
     return meta
+
+
+_META_KEYS = {name.lower(): name for name in _META_NAMES}
+"""The meta names read, by their lower-case form (a page may write them in any case)."""
 
 
 def _page_title(
