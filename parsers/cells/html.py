@@ -308,7 +308,9 @@ def _article_root(
         node = _common_ancestor(tables)
         if node is None or node.parent is None or node.tag in ("body", "html"):
             return root
-        text = node.text_lexbor()  # an element (it holds the tables): its text nodes, joined
+        # an element holding the tables: its text nodes, joined (selectolax's own walk of a
+        # block this large is quicker than lexbor's text_content, which a cell's text is not)
+        text = node.text(separator="")
         if texts is not None:
             texts[node.mem_id] = text
         if any(key in text for key in _OPENINGS):
