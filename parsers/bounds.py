@@ -32,7 +32,8 @@ def bound_document(doc: Document) -> Document:
             f"{len(doc.cells)} table cells: only the first {MAX_CELLS} read (cell limit)"
         )
         del doc.cells[MAX_CELLS:]
-    if len(doc.text) > MAX_TEXT_CHARS:
+    most = getattr(doc, "most_text_chars", None)  # (a bound, when the text is made on demand)
+    if (most is None or most() > MAX_TEXT_CHARS) and len(doc.text) > MAX_TEXT_CHARS:
         doc.warnings.append(
             f"text of {len(doc.text)} characters: only the first {MAX_TEXT_CHARS} read (text limit)"
         )

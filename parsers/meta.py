@@ -221,7 +221,7 @@ def read_meta(doc: Document) -> Meta:
             if title:
                 found = title
                 break
-    signoff_agency, signoff_date = _signoff(*_tail_lines(doc.text))
+    signoff_agency, signoff_date = _signoff(*_tail_lines(_text_end(doc)))
     if found is not None:
         meta.title = found.text
         meta.year = found.year
@@ -279,6 +279,17 @@ def _head_lines(text: str) -> Iterator[tuple[list[str], bool]]:
         yield head, False
         size *= 4
     yield list(filter(str.strip, text.splitlines()))[:_HEAD_LINES], True
+
+
+def _text_end(doc: Document) -> str:
+    """``doc.text``, or the end of it that :func:`_tail_lines` reads as it reads the whole,
+    when the document makes its text on demand (see
+    :meth:`parsers.cells.page_document.PageDocument.text_end`): the text after one of its
+    line feeds holding more than :data:`_TAIL_LINES` line feeds and more than ``2 *
+    _CHUNK`` characters. :func:`_end_lines` then cuts the same lines from it as from the
+    whole text, and both are long enough to be cut."""
+    end = getattr(doc, "text_end", None)
+    return doc.text if end is None else end(_TAIL_LINES + 2, _CHUNK * 2)
 
 
 def _tail_lines(text: str) -> tuple[list[str], int]:

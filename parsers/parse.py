@@ -213,7 +213,9 @@ def _add_place(report: Report, doc: Document) -> None:
     if not report.agency:
         return
     try:
-        report.place = _record_place()(report.agency, context=doc.text[:4000], year=report.year)
+        report.place = _record_place()(
+            report.agency, context=lambda: doc.text[:4000], year=report.year
+        )  # (the text is read only when places that share the name tie: a few in a hundred)
     except Exception as exc:  # a place failure must not lose the record
         log.warning("place resolution failed for %s: %s", report.agency, exc)
 

@@ -7,7 +7,7 @@ ties, and ties that remain are reported as candidates with no code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from places.best import cached_best
@@ -109,9 +109,11 @@ _RECORD_CACHE_LIMIT = 100_000
 
 
 def record_place(
-    name: str, *, context: str | None = None, year: int | None = None
+    name: str, *, context: str | Callable[[], str] | None = None, year: int | None = None
 ) -> dict[str, Any]:
     """``resolve(name, context=context, year=year).to_dict()``: a record's ``place``.
+    ``context`` may be a function giving the text, called only when the text is read (when
+    places that share the name tie).
 
     Kept per name in the default table wherever the context cannot change it (the name has
     one best reading; the context only breaks ties), for every year when no year changes it
@@ -131,7 +133,8 @@ def record_place(
         if len(top) == 1:
             found = top[0].place.to_dict()
         else:
-            found = _chosen(table, name, top, [], None, context).to_dict()
+            text = (context() if len(top) > 1 else None) if callable(context) else context
+            found = _chosen(table, name, top, [], None, text).to_dict()
             if top:  # the context may break the tie
                 return found
         if len(cache) >= _RECORD_CACHE_LIMIT:

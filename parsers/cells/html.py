@@ -26,6 +26,7 @@ from parsers.cells.html_grid import (
 )
 from parsers.cells.html_lines import ReportLines
 from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
+from parsers.cells.page_document import PageDocument
 from parsers.cells.page_fields import PageFields
 from parsers.labels import normalize_label, normalize_text
 
@@ -141,8 +142,7 @@ def html_document(html: str | bytes) -> Document:
         grid.add_table(tokens, places, shape)
         if warning:
             warnings.append(warning)
-    text = "\n".join(lines.lines)
-    doc = Document(text=text, form="html", title=title, meta=meta, warnings=warnings)
+    doc = PageDocument(lines, form="html", title=title, meta=meta, warnings=warnings)
     return defer_cells(doc, grid)  # (its cells made when first read)
 
 

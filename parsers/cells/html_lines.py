@@ -32,34 +32,35 @@ def report_lines(
 
 
 class ReportLines:
-    """The report block's lines (:attr:`lines`), and the page's first lines (:attr:`head`),
-    read when first asked for.
+    """The report block's lines (:attr:`lines`), the page's first lines (:attr:`head`) and
+    the end of the block's text (:meth:`text_end`), each read when first asked for.
 
-    A page's first lines feed only its title when the page names none and the labeled fields
-    (发布日期 …) a record reads when its report is silent: most records never ask for them, and
-    reading them walks the page before the report block and normalizes its text."""
-
-    lines: list[str]
-    """The report block's lines (the document's text)."""
+    A record reads the block's lines only in part (the sign-off at their end), and the page's
+    first lines only for a title the page does not name and the labeled fields (发布日期 …)
+    its report does not print: normalizing the whole block (hundreds of table cells, a line
+    each) and walking the page before it are left for the records that need them."""
 
     def __init__(
         self, root: LexborNode, article: LexborNode, article_text: str | None = None
     ) -> None:
         self._root, self._article = root, article
         self._head: list[str] | None = None
+        self._lines: list[str] | None = None
         self._page_text: str | None = None
         if article is root:
-            page_text = self._page_text = root.text(separator="")
-            if len(page_text) <= PAGE_HEAD_CHARS:
-                self.lines = normalize_lines(page_text)
-                self._head = self.lines[:HEAD_LINES]
-                return
-            body_text = page_text
+            body_text = self._page_text = root.text(separator="")
         else:
             body_text = article_text or article.text(separator="")
         self._body_text = body_text
         # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
-        self.lines = normalize_lines(body_text[: MAX_TEXT_CHARS + 1])
+        self._read = body_text[: MAX_TEXT_CHARS + 1]
+
+    @property
+    def lines(self) -> list[str]:
+        """The report block's lines: the document's text."""
+        if self._lines is None:
+            self._lines = normalize_lines(self._read)
+        return self._lines
 
     @property
     def head(self) -> list[str]:
@@ -68,18 +69,58 @@ class ReportLines:
             self._head = self._read_head()
         return self._head
 
+    def most_chars(self) -> int:
+        """A bound on the length of the text the lines make (``"\\n".join(self.lines)``),
+        without making them: NFKC makes at most :data:`MOST_NFKC_CHARS` characters of one,
+        and the rest of the normalization only removes characters."""
+        if self._lines is not None:
+            return len("\n".join(self._lines))
+        return MOST_NFKC_CHARS * len(self._read)
+
+    def text_end(self, lines: int, chars: int) -> str:
+        """The end of the text the lines make, from a line feed of it on: at least ``lines``
+        lines and more than ``chars`` characters, or the whole text when it has no shorter
+        such end. Only the end of the block's text is normalized for it: NFKC never works
+        across a line feed, so the last lines of a piece cut at one are the text's last lines."""
+        text = self._read
+        size = 1024  # (a report's sign-off and the few paragraphs above it)
+        while self._lines is None and size < len(text):
+            cut = text.find("\n", len(text) - size)
+            if cut < 0:
+                break
+            found = normalize_lines(text[cut:])
+            if len(found) >= lines:
+                end = "\n".join(found)
+                if len(end) > chars:
+                    return end
+            size *= 4
+        return "\n".join(self.lines)
+
+    def _body_head(self, count: int) -> list[str]:
+        """The block's first ``count`` lines (its text normalized no further than they need)."""
+        if self._lines is not None:
+            return self._lines[:count]
+        return head_lines(self._read, count)
+
     def _read_head(self) -> list[str]:
-        root, article, body_text, lines = self._root, self._article, self._body_text, self.lines
+        root, article, body_text = self._root, self._article, self._body_text
         page_text = self._page_text
         if page_text is None:
-            found = _head_before(root, article, body_text, lines)
+            found = _head_before(root, article, body_text, self._body_head(HEAD_LINES + 1))
             if found is not None:
                 return found
             page_text = root.text(separator="")
-        around = _head_around(page_text, body_text, lines, HEAD_LINES)
+        elif len(page_text) <= PAGE_HEAD_CHARS:  # the page is the block: its first lines
+            return self._body_head(HEAD_LINES)
+        around = _head_around(page_text, body_text, self._body_head(HEAD_LINES), HEAD_LINES)
         if around is None:
             around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
         return around
+
+
+MOST_NFKC_CHARS = 18
+"""The most characters NFKC makes of one (U+FDFA, ﷺ: eighteen; the tests check every code
+point)."""
 
 
 def _head_before(
