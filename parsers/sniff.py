@@ -381,11 +381,20 @@ def declared_encodings(data: bytes, content_type: str | None = None) -> list[str
 
 def _decodes(data: bytes, encoding: str) -> bool:
     """Strict decode that forgives a character cut off at the very end (truncated download)."""
+    return _decoded(data, encoding) is not False
+
+
+def _decoded(data: bytes, encoding: str) -> str | bool:
+    """:func:`_decodes`, giving the text when the bytes decode whole (no character cut off
+    at the end: it is then the text ``data.decode(encoding, errors="replace")`` gives), True
+    when they decode but for a cut character, False when they do not."""
     try:
-        codecs.getincrementaldecoder(encoding)("strict").decode(data, final=False)
+        decoder = codecs.getincrementaldecoder(encoding)("strict")
+        text = decoder.decode(data, final=False)
     except (UnicodeDecodeError, LookupError):
         return False
-    return True
+    pending, _flags = decoder.getstate()
+    return True if pending else text
 
 
 def detect_encoding(data: bytes, content_type: str | None = None) -> tuple[str, str]:
@@ -414,28 +423,31 @@ def _detect(data: bytes, content_type: str | None) -> tuple[str, str, str | None
         pass
     if _decodes(data, "utf-8"):  # cut inside its last character
         return "utf-8", "valid utf-8", None
-    encoding, how = _detect_not_utf8(data, content_type)
-    return encoding, how, None
+    return _detect_not_utf8(data, content_type)
 
 
-def _detect_not_utf8(data: bytes, content_type: str | None) -> tuple[str, str]:
-    """The rest of :func:`detect_encoding`'s order, once UTF-8 is ruled out."""
+def _detect_not_utf8(data: bytes, content_type: str | None) -> tuple[str, str, str | None]:
+    """The rest of :func:`_detect`'s order, once UTF-8 is ruled out (with the text, when
+    deciding the encoding decoded the whole of it: a GBK page is not decoded twice)."""
     declared = declared_encodings(data, content_type)
     for enc in declared:
-        if enc not in ("utf-8", "utf-8-sig") and _decodes(data, enc):
-            return enc, "declared"
-    if _decodes(data, "gb18030"):
-        return "gb18030", "valid gb18030"
+        if enc not in ("utf-8", "utf-8-sig"):
+            decoded = _decoded(data, enc)
+            if decoded is not False:
+                return enc, "declared", decoded if isinstance(decoded, str) else None
+    decoded = _decoded(data, "gb18030")
+    if decoded is not False:
+        return "gb18030", "valid gb18030", decoded if isinstance(decoded, str) else None
     try:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[: 1 << 20]).best()
         if best is not None and best.encoding:
             enc = normalize_encoding(best.encoding) or best.encoding
-            return enc, "guessed"
+            return enc, "guessed", None
     except Exception:  # a detector failure must not stop the parse
         pass
-    return (declared[0] if declared else "gb18030"), "undecodable bytes replaced"
+    return (declared[0] if declared else "gb18030"), "undecodable bytes replaced", None
 
 
 def decode_text(data: bytes, sniffed: Sniffed | None = None) -> str:
@@ -473,7 +485,7 @@ def _sniff_text(data: bytes, content_type: str | None) -> tuple[Examined, list[s
     if not utf16 and _control_ratio(data) > 0.01:
         return Examined(Sniffed(BINARY)), None
     encoding, how, decoded = _detect(data, content_type)
-    utf8 = how == "ascii" or decoded is not None  # decoded strictly as UTF-8
+    utf8 = how == "ascii" or (encoding == "utf-8" and decoded is not None)  # strictly UTF-8
     if decoded is None:
         decoded = data.decode(encoding, errors="replace")
     text = decoded[:_TEXT_READ]

@@ -8,6 +8,7 @@ that also holds the report's prose. Parsing uses selectolax's lexbor backend (fa
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
@@ -102,6 +103,10 @@ def html_document(html: str | bytes) -> Document:
     ``html`` is the page's text, or its bytes when they are UTF-8 (the parser then reads them
     as they are, instead of a UTF-8 copy of the text).
     """
+    if isinstance(html, str):  # (a page in GBK …): read as its UTF-8 bytes, as lexbor reads it
+        # (the marks are found quicker in bytes than in text; a lone surrogate: read as text)
+        with contextlib.suppress(UnicodeEncodeError):
+            html = html.encode("utf-8")
     tree, dropped = reading_tree(html)
     warnings: list[str] = []
     if dropped:
