@@ -26,10 +26,11 @@ class PageFields(dict[str, str]):
         self._labeled: Callable[[], dict[str, str]] | None = labeled
 
     def _whole(self) -> PageFields:
-        labeled, self._labeled = self._labeled, None
+        labeled = self._labeled
         if labeled is not None:
             for key, value in labeled().items():
                 dict.setdefault(self, key, value)
+            self._labeled = None  # (only now: a reader meanwhile adds the same fields again)
         return self
 
     def __getitem__(self, key: str) -> str:
