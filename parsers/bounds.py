@@ -32,8 +32,10 @@ def bound_document(doc: Document) -> Document:
             f"{len(doc.cells)} table cells: only the first {MAX_CELLS} read (cell limit)"
         )
         del doc.cells[MAX_CELLS:]
-    most = getattr(doc, "most_text_chars", None)  # (a bound, when the text is made on demand)
-    if (most is None or most() > MAX_TEXT_CHARS) and len(doc.text) > MAX_TEXT_CHARS:
+    # a bound first, when the text is made on demand (looked up on the class: a document's
+    # own look-up of a name it lacks goes through its __getattr__, an exception each time)
+    most = getattr(type(doc), "most_text_chars", None)
+    if (most is None or most(doc) > MAX_TEXT_CHARS) and len(doc.text) > MAX_TEXT_CHARS:
         doc.warnings.append(
             f"text of {len(doc.text)} characters: only the first {MAX_TEXT_CHARS} read (text limit)"
         )

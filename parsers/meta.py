@@ -288,8 +288,9 @@ def _text_end(doc: Document) -> str:
     line feeds holding more than :data:`_TAIL_LINES` line feeds and more than ``2 *
     _CHUNK`` characters. :func:`_end_lines` then cuts the same lines from it as from the
     whole text, and both are long enough to be cut."""
-    end = getattr(doc, "text_end", None)
-    return doc.text if end is None else end(_TAIL_LINES + 2, _CHUNK * 2)
+    if getattr(type(doc), "text_end", None) is None:  # (the class: no instance look-up)
+        return doc.text
+    return doc.text_end(_TAIL_LINES + 2, _CHUNK * 2)
 
 
 def _tail_lines(text: str) -> tuple[list[str], int]:
