@@ -19,7 +19,7 @@ from parsers.cells.html import html_document, reading_tree, statutory_tables
 from parsers.cells.html_grid import PageGrid, shaped_table_cells
 from parsers.checks import run_checks
 from parsers.fastpath import grid
-from parsers.fastpath.htmlchecking import grid_checks
+from parsers.fastpath.checking import planned_checks
 from parsers.fastpath.htmlplan import Plans
 from parsers.fastpath.htmlreading import GridReading, planned_grid_reading
 from parsers.fastpath.stream import cell_token
@@ -66,7 +66,7 @@ def test_a_planned_page_is_read_as_the_replay_reads_it(style, template, monkeypa
         assert reading.template == eager.template
         assert reading.values() == eager.tables_dict()
         assert reading.checks() == eager.checks
-        assert grid_checks(reading._plan, reading._tokens) is not None  # (not left to them)
+        assert planned_checks(reading._plan, reading._tokens) is not None  # (not left to them)
         failed += any(check.ok is False for check in eager.checks)
         assert reading.detail() == {
             section: {

@@ -18,17 +18,15 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import cast
 
 from parsers.cells.base import DeferredCells
 from parsers.cells.html_grid import PageGrid
-from parsers.checks import run_checks
 from parsers.fastpath import grid as grid_reader
-from parsers.fastpath.htmlchecking import grid_checks
 from parsers.fastpath.htmlplan import Plan, layout_key
-from parsers.fastpath.reading import UNFILLED, PrintedTables
+from parsers.fastpath.plan import Plan as RowsPlan
+from parsers.fastpath.reading import UNFILLED, PlannedReading, PrintedTables
 from parsers.fastpath.stream import TEXT, Token
-from parsers.model import CellValue, Check, Number, Report, Tables
+from parsers.model import CellValue, Report, Tables
 from parsers.provenance import encode
 
 
@@ -48,19 +46,21 @@ def planned_grid_reading(grid: DeferredCells) -> GridReading | None:
     return GridReading(plan, tokens, grid)
 
 
-class GridReading:
+class GridReading(PlannedReading):
     """The tables of one page read by a plan: its template and votes, its checks, each cell's
-    printed value, and the record's cells made when asked."""
+    printed value, and the record's cells made when asked.
 
-    __slots__ = ("template", "votes", "_plan", "_tokens", "_grid", "_printed")
+    What it gives is what a pipe text's :class:`~parsers.fastpath.reading.PlannedReading`
+    gives, and the same way where the two plans meet: the printed values, the record store's
+    values and detail, and the checks, which read the values where they lie among the tokens
+    through the plan's rows (:func:`checking_plan`, a pipe plan's view of the page's plan)."""
+
+    __slots__ = ("_grid", "_page_plan")
 
     def __init__(self, plan: Plan, tokens: Sequence[Token], grid: PageGrid) -> None:
-        self.template = plan.template
-        self.votes = plan.votes
-        self._plan = plan
-        self._tokens = tokens
+        super().__init__(checking_plan(plan), tokens, None)
+        self._page_plan = plan
         self._grid = grid
-        self._printed: PrintedTables | None = None
 
     @property
     def printed(self) -> PrintedTables:
@@ -69,42 +69,13 @@ class GridReading:
         if printed is None:
             printed = self._printed = {}
             tokens = self._tokens
-            for section, rows in self._plan.tables:
+            for section, rows in self._page_plan.tables:
                 table = printed[section] = {}
                 for code, columns in rows:
                     table[code] = {
                         column: UNFILLED if i < 0 else tokens[i][3] for column, i, _o in columns
                     }
         return printed
-
-    def checks(self) -> list[Check]:
-        """The form's rules checked on the values where they lie among the page's tokens
-        (:mod:`parsers.fastpath.htmlchecking`), or on the printed values
-        (:func:`parsers.checks.run_checks`, which reads of each cell its value and status)."""
-        found = grid_checks(self._plan, self._tokens)
-        if found is None:
-            return run_checks(cast(Tables, self.printed), self.template)
-        return found
-
-    def values(self) -> dict[str, dict[str, dict[str, Number | None]]]:
-        """Each cell's number (or None): the record's ``tables`` in its contract form."""
-        return {
-            section: {
-                row: {column: p.value for column, p in columns.items()}
-                for row, columns in rows.items()
-            }
-            for section, rows in self.printed.items()
-        }
-
-    def detail(self) -> dict[str, dict[str, dict[str, list]]]:
-        """Each cell's printed text, status and unit (the record store's ``_cells``)."""
-        return {
-            section: {
-                row: {column: [p.raw, p.status, p.unit] for column, p in columns.items()}
-                for row, columns in rows.items()
-            }
-            for section, rows in self.printed.items()
-        }
 
     def origins(self) -> str | None:
         """The record's stored provenance (:func:`parsers.provenance.encode`).
@@ -113,7 +84,7 @@ class GridReading:
         plan's values are never undecided, so no printed cells are added; what else differs
         between the pages of a plan is only the text of the label and header cells. So the
         text is written once per plan and those texts, and kept (a bounded memory)."""
-        plan, tokens = self._plan, self._tokens
+        plan, tokens = self._page_plan, self._tokens
         kept = _origins.get(id(plan))
         if kept is None or kept[0] is not plan:
             kept = _origins[id(plan)] = (plan, _texts_at(plan), {})
@@ -151,10 +122,41 @@ class GridReading:
                         )
                         cell.readings = cell.source = cell.origin = None
             return tables
-        found = self._plan.replay(self._tokens, self._grid.cells())
+        found = self._page_plan.replay(self._tokens, self._grid.cells())
         assert found is not None  # (its sums were checked when the reading was made)
         return found.tables
 
+
+def checking_plan(plan: Plan) -> RowsPlan:
+    """The page plan's rows as a pipe text's plan gives them (each row's columns, and the cell
+    index of each column that reads one), for the checks that read a plan's values among the
+    tokens (:func:`parsers.fastpath.checking.planned_checks`, which leaves a row with a column
+    read from no cell to the checks on the printed values). Made once per plan (the checks
+    keep what they work out by the plan they are given)."""
+    kept = _checking.get(id(plan))
+    if kept is None or kept[0] is not plan:
+        rows = tuple(
+            (
+                section,
+                tuple(
+                    (
+                        code,
+                        tuple([column for column, _i, _o in columns]),
+                        tuple([(column, i) for column, i, _o in columns if i >= 0]),
+                        None,
+                    )
+                    for code, columns in table
+                ),
+            )
+            for section, table in plan.tables
+        )
+        kept = _checking[id(plan)] = (plan, RowsPlan(plan.template, plan.votes, rows, (), False))
+        while len(_checking) > _PLANS_KEPT:
+            _checking.popitem(last=False)
+    return kept[1]
+
+
+_checking: OrderedDict[int, tuple[Plan, RowsPlan]] = OrderedDict()
 
 _origins: OrderedDict[int, tuple[Plan, tuple[int, ...], dict[tuple[str, ...], str | None]]]
 _origins = OrderedDict()
