@@ -130,3 +130,16 @@ def test_a_table_two_the_fast_path_does_not_read_is_left_to_the_general_reader()
     assert _reading(reading) == _reading(
         read_tables(cells_document(short), year_hint=2020, fast=False)
     )
+
+
+def test_reports_of_a_shape_met_before_read_table_two_by_the_prefix_kept_for_it():
+    # Reports of one form printed the same way, their numbers apart, share what comes before
+    # table 三 (kept per shape): each still reads as the general reader reads it.
+    texts = list(_family(8, 11))
+    stream_read._prefixes.clear()
+    for text in texts:
+        for year in (2020, 2022):  # (the template decided by the year or the votes)
+            found, _ = _read_from_applications(text, year)
+            general = read_tables(cells_document(text), year_hint=year, fast=False)
+            assert found is not None and _reading(found) == _reading(general)
+    assert len(stream_read._prefixes) < len(texts)  # (shapes met again: the prefix was kept)

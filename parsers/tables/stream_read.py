@@ -19,10 +19,11 @@ not read — gives None, and the general reader reads the whole document as befo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from parsers import schema
 from parsers.fastpath.plan import Plan
-from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW
+from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW, SHAPE
 from parsers.fastpath.stream import Token as StreamToken
 from parsers.fastpath.tables import (
     _template_votes,
@@ -53,18 +54,11 @@ def read_stream_from_applications(
     at = next((i for i, token in enumerate(stream) if token[FLAGS] & NEW), -1)
     if at < 0:
         return None
-    # The tokens up to it that the general reader makes a token of (a cell that is not
-    # blank), in order: what table 二 is read from.
-    kept = [i for i in range(at + 1) if stream[i][KIND] < BLANK_CELL]
-    compact = [stream[i] for i in kept]
-    app_start = len(kept) - 1
-    app_block = block_start(compact, app_start)
-    if not app_block:
+    prefix = _prefix(stream, at)
+    if prefix is None:
         return None  # (nothing before table 三 to read another way)
-    flags = bytes([token[FLAGS] for token in compact[:app_block]])
-    first = kept[app_block]
+    first, app_start = prefix.first, prefix.app_start
     _, tokens = cells_and_tokens(stream[first:], lines[first:])
-    app_start -= app_block
     appeals_start = find_appeals(tokens, app_start)
     if blanks_in_place(tokens[app_start:appeals_start]):
         return None  # (the general reader places the lone bars, over the whole document)
@@ -72,10 +66,11 @@ def read_stream_from_applications(
     appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
 
     def proactive(template: str, warnings: list[str], splits: RowSplits) -> dict | None:
-        return _proactive_in_order(stream, lines, kept, compact, flags, app_block, template)
+        plan = prefix.plan(template)
+        return None if plan is None else _proactive_in_order(stream, lines, plan)
 
     found = read_located(
-        _template_votes(compact, app_block),
+        dict(prefix.votes),  # (the reading adds table 三's votes to them)
         tokens[:app_end],
         appeals_tokens,
         proactive,
@@ -87,35 +82,85 @@ def read_stream_from_applications(
     return found
 
 
+class _Prefix:
+    """What the tokens before table 三's first row say, read once per shape of theirs (their
+    kinds, labels and runs: :data:`~parsers.fastpath.stream.SHAPE`), as the fast path keeps a
+    plan per shape of a whole document. Reports of one form printed the same way share it
+    whatever their numbers, and a report whose table 三 the fast path declines (its numbers
+    do not add up, a row prints fewer of them) still finds table 二 read before: where table
+    三's block starts, table 二's template votes, and table 二's rows read in order."""
+
+    __slots__ = ("first", "app_start", "votes", "_compact", "_flags", "_kept", "_plans")
+
+    def __init__(self, stream: Sequence[StreamToken], app_block: int, kept: list[int]) -> None:
+        compact = [stream[i] for i in kept]
+        self.first = kept[app_block]  # (table 三's header cells, in the stream)
+        self.app_start = len(kept) - 1 - app_block  # (its first row, among the reader's tokens)
+        self.votes = _template_votes(compact, app_block)
+        # (read by kinds, labels and flags only: any report of the shape reads the same)
+        self._compact = compact[:app_block]
+        self._flags = bytes([token[FLAGS] for token in self._compact])
+        self._kept = kept
+        self._plans: dict[str, Plan | None] = {}
+
+    def plan(self, template: str) -> Plan | None:
+        """Table 二 of ``template`` as the fast path reads it (every row found once, printing
+        each of its measures, read in order), or None."""
+        try:
+            return self._plans[template]
+        except KeyError:
+            pass
+        rows = proactive_rows(self._compact, self._flags, len(self._compact), template)
+        plan = None
+        if rows is not None:
+            kept = self._kept
+            built = tuple(
+                (
+                    code,
+                    columns,
+                    tuple((col, kept[i]) for col, i in pairs),
+                    None if label is None else tuple(kept[i] for i in label),
+                )
+                for code, columns, pairs, label in map(built_row, rows)
+            )
+            plan = Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
+        self._plans[template] = plan
+        return plan
+
+
+def _prefix(stream: Sequence[StreamToken], at: int) -> _Prefix | None:
+    """The :class:`_Prefix` of the tokens up to ``at`` (table 三's first row), or None when no
+    token before table 三's block is one the general reader reads."""
+    key = "".join(map(_SHAPE_OF, stream[: at + 1]))
+    try:
+        return _prefixes[key]
+    except KeyError:
+        pass
+    # The tokens up to it that the general reader makes a token of (a cell that is not
+    # blank), in order: what table 二 is read from.
+    kept = [i for i in range(at + 1) if stream[i][KIND] < BLANK_CELL]
+    app_block = block_start([stream[i] for i in kept], len(kept) - 1)
+    found = _Prefix(stream, app_block, kept) if app_block else None
+    if len(_prefixes) >= _PREFIXES_KEPT:
+        _prefixes.clear()
+    _prefixes[key] = found
+    return found
+
+
+_prefixes: dict[str, _Prefix | None] = {}
+_PREFIXES_KEPT = 512
+_SHAPE_OF = itemgetter(SHAPE)
+
+
 def _proactive_in_order(
-    stream: Sequence[StreamToken],
-    lines: Sequence[int],
-    kept: list[int],
-    compact: list[StreamToken],
-    flags: bytes,
-    end: int,
-    template: str,
+    stream: Sequence[StreamToken], lines: Sequence[int], plan: Plan
 ) -> dict | None:
-    """Table 二 as the fast path reads it (every row found once, printing each of its
-    measures, read in order), or None."""
-    rows = proactive_rows(compact, flags, end, template)
-    if rows is None:
-        return None
-    built = tuple(
-        (
-            code,
-            columns,
-            tuple((col, kept[i]) for col, i in pairs),
-            None if label is None else tuple(kept[i] for i in label),
-        )
-        for code, columns, pairs, label in map(built_row, rows)
-    )
-    plan = Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
+    """Table 二 of a document by its prefix's plan (see :meth:`_Prefix.plan`)."""
     found = build_tables(plan, stream, lines)
     if found is None:
         return None
     table = found.tables[schema.SECTION_PROACTIVE]
-    for code, _, pairs, _ in built:
+    for code, _, pairs, _ in plan.rows[0][1]:
         if not pairs:  # a row that prints nothing: the general reader leaves it to arithmetic
             origin = next(iter(table[code].values())).origin
             if origin is not None:
