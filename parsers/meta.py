@@ -282,15 +282,14 @@ def _head_lines(text: str) -> Iterator[tuple[list[str], bool]]:
 
 
 def _text_end(doc: Document) -> str:
-    """``doc.text``, or the end of it that :func:`_tail_lines` reads as it reads the whole,
-    when the document makes its text on demand (see
-    :meth:`parsers.cells.page_document.PageDocument.text_end`): the text after one of its
-    line feeds holding more than :data:`_TAIL_LINES` line feeds and more than ``2 *
-    _CHUNK`` characters. :func:`_end_lines` then cuts the same lines from it as from the
-    whole text, and both are long enough to be cut."""
+    """``doc.text``, or, when the document makes its text on demand (see
+    :meth:`parsers.cells.page_document.PageDocument.text_end`), the end of it after one of
+    its line feeds holding at least :data:`_TAIL_LINES` lines. :func:`_tail_lines` gives the
+    same last lines of either (its lines are not blank: the document's lines never are), and
+    a count of lines above 3 for both, which is all :func:`_signoff` asks of the count."""
     if getattr(type(doc), "text_end", None) is None:  # (the class: no instance look-up)
         return doc.text
-    return doc.text_end(_TAIL_LINES + 2, _CHUNK * 2)
+    return doc.text_end(_TAIL_LINES, 0)
 
 
 def _tail_lines(text: str) -> tuple[list[str], int]:

@@ -16,7 +16,7 @@ from parsers.cells.html import html_document
 from parsers.cells.html_lines import MOST_NFKC_CHARS, ReportLines
 from parsers.cells.page_document import PageDocument
 from parsers.labels import normalize_lines
-from parsers.meta import _TAIL_LINES, _tail_lines, _text_end
+from parsers.meta import _TAIL_LINES, _signoff, _tail_lines, _text_end
 
 
 def test_nfkc_makes_no_more_characters_of_one_than_the_bound():
@@ -62,11 +62,13 @@ def test_the_text_end_is_the_end_of_the_whole_text(cut):
         assert lines.most_chars() >= len(whole)
 
 
-def test_the_sign_off_lines_are_those_of_the_whole_text():
+def test_the_sign_off_is_read_as_from_the_whole_text():
     for raw in _texts():
         whole = "\n".join(normalize_lines(raw))
         doc = PageDocument(_Lines(raw), form="html")
-        assert _tail_lines(_text_end(doc)) == _tail_lines(whole)
+        (tail, count), (whole_tail, whole_count) = _tail_lines(_text_end(doc)), _tail_lines(whole)
+        assert tail == whole_tail and (count > 3) == (whole_count > 3)
+        assert _signoff(tail, count) == _signoff(whole_tail, whole_count)
         assert doc.text == whole  # and the whole text, when read
 
 

@@ -83,7 +83,7 @@ class ReportLines:
         such end. Only the end of the block's text is normalized for it: NFKC never works
         across a line feed, so the last lines of a piece cut at one are the text's last lines."""
         text = self._read
-        size = 1024  # (a report's sign-off and the few paragraphs above it)
+        size = 320  # (a report's last lines: its sign-off, a few of its cells)
         while self._lines is None and size < len(text):
             cut = text.find("\n", len(text) - size)
             if cut < 0:
