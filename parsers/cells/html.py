@@ -293,7 +293,7 @@ def _page_title(
 
 
 def _is_report_table(table: LexborNode) -> bool:
-    text = table.text(separator="")[:_TABLE_KEY_CHARS]  # (as _article_root reads a block's)
+    text = table.text_lexbor()[:_TABLE_KEY_CHARS]  # an element's text: text() without its walk
     if any(key in text for key in _REPORT_TABLE_KEYS):
         return True  # printed as the key itself: normalizing never takes a key's words apart
     label = normalize_label(text)
