@@ -43,7 +43,9 @@ class ReportLines:
     def __init__(
         self, root: LexborNode, article: LexborNode, article_text: str | None = None
     ) -> None:
-        self._root, self._article = root, article
+        # the page's tree, while the page's first lines may still need it (its text before
+        # the block): a page that is its block has its whole text read here, and lets it go
+        self._nodes: tuple[LexborNode, LexborNode] | None = None
         self._head: list[str] | None = None
         self._lines: list[str] | None = None
         self._page_text: str | None = None
@@ -51,6 +53,7 @@ class ReportLines:
             body_text = self._page_text = root.text(separator="")
         else:
             body_text = article_text or article.text(separator="")
+            self._nodes = root, article
         self._body_text = body_text
         # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
         self._read = body_text[: MAX_TEXT_CHARS + 1]
@@ -73,9 +76,14 @@ class ReportLines:
         """A bound on the length of the text the lines make (``"\\n".join(self.lines)``),
         without making them: NFKC makes at most :data:`MOST_NFKC_CHARS` characters of one,
         and the rest of the normalization only removes characters."""
-        if self._lines is not None:
-            return len("\n".join(self._lines))
+        if self._lines is not None:  # (the length of the text they make, exactly)
+            return sum(map(len, self._lines)) + max(len(self._lines) - 1, 0)
         return MOST_NFKC_CHARS * len(self._read)
+
+    @property
+    def made(self) -> bool:
+        """Whether :attr:`lines` are made (the text's end is then cut from them)."""
+        return self._lines is not None
 
     def text_end(self, lines: int, chars: int) -> str:
         """The end of the text the lines make, from a line feed of it on: at least ``lines``
@@ -97,26 +105,33 @@ class ReportLines:
         return "\n".join(self.lines)
 
     def _body_head(self, count: int) -> list[str]:
-        """The block's first ``count`` lines (its text normalized no further than they need)."""
-        if self._lines is not None:
-            return self._lines[:count]
-        return head_lines(self._read, count)
+        """The block's first ``count`` lines: of its text normalized no further than they
+        need, when it is long; a short block's first lines are most of it (and a record
+        asking for them reads its end too), so it is normalized whole, once."""
+        if self._lines is None and len(self._read) > WHOLE_FOR_HEAD:
+            return head_lines(self._read, count)
+        return self.lines[:count]
 
     def _read_head(self) -> list[str]:
-        root, article, body_text = self._root, self._article, self._body_text
-        page_text = self._page_text
-        if page_text is None:
+        body_text, page_text, nodes = self._body_text, self._page_text, self._nodes
+        self._nodes = None  # (read once: the tree is let go)
+        if nodes is not None:  # the block is a part of the page: the text before it first
+            root, article = nodes
             found = _head_before(root, article, body_text, self._body_head(HEAD_LINES + 1))
             if found is not None:
                 return found
             page_text = root.text(separator="")
-        elif len(page_text) <= PAGE_HEAD_CHARS:  # the page is the block: its first lines
+        elif page_text is None or len(page_text) <= PAGE_HEAD_CHARS:  # the page is the block
             return self._body_head(HEAD_LINES)
         around = _head_around(page_text, body_text, self._body_head(HEAD_LINES), HEAD_LINES)
         if around is None:
             around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
         return around
 
+
+WHOLE_FOR_HEAD = 16_384
+"""Characters of a report block's text up to which its lines are all normalized when the
+page's first lines are asked for."""
 
 MOST_NFKC_CHARS = 18
 """The most characters NFKC makes of one (U+FDFA, ﷺ: eighteen; the tests check every code

@@ -43,8 +43,8 @@ class PageDocument(Document):
     def text_end(self, lines: int, chars: int) -> str:
         """The text after one of its line feeds (or all of it): at least ``lines`` lines and
         more than ``chars`` characters (see :meth:`ReportLines.text_end`)."""
-        if self._text is not None:
-            return self._text
+        if self._text is not None or self._lines.made:
+            return self.text
         return self._lines.text_end(lines, chars)
 
     def __eq__(self, other: object) -> bool:
