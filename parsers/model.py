@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ogi_errors import ParseError as ParseError
+from parsers.deferred import made_on_first_read
 
 if TYPE_CHECKING:
     from parsers.cells.base import Cell
@@ -192,16 +193,7 @@ class Report:
         # Called only for an attribute the report does not hold: ``tables`` left to be made
         # when first read (see defer_tables), made now and kept.
         if name == "tables":
-            state = self.__dict__
-            deferred = state.get("_deferred")
-            if deferred is not None:
-                # (made before the reading is let go of, and the first tables made kept: a
-                # thread that reads them while another makes them gets the same ones)
-                tables = state.setdefault("tables", deferred.tables())
-                state.pop("_deferred", None)
-                return tables
-            if "tables" in state:  # (made by another thread since this one looked)
-                return state["tables"]
+            return made_on_first_read(self, "tables", "_deferred", _make_tables)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def __getstate__(self) -> dict[str, Any]:
@@ -321,6 +313,11 @@ class DeferredTables(Protocol):
     def origins(self) -> str | None:
         """The tables' provenance as :func:`parsers.provenance.encode` writes it."""
         ...
+
+
+def _make_tables(deferred: DeferredTables) -> Tables:
+    """A deferred record's tables, made (see :meth:`Report.__getattr__`)."""
+    return deferred.tables()
 
 
 def defer_tables(report: Report, deferred: DeferredTables) -> None:

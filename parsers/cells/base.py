@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from parsers.deferred import made_on_first_read
+
 
 @dataclass(slots=True)
 class Cell:
@@ -72,14 +74,7 @@ class Document:
         # Called only for an attribute the document does not hold: ``cells`` left to be made
         # when first read (see defer_cells), made now and kept.
         if name == "cells":
-            state = self.__dict__
-            deferred = state.get("_deferred_cells")
-            if deferred is not None:
-                cells = state.setdefault("cells", deferred.cells())
-                state.pop("_deferred_cells", None)
-                return cells
-            if "cells" in state:  # (made by another thread since this one looked)
-                return state["cells"]
+            return made_on_first_read(self, "cells", "_deferred_cells", _make_cells)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     def deferred_cells(self) -> DeferredCells | None:
@@ -99,6 +94,11 @@ class DeferredCells(Protocol):
     def __len__(self) -> int:
         """How many cells :meth:`cells` makes."""
         ...
+
+
+def _make_cells(deferred: DeferredCells) -> list[Cell]:
+    """A page's deferred cells, made (see :meth:`Document.__getattr__`)."""
+    return deferred.cells()
 
 
 def defer_cells(doc: Document, deferred: DeferredCells) -> Document:
