@@ -48,9 +48,9 @@ from parsers.fastpath.tables import (
     Row,
     _find_appeals,
     _first,
-    _template_votes,
     application_rows,
     found_tables,
+    template_votes,
 )
 from parsers.labels import normalize_label
 from parsers.model import BLANK, CellValue, RowOrigin
@@ -124,7 +124,7 @@ def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
     if appeals_start is None:
         return None
     app_block = _block_start(tokens, cells, app_start)
-    votes = _template_votes(tokens, app_block)
+    votes = template_votes(tokens, app_block)
     app_rows = read_grid_rows(tokens, cells, app_block, appeals_start, match_application_row)
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:

@@ -180,7 +180,7 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
     if appeals_start < 0 or _lone_bars_before_numbers(tokens, kinds, app_start, appeals_start):
         return None
     app_block = block_start(tokens, app_start)
-    votes = _template_votes(tokens, app_block)
+    votes = template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows or any(0 < len(row[1]) != _WIDTH for row in app_rows):
@@ -377,7 +377,10 @@ _MARKERS = {
 }
 
 
-def _template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
+def template_votes(tokens: Sequence[Token], end: int) -> dict[str, int]:
+    """How many of each template's marker phrases the labels before ``end`` hold: the votes
+    that tell a 2019 table from a 2021 one (shared with the HTML grid and the reading of pipe
+    text from table 三 on)."""
     text = "".join(map(_LABEL_OF, tokens[:end]))  # (a token that is no label has none)
     votes: dict[str, int] = {}
     for template, markers in _MARKERS.items():

@@ -26,11 +26,11 @@ from parsers.fastpath.plan import Plan
 from parsers.fastpath.stream import BLANK_CELL, FLAGS, KIND, NEW, SHAPE
 from parsers.fastpath.stream import Token as StreamToken
 from parsers.fastpath.tables import (
-    _template_votes,
     block_start,
     build_tables,
     built_row,
     proactive_rows,
+    template_votes,
 )
 from parsers.tables.found import Found
 from parsers.tables.located import find_appeals, read_located
@@ -96,7 +96,7 @@ class _Prefix:
         compact = [stream[i] for i in kept]
         self.first = kept[app_block]  # (table 三's header cells, in the stream)
         self.app_start = len(kept) - 1 - app_block  # (its first row, among the reader's tokens)
-        self.votes = _template_votes(compact, app_block)
+        self.votes = template_votes(compact, app_block)
         # (read by kinds, labels and flags only: any report of the shape reads the same)
         self._compact = compact[:app_block]
         self._flags = bytes([token[FLAGS] for token in self._compact])
