@@ -21,7 +21,7 @@ from parsers.fastpath.htmlsections import (
     section_key,
 )
 from parsers.fastpath.stream import NEW, cell_token
-from parsers.fastpath.tables import _find_appeals, _first
+from parsers.fastpath.tables import find_appeals_header, first_flagged
 from tests.test_fastpath_htmlplan import _stored
 
 
@@ -59,7 +59,7 @@ def test_a_table_four_plan_checks_its_sums_on_every_page():
     page = render_html(random_record(random.Random(5), "2021"), "clean", rng=random.Random(5))
     cells = html_document(page).cells
     tokens = [cell_token(c.text) for c in cells]
-    start = _find_appeals(tokens, _first(tokens, NEW, 0) or 0)
+    start = find_appeals_header(tokens, first_flagged(tokens, NEW, 0) or 0)
     assert start is not None
     fresh = grid.read_grid_tables(cells, 2023)
     assert fresh is not None

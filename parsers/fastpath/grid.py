@@ -46,17 +46,17 @@ from parsers.fastpath.stream import (
 )
 from parsers.fastpath.tables import (
     Row,
-    _find_appeals,
-    _first,
     application_rows,
+    find_appeals_header,
+    first_flagged,
     found_tables,
     template_votes,
 )
 from parsers.labels import normalize_label
 from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
-from parsers.tables.appeals import _appeal_headers, _names_result
-from parsers.tables.applications import _COLUMN_VARIANTS
+from parsers.tables.appeals import appeal_headers, names_result
+from parsers.tables.applications import column_variants
 from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
 from parsers.tables.placing import Headers, header_ranges
@@ -117,10 +117,10 @@ def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
     when tables 二 and 四 may be taken from the plans of their own layouts
     (:mod:`parsers.fastpath.htmlsections`)."""
     tokens, cells = grid.tokens, grid.cells
-    app_start = _first(tokens, NEW, 0)
+    app_start = first_flagged(tokens, NEW, 0)
     if app_start is None:
         return None
-    appeals_start = _find_appeals(tokens, app_start)
+    appeals_start = find_appeals_header(tokens, app_start)
     if appeals_start is None:
         return None
     app_block = _block_start(tokens, cells, app_start)
@@ -204,9 +204,6 @@ def _columns_of(template: str, section: str) -> dict[str, tuple[str, ...]]:
 
 
 _APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
-_APPLICATION_VARIANTS = {
-    k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()
-}
 _GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
 _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple(f"{g}.{r}" for g in _GROUPS for r in _RESULTS)
@@ -220,7 +217,7 @@ _APPEAL_HEADERS = "table 四's result headers"
 
 
 def _application_headers(labels: Sequence[_Label]) -> Headers | None:
-    return header_ranges(labels, _APPLICATION_VARIANTS)  # type: ignore[arg-type]
+    return header_ranges(labels, column_variants())  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=64)
@@ -355,7 +352,7 @@ class _Grid:
     def proactive(self, end: int, template: str) -> dict | None:
         """Table 二: every item once, each under the header row nearest above it."""
         tokens, cells = self.tokens, self.cells
-        start = _first(tokens, PROACTIVE_START, 0, end)
+        start = first_flagged(tokens, PROACTIVE_START, 0, end)
         if start is None:
             return None
         items = schema.PROACTIVE[template]
@@ -462,11 +459,11 @@ class _Grid:
             if tokens[i][0] != LABEL and cells[i].table == first_table
         ]
         labels = self._labels(start, header_end)
-        headers = cached_headers(_APPEAL_HEADERS, _appeal_headers, labels)
+        headers = cached_headers(_APPEAL_HEADERS, appeal_headers, labels)
         placing = self._place(values, len(_FLAT), headers, _FLAT)
         if placing is None:
             return None
-        if placing[0] == "order" and not any(_names_result(t.label) for t in labels):
+        if placing[0] == "order" and not any(names_result(t.label) for t in labels):
             row = [p.value or 0 for p in placing[1]]
             if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
                 return None  # read by totals only: the general reader leaves it undecided

@@ -2,7 +2,7 @@
 
 The grid fast path (:mod:`parsers.fastpath.grid`) finds a table's column headers with the
 general reader's functions (:func:`parsers.tables.placing.header_ranges`,
-:func:`parsers.tables.appeals._appeal_headers`), which compare every header cell's label with
+:func:`parsers.tables.appeals.appeal_headers`), which compare every header cell's label with
 every name a column may print. What they find depends on the header cells alone — each one's
 normalized label, table, grid row, column and spans — and those repeat on every page of a
 template while the numbers under them change. So the result is kept by that layout: the

@@ -47,7 +47,7 @@ from parsers.fastpath.stream import (
 )
 from parsers.labels import normalize_label
 from parsers.model import Tables
-from parsers.tables.appeals import _names_result
+from parsers.tables.appeals import names_result
 from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
@@ -237,7 +237,7 @@ def _flagged(flags: bytes, bit: int, start: int, end: int | None = None) -> int:
 
 
 def _appeals_at(flags: bytes, start: int) -> int:
-    """:func:`_find_appeals` on the flags string: the first 行政复议 or 维持 header from
+    """:func:`find_appeals_header` on the flags string: the first 行政复议 or 维持 header from
     ``start`` with the other close by, or -1."""
     either = flags.translate(_BIT_TABLES[REVIEW | UPHELD])
     review = flags.translate(_BIT_TABLES[REVIEW])
@@ -334,7 +334,9 @@ def found_tables(
     return Found(template=template, tables=tables, template_votes=dict(votes))
 
 
-def _first(tokens: Sequence[Token], flag: int, start: int, end: int | None = None) -> int | None:
+def first_flagged(
+    tokens: Sequence[Token], flag: int, start: int, end: int | None = None
+) -> int | None:
     """Index of the first label from ``start`` holding the key word ``flag``."""
     for i in range(start, len(tokens) if end is None else end):
         token = tokens[i]
@@ -343,7 +345,7 @@ def _first(tokens: Sequence[Token], flag: int, start: int, end: int | None = Non
     return None
 
 
-def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
+def find_appeals_header(tokens: Sequence[Token], start: int) -> int | None:
     """Table 四's first 行政复议 or 维持 header with the other close by (the general reader's
     first rule; a table found by its heading alone is left to it)."""
     for i in range(start, len(tokens)):
@@ -352,7 +354,9 @@ def _find_appeals(tokens: Sequence[Token], start: int) -> int | None:
         if token[0] != LABEL or not flags:
             continue
         other = UPHELD if flags & REVIEW else REVIEW
-        if token[5] & other or _first(tokens, other, i + 1, min(i + _APPEALS_WINDOW, len(tokens))):
+        if token[5] & other or first_flagged(
+            tokens, other, i + 1, min(i + _APPEALS_WINDOW, len(tokens))
+        ):
             return i
     return None
 
@@ -492,7 +496,7 @@ def _appeals(tokens: Sequence[Token], kinds: bytes, start: int) -> tuple[int, bo
     after = kinds[header_end:]
     if len(after) - len(after.lstrip(_VALUE_BYTE)) != len(_FLAT):  # the values in a row
         return None
-    named = any(t[0] == LABEL and _names_result(t[2]) for t in tokens[start:header_end])
+    named = any(t[0] == LABEL and names_result(t[2]) for t in tokens[start:header_end])
     return header_end, not named
 
 

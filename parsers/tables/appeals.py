@@ -92,14 +92,14 @@ def read_appeals(
     if not values:
         return _printed_blank(tokens, table)
     flat_columns = [f"{g}.{r}" for g in groups for r in results]
-    result_headers = _appeal_headers(headers)
+    result_headers = appeal_headers(headers)
     group_sums = [
         SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(groups))
     ]
     placed = _place(
         values, flat_columns, result_headers, group_sums, splits, prints_zeros, warnings
     )
-    if not any(t.is_label and _names_result(t.label) for t in headers):
+    if not any(t.is_label and names_result(t.label) for t in headers):
         placed = _checked_by_totals(placed, group_sums, warnings)
     flat: dict[str, dict[str, CellValue]] = {"appeals": {}}
     settle({"appeals": placed}, _row_rules(), {"appeals": flat_columns}, flat, "table 四", warnings)
@@ -145,7 +145,7 @@ def _place(
     return place_row(values, columns, headers, sums, splits=splits)
 
 
-def _names_result(label: str) -> bool:
+def names_result(label: str) -> bool:
     """Whether a header cell names a result column (结果维持, 纠正, 尚未审结 …)."""
     return any(key in label for key in _RESULT_BY_LABEL)
 
@@ -239,7 +239,7 @@ def _result_of(label: str) -> str | None:
     return _RESULT_BY_LABEL.get(label)
 
 
-def _appeal_headers(headers: Sequence[Token]) -> Headers | None:
+def appeal_headers(headers: Sequence[Token]) -> Headers | None:
     """Grid ranges of the 15 result header cells (the deepest header row of each column)."""
     cells = [t for t in headers if t.is_label and t.cell.col is not None and t.cell.colspan == 1]
     by_col: dict[int, Token] = {}

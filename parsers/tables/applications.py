@@ -29,7 +29,7 @@ _COLUMN_VARIANTS = {
 
 
 @lru_cache(maxsize=1)
-def _column_variants() -> dict[str, tuple[str, ...]]:
+def column_variants() -> dict[str, tuple[str, ...]]:
     """Each column's header names, normalized (made once; read only)."""
     return {k: tuple(normalize_label(n) for n in v) for k, v in _COLUMN_VARIANTS.items()}
 
@@ -98,7 +98,7 @@ def read_applications(
     columns = [c.code for c in schema.APPLICATION_COLUMNS]
     # Column headers count only for the values of their own table: a table continued in a
     # second table (a page break in Word, a PDF fragment) may number its grid differently.
-    variants = _column_variants()
+    variants = column_variants()
     by_table: dict[int | None, list[Token]] = {}
     for token in tokens:
         if token.is_label and token.cell.col is not None:
