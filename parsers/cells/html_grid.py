@@ -123,27 +123,20 @@ def shaped_table_cells(
     """:func:`table_cells`, and the table's shape (which gives every cell's place).
     ``spanning``: the ``mem_id`` of every cell with a rowspan or colspan attribute, when the
     caller found them in its own walk of the page (else the table is searched for them)."""
-    texts, places, warning, shape = table_texts(table, index, spanning)
-    return _made(texts, places, index), warning, shape
-
-
-def table_texts(
-    table: LexborNode, index: int, spanning: Container[int] | None = None
-) -> tuple[list[str], tuple[Place, ...], str | None, Shape]:
-    """What :func:`shaped_table_cells` makes its cells from: each cell's normalized text and
-    its place (grid row, column, colspan, rowspan), a warning, and the table's shape."""
     printed, places, warning, shape = _printed(table, index, spanning)
     known = CELL_TEXTS.get
     texts = [text if (text := known(raw)) is not None else normalize_cell(raw) for raw in printed]
-    return texts, places, warning, shape
+    return _made(texts, places, index), warning, shape
 
 
 def table_tokens(
     table: LexborNode, index: int, spanning: Container[int] | None = None
 ) -> tuple[list[Token], tuple[Place, ...], str | None, Shape]:
-    """:func:`table_texts` with each cell's token (:func:`parsers.fastpath.stream.cell_token`
-    of its normalized text, which the token holds) in place of its text: a printed text met
-    before gives its token in one look-up (cell texts repeat from page to page)."""
+    """What :func:`shaped_table_cells` makes its cells from, with each cell's token
+    (:func:`parsers.fastpath.stream.cell_token` of its normalized text, which the token holds)
+    in place of a cell: its place (grid row, column, colspan, rowspan), a warning, and the
+    table's shape. A printed text met before gives its token in one look-up (cell texts repeat
+    from page to page)."""
     printed, places, warning, shape = _printed(table, index, spanning)
     known = _TOKENS.get
     tokens = [token if (token := known(raw)) is not None else _token(raw) for raw in printed]
