@@ -114,7 +114,7 @@ class PlannedReading:
         is each row's :class:`RowOrigin` (``tests/test_fastpath_stream.py`` checks every slot
         of both is filled)."""
         tokens, lines = self._tokens, self._lines if provenance else None
-        where = _Where(tokens, lines)
+        where = StreamCells(tokens, lines)
         one_row = None if lines is None else RowOrigin((), "order")  # table 四 as one row
         line_of: Sequence[int | None]
         if lines is None:
@@ -155,7 +155,7 @@ class PlannedReading:
         return tables
 
 
-class _Where:
+class StreamCells:
     """The text lines of a stream's tokens: the provenance the general reader keeps, made
     into cells only when asked (:attr:`parsers.model.RowOrigin.stream`)."""
 
@@ -171,4 +171,4 @@ class _Where:
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         # A record crossing a process boundary takes the texts and lines, not the tokens.
-        return (_Where, ([(LABEL, t[1]) for t in self.tokens], self.lines))
+        return (StreamCells, ([(LABEL, t[1]) for t in self.tokens], self.lines))

@@ -33,10 +33,14 @@ from parsers.fastpath.tables import (
     template_votes,
 )
 from parsers.tables.found import Found
-from parsers.tables.located import find_appeals, read_located
+from parsers.tables.located import read_located
 from parsers.tables.placing import RowSplits
+from parsers.tables.stream_located import (
+    find_stream_appeals,
+    lone_bars_before_numbers,
+    read_stream_located,
+)
 from parsers.tables.stream_tokens import cells_and_tokens
-from parsers.tables.tokens import blanks_in_place
 
 
 def read_stream_from_applications(
@@ -58,25 +62,37 @@ def read_stream_from_applications(
     if prefix is None:
         return None  # (nothing before table 三 to read another way)
     first, app_start = prefix.first, prefix.app_start
-    _, tokens = cells_and_tokens(stream[first:], lines[first:])
-    appeals_start = find_appeals(tokens, app_start)
-    if blanks_in_place(tokens[app_start:appeals_start]):
+    # The tokens the general reader makes (labels, values, runs) from table 三's header on.
+    kept = [i for i in range(first, len(stream)) if stream[i][KIND] < BLANK_CELL]
+    appeals_start = find_stream_appeals(stream, kept, app_start)
+    if lone_bars_before_numbers(stream, kept[app_start:appeals_start]):
         return None  # (the general reader places the lone bars, over the whole document)
-    app_end = appeals_start if appeals_start is not None else len(tokens)
-    appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
-
-    def proactive(template: str, warnings: list[str], splits: RowSplits) -> dict | None:
-        plan = prefix.plan(template)
-        return None if plan is None else _proactive_in_order(stream, lines, plan)
-
-    found = read_located(
+    found = read_stream_located(
+        stream,
+        lines,
+        kept,
+        appeals_start,
         dict(prefix.votes),  # (the reading adds table 三's votes to them)
-        tokens[:app_end],
-        appeals_tokens,
-        proactive,
+        lambda template: _table_two(stream, lines, prefix, template),
         year_hint=year_hint,
         text=text,
     )
+    if found is None:  # (not a document that reader reads: the general reader's cells)
+        _, tokens = cells_and_tokens(stream[first:], lines[first:])
+        app_end = appeals_start if appeals_start is not None else len(tokens)
+        appeals_tokens = tokens[appeals_start:] if appeals_start is not None else []
+
+        def proactive(template: str, warnings: list[str], splits: RowSplits) -> dict | None:
+            return _table_two(stream, lines, prefix, template)
+
+        found = read_located(
+            dict(prefix.votes),
+            tokens[:app_end],
+            appeals_tokens,
+            proactive,
+            year_hint=year_hint,
+            text=text,
+        )
     if found.template is not None and schema.SECTION_PROACTIVE not in found.tables:
         return None  # table 二 not read in order: the general reader reads it (and words why)
     return found
@@ -126,6 +142,14 @@ class _Prefix:
             plan = Plan(template, {}, ((schema.SECTION_PROACTIVE, built),), (), False)
         self._plans[template] = plan
         return plan
+
+
+def _table_two(
+    stream: Sequence[StreamToken], lines: Sequence[int], prefix: _Prefix, template: str
+) -> dict | None:
+    """Table 二 of ``template`` read in order by the prefix's plan, or None."""
+    plan = prefix.plan(template)
+    return None if plan is None else _proactive_in_order(stream, lines, plan)
 
 
 def _prefix(stream: Sequence[StreamToken], at: int) -> _Prefix | None:

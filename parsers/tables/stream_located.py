@@ -1,0 +1,328 @@
+"""Tables 三 and 四 of pipe text read on its compact tokens, without the general reader's cells.
+
+Pipe text the fast path declines (a row short of numbers, a table that does not add up) is read
+from table 三 on (:mod:`parsers.tables.stream_read`). Its tables hold no grid and no cells run
+together, so the general reader's steps reduce to a few: rows are labels followed by values
+(:func:`stream_rows`, :func:`parsers.tables.tokens.read_rows` on the tokens' kinds), a row's
+readings are its values in order or left to arithmetic, and settling decides each cell
+(:mod:`parsers.tables.stream_settle`). Here those steps run on the compact tokens
+(:mod:`parsers.fastpath.stream`) and their indexes, so that no :class:`~parsers.cells.base.Cell`,
+matcher :class:`~parsers.tables.tokens.Token` or :class:`~parsers.tables.placing.Placed` is
+made for a document it reads; the record is the general reader's, cell for cell.
+
+Which documents it reads is decided before anything is read (:func:`read_stream_located`
+gives None, and the general reader reads the document, for the rest): table 三 holding the
+2019 （六）其他处理 row in a 2021 report (read beside the form), and table 四 printed one row
+per group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from parsers import schema
+from parsers.fastpath.reading import StreamCells
+from parsers.fastpath.stream import (
+    FLAGS,
+    KIND,
+    LABEL,
+    LABEL_TEXT,
+    LITIGATION,
+    REVIEW,
+    RUN,
+    RUN_LENGTH,
+    TEXT,
+    UPHELD,
+    VALUE,
+)
+from parsers.model import BLANK, MISSING, CellValue
+from parsers.solver import Rule
+from parsers.tables.appeals import _row_rules, match_appeal_group, names_result
+from parsers.tables.applications import _stated_totals, application_rules
+from parsers.tables.found import Found
+from parsers.tables.layout import section_layout
+from parsers.tables.located import _decide_template
+from parsers.tables.rowlabels import match_application_row
+from parsers.tables.stream_settle import StreamRow, settle_rows
+
+Row = tuple[str | None, list[int], list[int]]
+"""A row read on compact tokens: its code, its label's and its values' token indexes."""
+
+_APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
+_GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
+_RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
+_FLAT_COLUMNS = tuple(f"{g}.{r}" for g in _GROUPS for r in _RESULTS)
+
+
+def read_stream_located(
+    stream: Sequence[tuple],
+    lines: Sequence[int],
+    kept: Sequence[int],
+    appeals_start: int | None,
+    votes: dict[str, int],
+    proactive: Callable[[str], dict | None],
+    *,
+    year_hint: int | None,
+    text: str,
+) -> Found | None:
+    """The tables of a pipe text from table 三 on, as :func:`parsers.tables.located.read_located`
+    reads them; None when the document is not one this reads (see the module docstring).
+
+    ``kept``: the stream indexes of the tokens the general reader makes (labels, values,
+    runs) from table 三's header cells on; ``appeals_start``: table 四's first token among
+    them (:func:`find_stream_appeals`); ``votes``: table 二's template votes; ``proactive``: table 二 of a template, or None."""
+    app_end = appeals_start if appeals_start is not None else len(kept)
+    appeals = kept[appeals_start:] if appeals_start is not None else []
+    app_rows = stream_rows(stream, kept[:app_end], match_application_row)
+    first = next((i for i, r in enumerate(app_rows) if r[0] == "new"), 0)
+    app_rows = app_rows[first:]
+    codes = {r[0] for r in app_rows}
+    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
+        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
+    elif "other" in codes:
+        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
+    found = Found(template=None)
+    found.template_votes = dict(votes)
+    warnings = found.warnings
+    template = _decide_template(votes, year_hint, warnings, bool(app_rows) or bool(appeals))
+    found.template = template
+    if template is None:
+        return found
+    if template == schema.TEMPLATE_2021 and "other" in codes:
+        return None  # (the 2019 row read beside the form: the general reader's)
+    if appeals and _by_group(stream, appeals):
+        return None
+    where = StreamCells(stream, lines)
+    applications = None
+    if app_rows:
+        applications = _applications(stream, app_rows, template, warnings, text, where, lines)
+    table = proactive(template)
+    if table is not None:
+        found.tables[schema.SECTION_PROACTIVE] = table
+    else:
+        warnings.append("table 二 (proactive disclosure) not found in the document")
+        return found  # (the caller hands such a document to the general reader)
+    if applications is not None:
+        found.tables[schema.SECTION_APPLICATIONS] = applications
+    else:
+        warnings.append("table 三 (applications) not found in the document")
+    read = _appeals(stream, appeals, warnings, where, lines) if appeals else None
+    if read is not None:
+        found.tables[schema.SECTION_APPEALS] = read
+    else:
+        warnings.append("table 四 (reconsideration and litigation) not found in the document")
+    return found
+
+
+def stream_rows(
+    stream: Sequence[tuple], kept: Sequence[int], match: Callable[[str, str | None], str | None]
+) -> list[Row]:
+    """:func:`parsers.tables.tokens.read_rows` on compact tokens with no grid (``kept``: the
+    stream indexes of the labels, values and runs, in order): a row is its label tokens and
+    the values after them; a run of empty positions ends it."""
+    rows: list[list] = []
+    pending: list[int] = []
+    current: list | None = None
+    previous: str | None = None
+    for i in kept:
+        kind = stream[i][KIND]
+        if kind == LABEL:
+            current = None
+            pending.append(i)
+            continue
+        if kind == RUN:
+            if current is None and pending:
+                code = match("".join([stream[j][LABEL_TEXT] for j in pending]), previous)
+                if code:
+                    previous = code
+                    rows.append([code, pending, []])
+                pending = []
+            current = None
+            continue
+        if current is None:
+            if not pending:
+                if rows:
+                    rows[-1][2].append(i)  # a stray value: kept with the last row
+                continue
+            code = match("".join([stream[j][LABEL_TEXT] for j in pending]), previous)
+            if code:
+                previous = code
+            current = [code, pending, []]
+            rows.append(current)
+            pending = []
+        current[2].append(i)
+    return [(code, label, values) for code, label, values in rows if code is not None]
+
+
+def _applications(
+    stream: Sequence[tuple],
+    rows: list[Row],
+    template: str,
+    warnings: list[str],
+    text: str,
+    where: StreamCells,
+    lines: Sequence[int],
+) -> dict[str, dict[str, CellValue]]:
+    """Table 三 as :func:`parsers.tables.applications.read_applications` reads pipe text."""
+    layout = section_layout(template, schema.SECTION_APPLICATIONS)
+    table: dict[str, dict[str, CellValue]] = {row: {} for row, _ in layout}
+    placed: dict[str, StreamRow] = {}
+    width = len(_APPLICATION_COLUMNS)
+    for code, label, values in rows:
+        assert code is not None
+        if code not in table:
+            warnings.append(
+                f"table 三: row {code} does not belong to the {template} format; ignored"
+            )
+            continue
+        if code in placed:
+            if values:
+                warnings.append(f"table 三: row {code} printed twice; the first is kept")
+            continue
+        placed[code] = StreamRow(stream, label, values, width)
+    free = any(len(p.vectors) > 1 for p in placed.values())
+    if text and free:
+        for code, facts in _stated_totals(text).items():
+            if code in placed and len(placed[code].vectors) > 1:
+                placed[code].narrow(facts, f"table 三 row {code}", warnings)
+        free = any(len(p.vectors) > 1 for p in placed.values())
+    rules: Sequence[Rule] = application_rules(template, set(placed)) if free else []
+    settle_rows(placed, rules, _APPLICATION_COLUMNS, table, "table 三", warnings, where, lines)
+    for code, row_columns in layout:
+        if not table[code]:
+            table[code] = {col: CellValue(None, None, MISSING) for col in row_columns}
+    missing = [code for code in table if code not in placed]
+    if missing:
+        warnings.append(f"table 三: rows not found: {', '.join(missing)}")
+    return table
+
+
+def _appeals(
+    stream: Sequence[tuple],
+    kept: Sequence[int],
+    warnings: list[str],
+    where: StreamCells,
+    lines: Sequence[int],
+) -> dict[str, dict[str, CellValue]] | None:
+    """Table 四 printed as one row of fifteen, as :func:`parsers.tables.appeals.read_appeals`
+    reads pipe text."""
+    table = {g: {r: CellValue(None, None, MISSING) for r in _RESULTS} for g in _GROUPS}
+    header_end = 0
+    while header_end < len(kept) and stream[kept[header_end]][KIND] != VALUE:
+        header_end += 1
+    headers = kept[:header_end]
+    values: list[int] = []
+    for i in kept[header_end:]:
+        if stream[i][KIND] != VALUE:
+            break
+        values.append(i)
+    if not values:
+        return _printed_blank(stream, kept, table)
+    row = StreamRow(stream, [], values, len(_FLAT_COLUMNS))
+    if not any(stream[i][KIND] == LABEL and names_result(stream[i][LABEL_TEXT]) for i in headers):
+        _checked_by_totals(row, warnings)
+    flat: dict[str, dict[str, CellValue]] = {"appeals": {}}
+    settle_rows(
+        {"appeals": row}, _row_rules(), _FLAT_COLUMNS, flat, "table 四", warnings, where, lines
+    )
+    for key, cell in flat["appeals"].items():
+        group, result = key.split(".")
+        table[group][result] = cell
+    return table
+
+
+def _checked_by_totals(row: StreamRow, warnings: list[str]) -> None:
+    """:func:`parsers.tables.appeals._checked_by_totals` of a row of fifteen: read in the
+    form's order only where every group's total checks it."""
+    if len(row.vectors) != 1 or row.note != "order":
+        return
+    vector = row.vectors[0]
+    if all(sum(v or 0 for v in vector[g : g + 4]) == (vector[g + 4] or 0) for g in (0, 5, 10)):
+        return
+    warnings.append(
+        "table 四: a row printed without the result headers does not add up in the form's "
+        "order; its cells are left undecided"
+    )
+    row.undone("no header, and the groups do not add up in the form's order")
+
+
+def _printed_blank(
+    stream: Sequence[tuple], kept: Sequence[int], table: dict[str, dict[str, CellValue]]
+) -> dict[str, dict[str, CellValue]] | None:
+    """Table 四 with headers and only blank cells: every cell blank (see
+    :func:`parsers.tables.appeals._printed_blank`)."""
+    if not any(stream[i][KIND] == RUN for i in kept):
+        return None
+    from parsers.tables.appeals import _result_of
+
+    if not any(stream[i][KIND] == LABEL and _result_of(stream[i][LABEL_TEXT]) for i in kept):
+        return None
+    for cells in table.values():
+        for result in cells:
+            cells[result] = CellValue(None, "", BLANK)
+    return table
+
+
+def _by_group(stream: Sequence[tuple], kept: Sequence[int]) -> bool:
+    """Whether table 四 is printed one row per group (two groups or more named by rows that
+    print numbers, none twice): the general reader's layout, not read here."""
+    rows = [r for r in stream_rows(stream, kept, match_appeal_group) if r[2]]
+    codes = [r[0] for r in rows]
+    return len(set(codes)) >= 2 and len(codes) == len(set(codes))
+
+
+def find_stream_appeals(stream: Sequence[tuple], kept: Sequence[int], start: int) -> int | None:
+    """:func:`parsers.tables.located.find_appeals` on compact tokens (``kept``: the reader's
+    tokens' stream indexes; the result an index into ``kept``)."""
+    found = _appeal_headers(stream, kept, start)
+    return found if found is not None else _appeals_heading(stream, kept, start)
+
+
+def _appeal_headers(stream: Sequence[tuple], kept: Sequence[int], start: int) -> int | None:
+    either = REVIEW | UPHELD
+    for n in range(start, len(kept)):
+        flags = stream[kept[n]][FLAGS]
+        if not flags & either:
+            continue
+        other = UPHELD if flags & REVIEW else REVIEW
+        if flags & other or any(stream[i][FLAGS] & other for i in kept[n + 1 : n + 60]):
+            return n
+    return None
+
+
+def _appeals_heading(stream: Sequence[tuple], kept: Sequence[int], start: int) -> int | None:
+    both = REVIEW | LITIGATION
+    for n in range(start, len(kept)):
+        token = stream[kept[n]]
+        if token[KIND] != LABEL or token[FLAGS] & both != both:
+            continue
+        digits = 0
+        for i in kept[n + 1 : n + 80]:
+            after = stream[i]
+            if after[KIND] == LABEL and len(after[LABEL_TEXT]) >= 40:
+                break
+            if after[KIND] == VALUE:
+                digits += sum(ch.isdigit() for ch in after[TEXT])
+        if digits >= 10:
+            return n
+    return None
+
+
+def lone_bars_before_numbers(stream: Sequence[tuple], kept: Sequence[int]) -> bool:
+    """:func:`parsers.tables.tokens.blanks_in_place` on compact tokens: two lone bars each
+    followed by a number."""
+    seen = 0
+    previous = None
+    for i in kept:
+        token = stream[i]
+        if (
+            previous is not None
+            and token[KIND] == VALUE
+            and previous[KIND] == RUN
+            and previous[RUN_LENGTH] == 1
+        ):
+            seen += 1
+            if seen >= 2:
+                return True
+        previous = token
+    return False
