@@ -266,6 +266,13 @@ def _printed_blank(
 def _by_group(stream: Sequence[tuple], kept: Sequence[int]) -> bool:
     """Whether table 四 is printed one row per group (two groups or more named by rows that
     print numbers, none twice): the general reader's layout, not read here."""
+    # (a row that prints numbers starts where a value follows a label: two at least)
+    starts = 0
+    for before, after in zip(kept, kept[1:]):
+        if stream[after][KIND] == VALUE and stream[before][KIND] == LABEL:
+            starts += 1
+    if starts < 2:
+        return False
     rows = [r for r in stream_rows(stream, kept, match_appeal_group) if r[2]]
     codes = [r[0] for r in rows]
     return len(set(codes)) >= 2 and len(codes) == len(set(codes))

@@ -22,6 +22,8 @@ from typing import Any, cast
 
 from parsers import schema
 from parsers.cells.base import Cell
+from parsers.fastpath.stream import NUMBER as NUMBER_OF
+from parsers.fastpath.stream import PRINTED
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
 from parsers.placements import Placements
 from parsers.solver import INCONSISTENT, TOO_MANY, Rule, solve
@@ -36,16 +38,18 @@ from parsers.tables.settle import (
 from parsers.tables.statements import Picked, _at
 from parsers.values import Printed
 
-PRINTED = 3  # (a compact token's printed value: parsers.fastpath.stream.PRINTED)
+_ALIKE = object()  # (made when first asked: see StreamRow)
 _TOTAL = [c.code for c in schema.APPLICATION_COLUMNS].index("total")  # (table 三's 总计)
 
 
 class StreamRow:
     """One row of a table read on compact tokens: its candidate readings (as
     :class:`~parsers.tables.placing.Placed` holds them, the sources as token indexes), how
-    they were found, and its label's and values' token indexes."""
+    they were found, and its label's and values' token indexes. The readings of the printed
+    cells and of their sources, alike the values' (:meth:`~parsers.placements.Placements.alike`),
+    are made when first asked: most rows of a table that does not add up never ask."""
 
-    __slots__ = ("vectors", "prints", "sources", "note", "label", "values")
+    __slots__ = ("vectors", "printed", "_prints", "_sources", "note", "label", "values")
 
     def __init__(
         self, stream: Sequence[tuple], label: Sequence[int], values: Sequence[int], width: int
@@ -53,22 +57,38 @@ class StreamRow:
         self.label = label
         self.values = values
         count = len(values)
-        printed: list[Printed] = [stream[i][PRINTED] for i in values]
+        self.printed: list[Printed] = [stream[i][PRINTED] for i in values]
+        numbers = [stream[i][NUMBER_OF] for i in values]
+        self.vectors: Any
+        self._prints: Any
+        self._sources: Any
         if count == width:  # every column printed: read in order
-            self.prints: Any = [tuple(printed)]
-            self.vectors: Any = [tuple([p.value for p in printed])]
-            self.sources: Any = [tuple(values)]
+            self._prints = [tuple(self.printed)]
+            self.vectors = [tuple(numbers)]
+            self._sources = [tuple(values)]
             self.note = "order"
         elif count > width:
-            self.prints = self.vectors = []
-            self.sources = None
+            self._prints = self.vectors = []
+            self._sources = None
             self.note = f"{count} values for {width} columns"
         else:  # the columns of each value left to the table's arithmetic
-            shape = Placements(printed, width)
-            self.prints = shape
-            self.vectors = shape.alike([p.value for p in printed])
-            self.sources = shape.alike(values)
+            self.vectors = Placements(numbers, width)
+            self._prints = self._sources = _ALIKE
             self.note = "arithmetic"
+
+    @property
+    def prints(self) -> Any:
+        """The printed cell at each position, per reading."""
+        if self._prints is _ALIKE:
+            self._prints = self.vectors.alike(self.printed)
+        return self._prints
+
+    @property
+    def sources(self) -> Any:
+        """The source token's index at each position, per reading (None: none known)."""
+        if self._sources is _ALIKE:
+            self._sources = self.vectors.alike(self.values)
+        return self._sources
 
     def narrow(self, facts: set, where: str, warnings: list[str]) -> None:
         """:func:`parsers.tables.statements.narrow` of the row by the total the report's text
@@ -83,8 +103,7 @@ class StreamRow:
         else:
             kept = [i for i, v in enumerate(vectors) if (v[total] or 0) == value]
         stated = f"total={value}"
-        prints = self.prints
-        first = prints.values if isinstance(prints, Placements) else prints[0]
+        first = self._first_printed()
         shown = ", ".join([q.raw for q in first if q is not None and q.value is not None])
         if not kept:
             warnings.append(
@@ -98,15 +117,25 @@ class StreamRow:
             f"{where}: the printed values ({shown}) were placed using what the report states "
             f"in its text ({stated}), not by arithmetic"
         )
+        prints, sources = self.prints, self.sources
         self.vectors = _at(vectors, kept, lazy=False)
-        self.prints = _at(prints, kept)
-        self.sources = None if self.sources is None else _at(self.sources, kept)
+        self._prints = _at(prints, kept)
+        self._sources = None if sources is None else _at(sources, kept)
         self.note = "stated in the text"
+
+    def _first_printed(self) -> Sequence[Printed | None]:
+        """The first reading's printed cells (of placements: the printed values, in order)."""
+        prints = self._prints
+        return self.printed if prints is _ALIKE or type(prints) is Placements else prints[0]
+
+    def left_to_arithmetic(self) -> bool:
+        """Whether the row's readings are its placements (or some of them, a statement kept)."""
+        return self._prints is _ALIKE or isinstance(self._prints, Placements | Picked)
 
     def undone(self, note: str) -> None:
         """No reading kept (a row that does not add up in the only order it may be read in)."""
-        self.prints = self.vectors = []
-        self.sources = None
+        self._prints = self.vectors = []
+        self._sources = None
         self.note = note
 
 
@@ -256,8 +285,7 @@ def settle_rows(
 def _warn_undecided(
     p: StreamRow, code: str, undecided: Sequence[str], where: str, warnings: list[str]
 ) -> None:
-    prints = p.prints
-    first = prints.values if isinstance(prints, Placements) else prints[0]
+    first = p._first_printed()
     shown = ", ".join([q.raw for q in first if q is not None and q.status == NUMBER])
     warnings.append(
         f"{where}: row {code}: column of printed values ({shown}) not decided by the "
@@ -270,7 +298,7 @@ def _readings(p: StreamRow, indexes: Sequence[int], columns: Sequence[str]) -> R
     if len(indexes) > MAX_READINGS:
         return None
     found = p.vectors
-    if isinstance(p.prints, Placements | Picked):  # (values alike: the vectors hold them)
+    if p.left_to_arithmetic():  # (values alike: the vectors hold them)
         vectors = tuple(
             found.at(indexes) if isinstance(found, Placements) else [found[i] for i in indexes]
         )
