@@ -122,7 +122,7 @@ def encode_report(report: Report) -> dict[str, Any]:
                 cell.unit,
             ]
         out["_cells"] = detail
-    readings = _encode_readings(report) if deferred is None else None  # (none: all decided)
+    readings = _encode_readings(report) if deferred is None else deferred.readings()
     if readings:
         out["_readings"] = readings
     origins = provenance.encode(report)

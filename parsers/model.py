@@ -314,6 +314,10 @@ class DeferredTables(Protocol):
         """The tables' provenance as :func:`parsers.provenance.encode` writes it."""
         ...
 
+    def readings(self) -> dict[str, dict[str, list]]:
+        """The open readings of undecided cells, by row (the record store's ``_readings``)."""
+        ...
+
 
 def _make_tables(deferred: DeferredTables) -> Tables:
     """A deferred record's tables, made (see :meth:`Report.__getattr__`)."""

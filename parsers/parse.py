@@ -25,6 +25,7 @@ from parsers.fastpath.tables import planned_reading
 from parsers.meta import read_meta
 from parsers.model import ParseError, Report, defer_tables
 from parsers.tables import read_tables
+from parsers.tables.stream_reading import StreamReading
 from parsers.unsupported import UnsupportedDocument, unsupported_report
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,7 @@ def report_from_document(
     """The record of one document: metadata, tables, checks, prose and place."""
     doc = bound_document(doc)
     meta = read_meta(doc)
-    planned: PlannedReading | GridReading | None = None
+    planned: PlannedReading | GridReading | StreamReading | None = None
     if doc.stream is not None:  # compact tokens: the fast path, else the general reader
         planned = planned_reading(doc.stream, doc.stream_lines)
     elif (grid := doc.deferred_cells()) is not None:  # a page's cells: by their layout's plan
@@ -147,6 +148,8 @@ def report_from_document(
         if planned is not None
         else read_tables(doc, year_hint=meta.year, fast=doc.stream is None)
     )
+    if found is not None and found.reading is not None:  # (its cells made when first read)
+        planned, found = found.reading, None
     report = Report(
         source=source,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -162,6 +165,7 @@ def report_from_document(
     if planned is not None:  # checked on its printed values; its cells made when first read
         report.template = planned.template
         defer_tables(report, planned)
+        report.warnings.extend(planned.warnings)
         report.checks = planned.checks()
     elif found is not None and found.template is not None and found.tables:
         report.template = found.template

@@ -42,6 +42,7 @@ class PlannedReading:
     cell's printed value (:attr:`printed`), and the record's cells made when asked."""
 
     __slots__ = ("template", "votes", "_plan", "_tokens", "_lines", "_printed")
+    warnings: tuple[str, ...] = ()  # (a planned shape reads without a warning)
 
     def __init__(self, plan: Plan, tokens: Sequence[tuple], lines: Sequence[int] | None) -> None:
         self.template = plan.template
@@ -102,6 +103,10 @@ class PlannedReading:
         """The record's stored provenance (:func:`parsers.provenance.encode`), written from
         the plan (:mod:`parsers.fastpath.origins`)."""
         return planned_origins(self._plan, self._tokens, self._lines)
+
+    def readings(self) -> dict[str, dict[str, list]]:
+        """The open readings of undecided cells: none (a planned shape decides every cell)."""
+        return {}
 
     def tables(self, provenance: bool = True) -> Tables:
         """The record's cells, each with its text line (``CellValue.source``, an int: no

@@ -19,6 +19,7 @@ per group.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from parsers import schema
 from parsers.fastpath.reading import StreamCells
@@ -35,15 +36,22 @@ from parsers.fastpath.stream import (
     UPHELD,
     VALUE,
 )
-from parsers.model import BLANK, MISSING, CellValue
 from parsers.solver import Rule
-from parsers.tables.appeals import _row_rules, match_appeal_group, names_result
+from parsers.tables.appeals import _result_of, _row_rules, match_appeal_group, names_result
 from parsers.tables.applications import _stated_totals, application_rules
 from parsers.tables.found import Found
 from parsers.tables.layout import section_layout
 from parsers.tables.located import _decide_template
 from parsers.tables.rowlabels import match_application_row
+from parsers.tables.stream_reading import (
+    BLANK_CELL,
+    NOT_FOUND,
+    UNDECIDED,
+    SectionCells,
+    StreamReading,
+)
 from parsers.tables.stream_settle import StreamRow, settle_rows
+from parsers.values import Printed
 
 Row = tuple[str | None, list[int], list[int]]
 """A row read on compact tokens: its code, its label's and its values' token indexes."""
@@ -95,22 +103,24 @@ def read_stream_located(
     where = StreamCells(stream, lines)
     applications = None
     if app_rows:
-        applications = _applications(stream, app_rows, template, warnings, text, where, lines)
+        applications = _applications(stream, app_rows, template, warnings, text, lines)
     table = proactive(template)
-    if table is not None:
-        found.tables[schema.SECTION_PROACTIVE] = table
-    else:
+    if table is None:
         warnings.append("table 二 (proactive disclosure) not found in the document")
         return found  # (the caller hands such a document to the general reader)
+    sections: dict[str, SectionCells] = {}
     if applications is not None:
-        found.tables[schema.SECTION_APPLICATIONS] = applications
+        sections[schema.SECTION_APPLICATIONS] = applications
     else:
         warnings.append("table 三 (applications) not found in the document")
-    read = _appeals(stream, appeals, warnings, where, lines) if appeals else None
+    read = _appeals(stream, appeals, warnings, lines) if appeals else None
     if read is not None:
-        found.tables[schema.SECTION_APPEALS] = read
+        sections[schema.SECTION_APPEALS] = read
     else:
         warnings.append("table 四 (reconsideration and litigation) not found in the document")
+    found.defer(
+        StreamReading(template, warnings, (schema.SECTION_PROACTIVE, table), sections, where)
+    )
     return found
 
 
@@ -160,12 +170,11 @@ def _applications(
     template: str,
     warnings: list[str],
     text: str,
-    where: StreamCells,
     lines: Sequence[int],
-) -> dict[str, dict[str, CellValue]]:
+) -> SectionCells:
     """Table 三 as :func:`parsers.tables.applications.read_applications` reads pipe text."""
     layout = section_layout(template, schema.SECTION_APPLICATIONS)
-    table: dict[str, dict[str, CellValue]] = {row: {} for row, _ in layout}
+    table: dict[str, dict[str, Printed]] = {row: {} for row, _ in layout}
     placed: dict[str, StreamRow] = {}
     width = len(_APPLICATION_COLUMNS)
     for code, label, values in rows:
@@ -187,26 +196,23 @@ def _applications(
                 placed[code].narrow(facts, f"table 三 row {code}", warnings)
         free = any(len(p.vectors) > 1 for p in placed.values())
     rules: Sequence[Rule] = application_rules(template, set(placed)) if free else []
-    settle_rows(placed, rules, _APPLICATION_COLUMNS, table, "table 三", warnings, where, lines)
+    cells = SectionCells(table)
+    settle_rows(placed, rules, _APPLICATION_COLUMNS, cells, "table 三", warnings, lines)
     for code, row_columns in layout:
         if not table[code]:
-            table[code] = {col: CellValue(None, None, MISSING) for col in row_columns}
+            table[code] = dict.fromkeys(row_columns, NOT_FOUND)
     missing = [code for code in table if code not in placed]
     if missing:
         warnings.append(f"table 三: rows not found: {', '.join(missing)}")
-    return table
+    return cells
 
 
 def _appeals(
-    stream: Sequence[tuple],
-    kept: Sequence[int],
-    warnings: list[str],
-    where: StreamCells,
-    lines: Sequence[int],
-) -> dict[str, dict[str, CellValue]] | None:
+    stream: Sequence[tuple], kept: Sequence[int], warnings: list[str], lines: Sequence[int]
+) -> SectionCells | None:
     """Table 四 printed as one row of fifteen, as :func:`parsers.tables.appeals.read_appeals`
     reads pipe text."""
-    table = {g: {r: CellValue(None, None, MISSING) for r in _RESULTS} for g in _GROUPS}
+    table = {g: dict.fromkeys(_RESULTS, NOT_FOUND) for g in _GROUPS}
     header_end = 0
     while header_end < len(kept) and stream[kept[header_end]][KIND] != VALUE:
         header_end += 1
@@ -221,14 +227,22 @@ def _appeals(
     row = StreamRow(stream, [], values, len(_FLAT_COLUMNS))
     if not any(stream[i][KIND] == LABEL and names_result(stream[i][LABEL_TEXT]) for i in headers):
         _checked_by_totals(row, warnings)
-    flat: dict[str, dict[str, CellValue]] = {"appeals": {}}
-    settle_rows(
-        {"appeals": row}, _row_rules(), _FLAT_COLUMNS, flat, "table 四", warnings, where, lines
-    )
-    for key, cell in flat["appeals"].items():
-        group, result = key.split(".")
-        table[group][result] = cell
-    return table
+    flat = SectionCells({"appeals": {}})
+    settle_rows({"appeals": row}, _row_rules(), _FLAT_COLUMNS, flat, "table 四", warnings, lines)
+    cells = SectionCells(table)
+    origin, readings = flat.origins["appeals"], flat.readings.get("appeals")
+    found = flat.lines.get("appeals", {})
+    for g, group in enumerate(_GROUPS):  # (the row of fifteen, split into its groups)
+        row_cells = table[group]
+        for r, result in enumerate(_RESULTS):
+            key = _FLAT_COLUMNS[g * 5 + r]
+            row_cells[result] = flat.printed["appeals"][key]
+            if key in found:
+                cells.lines.setdefault(group, {})[result] = found[key]
+        cells.origins[group] = origin
+        if readings is not None and any(p is UNDECIDED for p in row_cells.values()):
+            cells.readings[group] = readings
+    return cells
 
 
 def _checked_by_totals(row: StreamRow, warnings: list[str]) -> None:
@@ -247,20 +261,18 @@ def _checked_by_totals(row: StreamRow, warnings: list[str]) -> None:
 
 
 def _printed_blank(
-    stream: Sequence[tuple], kept: Sequence[int], table: dict[str, dict[str, CellValue]]
-) -> dict[str, dict[str, CellValue]] | None:
+    stream: Sequence[tuple], kept: Sequence[int], table: dict[str, dict[str, Printed]]
+) -> SectionCells | None:
     """Table 四 with headers and only blank cells: every cell blank (see
     :func:`parsers.tables.appeals._printed_blank`)."""
     if not any(stream[i][KIND] == RUN for i in kept):
         return None
-    from parsers.tables.appeals import _result_of
-
     if not any(stream[i][KIND] == LABEL and _result_of(stream[i][LABEL_TEXT]) for i in kept):
         return None
     for cells in table.values():
         for result in cells:
-            cells[result] = CellValue(None, "", BLANK)
-    return table
+            cells[result] = BLANK_CELL
+    return SectionCells(table)
 
 
 def _by_group(stream: Sequence[tuple], kept: Sequence[int]) -> bool:
@@ -268,7 +280,7 @@ def _by_group(stream: Sequence[tuple], kept: Sequence[int]) -> bool:
     print numbers, none twice): the general reader's layout, not read here."""
     # (a row that prints numbers starts where a value follows a label: two at least)
     starts = 0
-    for before, after in zip(kept, kept[1:]):
+    for before, after in pairwise(kept):
         if stream[after][KIND] == VALUE and stream[before][KIND] == LABEL:
             starts += 1
     if starts < 2:

@@ -93,6 +93,8 @@ def read_stream_from_applications(
             year_hint=year_hint,
             text=text,
         )
+    if found.reading is not None:
+        return found  # (table 二 read in order, tables 三 and 四 on the compact tokens)
     if found.template is not None and schema.SECTION_PROACTIVE not in found.tables:
         return None  # table 二 not read in order: the general reader reads it (and words why)
     return found

@@ -17,14 +17,13 @@ compare the two readers).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 from parsers import schema
-from parsers.cells.base import Cell
 from parsers.fastpath.stream import NUMBER as NUMBER_OF
 from parsers.fastpath.stream import PRINTED
-from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
+from parsers.model import NUMBER, RowReadings
 from parsers.placements import Placements
 from parsers.solver import INCONSISTENT, TOO_MANY, Rule, solve
 from parsers.tables.settle import (
@@ -36,6 +35,7 @@ from parsers.tables.settle import (
     _shared,
 )
 from parsers.tables.statements import Picked, _at
+from parsers.tables.stream_reading import BLANK_CELL, UNDECIDED, SectionCells
 from parsers.values import Printed
 
 _ALIKE = object()  # (made when first asked: see StreamRow)
@@ -139,83 +139,37 @@ class StreamRow:
         self.note = note
 
 
-class ValueCells(Sequence[Cell]):
-    """A row's value cells as printed (:attr:`parsers.model.RowOrigin.values`), made from the
-    stream only when asked (for a row with an undecided cell, when its record is stored)."""
-
-    __slots__ = ("where", "indexes")
-
-    def __init__(self, where: Any, indexes: Sequence[int]) -> None:
-        self.where = where
-        self.indexes = indexes
-
-    def __len__(self) -> int:
-        return len(self.indexes)
-
-    def __getitem__(self, index: Any) -> Any:  # an int gives a cell, a slice a list
-        if isinstance(index, slice):
-            return self.where.cells(self.indexes[index])
-        return self.where.cells([self.indexes[index]])[0]
-
-    def __iter__(self) -> Iterator[Cell]:
-        return iter(self.where.cells(self.indexes))
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        return (tuple, (list(self),))
-
-
 def settle_rows(
     placed: dict[str, StreamRow],
     rules: Sequence[Rule],
     columns: Sequence[str],
-    table: dict[str, dict[str, CellValue]],
+    cells: SectionCells,
     where: str,
     warnings: list[str],
-    stream_where: Any,
     lines: Sequence[int],
 ) -> None:
     """:func:`parsers.tables.settle.settle` of rows that share ``columns``, read on compact
-    tokens (see the module docstring); ``stream_where`` makes their cells when asked."""
-    new, cell_value = object.__new__, CellValue
-    origins = {
-        code: RowOrigin(p.label, p.note, None, ValueCells(stream_where, p.values), stream_where)
-        for code, p in placed.items()
-    }
+    tokens (see the module docstring): each cell's printed value written to ``cells``, and
+    beside it its source's text line, its row's origin and open readings."""
+    table, cell_lines, origins = cells.printed, cells.lines, cells.origins
+    for code, p in placed.items():
+        origins[code] = (p.label, p.note, p.values)
     sizes = {code: len(p.vectors) for code, p in placed.items()}
     options = {code: p.vectors for code, p in placed.items() if sizes[code]}
 
-    def write(
-        row: dict[str, CellValue], col: str, printed: Printed | None, source: Any, origin: Any
-    ) -> None:
-        cell = row[col] = new(cell_value)
-        if printed is None:
-            cell.value, cell.raw, cell.status, cell.unit = None, "", BLANK, None
-        else:
-            cell.value, cell.raw, cell.status, cell.unit = (
-                printed.value, printed.raw, printed.status, printed.unit,
-            )  # fmt: skip
-        cell.readings = None
-        cell.source = None if source is None else lines[source]
-        cell.origin = origin
-
-    def undecided(row: dict[str, CellValue], col: str, readings: Any, origin: Any) -> None:
-        cell = row[col] = new(cell_value)
-        cell.value = cell.raw = cell.unit = None
-        cell.status = UNCERTAIN
-        cell.readings = readings
-        cell.source = None
-        cell.origin = origin
-
     def in_order(code: str) -> None:
-        p, row, origin = placed[code], table[code], origins[code]
+        p = placed[code]
+        row = table[code]
+        found = cell_lines[code] = {}
         for col, printed, source in zip(columns, _first(p.prints), _first(p.sources), strict=True):
-            write(row, col, printed, source, origin)
+            row[col] = BLANK_CELL if printed is None else printed
+            if source is not None:
+                found[col] = lines[source]
 
     for code, p in placed.items():
         if not sizes[code]:
             warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
-            for col in columns:
-                undecided(table[code], col, None, origins[code])
+            table[code].update(dict.fromkeys(columns, UNDECIDED))
     if not options:
         return
     if all(sizes[code] == 1 for code in options):
@@ -248,12 +202,12 @@ def settle_rows(
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
         layout = vectors.layout(indexes) if not every and isinstance(vectors, Placements) else None
         agree = _agreed(vectors, indexes, layout)
-        origin = origins[code]
         row = table[code]
         if agree and not any(agree):
             readings = None if every or not open_readings else _readings(p, indexes, columns)
-            for col in columns:
-                undecided(row, col, readings, origin)
+            row.update(dict.fromkeys(columns, UNDECIDED))
+            if readings is not None:
+                cells.readings[code] = readings
             _warn_undecided(p, code, columns, where, warnings)
             continue
         shared = _shared(vectors, p.sources, indexes, agree, layout)
@@ -266,15 +220,22 @@ def settle_rows(
         readings = None
         if not all(agree) and not every and open_readings:
             readings = _readings(p, indexes, columns)
+        found: dict[str, int] = {}
         for position, col in enumerate(columns):
             if agree[position]:
-                write(
-                    row, col, first[position], None if shared is None else shared[position], origin
-                )
+                printed = first[position]
+                row[col] = BLANK_CELL if printed is None else printed
+                source = None if shared is None else shared[position]
+                if source is not None:
+                    found[col] = lines[source]
             else:
-                undecided(row, col, readings, origin)
+                row[col] = UNDECIDED
                 left.append(col)
+        if found:
+            cell_lines[code] = found
         if left:
+            if readings is not None:
+                cells.readings[code] = readings
             _warn_undecided(p, code, left, where, warnings)
     for used, rows in by_identities.items():
         warnings.append(
