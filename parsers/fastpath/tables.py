@@ -24,6 +24,7 @@ label cells (:class:`parsers.model.RowOrigin`), as the general reader keeps them
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 
@@ -179,6 +180,8 @@ def _plan_of(tokens: Sequence[Token], kinds: bytes) -> Plan | None:
     appeals_start = _appeals_at(flags, app_start)
     if appeals_start < 0 or _lone_bars_before_numbers(tokens, kinds, app_start, appeals_start):
         return None
+    if _SHORT_RUN.search(kinds, app_start, appeals_start):
+        return None  # (a row short of numbers, told before the rows are read: see _SHORT_RUN)
     app_block = block_start(tokens, app_start)
     votes = template_votes(tokens, app_block)
     app_rows = read_rows(tokens, app_block, appeals_start, match_application_row)
@@ -218,6 +221,10 @@ def built_row(row: PlannedRow) -> BuiltRow:
 _WIDTH = len(schema.APPLICATION_COLUMNS)  # every row of table 三 has its seven columns
 _KIND = itemgetter(0)
 _FLAGS = itemgetter(5)
+_SHORT_RUN = re.compile(b"(?<!%c)%c{1,%d}(?!%c)" % (VALUE, VALUE, _WIDTH - 1, VALUE))
+"""Fewer values in a row than table 三 has columns, between two tokens that are no value: a
+row short of numbers, which only the arithmetic places (the plan is not made: documents of the
+family whose zeros are printed as nothing each have a shape of their own)."""
 _BLANK_BYTE = bytes([BLANK_CELL])
 _PROSE_BYTE = bytes([PROSE])
 _BIT_TABLES = {
