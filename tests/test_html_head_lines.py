@@ -6,11 +6,13 @@ from __future__ import annotations
 import random
 
 import pytest
+from selectolax.lexbor import LexborHTMLParser
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from parsers.bounds import MAX_TEXT_CHARS
 from parsers.cells.html import _DROP_TAGS, _article_root, reading_tree, statutory_tables
 from parsers.cells.html_lines import HEAD_LINES, PAGE_HEAD_CHARS, head_lines, report_lines
+from parsers.cells.html_marks import BLOCK_START
 from parsers.labels import normalize_lines
 
 _PIECES = (
@@ -53,6 +55,12 @@ def _navigation(rng: random.Random) -> str:
     return f"<div class='nav'><ul>{items}</ul></div>{tail}"
 
 
+def _marked(page: str) -> LexborHTMLParser:
+    """The page's tree with a line feed written before every block tag: the lines the tree
+    of the page as it is reads (:mod:`parsers.cells.html_text`) are this tree's text's."""
+    return LexborHTMLParser(BLOCK_START.sub("\n<", page))
+
+
 @pytest.mark.parametrize("style", HTML_STYLES)
 def test_report_lines_are_the_page_head_lines_and_the_block_lines(style):
     rng = random.Random(style)
@@ -62,12 +70,15 @@ def test_report_lines_are_the_page_head_lines_and_the_block_lines(style):
             cut = page.index("<body") + page[page.index("<body") :].index(">") + 1
             page = page[:cut] + _navigation(rng) + page[cut:]
             tree, _ = reading_tree(page)
-            for node in tree.css(_DROP_TAGS):
+            marked = _marked(page)
+            for node in tree.css(_DROP_TAGS) + marked.css(_DROP_TAGS):
                 node.decompose()
-            root = tree.body
+            root, marked_root = tree.body, marked.body
             article = _article_root(root, statutory_tables(root), tree)
-            page_text = root.text(separator="")
-            body = page_text if article is root else article.text(separator="")
+            marked_article = _article_root(marked_root, statutory_tables(marked_root), marked)
+            assert (article is root) == (marked_article is marked_root)
+            page_text = marked_root.text(separator="")
+            body = page_text if article is root else marked_article.text(separator="")
             expected = (
                 head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES),
                 normalize_lines(body[: MAX_TEXT_CHARS + 1]),
@@ -89,6 +100,8 @@ def test_report_lines_of_a_block_and_the_text_around_it(before, lines, after, ta
     tree, _ = reading_tree(page)
     root = tree.body
     article = root.css_first("#report")
-    page_text = root.text(separator="")
+    marked = _marked(page).body
+    page_text = marked.text(separator="")
     expected_head = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
-    assert report_lines(root, article) == (expected_head, normalize_lines(article.text()))
+    expected_lines = normalize_lines(marked.css_first("#report").text())
+    assert report_lines(root, article) == (expected_head, expected_lines)

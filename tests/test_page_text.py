@@ -31,8 +31,8 @@ class _Lines(ReportLines):
         self._head = None
         self._lines = None
         self._page_text = None
-        self._body_text = text
-        self._read = text
+        self._whole = False
+        self._body = self._cut = text
 
 
 _PIECES = (

@@ -26,7 +26,7 @@ from parsers.cells.html_grid import (
     table_tokens,
 )
 from parsers.cells.html_lines import ReportLines
-from parsers.cells.html_marks import BLOCK_START, BLOCK_START_UTF8
+from parsers.cells.html_text import block_text
 from parsers.cells.page_document import PageDocument
 from parsers.cells.page_fields import PageFields
 from parsers.labels import normalize_label, normalize_text
@@ -135,9 +135,8 @@ def html_document(html: str | bytes) -> Document:
             f"{MAX_REPORT_TABLES} read"
         )
         report_tables = report_tables[:MAX_REPORT_TABLES]
-    texts: dict[int, str] = {}
-    article = _article_root(root, report_tables, tree, texts)
-    lines = ReportLines(root, article, texts.get(article.mem_id))
+    article = _article_root(root, report_tables, tree)
+    lines = ReportLines(root, article)
     meta = PageFields(meta, lambda: labeled_fields(lines.head))  # (read when asked for)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in lines.head if _TITLE_HINT.search(line)), title)
@@ -154,16 +153,14 @@ def html_document(html: str | bytes) -> Document:
 def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     """The page's tree as the parser reads it, and how many tags were below the depth limit.
 
-    A newline before every block-level tag lets the parser's own (fast) text extraction keep
-    the page's line structure; inline tags (<span> inside a word) add nothing.
+    The page is parsed as it is: its lines are read from the tree (:mod:`.html_text`, a line
+    feed before every block element), where they are read.
 
     The tree is built without lexbor's DOM events: what they change in a tree (a ``<select>``'s
     chosen option copied into its ``<selectedcontent>``) lies inside an element the reader
     drops, and the parse is a little quicker without them."""
     html, dropped = limit_depth(html)
-    if isinstance(html, bytes):
-        return LexborHTMLParser(BLOCK_START_UTF8.sub(b"\n<", html), options=_NO_EVENTS), dropped
-    return LexborHTMLParser(BLOCK_START.sub("\n<", html), options=_NO_EVENTS), dropped
+    return LexborHTMLParser(html, options=_NO_EVENTS), dropped
 
 
 _NO_EVENTS = int(LexborDocumentOptions.WO_EVENTS)
@@ -286,7 +283,7 @@ def _page_title(
         else:
             node = next((n for n, tag in zip(scanned, tags, strict=True) if tag == selector), None)
         if node is not None:
-            text = normalize_text(node.text(separator=""))
+            text = normalize_text(block_text(node))
             if text:
                 return re.split(r"[_|]| - ", text)[0].strip() or text
     return None
@@ -304,20 +301,15 @@ def _article_root(
     root: LexborNode,
     tables: list[LexborNode],
     tree: LexborHTMLParser,
-    texts: dict[int, str] | None = None,
 ) -> LexborNode:
-    """The smallest block holding the report: its tables and its prose (总体情况 …).
-    ``texts`` receives the text of the block read first (by its ``mem_id``), so that the page
-    reader does not take it from the tree twice."""
+    """The smallest block holding the report: its tables and its prose (总体情况 …)."""
     if tables:
         node = _common_ancestor(tables)
         if node is None or node.parent is None or node.tag in ("body", "html"):
             return root
         # an element holding the tables: its text nodes, joined (selectolax's own walk of a
         # block this large is quicker than lexbor's text_content, which a cell's text is not)
-        text = node.text(separator="")
-        if texts is not None:
-            texts[node.mem_id] = text
+        text = node.text(separator="")  # (its normalized form: no line feeds needed)
         if any(key in text for key in _OPENINGS):
             return node  # as the normalized text would say, without normalizing a page of it
         label = normalize_label(text)
@@ -337,10 +329,12 @@ def _article_root(
             child, node = node, node.parent
         return root
     best: LexborNode | None = None
+    best_length = 0
     for selector in _CONTENT_SELECTORS:
         for node in tree.css(selector):
-            if best is None or len(node.text()) > len(best.text()):
-                best = node
+            length = len(block_text(node))  # (the text's length with its line feeds)
+            if best is None or length > best_length:
+                best, best_length = node, length
     return best or root
 
 

@@ -15,6 +15,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell
+from parsers.cells.html_text import cell_texts
 from parsers.fastpath.stream import TEXT, Token, cell_token
 from parsers.labels import CELL_TEXTS, normalize_cell
 
@@ -174,7 +175,7 @@ def _printed(
     if cut:
         warning = f"table {index}: grid larger than {MAX_GRID_CELLS} cells, truncated"
         nodes = nodes[: len(places)]
-    return [node.text_lexbor() for node in nodes], places, warning, shape
+    return cell_texts(table, nodes), places, warning, shape
 
 
 def _made(texts: list[str], places: tuple[Place, ...], index: int) -> list[Cell]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from parsers.bounds import MAX_TEXT_CHARS
+from parsers.cells.html_text import BLOCK_TAG_IDS, block_text, outer_text
 from parsers.labels import normalize_lines
 
 PAGE_HEAD_CHARS = 30_000
@@ -44,19 +45,36 @@ class ReportLines:
         self, root: LexborNode, article: LexborNode, article_text: str | None = None
     ) -> None:
         # the page's tree, while the page's first lines may still need it (its text before
-        # the block): a page that is its block has its whole text read here, and lets it go
+        # the block); the block, until its text is read
         self._nodes: tuple[LexborNode, LexborNode] | None = None
         self._head: list[str] | None = None
         self._lines: list[str] | None = None
         self._page_text: str | None = None
-        if article is root:
-            body_text = self._page_text = root.text(separator="")
-        else:
-            body_text = article_text or article.text(separator="")
+        self._article: LexborNode | None = article
+        self._whole = article is root
+        if not self._whole:
             self._nodes = root, article
-        self._body_text = body_text
-        # no more than the matcher reads (parsers.bounds): a data dump's megabytes stay unread
-        self._read = body_text[: MAX_TEXT_CHARS + 1]
+        self._body: str | None = None if self._whole else article_text
+        self._cut: str | None = None
+
+    @property
+    def _body_text(self) -> str:
+        """The report block's text, with a line feed before each block element in it."""
+        if self._body is None:
+            article, self._article = self._article, None
+            assert article is not None
+            self._body = block_text(article)
+            if self._whole:
+                self._page_text = self._body
+        return self._body
+
+    @property
+    def _read(self) -> str:
+        """The block's text read: no more than the matcher reads (parsers.bounds), so that a
+        data dump's megabytes stay unread."""
+        if self._cut is None:
+            self._cut = self._body_text[: MAX_TEXT_CHARS + 1]
+        return self._cut
 
     @property
     def lines(self) -> list[str]:
@@ -113,14 +131,15 @@ class ReportLines:
         return self.lines[:count]
 
     def _read_head(self) -> list[str]:
-        body_text, page_text, nodes = self._body_text, self._page_text, self._nodes
+        body_text, nodes = self._body_text, self._nodes
+        page_text = self._page_text
         self._nodes = None  # (read once: the tree is let go)
         if nodes is not None:  # the block is a part of the page: the text before it first
             root, article = nodes
             found = _head_before(root, article, body_text, self._body_head(HEAD_LINES + 1))
             if found is not None:
                 return found
-            page_text = root.text(separator="")
+            page_text = block_text(root)
         elif page_text is None or len(page_text) <= PAGE_HEAD_CHARS:  # the page is the block
             return self._body_head(HEAD_LINES)
         around = _head_around(page_text, body_text, self._body_head(HEAD_LINES), HEAD_LINES)
@@ -163,9 +182,11 @@ def text_before(root: LexborNode, node: LexborNode) -> str:
     current: LexborNode | None = node
     wanted = root.mem_id
     while current is not None and current.mem_id != wanted:
+        if current.tag_id in BLOCK_TAG_IDS:
+            parts.append("\n")  # (the line feed before it)
         sibling = current.prev
         while sibling is not None:
-            parts.append(sibling.text(separator=""))
+            parts.append(outer_text(sibling))
             sibling = sibling.prev
         current = current.parent
     parts.reverse()

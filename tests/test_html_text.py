@@ -1,0 +1,123 @@
+"""The text of a page read from its tree as parsed (:mod:`parsers.cells.html_text`): the same
+cells and lines as the page's tree with a line feed written before every block tag (how the
+reader read pages before), on generated pages of every style and on hostile markup."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from selectolax.lexbor import LexborHTMLParser
+
+from fixtures.reportgen import HTML_STYLES, random_record, render_html
+from parsers.cells.html import _DROP_TAGS, html_document, innermost_tables, reading_tree
+from parsers.cells.html_grid import _CELL_TAG_IDS, table_rows
+from parsers.cells.html_marks import BLOCK_START
+from parsers.cells.html_text import block_text, cell_texts, outer_text
+from parsers.labels import normalize_cell, normalize_lines
+
+# Markup where a block element's line feed matters, or where the parser moves or makes nodes.
+_HOSTILE = (
+    "<td><p>本年</p><p>新收</p></td>",
+    "<td>1<br>2</td>",
+    "<td>1<br><br/><br>2</td>",
+    "<td><span>a</span><div>b<span>c</span></div>d</td>",
+    "<td><span>本年</span><span>新收</span></td>",
+    "<td>\n  <p>a</p>\n</td>",
+    "<td><ul><li>一<li>二</ul>三</td>",
+    "<td><pre>\n<div>x</div> y</pre>z</td>",
+    "<td><table><tr><td>内</td></tr></table>外</td>",
+    "<td>a<hr>b<h3>c</h3>d</td>",
+    "<td>a<P class=x>b</P><DIV\tid=y>c</DIV></td>",
+    "<td>e<p>\u0301</p></td>",
+    "<td>&nbsp;</td>",
+    "<td></td>",
+    "<td>x<center>y</center><blockquote>z</blockquote></td>",
+)
+
+
+def _marked(page: str) -> LexborHTMLParser:
+    return LexborHTMLParser(BLOCK_START.sub("\n<", page))
+
+
+def _dropped(tree: LexborHTMLParser) -> LexborHTMLParser:
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    return tree
+
+
+def _cells(table):
+    return [
+        node
+        for row in table_rows(table, 1000)
+        for node in row.iter()
+        if node.tag_id in _CELL_TAG_IDS
+    ]
+
+
+def _pages():
+    rng = random.Random(14)
+    for style in HTML_STYLES:
+        for template in ("2021", "2019"):
+            yield render_html(random_record(rng, template), style, rng=rng)
+    for k in range(40):
+        page = render_html(random_record(rng, "2021"), rng.choice(HTML_STYLES), rng=rng)
+        for _ in range(rng.randint(1, 6)):  # hostile cells put in place of printed ones
+            at = page.find("<td", rng.randrange(len(page)))
+            end = page.find("</td>", at)
+            if at >= 0 and end >= 0:
+                page = page[:at] + rng.choice(_HOSTILE) + page[end + 5 :]
+        if k % 4 == 0:  # a list, a <pre> and <br> runs among the prose
+            page = page.replace("</p>", "<br><br/>尾<br></p><ul><li>一<li>二</ul>", 2)
+            page = page.replace("<table", "<pre>\n<div>预</div> 排</pre><table", 1)
+        yield page
+
+
+@pytest.mark.parametrize("page", list(_pages()), ids=lambda _: "")
+def test_cells_and_lines_read_as_from_the_marked_page(page):
+    raw, _ = reading_tree(page)
+    raw, marked = _dropped(raw), _dropped(_marked(page))
+    raw_tables, marked_tables = innermost_tables(raw.body), innermost_tables(marked.body)
+    assert len(raw_tables) == len(marked_tables)
+    for table, marked_table in zip(raw_tables, marked_tables, strict=True):
+        read = [normalize_cell(t) for t in cell_texts(table, _cells(table))]
+        assert read == [normalize_cell(c.text_lexbor()) for c in _cells(marked_table)]
+    assert normalize_lines(block_text(raw.body)) == normalize_lines(marked.body.text())
+
+
+def test_a_cell_of_blocks_reads_its_parts_apart():
+    page = "<table><tr>" + "".join(_HOSTILE) + "</tr></table>"
+    tree, _ = reading_tree(page)
+    table = tree.css_first("table")
+    texts = [normalize_cell(t) for t in cell_texts(table, _cells(table))]
+    assert texts[:4] == ["本年 新收", "1 2", "1 2", "a bcd"]
+    assert texts[4] == "本年新收"  # (inline runs: one word)
+
+
+def test_outer_text_has_the_line_feed_before_a_block():
+    tree = LexborHTMLParser("<div>a<p>b<b>c</b></p><span>d<br>e</span>f</div>")
+    div = tree.css_first("div")
+    assert block_text(div) == "a\nbcd\nef"
+    assert [outer_text(n) for n in div.iter(include_text=True)] == ["a", "\nbc", "d\ne", "f"]
+
+
+def test_text_that_only_looks_like_a_tag_is_read_as_written():
+    """Inside a <title> or an attribute value, ``<p`` is text: it starts no line (the marked
+    page had a line feed written into it)."""
+    page = (
+        '<html><head><title>某某县<p>年度报告</title><meta name="ContentSource" '
+        'content="来源<br>某某局"></head><body><p>正文</p></body></html>'
+    )
+    doc = html_document(page)
+    assert doc.title == "某某县<p>年度报告"
+    assert doc.meta["ContentSource"] == "来源<br>某某局"
+
+
+def test_text_the_parser_moves_out_of_a_row_reads_where_it_stands():
+    """Text written directly in a <tr> goes before the table: with the text before it, on the
+    line a browser shows it on."""
+    page = "<body><p>前</p><table><tr>甲<td>1</td></tr><tr>乙<td>2</td></tr></table></body>"
+    tree, _ = reading_tree(page)
+    assert normalize_lines(block_text(tree.body)) == ["前甲乙", "1", "2"]
+    table = tree.css_first("table")
+    assert cell_texts(table, _cells(table)) == ["1", "2"]
