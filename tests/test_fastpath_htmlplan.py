@@ -12,7 +12,7 @@ import pytest
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from parsers.cells.html import html_document
 from parsers.fastpath import grid
-from parsers.fastpath.htmlplan import Plans, layout_key, make_plan
+from parsers.fastpath.htmlplan import Plans, layout_key
 from parsers.fastpath.stream import cell_token
 from parsers.model import Report
 from parsers.provenance import decode, encode
@@ -62,10 +62,14 @@ def test_table_four_read_by_order_is_checked_on_every_page():
     cells = html_document(page).cells
     tokens = [cell_token(c.text) for c in cells]
     grid.PLANS.clear()
-    found = grid.read_grid_tables(cells, 2023)
-    assert found is not None
-    plan = make_plan(found, tokens, cells, grid._GROUP_SUMS)
-    assert plan is not None and plan.check_sums is not None
+    places = [(c.row, c.col, c.colspan, c.rowspan) for c in cells]
+    reading = grid._Grid(tokens, [c.table for c in cells], places)  # type: ignore[arg-type]
+    found = grid._read(reading)
+    assert found is not None and found.template is not None
+    plan, kept = reading.plan.page_plan(  # (as if its table 四 were read by order)
+        found.template, found.template_votes, found.tables, grid._GROUP_SUMS
+    )
+    assert kept and plan.check_sums is not None
     assert plan.replay(tokens, cells) is not None  # the page's own table 四 adds up
     order = plan.check_sums[0]
     first_total = order[4]  # the first group's total, one more than its parts

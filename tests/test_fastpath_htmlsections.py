@@ -61,27 +61,37 @@ def test_a_table_four_plan_checks_its_sums_on_every_page():
     tokens = [cell_token(c.text) for c in cells]
     start = find_appeals_header(tokens, first_flagged(tokens, NEW, 0) or 0)
     assert start is not None
-    fresh = grid.read_grid_tables(cells, 2023)
-    assert fresh is not None
-    table = fresh.tables[schema.SECTION_APPEALS]
-    mine, theirs = tokens[start:], list(cells[start:])
+    tables = [c.table for c in cells]
+    places = [(c.row, c.col, c.colspan, c.rowspan) for c in cells]
     plans = Plans(of_pages=False)
     key = appeals_plan_key(grid.layout_key(tokens, cells), start, len(cells))
+    mine = tokens[start:]
     for _ in range(2):  # met twice: the plan is made, with the rules (as if read by order)
-        read = read_section(
-            plans, key, schema.SECTION_APPEALS, "2021", mine, theirs, lambda: table, _sums
+        fresh = grid._Grid(tokens, tables, places)  # type: ignore[arg-type]
+        table, checked = read_section(
+            plans,
+            key,
+            schema.SECTION_APPEALS,
+            "2021",
+            start,
+            mine,
+            fresh.plan,
+            lambda fresh=fresh: fresh.appeals(start),  # type: ignore[misc]
+            _sums,
         )
-        assert read == (table, True)
+        assert table is not None and checked
+    replaying = grid._Grid(tokens, tables, places)  # type: ignore[arg-type]
     replayed, checked = read_section(
-        plans, key, schema.SECTION_APPEALS, "2021", mine, theirs, _unread, _sums
+        plans, key, schema.SECTION_APPEALS, "2021", start, mine, replaying.plan, _unread, _sums
     )
-    assert checked and _stored_table(replayed) == _stored_table(table)
-    total = table[grid._GROUPS[0]][grid._RESULTS[4]].source
-    at = next(i for i, cell in enumerate(theirs) if cell is total)
+    assert checked and replayed == table  # every value from the same cell
+    assert replaying.plan.origins == fresh.plan.origins  # and from the same rows
+    total = table[grid._GROUPS[0]][4][1]  # the first group's total, one more than its parts
     changed = list(mine)
-    changed[at] = cell_token(str(int(mine[at][3].value or 0) + 1))
+    changed[total - start] = cell_token(str(int(tokens[total][3].value or 0) + 1))
+    again = grid._Grid(tokens, tables, places)  # type: ignore[arg-type]
     assert read_section(
-        plans, key, schema.SECTION_APPEALS, "2021", changed, theirs, _unread, _sums
+        plans, key, schema.SECTION_APPEALS, "2021", start, changed, again.plan, _unread, _sums
     ) == (None, True)
 
 
@@ -91,13 +101,6 @@ def _sums():
 
 def _unread():
     raise AssertionError("a table with a plan is not read again")
-
-
-def _stored_table(table):
-    return {
-        group: {result: (v.value, v.raw, v.status, v.source) for result, v in row.items()}
-        for group, row in table.items()
-    }
 
 
 def test_a_table_key_holds_the_shapes_of_its_tables_and_its_cells_kinds():

@@ -95,9 +95,10 @@ class GridCells(list[Cell]):
     def __init__(self) -> None:
         super().__init__()
         self.shapes: list[tuple[int, Shape]] = []  # (cells of the table, its shape)
-        self.read: tuple[list, tuple] | None = None
+        self.read: tuple[list, tuple, bool] | None = None
         """The cells' tokens and layout key, when a reader worked them out from the texts
-        before the cells were made (:class:`PageGrid`): the next reader takes them."""
+        before the cells were made (:class:`PageGrid`): the next reader takes them; and
+        whether that reader found the page off its common case (the next need not look)."""
 
     def add_table(self, cells: list[Cell], shape: Shape) -> None:
         self.extend(cells)
@@ -217,9 +218,10 @@ class PageGrid:
         self.tables: list[tuple[tuple[Place, ...], Shape]] = []
         """The places of each table's cells, and its shape."""
         self.count = 0
-        self.read: tuple[list, tuple] | None = None
-        """The cells' tokens and layout key, once a reader worked them out (handed on to the
-        cells made: :attr:`GridCells.read`)."""
+        self.read: tuple[list, tuple, bool] | None = None
+        """The cells' tokens and layout key, once a reader worked them out, and whether it
+        found the page off its common case (handed on to the cells made:
+        :attr:`GridCells.read`)."""
 
     def add_table(self, tokens: list[Token], places: tuple[Place, ...], shape: Shape) -> None:
         self.tokens.extend(tokens)
@@ -236,6 +238,16 @@ class PageGrid:
     def layout(self) -> tuple[tuple[int, Shape], ...]:
         """:meth:`GridCells.layout` of the cells made."""
         return tuple([(len(places), shape) for places, shape in self.tables])
+
+    def places(self) -> tuple[list[int], list[Place]]:
+        """Each cell's table, and its place (grid row, column, colspan, rowspan): what a
+        reader of the cells' texts and places reads instead of the cells."""
+        tables: list[int] = []
+        places: list[Place] = []
+        for index, (found, _shape) in enumerate(self.tables):
+            tables.extend([index] * len(found))
+            places.extend(found)
+        return tables, places
 
     def cells(self) -> GridCells:
         out = GridCells()

@@ -19,8 +19,11 @@ the cases where the general reader weighs readings or words a warning, and it do
 start. So the record, its warnings and its provenance are the general reader's.
 
 A cell is read once per distinct text (:func:`parsers.fastpath.stream.cell_token`: labels and
-numbers repeat across reports); no token object is made per cell, only the values
-(:class:`~parsers.model.CellValue`) and one :class:`~parsers.model.RowOrigin` per row.
+numbers repeat across reports). The reading is written as it is made as the plan of the page's
+layout (:mod:`parsers.fastpath.planbuild`: each value the index of its cell, each row's origin
+indexes), read from each cell's table and place alone: the cells themselves (but the few
+header cells the general reader's header functions take) and the record's
+:class:`~parsers.model.CellValue` objects are made by the plan's replay, when asked for.
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ from typing import cast
 
 from parsers import schema
 from parsers.cells.base import Cell
-from parsers.cells.html_grid import GridCells
+from parsers.cells.html_grid import GridCells, Place
 from parsers.fastpath.htmlheaders import cached_headers
-from parsers.fastpath.htmlplan import LayoutKey, Plans, layout_key, make_plan
+from parsers.fastpath.htmlplan import LayoutKey, Plan, Plans, layout_key
 from parsers.fastpath.htmlsections import appeals_plan_key, proactive_plan_key, read_section
+from parsers.fastpath.planbuild import PlanBuilder, PlannedRow, PlannedTable
 from parsers.fastpath.stream import (
     BLANK_CELL,
     LABEL,
@@ -53,7 +57,6 @@ from parsers.fastpath.tables import (
     template_votes,
 )
 from parsers.labels import normalize_label
-from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
 from parsers.tables.appeals import appeal_headers, names_result
 from parsers.tables.applications import column_variants
@@ -63,16 +66,29 @@ from parsers.tables.placing import Headers, header_ranges
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
 GridRow = Row  # (code, its label cells, its value cells), as in pipe text's stream
-Placing = tuple[str, list, list, Headers | None]  # (how, printed, source cells, headers)
+Placing = tuple[str, Sequence[int], Headers | None]
+"""(how the row was placed, the cell each column takes (-1: none), the headers it was placed
+under)"""
+
+
+class _At:
+    """Where a label cell is (its index among the page's cells, its table and grid place), as
+    the general reader's header functions read a cell: made for label cells only."""
+
+    __slots__ = ("index", "table", "row", "col", "colspan", "rowspan")
+
+    def __init__(self, index: int, table: int | None, place: Place) -> None:
+        self.index = index
+        self.table = table
+        self.row, self.col, self.colspan, self.rowspan = place
 
 
 class _Label:
-    """A label cell as the general reader's header functions read it (its cell, its label):
-    made for the label cells of a table's header rows only."""
+    """A label cell as the general reader's header functions read it (its cell, its label)."""
 
     __slots__ = ("cell", "label", "is_label")
 
-    def __init__(self, cell: Cell, label: str) -> None:
+    def __init__(self, cell: _At, label: str) -> None:
         self.cell = cell
         self.label = label
         self.is_label = True
@@ -84,23 +100,48 @@ def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Fou
     if not cells:
         return None
     read = cells.read if isinstance(cells, GridCells) and cells.layout() is not None else None
+    key: LayoutKey | None
     if read is not None and len(read[0]) == len(cells):  # (worked out before they were made)
-        tokens, key = read
+        tokens, key, declined = read
+        if declined:
+            return None  # (read from the cells' texts already: not the common case)
     else:
         tokens = [cell_token(cell.text) for cell in cells]
-        if len(cells) > MAX_PLAN_CELLS:
-            return _read(_Grid(tokens, cells))
-        key = layout_key(tokens, cells)
-    plan = PLANS.get(key)
-    if plan is not None:
-        return plan.replay(tokens, cells)
-    grid = _Grid(tokens, cells)
+        key = layout_key(tokens, cells) if len(cells) <= MAX_PLAN_CELLS else None
+    plan: Plan | None = PLANS.get(key) if key is not None else None
+    if plan is None:
+        tables = [cell.table for cell in cells]
+        places = [(cell.row, cell.col, cell.colspan, cell.rowspan) for cell in cells]
+        plan, _kept = read_plan(tokens, tables, cast(list[Place], places), key)
+        if plan is None:
+            return None
+    return plan.replay(tokens, cells)
+
+
+def read_plan(
+    tokens: Sequence[Token],
+    tables: Sequence[int | None],
+    places: Sequence[Place],
+    key: LayoutKey | None,
+) -> tuple[Plan | None, bool]:
+    """A page's reading as the plan of its layout (:mod:`parsers.fastpath.planbuild`), or
+    None; and whether the plan is kept for the next page of the layout (made for a layout met
+    a second time). ``tables`` and ``places``: each cell's table, and its grid row, column,
+    colspan and rowspan; ``key``: the layout (None: a page of more cells than a plan is made for)."""
+    grid = _Grid(tokens, tables, places)
     found = _read(grid, key)
-    if found is not None and PLANS.met_before(key):
-        plan = make_plan(found, tokens, cells, _GROUP_SUMS if grid.sums_checked else None)
-        if plan is not None:
-            PLANS.put(key, plan)
-    return found
+    if found is None:
+        return None, False
+    plan, keep = grid.plan.page_plan(
+        cast(str, found.template),
+        found.template_votes,
+        cast(dict[str, PlannedTable], found.tables),
+        _GROUP_SUMS if grid.sums_checked else None,
+    )
+    if keep and key is not None and PLANS.met_before(key):
+        PLANS.put(key, plan)
+        return plan, True
+    return plan, False
 
 
 MAX_PLAN_CELLS = 2000
@@ -113,19 +154,21 @@ PLANS = Plans()
 
 
 def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
-    """The three tables as the fast path reads them, or None. ``key``: the page's layout,
-    when tables 二 and 四 may be taken from the plans of their own layouts
-    (:mod:`parsers.fastpath.htmlsections`)."""
-    tokens, cells = grid.tokens, grid.cells
+    """The three tables as the fast path reads them (each row as :data:`PlannedTable` gives
+    it), or None. ``key``: the page's layout, when tables 二 and 四 may be taken from the
+    plans of their own layouts (:mod:`parsers.fastpath.htmlsections`)."""
+    tokens, at = grid.tokens, grid.tables
     app_start = first_flagged(tokens, NEW, 0)
     if app_start is None:
         return None
     appeals_start = find_appeals_header(tokens, app_start)
     if appeals_start is None:
         return None
-    app_block = _block_start(tokens, cells, app_start)
+    app_block = _block_start(tokens, at, app_start)
     votes = template_votes(tokens, app_block)
-    app_rows = read_grid_rows(tokens, cells, app_block, appeals_start, match_application_row)
+    app_rows = read_grid_rows(
+        tokens, at, grid.places, app_block, appeals_start, match_application_row
+    )
     app_rows, template = application_rows(app_rows, votes)
     if template is None or not app_rows:
         return None
@@ -151,26 +194,28 @@ def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
     )
 
 
-def _block_start(tokens: Sequence[Token], cells: Sequence[Cell], index: int) -> int:
+def _block_start(tokens: Sequence[Token], tables: Sequence[int | None], index: int) -> int:
     """Back from table 三's first row over the cells of its table that are not numbers (its
     header cells and blank cells), as the general reader walks where the source knows tables."""
-    anchor = cells[index].table
+    anchor = tables[index]
     i = index
-    while i > 0 and cells[i - 1].table == anchor and tokens[i - 1][0] != VALUE:
+    while i > 0 and tables[i - 1] == anchor and tokens[i - 1][0] != VALUE:
         i -= 1
     return i
 
 
 def read_grid_rows(
     tokens: Sequence[Token],
-    cells: Sequence[Cell],
+    tables: Sequence[int | None],
+    places: Sequence[Place],
     start: int,
     end: int,
     match: Callable[[str, str | None], str | None],
 ) -> list[GridRow]:
-    """:func:`parsers.tables.tokens.read_rows` on grid cells: a row is its label cells and the
-    values after them within one grid row; labels of a row with no values run into the next
-    row's label; a value with no label before it belongs to no row."""
+    """:func:`parsers.tables.tokens.read_rows` on grid cells (each cell's table and place): a
+    row is its label cells and the values after them within one grid row; labels of a row
+    with no values run into the next row's label; a value with no label before it belongs to
+    no row."""
     rows: list[tuple[str | None, list[int], list[int]]] = []
     pending: list[int] = []
     current: list[int] | None = None
@@ -181,8 +226,7 @@ def read_grid_rows(
             current = None
             pending.append(i)
             continue
-        cell = cells[i]
-        if current is not None and (cell.row != row or cell.table != table):
+        if current is not None and (places[i][0] != row or tables[i] != table):
             current = None  # a value in another grid row ends the row
         if current is None:
             if not pending:
@@ -192,7 +236,7 @@ def read_grid_rows(
                 previous = code
             current = []
             rows.append((code, pending, current))
-            table, row = cell.table, cell.row
+            table, row = tables[i], places[i][0]
             pending = []
         current.append(i)
     return [(code, label, values) for code, label, values in rows if code is not None]
@@ -207,6 +251,7 @@ _APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
 _GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
 _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT = tuple(f"{g}.{r}" for g in _GROUPS for r in _RESULTS)
+_FLAT_PARTS = tuple((g, r) for g in _GROUPS for r in _RESULTS)
 _GROUP_SUMS = tuple(
     SumRule(tuple(range(gi * 5, gi * 5 + 4)), gi * 5 + 4) for gi in range(len(_GROUPS))
 )
@@ -229,16 +274,28 @@ def _measure_variants(item: schema.Item) -> tuple[tuple[str, tuple[str, ...]], .
 
 
 class _Grid:
-    """One document's cells and their tokens, read section by section."""
+    """One document's cells — their tokens, tables and places — read section by section into
+    the plan of its reading (:class:`~parsers.fastpath.planbuild.PlanBuilder`)."""
 
-    def __init__(self, tokens: Sequence[Token], cells: Sequence[Cell]) -> None:
+    def __init__(
+        self,
+        tokens: Sequence[Token],
+        tables: Sequence[int | None],
+        places: Sequence[Place],
+    ) -> None:
         self.tokens = tokens
-        self.cells = cells
+        self.tables = tables
+        self.places = places
+        self.plan = PlanBuilder()
         self.sums_checked = False  # table 四 read by order alone, accepted as it adds up
 
     def _labels(self, start: int, end: int) -> list[_Label]:
-        tokens, cells = self.tokens, self.cells
-        return [_Label(cells[i], tokens[i][2]) for i in range(start, end) if tokens[i][0] == LABEL]
+        tokens, tables, places = self.tokens, self.tables, self.places
+        return [
+            _Label(_At(i, tables[i], places[i]), tokens[i][2])
+            for i in range(start, end)
+            if tokens[i][0] == LABEL
+        ]
 
     def planned(
         self,
@@ -246,9 +303,9 @@ class _Grid:
         section: str,
         template: str,
         span: tuple[int, int],
-        read: Callable[[], dict | None],
-    ) -> dict | None:
-        """A table read by ``read()``, or replayed from the plan of its layout (``key``; its
+        read: Callable[[], PlannedTable | None],
+    ) -> PlannedTable | None:
+        """A table read by ``read()``, or taken from the plan of its layout (``key``; its
         cells: those of ``span``)."""
         plans = PLANS.tables
         if key is None or plans is None:
@@ -259,8 +316,9 @@ class _Grid:
             key,
             section,
             template,
+            start,
             self.tokens[start:end],
-            self.cells[start:end],
+            self.plan,
             read,
             lambda: _GROUP_SUMS if self.sums_checked else None,
         )
@@ -274,35 +332,34 @@ class _Grid:
     ) -> Placing | None:
         """:func:`parsers.tables.placing.place_row` where it gives one reading: under the
         headers, or in order. None when the general reader would need the arithmetic."""
-        tokens, cells = self.tokens, self.cells
+        tokens = self.tokens
         if headers is not None:
             found = self._under(values, headers.under(columns), width)
             if found is not None:
-                return ("header", found[0], found[1], headers)
+                return ("header", found, headers)
         if len(values) > width and all(tokens[i][0] == BLANK_CELL for i in values[width:]):
             values = values[:width]
         if len(values) != width:
             values = [i for i in values if tokens[i][0] != BLANK_CELL]
             if len(values) != width:
                 return None
-        return ("order", [tokens[i][3] for i in values], [cells[i] for i in values], None)
+        return ("order", values, None)
 
     def _under(
         self, values: Sequence[int], under: dict[int, tuple[int, ...]], width: int
-    ) -> tuple[list, list] | None:
-        """:func:`parsers.tables.placing._under_headers` on grid cells."""
-        tokens, cells = self.tokens, self.cells
-        prints: list = [None] * width
-        sources: list = [None] * width
+    ) -> list[int] | None:
+        """:func:`parsers.tables.placing._under_headers` on grid cells: the cell each column
+        takes (-1: none)."""
+        tokens, places = self.tokens, self.places
+        chosen = [-1] * width
         numbered = [False] * width
         for i in values:
-            cell = cells[i]
-            col: int = cell.col  # type: ignore[assignment]  # grid cells have one
-            if cell.colspan == 1:
+            _row, col, colspan, _rowspan = places[i]
+            if colspan == 1:
                 hits: Sequence[int] = under.get(col, ())
             else:
                 found: set[int] = set()
-                for position in range(col, col + cell.colspan):
+                for position in range(col, col + colspan):
                     found.update(under.get(position, ()))
                 hits = sorted(found)
             blank = tokens[i][0] == BLANK_CELL
@@ -315,55 +372,38 @@ class _Grid:
                 if numbered[k]:
                     return None
                 numbered[k] = True
-                prints[k] = tokens[i][3]
-                sources[k] = cell
-            elif prints[k] is None:
-                prints[k] = tokens[i][3]
-                sources[k] = cell
-        return prints, sources
+                chosen[k] = i
+            elif chosen[k] < 0:
+                chosen[k] = i
+        return chosen
 
     def _row(
         self, placing: Placing, columns: Sequence[str], label: Sequence[int], values: Sequence[int]
-    ) -> dict[str, CellValue]:
-        """A placed row's cells as the general reader settles a row of one reading."""
-        how, prints, sources, headers = placing
-        tokens, cells = self.tokens, self.cells
-        printed = [cells[i] for i in values if tokens[i][0] != BLANK_CELL]
-        origin = RowOrigin(
-            [cells[i] for i in label], how, None if headers is None else headers.cells, printed
-        )
-        out = {}
-        new, cell_value = object.__new__, CellValue
-        for col, p, source in zip(columns, prints, sources, strict=True):
-            # (made empty and its slots filled: the same cell as CellValue(...) at about two
-            # thirds of the cost, as parsers.fastpath.reading makes a planned record's cells)
-            out[col] = cell = new(cell_value)
-            if p is None:
-                cell.value, cell.raw, cell.status, cell.unit = None, "", BLANK, None
-            else:
-                cell.value, cell.raw, cell.status, cell.unit = p.value, p.raw, p.status, p.unit
-            cell.readings = None
-            cell.source = source
-            cell.origin = origin
-        return out
+    ) -> PlannedRow:
+        """A placed row as the general reader settles a row of one reading (its origin: the
+        label cells, how it was placed, its headers and the cells it printed)."""
+        how, chosen, headers = placing
+        tokens = self.tokens
+        printed = tuple([i for i in values if tokens[i][0] != BLANK_CELL])
+        return self.plan.row(columns, chosen, label, how, headers, printed)
 
     # -- the sections ------------------------------------------------------------------------
 
-    def proactive(self, end: int, template: str) -> dict | None:
+    def proactive(self, end: int, template: str) -> PlannedTable | None:
         """Table 二: every item once, each under the header row nearest above it."""
-        tokens, cells = self.tokens, self.cells
+        tokens = self.tokens
         start = first_flagged(tokens, PROACTIVE_START, 0, end)
         if start is None:
             return None
         items = schema.PROACTIVE[template]
         by_code = {item.code: item for item in items}
         layout = _columns_of(template, schema.SECTION_PROACTIVE)
-        rows = read_grid_rows(tokens, cells, start, end, match_item(items))
+        rows = read_grid_rows(tokens, self.tables, self.places, start, end, match_item(items))
         by_row: dict[tuple, list[_Label]] = {}  # the label cells by (table, grid row)
         for header in self._labels(0, end):
             by_row.setdefault((header.cell.table, header.cell.row), []).append(header)
         found_headers: dict[tuple, Headers | None] = {}
-        table: dict[str, dict[str, CellValue]] = {}
+        table: PlannedTable = {}
         for code, label, values in rows:
             if code in table:
                 continue
@@ -390,8 +430,7 @@ class _Grid:
     ) -> Headers | None:
         """:func:`parsers.tables.proactive._measure_headers`: the nearest grid row above the
         item's first value, in its table, holding a measure's name."""
-        first = self.cells[values[0]]
-        table, grid_row = first.table, cast(int, first.row)
+        table, grid_row = self.tables[values[0]], self.places[values[0]][0]
         names = [n for _code, names in variants for n in names if n]
         above = sorted((r for t, r in by_row if t == table and r < grid_row), reverse=True)
         for r in above:
@@ -409,9 +448,8 @@ class _Grid:
 
     def applications(
         self, rows: Sequence[GridRow], start: int, end: int, template: str
-    ) -> dict | None:
+    ) -> PlannedTable | None:
         """Table 三: every row of the template once, one reading each."""
-        cells = self.cells
         layout = _columns_of(template, schema.SECTION_APPLICATIONS)
         by_table: dict[int | None, list[_Label]] = {}
         for header in self._labels(start, end):
@@ -421,12 +459,13 @@ class _Grid:
             for key, found in by_table.items()
         }
         columns = _APPLICATION_COLUMNS
-        table: dict[str, dict[str, CellValue]] = {}
+        tables = self.tables
+        table: PlannedTable = {}
         for code, label, values in rows:
             if code in table or layout.get(code) != columns:
                 return None  # printed twice, or not a row of the template: warned about
             # a row's values share its grid row, so its table: the headers of that table
-            headers = headers_of.get(cells[values[0]].table)
+            headers = headers_of.get(tables[values[0]])
             placing = self._place(values, len(columns), headers, columns)
             if placing is None:
                 return None
@@ -435,9 +474,9 @@ class _Grid:
             return None  # rows not found
         return {code: table[code] for code in layout}
 
-    def appeals(self, start: int) -> dict | None:
+    def appeals(self, start: int) -> PlannedTable | None:
         """Table 四 printed as one row of fifteen values."""
-        tokens, cells = self.tokens, self.cells
+        tokens, tables, places = self.tokens, self.tables, self.places
         end = len(tokens)
         if self._by_group(start, end):
             return None
@@ -446,17 +485,15 @@ class _Grid:
             header_end += 1
         if header_end == end:
             return None
-        first_table = cells[header_end].table
-        first_row = (first_table, cells[header_end].row)
+        first_table = tables[header_end]
+        first_row = places[header_end][0]
         leading = [
             i
             for i in range(start, header_end)
-            if tokens[i][0] == BLANK_CELL and (cells[i].table, cells[i].row) == first_row
+            if tokens[i][0] == BLANK_CELL and tables[i] == first_table and places[i][0] == first_row
         ]
         values = leading + [
-            i
-            for i in range(header_end, end)
-            if tokens[i][0] != LABEL and cells[i].table == first_table
+            i for i in range(header_end, end) if tokens[i][0] != LABEL and tables[i] == first_table
         ]
         labels = self._labels(start, header_end)
         headers = cached_headers(_APPEAL_HEADERS, appeal_headers, labels)
@@ -464,23 +501,24 @@ class _Grid:
         if placing is None:
             return None
         if placing[0] == "order" and not any(names_result(t.label) for t in labels):
-            row = [p.value or 0 for p in placing[1]]
+            row = [tokens[i][3].value or 0 for i in placing[1]]
             if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
                 return None  # read by totals only: the general reader leaves it undecided
             self.sums_checked = True
         flat = self._row(placing, _FLAT, (), values)
-        out: dict[str, dict[str, CellValue]] = {g: {} for g in _GROUPS}
-        for key, cell in flat.items():
-            group, result = key.split(".")
-            out[group][result] = cell
-        return out
+        out: dict[str, list[tuple[str, int, int]]] = {g: [] for g in _GROUPS}
+        for (group, result), (_key, i, o) in zip(_FLAT_PARTS, flat, strict=True):
+            out[group].append((result, i, o))
+        return {group: tuple(columns) for group, columns in out.items()}
 
     def _by_group(self, start: int, end: int) -> bool:
         """Whether the general reader reads table 四 one row per group (it then does)."""
         tokens = self.tokens
         rows = [
             row
-            for row in read_grid_rows(tokens, self.cells, start, end, match_appeal_group)
+            for row in read_grid_rows(
+                tokens, self.tables, self.places, start, end, match_appeal_group
+            )
             if any(tokens[i][0] == VALUE for i in row[2])
         ]
         codes = [row[0] for row in rows]

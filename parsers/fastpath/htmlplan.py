@@ -12,9 +12,9 @@ indexes into the page's cells (a :class:`Plan`), and a page of the same layout i
 taking its own values and cells at those indexes: the same record, the same provenance
 (header maps and row origins shared between rows exactly as the reader shares them).
 
-A plan is made only from a reading it can be checked against (every value taken from its own
-cell as that cell reads), and the plans kept are bounded (the layouts a harvest meets most
-recently).
+The reader writes its reading as a plan as it reads (:mod:`parsers.fastpath.planbuild`: every
+value the cell it is printed in, as that cell reads), and the plans kept are bounded (the
+layouts a harvest meets most recently).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import cast
 
-from parsers import schema
 from parsers.cells.base import Cell
 from parsers.cells.html_grid import GridCells, PageGrid
 from parsers.fastpath.stream import LABEL, Token
@@ -68,7 +67,10 @@ def layout_key(tokens: Sequence[Token], cells: Sequence[Cell] | PageGrid) -> Lay
 
 
 @dataclass(frozen=True, slots=True)
-class _Origin:
+class PlanOrigin:
+    """A row's origin as indexes: its label cells, how its columns were decided, its header
+    map (an index into :attr:`Plan.headers`) and the cells it printed."""
+
     label: tuple[int, ...]
     how: str
     headers: int | None  # index into Plan.headers
@@ -82,7 +84,7 @@ class Plan:
     template: str
     votes: dict[str, int]
     headers: tuple[tuple[tuple[str, tuple[int, ...]], ...], ...]  # each map: code → cells
-    origins: tuple[_Origin, ...]
+    origins: tuple[PlanOrigin, ...]
     # section → row → column → (source cell index or -1, origin index)
     tables: tuple[tuple[str, tuple[tuple[str, tuple[tuple[str, int, int], ...]], ...]], ...]
     check_sums: tuple[tuple[int, ...], tuple[SumRule, ...]] | None = None
@@ -127,103 +129,6 @@ class Plan:
                             p.value, p.raw, p.status, p.unit, None, cells[i], origins[o]
                         )
         return Found(template=self.template, tables=tables, template_votes=dict(self.votes))
-
-
-def make_plan(
-    found: Found,
-    tokens: Sequence[Token],
-    cells: Sequence[Cell],
-    appeals_sums: tuple[SumRule, ...] | None = None,
-) -> Plan | None:
-    """The plan of a fast-path reading, or None when the reading holds anything a plan does
-    not replay (then the layout is simply read again next time). ``appeals_sums``: the rules
-    table 四's values (in the form's order) had to meet, when the reader checked them."""
-    if found.template is None or found.warnings or found.merged:
-        return None
-    where = {id(cell): i for i, cell in enumerate(cells)}
-    headers: list[tuple] = []
-    header_index: dict[int, int] = {}
-    origins: list[_Origin] = []
-    origin_index: dict[int, int] = {}
-
-    def indexes(found_cells: Sequence) -> tuple[int, ...] | None:
-        out = tuple(where.get(id(c), -1) for c in found_cells)
-        return None if -1 in out else out
-
-    tables = []
-    for section, table in found.tables.items():
-        rows = []
-        for code, row in table.items():
-            columns = []
-            for column, value in row.items():
-                origin = value.origin
-                if origin is None or value.readings is not None or origin.stream is not None:
-                    return None
-                o = origin_index.get(id(origin))
-                if o is None:
-                    label, printed = indexes(origin.label), indexes(origin.values)
-                    if label is None or printed is None:
-                        return None
-                    h = None
-                    if origin.headers is not None:
-                        h = header_index.get(id(origin.headers))
-                        if h is None:
-                            entry = []
-                            for header_code, header_cells in origin.headers.items():
-                                found_cells = indexes(header_cells)
-                                if found_cells is None:
-                                    return None
-                                entry.append((header_code, found_cells))
-                            h = header_index[id(origin.headers)] = len(headers)
-                            headers.append(tuple(entry))
-                    o = origin_index[id(origin)] = len(origins)
-                    origins.append(_Origin(label, origin.how, h, printed))
-                i = _source_index(value, where, tokens)
-                if i is None:
-                    return None
-                columns.append((column, i, o))
-            rows.append((code, tuple(columns)))
-        tables.append((section, tuple(rows)))
-    check_sums = None
-    if appeals_sums is not None:
-        order = tuple(
-            i
-            for section, rows in tables
-            if section == schema.SECTION_APPEALS
-            for _code, columns in rows
-            for _column, i, _o in columns
-        )
-        if not order or min(order) < 0:
-            return None
-        check_sums = (order, appeals_sums)
-    return Plan(
-        found.template,
-        dict(found.template_votes),
-        tuple(headers),
-        tuple(origins),
-        tuple(tables),
-        check_sums,
-    )
-
-
-def _source_index(value: CellValue, where: dict[int, int], tokens: Sequence[Token]) -> int | None:
-    """The index of the cell a value was read from, when the value is that cell's reading as
-    it prints (-1: no cell, a blank the reader made); None when it is anything else."""
-    if value.source is None:
-        blank = (value.value, value.raw, value.status, value.unit) == (None, "", BLANK, None)
-        return -1 if blank else None
-    i = where.get(id(value.source))
-    if i is None:
-        return None
-    p = tokens[i][3]
-    if p is None or (value.value, value.raw, value.status, value.unit) != (
-        p.value,
-        p.raw,
-        p.status,
-        p.unit,
-    ):
-        return None
-    return i
 
 
 class Plans:

@@ -18,32 +18,42 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Sequence
+from typing import cast
 
 from parsers.cells.base import DeferredCells
 from parsers.cells.html_grid import PageGrid
+from parsers.checks import run_checks
 from parsers.fastpath import grid as grid_reader
 from parsers.fastpath.htmlplan import Plan, layout_key
 from parsers.fastpath.plan import Plan as RowsPlan
 from parsers.fastpath.reading import UNFILLED, PlannedReading, PrintedTables
 from parsers.fastpath.stream import TEXT, Token
-from parsers.model import CellValue, Report, Tables
+from parsers.model import CellValue, Check, Report, Tables
 from parsers.provenance import encode
 
 
 def planned_grid_reading(grid: DeferredCells) -> GridReading | None:
-    """The reading of a page whose cells (``grid``: their texts and places) have a layout
-    whose plan is kept, or None: the page is then read as before
-    (:func:`parsers.fastpath.grid.read_grid_tables`, on its cells made), which plans a
-    layout met twice. A plan's table 四 read by order must add up on this page too."""
+    """The reading of a page from its cells' texts and places (``grid``), its cells not
+    made, or None: the page is then read by the general reader (which makes them).
+
+    A page whose layout has a plan kept is read by the plan (whose table 四 read by order must
+    add up on this page too); any other is read afresh into a plan of its own
+    (:func:`parsers.fastpath.grid.read_plan`, which keeps it when the layout is met again)."""
     if not isinstance(grid, PageGrid) or not grid.count or grid.count > grid_reader.MAX_PLAN_CELLS:
         return None
     tokens = grid.tokens
     key = layout_key(tokens, grid)
     plan = grid_reader.PLANS.get(key)  # (the grid reader's plans: it makes them)
-    if plan is None or not plan.adds_up(tokens):
-        grid.read = (tokens, key)  # (for the reading of the cells made)
+    kept = plan is not None
+    if plan is None:
+        tables, places = grid.places()
+        plan, kept = grid_reader.read_plan(tokens, tables, places, key)
+    elif not plan.adds_up(tokens):
+        plan = None
+    if plan is None:
+        grid.read = (tokens, key, True)  # (the reading of the cells made need not look again)
         return None
-    return GridReading(plan, tokens, grid)
+    return GridReading(plan, tokens, grid, kept=kept)
 
 
 class GridReading(PlannedReading):
@@ -55,12 +65,26 @@ class GridReading(PlannedReading):
     values and detail, and the checks, which read the values where they lie among the tokens
     through the plan's rows (:func:`checking_plan`, a pipe plan's view of the page's plan)."""
 
-    __slots__ = ("_grid", "_page_plan")
+    __slots__ = ("_grid", "_page_plan", "_kept")
 
-    def __init__(self, plan: Plan, tokens: Sequence[Token], grid: PageGrid) -> None:
-        super().__init__(checking_plan(plan), tokens, None)
+    def __init__(
+        self, plan: Plan, tokens: Sequence[Token], grid: PageGrid, *, kept: bool = True
+    ) -> None:
+        super().__init__(checking_plan(plan) if kept else _UNKEPT, tokens, None)
+        self.template, self.votes = plan.template, plan.votes
         self._page_plan = plan
         self._grid = grid
+        self._kept = kept
+        """Whether the plan is kept for other pages (else it is this page's alone: what is
+        worked out once per plan is not worked out or kept for it)."""
+
+    def checks(self) -> list[Check]:
+        """The form's rules checked on the printed values: from the tokens through the plan's
+        rows when the plan is kept (:func:`parsers.fastpath.checking.planned_checks`, worked
+        out once per plan), else on the printed values at once."""
+        if self._kept:
+            return super().checks()
+        return run_checks(cast(Tables, self.printed), self.template)
 
     @property
     def printed(self) -> PrintedTables:
@@ -85,6 +109,8 @@ class GridReading(PlannedReading):
         between the pages of a plan is only the text of the label and header cells. So the
         text is written once per plan and those texts, and kept (a bounded memory)."""
         plan, tokens = self._page_plan, self._tokens
+        if not self._kept:
+            return encode(Report(tables=self.tables()))
         kept = _origins.get(id(plan))
         if kept is None or kept[0] is not plan:
             kept = _origins[id(plan)] = (plan, _texts_at(plan), {})
@@ -157,6 +183,10 @@ def checking_plan(plan: Plan) -> RowsPlan:
 
 
 _checking: OrderedDict[int, tuple[Plan, RowsPlan]] = OrderedDict()
+
+_UNKEPT = RowsPlan("", {}, (), (), False)
+"""The checking plan of a reading whose plan is not kept (its checks read the printed
+values: :meth:`GridReading.checks`)."""
 
 _origins: OrderedDict[int, tuple[Plan, tuple[int, ...], dict[tuple[str, ...], str | None]]]
 _origins = OrderedDict()

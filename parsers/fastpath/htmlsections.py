@@ -24,11 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from parsers import schema
-from parsers.cells.base import Cell
-from parsers.fastpath.htmlplan import BY_SHAPES, LayoutKey, Plans, make_plan
+from parsers.fastpath.htmlplan import BY_SHAPES, LayoutKey, Plans
+from parsers.fastpath.planbuild import PlanBuilder, PlannedTable
 from parsers.fastpath.stream import Token
 from parsers.recover import SumRule
-from parsers.tables.found import Found
 
 
 def section_key(
@@ -61,23 +60,27 @@ def read_section(
     key: LayoutKey | None,
     section: str,
     template: str,
+    start: int,
     tokens: Sequence[Token],
-    cells: Sequence[Cell],
-    read: Callable[[], dict | None],
+    builder: PlanBuilder,
+    read: Callable[[], PlannedTable | None],
     sums_of: Callable[[], tuple[SumRule, ...] | None],
-) -> tuple[dict | None, bool]:
-    """A table's reading — ``read()``, or the plan kept for its layout ``key`` — and whether
-    its values had to add up (a plan checks them again on every page). ``tokens`` and
-    ``cells``: the table's own, from its first cell; ``sums_of()``: once ``read()`` has
-    read the table, the rules its values had to meet (None: none)."""
+) -> tuple[PlannedTable | None, bool]:
+    """A table's reading — ``read()``, or the plan kept for its layout ``key`` — written into
+    the page's plan (``builder``), and whether its values had to add up (a plan checks them
+    again on every page). ``start``: the table's first cell on the page; ``tokens``: the
+    table's own, from there; ``sums_of()``: once ``read()`` has read the table, the rules its
+    values had to meet (None: none)."""
     plan = plans.get(key) if key is not None else None
     if plan is not None:
-        found = plan.replay(tokens, cells)
-        return (None if found is None else found.tables[section]), plan.check_sums is not None
+        if not plan.adds_up(tokens):
+            return None, plan.check_sums is not None
+        return builder.take(plan, start), plan.check_sums is not None
+    since = (len(builder.origins), len(builder.headers))
     table = read()
     sums = sums_of()
     if table is not None and key is not None and plans.met_before(key):
-        made = make_plan(Found(template=template, tables={section: table}), tokens, cells, sums)
+        made = builder.table_plan(section, template, table, start, since, sums)
         if made is not None:
             plans.put(key, made)
     return table, sums is not None
