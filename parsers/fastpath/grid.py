@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import cast
+from typing import NamedTuple, cast
 
 from parsers import schema
 from parsers.cells.base import Cell
@@ -71,27 +71,25 @@ Placing = tuple[str, Sequence[int], Headers | None]
 under)"""
 
 
-class _At:
+class _At(NamedTuple):
     """Where a label cell is (its index among the page's cells, its table and grid place), as
-    the general reader's header functions read a cell: made for label cells only."""
+    the general reader's header functions read a cell: made for label cells only (a named
+    tuple: made at a fraction of a class's cost, and no two alike, their indexes differ)."""
 
-    __slots__ = ("index", "table", "row", "col", "colspan", "rowspan")
+    position: int  # (its index among the page's cells)
+    table: int | None
+    row: int
+    col: int
+    colspan: int
+    rowspan: int
 
-    def __init__(self, index: int, table: int | None, place: Place) -> None:
-        self.index = index
-        self.table = table
-        self.row, self.col, self.colspan, self.rowspan = place
 
-
-class _Label:
+class _Label(NamedTuple):
     """A label cell as the general reader's header functions read it (its cell, its label)."""
 
-    __slots__ = ("cell", "label", "is_label")
-
-    def __init__(self, cell: _At, label: str) -> None:
-        self.cell = cell
-        self.label = label
-        self.is_label = True
+    cell: _At
+    label: str
+    is_label: bool = True
 
 
 def read_grid_tables(cells: Sequence[Cell], year_hint: int | None = None) -> Found | None:
@@ -292,7 +290,7 @@ class _Grid:
     def _labels(self, start: int, end: int) -> list[_Label]:
         tokens, tables, places = self.tokens, self.tables, self.places
         return [
-            _Label(_At(i, tables[i], places[i]), tokens[i][2])
+            _Label(_At(i, tables[i], *places[i]), tokens[i][2])
             for i in range(start, end)
             if tokens[i][0] == LABEL
         ]

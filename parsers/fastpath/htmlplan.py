@@ -23,11 +23,12 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from typing import cast
+from operator import itemgetter
+from typing import NamedTuple, cast
 
 from parsers.cells.base import Cell
 from parsers.cells.html_grid import GridCells, PageGrid
-from parsers.fastpath.stream import LABEL, Token
+from parsers.fastpath.stream import SHAPE, Token
 from parsers.model import BLANK, CellValue, RowOrigin
 from parsers.recover import SumRule
 from parsers.tables.found import Found
@@ -37,25 +38,26 @@ MAX_PLANS = 64
 indexes)."""
 
 LayoutKey = tuple
+_SHAPE_OF = itemgetter(SHAPE)
 BY_SHAPES = "by table shapes"
 """Opens a key made from the tables' shapes (no key made cell by cell starts with a string)."""
 
 
 def layout_key(tokens: Sequence[Token], cells: Sequence[Cell] | PageGrid) -> LayoutKey:
     """What the fast path's reading depends on, cell by cell: a label's normalized text or a
-    value's kind, and the cell's table, grid row, column and colspan.
+    value's kind (the token's part of its document's shape, :data:`~parsers.fastpath.stream.SHAPE`,
+    which says both), and the cell's table, grid row, column and colspan.
 
     An HTML page's cells carry the shape of each table (:class:`GridCells`), which gives every
     cell's table, row, column and spans: the key is then the shapes and each cell's text or
     kind, not a tuple of positions per cell."""
     layout = cells.layout() if isinstance(cells, GridCells | PageGrid) else None
     if layout is not None:
-        kinds = tuple([token[2] if token[0] == LABEL else token[0] for token in tokens])
-        return (BY_SHAPES, layout, kinds)
+        return (BY_SHAPES, layout, tuple(map(_SHAPE_OF, tokens)))
     return tuple(
         [
             (
-                token[2] if token[0] == LABEL else token[0],
+                token[SHAPE],
                 cell.table,
                 cell.row,
                 cell.col,
@@ -66,10 +68,10 @@ def layout_key(tokens: Sequence[Token], cells: Sequence[Cell] | PageGrid) -> Lay
     )
 
 
-@dataclass(frozen=True, slots=True)
-class PlanOrigin:
+class PlanOrigin(NamedTuple):
     """A row's origin as indexes: its label cells, how its columns were decided, its header
-    map (an index into :attr:`Plan.headers`) and the cells it printed."""
+    map (an index into :attr:`Plan.headers`) and the cells it printed. (A named tuple: a
+    page read afresh makes one per row, at a fifth of a frozen dataclass's cost.)"""
 
     label: tuple[int, ...]
     how: str

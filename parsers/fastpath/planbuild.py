@@ -35,7 +35,7 @@ PlannedTable = dict[str, PlannedRow]
 
 class PlanBuilder:
     """The origins and header maps of a page's rows, in the order the reader meets them (the
-    header functions hand back the header cells they were given, each knowing its index)."""
+    header functions hand back the header cells they were given, each knowing its position)."""
 
     __slots__ = ("origins", "headers", "_header_ids", "_held")
 
@@ -64,7 +64,7 @@ class PlanBuilder:
         h = self._header_ids.get(id(headers))
         if h is None:
             entry = tuple(
-                (code, tuple([cast(Any, cell).index for cell in cells]))
+                (code, tuple([cast(Any, cell).position for cell in cells]))
                 for code, cells in headers.cells.items()
             )
             h = self._header_ids[id(headers)] = len(self.headers)
@@ -76,24 +76,17 @@ class PlanBuilder:
         """The one table of a table's plan (:mod:`parsers.fastpath.htmlsections`) as read on
         this page, where the table starts at cell ``start``."""
         o0, h0 = len(self.origins), len(self.headers)
-        for found in plan.headers:
-            self.headers.append(
-                tuple((code, tuple([i + start for i in cells])) for code, cells in found)
-            )
-        for o in plan.origins:
-            self.origins.append(
-                PlanOrigin(
-                    tuple([i + start for i in o.label]),
-                    o.how,
-                    None if o.headers is None else o.headers + h0,
-                    tuple([i + start for i in o.printed]),
-                )
-            )
-        ((_section, rows),) = plan.tables
-        return {
-            code: tuple([(column, -1 if i < 0 else i + start, o + o0) for column, i, o in columns])
-            for code, columns in rows
-        }
+        key = (id(plan), start, o0, h0)
+        moved = _moved.get(key)
+        if moved is None or moved[0] is not plan:
+            moved = (plan, *_moved_by(plan, start, o0, h0))
+            if len(_moved) >= _MOVED_KEPT:
+                _moved.clear()
+            _moved[key] = moved
+        _plan, headers, origins, table = moved
+        self.headers.extend(headers)
+        self.origins.extend(origins)
+        return table
 
     def table_plan(
         self,
@@ -148,6 +141,38 @@ class PlanBuilder:
         if plan is None:
             return Plan(template, dict(votes), headers, origins, planned), False
         return plan, True
+
+
+def _moved_by(
+    plan: Plan, start: int, o0: int, h0: int
+) -> tuple[list[tuple], list[PlanOrigin], PlannedTable]:
+    """A table's plan moved to cell ``start`` of a page whose plan has ``o0`` origins and
+    ``h0`` header maps before it: its header maps, origins and rows."""
+    headers = [
+        tuple((code, tuple([i + start for i in cells])) for code, cells in found)
+        for found in plan.headers
+    ]
+    origins = [
+        PlanOrigin(
+            tuple([i + start for i in o.label]),
+            o.how,
+            None if o.headers is None else o.headers + h0,
+            tuple([i + start for i in o.printed]),
+        )
+        for o in plan.origins
+    ]
+    ((_section, rows),) = plan.tables
+    table = {
+        code: tuple([(column, -1 if i < 0 else i + start, o + o0) for column, i, o in columns])
+        for code, columns in rows
+    }
+    return headers, origins, table
+
+
+_moved: dict[tuple[int, int, int, int], tuple[Plan, list, list, PlannedTable]] = {}
+"""Tables' plans as moved to where a page holds them (a table 二 starts at the page's first
+cell, so its plan moves the same way on every page that has it): bounded, cleared when full."""
+_MOVED_KEPT = 256
 
 
 def _plan(
