@@ -10,10 +10,18 @@ import pytest
 from selectolax.lexbor import LexborHTMLParser
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
-from parsers.cells.html import _DROP_TAGS, html_document, innermost_tables, reading_tree
+from parsers.cells.html import (
+    _DROP_TAGS,
+    _article_root,
+    html_document,
+    innermost_tables,
+    reading_tree,
+    statutory_tables,
+)
 from parsers.cells.html_grid import _CELL_TAG_IDS, table_rows
+from parsers.cells.html_lines import ReportLines
 from parsers.cells.html_marks import BLOCK_START
-from parsers.cells.html_text import block_text, cell_texts, outer_text
+from parsers.cells.html_text import block_text, cell_texts, outer_text, text_backwards
 from parsers.labels import normalize_cell, normalize_lines
 
 # Markup where a block element's line feed matters, or where the parser moves or makes nodes.
@@ -121,3 +129,29 @@ def test_text_the_parser_moves_out_of_a_row_reads_where_it_stands():
     assert normalize_lines(block_text(tree.body)) == ["前甲乙", "1", "2"]
     table = tree.css_first("table")
     assert cell_texts(table, _cells(table)) == ["1", "2"]
+
+
+@pytest.mark.parametrize("page", list(_pages())[::3], ids=lambda _: "")
+def test_the_text_read_backwards_is_the_text(page):
+    tree, _ = reading_tree(page)
+    tree = _dropped(tree)
+    for node in [tree.body, *tree.css("div, table, tr, td, p, ul")[:60]]:
+        assert "".join(reversed(list(text_backwards(node)))) == block_text(node)
+
+
+@pytest.mark.parametrize("page", list(_pages())[::2], ids=lambda _: "")
+def test_the_end_of_the_text_read_backwards_is_the_end_of_the_whole_text(page):
+    """The end of the report block's text walked back to (the sign-off's lines) is what the
+    whole text gives; the bound on its length made without it bounds it."""
+    tree, _ = reading_tree(page)
+    tree = _dropped(tree)
+    root = tree.body
+    article = _article_root(root, statutory_tables(root), tree)
+    for lines, chars in ((15, 0), (3, 200), (80, 0), (400, 5000)):
+        walked = ReportLines(root, article, source=page.encode())
+        whole = ReportLines(root, article)
+        assert walked.text_end(lines, chars) == whole.text_end(lines, chars)
+    bounded = ReportLines(root, article, source=page.encode())
+    most = bounded.most_chars()
+    assert not bounded.made
+    assert most >= len("\n".join(bounded.lines))

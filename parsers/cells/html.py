@@ -104,7 +104,7 @@ def html_document(html: str | bytes) -> Document:
     as they are, instead of a UTF-8 copy of the text).
     """
     if isinstance(html, str):  # (a page in GBK …): read as its UTF-8 bytes, as lexbor reads it
-        # (the marks are found quicker in bytes than in text; a lone surrogate: read as text)
+        # (a lone surrogate: read as text)
         with contextlib.suppress(UnicodeEncodeError):
             html = html.encode("utf-8")
     tree, dropped = reading_tree(html)
@@ -135,8 +135,9 @@ def html_document(html: str | bytes) -> Document:
             f"{MAX_REPORT_TABLES} read"
         )
         report_tables = report_tables[:MAX_REPORT_TABLES]
-    article = _article_root(root, report_tables, tree)
-    lines = ReportLines(root, article)
+    lengths: dict[int, int] = {}
+    article = _article_root(root, report_tables, tree, lengths)
+    lines = ReportLines(root, article, source=html, raw_chars=lengths.get(article.mem_id))
     meta = PageFields(meta, lambda: labeled_fields(lines.head))  # (read when asked for)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in lines.head if _TITLE_HINT.search(line)), title)
@@ -301,8 +302,14 @@ def _article_root(
     root: LexborNode,
     tables: list[LexborNode],
     tree: LexborHTMLParser,
+    lengths: dict[int, int] | None = None,
 ) -> LexborNode:
-    """The smallest block holding the report: its tables and its prose (总体情况 …)."""
+    """The smallest block holding the report: its tables and its prose (总体情况 …).
+    ``lengths`` receives the length of the text of each block read (by its ``mem_id``): its
+    text nodes joined, without line feeds for its block elements (the page reader bounds the
+    length of its text with it)."""
+    if lengths is None:
+        lengths = {}
     if tables:
         node = _common_ancestor(tables)
         if node is None or node.parent is None or node.tag in ("body", "html"):
@@ -310,6 +317,7 @@ def _article_root(
         # an element holding the tables: its text nodes, joined (selectolax's own walk of a
         # block this large is quicker than lexbor's text_content, which a cell's text is not)
         text = node.text(separator="")  # (its normalized form: no line feeds needed)
+        lengths[node.mem_id] = length = len(text)
         if any(key in text for key in _OPENINGS):
             return node  # as the normalized text would say, without normalizing a page of it
         label = normalize_label(text)
@@ -320,7 +328,8 @@ def _article_root(
         head, tail = label[:_SEAM], label[-_SEAM:]
         child, node = node, node.parent
         while node is not None and node.parent is not None and node.tag not in ("body", "html"):
-            before, after = _around(node, child)
+            before, after, around = _around(node, child)
+            lengths[node.mem_id] = length = length + around
             if _opens_report(before) or _opens_report(after):
                 return node
             if _opens_report(before[-_SEAM:] + head) or _opens_report(tail + after[:_SEAM]):
@@ -353,8 +362,9 @@ def _opens_report(label: str) -> bool:
     return "总体情况" in label or "概述" in label or "一," in label
 
 
-def _around(node: LexborNode, child: LexborNode) -> tuple[str, str]:
-    """Normalized text of ``node``'s children before and after ``child``."""
+def _around(node: LexborNode, child: LexborNode) -> tuple[str, str, int]:
+    """Normalized text of ``node``'s children before and after ``child``, and the length of
+    the two texts (before normalizing)."""
     before: list[str] = []
     after: list[str] = []
     side = before
@@ -363,7 +373,9 @@ def _around(node: LexborNode, child: LexborNode) -> tuple[str, str]:
             side = after
         else:
             side.append(kid.text(separator=""))
-    return normalize_label("".join(before)), normalize_label("".join(after))
+    before_text, after_text = "".join(before), "".join(after)
+    around = len(before_text) + len(after_text)
+    return normalize_label(before_text), normalize_label(after_text), around
 
 
 def _common_ancestor(nodes: list[LexborNode]) -> LexborNode | None:

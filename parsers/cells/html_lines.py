@@ -14,7 +14,7 @@ from __future__ import annotations
 from selectolax.lexbor import LexborNode
 
 from parsers.bounds import MAX_TEXT_CHARS
-from parsers.cells.html_text import BLOCK_TAG_IDS, block_text, outer_text
+from parsers.cells.html_text import BLOCK_TAG_IDS, block_text, outer_text, text_backwards
 from parsers.labels import normalize_lines
 
 PAGE_HEAD_CHARS = 30_000
@@ -42,7 +42,13 @@ class ReportLines:
     each) and walking the page before it are left for the records that need them."""
 
     def __init__(
-        self, root: LexborNode, article: LexborNode, article_text: str | None = None
+        self,
+        root: LexborNode,
+        article: LexborNode,
+        article_text: str | None = None,
+        *,
+        source: str | bytes | None = None,
+        raw_chars: int | None = None,
     ) -> None:
         # the page's tree, while the page's first lines may still need it (its text before
         # the block); the block, until its text is read
@@ -56,6 +62,11 @@ class ReportLines:
             self._nodes = root, article
         self._body: str | None = None if self._whole else article_text
         self._cut: str | None = None
+        # what bounds the block's text before it is read: the page's source (no text of it
+        # is longer; its tags bound the line feeds) and the block's text nodes' length
+        self._source = source
+        self._raw_chars = raw_chars
+        self._most_body: int | None = None
 
     @property
     def _body_text(self) -> str:
@@ -64,8 +75,8 @@ class ReportLines:
             article, self._article = self._article, None
             assert article is not None
             self._body = block_text(article)
-            if self._whole:
-                self._page_text = self._body
+        if self._whole:
+            self._page_text = self._body
         return self._body
 
     @property
@@ -96,7 +107,26 @@ class ReportLines:
         and the rest of the normalization only removes characters."""
         if self._lines is not None:  # (the length of the text they make, exactly)
             return sum(map(len, self._lines)) + max(len(self._lines) - 1, 0)
-        return MOST_NFKC_CHARS * len(self._read)
+        if self._body is not None or self._source is None:
+            return MOST_NFKC_CHARS * len(self._read)
+        return MOST_NFKC_CHARS * min(self._most_body_chars(), MAX_TEXT_CHARS + 1)
+
+    def _most_body_chars(self) -> int:
+        """A bound on the length of the block's text, without walking it: its text nodes'
+        length and a line feed for each block element, of which no tag of the source makes
+        more than three (``<td>`` right in a ``<table>``: a ``<tbody>``, a ``<tr>`` and
+        itself); and no longer than the source, whose every character of text and line feed
+        takes at least a character of it (a tag, ``<p>``, three)."""
+        if self._most_body is None:
+            assert self._source is not None
+            most = len(self._source)
+            if self._article is not None and most > MAX_TEXT_CHARS // MOST_NFKC_CHARS:
+                raw = self._raw_chars
+                if raw is None:
+                    raw = len(self._article.text_lexbor())
+                most = min(most, raw + 3 * _tags(self._source))
+            self._most_body = most
+        return self._most_body
 
     @property
     def made(self) -> bool:
@@ -107,7 +137,14 @@ class ReportLines:
         """The end of the text the lines make, from a line feed of it on: at least ``lines``
         lines and more than ``chars`` characters, or the whole text when it has no shorter
         such end. Only the end of the block's text is normalized for it: NFKC never works
-        across a line feed, so the last lines of a piece cut at one are the text's last lines."""
+        across a line feed, so the last lines of a piece cut at one are the text's last lines.
+
+        Before the block's text is read, only its end is (a walk back from the block's last
+        element), when the whole of it is within what is read (:data:`MAX_TEXT_CHARS`)."""
+        if self._walks_end():
+            walked = self._end_walked(lines, chars)
+            if walked is not None:
+                return walked
         text = self._read
         size = 320  # (a report's last lines: its sign-off, a few of its cells)
         while self._lines is None and size < len(text):
@@ -121,6 +158,47 @@ class ReportLines:
                     return end
             size *= 4
         return "\n".join(self.lines)
+
+    def _walks_end(self) -> bool:
+        """Whether the end of the block's text is to be read by a walk back (its text is not
+        read yet, and all of it lies within what is read)."""
+        if self._lines is not None or self._body is not None or self._article is None:
+            return False
+        return self._source is not None and self._most_body_chars() <= MAX_TEXT_CHARS + 1
+
+    def _end_walked(self, lines: int, chars: int) -> str | None:
+        """:meth:`text_end` from the end of the block's text, walked back as far as it needs
+        (the same pieces cut at the same line feeds); None where it needs the whole text
+        (which is then kept: the block is not walked again)."""
+        assert self._article is not None
+        pieces = text_backwards(self._article)
+        parts: list[str] = []
+        length, whole = 0, False
+        size = 320
+        while True:
+            while length < size and not whole:
+                piece = next(pieces, None)
+                if piece is None:
+                    whole = True
+                else:
+                    parts.append(piece)
+                    length += len(piece)
+            text = "".join(reversed(parts))
+            if whole and size >= length:
+                break
+            cut = text.find("\n", length - size)
+            if cut < 0:
+                break
+            # (a line feed before each of its lines: fewer feeds, fewer lines than asked for)
+            found = normalize_lines(text[cut:]) if text.count("\n", cut) >= lines else []
+            if len(found) >= lines:
+                end = "\n".join(found)
+                if len(end) > chars:
+                    return end
+            size *= 4
+        if whole:
+            self._body, self._article = text, None
+        return None
 
     def _body_head(self, count: int) -> list[str]:
         """The block's first ``count`` lines: of its text normalized no further than they
@@ -147,6 +225,18 @@ class ReportLines:
             around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
         return around
 
+
+def _tags(source: str | bytes) -> int:
+    """The ``<`` of a page's source (no more tags than these): counted with numpy, a few
+    times quicker than ``bytes.count`` (which loops over the bytes one by one)."""
+    if isinstance(source, str):
+        return source.count("<")
+    import numpy  # (imported by parsers.warm in parse workers, and by the depth bound)
+
+    return int(numpy.count_nonzero(numpy.frombuffer(source, dtype=numpy.uint8) == _LT))
+
+
+_LT = ord("<")
 
 WHOLE_FOR_HEAD = 16_384
 """Characters of a report block's text up to which its lines are all normalized when the

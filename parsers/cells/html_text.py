@@ -28,6 +28,7 @@ by adding a line feed next to another one: the lines are the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -65,15 +66,48 @@ def block_text(node: LexborNode) -> str:
     return "".join(parts)
 
 
+def text_backwards(node: LexborNode, depth: int = 0) -> Iterator[str]:
+    """The pieces of :func:`block_text` of ``node``, from its end back to its start (joined in
+    the reverse order, the whole text): a reader of the text's last lines walks only the
+    last elements. A container (a ``<div>``, a table, a list …) is gone into, from its last
+    child back; an element that holds a few lines (a paragraph, a table row, a list item) is
+    read whole, forwards, in one walk (quicker than stepping back through its nodes)."""
+    child = node.last_child
+    while child is not None:
+        tag = child.tag_id
+        if tag == _TEXT_NODE:
+            yield child.text_content or ""
+        elif tag in _READ_WHOLE or depth >= _DEEPEST:
+            yield outer_text(child)
+        else:
+            yield from text_backwards(child, depth + 1)
+            if tag in BLOCK_TAG_IDS:
+                yield "\n"
+        child = child.prev
+
+
+_READ_WHOLE = frozenset(
+    _tag_id(tag)
+    for tag in ("p", "tr", "li", "dd", "dt", "td", "th", "pre", "caption", "br", "hr")
+    + ("h1", "h2", "h3", "h4", "h5", "h6")
+)
+"""Elements :func:`text_backwards` reads whole: each holds a line or a few."""
+_DEEPEST = 64
+"""Levels :func:`text_backwards` goes into at most (below, elements are read whole)."""
+
+
 def outer_text(node: LexborNode) -> str:
     """:func:`block_text` of ``node`` with the line feed before it when it is a block element,
     or the text of a text node (what ``node`` adds to the text of the element holding it)."""
     tag = node.tag_id
     if tag == _TEXT_NODE:
         return node.text_content or ""
-    if tag in BLOCK_TAG_IDS:
-        return "\n" + block_text(node)
-    return block_text(node)
+    child = node.child
+    if child is not None and child.next is None and child.tag_id == _TEXT_NODE:
+        text = child.text_content or ""  # (one text node: no walk)
+    else:
+        text = block_text(node)
+    return "\n" + text if tag in BLOCK_TAG_IDS else text
 
 
 _JUNCTION = re.compile(r"[^\s\x00]\x00+[^\s\x00]")
