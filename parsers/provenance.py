@@ -32,6 +32,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from collections.abc import Mapping
 from typing import Any
 
 from parsers.cells.base import Cell
@@ -65,42 +66,68 @@ def encode(report: Report) -> str | None:
     deferred = report.deferred_tables()
     if deferred is not None:  # its cells not made: written from what made them
         return deferred.origins()
-    cells: dict[str, dict[str, list]] = {}
-    rows: dict[str, dict[str, list]] = {}
-    headers: list[dict[str, list]] = []
-    seen: dict[int, int] = {}  # id of a table's header map → its index in ``headers``
-    for section, table in report.tables.items():
-        for row, columns in table.items():
-            places = [place_of(c.source, c.raw) for c in columns.values()]
-            if any(p is not None for p in places):
-                cells.setdefault(section, {})[row] = places
-            origin = next((c.origin for c in columns.values() if c.origin is not None), None)
-            if origin is None:
-                continue
-            index = None
-            if origin.headers:
-                index = seen.get(id(origin.headers))
-                if index is None:
-                    index = seen[id(origin.headers)] = len(headers)
-                    headers.append(
-                        {
-                            code: [[c.text, place_of(c)] for c in found]
-                            for code, found in origin.headers.items()
-                        }
-                    )
-            label = [[c.text, place_of(c)] for c in origin.label_cells]
-            entry = [origin.how, label, index]
-            if any(c.status == UNCERTAIN for c in columns.values()) and (printed := origin.printed):
-                entry.append([[c.text, place_of(c)] for c in printed])
-            rows.setdefault(section, {})[row] = entry
-    if not cells and not rows:
-        return None
-    text = json.dumps(
-        {"cells": cells, "rows": rows, "headers": headers},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
-    return packed(text)
+    found = Origins()
+    found.add_tables(report.tables)
+    return found.packed()
+
+
+class Origins:
+    """An ``_origins`` text being written (see the module docstring): its cells, rows and
+    headers, table by table (:meth:`add_tables`, or by a reading that writes its own rows),
+    then packed (:meth:`packed`)."""
+
+    __slots__ = ("cells", "rows", "headers", "_seen")
+
+    def __init__(self) -> None:
+        self.cells: dict[str, dict[str, list]] = {}
+        self.rows: dict[str, dict[str, list]] = {}
+        self.headers: list[dict[str, list]] = []
+        self._seen: dict[int, int] = {}  # id of a table's header map → its index in headers
+
+    def add_tables(self, tables: Mapping[str, Mapping[str, Mapping[str, CellValue]]]) -> None:
+        """The provenance of made cells, table by table."""
+        cells, rows, headers, seen = self.cells, self.rows, self.headers, self._seen
+        for section, table in tables.items():
+            for row, columns in table.items():
+                places = [place_of(c.source, c.raw) for c in columns.values()]
+                if any(p is not None for p in places):
+                    cells.setdefault(section, {})[row] = places
+                origin = next((c.origin for c in columns.values() if c.origin is not None), None)
+                if origin is None:
+                    continue
+                index = None
+                if origin.headers:
+                    index = seen.get(id(origin.headers))
+                    if index is None:
+                        index = seen[id(origin.headers)] = len(headers)
+                        headers.append(
+                            {
+                                code: [[c.text, place_of(c)] for c in found]
+                                for code, found in origin.headers.items()
+                            }
+                        )
+                undecided = any(c.status == UNCERTAIN for c in columns.values())
+                rows.setdefault(section, {})[row] = row_entry(origin, index, undecided)
+
+    def packed(self) -> str | None:
+        """The text as stored, or None when no cell and no row has provenance."""
+        if not self.cells and not self.rows:
+            return None
+        text = json.dumps(
+            {"cells": self.cells, "rows": self.rows, "headers": self.headers},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return packed(text)
+
+
+def row_entry(origin: RowOrigin, headers: int | None, undecided: bool) -> list:
+    """A row's ``[how, label, headers, printed]`` (``printed`` only for a row with an
+    ``undecided`` cell and printed values)."""
+    entry = [origin.how, [[c.text, place_of(c)] for c in origin.label_cells], headers]
+    if undecided and (printed := origin.printed):
+        entry.append([[c.text, place_of(c)] for c in printed])
+    return entry
 
 
 def packed(text: str) -> str:

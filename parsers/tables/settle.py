@@ -8,7 +8,16 @@ from typing import cast
 
 from parsers.model import BLANK, NUMBER, UNCERTAIN, CellValue, RowOrigin, RowReadings
 from parsers.placements import Layout
-from parsers.solver import INCONSISTENT, TOO_MANY, Placements, Rule, Vector, agreed, solve
+from parsers.solver import (
+    INCONSISTENT,
+    TOO_MANY,
+    Placements,
+    Rule,
+    Solution,
+    Vector,
+    agreed,
+    solve,
+)
 from parsers.tables.placing import Placed
 from parsers.tables.statements import Picked
 
@@ -49,18 +58,7 @@ def settle(
         for code in options:  # every column known from positions or order: nothing to solve
             _write_order(placed[code], columns[code], table[code], origins[code])
         return
-    solution = solve(options, rules)
-    if solution.status in (INCONSISTENT, TOO_MANY):
-        ambiguous = [c for c in options if sizes[c] > 1]
-        if ambiguous:
-            reason = (
-                "the printed numbers do not add up under any placement of the blank cells"
-                if solution.status == INCONSISTENT
-                else "too many possible placements of the blank cells"
-            )
-            warnings.append(
-                f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
-            )
+    solution = solved(options, sizes, rules, where, warnings)
     by_identities: dict[str, list[str]] = {}  # identities used → rows they placed
     inconsistent = solution.status == INCONSISTENT
     open_readings = solution.status != TOO_MANY
@@ -118,6 +116,31 @@ def settle(
         warnings.append(
             f"{where}: cells of rows {', '.join(rows)} decided by the form's identities ({used})"
         )
+
+
+def solved(
+    options: dict[str, Sequence[Vector]],
+    sizes: dict[str, int],
+    rules: Sequence[Rule],
+    where: str,
+    warnings: list[str],
+) -> Solution:
+    """The rows' readings solved under the form's ``rules`` (:func:`parsers.solver.solve`),
+    with a warning naming the rows left open when the table does not add up or has too many
+    readings to search."""
+    solution = solve(options, rules)
+    if solution.status in (INCONSISTENT, TOO_MANY):
+        ambiguous = [c for c in options if sizes[c] > 1]
+        if ambiguous:
+            reason = (
+                "the printed numbers do not add up under any placement of the blank cells"
+                if solution.status == INCONSISTENT
+                else "too many possible placements of the blank cells"
+            )
+            warnings.append(
+                f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
+            )
+    return solution
 
 
 def _origin(placed: Placed) -> RowOrigin:

@@ -36,6 +36,7 @@ from parsers.fastpath.stream import (
     UPHELD,
     VALUE,
 )
+from parsers.fastpath.tables import application_rows
 from parsers.solver import Rule
 from parsers.tables.appeals import _result_of, _row_rules, match_appeal_group, names_result
 from parsers.tables.applications import _stated_totals, application_rules
@@ -53,7 +54,7 @@ from parsers.tables.stream_reading import (
 from parsers.tables.stream_settle import StreamRow, settle_rows
 from parsers.values import Printed
 
-Row = tuple[str | None, list[int], list[int]]
+Row = tuple[str, list[int], list[int]]
 """A row read on compact tokens: its code, its label's and its values' token indexes."""
 
 _APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
@@ -81,14 +82,9 @@ def read_stream_located(
     them (:func:`find_stream_appeals`); ``votes``: table 二's template votes; ``proactive``: table 二 of a template, or None."""
     app_end = appeals_start if appeals_start is not None else len(kept)
     appeals = kept[appeals_start:] if appeals_start is not None else []
-    app_rows = stream_rows(stream, kept[:app_end], match_application_row)
-    first = next((i for i, r in enumerate(app_rows) if r[0] == "new"), 0)
-    app_rows = app_rows[first:]
+    found_rows = stream_rows(stream, kept[:app_end], match_application_row)
+    app_rows, _ = application_rows(found_rows, votes)  # (table 三's votes added to table 二's)
     codes = {r[0] for r in app_rows}
-    if codes & {"other_no_correction", "other_no_fee", "other_other"}:
-        votes[schema.TEMPLATE_2021] = votes.get(schema.TEMPLATE_2021, 0) + 2
-    elif "other" in codes:
-        votes[schema.TEMPLATE_2019] = votes.get(schema.TEMPLATE_2019, 0) + 1
     found = Found(template=None)
     found.template_votes = dict(votes)
     warnings = found.warnings
@@ -178,7 +174,6 @@ def _applications(
     placed: dict[str, StreamRow] = {}
     width = len(_APPLICATION_COLUMNS)
     for code, label, values in rows:
-        assert code is not None
         if code not in table:
             warnings.append(
                 f"table 三: row {code} does not belong to the {template} format; ignored"

@@ -17,7 +17,6 @@ for slot, as made at once (the tests compare the two), as a planned pipe text's 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -25,7 +24,7 @@ from parsers.cells.base import Cell
 from parsers.checks import run_checks
 from parsers.fastpath.reading import StreamCells
 from parsers.model import BLANK, MISSING, UNCERTAIN, CellValue, Check, RowOrigin, RowReadings
-from parsers.provenance import packed, place_of
+from parsers.provenance import Origins, row_entry
 from parsers.values import Printed
 
 BLANK_CELL = Printed(None, BLANK, "")
@@ -170,49 +169,27 @@ class StreamReading:
 
     def origins(self) -> str | None:
         """The tables' provenance as :func:`parsers.provenance.encode` writes it from the
-        cells, written from what settling kept (no cell made)."""
-        cells: dict[str, dict[str, list]] = {}
-        rows: dict[str, dict[str, list]] = {}
+        cells, written from what settling kept (no cell made but table 二's)."""
+        found = Origins()
         section, proactive = self._proactive
-        for row, made in proactive.items():
-            places = [place_of(c.source, c.raw) for c in made.values()]
-            if any(p is not None for p in places):
-                cells.setdefault(section, {})[row] = places
-            origin = next((c.origin for c in made.values() if c.origin is not None), None)
-            if origin is None:
-                continue
-            label = [[c.text, place_of(c)] for c in origin.label_cells]
-            entry = [origin.how, label, None]
-            if any(c.status == UNCERTAIN for c in made.values()) and (printed := origin.printed):
-                entry.append([[c.text, place_of(c)] for c in printed])
-            rows.setdefault(section, {})[row] = entry
+        found.add_tables({section: proactive})
         where = self._where
-        for name, found in self._sections.items():
-            for row, columns in found.printed.items():
-                lines = found.lines.get(row)
+        for name, kept in self._sections.items():
+            for row, columns in kept.printed.items():
+                lines = kept.lines.get(row)
                 if lines:
-                    cells.setdefault(name, {})[row] = [
+                    found.cells.setdefault(name, {})[row] = [
                         None if (line := lines.get(col)) is None else [None, None, None, line]
                         for col in columns
                     ]
-                spec = found.origins.get(row)
+                spec = kept.origins.get(row)
                 if spec is None:
                     continue
-                label_indexes, how, values = spec
-                origin = RowOrigin(label_indexes, how, None, (), where)
-                label = [[c.text, place_of(c)] for c in origin.label_cells]
-                entry = [how, label, None]
-                if values and any(p is UNDECIDED for p in columns.values()):
-                    entry.append([[c.text, place_of(c)] for c in where.cells(values)])
-                rows.setdefault(name, {})[row] = entry
-        if not cells and not rows:
-            return None
-        text = json.dumps(
-            {"cells": cells, "rows": rows, "headers": []},
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return packed(text)
+                label, how, values = spec
+                origin = RowOrigin(label, how, None, ValueCells(where, values), where)
+                undecided = any(p is UNDECIDED for p in columns.values())
+                found.rows.setdefault(name, {})[row] = row_entry(origin, None, undecided)
+        return found.packed()
 
 
 class ValueCells(Sequence[Cell]):

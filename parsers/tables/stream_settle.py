@@ -25,7 +25,7 @@ from parsers.fastpath.stream import NUMBER as NUMBER_OF
 from parsers.fastpath.stream import PRINTED
 from parsers.model import NUMBER, RowReadings
 from parsers.placements import Placements
-from parsers.solver import INCONSISTENT, TOO_MANY, Rule, solve
+from parsers.solver import INCONSISTENT, TOO_MANY, Rule
 from parsers.tables.settle import (
     MAX_READINGS,
     _agreed,
@@ -33,6 +33,7 @@ from parsers.tables.settle import (
     _identities,
     _one_reading,
     _shared,
+    solved,
 )
 from parsers.tables.statements import Picked, _at
 from parsers.tables.stream_reading import BLANK_CELL, UNDECIDED, SectionCells
@@ -176,18 +177,7 @@ def settle_rows(
         for code in options:
             in_order(code)
         return
-    solution = solve(options, rules)
-    if solution.status in (INCONSISTENT, TOO_MANY):
-        ambiguous = [c for c in options if sizes[c] > 1]
-        if ambiguous:
-            reason = (
-                "the printed numbers do not add up under any placement of the blank cells"
-                if solution.status == INCONSISTENT
-                else "too many possible placements of the blank cells"
-            )
-            warnings.append(
-                f"{where}: {reason}; columns of rows {', '.join(ambiguous)} not decided"
-            )
+    solution = solved(options, sizes, rules, where, warnings)
     by_identities: dict[str, list[str]] = {}
     inconsistent = solution.status == INCONSISTENT
     open_readings = solution.status != TOO_MANY
