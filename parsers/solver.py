@@ -125,6 +125,10 @@ def solve(
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name])
         viable[row] = kept
+    for row, row_rules in searched.items():  # (a total no placement meets: told at once)
+        for rule in row_rules:
+            if not _total_can_hold(cast(Placements, options[row]), row, rule):
+                return Solution(INCONSISTENT, viable, [rule.name])
     for row, row_rules in searched.items():
         kept = _search(cast(Placements, options[row]), row, row_rules, constant)
         if not kept:
@@ -485,6 +489,31 @@ def _search(
             if base + sum(t.coef * _num(vectors[i][t.col]) for t in rule.terms if t.row == row) == 0
         ]
     return list(indexes)
+
+
+def _total_can_hold(candidates: Placements, row: str, rule: Rule) -> bool:
+    """False when ``rule`` is the row's own total (its other columns add up to its last) and
+    no placement of its values meets it; True otherwise (not such a rule, or not all
+    integers: the search tells). The values keep their order, so only the last can stand in
+    the last column: the total holds when the others add up to the last, or, the last column
+    left blank, when all add up to 0. A table whose row misses its own total does not add up
+    whatever the other rows say, and the search of every other row is spared."""
+    if rule.rows != {row} or rule.coefficients(row, candidates.width) != _row_total(
+        candidates.width
+    ):
+        return True
+    values = candidates.values
+    if not values or not all(type(v) is int or v is None for v in values):
+        return True
+    numbers = [v or 0 for v in values]
+    last = numbers.pop()
+    return sum(numbers) == last or sum(numbers) + last == 0
+
+
+@lru_cache(maxsize=8)
+def _row_total(width: int) -> tuple[int, ...]:
+    """The coefficients of a row's own total over ``width`` columns: the others minus the last."""
+    return (1,) * (width - 1) + (-1,)
 
 
 def agreed(vectors: Sequence[Vector]) -> list[bool]:

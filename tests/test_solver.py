@@ -197,3 +197,27 @@ def test_layered_search_keeps_what_the_walk_keeps(table, damage, seed):
     assert {k: list(v) for k, v in layered.viable.items()} == {
         k: list(v) for k, v in walked.viable.items()
     }
+
+
+def test_a_row_missing_its_own_total_makes_the_table_inconsistent_as_the_search_does():
+    # Rows left to arithmetic whose own totals are met, or not, under some placement: the
+    # solver's status is the one found by testing every placement of every row.
+    rng = random.Random(11)
+    for _ in range(300):
+        width = 7
+        rows = {}
+        for r in range(rng.randrange(2, 5)):
+            k = rng.randrange(1, width)
+            rows[f"r{r}"] = [rng.choice((None, 0, 1, 2, 3, 5, 8, -3)) for _ in range(k)]
+        options = {row: Placements(values, width) for row, values in rows.items()}
+        rules = [row_sum_rule(row, width) for row in rows]
+        meets = all(
+            any(sum(v or 0 for v in p[:-1]) == (p[-1] or 0) for p in options[row]) for row in rows
+        )
+        status = solve(options, rules).status
+        assert (status == INCONSISTENT) == (not meets), rows
+    # (the total left blank: the others add up to 0)
+    both = {"a": Placements([3, -3], 7), "b": Placements([2, 2, 4], 7)}
+    assert solve(both, [row_sum_rule("a", 7), row_sum_rule("b", 7)]).status != INCONSISTENT
+    short = {"a": Placements([3, -3], 7), "b": Placements([2, 2, 5], 7)}
+    assert solve(short, [row_sum_rule("a", 7), row_sum_rule("b", 7)]).status == INCONSISTENT
