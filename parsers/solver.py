@@ -106,6 +106,19 @@ def solve(
             t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free_set
         )
 
+    # A row left to arithmetic that cannot meet its own total: the table does not add up,
+    # told before any row is filtered or searched.
+    for rule in rules:
+        if len(rule.rows) == 1:
+            (row,) = rule.rows
+            candidates = options[row]
+            if (
+                type(candidates) is Placements
+                and row in free_set
+                and not _total_can_hold(candidates, row, rule)
+            ):
+                return Solution(INCONSISTENT, viable, [rule.name])
+
     # Rules touching one free row only filter that row's candidates (all at once, by a search,
     # for rows given as Placements).
     multi: list[Rule] = []
@@ -125,10 +138,6 @@ def solve(
         if not kept:
             return Solution(INCONSISTENT, viable, [rule.name])
         viable[row] = kept
-    for row, row_rules in searched.items():  # (a total no placement meets: told at once)
-        for rule in row_rules:
-            if not _total_can_hold(cast(Placements, options[row]), row, rule):
-                return Solution(INCONSISTENT, viable, [rule.name])
     for row, row_rules in searched.items():
         kept = _search(cast(Placements, options[row]), row, row_rules, constant)
         if not kept:

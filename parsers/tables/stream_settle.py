@@ -189,6 +189,12 @@ def settle_rows(
             continue
         viable = solution.viable.get(code)
         every = not viable or inconsistent
+        if every and type(vectors) is Placements and None not in vectors.values:
+            # (every placement of numbers among more columns: they agree on no column, as
+            # Placements.agreed tells, and no reading is kept: a table that does not add up)
+            table[code].update(dict.fromkeys(columns, UNDECIDED))
+            _warn_undecided(p, code, columns, where, warnings)
+            continue
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
         layout = vectors.layout(indexes) if not every and isinstance(vectors, Placements) else None
         agree = _agreed(vectors, indexes, layout)
