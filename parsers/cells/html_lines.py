@@ -146,6 +146,10 @@ class ReportLines:
             if walked is not None:
                 return walked
         text = self._read
+        if self._lines is None:
+            end = _last_lines(text, lines, chars)
+            if end is not None:
+                return end
         size = 320  # (a report's last lines: its sign-off, a few of its cells)
         while self._lines is None and size < len(text):
             cut = text.find("\n", len(text) - size)
@@ -184,6 +188,9 @@ class ReportLines:
                     parts.append(piece)
                     length += len(piece)
             text = "".join(reversed(parts))
+            end = _last_lines(text, lines, chars)
+            if end is not None:
+                return end
             if whole and size >= length:
                 break
             cut = text.find("\n", length - size)
@@ -224,6 +231,27 @@ class ReportLines:
         if around is None:
             around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
         return around
+
+
+def _last_lines(text: str, lines: int, chars: int) -> str | None:
+    """The end of ``text`` from the line feed before its last ``lines`` lines that are not
+    blank, normalized (a cut of it as :meth:`ReportLines.text_end` gives: the sign-off's
+    lines, without normalizing the table cells before them), when it makes ``lines`` lines
+    and more than ``chars`` characters; None otherwise (``text`` may be the text's end)."""
+    cut, seen = len(text), 0
+    while seen < lines:
+        start = text.rfind("\n", 0, cut)
+        if start < 0:
+            return None
+        if start + 1 < cut and not text[start + 1 : cut].isspace():
+            seen += 1
+        cut = start
+    found = normalize_lines(text[cut:])
+    if len(found) >= lines:
+        end = "\n".join(found)
+        if len(end) > chars:
+            return end
+    return None
 
 
 def _tags(source: str | bytes) -> int:

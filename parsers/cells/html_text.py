@@ -66,22 +66,35 @@ def block_text(node: LexborNode) -> str:
     return "".join(parts)
 
 
-def text_backwards(node: LexborNode, depth: int = 0) -> Iterator[str]:
+def text_backwards(node: LexborNode) -> Iterator[str]:
     """The pieces of :func:`block_text` of ``node``, from its end back to its start (joined in
     the reverse order, the whole text): a reader of the text's last lines walks only the
     last elements. A container (a ``<div>``, a table, a list …) is gone into, from its last
     child back; an element that holds a few lines (a paragraph, a table row, a list item) is
     read whole, forwards, in one walk (quicker than stepping back through its nodes)."""
+    blocks, whole, text_node = BLOCK_TAG_IDS, _READ_WHOLE, _TEXT_NODE
+    inside: list[tuple[LexborNode, int]] = []  # (the containers gone into, and their tags)
     child = node.last_child
-    while child is not None:
+    while True:
+        while child is None:  # out of a container: its line feed, then what is before it
+            if not inside:
+                return
+            container, tag = inside.pop()
+            if tag in blocks:
+                yield "\n"
+            child = container.prev
         tag = child.tag_id
-        if tag == _TEXT_NODE:
+        if tag == text_node:
             yield child.text_content or ""
-        elif tag in _READ_WHOLE or depth >= _DEEPEST:
+        elif tag in whole:
             yield outer_text(child)
         else:
-            yield from text_backwards(child, depth + 1)
-            if tag in BLOCK_TAG_IDS:
+            last = child.last_child
+            if last is not None:
+                inside.append((child, tag))
+                child = last
+                continue
+            if tag in blocks:
                 yield "\n"
         child = child.prev
 
@@ -92,8 +105,6 @@ _READ_WHOLE = frozenset(
     + ("h1", "h2", "h3", "h4", "h5", "h6")
 )
 """Elements :func:`text_backwards` reads whole: each holds a line or a few."""
-_DEEPEST = 64
-"""Levels :func:`text_backwards` goes into at most (below, elements are read whole)."""
 
 
 def outer_text(node: LexborNode) -> str:
@@ -102,12 +113,27 @@ def outer_text(node: LexborNode) -> str:
     tag = node.tag_id
     if tag == _TEXT_NODE:
         return node.text_content or ""
-    child = node.child
-    if child is not None and child.next is None and child.tag_id == _TEXT_NODE:
-        text = child.text_content or ""  # (one text node: no walk)
-    else:
+    text = _lone_text(node)
+    if text is None:
         text = block_text(node)
     return "\n" + text if tag in BLOCK_TAG_IDS else text
+
+
+def _lone_text(node: LexborNode) -> str | None:
+    """The text of an element that holds one text node, or one inline element holding one
+    (``<p>text</p>``, ``<p><span>text</span></p>``): read without a walk; None for others."""
+    child = node.child
+    if child is None or child.next is not None:
+        return None
+    tag = child.tag_id
+    if tag == _TEXT_NODE:
+        return child.text_content or ""
+    if tag in BLOCK_TAG_IDS:
+        return None
+    child = child.child
+    if child is None or child.next is not None or child.tag_id != _TEXT_NODE:
+        return None
+    return child.text_content or ""
 
 
 _JUNCTION = re.compile(r"[^\s\x00]\x00+[^\s\x00]")
