@@ -1,9 +1,11 @@
-"""An HTML page whose table layout was read before: its checks now, its record's cells when they
-are first asked for.
+"""An HTML page read from its cells' texts and places: its checks now, its record's cells when
+they are first asked for.
 
 A page of a layout met before is read by replaying that layout's plan
 (:mod:`parsers.fastpath.htmlplan`): each value is the reading of the cell at an index the plan
-keeps. What the parse itself needs of that reading — the template, the checks, the printed
+keeps. A page of a layout never met is read afresh into a plan of its own
+(:mod:`parsers.fastpath.planbuild`), kept when the layout is met again. What the parse itself
+needs of that reading — the template, the checks, the printed
 values the record store writes — comes from the cells' texts alone (their tokens). The
 record's cells (:class:`~parsers.model.CellValue`, each with its source
 :class:`~parsers.cells.base.Cell` and its row's :class:`~parsers.model.RowOrigin`) and the

@@ -1,5 +1,5 @@
-"""Plans of one table of a page: table 二 and table 四 replayed on a page whose layout as a
-whole was never met.
+"""Plans of one table of a page: table 二 and table 四 taken from a plan of their own on a page
+whose layout as a whole was never met.
 
 The pages of one site's template differ most in table 三: its rows and header cells are
 where a pasted Word table gains a row, splits a label over two cells or spans a header, while
@@ -16,7 +16,8 @@ values only give the numbers, and the sums of a table 四 read by order, checked
 every page as a whole page's plan checks them). So a table's reading is kept as a plan of
 its own cells (indexes from the table's first cell), keyed by the shapes of the HTML tables
 that hold them, where the first cell lies in the first of them and each cell's kind or label;
-a page whose table 二 or 四 has a layout met before takes its reading from the plan.
+a page whose table 二 or 四 has a layout met before takes its reading from the plan, moved to
+where the table starts on the page (:meth:`parsers.fastpath.planbuild.PlanBuilder.take`).
 """
 
 from __future__ import annotations
