@@ -179,18 +179,28 @@ class ReportLines:
         parts: list[str] = []
         length, whole = 0, False
         size = 320
+        counting: int | None = None  # (lines counted in the pieces read after the first cut)
         while True:
             while length < size and not whole:
                 piece = next(pieces, None)
                 if piece is None:
                     whole = True
-                else:
-                    parts.append(piece)
-                    length += len(piece)
+                    continue
+                parts.append(piece)
+                length += len(piece)
+                if counting is not None:
+                    counting += _lines_opened(piece)
+                    if counting >= lines:
+                        counting = None  # (tried once: the cuts below take it from here)
+                        end = _last_lines("".join(reversed(parts)), lines, chars)
+                        if end is not None:
+                            return end
             text = "".join(reversed(parts))
             end = _last_lines(text, lines, chars)
             if end is not None:
                 return end
+            if size == 320:  # too few lines yet, most often: read on only until there are
+                counting = _lines_opened(text)
             if whole and size >= length:
                 break
             cut = text.find("\n", length - size)
@@ -252,6 +262,13 @@ def _last_lines(text: str, lines: int, chars: int) -> str | None:
         if len(end) > chars:
             return end
     return None
+
+
+def _lines_opened(piece: str) -> int:
+    """The lines that are not blank among those a line feed of ``piece`` opens (no more than
+    such lines of any text that ends with ``piece``: a line the next piece goes on with is
+    counted only when its part here is not blank)."""
+    return sum(1 for line in piece.split("\n")[1:] if line and not line.isspace())
 
 
 def _tags(source: str | bytes) -> int:
