@@ -5,6 +5,7 @@ reader read pages before), on generated pages of every style and on hostile mark
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from selectolax.lexbor import LexborHTMLParser
@@ -159,3 +160,33 @@ def test_the_end_of_the_text_read_backwards_is_the_end_of_the_whole_text(page):
     most = bounded.most_chars()
     assert not bounded.made
     assert most >= len("\n".join(bounded.lines))
+
+
+def _ends_after_tables(rng: random.Random):
+    """Generated pages whose report block closes with at most a few short lines after its
+    tables (no sign-off: a report that stops there): the end walked back reaches into the
+    tables' rows, past the first cut of the text's end."""
+    for k in range(12):
+        page = render_html(random_record(rng, ("2021", "2019")[k % 2]), HTML_STYLES[k % 5], rng=rng)
+        at = page.rfind("</table>")
+        kept = iter(range(k % 6))
+        tail = re.sub(
+            r"(<p[^>]*>)(.*?)(</p>)",
+            lambda m: m[0] if next(kept, None) is not None else m[1] + "\u00a0" * (k % 3) + m[3],
+            page[at:],
+            flags=re.S,
+        )
+        yield page[:at] + tail
+
+
+@pytest.mark.parametrize("page", list(_ends_after_tables(random.Random(41))), ids=lambda _: "")
+def test_the_end_of_a_text_ending_in_its_tables_read_backwards_is_the_whole_texts(page):
+    tree, _ = reading_tree(page)
+    tree = _dropped(tree)
+    root = tree.body
+    article = _article_root(root, statutory_tables(root), tree)
+    for lines, chars in ((15, 0), (15, 400), (40, 0), (3, 0)):
+        walked = ReportLines(root, article, source=page.encode())
+        end = walked.text_end(lines, chars)
+        assert end == ReportLines(root, article).text_end(lines, chars)
+        assert not walked.made  # read from the end, not from the whole text
