@@ -172,7 +172,9 @@ def _ends_after_tables(rng: random.Random):
         kept = iter(range(k % 6))
         tail = re.sub(
             r"(<p[^>]*>)(.*?)(</p>)",
-            lambda m: m[0] if next(kept, None) is not None else m[1] + "\u00a0" * (k % 3) + m[3],
+            lambda m, kept=kept, blank="\u00a0" * (k % 3): (
+                m[0] if next(kept, None) is not None else m[1] + blank + m[3]
+            ),
             page[at:],
             flags=re.S,
         )
