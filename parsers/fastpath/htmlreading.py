@@ -28,10 +28,10 @@ from parsers.checks import run_checks
 from parsers.fastpath import grid as grid_reader
 from parsers.fastpath.htmlplan import Plan, layout_key
 from parsers.fastpath.plan import Plan as RowsPlan
+from parsers.fastpath.planorigins import plan_origins
 from parsers.fastpath.reading import UNFILLED, PlannedReading, PrintedTables
 from parsers.fastpath.stream import TEXT, Token
-from parsers.model import CellValue, Check, Report, Tables
-from parsers.provenance import encode
+from parsers.model import CellValue, Check, Tables
 
 
 def planned_grid_reading(grid: DeferredCells) -> GridReading | None:
@@ -109,10 +109,13 @@ class GridReading(PlannedReading):
         Every place in it is a cell's table, grid row and column, which the layout fixes; a
         plan's values are never undecided, so no printed cells are added; what else differs
         between the pages of a plan is only the text of the label and header cells. So the
-        text is written once per plan and those texts, and kept (a bounded memory)."""
+        text is written once per plan and those texts, and kept (a bounded memory). It is
+        written from the plan's indexes and the page's cell texts and places
+        (:func:`parsers.fastpath.planorigins.plan_origins`): the record's cells are not made
+        for it."""
         plan, tokens = self._page_plan, self._tokens
         if not self._kept:
-            return encode(Report(tables=self.tables()))
+            return plan_origins(plan, tokens, self._grid)
         kept = _origins.get(id(plan))
         if kept is None or kept[0] is not plan:
             kept = _origins[id(plan)] = (plan, _texts_at(plan), {})
@@ -122,7 +125,7 @@ class GridReading(PlannedReading):
         key = tuple([tokens[i][TEXT] for i in indexes])
         text = written.get(key)
         if text is None:
-            text = encode(Report(tables=self.tables()))
+            text = plan_origins(plan, tokens, self._grid)
             if len(written) >= _TEXTS_KEPT:
                 written.clear()
             written[key] = text
