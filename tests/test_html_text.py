@@ -8,7 +8,7 @@ import random
 import re
 
 import pytest
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from parsers.cells.html import (
@@ -140,14 +140,19 @@ def test_the_text_read_backwards_is_the_text(page):
         assert "".join(reversed(list(text_backwards(node)))) == block_text(node)
 
 
+def _report_block(page: str) -> tuple[LexborNode, LexborNode]:
+    """The page's body and its report block, in the tree the reader reads (drops removed)."""
+    tree = _dropped(reading_tree(page)[0])
+    root = tree.body
+    assert root is not None
+    return root, _article_root(root, statutory_tables(root), tree)
+
+
 @pytest.mark.parametrize("page", list(_pages())[::2], ids=lambda _: "")
 def test_the_end_of_the_text_read_backwards_is_the_end_of_the_whole_text(page):
     """The end of the report block's text walked back to (the sign-off's lines) is what the
     whole text gives; the bound on its length made without it bounds it."""
-    tree, _ = reading_tree(page)
-    tree = _dropped(tree)
-    root = tree.body
-    article = _article_root(root, statutory_tables(root), tree)
+    root, article = _report_block(page)
     for lines, chars in ((15, 0), (3, 200), (80, 0), (400, 5000)):
         walked = ReportLines(root, article, source=page.encode())
         whole = ReportLines(root, article)
@@ -183,10 +188,7 @@ def _ends_after_tables(rng: random.Random):
 
 @pytest.mark.parametrize("page", list(_ends_after_tables(random.Random(41))), ids=lambda _: "")
 def test_the_end_of_a_text_ending_in_its_tables_read_backwards_is_the_whole_texts(page):
-    tree, _ = reading_tree(page)
-    tree = _dropped(tree)
-    root = tree.body
-    article = _article_root(root, statutory_tables(root), tree)
+    root, article = _report_block(page)
     for lines, chars in ((15, 0), (15, 400), (40, 0), (3, 0)):
         walked = ReportLines(root, article, source=page.encode())
         end = walked.text_end(lines, chars)
