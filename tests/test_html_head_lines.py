@@ -11,8 +11,15 @@ from selectolax.lexbor import LexborHTMLParser
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from parsers.bounds import MAX_TEXT_CHARS
 from parsers.cells.html import _DROP_TAGS, _article_root, reading_tree, statutory_tables
-from parsers.cells.html_lines import HEAD_LINES, PAGE_HEAD_CHARS, head_lines, report_lines
+from parsers.cells.html_lines import (
+    HEAD_LINES,
+    PAGE_HEAD_CHARS,
+    ReportLines,
+    head_lines,
+    report_lines,
+)
 from parsers.cells.html_marks import BLOCK_START
+from parsers.cells.html_text import block_text
 from parsers.labels import normalize_lines
 
 _PIECES = (
@@ -105,3 +112,52 @@ def test_report_lines_of_a_block_and_the_text_around_it(before, lines, after, ta
     expected_head = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
     expected_lines = normalize_lines(marked.css_first("#report").text())
     assert report_lines(root, article) == (expected_head, expected_lines)
+
+
+def _head_cases():
+    """Pages of every style, with and without a title meta tag and page chrome before the
+    report (the block a part of the page, or the page its block), short and long blocks."""
+    rng = random.Random(1414)
+    for style in HTML_STYLES:
+        for k in range(4):
+            record = random_record(rng, ("2021", "2019")[k % 2], big=k == 3)
+            page = render_html(record, style, rng=rng)
+            if k % 2:
+                page = page.replace("<head>", '<head><meta name="ArticleTitle" content="报告">', 1)
+            yield page
+            cut = page.index("<body") + page[page.index("<body") :].index(">") + 1
+            yield page[:cut] + _navigation(rng) + page[cut:]
+            filler = "".join(f"<p>说明第{j}段。</p>" for j in range(rng.choice((5, 900, 3000))))
+            yield page.replace("</table>", "</table>" + filler, 1)  # a block that is long
+
+
+@pytest.mark.parametrize("page", list(_head_cases()), ids=lambda _: "")
+def test_head_lines_walked_from_the_start_are_the_head_of_the_whole_text(page):
+    """The head read by a walk that stops once it holds the page's first lines is the head
+    read from the whole text of the block and of the page."""
+    tree, _ = reading_tree(page)
+    for node in tree.css(_DROP_TAGS):
+        node.decompose()
+    root = tree.body
+    article = _article_root(root, statutory_tables(root), tree)
+    walked = ReportLines(root, article, source=page.encode()).head
+    assert walked == head_lines(block_text(root)[:PAGE_HEAD_CHARS], HEAD_LINES)
+    if article is not root:  # (given the block's whole text, the head is read from it)
+        assert walked == ReportLines(root, article, block_text(article)).head
+
+
+@pytest.mark.parametrize(
+    "before",
+    ["", "<p>导航</p>", "<p>导航</p>当前位置", "<p>长</p>" * 4000, "<p>" + "长" * 29_990 + "</p>"],
+)
+@pytest.mark.parametrize("lines", [1, 79, 80, 81, 200])
+@pytest.mark.parametrize("tag", ["div", "span"])
+def test_head_lines_walked_of_short_blocks_and_long_text_before_them(before, lines, tag):
+    block = "首行" + "".join(f"<p>第{k}行</p>" for k in range(lines)) + "末行"
+    page = f"<html><body>{before}<{tag} id='report'>{block}</{tag}>尾注</body></html>"
+    tree, _ = reading_tree(page)
+    root = tree.body
+    article = root.css_first("#report")
+    found = ReportLines(root, article, source=page)
+    assert found.head == head_lines(block_text(root)[:PAGE_HEAD_CHARS], HEAD_LINES)
+    assert found.lines == normalize_lines(block_text(article))

@@ -11,10 +11,18 @@ reach the page's first lines.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from selectolax.lexbor import LexborNode
 
 from parsers.bounds import MAX_TEXT_CHARS
-from parsers.cells.html_text import BLOCK_TAG_IDS, block_text, outer_text, text_backwards
+from parsers.cells.html_text import (
+    BLOCK_TAG_IDS,
+    block_text,
+    outer_text,
+    text_backwards,
+    text_forwards,
+)
 from parsers.labels import normalize_lines
 
 PAGE_HEAD_CHARS = 30_000
@@ -226,6 +234,9 @@ class ReportLines:
         return self.lines[:count]
 
     def _read_head(self) -> list[str]:
+        walked = self._head_walked()
+        if walked is not None:
+            return walked
         body_text, nodes = self._body_text, self._nodes
         page_text = self._page_text
         self._nodes = None  # (read once: the tree is let go)
@@ -241,6 +252,90 @@ class ReportLines:
         if around is None:
             around = head_lines(page_text[:PAGE_HEAD_CHARS], HEAD_LINES)
         return around
+
+    def _head_walked(self) -> list[str] | None:
+        """:meth:`_read_head` from a walk of the block's first elements, before its text is
+        read: no further than the page's first lines need (the tables of a report after its
+        first lines stay unwalked); None where the head needs the whole text.
+
+        The head is the first lines of the page's text cut at :data:`PAGE_HEAD_CHARS`; when
+        the block is a part of the page and the two together are no longer than that (the
+        block's length bounded from the page's source, or else walked), the lines of the
+        text before the block and then the block's first lines."""
+        article = self._article
+        if article is None or self._body is not None:
+            return None
+        if self._nodes is None:  # the page is the block
+            walk = _first_lines(text_forwards(article), HEAD_LINES, PAGE_HEAD_CHARS)
+            if walk.whole is not None:
+                self._body, self._article = walk.whole, None
+            return walk.lines
+        if self._source is None:
+            return None
+        root, _ = self._nodes
+        before = text_before(root, article)
+        room = PAGE_HEAD_CHARS - len(before)
+        if self._most_body_chars() > room:  # walked: when longer, the head is the page's
+            walk = _first_lines(text_forwards(article), 0, room + 1)
+            if walk.whole is None:
+                self._nodes = None
+                return _first_lines(text_forwards(root), HEAD_LINES, PAGE_HEAD_CHARS).lines
+            self._body, self._article = walk.whole, None
+            return None
+        lines = normalize_lines(before, HEAD_LINES + 1)
+        walk = _first_lines(text_forwards(article), HEAD_LINES + 1 - len(lines), room + 1)
+        if before and before[-1] != "\n" and walk.first != "\n":
+            return None  # a line runs from the text before the block into it
+        lines.extend(walk.lines)
+        if len(lines) <= HEAD_LINES:
+            return None
+        self._nodes = None
+        if walk.whole is not None:
+            self._body, self._article = walk.whole, None
+        return lines[:HEAD_LINES]
+
+
+class _FirstLines:
+    """The first lines of a text read in pieces (:func:`_first_lines`): ``lines``, its first
+    character (``first``) and, when the pieces were all read, the whole text (``whole``)."""
+
+    __slots__ = ("first", "lines", "whole")
+
+    def __init__(self, lines: list[str], first: str, whole: str | None) -> None:
+        self.lines, self.first, self.whole = lines, first, whole
+
+
+def _first_lines(pieces: Iterator[str], limit: int, most: int) -> _FirstLines:
+    """``head_lines(text[:most], limit)`` of the text the ``pieces`` make, reading no more of
+    them than it needs: the lines before the last line feed read so far are the text's
+    lines (NFKC never works across a line feed), so once ``limit`` of them are made the
+    rest is left unread. With ``limit`` 0, the pieces are read up to ``most`` characters."""
+    out: list[str] = []
+    parts: list[str] = []
+    tail, first = "", None
+    length = done = feeds = 0  # (characters read; of them, normalized; line feeds not yet)
+    for piece in pieces:
+        if first is None and piece:
+            first = piece[0]
+        parts.append(piece)
+        length += len(piece)
+        if length >= most:
+            text = tail + "".join(parts)
+            out.extend(head_lines(text[: most - done], limit - len(out)))
+            return _FirstLines(out[:limit], first or "", None)
+        feeds += piece.count("\n")
+        if limit and feeds > limit - len(out):
+            text = tail + "".join(parts)
+            parts.clear()
+            cut = text.rfind("\n")
+            out.extend(normalize_lines(text[:cut], limit - len(out)))
+            if len(out) >= limit:
+                return _FirstLines(out, first or "", None)
+            tail, done, feeds = text[cut:], done + cut, 1
+    text = tail + "".join(parts)
+    out.extend(head_lines(text, limit - len(out)))
+    whole = None if done else text
+    return _FirstLines(out[:limit], first or "", whole)
 
 
 def _last_lines(text: str, lines: int, chars: int) -> str | None:

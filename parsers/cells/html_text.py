@@ -66,6 +66,32 @@ def block_text(node: LexborNode) -> str:
     return "".join(parts)
 
 
+def text_forwards(node: LexborNode, blocks_per_piece: int = 64) -> Iterator[str]:
+    """The text of :func:`block_text` of ``node`` in pieces, from its start on (joined, the
+    whole text): a reader of the text's first lines stops the walk once it holds them,
+    leaving the rest (a report's tables) unwalked. A piece ends before every
+    ``blocks_per_piece``-th block element."""
+    parts: list[str] = []
+    append = parts.append
+    blocks, text_node = BLOCK_TAG_IDS, _TEXT_NODE
+    walk = node.traverse(include_text=True)
+    next(walk, None)  # (the node itself)
+    seen = 0
+    for found in walk:
+        tag = found.tag_id
+        if tag == text_node:
+            append(found.text_content)  # type: ignore[arg-type]
+        elif tag in blocks:
+            seen += 1
+            if seen >= blocks_per_piece:
+                yield "".join(parts)
+                parts.clear()
+                seen = 0
+            append("\n")
+    if parts:
+        yield "".join(parts)
+
+
 def text_backwards(node: LexborNode) -> Iterator[str]:
     """The pieces of :func:`block_text` of ``node``, from its end back to its start (joined in
     the reverse order, the whole text): a reader of the text's last lines walks only the
