@@ -162,45 +162,69 @@ def read_page(page: pdfium.PdfPage) -> PageContent:
     return content
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle returned as itself: ctypes turns a plain ``c_void_p`` result into an
+    int, which an unconverted call would pass as a 32-bit C int."""
+
+
+def _unchecked(bound, restype):
+    """``bound`` (a pypdfium2 binding) as a bare function pointer, with no argument types: a
+    call then costs half as much (no conversion of each argument through its declared
+    pointer type), so the callers pass handles, ints and ``byref`` pointers as C wants them.
+    A page's characters take several calls each, and these calls were most of its reading."""
+    fn = type(bound)(ctypes.cast(bound, ctypes.c_void_p).value)
+    fn.restype = restype
+    return fn
+
+
+_get_unicode = _unchecked(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint)
+_map_error = _unchecked(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int)
+_loose_box = _unchecked(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_char_matrix = _unchecked(pdfium_c.FPDFText_GetMatrix, ctypes.c_int)
+_font_size = _unchecked(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_char_origin = _unchecked(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+
+
 def _glyphs(page: pdfium.PdfPage, left: float, top: float) -> list[Glyph]:
     textpage = page.get_textpage()
     try:
-        raw = textpage.raw
-        count = pdfium_c.FPDFText_CountChars(raw)
+        raw = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
         box = pdfium_c.FS_RECTF()
-        get_unicode = pdfium_c.FPDFText_GetUnicode
-        loose_box = pdfium_c.FPDFText_GetLooseCharBox
-        map_error = pdfium_c.FPDFText_HasUnicodeMapError
-        font_size = pdfium_c.FPDFText_GetFontSize
-        get_matrix = pdfium_c.FPDFText_GetMatrix
         matrix = pdfium_c.FS_MATRIX()
-        origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+        box_at, matrix_at = ctypes.byref(box), ctypes.byref(matrix)
+        get_unicode, map_error, loose_box = _get_unicode, _map_error, _loose_box
+        get_matrix, font_size = _char_matrix, _font_size
+        skipped = _SKIPPED
         out: list[Glyph] = []
         for i in range(count):
             code = get_unicode(raw, i)
-            if code in _SKIPPED:  # spaces and line breaks (PDFium's own, or printed) carry
+            if code in skipped:  # spaces and line breaks (PDFium's own, or printed) carry
                 continue  # nothing: the boxes say where the gaps are
             unmapped = map_error(raw, i) == 1
-            if not loose_box(raw, i, box):
+            if not loose_box(raw, i, box_at):
                 continue
             x0, x1 = box.left - left, box.right - left
             glyph_top, glyph_bottom = top - box.top, top - box.bottom
-            if get_matrix(raw, i, matrix) and matrix.b == 0 and matrix.c == 0 and matrix.d > 0:
+            if get_matrix(raw, i, matrix_at) and matrix.b == 0 and matrix.c == 0 and matrix.d > 0:
                 em = font_size(raw, i) * matrix.d
                 if em > 0 and (x1 - x0 > 2 * em or glyph_bottom - glyph_top > 2 * em):
                     # vertical writing: PDFium's loose box is wrong there; one em square
                     # from the glyph's origin, as pdfminer boxes it
-                    pdfium_c.FPDFText_GetCharOrigin(raw, i, origin_x, origin_y)
-                    x0 = origin_x.value - left
+                    x0, glyph_bottom = _origin(raw, i, left, top)
                     x1 = x0 + em
-                    glyph_bottom = top - origin_y.value
                     glyph_top = glyph_bottom - em
                 elif 0 < em < glyph_bottom - glyph_top:
                     # upright text: one em above the descent, as pdfminer boxes a glyph (the
                     # font's ascent and descent span more than an em, and the one-character
                     # lines of a label written downwards would overlap)
                     glyph_top = glyph_bottom - em
-            if not (_finite(x0) and _finite(x1) and _finite(glyph_top) and _finite(glyph_bottom)):
+            if not (
+                -_FAR < x0 < _FAR
+                and -_FAR < x1 < _FAR
+                and -_FAR < glyph_top < _FAR
+                and -_FAR < glyph_bottom < _FAR
+            ):
                 continue  # a glyph placed by an absurd matrix is nowhere on the page
             out.append(
                 {
@@ -215,6 +239,13 @@ def _glyphs(page: pdfium.PdfPage, left: float, top: float) -> list[Glyph]:
         return out
     finally:
         textpage.close()
+
+
+def _origin(raw: ctypes.c_void_p, index: int, left: float, top: float) -> tuple[float, float]:
+    """A character's origin (x from the left edge, y from the top)."""
+    x, y = ctypes.c_double(), ctypes.c_double()
+    _char_origin(raw, index, ctypes.byref(x), ctypes.byref(y))
+    return x.value - left, top - y.value
 
 
 # --- paths ------------------------------------------------------------------------------------
