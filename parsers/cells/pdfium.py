@@ -251,12 +251,31 @@ def _origin(raw: ctypes.c_void_p, index: int, left: float, top: float) -> tuple[
 # --- paths ------------------------------------------------------------------------------------
 
 
+_count_objects = _unchecked(pdfium_c.FPDFPage_CountObjects, ctypes.c_int)
+_page_object = _unchecked(pdfium_c.FPDFPage_GetObject, _Handle)
+_object_type = _unchecked(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
+_form_count = _unchecked(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)
+_form_object = _unchecked(pdfium_c.FPDFFormObj_GetObject, _Handle)
+_object_matrix = _unchecked(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+_draw_mode = _unchecked(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int)
+_stroke_color = _unchecked(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int)
+_fill_color = _unchecked(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int)
+_count_segments = _unchecked(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+_segment = _unchecked(pdfium_c.FPDFPath_GetPathSegment, _Handle)
+_segment_point = _unchecked(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+_segment_type = _unchecked(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+_segment_close = _unchecked(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+_PATH, _FORM = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+_MOVETO, _NO_FILL = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_FILLMODE_NONE
+
+
 def _shapes(page: pdfium.PdfPage, left: float, top: float, height: float) -> list[Shape]:
     reader = _PathReader(left, top)
-    raw = page.raw
+    raw = ctypes.cast(page.raw, ctypes.c_void_p)
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
-        reader.walk(pdfium_c.FPDFPage_GetObject(raw, i), identity, 0)
+    walk, page_object = reader.walk, _page_object
+    for i in range(_count_objects(raw)):
+        walk(page_object(raw, i), identity, 0)
     return reader.out
 
 
@@ -273,36 +292,37 @@ class _PathReader:
         self._matrix = pdfium_c.FS_MATRIX()
         self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self._rgba_at = tuple(ctypes.byref(v) for v in self._rgba)
         self._x, self._y = ctypes.c_float(), ctypes.c_float()
 
-    def walk(self, obj, outer: tuple[float, ...], depth: int) -> None:
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+    def walk(self, obj: _Handle, outer: tuple[float, ...], depth: int) -> None:
+        kind = _object_type(obj)
+        if kind == _PATH:
             self.path(obj, outer)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
+        elif kind == _FORM and depth < _MAX_FORM_DEPTH:
             matrix = _compose(self.matrix(obj), outer)
-            for k in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
-                self.walk(pdfium_c.FPDFFormObj_GetObject(obj, k), matrix, depth + 1)
+            for k in range(_form_count(obj)):
+                self.walk(_form_object(obj, ctypes.c_ulong(k)), matrix, depth + 1)
 
-    def matrix(self, obj) -> tuple[float, ...]:
+    def matrix(self, obj: _Handle) -> tuple[float, ...]:
         m = self._matrix
-        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        if not _object_matrix(obj, ctypes.byref(m)):
             return (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
         return (m.a, m.b, m.c, m.d, m.e, m.f)
 
-    def color(self, getter, obj) -> tuple[float, float, float] | None:
-        r, g, b, a = self._rgba
-        if not getter(obj, r, g, b, a):
+    def color(self, getter, obj: _Handle) -> tuple[float, float, float] | None:
+        if not getter(obj, *self._rgba_at):
             return None
+        r, g, b, _ = self._rgba
         return (r.value / 255, g.value / 255, b.value / 255)
 
-    def path(self, obj, outer: tuple[float, ...]) -> None:
-        if not pdfium_c.FPDFPath_GetDrawMode(obj, self._fill_mode, self._stroke):
+    def path(self, obj: _Handle, outer: tuple[float, ...]) -> None:
+        if not _draw_mode(obj, ctypes.byref(self._fill_mode), ctypes.byref(self._stroke)):
             return
         stroke = bool(self._stroke.value)
-        fill = self._fill_mode.value != pdfium_c.FPDF_FILLMODE_NONE
-        stroking = self.color(pdfium_c.FPDFPageObj_GetStrokeColor, obj) if stroke else None
-        filling = self.color(pdfium_c.FPDFPageObj_GetFillColor, obj) if fill else None
+        fill = self._fill_mode.value != _NO_FILL
+        stroking = self.color(_stroke_color, obj) if stroke else None
+        filling = self.color(_fill_color, obj) if fill else None
         if not ((stroke and not _white(stroking)) or (fill and not _white(filling))):
             self.out.append({"object_type": "unpainted"})  # white on white: never a ruling
             return
@@ -314,20 +334,21 @@ class _PathReader:
         }
         a, b, c, d, e, f = _compose(self.matrix(obj), outer)
         left, top, x, y = self.left, self.top, self._x, self._y
+        x_at, y_at = ctypes.byref(x), ctypes.byref(y)
         subpath: list[tuple[float, float]] = []
         closed = False
-        for k in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj, k)
-            if not pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+        for k in range(_count_segments(obj)):
+            segment = _segment(obj, k)
+            if not _segment_point(segment, x_at, y_at):
                 continue
             px, py = x.value, y.value
             point = (a * px + c * py + e - left, top - (b * px + d * py + f))
-            if pdfium_c.FPDFPathSegment_GetType(segment) == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if _segment_type(segment) == _MOVETO:
                 _add_shape(subpath, closed, style, self.out)
                 subpath, closed = [point], False
             else:
                 subpath.append(point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment):
+            if _segment_close(segment):
                 closed = True
         _add_shape(subpath, closed, style, self.out)
 
