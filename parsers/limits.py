@@ -202,10 +202,9 @@ def check_pdf_streams(data: bytes, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse a PDF whose compressed streams inflate beyond the cap (checked before opening).
 
     PDFium inflates every content, font and object stream whole in memory, so a "flate bomb" (a
-    few KB that inflate to gigabytes) must be caught first; the count stops at the cap.
+    few KB that inflate to gigabytes) must be caught first (:func:`pdfbytes.inflates_beyond`).
     """
-    size = pdfbytes.unpacked_size(data, limits.max_unpacked_bytes)
-    if size > limits.max_unpacked_bytes:
+    if pdfbytes.inflates_beyond(data, limits.max_unpacked_bytes):
         raise ParseError(
             f"PDF streams inflate to more than {limits.max_unpacked_bytes / MB:.0f} MB "
             "(compression bomb)",

@@ -154,28 +154,81 @@ def inflated_size(body: bytes, cap: int) -> int:
         return size
 
 
-def unpacked_size(data: bytes, cap: int) -> int:
-    """Total inflated size of the file's Flate streams, counted up to just over ``cap``.
+DEFLATE_MAX_RATIO = 1032
+"""The most a deflate stream can inflate per compressed byte: a length/distance pair codes at
+most 258 bytes and takes at least two bits (one for each code)."""
+
+
+@dataclass(slots=True)
+class _Counted:
+    """A stream as the flate-bomb count takes it: its text encodings (ASCII85, ASCIIHex) to
+    undo, whether Flate follows them, and a bound on what it unpacks to."""
+
+    body: bytes
+    encodings: list[bytes]
+    flate: bool
+    bound: int
+
+    def size(self, cap: int) -> int:
+        """What it unpacks to, counted up to just over ``cap`` (0 when a text encoding is
+        broken)."""
+        body: bytes | None = self.body
+        for name in self.encodings:
+            if body is None:
+                break
+            body = _a85(body) if name in _A85_NAMES else _hex(body)
+        if body is None:
+            return 0
+        return inflated_size(body, cap) if self.flate else len(body)
+
+
+def _counted(stream: RawStream) -> _Counted | None:
+    """The stream to count, or None when a filter the count does not undo comes first."""
+    filters = stream.filters
+    encodings = 0
+    while encodings < len(filters) and filters[encodings] in (_A85_NAMES | _HEX_NAMES):
+        encodings += 1
+    rest = filters[encodings:]
+    if rest and rest[0] not in _FLATE_NAMES:
+        return None
+    bound = len(stream.body)
+    for k, name in enumerate(filters[:encodings]):
+        if name in _HEX_NAMES:
+            bound = bound // 2 + 1  # two digits give a byte
+        elif k == 0:  # five characters give four bytes, "z" alone four zero bytes
+            bound = 4 * stream.body.count(b"z") + 4 * bound // 5 + 4
+        else:  # the "z" of a decoded body are not known without decoding it
+            bound *= 4
+    flate = bool(rest)
+    return _Counted(
+        stream.body, filters[:encodings], flate, bound * DEFLATE_MAX_RATIO if flate else bound
+    )
+
+
+def inflates_beyond(data: bytes, cap: int) -> bool:
+    """Whether the file's Flate streams inflate to more than ``cap`` bytes in total.
 
     Streams whose filter chain puts ASCII85/ASCIIHex before Flate are counted too (the text
     encodings are undone first; they only shrink). Unfiltered streams count as their length.
+    Each stream is first counted at a bound (a deflate stream inflates to at most
+    :data:`DEFLATE_MAX_RATIO` times its size), and streams are unpacked, largest bound first,
+    only while the count is beyond the cap: an ordinary report's streams are bounded well
+    under it and none need unpacking, where a file of a few hundred KB (embedded fonts) needs
+    its largest one or two. The answer is the one unpacking every stream gives; the counting
+    stops once it passes the cap.
     """
-    total = 0
-    for stream in iter_streams(data):
-        filters = stream.filters
-        body: bytes | None = stream.body
-        while filters and filters[0] in (_A85_NAMES | _HEX_NAMES) and body is not None:
-            body = _a85(body) if filters[0] in _A85_NAMES else _hex(body)
-            filters = filters[1:]
-        if body is None:
-            continue
-        if filters and filters[0] in _FLATE_NAMES:
-            total += inflated_size(body, cap - total + 1)
-        elif not filters:
-            total += len(body)
-        if total > cap:
-            return total
-    return total
+    streams = [c for c in map(_counted, iter_streams(data)) if c is not None]
+    streams.sort(key=lambda c: c.bound, reverse=True)
+    exact = 0
+    bound = sum(c.bound for c in streams)
+    for stream in streams:
+        if exact + bound <= cap:
+            return False
+        bound -= stream.bound
+        exact += stream.size(cap - exact + 1)
+        if exact > cap:
+            return True
+    return exact > cap
 
 
 def is_encrypted(data: bytes) -> bool:
