@@ -1,6 +1,7 @@
-"""The page's meta tags, dropped elements and title tags are found in one walk of the page
-(:data:`parsers.cells.html._SCAN`), the title's classes in another made only when no title
-tag gives a title: the same elements, in the same order of preference, as a search per
+"""The page's meta tags and dropped elements are found in one walk of the page
+(:data:`parsers.cells.html._SCAN`), its title tags in another (:data:`._TITLE_TAG_SCAN`, made
+only when no meta tag names the title) and the title's classes in a third, made only when no
+title tag gives a title: the same elements, in the same order of preference, as a search per
 selector finds (and as one walk for every title selector, :data:`parsers.cells.html._TITLE_SCAN`)."""
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def test_one_walk_finds_what_a_search_per_selector_finds(seed):
     assert drops == [n.mem_id for n in tree.css(html_source._DROP_TAGS)]
     titled = tree.css(html_source._TITLE_SCAN)
     assert html_source._page_title(titled, {}) == _title_per_selector(tree)
-    assert html_source._page_title(scanned, {}, tree) == _title_per_selector(tree)
+    title_tags = tree.css(html_source._TITLE_TAG_SCAN)
+    assert html_source._page_title(title_tags, {}, tree) == _title_per_selector(tree)
 
 
 _TABLE = "<table><tr><td>本年新收</td><td>{}</td></tr></table>"

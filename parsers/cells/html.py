@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNod
 
 from parsers.cells.base import Cell, Document, defer_cells
 from parsers.cells.fields import labeled_fields
-from parsers.cells.html_depth import MAX_DEPTH, limit_depth
+from parsers.cells.html_depth import MAX_DEPTH, SCAN_FROM, count_tags, limit_depth
 from parsers.cells.html_grid import MAX_GRID_CELLS as MAX_GRID_CELLS  # the bounds, as before
 from parsers.cells.html_grid import MAX_SPAN as MAX_SPAN
 from parsers.cells.html_grid import (
@@ -107,7 +107,9 @@ def html_document(html: str | bytes) -> Document:
         # (a lone surrogate: read as text)
         with contextlib.suppress(UnicodeEncodeError):
             html = html.encode("utf-8")
-    tree, dropped = reading_tree(html)
+    # the source's < (the depth bound and the bound on the block's text both read them)
+    tags_in_source = count_tags(html) if len(html) > SCAN_FROM else None
+    tree, dropped = reading_tree(html, tags_in_source)
     warnings: list[str] = []
     if dropped:
         warnings.append(
@@ -118,7 +120,7 @@ def html_document(html: str | bytes) -> Document:
     tags = [node.tag for node in scanned]
     meta = _page_meta([node for node, tag in zip(scanned, tags, strict=True) if tag == "meta"])
     # a page that names its title in a meta tag (most CMS pages) is not searched for one
-    title = meta.get("ArticleTitle") or _page_title(scanned, meta, tree, tags)
+    title = meta.get("ArticleTitle") or _page_title(tree.css(_TITLE_TAG_SCAN), meta, tree)
     tables = kept_tables(scanned, tags)
     spanning = {node.mem_id for node, tag in zip(scanned, tags, strict=True) if tag in _CELL_TAGS}
     for node, tag in zip(scanned, tags, strict=True):
@@ -137,7 +139,13 @@ def html_document(html: str | bytes) -> Document:
         report_tables = report_tables[:MAX_REPORT_TABLES]
     lengths: dict[int, int] = {}
     article = _article_root(root, report_tables, tree, lengths)
-    lines = ReportLines(root, article, source=html, raw_chars=lengths.get(article.mem_id))
+    lines = ReportLines(
+        root,
+        article,
+        source=html,
+        raw_chars=lengths.get(article.mem_id),
+        source_tags=tags_in_source,
+    )
     meta = PageFields(meta, lambda: labeled_fields(lines.head))  # (read when asked for)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in lines.head if _TITLE_HINT.search(line)), title)
@@ -151,8 +159,9 @@ def html_document(html: str | bytes) -> Document:
     return defer_cells(doc, grid)  # (its cells made when first read)
 
 
-def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
-    """The page's tree as the parser reads it, and how many tags were below the depth limit.
+def reading_tree(html: str | bytes, tags: int | None = None) -> tuple[LexborHTMLParser, int]:
+    """The page's tree as the parser reads it, and how many tags were below the depth limit
+    (``tags``: the ``<`` of the page's source, when the caller counted them).
 
     The page is parsed as it is: its lines are read from the tree (:mod:`.html_text`, a line
     feed before every block element), where they are read.
@@ -160,7 +169,7 @@ def reading_tree(html: str | bytes) -> tuple[LexborHTMLParser, int]:
     The tree is built without lexbor's DOM events: what they change in a tree (a ``<select>``'s
     chosen option copied into its ``<selectedcontent>``) lies inside an element the reader
     drops, and the parse is a little quicker without them."""
-    html, dropped = limit_depth(html)
+    html, dropped = limit_depth(html, tags)
     return LexborHTMLParser(html, options=_NO_EVENTS), dropped
 
 
@@ -229,15 +238,21 @@ _TITLE_SCAN = ", ".join(_TITLE_SELECTORS)
 """The elements any of :data:`_TITLE_SELECTORS` finds, in one walk of the page (each selector
 alone would walk it once)."""
 _TITLE_TAGS = tuple(s for s in _TITLE_SELECTORS if not s.startswith("."))
+_TITLE_TAG_SCAN = ", ".join(_TITLE_TAGS)
+"""The title's tags, in one walk made only for a page whose meta tags do not name its title:
+each selector of a walk costs every element of the page a test, so they are left out of
+:data:`_SCAN`."""
 _TITLE_CLASSES = ", ".join(s for s in _TITLE_SELECTORS if s.startswith("."))
 """The title's class selectors: a class costs the page's walk several times what a tag name
 does, so they are looked for in a walk of their own, made only when no tag finds a title."""
-_SCAN = ", ".join(("meta", _DROP_TAGS, "table", "[rowspan], [colspan]", *_TITLE_TAGS))
-"""The meta tags, the elements to drop, the tables, the elements with a rowspan or colspan
-(the table cells among them span) and the title's tags, in one walk of the page: each walk
-of a report page costs about as much as the text of all its table cells, a search of the
-report's tables for their spanning cells alone four times what the two attributes add to
-this walk."""
+_SCAN = ", ".join(("meta", _DROP_TAGS, "table", "[rowspan], [colspan]"))
+"""The meta tags, the elements to drop, the tables and the elements with a rowspan or colspan
+(the table cells among them span), in one walk of the page: each walk of a report page costs
+about as much as the text of all its table cells, a search of the report's tables for their
+spanning cells alone four times what the two attributes add to this walk. The walk tests
+every element against each selector (a report page: about 8 us a selector), so the title's
+tags, which a page naming its title in a meta tag does not need, have a walk of their own
+(:data:`_TITLE_TAG_SCAN`)."""
 _TABLE_HOLDERS = DROP_TAGS - {"script", "style", "textarea", "iframe"}
 """Dropped elements that may hold a table (the others hold only text): the tables inside one
 are dropped with it."""

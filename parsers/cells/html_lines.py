@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from selectolax.lexbor import LexborNode
 
 from parsers.bounds import MAX_TEXT_CHARS
+from parsers.cells.html_depth import count_tags
 from parsers.cells.html_text import (
     BLOCK_TAG_IDS,
     block_text,
@@ -57,6 +58,7 @@ class ReportLines:
         *,
         source: str | bytes | None = None,
         raw_chars: int | None = None,
+        source_tags: int | None = None,
     ) -> None:
         # the page's tree, while the page's first lines may still need it (its text before
         # the block); the block, until its text is read
@@ -74,6 +76,7 @@ class ReportLines:
         # is longer; its tags bound the line feeds) and the block's text nodes' length
         self._source = source
         self._raw_chars = raw_chars
+        self._source_tags = source_tags  # (the source's ``<``, when the caller counted them)
         self._most_body: int | None = None
 
     @property
@@ -132,7 +135,10 @@ class ReportLines:
                 raw = self._raw_chars
                 if raw is None:
                     raw = len(self._article.text_lexbor())
-                most = min(most, raw + 3 * _tags(self._source))
+                tags = self._source_tags
+                if tags is None:
+                    tags = count_tags(self._source)
+                most = min(most, raw + 3 * tags)
             self._most_body = most
         return self._most_body
 
@@ -365,18 +371,6 @@ def _lines_opened(piece: str) -> int:
     counted only when its part here is not blank)."""
     return sum(1 for line in piece.split("\n")[1:] if line and not line.isspace())
 
-
-def _tags(source: str | bytes) -> int:
-    """The ``<`` of a page's source (no more tags than these): counted with numpy, a few
-    times quicker than ``bytes.count`` (which loops over the bytes one by one)."""
-    if isinstance(source, str):
-        return source.count("<")
-    import numpy  # (imported by parsers.warm in parse workers, and by the depth bound)
-
-    return int(numpy.count_nonzero(numpy.frombuffer(source, dtype=numpy.uint8) == _LT))
-
-
-_LT = ord("<")
 
 WHOLE_FOR_HEAD = 16_384
 """Characters of a report block's text up to which its lines are all normalized when the
