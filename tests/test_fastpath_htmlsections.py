@@ -126,3 +126,35 @@ def test_a_table_key_holds_the_shapes_of_its_tables_and_its_cells_kinds():
     )
     assert section_key(key, 5, 5) is None  # no cells
     assert section_key(grid.layout_key(tokens, list(cells)), 0, first) is None  # cell by cell
+
+
+@pytest.mark.parametrize("style", HTML_STYLES)
+@pytest.mark.parametrize("template", ["2021", "2019"])
+def test_table_three_met_again_is_taken_from_its_plan_with_its_template(
+    style, template, monkeypatch
+):
+    """A page whose table 三 has a layout met twice before takes that table, the template and
+    the template's votes from the table's plan (its rows are not read again) and reads as the
+    page read afresh does, though the page's layout as a whole has no plan."""
+    plans = Plans()
+    monkeypatch.setattr(grid, "PLANS", plans)
+    pages = [
+        html_document(render_html(record, style, rng=random.Random(3))).cells
+        for record in (random_record(random.Random(seed), template) for seed in range(3))
+    ]
+    for cells in pages[:2]:  # the layout met twice: its plans made
+        grid.read_grid_tables(cells, 2023)
+    plans._plans.clear()  # no plan of the whole page
+    read = grid._Grid.applications
+    monkeypatch.setattr(grid._Grid, "applications", _unread_table)
+    found = grid.read_grid_tables(pages[2], 2023)
+    monkeypatch.setattr(grid._Grid, "applications", read)
+    monkeypatch.setattr(grid, "PLANS", Plans())  # read afresh, no plan of any kind
+    fresh = grid.read_grid_tables(pages[2], 2023)
+    assert fresh is not None and found is not None
+    assert _stored(found) == _stored(fresh)
+    assert found.template_votes == fresh.template_votes
+
+
+def _unread_table(*_args):
+    raise AssertionError("a table whose layout has a plan is not read again")

@@ -35,9 +35,15 @@ from typing import NamedTuple, cast
 from parsers import schema
 from parsers.cells.base import Cell
 from parsers.cells.html_grid import GridCells, Place
-from parsers.fastpath.htmlheaders import cached_headers
+from parsers.fastpath.htmlheaders import cached_headers, cached_headers_at
 from parsers.fastpath.htmlplan import LayoutKey, Plan, Plans, layout_key
-from parsers.fastpath.htmlsections import appeals_plan_key, proactive_plan_key, read_section
+from parsers.fastpath.htmlsections import (
+    appeals_plan_key,
+    applications_plan_key,
+    proactive_plan_key,
+    read_and_keep,
+    read_section,
+)
 from parsers.fastpath.planbuild import PlanBuilder, PlannedRow, PlannedTable
 from parsers.fastpath.stream import (
     BLANK_CELL,
@@ -153,8 +159,9 @@ PLANS = Plans()
 
 def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
     """The three tables as the fast path reads them (each row as :data:`PlannedTable` gives
-    it), or None. ``key``: the page's layout, when tables 二 and 四 may be taken from the
-    plans of their own layouts (:mod:`parsers.fastpath.htmlsections`)."""
+    it), or None. ``key``: the page's layout, when each table may be taken from the plan of
+    its own layout (:mod:`parsers.fastpath.htmlsections`); table 三's plan gives the template
+    too (its rows vote)."""
     tokens, at = grid.tokens, grid.tables
     app_start = first_flagged(tokens, NEW, 0)
     if app_start is None:
@@ -164,12 +171,34 @@ def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
         return None
     app_block = _block_start(tokens, at, app_start)
     votes = template_votes(tokens, app_block)
-    app_rows = read_grid_rows(
-        tokens, at, grid.places, app_block, appeals_start, match_application_row
-    )
-    app_rows, template = application_rows(app_rows, votes)
-    if template is None or not app_rows:
-        return None
+    app_key = applications_plan_key(key, app_block, appeals_start, votes)
+    kept = PLANS.tables.get(app_key) if app_key is not None and PLANS.tables is not None else None
+    applications: Callable[[], PlannedTable | None]
+    if kept is not None:  # table 三's layout met before: its rows and the template known
+        template, votes = kept.template, dict(kept.votes)
+
+        def applications() -> PlannedTable | None:
+            return grid.plan.take(kept, app_block)
+
+    else:
+        app_rows = read_grid_rows(
+            tokens, at, grid.places, app_block, appeals_start, match_application_row
+        )
+        app_rows, found_template = application_rows(app_rows, votes)
+        if found_template is None or not app_rows:
+            return None
+        template = found_template
+
+        def applications() -> PlannedTable | None:
+            return grid.read_kept(
+                app_key,
+                schema.SECTION_APPLICATIONS,
+                template,
+                app_block,
+                lambda: grid.applications(app_rows, app_block, appeals_start, template),
+                votes,
+            )
+
     end = len(tokens)
     return found_tables(
         template,
@@ -181,7 +210,7 @@ def _read(grid: _Grid, key: LayoutKey | None = None) -> Found | None:
             (0, app_block),
             lambda: grid.proactive(app_block, template),
         ),
-        lambda: grid.applications(app_rows, app_block, appeals_start, template),
+        applications,
         lambda: grid.planned(
             appeals_plan_key(key, appeals_start, end),
             schema.SECTION_APPEALS,
@@ -295,6 +324,21 @@ class _Grid:
             if tokens[i][0] == LABEL
         ]
 
+    def _headers_at(
+        self, kind: str, find: Callable[[Sequence[_Label]], Headers | None], at: Sequence[int]
+    ) -> Headers | None:
+        """``cached_headers(kind, find, labels)`` of the label cells at ``at``, their
+        :class:`_Label` objects made only when the header layout was never met."""
+        tokens, tables, places = self.tokens, self.tables, self.places
+        layout = tuple([(tokens[i][2], tables[i], places[i]) for i in at])
+        return cached_headers_at(
+            kind,
+            find,
+            layout,
+            lambda: [_Label(_At(i, tables[i], *places[i]), tokens[i][2]) for i in at],
+            lambda k: _At(at[k], tables[at[k]], *places[at[k]]),
+        )
+
     def planned(
         self,
         key: LayoutKey | None,
@@ -321,6 +365,26 @@ class _Grid:
             lambda: _GROUP_SUMS if self.sums_checked else None,
         )
         self.sums_checked = self.sums_checked or checked
+        return table
+
+    def read_kept(
+        self,
+        key: LayoutKey | None,
+        section: str,
+        template: str,
+        start: int,
+        read: Callable[[], PlannedTable | None],
+        votes: dict[str, int],
+    ) -> PlannedTable | None:
+        """A table whose layout (``key``) has no plan kept, read by ``read()`` and kept as
+        the plan of its layout when the layout is met again, with the template's votes its
+        reading left (table 三's: its rows vote)."""
+        plans = PLANS.tables
+        if key is None or plans is None:
+            return read()
+        table, _checked = read_and_keep(
+            plans, key, section, template, start, self.plan, read, lambda: None, votes
+        )
         return table
 
     # -- placing a row ---------------------------------------------------------------------
@@ -449,11 +513,13 @@ class _Grid:
     ) -> PlannedTable | None:
         """Table 三: every row of the template once, one reading each."""
         layout = _columns_of(template, schema.SECTION_APPLICATIONS)
-        by_table: dict[int | None, list[_Label]] = {}
-        for header in self._labels(start, end):
-            by_table.setdefault(header.cell.table, []).append(header)
+        tokens = self.tokens
+        by_table: dict[int | None, list[int]] = {}  # the label cells of each table
+        for i in range(start, end):
+            if tokens[i][0] == LABEL:
+                by_table.setdefault(self.tables[i], []).append(i)
         headers_of = {
-            key: cached_headers(_APPLICATION_HEADERS, _application_headers, found)
+            key: self._headers_at(_APPLICATION_HEADERS, _application_headers, found)
             for key, found in by_table.items()
         }
         columns = _APPLICATION_COLUMNS

@@ -40,18 +40,36 @@ def cached_headers(
     one. ``labels``: the header cells as the general reader's functions read them (each with
     ``.label`` and ``.cell``); ``kind``: what ``find`` is (the same kind must always mean the
     same function with the same names)."""
-    key = (kind, tuple([(t.label, *_place(t.cell)) for t in labels]))
+    layout = tuple([(t.label, *_place(t.cell)) for t in labels])
+    return cached_headers_at(kind, find, layout, lambda: labels, lambda k: labels[k].cell)
+
+
+def cached_headers_at(
+    kind: Hashable,
+    find: Callable[[Sequence[Any]], Headers | None],
+    layout: tuple,
+    labels: Callable[[], Sequence[Any]],
+    cell: Callable[[int], Any],
+) -> Headers | None:
+    """:func:`cached_headers` where the caller gives the header layout itself (a hashable
+    item per header cell, in their order, that says its label and place the same way for
+    every page of ``kind``) and makes the header cells only when they are read: ``labels()``
+    all of them, for ``find``, when the layout was never met; ``cell(k)`` the ``k``-th one's
+    cell, for the few cells a column printed, when it was (a page's header cells are several
+    dozen objects, and most pages meet a layout met before)."""
+    key = (kind, layout)
     entry = _kept.get(key)
     if entry is None:
-        headers = find(labels)
-        _keep(key, headers, labels)
+        found = labels()
+        headers = find(found)
+        _keep(key, headers, found)
         return headers
     with suppress(KeyError):  # let go of by another thread meanwhile: it still holds
         _kept.move_to_end(key)
     if entry == _NONE:
         return None
     ranges, under, printed = entry
-    return Headers(ranges, under, {code: [labels[k].cell for k in at] for code, at in printed})
+    return Headers(ranges, under, {code: [cell(k) for k in at] for code, at in printed})
 
 
 def _place(cell: Any) -> tuple:

@@ -18,6 +18,11 @@ its own cells (indexes from the table's first cell), keyed by the shapes of the 
 that hold them, where the first cell lies in the first of them and each cell's kind or label;
 a page whose table 二 or 四 has a layout met before takes its reading from the plan, moved to
 where the table starts on the page (:meth:`parsers.fastpath.planbuild.PlanBuilder.take`).
+
+Table 三 is kept the same way, for the pages whose table 二 or 四 is what changes: its cells
+from its block's first cell to table 四's first header, with the template's votes from the
+labels before it; its rows add their votes, so its plan holds the template and the votes the
+page then has, and a page that takes it reads neither its rows nor its headers.
 """
 
 from __future__ import annotations
@@ -77,11 +82,29 @@ def read_section(
         if not plan.adds_up(tokens):
             return None, plan.check_sums is not None
         return builder.take(plan, start), plan.check_sums is not None
+    return read_and_keep(plans, key, section, template, start, builder, read, sums_of)
+
+
+def read_and_keep(
+    plans: Plans,
+    key: LayoutKey | None,
+    section: str,
+    template: str,
+    start: int,
+    builder: PlanBuilder,
+    read: Callable[[], PlannedTable | None],
+    sums_of: Callable[[], tuple[SumRule, ...] | None],
+    votes: dict[str, int] | None = None,
+) -> tuple[PlannedTable | None, bool]:
+    """:func:`read_section` of a table whose layout has no plan kept: ``read()``, written into
+    the page's plan, and kept as a plan of its own when its layout is met a second time
+    (with ``votes``, the template's votes once the table was read, when they are the table's
+    to give: see :func:`applications_plan_key`)."""
     since = (len(builder.origins), len(builder.headers))
     table = read()
     sums = sums_of()
     if table is not None and key is not None and plans.met_before(key):
-        made = builder.table_plan(section, template, table, start, since, sums)
+        made = builder.table_plan(section, template, table, start, since, sums, votes)
         if made is not None:
             plans.put(key, made)
     return table, sums is not None
@@ -90,6 +113,16 @@ def read_section(
 def proactive_plan_key(page_key: LayoutKey | None, end: int, template: str) -> LayoutKey | None:
     """The key of table 二's layout: the cells before table 三's block, and the template."""
     return section_key(page_key, 0, end, schema.SECTION_PROACTIVE, template)
+
+
+def applications_plan_key(
+    page_key: LayoutKey | None, start: int, end: int, votes: dict[str, int]
+) -> LayoutKey | None:
+    """The key of table 三's layout: its block's cells up to table 四's first header, and the
+    template's votes from the labels before the block. Its rows add their own votes to those,
+    so the template — which says what rows the table has — is the layout's too: a plan of
+    this key holds the template and the votes as the table's reading left them."""
+    return section_key(page_key, start, end, schema.SECTION_APPLICATIONS, tuple(votes.items()))
 
 
 def appeals_plan_key(page_key: LayoutKey | None, start: int, end: int) -> LayoutKey | None:

@@ -96,10 +96,12 @@ class PlanBuilder:
         start: int,
         since: tuple[int, int],
         sums: tuple[SumRule, ...] | None,
+        votes: dict[str, int] | None = None,
     ) -> Plan | None:
         """The plan of one table read afresh from cell ``start`` on (``since``: how many
         origins and header maps there were before it was read), its indexes counted from
-        ``start``; None when it names a cell before it."""
+        ``start``; None when it names a cell before it. ``votes``: the template's votes, for
+        a table whose layout decides them (table 三's)."""
         o0, h0 = since
         headers = []
         for found in self.headers[h0:]:
@@ -124,7 +126,7 @@ class PlanBuilder:
                 moved_row.append((column, -1 if i < 0 else i - start, o - o0))
             rows.append((code, tuple(moved_row)))
         tables = ((section, tuple(rows)),)
-        return _plan(template, {}, tuple(headers), tuple(origins), tables, sums)
+        return _plan(template, dict(votes or {}), tuple(headers), tuple(origins), tables, sums)
 
     def page_plan(
         self,
