@@ -72,9 +72,9 @@ from parsers.tables.placing import Headers, header_ranges
 from parsers.tables.rowlabels import match_appeal_group, match_application_row, match_item
 
 GridRow = Row  # (code, its label cells, its value cells), as in pipe text's stream
-Placing = tuple[str, Sequence[int], Headers | None]
+Placing = tuple[str, Sequence[int], Headers | None, tuple[int, ...]]
 """(how the row was placed, the cell each column takes (-1: none), the headers it was placed
-under)"""
+under, the cells it printed: those of its values not blank)"""
 
 
 class _At(NamedTuple):
@@ -396,22 +396,28 @@ class _Grid:
         headers, or in order. None when the general reader would need the arithmetic."""
         tokens = self.tokens
         if headers is not None:
-            found = self._under(values, headers.under(columns), width)
+            printed: list[int] = []
+            found = self._under(values, headers.under(columns), width, printed)
             if found is not None:
-                return ("header", found, headers)
+                return ("header", found, headers, tuple(printed))
+        printed_ = tuple([i for i in values if tokens[i][0] != BLANK_CELL])
         if len(values) > width and all(tokens[i][0] == BLANK_CELL for i in values[width:]):
             values = values[:width]
         if len(values) != width:
             values = [i for i in values if tokens[i][0] != BLANK_CELL]
             if len(values) != width:
                 return None
-        return ("order", values, None)
+        return ("order", values, None, printed_)
 
     def _under(
-        self, values: Sequence[int], under: dict[int, tuple[int, ...]], width: int
+        self,
+        values: Sequence[int],
+        under: dict[int, tuple[int, ...]],
+        width: int,
+        printed: list[int],
     ) -> list[int] | None:
         """:func:`parsers.tables.placing._under_headers` on grid cells: the cell each column
-        takes (-1: none)."""
+        takes (-1: none); ``printed`` is given the values that are not blank, in order."""
         tokens, places = self.tokens, self.places
         chosen = [-1] * width
         numbered = [False] * width
@@ -435,18 +441,15 @@ class _Grid:
                     return None
                 numbered[k] = True
                 chosen[k] = i
+                printed.append(i)
             elif chosen[k] < 0:
                 chosen[k] = i
         return chosen
 
-    def _row(
-        self, placing: Placing, columns: Sequence[str], label: Sequence[int], values: Sequence[int]
-    ) -> PlannedRow:
+    def _row(self, placing: Placing, columns: Sequence[str], label: Sequence[int]) -> PlannedRow:
         """A placed row as the general reader settles a row of one reading (its origin: the
         label cells, how it was placed, its headers and the cells it printed)."""
-        how, chosen, headers = placing
-        tokens = self.tokens
-        printed = tuple([i for i in values if tokens[i][0] != BLANK_CELL])
+        how, chosen, headers, printed = placing
         return self.plan.row(columns, chosen, label, how, headers, printed)
 
     # -- the sections ------------------------------------------------------------------------
@@ -478,7 +481,7 @@ class _Grid:
             placing = self._place(values, len(measures), headers, measures)
             if placing is None:
                 return None
-            table[code] = self._row(placing, measures, label, values)
+            table[code] = self._row(placing, measures, label)
         if table.keys() != layout.keys():
             return None  # rows not found: the general reader words it
         return {code: table[code] for code in layout}
@@ -533,7 +536,7 @@ class _Grid:
             placing = self._place(values, len(columns), headers, columns)
             if placing is None:
                 return None
-            table[code] = self._row(placing, columns, label, values)
+            table[code] = self._row(placing, columns, label)
         if table.keys() != layout.keys():
             return None  # rows not found
         return {code: table[code] for code in layout}
@@ -569,7 +572,7 @@ class _Grid:
             if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
                 return None  # read by totals only: the general reader leaves it undecided
             self.sums_checked = True
-        flat = self._row(placing, _FLAT, (), values)
+        flat = self._row(placing, _FLAT, ())
         out: dict[str, list[tuple[str, int, int]]] = {g: [] for g in _GROUPS}
         for (group, result), (_key, i, o) in zip(_FLAT_PARTS, flat, strict=True):
             out[group].append((result, i, o))

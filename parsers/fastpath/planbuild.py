@@ -33,6 +33,11 @@ PlannedTable = dict[str, PlannedRow]
 """A table as read: row code → its columns."""
 
 
+_origin = cast(Any, tuple.__new__)
+"""Makes a :class:`PlanOrigin` from its fields' tuple (the named tuple's own ``__new__`` is a
+function of Python, at twice the cost, and a fresh page makes one per row)."""
+
+
 class PlanBuilder:
     """The origins and header maps of a page's rows, in the order the reader meets them (the
     header functions hand back the header cells they were given, each knowing its position)."""
@@ -57,8 +62,8 @@ class PlanBuilder:
         """A placed row: each column with the cell it takes (-1: none) and the row's origin."""
         o = len(self.origins)
         h = None if headers is None else self._header_map(headers)
-        self.origins.append(PlanOrigin(tuple(label), how, h, printed))
-        return tuple(zip(columns, chosen, repeat(o, len(columns)), strict=False))
+        self.origins.append(_origin(PlanOrigin, (tuple(label), how, h, printed)))
+        return tuple(zip(columns, chosen, repeat(o)))  # (as many as the columns)
 
     def _header_map(self, headers: Headers) -> int:
         h = self._header_ids.get(id(headers))
