@@ -28,14 +28,14 @@ header cells the general reader's header functions take) and the record's
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from functools import lru_cache
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from parsers import schema
 from parsers.cells.base import Cell
 from parsers.cells.html_grid import GridCells, Place
-from parsers.fastpath.htmlheaders import cached_headers, cached_headers_at
+from parsers.fastpath.htmlheaders import cached_headers_at
 from parsers.fastpath.htmlplan import LayoutKey, Plan, Plans, layout_key
 from parsers.fastpath.htmlsections import (
     appeals_plan_key,
@@ -316,16 +316,11 @@ class _Grid:
         self.plan = PlanBuilder()
         self.sums_checked = False  # table 四 read by order alone, accepted as it adds up
 
-    def _labels(self, start: int, end: int) -> list[_Label]:
-        tokens, tables, places = self.tokens, self.tables, self.places
-        return [
-            _Label(_At(i, tables[i], *places[i]), tokens[i][2])
-            for i in range(start, end)
-            if tokens[i][0] == LABEL
-        ]
-
     def _headers_at(
-        self, kind: str, find: Callable[[Sequence[_Label]], Headers | None], at: Sequence[int]
+        self,
+        kind: Hashable,
+        find: Callable[[Sequence[Any]], Headers | None],
+        at: Sequence[int],
     ) -> Headers | None:
         """``cached_headers(kind, find, labels)`` of the label cells at ``at``, their
         :class:`_Label` objects made only when the header layout was never met."""
@@ -464,9 +459,11 @@ class _Grid:
         by_code = {item.code: item for item in items}
         layout = _columns_of(template, schema.SECTION_PROACTIVE)
         rows = read_grid_rows(tokens, self.tables, self.places, start, end, match_item(items))
-        by_row: dict[tuple, list[_Label]] = {}  # the label cells by (table, grid row)
-        for header in self._labels(0, end):
-            by_row.setdefault((header.cell.table, header.cell.row), []).append(header)
+        by_row: dict[tuple, list[int]] = {}  # the label cells by (table, grid row)
+        tables, places = self.tables, self.places
+        for i in range(end):
+            if tokens[i][0] == LABEL:
+                by_row.setdefault((tables[i], places[i][0]), []).append(i)
         found_headers: dict[tuple, Headers | None] = {}
         table: PlannedTable = {}
         for code, label, values in rows:
@@ -488,7 +485,7 @@ class _Grid:
 
     def _measure_headers(
         self,
-        by_row: dict[tuple, list[_Label]],
+        by_row: dict[tuple, list[int]],
         values: Sequence[int],
         variants: tuple[tuple[str, tuple[str, ...]], ...],
         found: dict[tuple, Headers | None],
@@ -498,12 +495,13 @@ class _Grid:
         table, grid_row = self.tables[values[0]], self.places[values[0]][0]
         names = [n for _code, names in variants for n in names if n]
         above = sorted((r for t, r in by_row if t == table and r < grid_row), reverse=True)
+        tokens = self.tokens
         for r in above:
             labels = by_row[(table, r)]
-            if any(n in t.label for t in labels for n in names):
+            if any(n in tokens[i][2] for i in labels for n in names):
                 key = (table, r, variants)
                 if key not in found:
-                    found[key] = cached_headers(
+                    found[key] = self._headers_at(
                         variants,
                         lambda labels: header_ranges(labels, dict(variants), contains=True),
                         labels,
@@ -562,12 +560,12 @@ class _Grid:
         values = leading + [
             i for i in range(header_end, end) if tokens[i][0] != LABEL and tables[i] == first_table
         ]
-        labels = self._labels(start, header_end)
-        headers = cached_headers(_APPEAL_HEADERS, appeal_headers, labels)
+        labels = [i for i in range(start, header_end) if tokens[i][0] == LABEL]
+        headers = self._headers_at(_APPEAL_HEADERS, appeal_headers, labels)
         placing = self._place(values, len(_FLAT), headers, _FLAT)
         if placing is None:
             return None
-        if placing[0] == "order" and not any(names_result(t.label) for t in labels):
+        if placing[0] == "order" and not any(names_result(tokens[i][2]) for i in labels):
             row = [tokens[i][3].value or 0 for i in placing[1]]
             if any(sum(row[i] for i in s.parts) != row[s.total] for s in _GROUP_SUMS):
                 return None  # read by totals only: the general reader leaves it undecided
