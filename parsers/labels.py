@@ -38,6 +38,11 @@ _COMMON_COMPAT = (
 )
 
 
+MOST_NFKC_CHARS = 18
+"""The most characters NFKC makes of one (U+FDFA, ﷺ: eighteen): a normalized text is at most
+that many times as long as its source (the rest of the normalization only removes)."""
+
+
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, fast for the usual report text.
 

@@ -12,12 +12,12 @@ the table's arithmetic. Each cell keeps the line of the text it is printed on.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from operator import itemgetter
+from typing import Any
 
 from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
+from parsers.cells.pipe_document import PipeDocument, first_lines
 from parsers.fastpath.stream import (
     BLANK_LINE,
     KIND,
@@ -87,25 +87,31 @@ def pipe_stream_document(text: str, lines: list[str] | None = None) -> Document:
     # (a page of more lines than the matcher takes cells is read cell by cell, so that the cap
     # on cells counts cells: see parsers.bounds)
     stream = _one_per_line(raw) if len(raw) <= MAX_CELLS else None
-    numbers: Sequence[int]
     if stream is None:
         stream, numbers, lines = _cells_by_line(raw)
-    else:
-        numbers = range(1, len(stream) + 1)
-        lines = list(filter(None, map(_TEXT_OF, stream)))  # (runs and blank lines have none)
-    head = lines[:40]
+        head = lines[:_HEAD_LINES]
+        return Document(
+            text="\n".join(lines), stream=stream, stream_lines=numbers, **_head_fields(head)
+        )
+    # a token per line: the text is its tokens' text lines, joined when first read
+    return PipeDocument(
+        stream,
+        len(text),
+        stream=stream,
+        stream_lines=range(1, len(stream) + 1),
+        **_head_fields(first_lines(stream, _HEAD_LINES)),
+    )
+
+
+_HEAD_LINES = 40  # lines of the text that may hold the title and the page's fields
+
+
+def _head_fields(head: list[str]) -> dict[str, Any]:
+    """The document's fields read from its first lines: its form, title and labeled fields."""
     title = next(
         (line for line in head if line.endswith(_TITLE_ENDS) and _TITLE.search(line)), None
     )  # (the pattern tried only on lines that end as a title does: a long line costs it most)
-    meta = labeled_fields(head)
-    return Document(
-        text="\n".join(lines),
-        stream=stream,
-        stream_lines=numbers,
-        form="pipe",
-        title=title,
-        meta=meta,
-    )
+    return {"form": "pipe", "title": title, "meta": labeled_fields(head)}
 
 
 def _one_per_line(raw: list[str]) -> list[Token] | None:
@@ -187,7 +193,6 @@ _seen_lines = _SeenLines()
 _seen_rows: dict[str, Row] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
-_TEXT_OF = itemgetter(TEXT)
 
 
 def _remember(line: str, found: Token | Row) -> None:
