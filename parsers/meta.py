@@ -184,7 +184,7 @@ def _title_candidates(doc: Document) -> Iterator[str]:
     if doc.title:
         yield doc.title
     i = 0
-    for head, whole in _head_lines(doc.text):
+    for head, whole in _document_head(doc):
         # ``head``: the first lines; ``whole``: all the first :data:`_HEAD_LINES` (or all
         # there are). A line and the next are asked for together, so each line waits for
         # the next before it is given.
@@ -279,6 +279,14 @@ def _head_lines(text: str) -> Iterator[tuple[list[str], bool]]:
         yield head, False
         size *= 4
     yield list(filter(str.strip, text.splitlines()))[:_HEAD_LINES], True
+
+
+def _document_head(doc: Document) -> Iterator[tuple[list[str], bool]]:
+    """:func:`_head_lines` of ``doc.text``, or, when the document holds its lines (see
+    :meth:`parsers.cells.pipe_document.PipeDocument.head_lines`), its first lines at once."""
+    if getattr(type(doc), "head_lines", None) is None:  # (the class: no instance look-up)
+        return _head_lines(doc.text)
+    return iter(((doc.head_lines(_HEAD_LINES), True),))
 
 
 def _text_end(doc: Document) -> str:

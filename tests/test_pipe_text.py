@@ -15,7 +15,7 @@ from parsers.cells.base import Document
 from parsers.cells.pipe import _cells_by_line, pipe_stream_document
 from parsers.cells.pipe_document import PipeDocument
 from parsers.labels import MOST_NFKC_CHARS
-from parsers.meta import _TAIL_LINES, _signoff, _tail_lines, _text_end
+from parsers.meta import _HEAD_LINES, _TAIL_LINES, _signoff, _tail_lines, _text_end, read_meta
 
 
 def test_nfkc_makes_no_more_characters_of_one_than_the_bound():
@@ -75,6 +75,28 @@ def test_the_sign_off_and_title_are_read_as_from_the_whole_text():
         assert _signoff(tail, count) == _signoff(whole_tail, whole_count)
         plain = pipe_stream_document(whole)  # (its lines are the text's own)
         assert (doc.title, doc.meta) == (plain.title, plain.meta)
+
+
+def test_the_first_lines_are_the_whole_texts():
+    for doc, whole in _documents():
+        for count in (1, 5, _HEAD_LINES):
+            assert doc.head_lines(count) == list(filter(str.strip, whole.splitlines()))[:count]
+
+
+def test_the_metadata_is_read_as_from_the_whole_text():
+    for doc, whole in _documents():
+        plain = Document(text=whole, form="pipe", title=doc.title, meta=doc.meta)
+        assert read_meta(doc) == read_meta(plain)
+
+
+@pytest.mark.parametrize("style", HTML_STYLES)
+def test_a_reports_metadata_is_read_without_making_its_text(style):
+    rng = random.Random(style)
+    for template in ("2019", "2021"):
+        doc = pipe_stream_document(render_pipe(random_record(rng, template), style, rng=rng))
+        meta = read_meta(doc)
+        assert meta.agency and meta.year
+        assert doc._text is None
 
 
 def test_a_pipe_document_equals_the_plain_document():

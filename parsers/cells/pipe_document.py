@@ -3,9 +3,9 @@
 A pipe text read a token per line (:func:`parsers.cells.pipe.pipe_stream_document`) holds its
 text's lines already, as the texts of its tokens: the document's text is those that are not
 empty, joined by line feeds. A record whose tables the fast path reads asks only for the first
-lines (the title and the page's fields, taken when the document is made), the last ones (the
-sign-off: :meth:`PipeDocument.text_end`) and whether the text is over the text limit
-(:meth:`PipeDocument.most_text_chars`); gathering and joining every line costs about a tenth
+lines (the title and the page's fields, taken when the document is made; the title's words:
+:meth:`PipeDocument.head_lines`), the last ones (the sign-off: :meth:`PipeDocument.text_end`)
+and whether the text is over the text limit (:meth:`PipeDocument.most_text_chars`); gathering and joining every line costs about a tenth
 of such a parse, so the whole text is made only for the records that read more of it (prose
 before 2019, a title found only in the text, a place chosen by the text).
 """
@@ -68,6 +68,15 @@ class PipeDocument(Document):
         if self._text is not None:
             return len(self._text)
         return (MOST_NFKC_CHARS + 1) * self._source_chars
+
+    def head_lines(self, count: int) -> list[str]:
+        """The text's first ``count`` lines that are not blank (all, when fewer), as
+        ``str.splitlines`` cuts them: its tokens' text lines, which hold no line break and are
+        never blank (a normalized text holds no white space at either end, and a line break is
+        white space: normalizing made it a space)."""
+        if self._text is not None:
+            return list(filter(str.strip, self._text.splitlines()))[:count]
+        return first_lines(self._tokens, count)
 
     def text_end(self, lines: int, chars: int) -> str:
         """The text after one of its line feeds (or all of it): at least ``lines`` lines and
