@@ -323,6 +323,20 @@ class Placements(Sequence[tuple]):
         numbers = [0 if v is None else v for v in self.values]
         if any(type(x) is not int for x in numbers) or any(type(t) is not int for _, t in sums):
             return None
+        key = (self.width, self.values, tuple([(tuple(c), t) for c, t in sums]))
+        found = _searched.get(key)
+        if found is None:
+            found = self._satisfying(numbers, sums)
+            if len(_searched) >= _SEARCHED_KEPT:
+                _searched.clear()
+            _searched[key] = found
+        return list(found)
+
+    def _satisfying(
+        self, numbers: list[int], sums: Sequence[tuple[Sequence[int], int | float]]
+    ) -> list[int]:
+        """:meth:`satisfying` of integer ``numbers`` (the values, a blank as 0) and targets,
+        worked out (not looked up)."""
         k, width = len(numbers), self.width
         if 0 < self._size <= _FEW and self._table is not None and any(numbers):
             # (a short table, as every row of table 三's: the tests below, grouped)
@@ -369,6 +383,13 @@ class Placements(Sequence[tuple]):
         walk(0, 0, pack.start, 0)
         return found
 
+
+_searched: dict[tuple, list[int]] = {}
+_SEARCHED_KEPT = 4096
+"""Rows searched, by shape, values and sums (see :meth:`Placements.satisfying`): a row of
+the same numbers under the same sums has the same placements, and rows repeat — a report
+read again, and the rows of few small numbers (``1``, ``2 2``) that every form prints under
+its row totals. Read only (each caller is given a copy)."""
 
 _FEW = 64
 """Most placements tested one by one (a table 三 row of seven columns has at most 35): the

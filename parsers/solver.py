@@ -526,11 +526,17 @@ def _row_total(width: int) -> tuple[int, ...]:
 
 
 def agreed(vectors: Sequence[Vector]) -> list[bool]:
-    """Per position: do all vectors hold the same value?"""
+    """Per position: do all vectors hold the same value? (Read column by column: a column's
+    values all count as its first when none differs from it — ``count`` takes the first
+    itself, and any other object that is it, as equal without asking, so a first value that
+    equals nothing, NaN, is told apart.)"""
     if not vectors:
         return []
-    first = vectors[0]
-    return [all(v[i] == first[i] for v in vectors) for i in range(len(first))]
+    count = len(vectors)
+    return [
+        column.count(first := column[0]) == count and first == first
+        for column in zip(*vectors, strict=True)
+    ]
 
 
 class _Packed:

@@ -234,3 +234,37 @@ def test_preloaded_shapes_are_served_from_the_tables_made_beforehand():
     after = combinations.cache_info()
     asked = sum(width + 1 for width in TABLE_WIDTHS)
     assert (after.hits - before.hits, after.misses - before.misses) == (asked, 0)
+
+
+def test_a_row_searched_again_gets_the_placements_worked_out_afresh():
+    """Rows are kept by shape, values and sums (a report read again, rows of the same small
+    numbers): a row met again gets the placements the search works out for it, whichever rows
+    came between, and what one caller does with its list is not seen by the next."""
+    from parsers import placements as kept
+
+    rng = random.Random(14)
+    rows = []
+    for _ in range(300):
+        width = rng.choice((7, 15, 9))
+        k = rng.randint(0, min(width, 7))
+        values = [rng.choice((None, 0, 1, 1, 2, 3, 5, 8, 13, 40)) for _ in range(k)]
+        if width == 15:  # (table 四's three groups of five, each its total)
+            sums = [
+                (tuple([0] * (5 * g) + [1, 1, 1, 1, -1] + [0] * (10 - 5 * g)), 0) for g in range(3)
+            ]
+        else:  # (a row's own total, and sometimes a column stated)
+            sums = [(tuple([1] * (width - 1) + [-1]), 0)]
+            if rng.random() < 0.5:
+                column = rng.randrange(width)
+                sums.append((tuple(int(p == column) for p in range(width)), rng.choice((0, 1, 2))))
+        rows.append((values, width, sums))
+    kept._searched.clear()
+    first = [Placements(v, w).satisfying(s) for v, w, s in rows]
+    assert kept._searched  # (the rows were kept)
+    for (values, width, sums), found in zip(rows, first, strict=True):
+        lazy = Placements(values, width)
+        assert found == lazy._satisfying([v or 0 for v in values], sums)
+        again = lazy.satisfying(sums)
+        assert again == found and again is not found
+        again.append(-1)  # (a caller's list is its own)
+        assert lazy.satisfying(sums) == found

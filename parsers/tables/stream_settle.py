@@ -157,11 +157,22 @@ def settle_rows(
         origins[code] = (p.label, p.note, p.values)
     sizes = {code: len(p.vectors) for code, p in placed.items()}
     options = {code: p.vectors for code, p in placed.items() if sizes[code]}
+    blank_row = dict.fromkeys(columns, BLANK_CELL)  # (made once, copied into each row)
+    undecided_row = dict.fromkeys(columns, UNDECIDED)
 
     def in_order(code: str) -> None:
         p = placed[code]
         row = table[code]
         found = cell_lines[code] = {}
+        note = p.note
+        if note == "order":  # (its values in the columns' order: the one reading, unbuilt)
+            for col, printed, source in zip(columns, p.printed, p.values, strict=True):
+                row[col] = printed
+                found[col] = lines[source]
+            return
+        if note == "arithmetic" and not p.values:  # (a row that prints nothing: all blank)
+            row.update(blank_row)
+            return
         for col, printed, source in zip(columns, _first(p.prints), _first(p.sources), strict=True):
             row[col] = BLANK_CELL if printed is None else printed
             if source is not None:
@@ -170,7 +181,7 @@ def settle_rows(
     for code, p in placed.items():
         if not sizes[code]:
             warnings.append(f"{where}: row {code}: {p.note}; its cells are left null")
-            table[code].update(dict.fromkeys(columns, UNDECIDED))
+            table[code].update(undecided_row)
     if not options:
         return
     if all(sizes[code] == 1 for code in options):
@@ -192,7 +203,7 @@ def settle_rows(
         if every and type(vectors) is Placements and None not in vectors.values:
             # (every placement of numbers among more columns: they agree on no column, as
             # Placements.agreed tells, and no reading is kept: a table that does not add up)
-            table[code].update(dict.fromkeys(columns, UNDECIDED))
+            table[code].update(undecided_row)
             _warn_undecided(p, code, columns, where, warnings)
             continue
         indexes: Sequence[int] = range(size) if every else cast(Sequence[int], viable)
@@ -201,7 +212,7 @@ def settle_rows(
         row = table[code]
         if agree and not any(agree):
             readings = None if every or not open_readings else _readings(p, indexes, columns)
-            row.update(dict.fromkeys(columns, UNDECIDED))
+            row.update(undecided_row)
             if readings is not None:
                 cells.readings[code] = readings
             _warn_undecided(p, code, columns, where, warnings)
