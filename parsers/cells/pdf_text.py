@@ -18,6 +18,8 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from operator import itemgetter
 
 Glyph = dict  # text, x0, x1, top, bottom (points, top-left origin), as pdfplumber names them
 
@@ -88,13 +90,17 @@ class Segment:
 
 @dataclass
 class Line:
-    """Glyphs sharing a baseline band, left to right."""
+    """Glyphs sharing a baseline band, left to right.
+
+    Its text and extent are worked out once, on first use (a line is read many times over:
+    furniture, margins, reflow, unruled tables, reading order); its glyphs and segments are
+    not changed once it is built."""
 
     glyphs: list[Glyph]
     segments: list[Segment] = field(default_factory=list)
     page: int = 0
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(s.text for s in self.segments)
 
@@ -102,19 +108,19 @@ class Line:
     def x0(self) -> float:
         return self.glyphs[0]["x0"]
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(g["x1"] for g in self.glyphs)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(g["top"] for g in self.glyphs)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(g["bottom"] for g in self.glyphs)
 
-    @property
+    @cached_property
     def size(self) -> float:
         heights = sorted(g["bottom"] - g["top"] for g in self.glyphs)
         return heights[len(heights) // 2]
@@ -124,10 +130,14 @@ def _visible(glyphs: Iterable[Glyph]) -> list[Glyph]:
     return [g for g in glyphs if g["text"] and not g["text"].isspace() and g["x1"] > g["x0"] - 0.01]
 
 
+_TOP_LEFT = itemgetter("top", "x0")
+_LEFT = itemgetter("x0")
+
+
 def group_lines(glyphs: Iterable[Glyph], *, page: int = 0) -> list[Line]:
     """Cluster glyphs into lines by vertical overlap, top to bottom; spaces are dropped (the
     geometry says where the gaps are) and glyphs drawn twice (fake bold) are kept once."""
-    ordered = sorted(_visible(glyphs), key=lambda g: (g["top"], g["x0"]))
+    ordered = sorted(_visible(glyphs), key=_TOP_LEFT)
     lines: list[list[Glyph]] = []
     band_top = band_bottom = 0.0
     for g in ordered:
@@ -142,7 +152,7 @@ def group_lines(glyphs: Iterable[Glyph], *, page: int = 0) -> list[Line]:
         band_top, band_bottom = g["top"], g["bottom"]
     out = []
     for glyph_list in lines:
-        glyph_list.sort(key=lambda g: g["x0"])
+        glyph_list.sort(key=_LEFT)
         kept: list[Glyph] = []
         for g in glyph_list:
             if (
@@ -160,28 +170,41 @@ def group_lines(glyphs: Iterable[Glyph], *, page: int = 0) -> list[Line]:
 
 
 def split_segments(glyphs: Sequence[Glyph], gap: float = SEGMENT_GAP) -> list[Segment]:
-    """Split a line's glyphs where the gap is at least ``gap`` ems; each segment gets its text.
+    """Split a line's glyphs where the gap is at least ``gap`` ems; each segment gets its text
+    (as :func:`join_glyphs` writes it).
 
-    (Every glyph's script and height are looked up once here: this runs for every line and
+    (One pass: every glyph's script and height are looked up once, and the same gap that
+    decides a segment boundary decides a space inside a segment — this runs for every line and
     every table cell of every page.)"""
     segments: list[Segment] = []
     current: list[Glyph] = []
+    parts: list[str] = []
     cjk_gap = min(gap, SEGMENT_GAP_CJK)
-    last: Glyph | None = None
+    last_x1 = 0.0
     last_cjk = False
     last_height = 0.0
     for g in glyphs:
         text = g["text"]
         height = g["bottom"] - g["top"]
-        if last is not None:
-            limit = cjk_gap if last_cjk and _cjk(text[:1]) else gap
-            if g["x0"] - last["x1"] >= limit * max(last_height, height, 1.0):
-                segments.append(Segment(current, join_glyphs(current)))
-                current = []
+        first_cjk = _cjk(text[:1])
+        if current:
+            both = last_cjk and first_cjk
+            space = g["x0"] - last_x1
+            em = max(last_height, height, 1.0)
+            if space >= (cjk_gap if both else gap) * em:
+                segments.append(Segment(current, "".join(parts)))
+                current, parts = [], []
+            elif both:
+                if space > 1.0 * em:
+                    parts.append(" ")
+            elif space > (0.6 if last_cjk or first_cjk else 0.2) * em:
+                parts.append(" ")
         current.append(g)
-        last, last_cjk, last_height = g, _cjk(text[-1:]), height
+        parts.append(text)
+        last_x1, last_height = g["x1"], height
+        last_cjk = first_cjk if len(text) == 1 else _cjk(text[-1:])
     if current:
-        segments.append(Segment(current, join_glyphs(current)))
+        segments.append(Segment(current, "".join(parts)))
     return segments
 
 
