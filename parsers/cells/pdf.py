@@ -116,14 +116,18 @@ def _read_page(content: PageContent, number: int, limits: Limits, warnings: list
             extra_h, extra_v = closing_edges([t.bbox for t in found], edges)
             if extra_h or extra_v:
                 found = find_tables(edges, extra_h, extra_v)
+        centres = (
+            [((g["x0"] + g["x1"]) / 2, (g["top"] + g["bottom"]) / 2) for g in glyphs]
+            if found
+            else []
+        )
         for table in found:
             x0, top, x1, bottom = table.bbox
+            left, right, upper, lower = x0 - 1, x1 + 1, top - 1, bottom + 1
             inside = [
                 i
-                for i, g in enumerate(glyphs)
-                if i not in used
-                and x0 - 1 <= (g["x0"] + g["x1"]) / 2 <= x1 + 1
-                and top - 1 <= (g["top"] + g["bottom"]) / 2 <= bottom + 1
+                for i, (cx, cy) in enumerate(centres)
+                if left <= cx <= right and upper <= cy <= lower and i not in used
             ]
             frag = build_fragment(number, table.bbox, table.cells, [glyphs[i] for i in inside])
             if frag.is_table():

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 TABLE_SETTINGS = {
     "snap_tolerance": 3,
@@ -147,7 +148,7 @@ class RuledTable:
 
     cells: list[tuple[float, float, float, float]]
 
-    @property
+    @cached_property
     def bbox(self) -> tuple[float, float, float, float]:
         return (
             min(c[0] for c in self.cells),

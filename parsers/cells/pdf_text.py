@@ -137,35 +137,36 @@ _LEFT = itemgetter("x0")
 def group_lines(glyphs: Iterable[Glyph], *, page: int = 0) -> list[Line]:
     """Cluster glyphs into lines by vertical overlap, top to bottom; spaces are dropped (the
     geometry says where the gaps are) and glyphs drawn twice (fake bold) are kept once."""
-    ordered = sorted(_visible(glyphs), key=_TOP_LEFT)
     lines: list[list[Glyph]] = []
+    current: list[Glyph] = []
     band_top = band_bottom = 0.0
-    for g in ordered:
-        mid = (g["top"] + g["bottom"]) / 2
-        if lines and band_top <= mid <= band_bottom:
-            lines[-1].append(g)
-            band_bottom = max(
-                band_bottom, min(g["bottom"], band_top + 2 * (g["bottom"] - g["top"]))
-            )
+    for g in sorted(_visible(glyphs), key=_TOP_LEFT):
+        top, bottom = g["top"], g["bottom"]
+        if current and band_top <= (top + bottom) / 2 <= band_bottom:
+            current.append(g)
+            reach = band_top + 2 * (bottom - top)
+            reach = reach if reach < bottom else bottom
+            if reach > band_bottom:
+                band_bottom = reach
             continue
-        lines.append([g])
-        band_top, band_bottom = g["top"], g["bottom"]
+        current = [g]
+        lines.append(current)
+        band_top, band_bottom = top, bottom
     out = []
     for glyph_list in lines:
         glyph_list.sort(key=_LEFT)
-        kept: list[Glyph] = []
-        for g in glyph_list:
+        last = glyph_list[0]
+        kept = [last]
+        for g in glyph_list[1:]:
             if (
-                kept
-                and g["text"] == kept[-1]["text"]
-                and abs(g["x0"] - kept[-1]["x0"]) < 1.0
-                and abs(g["top"] - kept[-1]["top"]) < 1.0
+                g["text"] == last["text"]
+                and abs(g["x0"] - last["x0"]) < 1.0
+                and abs(g["top"] - last["top"]) < 1.0
             ):
                 continue
             kept.append(g)
-        line = Line(kept, page=page)
-        line.segments = split_segments(kept)
-        out.append(line)
+            last = g
+        out.append(Line(kept, split_segments(kept), page))
     return out
 
 
