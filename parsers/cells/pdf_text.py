@@ -16,11 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from operator import itemgetter
+from typing import Any, Generic, TypeVar, overload
 
+T = TypeVar("T")
 Glyph = dict  # text, x0, x1, top, bottom (points, top-left origin), as pdfplumber names them
 
 # A segment boundary: a gap of this many ems between two glyphs of a line (Chinese text has
@@ -88,39 +89,65 @@ class Segment:
         return (self.x0 + self.x1) / 2
 
 
+class _Once(Generic[T]):
+    """A value worked out on first read and kept in the instance (``functools.cached_property``
+    without the lock it takes on every first read before Python 3.12: a page makes hundreds of
+    lines and reads each of these once or twice)."""
+
+    def __init__(self, compute: Callable[[Any], T]) -> None:
+        self.compute = compute
+        self.name = compute.__name__
+        self.__doc__ = compute.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> _Once[T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: type | None = None) -> T: ...
+
+    def __get__(self, obj: object | None, owner: type | None = None) -> T | _Once[T]:
+        if obj is None:
+            return self
+        value = obj.__dict__[self.name] = self.compute(obj)
+        return value
+
+
 @dataclass
 class Line:
     """Glyphs sharing a baseline band, left to right.
 
-    Its text and extent are worked out once, on first use (a line is read many times over:
-    furniture, margins, reflow, unruled tables, reading order); its glyphs and segments are
-    not changed once it is built."""
+    Its text is joined when it is made, its extent and size on first use (a line is read many
+    times over: furniture, margins, reflow, unruled tables, reading order); its glyphs and
+    segments are not changed once it is made."""
 
     glyphs: list[Glyph]
     segments: list[Segment] = field(default_factory=list)
     page: int = 0
+    text: str = field(init=False)  # the segments' texts, a space between two
 
-    @cached_property
-    def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
+    def __post_init__(self) -> None:
+        self.text = " ".join(s.text for s in self.segments)
 
     @property
     def x0(self) -> float:
         return self.glyphs[0]["x0"]
 
-    @cached_property
+    @_Once
     def x1(self) -> float:
         return max(g["x1"] for g in self.glyphs)
 
-    @cached_property
+    @_Once
     def top(self) -> float:
         return min(g["top"] for g in self.glyphs)
 
-    @cached_property
+    @_Once
     def bottom(self) -> float:
         return max(g["bottom"] for g in self.glyphs)
 
-    @cached_property
+    @_Once
     def size(self) -> float:
         heights = sorted(g["bottom"] - g["top"] for g in self.glyphs)
         return heights[len(heights) // 2]
