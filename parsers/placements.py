@@ -55,7 +55,16 @@ def preload(widths: Sequence[int] = TABLE_WIDTHS) -> None:
     for width in widths:
         for k in range(width + 1):
             combinations(width, k)
+            _shape(width, k)
             _ranks(width, k)
+
+
+@lru_cache(maxsize=256)
+def _shape(width: int, k: int) -> tuple[int, tuple[tuple[int, ...], ...] | None]:
+    """How many placements ``k`` values have among ``width`` columns, and the shape's table
+    of them (:func:`combinations`; None when there are none, or too many to list)."""
+    size = math.comb(width, k) if k <= width else 0
+    return size, combinations(width, k) if size else None
 
 
 def _layout(chosen: list[tuple[int, ...]], width: int) -> Layout:
@@ -92,9 +101,7 @@ class Placements(Sequence[tuple]):
     def __init__(self, values: Sequence, width: int):
         self.values = tuple(values)
         self.width = width
-        k = len(self.values)
-        self._size = math.comb(width, k) if k <= width else 0
-        self._table = combinations(width, k) if self._size else None
+        self._size, self._table = _shape(width, len(self.values))
         # placements already built, by index (made when the first is: most rows of a table
         # that does not add up never build one)
         self._known: dict[int, tuple] | None = None

@@ -52,10 +52,16 @@ class Rule:
     # Per row and width: the coefficient of each of the row's columns (made when first asked;
     # the form's rules are made once and serve every document).
     _coefficients: dict = field(init=False, repr=False, compare=False)
+    # Per row: its terms' ``(column, coefficient)``, in the rule's order (worked out once).
+    by_row: dict[str, tuple[tuple[int, int], ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rows", frozenset(t.row for t in self.terms))
         object.__setattr__(self, "_coefficients", {})
+        by_row: dict[str, list[tuple[int, int]]] = {}
+        for t in self.terms:
+            by_row.setdefault(t.row, []).append((t.col, t.coef))
+        object.__setattr__(self, "by_row", {row: tuple(cols) for row, cols in by_row.items()})
 
     def coefficients(self, row: str, width: int) -> tuple[int, ...]:
         """The rule's coefficient of each of ``row``'s ``width`` columns (0 where it reads
@@ -103,7 +109,11 @@ def solve(
         if rule.rows <= free_set:
             return 0  # (every term free: a row's own total, most rules)
         return sum(
-            t.coef * _num(options[t.row][0][t.col]) for t in rule.terms if t.row not in free_set
+            [
+                t.coef * (0 if (v := options[t.row][0][t.col]) is None else v)
+                for t in rule.terms
+                if t.row not in free_set
+            ]
         )
 
     # A row left to arithmetic that cannot meet its own total: the table does not add up,
@@ -150,16 +160,23 @@ def solve(
         return Solution(AMBIGUOUS if still_free else UNIQUE, viable)
 
     # Rows fixed by the unary filter become constants of the multi-row rules.
-    in_multi = {t.row for r in multi for t in r.terms}  # (once, not once a row)
+    in_multi = set().union(*[r.rows for r in multi])  # (once, not once a row)
     dp_rows = [row for row in free if row in in_multi]
+    largest = {row: _largest(options[row], viable[row]) for row in dp_rows}
     # Rows with large numbers first: their contributions prune the partial sums hardest.
-    dp_rows.sort(key=lambda row: (-_largest(options[row], viable[row]), len(viable[row])))
+    dp_rows.sort(key=lambda row: (-largest[row], len(viable[row])))
     dp_set = set(dp_rows)
     # The reading of each row the search does not place (one, or the first kept), taken once
     # for all the rules that read it.
     fixed = {row: options[row][viable[row][0]] for row in in_multi if row not in dp_set}
     start = tuple(
-        sum(t.coef * _num(fixed[t.row][t.col]) for t in rule.terms if t.row not in dp_set)
+        sum(
+            [
+                t.coef * (0 if (v := fixed[t.row][t.col]) is None else v)
+                for t in rule.terms
+                if t.row not in dp_set
+            ]
+        )
         for rule in multi
     )
     deltas: list[list[tuple[int, tuple[int | float, ...]]]] = []
@@ -167,11 +184,13 @@ def solve(
     # Each row's terms, rule by rule in each rule's order (float sums depend on it).
     terms: dict[str, list[tuple[int, int, int]]] = {row: [] for row in dp_rows}
     for m, rule in enumerate(multi):
-        for t in rule.terms:
-            if t.row in terms:
-                terms[t.row].append((m, t.col, t.coef))
+        for row, columns in rule.by_row.items():  # (a row's terms keep the rule's order)
+            found = terms.get(row)
+            if found is not None:
+                found += [(m, col, coef) for col, coef in columns]
+    bits = _field_bits(start, largest, terms)
     for row in dp_rows:
-        row_deltas, row_packed = _steps(options[row], viable[row], terms[row], len(multi))
+        row_deltas, row_packed = _steps(options[row], viable[row], terms[row], len(multi), bits)
         deltas.append(row_deltas)
         if packed is not None and row_packed is not None:
             packed.append(row_packed)
@@ -189,7 +208,7 @@ def solve(
         high[level] = list(map(operator.add, high[level + 1], most))
         reach = list(map(operator.add, reach, map(max, map(abs, least), map(abs, most))))
 
-    search = None if packed is None else _Packed.of(start, packed, low, high, reach)
+    search = None if packed is None else _Packed.of(start, packed, low, high, reach, bits)
     if search is not None:  # integers: each state one integer (see _Packed)
         origin: Any = search.start
         steps: list[list[tuple[int, Any]]] = search.deltas
@@ -410,14 +429,15 @@ def _steps(
     indexes: Sequence[int],
     terms: list[tuple[int, int, int]],
     width: int,
+    bits: int = 64,
 ) -> tuple[list[tuple[int, tuple[int | float, ...]]], list[tuple[int, int]] | None]:
     """What each candidate at ``indexes`` adds to each of the ``width`` multi-row rules
     (``terms``: the row's ``(rule, column, coefficient)``), and the same packed in one integer
-    (:class:`_Packed`) when every value is an integer, else None.
+    of fields of ``bits`` (:class:`_Packed`) when every value is an integer, else None.
 
     A row left to arithmetic (:class:`~parsers.placements.Placements`) of integers is worked
     out from the columns its values take, without building its readings; a blank adds 0."""
-    weights = _weights(width)
+    weights = _weights(width, bits)
     if isinstance(candidates, Placements):
         values = candidates.values
         if all(type(v) is int or v is None for v in values):
@@ -465,13 +485,38 @@ def _steps(
     return steps, [(i, sum(map(operator.mul, step, weights))) for i, step in steps]
 
 
+def _field_bits(
+    start: Sequence[int | float],
+    largest: Mapping[str, int | float],
+    terms: Mapping[str, Sequence[tuple[int, int, int]]],
+) -> int:
+    """The width of each sum's field in the packed states (:class:`_Packed`): wide enough
+    that the offset, ``2**(bits - 2)``, passes every partial sum and bound the search meets,
+    and no wider, up to 64. A sum never strays from its start further than what each row
+    may add to it, which is at most the row's largest value times the coefficients of its
+    terms (a column holds one value): fields of a few dozen bits for the counts a report
+    prints, instead of 64, so that every step, test and hash of a state handles a shorter
+    integer."""
+    if not all(type(x) is int for x in start) or not all(type(x) is int for x in largest.values()):
+        return 64  # (not packed: see _Packed.of)
+    most = [abs(int(x)) for x in start]
+    for row, row_terms in terms.items():
+        size = int(largest[row])
+        for m, _col, coef in row_terms:
+            most[m] += abs(coef) * size
+    needed = max(most, default=0).bit_length() + 2
+    return min(needed, 64)
+
+
 def _largest(candidates: Sequence[Vector], indexes: Sequence[int]) -> int | float:
     """The largest size of a value among the candidates at ``indexes`` (a blank counts 0).
     Every placement of a row left to arithmetic holds every one of its values: their own
     largest, without building the placements."""
     if isinstance(candidates, Placements):
-        return max((abs(_num(v)) for v in candidates.values), default=0) if indexes else 0
-    return max((abs(_num(v)) for i in indexes for v in candidates[i]), default=0)
+        if not indexes:
+            return 0
+        return max([0 if v is None else abs(v) for v in candidates.values], default=0)
+    return max([0 if v is None else abs(v) for i in indexes for v in candidates[i]], default=0)
 
 
 def _search(
@@ -542,9 +587,10 @@ def agreed(vectors: Sequence[Vector]) -> list[bool]:
 class _Packed:
     """The search's states packed in one integer each, when every number is an integer.
 
-    A state is the vector of the multi-row rules' partial sums; each sum takes a 64-bit field
-    holding it plus an offset (never negative: every partial sum lies within ``±bound``, the
-    start's sizes plus each row's largest step), whose top bit is a guard.
+    A state is the vector of the multi-row rules' partial sums; each sum takes a field (of
+    64 bits at most, as few as its sums need: :func:`_field_bits`) holding it plus an offset
+    (never negative: every partial sum lies within ``±bound``, the start's sizes plus each
+    row's largest step), whose top bit is a guard.
     Taking a row's step is adding one integer, a state is hashed as one integer, and the
     bounds every sum must stay within (``low``/``high``: what the rows left can still add)
     are tested for all sums at once: ``a >= b`` in every field is
@@ -576,10 +622,12 @@ class _Packed:
         low: list[list],
         high: list[list],
         reach: Sequence[int | float],
+        bits: int = 64,
     ) -> _Packed | None:
-        """The packed search over ``deltas`` (packed by :func:`_steps`), or None when the
-        start is not all integers or a sum could pass ``2**62``. ``reach``: per sum, the
-        larger size of each row's least and most step, added up over the rows."""
+        """The packed search over ``deltas`` (packed by :func:`_steps` in fields of
+        ``bits``), or None when the start is not all integers or a sum could pass ``2**62``.
+        ``reach``: per sum, the larger size of each row's least and most step, added up over
+        the rows."""
         if not all(type(x) is int for x in start):
             return None
         # Each sum stays within its start plus, row by row, the larger size of its least and
@@ -587,17 +635,20 @@ class _Packed:
         bound = max(map(operator.add, map(abs, start), reach)) if start else 0
         if bound >= _OFFSET:
             return None
-        weights = _weights(len(start))
+        offset = 1 << (bits - 2)
+        if bound >= offset:  # (fields chosen too narrow: never, see _field_bits)
+            raise ValueError(f"sums of {bound} do not fit fields of {bits} bits")
+        weights = _weights(len(start), bits)
 
         def packed(values: Sequence[int]) -> int:
-            """The values as fields of 64 bits (negative ones borrowing from the next: the
+            """The values as fields of ``bits`` (negative ones borrowing from the next: the
             offsets added to a state make every field of it non-negative again)."""
             return sum(map(operator.mul, values, weights))
 
-        zero = packed([_OFFSET] * len(start))
+        zero = packed([offset] * len(start))
         least = [zero - packed(level) for level in high]  # -high <= sum <= -low
         most = [zero - packed(level) for level in low]
-        guard = packed([1 << 63] * len(start))
+        guard = packed([offset << 1] * len(start))
         return cls(zero + packed(start), deltas, guard, zero, least, most)
 
     def within(self, level: int, state: int) -> bool:
@@ -609,14 +660,15 @@ class _Packed:
 
 
 _OFFSET = 1 << 62
-"""What each sum's 64-bit field holds at 0: sums within ``±2**62`` stay in bits 0-62, and the
-top bit is the field's guard."""
+"""What each sum's field holds at 0 at the widest, 64 bits: sums within ``±2**62`` stay in
+bits 0-62, and the top bit is the field's guard (a narrower field of ``bits``: its offset
+``2**(bits - 2)``, its guard ``2**(bits - 1)``)."""
 
 
-@lru_cache(maxsize=32)
-def _weights(width: int) -> tuple[int, ...]:
-    """The place of each sum's 64-bit field."""
-    return tuple(1 << (64 * m) for m in range(width))
+@lru_cache(maxsize=512)
+def _weights(width: int, bits: int = 64) -> tuple[int, ...]:
+    """The place of each sum's field of ``bits``."""
+    return tuple(1 << (bits * m) for m in range(width))
 
 
 class _Budget(Exception):

@@ -221,3 +221,50 @@ def test_a_row_missing_its_own_total_makes_the_table_inconsistent_as_the_search_
     assert solve(both, [row_sum_rule("a", 7), row_sum_rule("b", 7)]).status != INCONSISTENT
     short = {"a": Placements([3, -3], 7), "b": Placements([2, 2, 5], 7)}
     assert solve(short, [row_sum_rule("a", 7), row_sum_rule("b", 7)]).status == INCONSISTENT
+
+
+@settings(max_examples=80, deadline=None)
+@given(consistent_tables(), st.sampled_from([1, 1000, 10**6, 2**40]), st.integers(-1, 2))
+def test_narrow_fields_keep_what_fields_of_64_bits_keep(table, scale, damage):
+    # The packed states' fields are as wide as the table's sums need (_field_bits): the
+    # layered search and the walk keep the same readings of every row as with fields of 64
+    # bits, on small and large numbers, on tables that add up and on damaged ones.
+    import parsers.solver as solver
+
+    width, _truth, printed = table
+    printed = {k: [None if v is None else v * scale for v in vec] for k, vec in printed.items()}
+    if damage > 0:
+        key = sorted(printed)[0]
+        filled = [i for i, v in enumerate(printed[key]) if v is not None]
+        if filled:
+            row = list(printed[key])
+            row[filled[0]] += damage
+            printed = {**printed, key: row}
+    options = {
+        k: Placements([v for v in vec if v is not None], width) for k, vec in printed.items()
+    }
+    rules = table_rules(printed, width)
+    found = []
+    saved_bits, saved_states = solver._field_bits, solver._LAYERED_STATES
+    for wide in (False, True):
+        for walk in (False, True):
+            if wide:
+                solver._field_bits = lambda *_: 64
+            if walk:
+                solver._LAYERED_STATES = 0
+            try:
+                solution = solve(options, rules)
+            finally:
+                solver._field_bits, solver._LAYERED_STATES = saved_bits, saved_states
+            found.append((solution.status, {k: list(v) for k, v in solution.viable.items()}))
+    assert all(f == found[0] for f in found)
+
+
+def test_fields_are_as_wide_as_the_sums_need():
+    import parsers.solver as solver
+
+    terms = {"a": [(0, 0, 1), (1, 2, -1)], "b": [(0, 1, 1)]}
+    # rule 0 may reach 5 + 100 + 7, rule 1 3 + 100: 112 needs 7 bits, and 2 more
+    assert solver._field_bits((5, -3), {"a": 100, "b": 7}, terms) == 9
+    assert solver._field_bits((0, 0), {"a": 2**70, "b": 1}, terms) == 64  # (at most 64)
+    assert solver._field_bits((0.5, 0), {"a": 1, "b": 1}, terms) == 64  # (not packed)
