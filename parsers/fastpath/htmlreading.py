@@ -98,9 +98,9 @@ class GridReading(PlannedReading):
             for section, rows in self._page_plan.tables:
                 table = printed[section] = {}
                 for code, columns in rows:
-                    table[code] = {
-                        column: UNFILLED if i < 0 else tokens[i][3] for column, i, _o in columns
-                    }
+                    row = table[code] = {}
+                    for column, i, _o in columns:  # (a loop: a comprehension is a call per row)
+                        row[column] = UNFILLED if i < 0 else tokens[i][3]
         return printed
 
     def origins(self) -> str | None:
