@@ -5,6 +5,7 @@ the cells pdfplumber's table finder finds from the same rulings."""
 from __future__ import annotations
 
 import io
+import itertools
 import random
 
 import pdfplumber
@@ -70,6 +71,81 @@ def test_tables_are_the_cells_pdfplumbers_finder_gives(data):
                     ]
     unruled = data in PDFS[2::3]
     assert tables or unruled
+
+
+def _random_rulings(rng: random.Random) -> list[dict]:
+    """A page of rulings as exports draw them: a grid whose lines are split into pieces,
+    nudged off their place by up to a few points (snapped or not), some missing, and a few
+    stray short strokes, in any order."""
+
+    def nudge() -> float:
+        return rng.choice([0.0, 0.0, 0.3, -0.7, 1.5, 2.9, 3.1, rng.uniform(-4, 4)])
+
+    xs = sorted(rng.sample(range(50, 550, 10), rng.randint(2, 8)))
+    ys = sorted(rng.sample(range(50, 800, 12), rng.randint(2, 12)))
+    edges = []
+    for across, along, orientation in ((ys, xs, "h"), (xs, ys, "v")):
+        for at in across:
+            if rng.random() < 0.1:
+                continue
+            cuts = sorted(rng.sample(along, rng.randint(2, len(along))))
+            if rng.random() < 0.7:
+                cuts = [along[0], along[-1]]
+            for start, end in itertools.pairwise(cuts):
+                place = at + nudge()
+                a, b = start + nudge(), end + nudge()
+                if orientation == "h":
+                    edges.append(
+                        {
+                            "orientation": "h",
+                            "x0": a,
+                            "x1": b,
+                            "top": place,
+                            "bottom": place,
+                            "width": b - a,
+                            "height": 0.0,
+                        }
+                    )
+                else:
+                    edges.append(
+                        {
+                            "orientation": "v",
+                            "x0": place,
+                            "x1": place,
+                            "top": a,
+                            "bottom": b,
+                            "width": 0.0,
+                            "height": b - a,
+                        }
+                    )
+    for _ in range(rng.randint(0, 4)):
+        x, y, w, h = rng.uniform(0, 600), rng.uniform(0, 800), rng.uniform(0, 5), rng.uniform(0, 5)
+        edges.append({"orientation": rng.choice(["h", "v", None]), "x0": x, "x1": x + w,
+                      "top": y, "bottom": y + h, "width": w, "height": h})  # fmt: skip
+    rng.shuffle(edges)
+    return edges
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tables_from_random_rulings_are_the_cells_pdfplumbers_finder_gives(seed):
+    rng = random.Random(seed)
+    tables = 0
+    for _ in range(60):
+        edges = _random_rulings(rng)
+        want = TableFinder(_Page(edges), PLUMBER_SETTINGS).tables
+        got = find_tables(edges)
+        assert [t.cells for t in got] == [t.cells for t in want]
+        tables += len(got)
+        if want:
+            extra_h, extra_v = closing_edges([t.bbox for t in want], edges)
+            settings = dict(
+                PLUMBER_SETTINGS, explicit_horizontal_lines=extra_h, explicit_vertical_lines=extra_v
+            )
+            want = TableFinder(_Page(edges), settings).tables
+            assert [t.cells for t in find_tables(edges, extra_h, extra_v)] == [
+                t.cells for t in want
+            ]
+    assert tables > 30
 
 
 @pytest.mark.parametrize("data", PDFS[:3], ids=PDF_STYLES)

@@ -5,9 +5,10 @@ rectangles behind paragraphs and cells, and their edges would turn prose into "t
 (stroked paths and thin filled bars in a visible colour count). The cells are found by
 pdfplumber's "lines" strategy — rulings snapped and joined within a tolerance, their
 intersections, and for each intersection the smallest rectangle whose four corners are joined
-by rulings — with pdfplumber's own functions for every step but the search for rectangles,
-which is done here over indexes of the intersections (same result, in the same order,
-without testing every pair of points against sets built anew each time).
+by rulings, then the cells touching corner to corner grouped into tables — written here on
+tuples, step by step as pdfplumber does them and with the same arithmetic, so the cells are
+the ones its table finder gives (a test holds them to it), without its copying of a dict for
+every ruling moved or its comparing of every pair of points and cells again on each pass.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from operator import itemgetter
 
 TABLE_SETTINGS = {
     "snap_tolerance": 3,
@@ -158,33 +160,134 @@ class RuledTable:
         )
 
 
+Ruling = tuple[float, float, float, float, float]
+"""A ruling as the table finder works on it: ``x0, x1, top, bottom`` and its length (its
+height when vertical, its width when horizontal), kept as pdfplumber keeps it: snapping moves
+a ruling without changing its length, joining adds the added part to it."""
+
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
 def find_tables(
     edges: list[dict],
     extra_h: Sequence[dict] = (),
     extra_v: Sequence[dict] = (),
 ) -> list[RuledTable]:
     """Ruled tables found from the rulings alone (``extra_h``/``extra_v``: rulings added where
-    a table's sides are open, see :func:`closing_edges`)."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
-    from pdfplumber.utils import filter_edges
+    a table's sides are open, see :func:`closing_edges`).
 
+    pdfplumber's "lines" strategy step by step — rulings snapped to the mean of their
+    neighbours, joined where they meet, their intersections, the cells, the tables — on
+    tuples, with the same arithmetic in the same order, so the cells are the ones its table
+    finder gives (its functions copy a dict for every ruling they move and compare every pair
+    of cells again on each pass)."""
+    least = _PREFILTER_MIN_LENGTH
+    v = [_ruling(e, "height") for e in edges if e["orientation"] == "v" and e["height"] >= least]
+    h = [_ruling(e, "width") for e in edges if e["orientation"] == "h" and e["width"] >= least]
+    v += [_ruling(e, "height") for e in extra_v]
+    h += [_ruling(e, "width") for e in extra_h]
     snap, join = TABLE_SETTINGS["snap_tolerance"], TABLE_SETTINGS["join_tolerance"]
-    v = filter_edges(edges, "v", min_length=_PREFILTER_MIN_LENGTH) + list(extra_v)
-    h = filter_edges(edges, "h", min_length=_PREFILTER_MIN_LENGTH) + list(extra_h)
-    merged = merge_edges(v + h, snap, snap, join, join)
-    merged = filter_edges(merged, min_length=TABLE_SETTINGS["edge_min_length"])
-    tolerance = TABLE_SETTINGS["intersection_tolerance"]
-    intersections = edges_to_intersections(merged, tolerance, tolerance)
-    return [RuledTable(cells) for cells in cells_to_tables(intersections_to_cells(intersections))]
+    shortest = TABLE_SETTINGS["edge_min_length"]
+    horizontals = [r for r in _joined(_snapped(h, 2, snap), 0, join) if r[4] >= shortest]
+    verticals = [r for r in _joined(_snapped(v, 0, snap), 2, join) if r[4] >= shortest]
+    crossings = _intersections(verticals, horizontals, TABLE_SETTINGS["intersection_tolerance"])
+    return [RuledTable(cells) for cells in cells_to_tables(intersections_to_cells(crossings))]
 
 
-def intersections_to_cells(intersections: dict) -> list[tuple[float, float, float, float]]:
+def _ruling(edge: dict, length: str) -> Ruling:
+    return (edge["x0"], edge["x1"], edge["top"], edge["bottom"], edge[length])
+
+
+def _snapped(rulings: list[Ruling], at: int, tolerance: float) -> list[Ruling]:
+    """Rulings whose position (``at``: 0 for x0, 2 for top) lies within ``tolerance`` of the
+    next one's, chained, moved to their mean position (pdfplumber's ``snap_objects``: the
+    clusters in order of position, each in the rulings' order)."""
+    cluster: dict[float, int] = {}
+    last: float | None = None
+    k = -1
+    for value in sorted({r[at] for r in rulings}):
+        if last is None or not value <= last + tolerance:
+            k += 1
+        cluster[value] = k
+        last = value
+    groups: dict[int, list[Ruling]] = {}
+    for r in rulings:
+        groups.setdefault(cluster[r[at]], []).append(r)
+    out: list[Ruling] = []
+    for k in sorted(groups):
+        group = groups[k]
+        mean = sum(r[at] for r in group) / len(group)
+        for r in group:
+            shift = mean - r[at]
+            if at == 0:
+                out.append((r[0] + shift, r[1] + shift, r[2], r[3], r[4]))
+            else:
+                out.append((r[0], r[1], r[2] + shift, r[3] + shift, r[4]))
+    return out
+
+
+def _joined(rulings: list[Ruling], start: int, tolerance: float) -> list[Ruling]:
+    """Rulings on one line (same top when horizontal, ``start`` 0; same x0 when vertical,
+    ``start`` 2) that overlap or lie within ``tolerance`` end to start, joined into one
+    (pdfplumber's ``merge_edges``: lines in order of position, along each in order of start)."""
+    at = 2 if start == 0 else 0  # where the line is
+    lines: dict[float, list[Ruling]] = {}
+    for r in rulings:
+        lines.setdefault(r[at], []).append(r)
+    end = start + 1
+    out: list[Ruling] = []
+    for position in sorted(lines):
+        along = sorted(lines[position], key=itemgetter(start))
+        joined = along[0]
+        for r in along[1:]:
+            if r[start] <= joined[end] + tolerance:
+                if r[end] > joined[end]:
+                    joined = _extended(joined, r[end], start)
+            else:
+                out.append(joined)
+                joined = r
+        out.append(joined)
+    return out
+
+
+def _extended(r: Ruling, value: float, start: int) -> Ruling:
+    """The ruling with its end moved to ``value`` (pdfplumber's ``resize_object``: a width is
+    worked out anew, a height has the added part added)."""
+    if start == 0:
+        return (r[0], value, r[2], r[3], value - r[0])
+    return (r[0], r[1], r[2], value, r[4] + (value - r[3]))
+
+
+def _intersections(
+    verticals: list[Ruling], horizontals: list[Ruling], tolerance: float
+) -> dict[tuple[float, float], tuple[set[Box], set[Box]]]:
+    """Where a vertical and a horizontal ruling meet (within ``tolerance``): the point, and the
+    boxes of the vertical and of the horizontal rulings through it."""
+    out: dict[tuple[float, float], tuple[set[Box], set[Box]]] = {}
+    across = [((r[0], r[2], r[1], r[3]), r[2], r[0], r[1]) for r in horizontals]
+    for x0, x1, top, bottom, _ in verticals:
+        for box, y, left, right in across:
+            if (
+                top <= y + tolerance
+                and bottom >= y - tolerance
+                and x0 >= left - tolerance
+                and x0 <= right + tolerance
+            ):
+                point = (x0, y)
+                if point not in out:
+                    out[point] = (set(), set())
+                out[point][0].add((x0, top, x1, bottom))
+                out[point][1].add(box)
+    return out
+
+
+def intersections_to_cells(
+    intersections: dict[tuple[float, float], tuple[set[Box], set[Box]]],
+) -> list[Box]:
     """For each intersection (in sorted order), the smallest cell having it as its top-left
     corner: the nearest point below and the nearest point to the right joined to it by a
     ruling, whose bottom-right corner is joined to both — pdfplumber's
     ``intersections_to_cells``, with the rulings at each point as sets built once."""
-    verticals = {p: frozenset(_bbox(e) for e in at["v"]) for p, at in intersections.items()}
-    horizontals = {p: frozenset(_bbox(e) for e in at["h"]) for p, at in intersections.items()}
     points = sorted(intersections)
     by_x: dict[float, list[tuple[float, float]]] = {}
     by_y: dict[float, list[tuple[float, float]]] = {}
@@ -197,9 +300,9 @@ def intersections_to_cells(intersections: dict) -> list[tuple[float, float, floa
         by_y[point[1]].append(point)
 
     def joined(p1, p2) -> bool:
-        if p1[0] == p2[0] and not verticals[p1].isdisjoint(verticals[p2]):
+        if p1[0] == p2[0] and not intersections[p1][0].isdisjoint(intersections[p2][0]):
             return True
-        return p1[1] == p2[1] and not horizontals[p1].isdisjoint(horizontals[p2])
+        return p1[1] == p2[1] and not intersections[p1][1].isdisjoint(intersections[p2][1])
 
     cells = []
     for point in points[:-1]:
@@ -228,5 +331,35 @@ def _smallest_cell(point, below, right, intersections, joined):
     return None
 
 
-def _bbox(edge: dict) -> tuple[float, float, float, float]:
-    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
+def cells_to_tables(cells: list[Box]) -> list[list[Box]]:
+    """The cells grouped into tables, top to bottom, a table being the cells that touch corner
+    to corner (one cell alone is no table) — pdfplumber's ``cells_to_tables``, same tables
+    with their cells in the same order (passes over the cells left, each taking every cell
+    that touches the table so far), with each cell's corners made once and the cells left
+    listed anew on each pass instead of removed one by one."""
+    remaining = [(cell, _corners(cell)) for cell in cells]
+    tables: list[list[Box]] = []
+    table: list[Box] = []
+    corners: set[tuple[float, float]] = set()
+    while remaining:
+        before = len(table)
+        left = []
+        for cell, its_corners in remaining:
+            if not table or not corners.isdisjoint(its_corners):
+                corners.update(its_corners)
+                table.append(cell)
+            else:
+                left.append((cell, its_corners))
+        remaining = left
+        if len(table) == before:
+            tables.append(table)
+            table, corners = [], set()
+    if table:
+        tables.append(table)
+    tables.sort(key=lambda t: min((c[1], c[0]) for c in t))
+    return [t for t in tables if len(t) > 1]
+
+
+def _corners(cell: Box) -> tuple[tuple[float, float], ...]:
+    x0, top, x1, bottom = cell
+    return ((x0, top), (x0, bottom), (x1, top), (x1, bottom))
