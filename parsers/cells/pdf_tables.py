@@ -24,6 +24,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import cast
 
 from parsers.cells.pdf_text import Glyph, cell_text, group_lines
@@ -35,8 +36,10 @@ _VALUE = re.compile(
 _ENUMERATED = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]+[）)、.．]|[（(]?\d{1,2}[）)、.．])")
 
 
+@lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
-    """A printed number or a dash standing for no number."""
+    """A printed number or a dash standing for no number (remembered by text: a page's cells
+    and segments repeat a few hundred)."""
     return bool(_VALUE.match(unicodedata.normalize("NFKC", text).strip()))
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parsers.cells.pdf_tables import _ENUMERATED, GridCell, is_value
 from parsers.cells.pdf_text import Line, Segment, join_glyphs, join_lines, space_between
@@ -110,8 +111,11 @@ def _row_key(cells: list[GridCell]) -> tuple[str, ...]:
     return tuple(normalize_label(c.text) for c in sorted(cells, key=lambda c: c.col) if c.text)
 
 
+@lru_cache(maxsize=8192)
 def is_value_run(text: str) -> bool:
-    """One number, or numbers separated by spaces (cells the layout ran together)."""
+    """One number, or numbers separated by spaces (cells the layout ran together).
+
+    (Remembered by text: the table search asks it of the same segments again and again.)"""
     parts = text.split()
     return bool(parts) and all(is_value(p) for p in parts)
 
