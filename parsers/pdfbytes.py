@@ -211,19 +211,24 @@ def inflates_beyond(data: bytes, cap: int) -> bool:
     Streams whose filter chain puts ASCII85/ASCIIHex before Flate are counted too (the text
     encodings are undone first; they only shrink). Unfiltered streams count as their length.
     Each stream is first counted at a bound (a deflate stream inflates to at most
-    :data:`DEFLATE_MAX_RATIO` times its size), and streams are unpacked, largest bound first,
-    only while the count is beyond the cap: an ordinary report's streams are bounded well
-    under it and none need unpacking, where a file of a few hundred KB (embedded fonts) needs
-    its largest one or two. The answer is the one unpacking every stream gives; the counting
+    :data:`DEFLATE_MAX_RATIO` times its size), and streams are unpacked only while the count is
+    beyond the cap, each time the smallest that can bring it under: an ordinary report's
+    streams are bounded well under the cap and none need unpacking, where a file of a few
+    hundred KB (embedded fonts) needs one or two. The answer is the one unpacking every stream gives; the counting
     stops once it passes the cap.
     """
     streams = [c for c in map(_counted, iter_streams(data)) if c is not None]
-    streams.sort(key=lambda c: c.bound, reverse=True)
+    streams.sort(key=lambda c: c.bound)
     exact = 0
     bound = sum(c.bound for c in streams)
-    for stream in streams:
-        if exact + bound <= cap:
+    while streams:
+        excess = exact + bound - cap
+        if excess <= 0:
             return False
+        # the smallest stream whose bound alone covers the excess (a font inflates to a few
+        # times its size, far under its bound), else the largest
+        pick = next((k for k, c in enumerate(streams) if c.bound > excess), len(streams) - 1)
+        stream = streams.pop(pick)
         bound -= stream.bound
         exact += stream.size(cap - exact + 1)
         if exact > cap:

@@ -70,10 +70,12 @@ def test_streams_bounded_under_the_cap_are_not_inflated(monkeypatch):
     assert not pdfbytes.inflates_beyond(data, 256 << 20)
 
 
-def test_the_largest_stream_is_inflated_first_and_alone_when_that_settles_it(monkeypatch):
-    big = zlib.compress(bytes(random.Random(1).randrange(256) for _ in range(30_000)), 9)
-    small = zlib.compress(b"q 1 0 0 1 0 0 cm Q\n" * 20, 9)
-    data = _file([_stream(small), _stream(big), _stream(small)])
+def _noise(size: int, seed: int) -> bytes:
+    """Bytes that do not compress, compressed."""
+    return zlib.compress(random.Random(seed).randbytes(size), 9)
+
+
+def _inflating_recorded(monkeypatch) -> list[int]:
     inflated: list[int] = []
     real = pdfbytes.inflated_size
 
@@ -82,9 +84,27 @@ def test_the_largest_stream_is_inflated_first_and_alone_when_that_settles_it(mon
         return real(body, cap)
 
     monkeypatch.setattr(pdfbytes, "inflated_size", counted)
-    cap = pdfbytes.DEFLATE_MAX_RATIO * (2 * len(small)) + 30_000
+    return inflated
+
+
+def test_the_smallest_stream_that_can_settle_the_count_is_inflated_alone(monkeypatch):
+    small, medium, big = _noise(1_000, 1), _noise(10_000, 2), _noise(30_000, 3)
+    data = _file([_stream(big), _stream(small), _stream(medium)])
+    bounds = pdfbytes.DEFLATE_MAX_RATIO * (len(small) + len(medium) + len(big))
+    inflated = _inflating_recorded(monkeypatch)
+    # beyond the cap by more than the small stream's bound, less than the medium one's
+    cap = bounds - pdfbytes.DEFLATE_MAX_RATIO * (len(small) + len(medium)) // 2
     assert not pdfbytes.inflates_beyond(data, cap)
-    assert inflated == [len(big)]
+    assert inflated == [len(medium)]
+
+
+def test_the_largest_stream_is_inflated_first_when_none_can_settle_it_alone(monkeypatch):
+    small, medium, big = _noise(1_000, 1), _noise(10_000, 2), _noise(30_000, 3)
+    data = _file([_stream(small), _stream(big), _stream(medium)])
+    inflated = _inflating_recorded(monkeypatch)
+    cap = 50_000  # all three must be inflated to tell
+    assert not pdfbytes.inflates_beyond(data, cap)
+    assert inflated[0] == len(big) and sorted(inflated) == sorted(map(len, (small, medium, big)))
 
 
 def test_a_flate_bomb_is_counted_beyond_the_cap():
