@@ -334,9 +334,10 @@ class Placements(Sequence[tuple]):
         found = _searched.get(key)
         if found is None:
             found = self._satisfying(numbers, sums)
-            if len(_searched) >= _SEARCHED_KEPT:
-                _searched.clear()
-            _searched[key] = found
+            if len(found) <= _SEARCHED_LONGEST:
+                if len(_searched) >= _SEARCHED_KEPT:
+                    _searched.clear()
+                _searched[key] = found
         return list(found)
 
     def _satisfying(
@@ -392,11 +393,14 @@ class Placements(Sequence[tuple]):
 
 
 _searched: dict[tuple, list[int]] = {}
-_SEARCHED_KEPT = 4096
 """Rows searched, by shape, values and sums (see :meth:`Placements.satisfying`): a row of
 the same numbers under the same sums has the same placements, and rows repeat — a report
 read again, and the rows of few small numbers (``1``, ``2 2``) that every form prints under
 its row totals. Read only (each caller is given a copy)."""
+_SEARCHED_KEPT = 4096
+_SEARCHED_LONGEST = 512
+"""Most placements a row kept in :data:`_searched` holds (a table 四 row whose sums leave
+thousands is searched again when met again: its memory, not the search, is what counts)."""
 
 _FEW = 64
 """Most placements tested one by one (a table 三 row of seven columns has at most 35): the

@@ -268,3 +268,17 @@ def test_a_row_searched_again_gets_the_placements_worked_out_afresh():
         assert again == found and again is not found
         again.append(-1)  # (a caller's list is its own)
         assert lazy.satisfying(sums) == found
+
+
+def test_a_row_with_many_placements_is_searched_again_not_kept():
+    """A row whose sums leave more placements than are kept (zeros among fifteen columns:
+    every one) is searched each time, with the same answer."""
+    from parsers import placements as kept
+
+    kept._searched.clear()
+    row = Placements([0, 0, 0, 0], 15)
+    sums = [(tuple([0] * (5 * g) + [1, 1, 1, 1, -1] + [0] * (10 - 5 * g)), 0) for g in range(3)]
+    found = row.satisfying(sums)
+    assert found == list(range(len(row))) and len(found) > kept._SEARCHED_LONGEST
+    assert not kept._searched
+    assert row.satisfying(sums) == found
