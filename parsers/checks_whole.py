@@ -159,11 +159,23 @@ def rules_on_flats(
 def flat_lists(values: list, statuses: Callable[[], list[str]]) -> Flat:
     """A table's flat lists from its cells' values in the rules' order (None where a cell
     holds no number) and, called only where some cell holds none, their statuses."""
-    if None not in values:
+    if not _holds_none(values):
         return Flat(values, values, None)
     found = statuses()
     counted = [0 if value is None else value for value in values]
     return Flat(values, counted, found, MISSING in found or UNCERTAIN in found)
+
+
+def _holds_none(values: list) -> bool:
+    """``None in values``, quick where every value is a number (nearly every table): adding
+    the numbers up is a C-level pass, while ``in`` compares each number with None the slow way
+    (an ``==`` of two types that cannot compare). A sum that fails (a None, or anything else
+    it cannot add) leaves the answer to ``in``."""
+    try:
+        sum(values)
+    except (TypeError, OverflowError):
+        return None in values
+    return False
 
 
 class Flat(NamedTuple):

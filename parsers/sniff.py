@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from parsers import pdfbytes
@@ -144,14 +145,15 @@ def examine_lines(
     pdf_at = data.find(b"%PDF-", 0, 1024)
     if pdf_at >= 0:
         return Examined(_sniff_pdf(data)), None
-    if data.startswith(b"{\\rtf"):
-        return Examined(Sniffed(RTF, "ascii")), None
-    image = _image_kind(data)
-    if image:
-        return Examined(Sniffed(IMAGE, None, image)), None
-    archive = _archive_kind(data)
-    if archive:
-        return Examined(Sniffed(ARCHIVE, None, archive)), None
+    if data[0] in _MAGIC_FIRST_BYTES:  # (no text form starts as these magic numbers do)
+        if data.startswith(b"{\\rtf"):
+            return Examined(Sniffed(RTF, "ascii")), None
+        image = _image_kind(data)
+        if image:
+            return Examined(Sniffed(IMAGE, None, image)), None
+        archive = _archive_kind(data)
+        if archive:
+            return Examined(Sniffed(ARCHIVE, None, archive)), None
     return _sniff_text(data, content_type)
 
 
@@ -278,6 +280,11 @@ def _ole_is_kingsoft(ole, lower_streams: set[str]) -> bool:
             if _KINGSOFT.search(ole.openstream(name).read()):
                 return True
     return False
+
+
+_MAGIC_FIRST_BYTES = frozenset(b"{\xff\x89GIMRB7\x1f")
+"""The first byte of each signature below (RTF, images, archives): the rest of the bytes are
+looked at only after one of them."""
 
 
 def _image_kind(data: bytes) -> str:
@@ -505,7 +512,11 @@ def _sniff_text(data: bytes, content_type: str | None) -> tuple[Examined, list[s
         kind, lines = _text_form(text, content_type)
         if len(decoded) > _TEXT_READ or decoded.startswith("\ufeff"):
             lines = None  # (the lines of a part of the text, or with its byte-order mark)
-    return Examined(Sniffed(kind, encoding, detail), _without_bom(decoded), utf8), lines
+    return Examined(_text_sniffed(kind, encoding, detail), _without_bom(decoded), utf8), lines
+
+
+_text_sniffed = lru_cache(maxsize=256)(Sniffed)
+"""A text's :class:`Sniffed` (immutable: the few of them are made once and shared)."""
 
 
 _TEXT_READ = 200_000
