@@ -101,6 +101,17 @@ FIELD_PIECES = [
 ]
 
 
+def test_every_key_of_a_labeled_field_is_read():
+    from parsers.cells.fields import LABELED_FIELD, labeled_fields
+
+    keys = LABELED_FIELD.pattern.split("(?P<key>", 1)[1].split(")", 1)[0].split("|")
+    assert len(keys) > 10
+    for key in keys:
+        for spaced in (key.replace(r"\s*", ""), key.replace(r"\s*", " ")):
+            line = f"正文 {spaced}：某某县人民政府 |"
+            assert labeled_fields([line]) == {key.replace(r"\s*", ""): "某某县人民政府"}, line
+
+
 def test_labeled_fields_are_the_fields_of_each_line_in_turn():
     import re
 

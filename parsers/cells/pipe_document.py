@@ -83,11 +83,13 @@ class PipeDocument(Document):
         more than ``chars`` characters, read from the last tokens back."""
         if self._text is not None:
             return self._text
-        end: list[str] = []
-        size = -1  # (the joined length: a line feed before each line but the first)
-        for line in token_texts(reversed(self._tokens)):
-            if len(end) >= lines and size > chars:
-                return "\n".join(end[::-1])
+        texts = token_texts(reversed(self._tokens))
+        end = list(islice(texts, lines))
+        size = sum(map(len, end)) + len(end) - 1  # (joined: a line feed between two lines)
+        for line in texts:  # (more lines, only while the characters are too few)
+            if size > chars:
+                end.reverse()
+                return "\n".join(end)
             end.append(line)
             size += len(line) + 1
         return self.text  # (all of it)
