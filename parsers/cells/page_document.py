@@ -11,30 +11,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from parsers.cells.base import Document
 from parsers.cells.html_lines import ReportLines
+from parsers.cells.lazy_document import LazyTextDocument
 
 
-class PageDocument(Document):
+class PageDocument(LazyTextDocument):
     """A :class:`Document` whose :attr:`text` is ``"\\n".join(lines.lines)``, made when first
     read; :meth:`text_end` and :meth:`most_text_chars` read what they need of it without
     making it. Equal to (and pickled as) the plain Document it stands for."""
 
     def __init__(self, lines: ReportLines, **fields: Any) -> None:
         self._lines = lines
-        self._text: str | None = None
-        super().__init__(text="", **fields)
-        self._text = None  # (the dataclass's __init__ set it)
+        super().__init__(**fields)
 
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text = "\n".join(self._lines.lines)
-        return self._text
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._text = value
+    def _make_text(self) -> str:
+        return "\n".join(self._lines.lines)
 
     def most_text_chars(self) -> int:
         """A bound on ``len(self.text)``, made without the text when it is not yet made."""
@@ -46,20 +37,3 @@ class PageDocument(Document):
         if self._text is not None or self._lines.made:
             return self.text
         return self._lines.text_end(lines, chars)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Document):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[Any, ...]:  # across processes: the plain Document
-        return (_plain, ({name: getattr(self, name) for name in _FIELDS},))
-
-
-_FIELDS = tuple(Document.__dataclass_fields__)
-
-
-def _plain(fields: dict[str, Any]) -> Document:
-    return Document(**fields)

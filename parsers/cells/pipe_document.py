@@ -17,7 +17,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import Any
 
-from parsers.cells.base import Document
+from parsers.cells.lazy_document import LazyTextDocument
 from parsers.fastpath.stream import TEXT, Token
 from parsers.labels import MOST_NFKC_CHARS
 
@@ -35,7 +35,7 @@ def first_lines(tokens: Sequence[Token], count: int) -> list[str]:
     return list(islice(token_texts(tokens), count))
 
 
-class PipeDocument(Document):
+class PipeDocument(LazyTextDocument):
     """A :class:`Document` whose :attr:`text` is its tokens' text lines joined by line feeds,
     made when first read; :meth:`text_end` and :meth:`most_text_chars` read what they need of
     it without making it. Equal to (and pickled as) the plain Document it stands for.
@@ -46,19 +46,10 @@ class PipeDocument(Document):
     def __init__(self, tokens: Sequence[Token], source_chars: int, **fields: Any) -> None:
         self._tokens = tokens
         self._source_chars = source_chars
-        self._text: str | None = None
-        super().__init__(text="", **fields)
-        self._text = None  # (the dataclass's __init__ set it)
+        super().__init__(**fields)
 
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            self._text = "\n".join(token_texts(self._tokens))
-        return self._text
-
-    @text.setter
-    def text(self, value: str) -> None:
-        self._text = value
+    def _make_text(self) -> str:
+        return "\n".join(token_texts(self._tokens))
 
     def most_text_chars(self) -> int:
         """A bound on ``len(self.text)``, made without the text when it is not yet made: each
@@ -93,20 +84,3 @@ class PipeDocument(Document):
             end.append(line)
             size += len(line) + 1
         return self.text  # (all of it)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Document):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _FIELDS)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __reduce__(self) -> tuple[Any, ...]:  # across processes: the plain Document
-        return (_plain, ({name: getattr(self, name) for name in _FIELDS},))
-
-
-_FIELDS = tuple(Document.__dataclass_fields__)
-
-
-def _plain(fields: dict[str, Any]) -> Document:
-    return Document(**fields)
