@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import cast
 
-from parsers.cells.pdf_text import Glyph, cell_text, group_lines
+from parsers.cells.pdf_text import Glyph, Line, group_lines, join_lines
 
 EDGE_TOLERANCE = 2.0  # points: rulings closer than this are the same grid line
 _VALUE = re.compile(
@@ -156,10 +156,14 @@ def build_fragment(
         cells.append(FragCell(r, c, 1, 1, xs[c], xs[c + 1], top=ys[r], bottom=ys[r + 1], page=page))
     out: list[FragCell] = []
     for k, cell in enumerate(cells):
-        gl = inside.get(k, [])
-        cell.text = cell_text(gl)
-        if cell.colspan > 1 and gl:
-            split = _split_values(cell, gl, xs)
+        held = inside.get(k)
+        if not held:  # an empty cell (most blanks of a table)
+            out.append(cell)
+            continue
+        lines = group_lines(held)
+        cell.text = join_lines([line.text for line in lines])  # as cell_text reads them
+        if cell.colspan > 1:
+            split = _split_values(cell, lines, xs)
             if split:
                 out.extend(split)
                 continue
@@ -167,8 +171,9 @@ def build_fragment(
     return Fragment(page, tuple(bbox), xs, n_rows, out)
 
 
-def _split_values(cell: FragCell, glyphs: Sequence[Glyph], xs: Sequence[float]) -> list[FragCell]:
-    lines = group_lines(glyphs)
+def _split_values(cell: FragCell, lines: Sequence[Line], xs: Sequence[float]) -> list[FragCell]:
+    """The cell's one line of numbers, one cell per grid column the numbers stand over (no
+    cells when the line is not numbers alone, or they do not stand over distinct columns)."""
     if len(lines) != 1 or len(lines[0].segments) < 2:
         return []
     segments = lines[0].segments

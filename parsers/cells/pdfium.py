@@ -273,9 +273,14 @@ def _shapes(page: pdfium.PdfPage, left: float, top: float, height: float) -> lis
     reader = _PathReader(left, top)
     raw = ctypes.cast(page.raw, ctypes.c_void_p)
     identity = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-    walk, page_object = reader.walk, _page_object
+    path, walk, page_object, object_type = reader.path, reader.walk, _page_object, _object_type
     for i in range(_count_objects(raw)):
-        walk(page_object(raw, i), identity, 0)
+        obj = page_object(raw, i)
+        kind = object_type(obj)  # most are text: only paths and forms are read
+        if kind == _PATH:
+            path(obj, identity)
+        elif kind == _FORM:
+            walk(obj, identity, 0)
     return reader.out
 
 
