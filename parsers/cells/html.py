@@ -14,7 +14,6 @@ import re
 from selectolax.lexbor import LexborDocumentOptions, LexborHTMLParser, LexborNode
 
 from parsers.cells.base import Cell, Document, defer_cells
-from parsers.cells.fields import labeled_fields
 from parsers.cells.html_depth import MAX_DEPTH, SCAN_FROM, count_tags, limit_depth
 from parsers.cells.html_grid import MAX_GRID_CELLS as MAX_GRID_CELLS  # the bounds, as before
 from parsers.cells.html_grid import MAX_SPAN as MAX_SPAN
@@ -146,7 +145,7 @@ def html_document(html: str | bytes) -> Document:
         raw_chars=lengths.get(article.mem_id),
         source_tags=tags_in_source,
     )
-    meta = PageFields(meta, lambda: labeled_fields(lines.head))  # (read when asked for)
+    meta = PageFields(meta, lines.head_fields)  # (read when asked for)
     if title is None or not _TITLE_HINT.search(title):
         title = next((line for line in lines.head if _TITLE_HINT.search(line)), title)
     grid = PageGrid()

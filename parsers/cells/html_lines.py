@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from selectolax.lexbor import LexborNode
 
 from parsers.bounds import MAX_TEXT_CHARS
+from parsers.cells.fields import labeled_fields, may_hold_fields
 from parsers.cells.html_depth import count_tags
 from parsers.cells.html_text import (
     BLOCK_TAG_IDS,
@@ -111,6 +112,30 @@ class ReportLines:
         if self._head is None:
             self._head = self._read_head()
         return self._head
+
+    def head_fields(self) -> dict[str, str]:
+        """``labeled_fields(self.head)``: the labeled fields (发布日期：…) of the page's first
+        lines. Most report pages print none above their report, and showing that from the
+        first lines costs a walk of the page down into its tables (a line per cell); the
+        page's text nodes, joined by the parser, are searched first, and the first lines read
+        only when a label followed by a colon lies within the characters they are read from."""
+        if self._head is None:
+            text = self._page_text_nodes()
+            if text is not None and not may_hold_fields(text, PAGE_HEAD_CHARS):
+                return {}
+        return labeled_fields(self.head)
+
+    def _page_text_nodes(self) -> str | None:
+        """The page's text as the parser joins its text nodes: every character of its first
+        lines in order, without the line feeds of its block elements (text on one of its lines
+        is the same there); or its text once read; None when the tree is let go."""
+        if self._nodes is not None:
+            return self._nodes[0].text_lexbor()
+        if self._whole:
+            if self._article is not None:
+                return self._article.text_lexbor()
+            return self._body
+        return None
 
     def most_chars(self) -> int:
         """A bound on the length of the text the lines make (``"\\n".join(self.lines)``),
