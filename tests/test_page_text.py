@@ -6,22 +6,16 @@ from __future__ import annotations
 
 import pickle
 import random
-import unicodedata
 
 import pytest
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from parsers.cells.base import Document
 from parsers.cells.html import html_document
-from parsers.cells.html_lines import MOST_NFKC_CHARS, ReportLines
+from parsers.cells.html_lines import ReportLines
 from parsers.cells.page_document import PageDocument
 from parsers.labels import normalize_lines
 from parsers.meta import _TAIL_LINES, _signoff, _tail_lines, _text_end
-
-
-def test_nfkc_makes_no_more_characters_of_one_than_the_bound():
-    most = max(len(unicodedata.normalize("NFKC", chr(c))) for c in range(0x110000))
-    assert most == MOST_NFKC_CHARS
 
 
 class _Lines(ReportLines):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pickle
 import random
-import unicodedata
 
 import pytest
 
@@ -14,14 +13,7 @@ from fixtures.reportgen import HTML_STYLES, random_record, render_pipe
 from parsers.cells.base import Document
 from parsers.cells.pipe import _cells_by_line, pipe_stream_document
 from parsers.cells.pipe_document import PipeDocument
-from parsers.labels import MOST_NFKC_CHARS
 from parsers.meta import _HEAD_LINES, _TAIL_LINES, _signoff, _tail_lines, _text_end, read_meta
-
-
-def test_nfkc_makes_no_more_characters_of_one_than_the_bound():
-    most = max(len(unicodedata.normalize("NFKC", chr(c))) for c in range(0x110000))
-    assert most == MOST_NFKC_CHARS
-
 
 _PIECES = (
     "\n", "\n\n", " ", "\u3000", "０ |\n", "ﷺ", "（一）|\n", "0 |\n", "本年新收 |\n", "||\n",

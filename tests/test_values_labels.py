@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from parsers import schema
-from parsers.labels import normalize_label
+from parsers.labels import MOST_NFKC_CHARS, normalize_label
 from parsers.model import BLANK, DASH, NUMBER
 from parsers.tables import match_application_row
 from parsers.values import read_value
@@ -109,3 +111,9 @@ def test_every_schema_row_matches_its_own_official_label():
         for row in schema.application_rows(template):
             assert match_application_row(normalize_label(row.label), previous) == row.code
             previous = row.code
+
+
+def test_nfkc_makes_no_more_characters_of_one_than_the_bound():
+    """The bound the HTML and pipe documents give on their text's length without making it."""
+    most = max(len(unicodedata.normalize("NFKC", chr(c))) for c in range(0x110000))
+    assert most == MOST_NFKC_CHARS

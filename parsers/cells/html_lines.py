@@ -25,7 +25,7 @@ from parsers.cells.html_text import (
     text_backwards,
     text_forwards,
 )
-from parsers.labels import normalize_lines
+from parsers.labels import MOST_NFKC_CHARS, normalize_lines
 
 PAGE_HEAD_CHARS = 30_000
 """Characters of the page's text its first lines are looked for in."""
@@ -139,7 +139,7 @@ class ReportLines:
 
     def most_chars(self) -> int:
         """A bound on the length of the text the lines make (``"\\n".join(self.lines)``),
-        without making them: NFKC makes at most :data:`MOST_NFKC_CHARS` characters of one,
+        without making them: NFKC makes at most :data:`~parsers.labels.MOST_NFKC_CHARS` characters of one,
         and the rest of the normalization only removes characters."""
         if self._lines is not None:  # (the length of the text they make, exactly)
             return sum(map(len, self._lines)) + max(len(self._lines) - 1, 0)
@@ -400,10 +400,6 @@ def _lines_opened(piece: str) -> int:
 WHOLE_FOR_HEAD = 16_384
 """Characters of a report block's text up to which its lines are all normalized when the
 page's first lines are asked for."""
-
-MOST_NFKC_CHARS = 18
-"""The most characters NFKC makes of one (U+FDFA, ﷺ: eighteen; the tests check every code
-point)."""
 
 
 def _head_before(
