@@ -190,7 +190,12 @@ def test_work_done_here_while_the_workers_start_keeps_the_order():
 
 def test_a_caller_that_stops_early_leaves_no_pool_behind():
     results = pool_map(
-        square_slowly, range(10_000), workers=2, on_crash=died, work_while_starting=True
+        square_slowly,
+        range(10_000),
+        workers=2,
+        on_crash=died,
+        ordered=True,  # (in completion order a worker's later chunk may come first)
+        work_while_starting=True,
     )
     first = [next(results) for _ in range(3)]
     results.close()
