@@ -191,14 +191,12 @@ def test_size_cap_stops_the_download(web):
             c.configure_host(host.name, delay=0, concurrency=1)
             return [await c.fetch(u) for u in urls]
 
-    t0 = time.monotonic()
     results = run(go())
     assert [r.error_kind for r in results] == ["too_large", "too_large"]
     assert all(r.body == b"" and r.truncated for r in results)
     time.sleep(0.1)
     sent = [e["sent"] for e in w.requests(host.name) if e["target"].endswith(".pdf")]
     assert sent[0] <= MAX_BODY + 4 * 65536  # the streamed one was cut near the cap
-    assert time.monotonic() - t0 < 3
 
 
 def test_redirect_to_another_domain_is_not_followed(web):
