@@ -120,8 +120,7 @@ class Examined(NamedTuple):
     """What :func:`examine` found."""
 
     sniffed: Sniffed
-    text: str | None = None  # text kinds: the decoded text, as decode_text() gives it (None
-    # for a UTF-8 HTML page told from its first bytes: the HTML reader takes its bytes)
+    text: str | None = None  # text kinds: the decoded text, as decode_text() gives it
     utf8: bool = False  # the bytes are exactly ``text`` in UTF-8 (valid, no byte-order mark)
 
 
@@ -492,8 +491,6 @@ def _sniff_text(data: bytes, content_type: str | None) -> tuple[Examined, list[s
     utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not utf16 and _control_ratio(data) > 0.01:
         return Examined(Sniffed(BINARY)), None
-    if _utf8_html(data):  # the HTML reader takes the bytes: the page is not decoded here
-        return Examined(Sniffed(HTML, "utf-8"), None, True), None
     encoding, how, decoded = _detect(data, content_type)
     utf8 = how == "ascii" or (encoding == "utf-8" and decoded is not None)  # strictly UTF-8
     if decoded is None:
@@ -502,9 +499,11 @@ def _sniff_text(data: bytes, content_type: str | None) -> tuple[Examined, list[s
     detail = "" if how in ("bom", "ascii", "valid utf-8", "declared", "valid gb18030") else how
     start = _start(text)
     lines = None
-    if _mht_start(start):
+    if start.startswith("MIME-Version:") or (
+        "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
+    ):
         kind = MHT
-    elif _xml_start(start):
+    elif start.startswith("<?xml") and not _HTML_STRONG.search(start):
         if "<w:wordDocument" in text[:20000] or "Word.Document" in start:
             kind, detail = XML, "Word 2003 XML"
         else:
@@ -522,72 +521,6 @@ _text_sniffed = lru_cache(maxsize=256)(Sniffed)
 
 _TEXT_READ = 200_000
 """Characters of a text read to tell its form."""
-
-_LONG_PAGE = 8192
-"""Bytes beyond which a page may be told to be UTF-8 HTML without its text (a shorter one
-costs little to decode)."""
-
-_CHECK_BYTES = 32_768
-"""Bytes checked as UTF-8 at a time: the text of a piece is small enough for the allocator's
-heap. (A page of a few hundred KB decoded whole is a text the allocator may map and unmap on
-every page: the corpus's 180-220 KB pages, checked in a loop, 200-250 us each decoded whole
-against 80-100 us a piece at a time.)"""
-
-_HTML_STRONG_BYTES = re.compile(_HTML_STRONG.pattern.encode(), re.I)
-""":data:`_HTML_STRONG` on the bytes: what it finds in UTF-8 bytes (ASCII, whose characters
-are the bytes' own, and ASCII blanks among the text pattern's blanks) the text pattern finds in
-the decoded text, at a character at or before the byte's offset."""
-
-_NOT_LEADING = re.compile(rb"[^ \t\r\n]")
-"""The first byte after the leading blanks (:data:`_LEADING` but the byte-order mark)."""
-
-
-def _utf8_html(data: bytes) -> bool:
-    """Whether :func:`_sniff_text` would find a long page to be HTML in UTF-8 (strictly: no
-    byte-order mark, valid, no character cut at the end; the form by :data:`_HTML_STRONG`
-    among the first 65,536 characters, neither an MHT nor an XML start) — told without the
-    page's text. False leaves the page to the reading of its text, which then decides."""
-    if len(data) <= _LONG_PAGE or data.startswith(_BOM_STARTS):
-        return False
-    tag = data.find(b"<", 0, 65536)  # (none in most pipe and flattened text: not searched)
-    if tag < 0 or not _HTML_STRONG_BYTES.search(data, tag, 65536):  # (in 65,536 characters)
-        return False
-    first = _NOT_LEADING.search(data)
-    if first is None:
-        return False
-    at = first.start()  # the start's first byte: _start() gives the text from here
-    if data.startswith((b"\xef\xbb\xbf", b"MIME-Version:", b"<?xml"), at):
-        return False  # (a byte-order mark among the blanks: the start is read from the text)
-    if data.find(b"multipart/related", at, at + 4 * 2048) >= 0:  # (start[:2048] in these)
-        return False
-    return _strict_utf8(data)
-
-
-def _strict_utf8(data: bytes) -> bool:
-    """``data.decode("utf-8")`` succeeds (no invalid byte, no character cut at the end),
-    checked :data:`_CHECK_BYTES` at a time."""
-    view = memoryview(data)
-    at = 0
-    try:
-        while len(data) - at > _CHECK_BYTES:
-            at += codecs.utf_8_decode(view[at : at + _CHECK_BYTES], "strict", False)[1]
-        codecs.utf_8_decode(view[at:], "strict", True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _mht_start(start: str) -> bool:
-    """A MIME web archive's start (``start``: as :func:`_start` gives it)."""
-    return start.startswith("MIME-Version:") or (
-        "multipart/related" in start[:2048] and "Content-Type:" in start[:2048]
-    )
-
-
-def _xml_start(start: str) -> bool:
-    """An XML document's start that is not an XHTML page's."""
-    return start.startswith("<?xml") and not _HTML_STRONG.search(start)
-
 
 _LEADING = "\ufeff \t\r\n"
 
