@@ -9,6 +9,7 @@ import random
 import pytest
 
 from bench.places import sample_names
+from fixtures.reportgen.agencies import random_agency, random_level
 from places import default_table, readings, resolve
 from places.best import best_readings
 from places.divisions import name_lengths
@@ -21,7 +22,8 @@ YEARS = (None, 2016, 2019, 2020, 2023, 2030)
 def _shapes(count: int, seed: int) -> list[str]:
     """Names of every shape the resolver meets: the bench's (townships and counties with their
     parents, departments, lone township names, zones), former and vanished names, organ
-    prefixes, infixes, central organs and names with nothing a place."""
+    prefixes, infixes, central organs, generated agencies, zones after short forms and names
+    with nothing a place."""
     table = default_table()
     rng = random.Random(seed)
     out = [name for name, _context in sample_names(table, count, seed=seed)]
@@ -46,6 +48,13 @@ def _shapes(count: int, seed: int) -> list[str]:
             f"{division.name}人民政府",
             f"{prefix}新华镇人民政府",
         ]
+    # Generated agencies: townships the table does not list, departments known only by their
+    # last word; and zones after a short form (梅河口经济开发区), whose remainder allows most.
+    out += [random_agency(rng, random_level(rng)) for _ in range(count // 2)]
+    for division in rng.sample([d for d in divisions if len(d.code) in (4, 6)], count // 8):
+        short = division.name[:-1]
+        zone = rng.choice(("经济开发区", "高新区管委会", "综合实验区财政局", "工业园区办公室"))
+        out += [short + zone, short + "城市管理综合执法局", short + division.name[-1] + "某某镇"]
     out += [
         "国务院办公厅",
         "中华人民共和国商务部",
