@@ -297,11 +297,6 @@ def join_lines(texts: Sequence[str]) -> str:
     return out
 
 
-def cell_text(glyphs: Iterable[Glyph]) -> str:
-    """Text of the glyphs inside one table cell: its lines joined (see :func:`join_lines`)."""
-    return join_lines([line.text for line in group_lines(glyphs)])
-
-
 # --------------------------------------------------------------------------------------------
 # Page furniture: page numbers and running headers/footers
 # --------------------------------------------------------------------------------------------
