@@ -214,8 +214,8 @@ def inflates_beyond(data: bytes, cap: int) -> bool:
     :data:`DEFLATE_MAX_RATIO` times its size), and streams are unpacked only while the count is
     beyond the cap, each time the smallest that can bring it under: an ordinary report's
     streams are bounded well under the cap and none need unpacking, where a file of a few
-    hundred KB (embedded fonts) needs one or two. The answer is the one unpacking every stream gives; the counting
-    stops once it passes the cap.
+    hundred KB (embedded fonts) needs one or two. The answer is the one unpacking every stream
+    gives; the counting stops once it passes the cap.
     """
     streams = [c for c in map(_counted, iter_streams(data)) if c is not None]
     streams.sort(key=lambda c: c.bound)
