@@ -22,7 +22,7 @@ outcomes of a 2021 table with a merged （六） row are left to :mod:`parsers.c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from itertools import pairwise
+from itertools import islice, pairwise
 from operator import add, itemgetter
 from typing import Any, NamedTuple
 
@@ -292,6 +292,55 @@ def _plan(rows: tuple[str, ...], template: str) -> _Plan:
 
 
 # --- tables with a number in every cell: each rule over the whole table at once ---------------
+
+
+HELD = (
+    ("applications.balance", True, ""),
+    ("applications.outcomes", True, ""),
+    ("applications.columns", True, ""),
+    ("appeals.totals", True, ""),
+)
+"""The four checks of tables where every comparison holds (:func:`all_hold`), as
+:func:`rules_on_flats` gives them."""
+
+
+def table_plan(rows: tuple[str, ...], template: str) -> _Plan:
+    """Where the rules find table 三's cells in its flat lists (see :class:`_Plan`), for a
+    caller that keeps it (worked out once per template and order of rows)."""
+    return _plan(rows, template)
+
+
+def all_hold(values: list, split: int, plan: _Plan) -> bool:
+    """Whether every comparison of the four rules holds on tables with a number in every cell:
+    ``values``, table 三's cells in its flat lists (``split`` of them, rows as ``plan`` has
+    them) then table 四's. False where one does not hold, where a row a rule needs is not in
+    the table or where a total holds None: :func:`rules_on_flats` then words what it finds.
+    Raises TypeError where another cell holds None (or anything not a number).
+
+    The comparisons are those :func:`rules_on_flats` makes on tables of numbers, in the same
+    order of addition; every cell is in one of them (each row's columns sum to its total), so
+    tables that hold have a number in every cell, and their checks are :data:`HELD`. A report
+    whose tables add up (nearly all of them) is checked by this alone, its cells read once,
+    with no list of statuses and no rule worded."""
+    if plan.balance is None or plan.outcomes is None or plan.total is None:
+        return False
+    new, carried_over, total, carried_forward = plan.balance
+    if list(map(add, values[new], values[carried_over])) != list(
+        map(add, values[total], values[carried_forward])
+    ):
+        return False
+    if plan.outcome_columns is not None:
+        sums = [sum(values[column]) for column in plan.outcome_columns]
+    else:
+        sums = list(map(sum, zip(*(values[row] for row in plan.outcomes), strict=True)))
+    if sums != values[plan.total]:
+        return False
+    cells = iter(values)
+    rows = zip(*[islice(cells, split)] * _WIDTH, strict=True)
+    if [1 for a, b, c, d, e, f, total in rows if a + b + c + d + e + f != total]:
+        return False
+    groups = zip(*[cells] * _APPEAL_WIDTH, strict=True)
+    return not [1 for a, b, c, d, total in groups if a + b + c + d != total]
 
 
 def _balance_numbers(values: list, plan: _Plan) -> Check | None:

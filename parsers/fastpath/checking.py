@@ -5,8 +5,9 @@ stream, without reading them into tables first.
 the rules' column order (:mod:`parsers.checks_whole`), then checks each rule over them. For a
 document of a planned shape (:mod:`parsers.fastpath.tables`) the token behind each of those
 cells is known from the plan: the flat lists are taken straight from the stream, by a getter
-worked out once per plan (:func:`_getters`), and the rules run on them — the same checks, worded
-the same (``tests/test_fastpath_reading.py``). A plan with a row printed with no values is
+worked out once per plan (:func:`_plan_checking`), and the rules run on them — the same checks,
+worded the same (``tests/test_fastpath_reading.py``). Tables that add up, nearly all, are told so
+by one pass over both tables' numbers, read by one getter, before any rule is worded. A plan with a row printed with no values is
 left to :func:`~parsers.checks.run_checks` on the record's printed values.
 """
 
@@ -14,14 +15,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from operator import attrgetter, itemgetter
+from typing import Any, NamedTuple
 
 from parsers import schema
 from parsers.checks_whole import (
     APPEAL_COLUMNS,
+    HELD,
     SUMMED_COLUMNS,
     Flat,
+    all_hold,
     flat_lists,
     rules_on_flats,
+    table_plan,
 )
 from parsers.fastpath.plan import BuiltRow, Plan
 from parsers.fastpath.stream import NUMBER, PRINTED
@@ -31,7 +36,19 @@ Getters = tuple[tuple[str, ...], Callable, tuple[str, ...], Callable]
 """Table 三's rows and the getter of its cells' tokens in the rules' order; table 四's groups
 and the getter of theirs."""
 
-_getters: dict[int, tuple[Plan, Getters | None]] = {}
+
+class _Checking(NamedTuple):
+    """What the checks of one plan work out once: the getters (:data:`Getters`), the getter
+    of both tables' cells' tokens at once (table 三's first, ``split`` of them) and where the
+    rules find table 三's cells (:func:`parsers.checks_whole.table_plan`)."""
+
+    getters: Getters
+    cells: Callable
+    split: int
+    table: Any
+
+
+_checking: dict[int, tuple[Plan, _Checking | None]] = {}
 _KEPT = 512
 _PRINTED = itemgetter(PRINTED)
 _NUMBER = itemgetter(NUMBER)
@@ -40,16 +57,25 @@ _STATUS = attrgetter("status")
 
 def planned_checks(plan: Plan, tokens: Sequence[tuple]) -> list[Check] | None:
     """The four rules' checks of a document of ``plan``'s shape (its tokens as the plan's
-    indexes read them), or None where the plan leaves them to the checks on its tables."""
-    kept = _getters.get(id(plan))
+    indexes read them), or None where the plan leaves them to the checks on its tables.
+
+    Tables that add up (nearly every report's) are told by one pass over their numbers
+    (:func:`parsers.checks_whole.all_hold`); any other goes through the rules that word what
+    they find."""
+    kept = _checking.get(id(plan))
     if kept is None or kept[0] is not plan:
-        if len(_getters) >= _KEPT:
-            _getters.clear()
-        kept = _getters[id(plan)] = (plan, _plan_getters(plan))
-    getters = kept[1]
-    if getters is None:
+        if len(_checking) >= _KEPT:
+            _checking.clear()
+        kept = _checking[id(plan)] = (plan, _plan_checking(plan))
+    checking = kept[1]
+    if checking is None:
         return None
-    app_rows, app_cells, groups, appeal_cells = getters
+    try:
+        if all_hold(list(map(_NUMBER, checking.cells(tokens))), checking.split, checking.table):
+            return [Check(*held) for held in HELD]
+    except TypeError:
+        pass  # (a cell with no number: the rules below say what it does to each)
+    app_rows, app_cells, groups, appeal_cells = checking.getters
     try:  # (a value that is not a number leaves the rules to the checks on the tables)
         checks = rules_on_flats(
             _flat(app_cells(tokens)), app_rows, _flat(appeal_cells(tokens)), groups, plan.template
@@ -65,6 +91,23 @@ def _flat(tokens: Sequence[tuple]) -> Flat:
     """The flat lists of the cells of these tokens (their statuses only where some cell holds
     no number)."""
     return flat_lists(list(map(_NUMBER, tokens)), lambda: list(map(_STATUS, map(_PRINTED, tokens))))
+
+
+def _plan_checking(plan: Plan) -> _Checking | None:
+    """:class:`_Checking` for ``plan``, or None where the plan leaves the checks to the
+    tables (see :func:`_plan_getters`)."""
+    getters = _plan_getters(plan)
+    if getters is None:
+        return None
+    app_at = _indexes(dict(plan.rows)[schema.SECTION_APPLICATIONS], SUMMED_COLUMNS)
+    appeal_at = _indexes(dict(plan.rows)[schema.SECTION_APPEALS], APPEAL_COLUMNS)
+    assert app_at is not None and appeal_at is not None  # (as _plan_getters found them)
+    return _Checking(
+        getters,
+        itemgetter(*app_at, *appeal_at),
+        len(app_at),
+        table_plan(getters[0], plan.template),
+    )
 
 
 def _plan_getters(plan: Plan) -> Getters | None:
