@@ -28,6 +28,7 @@ _TITLE_REST = (
 )
 _TITLE = re.compile(rf"(?P<pre>[^{_PRE_CHARS}]{{0,{_PRE_MAX}}}?){_TITLE_REST}")
 _TITLE_FROM_YEAR = re.compile(_TITLE_REST)
+_PRE_MARK = re.compile(f"[{re.escape(_PRE_CHARS)}]")
 _LEAD = re.compile(
     r"^.*?(?:编制完成了?|编制了|编制|现将|现予|予以|特发布|发布|公布|印发|关于|形成了?|完成了?)"
 )
@@ -146,18 +147,36 @@ def _title_match(text: str, pos: int = 0) -> tuple[str, re.Match[str]] | None:
 
     ``_TITLE`` tries up to sixty words before a year at every position of the text (a long
     first line — a sentence of 200 characters — takes a tenth of a millisecond; a megabyte,
-    seconds). Its leftmost match is the first place where the year and what follows it match,
-    extended back over the words allowed before it (up to sixty, not before ``pos``): no
-    earlier start can reach a later year over sixty words or a mark they cannot hold.
+    seconds). Its leftmost match is the first place where the year and what follows it match
+    (:func:`_from_year`), extended back over the words allowed before it (up to sixty, not
+    before ``pos``): no earlier start can reach a later year over sixty words or a mark they
+    cannot hold. The words end after the last such mark, looked for in them read backwards.
     """
-    rest = _TITLE_FROM_YEAR.search(text, pos)
+    rest = _from_year(text, pos)
     if rest is None:
         return None
     start = rest.start()
     floor = max(pos, start - _PRE_MAX)
-    while start > floor and text[start - 1] not in _PRE_CHARS:
-        start -= 1
+    mark = _PRE_MARK.search(text[floor:start][::-1])
+    start = floor if mark is None else start - mark.start()
     return text[start : rest.start()], rest
+
+
+def _from_year(text: str, pos: int) -> re.Match[str] | None:
+    """``_TITLE_FROM_YEAR.search(text, pos)``, tried only where it can begin: four characters
+    (a year, Arabic or Chinese) before a 年 and any white space before it. Lines of prose
+    hold few 年: finding each is quicker than trying the year's pattern at every position."""
+    at = text.find("年", pos)
+    while at >= 0:
+        year_end = at
+        while year_end > pos and text[year_end - 1].isspace():  # (what \s* takes)
+            year_end -= 1
+        if year_end - 4 >= pos:
+            found = _TITLE_FROM_YEAR.match(text, year_end - 4)
+            if found is not None:
+                return found
+        at = text.find("年", at + 1)
+    return None
 
 
 def _titles_in(text: str) -> Iterator[str]:
@@ -262,6 +281,10 @@ def read_meta(doc: Document) -> Meta:
 _HEAD_LINES = 60  # lines that may hold the title
 _TAIL_LINES = 15  # lines that may hold the sign-off
 _CHUNK = 256  # characters first cut from either end of the text for them
+_WHOLE_SPLIT = 2048
+"""Characters of a text that are all split into lines to find its last ones: up to about this
+length a whole split is quicker than finding line feeds from its end and splitting the cut
+(a pipe text's last fifteen lines, some 700 characters: 1.4 against 4.4 µs)."""
 
 
 def _head_lines(text: str) -> Iterator[tuple[list[str], bool]]:
@@ -316,8 +339,9 @@ def _end_lines(text: str, count: int) -> list[str] | None:
 
     The first cut tried begins at the ``count + 1``-th line feed from the end (most texts break
     their lines with line feeds alone and print no blank line at their end: it holds just the
-    lines wanted), then cuts of growing size."""
-    if len(text) <= _CHUNK * 2:
+    lines wanted), then cuts of growing size. A text of up to :data:`_WHOLE_SPLIT` characters is
+    left to the caller to split whole."""
+    if len(text) <= _WHOLE_SPLIT:
         return None
     at = len(text)
     for _ in range(count + 1):

@@ -133,6 +133,16 @@ _TITLE_PARTS = st.sampled_from(
         "二〇二一年度",
     ]
     + ["政务公开", "2019", "年", "，", "人民政府办公室"]
+    + [
+        " 年",
+        "\u3000",
+        "２０２３",
+        "二〇二",
+        "20",
+        "年年",
+        "：",
+        "——",
+    ]  # (a year spaced from its 年)
 )
 
 
@@ -142,7 +152,7 @@ def test_titles_found_from_their_year_are_the_regex_matches(text):
     assert list(_titles_in(text)) == [m.group(0) for m in _TITLE.finditer(text)]
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(st.lists(_TITLE_PARTS, max_size=40).map("".join))
 def test_a_title_found_from_its_year_is_the_regex_match(text):
     match = _TITLE.search(text)
