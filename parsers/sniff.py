@@ -483,6 +483,8 @@ sniffers decide: what is not a text form in its first kilobytes is not one)."""
 
 def _control_ratio(data: bytes) -> float:
     sample = data[:BINARY_SAMPLE]
+    if not any(map(sample.__contains__, _CONTROL_BYTES)):  # (the usual text: one memchr each)
+        return 0.0
     bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return bad / max(len(sample), 1)
 

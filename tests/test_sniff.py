@@ -142,6 +142,21 @@ def test_empty_and_binary_junk():
     assert sniff(bytes(rng.randrange(256) for _ in range(5000))).kind == S.BINARY
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.binary(max_size=300),
+    st.lists(st.sampled_from(list(range(32)) + [32, 65, 200]), max_size=120),
+    st.integers(0, 9000),
+)
+def test_control_ratio_is_the_share_of_control_bytes_in_the_sample(head, tail, pad):
+    """The share of the bytes below 32 other than tab, line feed, form feed, carriage return
+    and escape among the first BINARY_SAMPLE bytes, with or without any."""
+    for data in (head, head + b"a" * pad + bytes(tail), b"a" * pad + bytes(tail)):
+        sample = data[: S.BINARY_SAMPLE]
+        bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+        assert S._control_ratio(data) == bad / max(len(sample), 1)
+
+
 # --------------------------------------------------------------------------------------------
 # Text formats and encodings
 # --------------------------------------------------------------------------------------------

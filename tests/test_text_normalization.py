@@ -8,6 +8,7 @@ replaced characters, Hangul jamo, and every kind of whitespace.
 
 from __future__ import annotations
 
+import sys
 import unicodedata
 
 from hypothesis import given, settings
@@ -16,8 +17,10 @@ from hypothesis import strategies as st
 from parsers.labels import (
     _DROP,
     _SUBSTITUTIONS,
+    LINE_SPACES,
     nfkc,
     normalize_label,
+    normalize_line,
     normalize_lines,
     normalize_text,
 )
@@ -85,3 +88,31 @@ def test_normalize_label_of_short_and_long_texts(text, pad):
 
     for sample in (text, "本年新收（一）" * pad + text):
         assert normalize_label(sample) == plain(sample)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(texts, st.sampled_from(["", "（" * 70, " \u3000 ", "本年新收" * 20]))
+def test_normalize_line_equals_normalize_text_on_every_line(text, pad):
+    """Long and short lines, with and without white space to collapse (the tricky characters
+    hold every kind, and the full-width ones NFKC makes spaces)."""
+    for line in (pad + text + pad).splitlines():
+        assert normalize_line(line) == normalize_text(line)
+
+
+def test_the_white_space_nfkc_leaves_in_a_line_is_the_space_or_a_line_space():
+    """Every code point: what NFKC makes of a character that is no line break holds no white
+    space but the space and the :data:`LINE_SPACES` (which it leaves as they are)."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000 or len(f"a{char}a".splitlines()) > 1:
+            continue  # (a surrogate; a line break)
+        spaces = {c for c in unicodedata.normalize("NFKC", char) if c.isspace() and c != " "}
+        assert spaces <= {char} & set(LINE_SPACES), hex(code)
+    assert all(c.isspace() and len(f"a{c}a".splitlines()) == 1 for c in LINE_SPACES)
+
+
+def test_normalize_line_collapses_every_kind_of_space():
+    for line in ("a\tb", "a\x1fb", "a\u1680b", " a", "a ", "a  b", "a\u3000b", "\u2003a"):
+        assert normalize_line(line) == normalize_text(line)
+    assert normalize_line("本年新\u3000\u3000制作数量：１２") == "本年新 制作数量:12"
+    assert normalize_line("本年新 制作数量") == "本年新 制作数量"

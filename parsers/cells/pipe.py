@@ -29,7 +29,7 @@ from parsers.fastpath.stream import (
     run_token,
     to_cells,
 )
-from parsers.labels import normalize_cell, normalize_text
+from parsers.labels import normalize_cell, normalize_line
 
 
 def split_pipe_row(line: str) -> tuple[list[str], int] | None:
@@ -232,7 +232,7 @@ def _read_line(line: str, tokens: list[Token], lines: list[str]) -> Token | None
             if empty:
                 tokens.append(run_token(empty))
             return None
-    text_line = normalize_text(line)
+    text_line = normalize_line(line)
     lines.append(text_line)
     return prose_token(text_line) if text_line else None
 

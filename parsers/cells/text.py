@@ -12,14 +12,14 @@ import re
 
 from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
-from parsers.labels import normalize_text
+from parsers.labels import normalize_line
 
 _HEADER_LINE = re.compile(r"^(?P<key>[\u4e00-\u9fffA-Za-z]{1,8})\s*[:：]\s*(?P<value>.*)$")
 _SEPARATOR = re.compile(r"^[=\-*#_\s]{3,}(?:正文)?[=\-*#_\s]*$")
 
 
 def text_document(text: str, *, form: str = "text") -> Document:
-    lines = [normalize_text(line) for line in text.splitlines()]
+    lines = [normalize_line(line) for line in text.splitlines()]
     lines = [line for line in lines if line]
     meta: dict[str, str] = {}
     body_start = 0
