@@ -22,7 +22,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from parsers import pdfbytes
-from parsers.sniff_lines import LineMarks, count_marks
+from parsers.sniff_lines import LineMarks, TextLines, read_lines
 
 # Kinds with a cell source.
 PDF = "pdf"
@@ -537,16 +537,17 @@ def _start(text: str) -> str:
     return start[:4096]
 
 
-def _text_form(text: str, content_type: str | None) -> tuple[str, list[str] | None]:
+def _text_form(text: str, content_type: str | None) -> tuple[str, TextLines | None]:
     """HTML, markdown, pipe text or plain text, by counting the marks each leaves; and the
-    text's lines, when they were split to count them."""
+    text's lines, when they were split to count them (with what counting them looked up: a
+    pipe text's source reads its tokens there)."""
     tags = 0
     if text.find("<", 0, 65536) >= 0:  # (no tag in most pipe and flattened text)
         if _HTML_STRONG.search(text, 0, 65536):
             return HTML, None
         tags = len(_HTML_TAG.findall(text, 0, 65536))
-    lines = text.splitlines()
-    return _counted_form(count_marks(lines), tags, content_type), lines
+    lines = read_lines(text.splitlines())
+    return _counted_form(lines.counts, tags, content_type), lines
 
 
 def _counted_form(marks: LineMarks, tags: int, content_type: str | None) -> str:

@@ -3,17 +3,24 @@ of empty cells), counted over a text's lines: how :mod:`parsers.sniff` tells mar
 text and plain text apart.
 
 A page of pipe text is a few hundred short lines, most of them the same from report to report
-(``0 |``, ``||``, the row labels): each distinct line is read once and its mark remembered, so
-that counting the lines of a page is a lookup per line (one call for all of them) rather than
-a test of each. The marks are those of :func:`line_mark`, line for line; only the cost differs.
+(``0 |``, ``||``, the row labels): each distinct line is read once and remembered, so that
+counting the lines of a page is a lookup per line (one call for all of them) rather than a test
+of each. The marks are those of :func:`line_mark`, line for line; only the cost differs.
+
+What is remembered of a line (its entry) is also what the pipe text's cell source reads it as:
+the token it adds (:mod:`parsers.fastpath.stream`), once that source has read it. A page of
+pipe text is so looked up once: its stream is the entries of its lines (:class:`TextLines`).
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
+from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
-from parsers.cells.pipe import split_pipe_row
+from parsers.cells.pipe_rows import split_pipe_row
 
 NO_MARK, MD_RULE, PIPE_EMPTY, MD_ROW, PIPE_CELL, MD_HEADING = range(6)
 
@@ -72,29 +79,94 @@ class LineMarks(NamedTuple):
 
 def count_marks(lines: list[str]) -> LineMarks:
     """The count of each mark over ``lines``."""
-    marks = bytes(map(_marks.__getitem__, lines))
-    count = marks.count
-    return LineMarks(
+    return read_lines(lines).counts
+
+
+# A line's entry: the eight fields of the token the pipe text's source reads it as, then the
+# line's mark (at MARK). Until that source has read the line, its token's fields are None and
+# its mark is raised by UNREAD; a line looked up for the first time is first the placeholder
+# _NEW (its mark NEW), which the lookup then replaces.
+MARK = 8
+UNREAD = 8
+NEW = 255
+_NEW = (None,) * MARK + (NEW,)
+_UNREAD_ENTRIES = tuple((None,) * MARK + (mark + UNREAD,) for mark in range(MD_HEADING + 1))
+_MARK_OF = itemgetter(MARK)
+_READ_MARK = bytes.maketrans(bytes(range(UNREAD, UNREAD + 6)), bytes(range(6)))
+_IS_UNREAD = bytes(int(UNREAD <= mark < UNREAD + 6) for mark in range(256))
+
+
+class TextLines(list[str]):
+    """A text's lines (``str.splitlines()``) as counting their marks looked them up: the entry
+    of each (:attr:`entries`: a token with the line's mark, see :data:`MARK`), the marks and
+    the count of each mark."""
+
+    __slots__ = ("entries", "marks", "counts")
+
+    entries: list[tuple]
+    marks: bytearray
+    counts: LineMarks
+
+    def unread(self) -> list[int]:
+        """The indexes, in order, of the lines whose token is not read yet."""
+        flags = self.marks.translate(_IS_UNREAD)
+        found = []
+        at = flags.find(1)
+        while at >= 0:
+            found.append(at)
+            at = flags.find(1, at + 1)
+        return found
+
+
+def read_lines(lines: list[str]) -> TextLines:
+    """The lines with their entries, marks and counts (see :class:`TextLines`).
+
+    Every line is looked up in one call (an itemgetter on the memory, whose placeholder for a
+    line it lacks is made in C); the few lines met for the first time are then read."""
+    if len(lines) > 1:
+        entries = list(itemgetter(*lines)(_entries))
+    else:
+        entries = [_entries[line] for line in lines]
+    marks = bytearray(map(_MARK_OF, entries))
+    at = marks.find(NEW)
+    while at >= 0:
+        line = lines[at]
+        entry = _entries.get(line, _NEW)  # (read already when met before in the same text)
+        if entry is _NEW:
+            entry = _UNREAD_ENTRIES[line_mark(line)]
+            if len(line) <= _LONGEST_REMEMBERED:
+                _entries[line] = entry
+            else:  # lines longer than a cell's are read each time: they are rarely met twice
+                _entries.pop(line, None)
+        entries[at] = entry
+        marks[at] = entry[MARK]
+        at = marks.find(NEW, at + 1)
+    if len(_entries) > _REMEMBERED:
+        _entries.clear()  # (a bounded memory: cleared when full)
+    read = TextLines(lines)
+    read.entries = entries
+    read.marks = marks
+    count = marks.translate(_READ_MARK).count  # (read or not, a mark is a mark)
+    read.counts = LineMarks(
         count(MD_RULE), count(MD_ROW), count(MD_HEADING), count(PIPE_CELL), count(PIPE_EMPTY)
     )
+    return read
+
+
+def remember_token(line: str, mark: int, token: tuple) -> tuple:
+    """The entry of a line whose token is read now, kept for the next time it is met (``mark``:
+    the line's mark, not raised)."""
+    entry = (*token, mark)
+    if len(line) <= _LONGEST_REMEMBERED:
+        if len(_entries) >= _REMEMBERED:
+            _entries.clear()
+        _entries[line] = entry
+    return entry
 
 
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
 
-
-class _Marks(dict[str, int]):
-    """The mark of each line met so far (a bounded memory: cleared when full; lines longer
-    than a cell's are read each time, as they are rarely met twice). A line not in it is read
-    when it is looked up, so that looking up every line of a text is one call."""
-
-    def __missing__(self, line: str) -> int:
-        mark = line_mark(line)
-        if len(line) <= _LONGEST_REMEMBERED:
-            if len(self) >= _REMEMBERED:
-                self.clear()
-            self[line] = mark
-        return mark
-
-
-_marks = _Marks()
+_entries: defaultdict[str, tuple] = defaultdict(repeat(_NEW).__next__)
+"""The entry of each line met so far. A line it lacks is looked up as the placeholder _NEW
+(kept until :func:`read_lines` replaces it), so that looking up every line is one call in C."""

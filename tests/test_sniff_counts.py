@@ -90,9 +90,9 @@ def test_the_marks_of_the_lines_real_pages_show():
 def test_the_memory_of_marks_is_bounded():
     long_line = "长" * (L._LONGEST_REMEMBERED + 1) + " |"
     assert L.count_marks([long_line]).pipe_cells == 1
-    assert long_line not in L._marks
+    assert long_line not in L._entries
     L.count_marks([f"{i} |" for i in range(L._REMEMBERED + 10)])
-    assert len(L._marks) <= L._REMEMBERED
+    assert len(L._entries) <= L._REMEMBERED
 
 
 def test_generated_pipe_text_hands_its_lines_to_the_source():
@@ -130,3 +130,73 @@ def test_the_start_is_the_text_after_its_leading_blanks():
         "a" * 9000,
     ):
         assert S._start(text) == text.lstrip("\ufeff \t\r\n")[:4096]
+
+
+def _document_alone(text: str):
+    """The pipe text's document read with every memory of lines emptied first."""
+    from parsers.cells import pipe
+
+    pipe._seen_lines.clear()
+    pipe._seen_rows.clear()
+    L._entries.clear()
+    return pipe.pipe_stream_document(text)
+
+
+def test_the_lines_the_sniff_looked_up_are_read_as_the_source_reads_them_alone():
+    """A pipe text's source takes the entries counting the marks looked up; whatever the
+    memory holds (nothing, the lines' marks only — met in a text of another form —, or their
+    tokens too), the document is the one the text read alone gives, and each entry holds the
+    line's mark after its token."""
+    from parsers.cells import pipe
+    from parsers.cells.pipe import pipe_stream_document
+
+    rng = random.Random(16)
+    long_line = "本年度" + "，本机关依法公开政府信息" * 30  # (longer than a remembered line)
+    for i in range(30):
+        record = random_record(rng, ("2019", "2021")[i % 2], blank_rate=rng.choice([0, 0.2]))
+        lines = render_pipe(record, HTML_STYLES[i % len(HTML_STYLES)], rng=rng).splitlines()
+        for _ in range(rng.randint(0, 3)):  # long lines, some of them twice
+            lines.insert(rng.randint(0, len(lines)), long_line + str(rng.randint(0, 1)))
+        text = "\n".join(lines)
+        alone = _document_alone(text)
+        for memory in ("empty", "marks only", "warm"):
+            if memory == "empty":
+                _document_alone("")
+            elif memory == "marks only":
+                _document_alone("")
+                L.count_marks(text.splitlines())
+            (sniffed, decoded, _), looked_up = S.examine_lines(text.encode())
+            assert sniffed.kind == S.PIPE and isinstance(looked_up, L.TextLines)
+            doc = pipe_stream_document(decoded, looked_up)
+            assert (doc.text, doc.title, doc.meta, list(doc.stream_lines or [])) == (
+                alone.text,
+                alone.title,
+                alone.meta,
+                list(alone.stream_lines or []),
+            )
+            assert [entry[: L.MARK] for entry in doc.stream or []] == [
+                entry[: L.MARK] for entry in alone.stream or []
+            ]
+            assert [entry[: L.MARK] for entry in doc.stream or []] == [
+                pipe._line_read(line) for line in text.splitlines()
+            ]
+            assert [entry[L.MARK] for entry in doc.stream or []] == [
+                L.line_mark(line) for line in text.splitlines()
+            ]
+            assert not looked_up.unread()
+
+
+def test_a_line_met_twice_in_its_text_for_the_first_time_has_its_mark_each_time():
+    long_line = "一、总体情况" * 40 + " |"
+    for lines in (
+        ["新的一行 |", "新的一行 |", long_line, "||", long_line],
+        [long_line],
+        ["只此一行 |"],
+        [],
+    ):
+        _document_alone("")
+        read = L.read_lines(lines)
+        assert list(read.marks) == [L.line_mark(line) + L.UNREAD for line in lines]
+        assert read.unread() == list(range(len(lines)))
+        assert tuple(read.counts) == _marks_line_by_line("\n".join(lines))
+        assert long_line not in L._entries

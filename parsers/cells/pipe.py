@@ -18,6 +18,7 @@ from parsers.bounds import MAX_CELLS
 from parsers.cells.base import Document
 from parsers.cells.fields import labeled_fields
 from parsers.cells.pipe_document import PipeDocument, first_lines
+from parsers.cells.pipe_rows import split_pipe_row
 from parsers.fastpath.stream import (
     BLANK_LINE,
     KIND,
@@ -30,34 +31,7 @@ from parsers.fastpath.stream import (
     to_cells,
 )
 from parsers.labels import normalize_cell, normalize_line
-
-
-def split_pipe_row(line: str) -> tuple[list[str], int] | None:
-    """The cells of one pipe line, and the number of empty positions that close it.
-
-    Most pipe text puts each cell on a line of its own; some page dumps join a grid row's
-    lines with spaces instead (``规章 | 0 | 0 | 0 |``, ``行政许可 | 0 | |||``) — the same rule,
-    with the row boundaries kept. A blank between two cells (``a |  | b |``), which the rule
-    never writes, is kept in its place as an empty string, as a dump that writes blank cells
-    where they stand shows it; so are bars before the first text (``| 0 | 0 |``). None when
-    the line is not a pipe line.
-    """
-    body = line.strip()
-    if not body.endswith("|"):
-        return None
-    # Bars before the first text: a row whose first cells are blanks written in their place.
-    start = 0
-    while start < len(body) and body[start] in "| \t":
-        start += 1
-    leading = body[:start].count("|")
-    # The trailing run of bars: the last cell's closing bar, then one bar per empty position.
-    end = len(body)
-    while end > start and body[end - 1] in "| \t":
-        end -= 1
-    if end <= start:
-        return None
-    run = body[end:].count("|")
-    return [""] * leading + [t.strip() for t in body[start:end].split("|")], run - 1
+from parsers.sniff_lines import UNREAD, TextLines, read_lines, remember_token
 
 
 def pipe_document(text: str) -> Document:
@@ -80,10 +54,11 @@ def pipe_stream_document(text: str, lines: list[str] | None = None) -> Document:
     per line, its place in the stream giving its line of text (``Document.stream_lines`` is
     the range of line numbers): where a reviewer finds the number. A page with a line that
     adds more than one token (a row's cells joined on one line) is read line by line into a
-    stream of its cells, each beside its line. ``lines``: the text's lines
-    (``text.splitlines()``), when the caller has them (telling pipe text split them).
+    stream of its cells, each beside its line. ``lines``: the text's lines as telling pipe
+    text looked them up (:func:`parsers.sniff_lines.read_lines`), when the caller has them:
+    the lookup of each line is shared.
     """
-    raw = text.splitlines() if lines is None else lines
+    raw = read_lines(text.splitlines()) if not isinstance(lines, TextLines) else lines
     # (a page of more lines than the matcher takes cells is read cell by cell, so that the cap
     # on cells counts cells: see parsers.bounds)
     stream = _one_per_line(raw) if len(raw) <= MAX_CELLS else None
@@ -114,35 +89,25 @@ def _head_fields(head: list[str]) -> dict[str, Any]:
     return {"form": "pipe", "title": title, "meta": labeled_fields(head)}
 
 
-def _one_per_line(raw: list[str]) -> list[Token] | None:
-    """The token of each line, looked up at once (a line not seen yet read on its own: see
-    :class:`_SeenLines`), or None when a line adds more than one (or a text that is blank once
-    normalized: no line of the report's text, which one token per line cannot say)."""
-    try:
-        return list(map(_seen_lines.__getitem__, raw))
-    except _NotOneToken:
-        return None
-
-
-class _NotOneToken(Exception):
-    """A line adds more than one token (or none and a blank text)."""
+def _one_per_line(lines: TextLines) -> list[Token] | None:
+    """The token of each line (with the line's mark: see :mod:`parsers.sniff_lines`): the
+    entries the lines were looked up as, where the lines not read yet are read now and their
+    entries kept with their tokens; None when a line adds more than one token (or none and a
+    blank text: no line of the report's text, which one token per line cannot say)."""
+    entries, marks = lines.entries, lines.marks
+    for at in lines.unread():
+        line = lines[at]
+        found = _seen_lines.get(line) or _line_read(line)
+        if len(found) == 2:  # a row: several tokens
+            return None
+        marks[at] -= UNREAD
+        entries[at] = remember_token(line, marks[at], found)
+    return entries
 
 
 Row = tuple[tuple[Token, ...], tuple[str, ...]]
 """What a line that adds several tokens adds: its tokens and its lines of text (a row's cells
 joined on one line, ``行政许可 | 0 | |||``)."""
-
-
-class _SeenLines(dict[str, Token]):
-    """What each line of text met so far adds as one token (a bounded memory: cleared when
-    full). A line not in it is read when it is looked up, so that looking up every line of a
-    page is one call, with no pass after it to find the lines that were not known."""
-
-    def __missing__(self, raw: str) -> Token:
-        found = _line_read(raw)
-        if len(found) == 2:  # a row: several tokens
-            raise _NotOneToken(raw)
-        return found
 
 
 def _line_read(raw: str) -> Token | Row:
@@ -189,7 +154,7 @@ def _cells_by_line(raw: list[str]) -> tuple[list[Token], list[int], list[str]]:
     return tokens, numbers, lines
 
 
-_seen_lines = _SeenLines()
+_seen_lines: dict[str, Token] = {}
 _seen_rows: dict[str, Row] = {}
 _REMEMBERED = 65536
 _LONGEST_REMEMBERED = 200
