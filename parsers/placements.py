@@ -67,6 +67,28 @@ def _shape(width: int, k: int) -> tuple[int, tuple[tuple[int, ...], ...] | None]
     return size, combinations(width, k) if size else None
 
 
+@lru_cache(maxsize=256)
+def _pickers(width: int, k: int) -> list[Any]:
+    """Per placement of a shape with a table (:func:`combinations`), the getter that builds it
+    from its values and a blank after them (:func:`_picker`), each made when first asked."""
+    return [None] * _shape(width, k)[0]
+
+
+def _picker(width: int, k: int, index: int) -> Any:
+    """The getter of the ``index``-th placement of ``k`` values among ``width`` columns (two at
+    least: a getter of one item gives the item, not a tuple): applied to the values followed by
+    a blank, it gives the placement in one call — each column's value, or the blank (index
+    ``k``) — instead of a loop over its values. Kept in :func:`_pickers` (read only)."""
+    pickers = _pickers(width, k)
+    found = pickers[index]
+    if found is None:
+        taking = [k] * width
+        for j, column in enumerate(cast(tuple, combinations(width, k))[index]):
+            taking[column] = j
+        found = pickers[index] = operator.itemgetter(*taking)
+    return found
+
+
 def _layout(chosen: list[tuple[int, ...]], width: int) -> Layout:
     """:meth:`Placements.layout` of the placements putting their values in the ``chosen``
     columns."""
@@ -134,7 +156,11 @@ class Placements(Sequence[tuple]):
             known = self._known = {}
         found = known.get(index)
         if found is None:
-            found = known[index] = self._vector(self.positions(index))
+            found = known[index] = (
+                self._vector(self.positions(index))
+                if self._table is None or self.width < 2
+                else _picker(self.width, len(self.values), index)(self.values + (None,))
+            )
         return found
 
     def __iter__(self) -> Iterator[tuple]:
@@ -175,7 +201,18 @@ class Placements(Sequence[tuple]):
         table = self._table
         if table is None:
             return [self[i] for i in indexes]
-        return [self._vector(table[i]) for i in indexes]
+        width, k = self.width, len(self.values)
+        if width < 2:
+            return [self._vector(table[i]) for i in indexes]
+        pickers = _pickers(width, k)
+        padded = self.values + (None,)  # (index k: a blank)
+        out = []
+        for i in indexes:
+            pick = pickers[i]
+            if pick is None:
+                pick = _picker(width, k, i)
+            out.append(pick(padded))
+        return out
 
     def holding(self, wanted: dict[int, Any]) -> list[int]:
         """Indexes (ascending) of the placements holding ``wanted[column]`` at each of its
