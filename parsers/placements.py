@@ -331,7 +331,25 @@ class Placements(Sequence[tuple]):
             k = len(self.values)
             if 0 < k < self.width and None not in self.values:
                 return [False] * self.width
-        return [same for same, _ in self.agreement(indexes, layout=layout)]
+        if not isinstance(indexes, range | list | tuple):
+            indexes = list(indexes)
+        if layout is None:
+            layout = self.layout(indexes)
+        if layout is None:
+            return [same for same, _ in self.agreement(indexes)]
+        # (the test of _agreed, "equal", column by column without its calls: a column blank in
+        # some placement agrees only when every value taking it is None; a value that is not
+        # itself, NaN, agrees with nothing)
+        values = self.values
+        out = []
+        for js, blank in zip(layout[1], layout[0], strict=True):
+            if blank:
+                out.append(all([values[j] is None for j in js]))
+                continue
+            found = [values[j] for j in js]
+            first = found[0]
+            out.append(first == first and found.count(first) == len(found))
+        return out
 
     def _agreement_of_all(self, same: str) -> list[Any]:
         """:meth:`agreement` over every placement: value ``j`` takes each column from ``j`` to

@@ -121,6 +121,27 @@ def test_agreement_is_what_the_listed_readings_agree_on(values, width, data):
     assert shared == [cell if want else None for cell, want in zip(expected, wanted, strict=True)]
 
 
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from([0, 1, 2, None, 1.0, float("nan")]), max_size=6),
+    st.integers(0, 8),
+    st.data(),
+)
+def test_agreed_is_what_the_listed_readings_agree_on(values, width, data):
+    # (a value that is not itself, NaN, agrees with nothing; a blank agrees with a blank only)
+    lazy = Placements(values, width)
+    listed = _listed(values, width) if len(values) <= width else []
+    if not listed:
+        return
+    indexes = sorted(data.draw(st.sets(st.integers(0, len(listed) - 1), min_size=1)))
+    if data.draw(st.booleans()):
+        indexes = range(len(listed)) if len(indexes) == len(listed) else indexes
+    chosen = [listed[i] for i in indexes]
+    equal = [all(v[c] == chosen[0][c] for v in chosen) for c in range(width)]
+    assert lazy.agreed(indexes) == equal
+    assert lazy.agreed(indexes, lazy.layout(indexes)) == equal
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(st.integers(-(10**12), 10**12) | st.sampled_from([0, 1, None]), max_size=6),
