@@ -51,7 +51,7 @@ from parsers.tables.stream_reading import (
     SectionCells,
     StreamReading,
 )
-from parsers.tables.stream_settle import StreamRow, settle_rows
+from parsers.tables.stream_settle import StreamRows, settle_rows
 from parsers.values import Printed
 
 Row = tuple[str, list[int], list[int]]
@@ -61,6 +61,8 @@ _APPLICATION_COLUMNS = tuple(c.code for c in schema.APPLICATION_COLUMNS)
 _GROUPS = tuple(g.code for g in schema.APPEAL_GROUPS)
 _RESULTS = tuple(r.code for r in schema.APPEAL_RESULTS)
 _FLAT_COLUMNS = tuple(f"{g}.{r}" for g in _GROUPS for r in _RESULTS)
+_GROUP_COLUMNS = tuple((g, tuple(f"{g}.{r}" for r in _RESULTS)) for g in _GROUPS)
+"""Each group of table 四 and its columns in the row of fifteen."""
 
 
 def read_stream_located(
@@ -171,32 +173,35 @@ def _applications(
     """Table 三 as :func:`parsers.tables.applications.read_applications` reads pipe text."""
     layout = section_layout(template, schema.SECTION_APPLICATIONS)
     table: dict[str, dict[str, Printed]] = {row: {} for row, _ in layout}
-    placed: dict[str, StreamRow] = {}
-    width = len(_APPLICATION_COLUMNS)
+    kept: list[Row] = []
+    seen: set[str] = set()
     for code, label, values in rows:
         if code not in table:
             warnings.append(
                 f"table 三: row {code} does not belong to the {template} format; ignored"
             )
             continue
-        if code in placed:
+        if code in seen:
             if values:
                 warnings.append(f"table 三: row {code} printed twice; the first is kept")
             continue
-        placed[code] = StreamRow(stream, label, values, width)
-    free = any(len(p.vectors) > 1 for p in placed.values())
+        seen.add(code)
+        kept.append((code, label, values))
+    placed = StreamRows(stream, kept, len(_APPLICATION_COLUMNS))
+    free = any(len(v) > 1 for v in placed.vectors)
     if text and free:
+        codes = placed.codes
         for code, facts in _stated_totals(text).items():
-            if code in placed and len(placed[code].vectors) > 1:
-                placed[code].narrow(facts, f"table 三 row {code}", warnings)
-        free = any(len(p.vectors) > 1 for p in placed.values())
-    rules: Sequence[Rule] = application_rules(template, set(placed)) if free else []
+            if code in codes:
+                placed.narrow(codes.index(code), facts, f"table 三 row {code}", warnings)
+        free = any(len(v) > 1 for v in placed.vectors)
+    rules: Sequence[Rule] = application_rules(template, set(placed.codes)) if free else []
     cells = SectionCells(table)
     settle_rows(placed, rules, _APPLICATION_COLUMNS, cells, "table 三", warnings, lines)
     for code, row_columns in layout:
         if not table[code]:
             table[code] = dict.fromkeys(row_columns, NOT_FOUND)
-    missing = [code for code in table if code not in placed]
+    missing = [code for code in table if code not in seen]
     if missing:
         warnings.append(f"table 三: rows not found: {', '.join(missing)}")
     return cells
@@ -219,19 +224,19 @@ def _appeals(
         values.append(i)
     if not values:
         return _printed_blank(stream, kept, table)
-    row = StreamRow(stream, [], values, len(_FLAT_COLUMNS))
+    row = StreamRows(stream, [("appeals", [], values)], len(_FLAT_COLUMNS))
     if not any(stream[i][KIND] == LABEL and names_result(stream[i][LABEL_TEXT]) for i in headers):
         _checked_by_totals(row, warnings)
     flat = SectionCells({"appeals": {}})
-    settle_rows({"appeals": row}, _row_rules(), _FLAT_COLUMNS, flat, "table 四", warnings, lines)
+    settle_rows(row, _row_rules(), _FLAT_COLUMNS, flat, "table 四", warnings, lines)
     cells = SectionCells(table)
     origin, readings = flat.origins["appeals"], flat.readings.get("appeals")
     found = flat.lines.get("appeals", {})
-    for g, group in enumerate(_GROUPS):  # (the row of fifteen, split into its groups)
+    printed = flat.printed["appeals"]
+    for group, keys in _GROUP_COLUMNS:  # (the row of fifteen, split into its groups)
         row_cells = table[group]
-        for r, result in enumerate(_RESULTS):
-            key = _FLAT_COLUMNS[g * 5 + r]
-            row_cells[result] = flat.printed["appeals"][key]
+        for result, key in zip(_RESULTS, keys, strict=True):
+            row_cells[result] = printed[key]
             if key in found:
                 cells.lines.setdefault(group, {})[result] = found[key]
         cells.origins[group] = origin
@@ -240,19 +245,19 @@ def _appeals(
     return cells
 
 
-def _checked_by_totals(row: StreamRow, warnings: list[str]) -> None:
-    """:func:`parsers.tables.appeals._checked_by_totals` of a row of fifteen: read in the
-    form's order only where every group's total checks it."""
-    if len(row.vectors) != 1 or row.note != "order":
+def _checked_by_totals(row: StreamRows, warnings: list[str]) -> None:
+    """:func:`parsers.tables.appeals._checked_by_totals` of a row of fifteen (the one of
+    ``row``): read in the form's order only where every group's total checks it."""
+    if len(row.vectors[0]) != 1 or row.notes[0] != "order":
         return
-    vector = row.vectors[0]
+    vector = row.vectors[0][0]
     if all(sum(v or 0 for v in vector[g : g + 4]) == (vector[g + 4] or 0) for g in (0, 5, 10)):
         return
     warnings.append(
         "table 四: a row printed without the result headers does not add up in the form's "
         "order; its cells are left undecided"
     )
-    row.undone("no header, and the groups do not add up in the form's order")
+    row.undone(0, "no header, and the groups do not add up in the form's order")
 
 
 def _printed_blank(
