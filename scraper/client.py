@@ -142,12 +142,14 @@ class Client:
         self._open = True
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self._open = False
+        if exc_type is GeneratorExit:
+            return  # closed, not cancelled: nothing can be awaited (see give_back_hosts)
         for hs in self._hosts.values():
             if hs.http is not None:
-                await hs.http.aclose()
-                hs.http = None
-        self._open = False
+                http, hs.http = hs.http, None
+                await http.aclose()
 
     def verifies(self, host: str) -> bool:
         """Whether TLS certificates of ``host`` are checked."""
@@ -199,13 +201,32 @@ class Client:
 
     async def release_host(self, host: str) -> None:
         """A site using ``host`` is done; the host's connections close when no site needs them."""
-        hs = self._hosts.get(host.lower())
-        if hs is None:
-            return
-        hs.users -= 1
-        if hs.users <= 0 and hs.http is not None:
-            await hs.http.aclose()
-            hs.http = None
+        await self.release_hosts((host,))
+
+    async def release_hosts(self, hosts: Iterable[str]) -> None:
+        """A site using ``hosts`` is done; each host's connections close when no site needs
+        them. Every host is given back before anything is awaited, so a crawl cancelled while
+        the connections close still frees all its hosts."""
+        names = [h.lower() for h in hosts]
+        self.give_back_hosts(names)
+        for name in names:
+            hs = self._hosts.get(name)
+            if hs is not None and hs.users <= 0 and hs.http is not None:
+                http, hs.http = hs.http, None  # a later request opens a new pool
+                await http.aclose()
+
+    def give_back_hosts(self, hosts: Iterable[str]) -> None:
+        """A site using ``hosts`` is done, said without awaiting anything; their connections
+        stay open until the client is left.
+
+        This is the release for a crawl that is closed rather than cancelled: a coroutine
+        collected or closed after its event loop stopped (a caller abandoning it) runs its
+        clean-up on ``GeneratorExit``, where an await raises — and what it raises is only
+        reported as unraisable."""
+        for host in hosts:
+            hs = self._hosts.get(host.lower())
+            if hs is not None:
+                hs.users -= 1
 
     # -- hosts ------------------------------------------------------------------------------
 
@@ -256,6 +277,16 @@ class Client:
 
     def host_paused(self, host: str) -> str | None:
         return self._host(host).paused
+
+    def host_users(self, host: str) -> int:
+        """How many sites use ``host`` and have not released it yet."""
+        hs = self._hosts.get(host.lower())
+        return 0 if hs is None else hs.users
+
+    def host_connected(self, host: str) -> bool:
+        """Whether ``host`` has a connection pool open."""
+        hs = self._hosts.get(host.lower())
+        return hs is not None and hs.http is not None
 
     def host_requests(self) -> dict[str, int]:
         return {h.name: h.requests for h in self._hosts.values()}

@@ -47,6 +47,7 @@ from scraper.crawl_store import StateRobots
 from scraper.network import parse_connect_to, parse_resolve
 from scraper.registry import Registry
 from scraper.state import State
+from scraper.winddown import run_to_the_end
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +80,11 @@ def crawl(
     ``connect_to``: curl-style ``HOST1:PORT1:HOST2:PORT2`` entries (or their parsed mapping).
     ``clock``: what "now" is (tests move it); defaults to the real UTC time.
     ``sites``: only these site keys (agency names or ids).
+
+    An interrupt raised inside the crawl (a second Ctrl-C, ``SystemExit``) still ends it in
+    order: every task is cancelled and finished, the connections closed, before it is raised.
     """
-    return asyncio.run(
+    return run_to_the_end(
         crawl_async(
             registry,
             data_dir,
@@ -206,10 +210,16 @@ class _SiteCrawl(ColumnWalking, DocumentFetching):
 
     async def run(self) -> SiteStats:
         try:
-            return await self._run()
-        finally:
-            for host in self.site.hosts:
-                await self.client.release_host(host)
+            stats = await self._run()
+        except GeneratorExit:
+            # closed, not cancelled (its event loop stopped under it): nothing can be awaited
+            self.client.give_back_hosts(self.site.hosts)
+            raise
+        except BaseException:
+            await self.client.release_hosts(self.site.hosts)
+            raise
+        await self.client.release_hosts(self.site.hosts)
+        return stats
 
     async def _run(self) -> SiteStats:
         self._emit("start", agency=self.site.agency)

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -122,16 +123,19 @@ class SiteBase:
         sem = asyncio.Semaphore(limit)
 
         async def one(c):
-            try:
-                async with sem:
-                    await c
-            finally:
-                # a crawl cancelled while this one waited for a slot: its coroutine was made
-                # but never started, and closing it says so (instead of a "never awaited"
-                # warning at garbage collection); a started one has already finished here
-                c.close()
+            async with sem:
+                await c
 
-        await asyncio.gather(*(one(c) for c in coros))
+        tasks = []
+        for c in list(coros):
+            task = asyncio.ensure_future(one(c))
+            # a crawl cancelled while this one waited for a slot, or before its task ever ran
+            # (which runs none of its code): its coroutine was made but never started, and
+            # closing it says so (instead of a "never awaited" warning at garbage collection);
+            # a started one has already finished when its task is done
+            task.add_done_callback(functools.partial(_close, c))
+            tasks.append(task)
+        await asyncio.gather(*tasks)
 
     def _link_from_row(self, r, parent_key: str | None) -> Link:
         headers: tuple[tuple[str, str], ...] = ()
@@ -169,3 +173,8 @@ class SiteBase:
         """A listed URL that redirects (301 or meta refresh): its target counts as listed too."""
         if row["status"] == "moved" and row["redirect_to"]:
             self.state.update(canonical_url(row["redirect_to"]), last_seen_run=self.run_id)
+
+
+def _close(coro: Coroutine[Any, Any, Any], _task: asyncio.Future[Any]) -> None:
+    """Close ``coro`` once the task that was to run it is done (see ``SiteBase._gather``)."""
+    coro.close()
