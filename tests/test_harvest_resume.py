@@ -199,7 +199,6 @@ def test_killed_during_the_export(nights):
     rerun_matches_reference(web, root, data)
 
 
-@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 def test_dying_right_after_any_commit_of_the_crawl_resumes_exactly(nights, monkeypatch):
     """Deterministic kill points: the crawl stops dead right after its N-th committed
     transaction (a KeyboardInterrupt out of the commit), for N spread over the whole night."""
