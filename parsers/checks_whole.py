@@ -22,8 +22,8 @@ outcomes of a 2021 table with a merged （六） row are left to :mod:`parsers.c
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice, pairwise
-from operator import add, itemgetter
+from itertools import islice, pairwise, repeat
+from operator import add, call, contains, itemgetter
 from typing import Any, NamedTuple
 
 from parsers import schema
@@ -41,6 +41,7 @@ APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
 EMPTY = "nothing printed to check (every cell blank)"
 
 _ROW_CELLS = itemgetter(*SUMMED_COLUMNS)
+_GETTER = itemgetter(1)  # a comparison's getter
 _GROUP_CELLS = itemgetter(*APPEAL_COLUMNS)
 _WIDTH = len(SUMMED_COLUMNS)  # table 三's columns checked, in the flat lists of each row
 _APPEAL_WIDTH = len(APPEAL_COLUMNS)
@@ -163,7 +164,7 @@ def flat_lists(values: list, statuses: Callable[[], list[str]]) -> Flat:
         return Flat(values, values, None)
     found = statuses()
     counted = [0 if value is None else value for value in values]
-    return Flat(values, counted, found, MISSING in found or UNCERTAIN in found)
+    return _open_flat(values, counted, found)
 
 
 def _holds_none(values: list) -> bool:
@@ -178,6 +179,13 @@ def _holds_none(values: list) -> bool:
     return False
 
 
+def _open_flat(values: list, counted: list, statuses: list[str]) -> Flat:
+    """The flat lists of a table with some cell not a number: whether a cell is absent, and
+    whether one is absent or undecided, asked once for every rule."""
+    absent = MISSING in statuses
+    return Flat(values, counted, statuses, absent or UNCERTAIN in statuses, absent)
+
+
 class Flat(NamedTuple):
     """A table's cells row by row in the rules' column order."""
 
@@ -185,30 +193,40 @@ class Flat(NamedTuple):
     counted: list  # the same with 0 for None
     statuses: list[str] | None  # each cell's status; None when every cell holds a number
     open: bool = False  # some cell is undecided or absent
+    absent: bool = False  # some cell is absent
 
 
 def _flat(table: dict | None, cells_of: itemgetter, width: int) -> Flat | None:
     """The table in flat lists, when every row holds the rules' columns (else None). (A row's
     other cells change nothing: the rules ask only for these, and a row with a cell that is
-    not absent is never absent.)"""
+    not absent is never absent.)
+
+    A table with a number in every cell (nearly every table) is read in one pass, its values
+    taken where a cell's status is a number. A table whose first cell holds none (one read
+    with its cells mostly undecided, or printed blank) skips that pass: its lists are made
+    at once."""
     if not table:
         return None
     try:
-        values = [
-            cell.value
-            for row in map(cells_of, table.values())
-            for cell in row
-            if cell.status == NUMBER
-        ]
-    except KeyError:
+        tried = next(iter(next(iter(table.values())).values())).status == NUMBER
+        if tried:
+            values = [
+                cell.value
+                for row in map(cells_of, table.values())
+                for cell in row
+                if cell.status == NUMBER
+            ]
+            if len(values) == width * len(table):
+                return Flat(values, values, None)
+        cells = [cell for row in map(cells_of, table.values()) for cell in row]
+    except (KeyError, StopIteration):  # (a row without the columns; the first with no cell)
         return None
-    if len(values) == width * len(table):
-        return Flat(values, values, None)
-    cells = [cell for row in map(cells_of, table.values()) for cell in row]
     values = [cell.value for cell in cells]
-    counted = [0 if value is None else value for value in values]
     statuses = [cell.status for cell in cells]
-    return Flat(values, counted, statuses, MISSING in statuses or UNCERTAIN in statuses)
+    if not tried and statuses.count(NUMBER) == len(statuses):  # (a number in every cell)
+        return Flat(values, values, None)
+    counted = [0 if value is None else value for value in values]
+    return _open_flat(values, counted, statuses)
 
 
 class _Plan:
@@ -395,7 +413,7 @@ def _table_three(
     apps: dict, flat: Flat, plan: _Plan, template: str, merged: dict | None
 ) -> list[Check | None]:
     """Table 三's three rules on a table with some cell not a number."""
-    absent_rows = flat.open and MISSING in flat.statuses  # type: ignore[operator]
+    absent_rows = flat.absent
     balance = outcomes = None
     if plan.balance_cells is not None:
         missing = [r for r in BALANCE_ROWS if absent_rows and row_absent(apps[r])]
@@ -412,7 +430,7 @@ def _table_three(
             if missing
             else _by_comparison("applications.outcomes", plan.outcome_cells, flat, _outcome_sum)
         )
-    comparisons: Iterable[tuple[str, Getter]] = plan.row_cells
+    comparisons: Sequence[tuple[str, Getter]] = plan.row_cells
     if absent_rows:  # a row the document lacks has no sum of its own to check
         comparisons = [(row, cells) for row, cells in comparisons if not row_absent(apps[row])]
     columns = _by_comparison("applications.columns", comparisons, flat, _row_sum)
@@ -420,13 +438,16 @@ def _table_three(
 
 
 def _by_comparison(
-    rule: str, comparisons: Iterable[tuple[str, Getter]], flat: Flat, word: Word
+    rule: str, comparisons: Sequence[tuple[str, Getter]], flat: Flat, word: Word
 ) -> Check:
     """A rule gone through comparison by comparison, as :class:`parsers.checks._Rule` goes
     through it: a comparison with an absent cell is not computed (absent), else one with an
     undecided cell (undecided), else one with nothing printed checks nothing; blank cells
-    count as 0 and are named."""
+    count as 0 and are named. A rule whose comparisons all have an undecided cell (and none an
+    absent one) is told so at once (:func:`_all_undecided`)."""
     statuses, values, counted, open_cells = flat.statuses, flat.values, flat.counted, flat.open
+    if open_cells and not flat.absent and _all_undecided(comparisons, statuses):  # type: ignore[arg-type]
+        return word_rule(rule, [], [where for where, _cells in comparisons], [], [], 0)
     failures: list[str] = []
     undecided: list[str] = []
     absent: list[str] = []
@@ -452,6 +473,14 @@ def _by_comparison(
         else:
             failures.append(failure)
     return word_rule(rule, failures, undecided, absent, blanks, held)
+
+
+def _all_undecided(comparisons: Sequence[tuple[str, Getter]], statuses: list[str]) -> bool:
+    """Whether every comparison has an undecided cell: asked of them all by one C-level pass
+    (stopping at the first with none), which settles a rule of a table read with its cells
+    mostly undecided without going through its comparisons one by one."""
+    found = map(call, map(_GETTER, comparisons), repeat(statuses))
+    return all(map(contains, found, repeat(UNCERTAIN)))
 
 
 # --- each comparison, worded where it fails -----------------------------------------------------

@@ -1,7 +1,8 @@
 """The checks made over whole tables of printed numbers give what the rules give one
 comparison at a time: the same four checks, in order, with the same words, on tables that
 hold and tables that do not (a changed number, a float, a blank, an undecided or absent cell,
-a row or column the document lacks, cells beyond the template's, rows in another order, a third of the cells undecided)."""
+a row or column the document lacks, cells beyond the template's (first or last in a row), rows in
+another order, a third of the cells undecided, nearly all of them undecided)."""
 
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def _change(rng: random.Random, tables: dict) -> str:
     col = rng.choice(list(rows[row]))
     kind = rng.choice(
         ["number", "float", "blank", "dash", "undecided", "absent", "no_row", "no_col", "extra"]
-        + ["reordered", "undecided_many"]
+        + ["reordered", "undecided_many", "undecided_most", "extra_first"]
     )
     if kind == "number":
         rows[row][col] = CellValue(rng.randint(0, 50), "n", NUMBER)
@@ -77,8 +78,18 @@ def _change(rng: random.Random, tables: dict) -> str:
             for column in cells:
                 if rng.random() < 0.3:
                     cells[column] = CellValue(None, None, UNCERTAIN)
+    elif kind == "undecided_most":  # a reading that left nearly every cell open (rows blank)
+        for cells in rows.values():
+            blank = rng.random() < 0.3
+            for column in cells:
+                if blank or rng.random() < 0.9:
+                    cells[column] = CellValue(None, None, BLANK if blank else UNCERTAIN)
     elif kind == "extra":
         rows[row]["note"] = CellValue(None, None, MISSING)
+    elif kind == "extra_first":  # a cell the rules do not ask for, first in the first row
+        first = next(iter(rows))
+        note = CellValue(None, None, rng.choice([MISSING, BLANK, UNCERTAIN]))
+        rows[first] = {"note": note, **rows[first]}
     else:  # rows printed in another order (the outcome rows no longer one run)
         order = list(rows)
         rng.shuffle(order)
@@ -97,7 +108,7 @@ def test_whole_table_checks_word_what_the_rules_word(template):
         for _ in range(i % 4):  # a quarter of the tables as generated: every sum holds
             seen.add(_change(rng, tables))
         assert checks.run_checks(tables, template) == _one_by_one(tables, template)
-    assert len(seen) == 11
+    assert len(seen) == 13
 
 
 def test_a_table_that_holds_gives_true_checks_with_no_detail():
