@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice, pairwise, repeat
 from operator import add, call, contains, itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from parsers import schema
 from parsers.model import MISSING, NUMBER, UNCERTAIN, Check
@@ -161,10 +161,8 @@ def flat_lists(values: list, statuses: Callable[[], list[str]]) -> Flat:
     """A table's flat lists from its cells' values in the rules' order (None where a cell
     holds no number) and, called only where some cell holds none, their statuses."""
     if not _holds_none(values):
-        return Flat(values, values, None)
-    found = statuses()
-    counted = [0 if value is None else value for value in values]
-    return _open_flat(values, counted, found)
+        return Flat(values, None)
+    return _open_flat(values, statuses())
 
 
 def _holds_none(values: list) -> bool:
@@ -179,21 +177,36 @@ def _holds_none(values: list) -> bool:
     return False
 
 
-def _open_flat(values: list, counted: list, statuses: list[str]) -> Flat:
+def _open_flat(values: list, statuses: list[str]) -> Flat:
     """The flat lists of a table with some cell not a number: whether a cell is absent, and
     whether one is absent or undecided, asked once for every rule."""
     absent = MISSING in statuses
-    return Flat(values, counted, statuses, absent or UNCERTAIN in statuses, absent)
+    return Flat(values, statuses, absent or UNCERTAIN in statuses, absent)
 
 
-class Flat(NamedTuple):
-    """A table's cells row by row in the rules' column order."""
+class Flat:
+    """A table's cells row by row in the rules' column order: each cell's value (None where
+    blank, dash, undecided or absent) and, unless every cell holds a number, each cell's
+    status, with whether some cell is undecided or absent (``open``) and absent (``absent``)."""
 
-    values: list  # each cell's value (None where blank, dash, undecided or absent)
-    counted: list  # the same with 0 for None
-    statuses: list[str] | None  # each cell's status; None when every cell holds a number
-    open: bool = False  # some cell is undecided or absent
-    absent: bool = False  # some cell is absent
+    __slots__ = ("values", "statuses", "open", "absent", "_counted")
+
+    def __init__(
+        self, values: list, statuses: list[str] | None, open: bool = False, absent: bool = False
+    ) -> None:
+        self.values = values
+        self.statuses = statuses
+        self.open = open
+        self.absent = absent
+        self._counted: list | None = None
+
+    @property
+    def counted(self) -> list:
+        """The values with 0 for None (a blank cell counts as 0): made when a comparison with
+        a blank cell is first evaluated (a table read with its cells undecided evaluates none)."""
+        if self._counted is None:
+            self._counted = [0 if value is None else value for value in self.values]
+        return self._counted
 
 
 def _flat(table: dict | None, cells_of: itemgetter, width: int) -> Flat | None:
@@ -217,16 +230,15 @@ def _flat(table: dict | None, cells_of: itemgetter, width: int) -> Flat | None:
                 if cell.status == NUMBER
             ]
             if len(values) == width * len(table):
-                return Flat(values, values, None)
+                return Flat(values, None)
         cells = [cell for row in map(cells_of, table.values()) for cell in row]
     except (KeyError, StopIteration):  # (a row without the columns; the first with no cell)
         return None
     values = [cell.value for cell in cells]
     statuses = [cell.status for cell in cells]
     if not tried and statuses.count(NUMBER) == len(statuses):  # (a number in every cell)
-        return Flat(values, values, None)
-    counted = [0 if value is None else value for value in values]
-    return _open_flat(values, counted, statuses)
+        return Flat(values, None)
+    return _open_flat(values, statuses)
 
 
 class _Plan:
@@ -445,8 +457,10 @@ def _by_comparison(
     undecided cell (undecided), else one with nothing printed checks nothing; blank cells
     count as 0 and are named. A rule whose comparisons all have an undecided cell (and none an
     absent one) is told so at once (:func:`_all_undecided`)."""
-    statuses, values, counted, open_cells = flat.statuses, flat.values, flat.counted, flat.open
-    if open_cells and not flat.absent and _all_undecided(comparisons, statuses):  # type: ignore[arg-type]
+    statuses, values, open_cells = flat.statuses, flat.values, flat.open
+    counted: list | None = None  # (the values with blanks as 0, asked once a rule needs them)
+    any_absent = flat.absent
+    if open_cells and not any_absent and _all_undecided(comparisons, statuses):  # type: ignore[arg-type]
         return word_rule(rule, [], [where for where, _cells in comparisons], [], [], 0)
     failures: list[str] = []
     undecided: list[str] = []
@@ -456,7 +470,7 @@ def _by_comparison(
     for where, cells in comparisons:
         if open_cells:  # (else no comparison has an absent or undecided cell)
             found: Any = cells(statuses)  # type: ignore[arg-type]
-            if MISSING in found:
+            if any_absent and MISSING in found:
                 absent.append(where)
                 continue
             if UNCERTAIN in found:
@@ -467,7 +481,10 @@ def _by_comparison(
             if printed.count(None) == len(printed):
                 continue  # nothing printed to check
             blanks.append(where)
-        failure = word(where, cells(counted))
+            if counted is None:
+                counted = flat.counted
+            printed = cells(counted)
+        failure = word(where, printed)
         if failure is None:
             held += 1
         else:
