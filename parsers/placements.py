@@ -341,10 +341,11 @@ class Placements(Sequence[tuple]):
         # some placement agrees only when every value taking it is None; a value that is not
         # itself, NaN, agrees with nothing)
         values = self.values
+        numbers = None not in values  # (then a blank column agrees only when no value takes it)
         out = []
         for js, blank in zip(layout[1], layout[0], strict=True):
             if blank:
-                out.append(all([values[j] is None for j in js]))
+                out.append(not js if numbers else all([values[j] is None for j in js]))
                 continue
             found = [values[j] for j in js]
             first = found[0]
