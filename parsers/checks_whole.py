@@ -284,8 +284,19 @@ def _starts(rows: Iterable[str], width: int) -> Iterable[tuple[str, int]]:
 
 
 def _group_cells(groups: tuple[str, ...]) -> list[tuple[str, Getter]]:
-    """Each group of table 四's comparison: its results, the total last."""
-    return [(group, _slice(at, _APPEAL_WIDTH)) for group, at in _starts(groups, _APPEAL_WIDTH)]
+    """Each group of table 四's comparison: its results, the total last (worked out once per
+    order of groups: a table has the form's three, nearly always in its order)."""
+    found = _GROUP_COMPARISONS.get(groups)
+    if found is None:
+        if len(_GROUP_COMPARISONS) >= 64:
+            _GROUP_COMPARISONS.clear()
+        found = _GROUP_COMPARISONS[groups] = [
+            (group, _slice(at, _APPEAL_WIDTH)) for group, at in _starts(groups, _APPEAL_WIDTH)
+        ]
+    return found
+
+
+_GROUP_COMPARISONS: dict[tuple[str, ...], list[tuple[str, Getter]]] = {}
 
 
 def _slice(start: int, width: int) -> Getter:
@@ -428,15 +439,17 @@ def _table_three(
     absent_rows = flat.absent
     balance = outcomes = None
     if plan.balance_cells is not None:
-        missing = [r for r in BALANCE_ROWS if absent_rows and row_absent(apps[r])]
+        missing = [r for r in BALANCE_ROWS if row_absent(apps[r])] if absent_rows else []
         balance = (
             not_in_document("applications.balance", f"rows {', '.join(missing)}")
             if missing
             else _by_comparison("applications.balance", plan.balance_cells, flat, _balance)
         )
     if plan.outcome_cells is not None and not (merged and "other" in merged):
-        rows = (*schema.OUTCOME_ROWS.get(template, ()), "total")
-        missing = [r for r in rows if absent_rows and row_absent(apps[r])]
+        missing = []
+        if absent_rows:
+            rows = (*schema.OUTCOME_ROWS.get(template, ()), "total")
+            missing = [r for r in rows if row_absent(apps[r])]
         outcomes = (
             not_in_document("applications.outcomes", f"rows {', '.join(missing)}")
             if missing
