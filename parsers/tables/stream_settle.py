@@ -103,27 +103,24 @@ class StreamRows:
 
     def prints(self, r: int) -> Any:
         """Row ``r``'s printed cell at each position, per reading."""
-        vectors = self.vectors[r]
-        picked = self.picked[r]
-        if picked is not None:
-            return Picked(Placements(self.printed[r], self.width), picked)
-        if type(vectors) is Placements:
-            return vectors.alike(self.printed[r])
-        if vectors is _blank_readings(self.width):
-            return vectors
-        return [tuple(self.printed[r])] if vectors else []
+        return self._per_reading(r, self.printed[r], [])
 
     def sources(self, r: int) -> Any:
         """Row ``r``'s source token index at each position, per reading (None: none known)."""
+        return self._per_reading(r, self.values[r], None)
+
+    def _per_reading(self, r: int, cells: Any, no_reading: Any) -> Any:
+        """``cells`` (one per printed value of row ``r``) placed at each position, per reading
+        of the row; ``no_reading`` when the row has none."""
         vectors = self.vectors[r]
         picked = self.picked[r]
         if picked is not None:
-            return Picked(Placements(self.values[r], self.width), picked)
+            return Picked(Placements(cells, self.width), picked)
         if type(vectors) is Placements:
-            return vectors.alike(self.values[r])
+            return vectors.alike(cells)
         if vectors is _blank_readings(self.width):
             return vectors
-        return [tuple(self.values[r])] if vectors else None
+        return [tuple(cells)] if vectors else no_reading
 
     def narrow(self, r: int, facts: set, where: str, warnings: list[str]) -> None:
         """:func:`parsers.tables.statements.narrow` of row ``r`` by the total the report's
