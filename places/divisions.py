@@ -14,7 +14,7 @@ import gc
 import gzip
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, ValuesView
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from places import names as vocab
 from places import tablecache
+from places.packed import pack_division, pack_refs, unpack_division, unpack_refs
 
 LEVEL_BY_LENGTH = {2: "province", 4: "city", 6: "county", 9: "township"}
 LEVELS = ("province", "city", "county", "township")
@@ -36,6 +37,7 @@ NAME = "name"  # the code's name in the reference edition
 FORMER = "former"  # a name the code carried in another edition
 SHORT = "short"  # a short form (梅河口 for 梅河口市)
 ALIAS = "alias"  # another spelling of the same name (…街道办事处 for …街道)
+_KINDS = {kind: kind for kind in (NAME, FORMER, SHORT, ALIAS)}
 
 
 @dataclass(slots=True)
@@ -127,6 +129,67 @@ class Division:
         return self.kind == "zone"
 
 
+class _Divisions(dict[str, Division]):
+    """code → :class:`Division`, each unpacked from its row (:mod:`places.packed`) the first
+    time it is asked for.
+
+    A table read back from the cache holds some 53,000 codes, and making every Division took
+    about as long as reading the cache: a process paid it before its first report, though a
+    report asks for a few dozen codes. A code once asked for is a plain entry of the dict, so
+    looking it up again costs what a dict's lookup does; asking for every division
+    (``values()``, ``items()``, comparing two tables) unpacks the rest first.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, rows: dict[str, str]) -> None:
+        super().__init__()
+        self._rows = rows
+
+    def __missing__(self, code: str) -> Division:
+        division = Division(*unpack_division(code, self._rows[code]))  # KeyError: no such code
+        self[code] = division
+        return division
+
+    def get(self, code: str, default: Division | None = None) -> Division | None:  # type: ignore[override]
+        try:
+            return self[code]
+        except KeyError:
+            return default
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def _complete(self) -> dict[str, Division]:
+        if dict.__len__(self) < len(self._rows):
+            for code in self._rows:
+                self[code]  # noqa: B018  (unpacked on first use)
+        return self
+
+    def keys(self) -> KeysView[str]:  # type: ignore[override]
+        return dict.keys(self._complete())
+
+    def values(self) -> ValuesView[Division]:  # type: ignore[override]
+        return dict.values(self._complete())
+
+    def items(self) -> ItemsView[str, Division]:  # type: ignore[override]
+        return dict.items(self._complete())
+
+    def __eq__(self, other: object) -> bool:
+        return dict.__eq__(self._complete(), other)
+
+    def __ne__(self, other: object) -> bool:
+        return dict.__ne__(self._complete(), other)
+
+    __hash__ = None
+
+
 class NameRef(NamedTuple):
     """One code a name designates, how (name / former / short / alias), and in which editions."""
 
@@ -178,12 +241,9 @@ class DivisionTable:
             refs = index.setdefault(name, [])
             if ref not in refs:
                 refs.append(ref)
-        # Stored as tuples: tuples of plain values drop out of the cyclic garbage collector,
-        # so its full collections no longer walk 60,000 lists (one per name) every few hundred
-        # parsed reports.
-        self._names: dict[str, tuple[tuple[str, str, int], ...]] = {
-            name: tuple(refs) for name, refs in index.items()
-        }
+        # Each name's references packed in a string (places.packed): a dict of strings is
+        # not tracked by the cyclic garbage collector, and reads back from the cache quickly.
+        self._names: dict[str, str] = {name: pack_refs(refs) for name, refs in index.items()}
         self.max_name_length = max((len(n) for n in index), default=0)
         self._lengths = name_lengths(self._names)
         self._singles = _single_names(self._lengths)
@@ -198,13 +258,22 @@ class DivisionTable:
         self._level_names: dict[str, tuple[str | None, ...]] = {}
         self._edition_bits: dict[int | None, int] = {}
         self._anchor_names: dict[tuple[str, str], tuple[tuple[int, str], ...]] = {}
+        self._refs: dict[str, tuple[tuple[str, str, int], ...]] = {}
+
+    def refs(self, packed: str) -> tuple[tuple[str, str, int], ...]:
+        """The references of a name, from the packed string the name index holds for it
+        (unpacked once, then kept)."""
+        found = self._refs.get(packed)
+        if found is None:
+            found = self._refs[packed] = unpack_refs(packed, _KINDS)
+        return found
 
     # --- lookups --------------------------------------------------------------------------
 
     def lookup(self, name: str) -> list[NameRef]:
         """Every code ``name`` designates (exact match of the normalised form)."""
-        refs = self._names.get(name)
-        return [NameRef(*r) for r in refs] if refs else []
+        packed = self._names.get(name)
+        return [NameRef(*r) for r in self.refs(packed)] if packed else []
 
     def get(self, code: str) -> Division | None:
         return self.by_code.get(code)
@@ -320,27 +389,26 @@ class DivisionTable:
         return table
 
     def state(self) -> tuple:
-        """The built table as plain tuples and dicts (what :meth:`from_state` takes back)."""
-        rows = tuple(
-            (d.code, d.name, d.names, d.first, d.last, d.successor, d.grouping)
+        """The built table as plain strings and dicts (what :meth:`from_state` takes back)."""
+        rows = {
+            d.code: pack_division(
+                (d.code, d.name, d.names, d.first, d.last, d.successor, d.grouping)
+            )
             for d in self.by_code.values()
-        )
+        }
         return (tablecache.LAYOUT, rows, self._names, self.editions, self.meta, self._lengths)
 
     @classmethod
     def from_state(cls, state: tuple) -> DivisionTable:
-        """The table :meth:`state` gave, without building its indexes again."""
+        """The table :meth:`state` gave, without building its indexes again (each division
+        is unpacked when first asked for)."""
         if state[0] != tablecache.LAYOUT:
             raise ValueError(f"division table layout {state[0]}, expected {tablecache.LAYOUT}")
         _layout, rows, names, editions, meta, lengths = state
-        paused = gc.isenabled()
-        gc.disable()
-        try:
-            table = cls.__new__(cls)
-            table.by_code = {row[0]: Division(*row) for row in rows}
-        finally:
-            if paused:
-                gc.enable()
+        if not isinstance(rows, dict) or not isinstance(names, dict):
+            raise TypeError("division table state: rows and names must be dicts")
+        table = cls.__new__(cls)
+        table.by_code = _Divisions(rows)
         table.editions = tuple(editions)
         table.meta = dict(meta)
         table.latest = table.editions[-1] if table.editions else 0

@@ -197,6 +197,7 @@ def _chains(
     ``found``, depth first, longer names first; whether any of them reads a former name."""
     former = False
     names = table._names.get
+    unpacked = table._refs.get
     lengths = table._lengths.get
     singles = table._singles
     by_code = table.by_code
@@ -223,9 +224,10 @@ def _chains(
             while mask:
                 length = mask.bit_length() - 1
                 mask ^= 1 << length
-                refs = names(text[p : p + length])
-                if refs is None:
+                packed = names(text[p : p + length])
+                if packed is None:
                     continue
+                refs = unpacked(packed) or table.refs(packed)
                 for ref in refs:
                     division = by_code[ref[0]]
                     if division.placeholder:

@@ -3,8 +3,9 @@
 Building the table from its text (``divisions.tsv.gz``: some 55,000 rows, every name
 normalised, short forms and aliases derived) takes about a quarter of a second, and every
 process that parses pays it: each run of ``ogi parse``, each parse worker's fork server. The
-built indexes are plain dicts and tuples of strings and integers, which :mod:`marshal` reads
-back in about a fifth of that time, so the first process builds them and writes them to
+built indexes are plain dicts of strings (each row and each name's references packed in one:
+:mod:`places.packed`), which :mod:`marshal` reads back in about a fifth of that time, so the
+first process builds them and writes them to
 ``$XDG_CACHE_HOME/ogi/places/`` (``~/.cache`` by default; ``OGI_CACHE_DIR`` overrides the
 folder, and an empty ``OGI_CACHE_DIR`` turns the cache off), and later ones load them.
 
@@ -29,7 +30,7 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-LAYOUT = 2
+LAYOUT = 3
 """Raised whenever what is stored changes shape (the fields of Division, the index tuples)."""
 
 _MAGIC = b"ogi-divisions\n"

@@ -82,3 +82,45 @@ def test_a_cache_folder_that_cannot_be_written_only_means_building(tmp_path, mon
     monkeypatch.setenv("OGI_CACHE_DIR", "")  # turned off
     assert tablecache.cache_dir() is None
     _same(DivisionTable.load(), built)
+
+
+def test_a_table_read_from_the_cache_answers_every_code_as_the_built_one(
+    tmp_path, monkeypatch, built
+):
+    """The cached table makes each division when first asked for; asked one by one, through
+    every way a dict is asked, it answers as the table built from the text."""
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    read = DivisionTable.load()  # from the cache
+    lazy = read.by_code
+    assert dict.__len__(lazy) == 0  # nothing made yet
+    assert len(lazy) == len(built.by_code)
+    for code in ("22", "2205", "220581", "220581108", "110101"):
+        assert code in lazy
+        assert lazy.get(code) == built.by_code[code]
+        assert lazy[code] is lazy.get(code)  # made once, then kept
+    for absent in ("99", "220581999", "", "not a code"):
+        assert absent not in lazy
+        assert lazy.get(absent) is None
+        assert lazy.get(absent, "default") == "default"
+        with pytest.raises(KeyError):
+            lazy[absent]
+    assert dict.__len__(lazy) == 5
+    assert list(lazy) == list(built.by_code)
+    assert dict(lazy.items()) == built.by_code  # every division made
+    assert dict.__len__(lazy) == len(built.by_code)
+
+
+def test_resolving_through_a_cached_table_gives_the_same_places(tmp_path, monkeypatch, built):
+    from places import resolve
+
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    read = DivisionTable.load()
+    for name in (
+        "梅河口市进化镇人民政府",
+        "上海市人民政府办公厅",
+        "平潭综合实验区管委会",
+        "北京市东城区东华门街道办事处",
+    ):
+        assert resolve(name, table=read).to_dict() == resolve(name, table=built).to_dict()
