@@ -10,6 +10,12 @@ distinct generated reports in the text forms (HTML pages of every style, pipe te
 flattened text, markdown). The records of every worker count are compared: they must be the
 same bytes.
 
+Beside it, the same runs on a folder of :data:`FEW` reports tell the command's fixed costs
+(the interpreter, the command line, the parsers and the place table, a pool's fork server,
+the exit), which two workers cannot halve: what the speed-up of the parsing itself is once
+they are taken off is printed too, so that a figure moved by start-up is told from one moved
+by the parse.
+
     python -m bench.workers [--reports 1000] [--workers 2] [--rounds 3]
 """
 
@@ -25,6 +31,8 @@ import time
 from pathlib import Path
 
 FORMS = ("html", "pipe", "flat", "markdown")
+FEW = 8
+"""Reports in the folder that measures the fixed costs (enough for a pool of two)."""
 
 
 def write_reports(folder: Path, count: int, seed: int = 20240301) -> None:
@@ -81,9 +89,13 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
     load average (one minute) when the runs started."""
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
+        folder, few = Path(tmp) / "all", Path(tmp) / "few"
+        folder.mkdir()
+        few.mkdir()
         write_reports(folder, reports)
+        write_reports(few, FEW)
         best = {1: float("inf"), workers: float("inf")}
+        fixed = {1: float("inf"), workers: float("inf")}
         outputs: dict[int, bytes] = {}
         for _ in range(rounds):
             for n in (1, workers):
@@ -91,6 +103,7 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
                 best[n] = min(best[n], seconds)
                 if outputs.setdefault(n, out) != out:
                     raise RuntimeError("the records differ between two runs")
+                fixed[n] = min(fixed[n], run_parse(few, n)[0])
         if outputs[1] != outputs[workers]:
             raise RuntimeError(f"--workers {workers} gives other records than --workers 1")
     return {
@@ -99,6 +112,9 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
         "many": best[workers],
         "workers": workers,
         "speedup": best[1] / best[workers],
+        "fixed_one": fixed[1],
+        "fixed_many": fixed[workers],
+        "parse_speedup": (best[1] - fixed[1]) / (best[workers] - fixed[workers]),
         "load": load,
     }
 
@@ -115,6 +131,11 @@ def main(argv: list[str] | None = None) -> int:
         f"({r['reports'] / r['one']:.0f} reports/s), --workers {r['workers']} {r['many']:.2f} s "
         f"({r['reports'] / r['many']:.0f} reports/s); speed-up {r['speedup']:.2f} "
         f"on {os.cpu_count()} cores (load average {r['load']:.1f} at the start); records identical"
+    )
+    print(
+        f"fixed costs ({FEW} reports): --workers 1 {r['fixed_one']:.2f} s, --workers "
+        f"{r['workers']} {r['fixed_many']:.2f} s; past them, the parse's speed-up "
+        f"{r['parse_speedup']:.2f}"
     )
     return 0
 
