@@ -148,8 +148,8 @@ class _Divisions(dict[str, Division]):
 
     def __missing__(self, code: str) -> Division:
         division = Division(*unpack_division(code, self._rows[code]))  # KeyError: no such code
-        self[code] = division
-        return division
+        # (setdefault: two threads asking at once get the same Division, whose memos it keeps)
+        return self.setdefault(code, division)
 
     def get(self, code: str, default: Division | None = None) -> Division | None:  # type: ignore[override]
         try:

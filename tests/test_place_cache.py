@@ -124,3 +124,29 @@ def test_resolving_through_a_cached_table_gives_the_same_places(tmp_path, monkey
         "北京市东城区东华门街道办事处",
     ):
         assert resolve(name, table=read).to_dict() == resolve(name, table=built).to_dict()
+
+
+def test_threads_asking_for_one_code_at_once_get_the_same_division(tmp_path, monkeypatch):
+    import sys
+    import threading
+
+    def ask(lazy, start, seen) -> None:
+        start.wait()
+        seen.append({code: lazy[code] for code in codes})
+
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    codes = list(DivisionTable.load().by_code)[:200]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads switch as often as they can
+    try:
+        for _ in range(10):
+            lazy, start, seen = DivisionTable.load().by_code, threading.Barrier(4), []
+            threads = [threading.Thread(target=ask, args=(lazy, start, seen)) for _ in range(4)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert all(got[code] is lazy[code] for got in seen for code in codes)
+    finally:
+        sys.setswitchinterval(interval)
