@@ -181,11 +181,16 @@ class _Divisions(dict[str, Division]):
     def items(self) -> ItemsView[str, Division]:  # type: ignore[override]
         return dict.items(self._complete())
 
+    def copy(self) -> dict[str, Division]:
+        return dict(self.items())
+
     def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Divisions):
+            other._complete()
         return dict.__eq__(self._complete(), other)
 
     def __ne__(self, other: object) -> bool:
-        return dict.__ne__(self._complete(), other)
+        return not self == other
 
     __hash__ = None
 

@@ -107,6 +107,11 @@ def test_a_table_read_from_the_cache_answers_every_code_as_the_built_one(
             lazy[absent]
     assert dict.__len__(lazy) == 5
     assert list(lazy) == list(built.by_code)
+    other = DivisionTable.load().by_code  # a second table read from the cache, nothing made
+    assert lazy == other
+    assert (lazy != other) is False
+    assert dict.__len__(other) == len(built.by_code)
+    assert lazy.copy() == built.by_code and type(lazy.copy()) is dict
     assert dict(lazy.items()) == built.by_code  # every division made
     assert dict.__len__(lazy) == len(built.by_code)
 
