@@ -3,7 +3,7 @@
 A process that parses reads the built table back from the cache (:mod:`places.tablecache`)
 before its first report: each ``ogi parse``, and the fork server the parse workers start
 from, where it is on the way of every worker. Read back as tuples, the table is some 200,000
-objects the garbage collector tracks (and walks once after the load, ~15 ms), and making
+objects the garbage collector tracks (and walks after the load), and making
 every :class:`~places.divisions.Division` from its tuple took as long again; a report asks
 for a few dozen codes and names. Strings are not tracked, and a dict of strings to strings
 is not either, so the packed table reads back in about a fifth of that time; a row or a
@@ -32,7 +32,7 @@ Row = tuple[str, str, tuple[str, ...], int, int, "str | None", bool]
 def pack_division(row: Row) -> str:
     """A division's fields but its code (the key it is stored under) as one string."""
     _code, name, names, first, last, successor, grouping = row
-    for text in (*names, successor or ""):
+    for text in (name, *names, successor or ""):
         _check(text)
     return FIELD.join(
         (name, ITEM.join(names), str(first), str(last), successor or "", "1" if grouping else "")

@@ -47,4 +47,8 @@ def test_a_field_holding_a_separator_is_refused(bad):
     with pytest.raises(ValueError, match="separator"):
         pack_division(("110101", bad, (bad,), 2016, 2023, None, False))
     with pytest.raises(ValueError, match="separator"):
+        pack_division(("110101", bad, ("东城区",), 2016, 2023, None, False))
+    with pytest.raises(ValueError, match="separator"):
+        pack_division(("110101", "东城区", ("东城区",), 2016, 2023, bad, False))
+    with pytest.raises(ValueError, match="separator"):
         pack_refs([(bad, NAME, 1)])
