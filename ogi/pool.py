@@ -11,7 +11,8 @@ files on disk (:mod:`ogi.documents`) run through :func:`pool_map`. What it guara
   kills a worker gets the ``on_crash`` result;
 - workers start with ``forkserver`` (``spawn`` where that does not exist), never ``fork``:
   a forked child would inherit the parent's locks (a harvest's data-folder lock) and could
-  outlive a killed parent holding them;
+  outlive a killed parent holding them (the fork server :func:`start_server` starts ahead is
+  a fork of a process that holds nothing yet, and keeps none of its descriptors);
 - workers are replaced every few hundred tasks (``max_tasks_per_child``), so a slow leak in a
   third-party library cannot grow all night;
 - workers watch the parent and exit when it dies, so a ``kill -9`` of the parent leaves no
@@ -195,14 +196,21 @@ def start_server(func_module: str, preload: tuple[str, ...] = ()) -> None:
     """Start the fork server the workers of a coming :func:`pool_map` will fork from, now,
     without waiting for it: it imports what the workers need (about a quarter of a second)
     while this process goes on with its own start-up. ``func_module`` and ``preload`` as the
-    pool will have them. Where there is no fork server (spawn), nothing to do."""
+    pool will have them. Where there is no fork server (spawn), nothing to do.
+
+    Called while this process is young (one thread, the standard library imported), the
+    server and the resource tracker are forks of it rather than new interpreters
+    (:mod:`ogi.forkstart`), which saves their start-up on the way of the first report."""
     global _server_started
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return
     from multiprocessing import forkserver
 
+    from ogi.forkstart import helpers_forked
+
     _context(_modules(func_module, preload))
-    forkserver.ensure_running()
+    with helpers_forked():  # (a fork of this young process: no new interpreter to start)
+        forkserver.ensure_running()
     _server_started = True
 
 
