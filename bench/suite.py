@@ -420,7 +420,9 @@ def workers(full: bool) -> list[Row]:
             f"speed-up {r['speedup']:.2f} (goal ≥ 1.8 on two free cores); {r['reports']} "
             f"generated reports, {r['one']:.1f} s on one worker, {r['many']:.1f} s on two; "
             f"fixed costs (a few reports) {r['fixed_one']:.2f} s and {r['fixed_many']:.2f} s, "
-            f"past them the parse's speed-up {r['parse_speedup']:.2f}; "
+            f"past them the parse's speed-up {r['parse_speedup']:.2f}; two one-worker "
+            f"commands at once take {r['together'] / r['one']:.2f}× one alone, a ceiling of "
+            f"{r['ceiling']:.2f} for two workers on these cores; "
             f"load average {r['load']:.1f} at the start; records identical",
         )
     ]

@@ -10,6 +10,13 @@ distinct generated reports in the text forms (HTML pages of every style, pipe te
 flattened text, markdown). The records of every worker count are compared: they must be the
 same bytes.
 
+What the cores themselves give is measured in the same rounds: ``N`` copies of the
+one-worker command, started together on the same folder. On a machine whose cores share
+their caches, memory or host (a virtual machine's cores may be one physical core's two
+threads), each copy takes longer than one alone, and no pool of ``N`` workers can beat ``N``
+times the throughput those copies reach together: the bench prints that ceiling beside the
+speed-up.
+
 Beside it, the same runs on a folder of :data:`FEW` reports tell the command's fixed costs
 (the interpreter, the command line, the parsers and the place table, a pool's fork server,
 the exit), which two workers cannot halve: what the speed-up of the parsing itself is once
@@ -28,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 FORMS = ("html", "pipe", "flat", "markdown")
@@ -84,6 +92,13 @@ def run_parse(folder: Path, workers: int) -> tuple[float, bytes]:
     return seconds, proc.stdout
 
 
+def run_together(folder: Path, copies: int) -> float:
+    """Wall seconds until the last of ``copies`` one-worker commands, started together on
+    ``folder``, has ended."""
+    with ThreadPoolExecutor(copies) as pool:
+        return max(pool.map(lambda _: run_parse(folder, 1)[0], range(copies)))
+
+
 def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
     """Best wall time with one worker and with ``workers``, the speed-up, and the machine's
     load average (one minute) when the runs started."""
@@ -96,6 +111,7 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
         write_reports(few, FEW)
         best = {1: float("inf"), workers: float("inf")}
         fixed = {1: float("inf"), workers: float("inf")}
+        together = float("inf")  # `workers` one-worker commands at once
         outputs: dict[int, bytes] = {}
         for _ in range(rounds):
             for n in (1, workers):
@@ -104,6 +120,7 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
                 if outputs.setdefault(n, out) != out:
                     raise RuntimeError("the records differ between two runs")
                 fixed[n] = min(fixed[n], run_parse(few, n)[0])
+            together = min(together, run_together(folder, workers))
         if outputs[1] != outputs[workers]:
             raise RuntimeError(f"--workers {workers} gives other records than --workers 1")
     return {
@@ -115,6 +132,8 @@ def measure(reports: int, workers: int, rounds: int) -> dict[str, float]:
         "fixed_one": fixed[1],
         "fixed_many": fixed[workers],
         "parse_speedup": (best[1] - fixed[1]) / (best[workers] - fixed[workers]),
+        "together": together,
+        "ceiling": workers * best[1] / together,
         "load": load,
     }
 
@@ -136,6 +155,12 @@ def main(argv: list[str] | None = None) -> int:
         f"fixed costs ({FEW} reports): --workers 1 {r['fixed_one']:.2f} s, --workers "
         f"{r['workers']} {r['fixed_many']:.2f} s; past them, the parse's speed-up "
         f"{r['parse_speedup']:.2f}"
+    )
+    print(
+        f"the cores themselves: {r['workers']} --workers 1 commands at once take "
+        f"{r['together'] / r['one']:.2f}× as long as one alone, so {r['workers']} workers "
+        f"could give at most {r['ceiling']:.2f} here; the pool reaches "
+        f"{r['speedup'] / r['ceiling']:.0%} of that"
     )
     return 0
 
