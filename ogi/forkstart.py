@@ -3,13 +3,16 @@
 multiprocessing starts its fork server, and the resource tracker beside it, as new Python
 interpreters, each running one line of code (``python -c "from multiprocessing.forkserver
 import main; main(…)"``). A new interpreter has its own start-up to pay — the interpreter,
-site-packages' path hooks, multiprocessing's imports: 40–60 ms here — and the fork server's is
-on the way of every worker's first report. When ``ogi parse`` starts its fork server ahead
+site-packages' path hooks, multiprocessing's imports — and the fork server's is on the way of
+every worker's first report (forked instead, ``ogi parse --workers 2`` on a few reports ended
+about 50 ms sooner, on two cores). When ``ogi parse`` starts its fork server ahead
 (:mod:`ogi.early`), the command has imported only the standard library and the pool's light
 modules, holds no lock and runs one thread: a fork of it is as clean as a new interpreter, and
 ready at once. So, within :func:`helpers_forked`, such a helper is a fork of this process that
-closes every file descriptor but those multiprocessing hands the helper, then runs the very
-line the new interpreter would have run.
+closes every file descriptor but those multiprocessing hands the helper, then makes the very
+call the new interpreter would have made. Only that shape of line is run: ``from
+multiprocessing.<module> import main; main(<literals>)``, read with :mod:`ast` (the project
+runs no code it is handed); any other line starts the stock way.
 
 A fork carries what a new interpreter would not have, and each is dealt with:
 
@@ -28,7 +31,9 @@ the helper is not started as ``-c CODE``, or the fork fails, the helper starts t
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib
 import os
 import sys
 import threading
@@ -49,9 +54,10 @@ def helpers_forked() -> Iterator[None]:
 
     def spawn(path: Any, args: Sequence[Any], passfds: Sequence[int]) -> int:
         code = inline_code(args)
-        if code is not None and can_fork():
+        call = helper_call(code) if code is not None else None
+        if call is not None and can_fork():
             with contextlib.suppress(OSError):  # no fork (out of memory, too many processes)
-                return _fork_running(code, passfds)
+                return _fork_calling(call, passfds)
         return stock(path, args, passfds)
 
     util.spawnv_passfds = spawn
@@ -68,15 +74,58 @@ def inline_code(args: Sequence[object]) -> str | None:
     return None
 
 
+HelperCall = tuple[str, list[Any], dict[str, Any]]
+"""A helper's module (``multiprocessing.forkserver`` …) and the arguments of its ``main``."""
+
+
+def helper_call(code: str) -> HelperCall | None:
+    """What a helper's line of code does, when it is ``from multiprocessing.<module> import
+    main; main(…)`` with literals for arguments (as every version of multiprocessing writes
+    it); None for any other code."""
+    try:
+        body = ast.parse(code).body
+    except SyntaxError:
+        return None
+    if len(body) != 2:
+        return None
+    imported, called = body
+    if not (
+        isinstance(imported, ast.ImportFrom)
+        and imported.level == 0
+        and (imported.module or "").startswith("multiprocessing.")
+        and [(a.name, a.asname) for a in imported.names] == [("main", None)]
+        and isinstance(called, ast.Expr)
+        and isinstance(called.value, ast.Call)
+        and isinstance(called.value.func, ast.Name)
+        and called.value.func.id == "main"
+    ):
+        return None
+    try:
+        args = [ast.literal_eval(arg) for arg in called.value.args]
+        kwargs: dict[str, Any] = {}
+        for keyword in called.value.keywords:
+            value = ast.literal_eval(keyword.value)
+            if keyword.arg is not None:
+                kwargs[keyword.arg] = value
+            elif isinstance(value, dict) and all(isinstance(k, str) for k in value):
+                kwargs.update(value)  # (``**{…}``)
+            else:
+                return None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None  # (not literals)
+    return str(imported.module), args, kwargs
+
+
 def can_fork() -> bool:
     """Whether a fork of this process can stand in for a new interpreter: one thread, and
     the descriptors to close can be listed."""
     return hasattr(os, "fork") and threading.active_count() == 1 and os.path.isdir(_FDS)
 
 
-def _fork_running(code: str, passfds: Sequence[int]) -> int:
-    """Fork; the child runs ``code`` as a new interpreter's ``-c`` would, and exits with its
-    status. Returns the child's pid."""
+def _fork_calling(call: HelperCall, passfds: Sequence[int]) -> int:
+    """Fork; the child makes the helper's call as a new interpreter's ``-c`` would, and exits
+    with its status. Returns the child's pid."""
+    module, args, kwargs = call
     _flush_streams()
     pid = os.fork()
     if pid:
@@ -85,7 +134,7 @@ def _fork_running(code: str, passfds: Sequence[int]) -> int:
     try:
         _close_all_but({0, 1, 2, *passfds})
         _fresh_locks()
-        exec(compile(code, "<string>", "exec"), {"__name__": "__main__"})
+        importlib.import_module(module).main(*args, **kwargs)
         status = 0
     except SystemExit as exc:
         status = _exit_status(exc)

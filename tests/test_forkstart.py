@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
-from ogi.forkstart import inline_code
+from ogi.forkstart import helper_call, inline_code
 
 pytestmark = pytest.mark.skipif(
     not os.path.isdir("/proc/self/fd") or not hasattr(os, "fork"),
@@ -106,11 +106,54 @@ def test_with_a_second_thread_the_helpers_are_new_interpreters(tmp_path):
         assert result["lock"] not in helper["targets"]
 
 
-def test_only_a_command_line_of_inline_code_is_run_in_a_fork():
+def test_only_a_command_line_of_inline_code_is_read():
     assert inline_code(["/usr/bin/python3", "-c", "pass"]) == "pass"
     assert inline_code(["/usr/bin/python3", "-W", "error", "-c", "x = 1"]) == "x = 1"
     assert inline_code(["/usr/bin/python3", "-m", "module"]) is None
     assert inline_code(["-c"]) is None
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (  # the resource tracker
+            "from multiprocessing.resource_tracker import main;main(7)",
+            ("multiprocessing.resource_tracker", [7], {}),
+        ),
+        (  # the fork server, as Python 3.11 writes it
+            "from multiprocessing.forkserver import main; main(5, 6, ['__main__', 'json'], "
+            "**{'sys_path': ['/a', '/b']})",
+            (
+                "multiprocessing.forkserver",
+                [5, 6, ["__main__", "json"]],
+                {"sys_path": ["/a", "/b"]},
+            ),
+        ),
+        (  # … and with the key later versions hand it
+            "from multiprocessing.forkserver import main; main(5, 6, [], **{'authkey_r': 9})",
+            ("multiprocessing.forkserver", [5, 6, []], {"authkey_r": 9}),
+        ),
+    ],
+)
+def test_the_helpers_lines_are_read_as_calls_of_main(code, expected):
+    assert helper_call(code) == expected
+    assert helper_call(code.replace("main(", "main(*")) is None  # (not literals)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import os; os.system('true')",
+        "from os import main; main(1)",  # not multiprocessing's
+        "from multiprocessing.forkserver import main as run; run(1)",
+        "from multiprocessing.forkserver import main; main(__import__('os').getpid())",
+        "from multiprocessing.forkserver import main; main(1); main(2)",
+        "from multiprocessing.forkserver import main; main(**{1: 2})",
+        "from multiprocessing.forkserver import main; main(",
+    ],
+)
+def test_any_other_code_is_left_to_a_new_interpreter(code):
+    assert helper_call(code) is None
 
 
 def _descendants(pid: int) -> set[int]:
