@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.processes import alive, descendants
 from fixtures.reportgen import HTML_STYLES, random_record, render_html
 from ogi.forkstart import helper_call, inline_code
 
@@ -28,6 +29,7 @@ _SCRIPT = textwrap.dedent(
     """
     import concurrent.futures, fcntl, json, multiprocessing, os, sys, threading, time
     from multiprocessing import forkserver
+    from fixtures.processes import children
     from ogi.forkstart import helpers_forked
 
     if sys.argv[1] == "threaded":  # a second thread: no fork may stand in for an interpreter
@@ -38,18 +40,6 @@ _SCRIPT = textwrap.dedent(
     ctx.set_forkserver_preload(["json"])
     with helpers_forked():
         forkserver.ensure_running()
-
-    def children(pid):
-        found = []
-        for name in os.listdir("/proc"):
-            if name.isdigit():
-                try:
-                    stat = open(f"/proc/{name}/stat").read()
-                except OSError:
-                    continue
-                if int(stat[stat.rindex(")") + 2 :].split()[1]) == pid:
-                    found.append(int(name))
-        return found
 
     helpers = {}
     for pid in children(os.getpid()):
@@ -71,8 +61,11 @@ _SCRIPT = textwrap.dedent(
 
 def _run(tmp_path: Path, mode: str) -> dict:
     lock = tmp_path / "data.lock"
+    root = str(Path(__file__).resolve().parents[1])  # (for the script's `fixtures`)
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
     out = subprocess.run(
         [sys.executable, "-c", _SCRIPT, mode, str(lock)],
+        env={**os.environ, "PYTHONPATH": path},
         capture_output=True,
         text=True,
         timeout=120,
@@ -156,34 +149,6 @@ def test_any_other_code_is_left_to_a_new_interpreter(code):
     assert helper_call(code) is None
 
 
-def _descendants(pid: int) -> set[int]:
-    parents: dict[int, int] = {}
-    for name in os.listdir("/proc"):
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(name)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    family = {pid}
-    grown = True
-    while grown:
-        grown = False
-        for child, parent in parents.items():
-            if parent in family and child not in family:
-                family.add(child)
-                grown = True
-    return family - {pid}
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return False
-    return state[state.rindex(")") + 2] != "Z"  # (a zombie has exited)
-
-
 def test_a_killed_parse_leaves_no_server_tracker_or_worker_behind(tmp_path):
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -203,7 +168,7 @@ def test_a_killed_parse_leaves_no_server_tracker_or_worker_behind(tmp_path):
         deadline = time.monotonic() + 60
         family: set[int] = set()
         while time.monotonic() < deadline and command.poll() is None:
-            family |= _descendants(command.pid)
+            family |= descendants(command.pid)
             if len(family) >= 4:  # the server, the tracker and two workers
                 break
             time.sleep(0.01)
@@ -212,9 +177,9 @@ def test_a_killed_parse_leaves_no_server_tracker_or_worker_behind(tmp_path):
         os.kill(command.pid, signal.SIGKILL)
         command.wait(timeout=10)
         deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and any(_alive(pid) for pid in family):
+        while time.monotonic() < deadline and any(alive(pid) for pid in family):
             time.sleep(0.05)
-        assert not [pid for pid in family if _alive(pid)]
+        assert not [pid for pid in family if alive(pid)]
     finally:
         if command.poll() is None:
             command.kill()
