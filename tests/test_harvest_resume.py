@@ -23,6 +23,8 @@ from pathlib import Path
 import pytest
 
 from fixtures.harvest import PAUSED, file_stats, harvest_world, read_datasets
+from fixtures.processes import alive
+from fixtures.processes import descendants as process_descendants
 from fixtures.sites import LATER, FakeWeb, build_world
 from ogi.harvest import Book
 from ogi.status import status
@@ -56,33 +58,6 @@ def nights(tmp_path_factory):
         reference = harvest_world(world, root / "reference")
         assert reference.exit_code == 0 and reference.records_added > 40
         yield web, root, reference
-
-
-def _children(pid: int) -> set[int]:
-    """Every live descendant of ``pid`` (read from /proc)."""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if fields[0] != "Z":
-                parents[int(entry.name)] = int(fields[1])
-    found, frontier = set(), {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 def kill_second_night(web, root: Path, name: str, pause: dict, *, workers: int = 1):
@@ -123,7 +98,7 @@ def kill_second_night(web, root: Path, name: str, pause: dict, *, workers: int =
                 continue
             events.append(event)
             if event.get("event") == PAUSED:
-                descendants = _children(proc.pid)
+                descendants = process_descendants(proc.pid)
                 os.kill(proc.pid, signal.SIGKILL)
                 break
         else:
@@ -135,9 +110,9 @@ def kill_second_night(web, root: Path, name: str, pause: dict, *, workers: int =
             proc.kill()
         proc.stderr.close()
     deadline = time.monotonic() + 10
-    while any(_alive(p) for p in descendants) and time.monotonic() < deadline:
+    while any(alive(p) for p in descendants) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return data, events, {p for p in descendants if _alive(p)}
+    return data, events, {p for p in descendants if alive(p)}
 
 
 def check_nothing_lost(root: Path, data: Path, phase: str) -> None:
