@@ -140,11 +140,14 @@ class _Divisions(dict[str, Division]):
     (``values()``, ``items()``, comparing two tables) unpacks the rest first.
     """
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_rows", "_ordered")
 
     def __init__(self, rows: dict[str, str]) -> None:
         super().__init__()
         self._rows = rows
+        # every division in the rows' order, once all are made: the dict itself holds them
+        # in the order they were first asked for, which must not show through its views
+        self._ordered: dict[str, Division] | None = None
 
     def __missing__(self, code: str) -> Division:
         division = Division(*unpack_division(code, self._rows[code]))  # KeyError: no such code
@@ -167,10 +170,12 @@ class _Divisions(dict[str, Division]):
         return iter(self._rows)
 
     def _complete(self) -> dict[str, Division]:
-        if dict.__len__(self) < len(self._rows):
-            for code in self._rows:
-                self[code]  # noqa: B018  (unpacked on first use)
-        return self
+        """Every division, in the order of the table's rows (as a table built from its text
+        holds them), whatever order they were first asked for in."""
+        ordered = self._ordered
+        if ordered is None:
+            ordered = self._ordered = {code: self[code] for code in self._rows}
+        return ordered
 
     def keys(self) -> KeysView[str]:  # type: ignore[override]
         return dict.keys(self._complete())
@@ -186,7 +191,7 @@ class _Divisions(dict[str, Division]):
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, _Divisions):
-            other._complete()
+            other = other._complete()
         return dict.__eq__(self._complete(), other)
 
     def __ne__(self, other: object) -> bool:

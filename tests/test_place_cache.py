@@ -116,6 +116,22 @@ def test_a_table_read_from_the_cache_answers_every_code_as_the_built_one(
     assert dict.__len__(lazy) == len(built.by_code)
 
 
+def test_a_cached_table_lists_its_divisions_in_the_built_tables_order(tmp_path, monkeypatch, built):
+    """Divisions are made in the order they are first asked for; the table's listings
+    (keys, values, items, a region's children) must not depend on it."""
+    monkeypatch.setenv("OGI_CACHE_DIR", str(tmp_path))
+    DivisionTable.load()
+    read = DivisionTable.load()
+    for code in ("510000", "220581108", "5110", "11", "2205", "510104"):  # out of order
+        read.by_code.get(code)
+    assert list(read.by_code.keys()) == list(built.by_code.keys())
+    assert [d.code for d in read.by_code.values()] == [d.code for d in built.by_code.values()]
+    assert [c for c, _ in read.by_code.items()] == list(built.by_code)
+    assert list(read.by_code.copy()) == list(built.by_code)
+    for region in ("5110", "22", "1101"):
+        assert [d.code for d in read.children(region)] == [d.code for d in built.children(region)]
+
+
 def test_resolving_through_a_cached_table_gives_the_same_places(tmp_path, monkeypatch, built):
     from places import resolve
 

@@ -111,7 +111,8 @@ def test_autonomous_units_written_with_the_plain_unit_word():
 
 
 def test_random_current_townships_resolve_from_county_and_name(table):
-    """Every township whose name is unique in its county resolves to its own code."""
+    """Every township whose name, with its county's, names one current township in the
+    country resolves to its own code (市中区白马镇 does not: two 市中区 have a 白马镇)."""
     rng = random.Random(6)
     current = [
         d
@@ -119,15 +120,16 @@ def test_random_current_townships_resolve_from_county_and_name(table):
         if d.level == "township" and d.last == table.latest and d.kind in ("town", "township")
     ]
     sample = rng.sample(current, 400)
-    by_county: dict[tuple[str, str], int] = {}
+    by_names: dict[tuple[str, str], int] = {}  # (county's name, township's name) → how many
     for d in table.by_code.values():
-        if d.level == "township" and d.last == table.latest:
-            key = (d.code[:6], d.name)
-            by_county[key] = by_county.get(key, 0) + 1
+        county = table.by_code.get(d.code[:6])
+        if d.level == "township" and d.last == table.latest and county is not None:
+            key = (county.name, d.name)
+            by_names[key] = by_names.get(key, 0) + 1
     wrong = []
     for township in sample:
         county = table.by_code.get(township.code[:6])
-        if county is None or county.placeholder or by_county[(county.code, township.name)] > 1:
+        if county is None or county.placeholder or by_names[(county.name, township.name)] > 1:
             continue
         place = resolve(f"{county.name}{township.name}人民政府")
         if place.code != township.code:
