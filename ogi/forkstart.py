@@ -111,7 +111,7 @@ def helper_call(code: str) -> HelperCall | None:
                 kwargs.update(value)  # (``**{…}``)
             else:
                 return None
-    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+    except (ValueError, TypeError, RecursionError):
         return None  # (not literals)
     return str(imported.module), args, kwargs
 
